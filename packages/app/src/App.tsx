@@ -1,8 +1,12 @@
 import { createApp } from '@backstage/frontend-defaults';
-import catalogPlugin from '@backstage/plugin-catalog/alpha';
 import { navModule } from './modules/nav';
 import { homeModule } from './modules/home';
 
+/**
+ * Plugins are discovered from this package's dependencies
+ * (`app.packages: all` in app-config.yaml); the modules here carry
+ * Paved's own branding, navigation and landing page.
+ */
 export default createApp({
-  features: [catalogPlugin, navModule, homeModule],
+  features: [navModule, homeModule],
 });

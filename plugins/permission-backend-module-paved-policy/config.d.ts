@@ -1,0 +1,12 @@
+export interface Config {
+  paved?: {
+    permission?: {
+      /**
+       * Entity refs of the users and groups that administer the portal, e.g.
+       * `group:default/platform`. Admins may unregister any entity and delete
+       * catalog locations; everyone else only what their teams own.
+       */
+      admins?: string[];
+    };
+  };
+}

@@ -1,0 +1,83 @@
+import type { Config } from '@backstage/config';
+import type { UserInfoService } from '@backstage/backend-plugin-api';
+import {
+  catalogEntityDeletePermission,
+  catalogLocationDeletePermission,
+  catalogIngestionManagePermission,
+} from '@backstage/plugin-catalog-common/alpha';
+import {
+  catalogConditions,
+  createCatalogConditionalDecision,
+} from '@backstage/plugin-catalog-backend/alpha';
+import {
+  AuthorizeResult,
+  isPermission,
+  type PolicyDecision,
+} from '@backstage/plugin-permission-common';
+import type {
+  PermissionPolicy,
+  PolicyQuery,
+  PolicyQueryUser,
+} from '@backstage/plugin-permission-node';
+
+/** Permissions only a portal admin holds, whatever they own. */
+const adminOnlyPermissions = [
+  catalogLocationDeletePermission,
+  catalogIngestionManagePermission,
+];
+
+/**
+ * Paved's permission policy.
+ *
+ * - Signed-in users read the catalog, docs and search, register entities
+ *   and run templates.
+ * - Unregistering an entity is allowed to its owners (the user or any of
+ *   their groups) and to admins; deleting a whole location only to admins.
+ * - Requests without a signed-in user are denied. (Calls between plugins and
+ *   from external-access tokens are service principals, which the permission
+ *   framework decides on without consulting this policy.)
+ */
+export class PavedPermissionPolicy implements PermissionPolicy {
+  readonly #admins: Set<string>;
+  readonly #userInfo: UserInfoService;
+
+  static create(options: { config: Config; userInfo: UserInfoService }) {
+    const admins =
+      options.config.getOptionalStringArray('paved.permission.admins') ?? [];
+    return new PavedPermissionPolicy(admins, options.userInfo);
+  }
+
+  private constructor(admins: string[], userInfo: UserInfoService) {
+    this.#admins = new Set(admins.map(ref => ref.toLocaleLowerCase('en-US')));
+    this.#userInfo = userInfo;
+  }
+
+  async handle(
+    request: PolicyQuery,
+    user?: PolicyQueryUser,
+  ): Promise<PolicyDecision> {
+    if (!user) {
+      return { result: AuthorizeResult.DENY };
+    }
+    const { userEntityRef, ownershipEntityRefs } =
+      await this.#userInfo.getUserInfo(user.credentials);
+
+    const isAdmin = [userEntityRef, ...ownershipEntityRefs].some(ref =>
+      this.#admins.has(ref.toLocaleLowerCase('en-US')),
+    );
+    if (isAdmin) {
+      return { result: AuthorizeResult.ALLOW };
+    }
+
+    if (isPermission(request.permission, catalogEntityDeletePermission)) {
+      return createCatalogConditionalDecision(
+        request.permission,
+        catalogConditions.isEntityOwner({ claims: ownershipEntityRefs }),
+      );
+    }
+    if (adminOnlyPermissions.some(p => isPermission(request.permission, p))) {
+      return { result: AuthorizeResult.DENY };
+    }
+    return { result: AuthorizeResult.ALLOW };
+  }
+}
