@@ -1,0 +1,222 @@
+// @ts-check
+/*
+ * The production shape of Paved: the built backend bundle, started with
+ * app-config.production.yaml against the local PostgreSQL server, as two
+ * replicas sharing one database. Run by `./paved test` after
+ * `yarn build:backend`; needs PostgreSQL on 127.0.0.1:5432.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+
+const repoRoot = path.resolve(import.meta.dirname, '../..');
+const require = createRequire(path.join(repoRoot, 'package.json'));
+const { Client } = require('pg');
+
+const bundle = path.join(repoRoot, 'packages/backend/dist/bundle.tar.gz');
+const database = `paved_production_shape_${process.pid}`;
+const ciToken = randomBytes(24).toString('base64url');
+const pgAdmin = { host: '127.0.0.1', port: 5432, user: 'postgres' };
+
+/** @type {string} */
+let workDir;
+/** @type {import('node:child_process').ChildProcess[]} */
+const replicas = [];
+
+/**
+ * Lays out the bundle like the Docker image does, with the repo's installed
+ * third-party packages standing in for `yarn workspaces focus --production`.
+ */
+function unpackBundle() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paved-production-'));
+  execFileSync('tar', ['xzf', bundle, '-C', dir]);
+  const modules = path.join(dir, 'node_modules');
+  fs.mkdirSync(modules);
+  for (const entry of fs.readdirSync(path.join(repoRoot, 'node_modules'))) {
+    // Our own workspace packages must come from the bundle (built code).
+    if (entry === '@paved' || entry === 'app' || entry === 'backend') continue;
+    fs.symlinkSync(
+      path.join(repoRoot, 'node_modules', entry),
+      path.join(modules, entry),
+    );
+  }
+  fs.mkdirSync(path.join(modules, '@paved'));
+  for (const workspace of ['packages', 'plugins']) {
+    for (const pkg of fs.readdirSync(path.join(dir, workspace))) {
+      const pkgDir = path.join(dir, workspace, pkg);
+      const { name } = JSON.parse(
+        fs.readFileSync(path.join(pkgDir, 'package.json'), 'utf8'),
+      );
+      fs.symlinkSync(pkgDir, path.join(modules, name));
+    }
+  }
+  for (const file of [
+    'app-config.yaml',
+    'app-config.production.yaml',
+    'catalog-info.yaml',
+  ]) {
+    fs.copyFileSync(path.join(repoRoot, file), path.join(dir, file));
+  }
+  return dir;
+}
+
+/** @param {number} port */
+function startReplica(port) {
+  const child = spawn(
+    process.execPath,
+    [
+      'packages/backend',
+      '--config',
+      'app-config.yaml',
+      '--config',
+      'app-config.production.yaml',
+    ],
+    {
+      cwd: workDir,
+      env: {
+        PATH: process.env.PATH,
+        NODE_ENV: 'production',
+        PORT: String(port),
+        PAVED_BASE_URL: `http://localhost:${port}`,
+        POSTGRES_HOST: pgAdmin.host,
+        POSTGRES_PORT: String(pgAdmin.port),
+        POSTGRES_USER: pgAdmin.user,
+        POSTGRES_PASSWORD: 'unused-with-trust-auth',
+        POSTGRES_DB: database,
+        PAVED_CI_TOKEN: ciToken,
+        AUTH_SESSION_SECRET: randomBytes(24).toString('hex'),
+        AUTH_GITHUB_CLIENT_ID: 'dummy-client-id',
+        AUTH_GITHUB_CLIENT_SECRET: 'dummy-client-secret',
+        GITHUB_ORG: 'fernhill',
+        TECHDOCS_BUCKET: 'paved-techdocs',
+        AWS_REGION: 'eu-west-1',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let output = '';
+  child.stdout?.on('data', d => (output += d));
+  child.stderr?.on('data', d => (output += d));
+  Object.defineProperty(child, 'output', { get: () => output });
+  replicas.push(child);
+  return /** @type {typeof child & { output: string }} */ (child);
+}
+
+/**
+ * @param {number} port
+ * @param {ReturnType<typeof startReplica>} child
+ */
+async function waitForReadiness(port, child) {
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) {
+      throw new Error(
+        `backend on ${port} exited with ${child.exitCode}:\n${child.output}`,
+      );
+    }
+    try {
+      const res = await fetch(
+        `http://localhost:${port}/.backstage/health/v1/readiness`,
+      );
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise(r => setTimeout(r, 1000));
+  }
+  throw new Error(`backend on ${port} not ready in 120 s:\n${child.output}`);
+}
+
+/** @param {number} port */
+const readPortalEntity = port =>
+  fetch(
+    `http://localhost:${port}/api/catalog/entities/by-name/component/default/paved`,
+    { headers: { authorization: `Bearer ${ciToken}` } },
+  );
+
+before(async () => {
+  assert.ok(fs.existsSync(bundle), 'run `yarn build:backend` first');
+  const admin = new Client(pgAdmin);
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${database}`);
+  await admin.end();
+  workDir = unpackBundle();
+});
+
+after(async () => {
+  for (const child of replicas) child.kill('SIGTERM');
+  await Promise.all(
+    replicas.map(c =>
+      c.exitCode === null
+        ? new Promise(r => c.once('exit', r))
+        : Promise.resolve(),
+    ),
+  );
+  const admin = new Client(pgAdmin);
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+  await admin.end();
+  if (workDir) fs.rmSync(workDir, { recursive: true, force: true });
+});
+
+test('the first replica starts on PostgreSQL and serves the built app', async () => {
+  const first = startReplica(7107);
+  await waitForReadiness(7107, first);
+
+  const page = await fetch('http://localhost:7107/');
+  assert.equal(page.status, 200);
+  assert.match(await page.text(), /<title>Paved<\/title>/);
+});
+
+test('a CI pipeline reads the catalog with its static access token', async () => {
+  // The catalog is filled asynchronously after start-up.
+  let res = await readPortalEntity(7107);
+  for (let i = 0; i < 60 && res.status === 404; i++) {
+    await new Promise(r => setTimeout(r, 1000));
+    res = await readPortalEntity(7107);
+  }
+  assert.equal(res.status, 200);
+  const entity = await res.json();
+  assert.equal(entity.metadata.name, 'paved');
+  assert.equal(entity.spec.owner, 'platform');
+});
+
+test('requests without credentials are refused', async () => {
+  const res = await fetch(
+    'http://localhost:7107/api/catalog/entities/by-name/component/default/paved',
+  );
+  assert.equal(res.status, 401);
+});
+
+test('the CI token is limited to reading the catalog', async () => {
+  const res = await fetch('http://localhost:7107/api/catalog/locations', {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${ciToken}`,
+      'content-type': 'application/json',
+    },
+    body: JSON.stringify({
+      type: 'url',
+      target: 'https://github.com/fernhill/x/blob/main/catalog-info.yaml',
+    }),
+  });
+  assert.equal(res.status, 403);
+});
+
+test('guest sign-in is off in production', async () => {
+  const res = await fetch('http://localhost:7107/api/auth/guest/refresh');
+  assert.notEqual(res.status, 200);
+});
+
+test('a second replica starts cleanly against the same database', async () => {
+  const second = startReplica(7108);
+  await waitForReadiness(7108, second);
+  const res = await readPortalEntity(7108);
+  assert.equal(res.status, 200);
+  assert.doesNotMatch(second.output, /migration.*(failed|locked)/i);
+});
