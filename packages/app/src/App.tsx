@@ -1,6 +1,7 @@
 import { createApp } from '@backstage/frontend-defaults';
 import { navModule } from './modules/nav';
 import { homeModule } from './modules/home';
+import { catalogHealthModule } from './modules/catalogHealth';
 
 /**
  * Plugins are discovered from this package's dependencies
@@ -8,5 +9,5 @@ import { homeModule } from './modules/home';
  * Paved's own branding, navigation and landing page.
  */
 export default createApp({
-  features: [navModule, homeModule],
+  features: [navModule, homeModule, catalogHealthModule],
 });

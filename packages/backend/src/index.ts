@@ -21,6 +21,9 @@ backend.add(
   import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
 );
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
+// Entities that failed processing (e.g. a broken catalog file), for the
+// portal's Catalog health page.
+backend.add(import('@backstage/plugin-catalog-backend-module-unprocessed'));
 
 // Golden paths.
 backend.add(import('@backstage/plugin-scaffolder-backend'));
@@ -38,9 +41,7 @@ backend.add(import('@backstage/plugin-search-backend-module-techdocs'));
 
 // Permissions, with Paved's policy.
 backend.add(import('@backstage/plugin-permission-backend'));
-backend.add(
-  import('@paved/plugin-permission-backend-module-paved-policy'),
-);
+backend.add(import('@paved/plugin-permission-backend-module-paved-policy'));
 
 backend.add(import('@backstage/plugin-kubernetes-backend'));
 backend.add(import('@backstage/plugin-user-settings-backend'));

@@ -9,6 +9,7 @@ import {
   catalogConditions,
   createCatalogConditionalDecision,
 } from '@backstage/plugin-catalog-backend/alpha';
+import { unprocessedEntitiesDeletePermission } from '@backstage/plugin-catalog-unprocessed-entities-common';
 import {
   AuthorizeResult,
   isPermission,
@@ -24,6 +25,7 @@ import type {
 const adminOnlyPermissions = [
   catalogLocationDeletePermission,
   catalogIngestionManagePermission,
+  unprocessedEntitiesDeletePermission,
 ];
 
 /**

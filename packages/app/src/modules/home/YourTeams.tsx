@@ -7,7 +7,14 @@ import {
   stringifyEntityRef,
   RELATION_OWNED_BY,
 } from '@backstage/catalog-model';
-import { Card, CardBody, CardHeader, Flex, Skeleton, Text } from '@backstage/ui';
+import {
+  Card,
+  CardBody,
+  CardHeader,
+  Flex,
+  Skeleton,
+  Text,
+} from '@backstage/ui';
 import styles from './PavedHomeLayout.module.css';
 
 type TeamSummary = { ref: string; components: number };
@@ -30,18 +37,24 @@ export const YourTeams = () => {
     return Promise.all(
       groups.map(async ref => {
         const { totalItems } = await catalogApi.queryEntities({
-          filter: { kind: 'component', [`relations.${RELATION_OWNED_BY}`]: ref },
+          filter: {
+            kind: 'component',
+            [`relations.${RELATION_OWNED_BY}`]: ref,
+          },
           limit: 0,
         });
-        return { ref: stringifyEntityRef(parseEntityRef(ref)), components: totalItems };
+        return {
+          ref: stringifyEntityRef(parseEntityRef(ref)),
+          components: totalItems,
+        };
       }),
     );
   }, [identityApi, catalogApi]);
 
   return (
-    <Card>
+    <Card role="region" aria-labelledby="paved-your-teams">
       <CardHeader>
-        <Text as="h2" variant="title-x-small">
+        <Text as="h2" variant="title-x-small" id="paved-your-teams">
           Your teams
         </Text>
       </CardHeader>

@@ -1,0 +1,179 @@
+import { test, expect } from '@playwright/test';
+import { screenshot, signIn } from './helpers';
+
+test.beforeEach(async ({ page }) => {
+  await signIn(page);
+});
+
+test('the home page is branded Paved and puts search first', async ({
+  page,
+}) => {
+  await page.goto('/');
+  await expect(
+    page.getByRole('heading', { level: 1, name: 'Paved' }),
+  ).toBeVisible();
+  await expect(
+    page.getByText('One paved road from an idea to a service'),
+  ).toBeVisible();
+  await expect(
+    page.getByPlaceholder('Search services, APIs, teams and docs'),
+  ).toBeVisible();
+  for (const journey of [
+    'Find a service',
+    'Create a service',
+    'Read the docs',
+    'See how your team ships',
+  ]) {
+    await expect(page.getByRole('heading', { name: journey })).toBeVisible();
+  }
+  // The guest is a developer on the checkout team.
+  const yourTeams = page.getByRole('region', { name: 'Your teams' });
+  await expect(yourTeams.getByRole('link', { name: 'Checkout' })).toBeVisible();
+  await expect(page).toHaveTitle(/Paved/);
+  await screenshot(page, 'home');
+});
+
+test('the catalog lists the demo components and filters by owner', async ({
+  page,
+}) => {
+  await page.goto('/catalog?filters[kind]=component&filters[user]=all');
+  const table = page.getByRole('table');
+  await expect(
+    table.getByRole('link', { name: 'Checkout Service' }),
+  ).toBeVisible();
+  await expect(
+    table.getByRole('link', { name: 'Delivery Routing' }),
+  ).toBeVisible();
+  // 20 demo components plus the portal itself.
+  const heading = page.getByRole('heading', { name: /All Components \(\d+\)/ });
+  await expect(heading.first()).toBeVisible();
+  const total = Number(/\((\d+)\)/.exec(await heading.first().innerText())![1]);
+  expect(total).toBeGreaterThanOrEqual(21);
+  await screenshot(page, 'catalog');
+
+  await page.getByRole('textbox', { name: 'Owner' }).click();
+  await page.getByRole('option', { name: 'Payments' }).click();
+  await page.keyboard.press('Escape');
+
+  await expect(
+    page.getByRole('heading', { name: 'All Components (2)' }).first(),
+  ).toBeVisible();
+  await expect(
+    table.getByRole('link', { name: 'Payments Gateway' }),
+  ).toBeVisible();
+  await expect(
+    table.getByRole('link', { name: 'Fraud Scoring' }),
+  ).toBeVisible();
+  await expect(
+    table.getByRole('link', { name: 'Checkout Service' }),
+  ).toHaveCount(0);
+  await screenshot(page, 'catalog-filtered-by-owner');
+});
+
+test('a component page shows its owner, APIs and relations', async ({
+  page,
+}) => {
+  await page.goto('/catalog/default/component/checkout-service');
+  await expect(
+    page.getByRole('heading', { name: 'Checkout Service' }).first(),
+  ).toBeVisible();
+
+  const about = page.locator('article', { hasText: 'About' }).first();
+  await expect(
+    about.getByRole('link', { name: 'Checkout' }).first(),
+  ).toBeVisible();
+
+  const provided = page
+    .locator('article', { hasText: 'Provided APIs' })
+    .first();
+  await expect(
+    provided.getByRole('link', { name: 'checkout-api' }),
+  ).toBeVisible();
+  const consumed = page
+    .locator('article', { hasText: 'Consumed APIs' })
+    .first();
+  await expect(
+    consumed.getByRole('link', { name: 'payments-api' }),
+  ).toBeVisible();
+
+  const dependsOn = page
+    .locator('article', { hasText: 'Depends on components' })
+    .first();
+  await expect(
+    dependsOn.getByRole('link', { name: 'Payments Gateway' }),
+  ).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Relations' })).toBeVisible();
+  await screenshot(page, 'component');
+});
+
+test('TechDocs renders a component’s documentation', async ({ page }) => {
+  await page.goto('/docs/default/component/checkout-service');
+  // Built with mkdocs on first view, so allow for the build.
+  const intro = page.getByText(
+    "turns a customer's basket into a confirmed grocery order",
+  );
+  await expect(intro).toBeVisible({ timeout: 60_000 });
+  // TechDocs keeps the page transparent until its stylesheets load; a
+  // stylesheet that never loads leaves a blank page with the text "present".
+  await expect
+    .poll(() =>
+      intro.evaluate(element => {
+        let opacity = 1;
+        for (let e: Element | null = element; e; e = e.parentElement) {
+          opacity *= Number(getComputedStyle(e).opacity);
+        }
+        return opacity;
+      }),
+    )
+    .toBe(1);
+  await expect(
+    page.getByRole('link', { name: 'Runbook' }).first(),
+  ).toBeVisible();
+  await screenshot(page, 'techdocs');
+});
+
+test('search finds a component by a word from its description', async ({
+  page,
+}) => {
+  await page.goto('/');
+  const box = page.getByPlaceholder('Search services, APIs, teams and docs');
+  // The catalog is indexed shortly after start-up; retry until it is.
+  await expect(async () => {
+    await page.goto('/');
+    await box.fill('isochrone');
+    await box.press('Enter');
+    await expect(page).toHaveURL(/\/search\?query=isochrone/);
+    await expect(
+      page.getByRole('link', { name: /Delivery Routing/ }).first(),
+    ).toBeVisible({ timeout: 5_000 });
+  }).toPass({ timeout: 60_000 });
+  await screenshot(page, 'search');
+});
+
+test('a malformed catalog file shows as a processing error and hides nothing else', async ({
+  page,
+}) => {
+  await page.goto('/');
+  await page.getByRole('link', { name: 'Catalog health' }).click();
+  await expect(page).toHaveURL(/\/catalog-health/);
+  // The broken file is reported, with the parser's message and its path.
+  await expect(async () => {
+    await page.reload();
+    await expect(page.getByText('1 entity failed processing')).toBeVisible({
+      timeout: 5_000,
+    });
+  }).toPass({ timeout: 60_000 });
+  await expect(
+    page.getByText(/YAML error at file:.*malformed-entities\.yaml/),
+  ).toBeVisible();
+  await expect(
+    page.getByText(/fixtures\/malformed-entities\.yaml$/).first(),
+  ).toBeVisible();
+  await screenshot(page, 'catalog-health');
+
+  // The rest of the catalog is unaffected.
+  await page.goto('/catalog/default/component/delivery-routing');
+  await expect(
+    page.getByRole('heading', { name: 'Delivery Routing' }).first(),
+  ).toBeVisible();
+});

@@ -1,0 +1,1 @@
+export { catalogHealthModule } from './catalogHealthModule';
