@@ -35,11 +35,12 @@ ensure_node() {
 
 # Debian packages: Chromium for the browser tests, mkdocs + material for TechDocs.
 ensure_debian_packages() {
-  local missing=()
-  command -v chromium >/dev/null || missing+=(chromium)
-  command -v mkdocs >/dev/null || missing+=(mkdocs)
-  python3 -c 'import material' 2>/dev/null || missing+=(mkdocs-material)
-  python3 -c 'import pymdownx' 2>/dev/null || missing+=(python3-pymdownx)
+  local missing=() pkg
+  for pkg in chromium mkdocs mkdocs-material python3-pymdownx; do
+    if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
+      missing+=("$pkg")
+    fi
+  done
   if [ ${#missing[@]} -gt 0 ]; then
     say "installing Debian packages: ${missing[*]}"
     local sudo=""
