@@ -67,19 +67,21 @@ describe('the demo organisation in the catalog', () => {
           System: 5,
           User: 27,
         };
-        let counts: Record<string, number> = {};
-        for (let i = 0; i < 100; i++) {
+        const kindCounts = async (): Promise<Record<string, number>> => {
           const { facets } = await get('/entity-facets?facet=kind');
-          counts = Object.fromEntries(
+          return Object.fromEntries(
             facets.kind.map((f: { value: string; count: number }) => [
               f.value,
               f.count,
             ]),
           );
-          if (Object.entries(expected).every(([k, n]) => counts[k] === n)) {
-            break;
-          }
+        };
+        const isComplete = (counts: Record<string, number>) =>
+          Object.entries(expected).every(([kind, n]) => counts[kind] === n);
+        let counts = await kindCounts();
+        for (let i = 0; i < 100 && !isComplete(counts); i++) {
           await new Promise(r => setTimeout(r, 500));
+          counts = await kindCounts();
         }
         expect(counts).toMatchObject(expected);
 
