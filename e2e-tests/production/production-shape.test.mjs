@@ -186,6 +186,37 @@ test('a CI pipeline reads the catalog with its static access token', async () =>
   assert.equal(entity.spec.owner, 'platform');
 });
 
+test('a CI pipeline posts a deployment to the DORA event API', async () => {
+  const deployment = {
+    type: 'deployment',
+    id: 'run-1',
+    service: 'paved',
+    environment: 'production',
+    status: 'success',
+    startedAt: '2026-11-26T10:00:00Z',
+    finishedAt: '2026-11-26T10:05:00Z',
+    commitSha: 'abc1234',
+  };
+  const post = () =>
+    fetch('http://localhost:7107/api/dora/events', {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${ciToken}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({ events: [deployment] }),
+    });
+  const first = await post();
+  assert.equal(first.status, 200);
+  assert.deepEqual(await first.json(), {
+    accepted: 1,
+    unchanged: 0,
+    unattributedServices: [],
+  });
+  const again = await post();
+  assert.equal((await again.json()).unchanged, 1);
+});
+
 test('requests without credentials are refused', async () => {
   const res = await fetch(
     'http://localhost:7107/api/catalog/entities/by-name/component/default/paved',

@@ -51,4 +51,7 @@ backend.add(import('@backstage/plugin-signals-backend'));
 // The same platform data for AI assistants.
 backend.add(import('@backstage/plugin-mcp-actions-backend'));
 
+// Delivery metrics (DORA).
+backend.add(import('@paved/plugin-dora-backend'));
+
 backend.start();

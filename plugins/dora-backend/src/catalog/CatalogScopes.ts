@@ -1,0 +1,153 @@
+import type {
+  AuthService,
+  BackstageCredentials,
+} from '@backstage/backend-plugin-api';
+import {
+  type Entity,
+  parseEntityRef,
+  RELATION_OWNED_BY,
+  RELATION_PARENT_OF,
+  RELATION_PART_OF,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import { NotFoundError, InputError } from '@backstage/errors';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+
+export const DORA_SERVICE_ANNOTATION = 'paved.dev/dora-service';
+
+/**
+ * Everything the DORA plugin asks the catalog: which component an event's
+ * `service` names, and which components a scope (component, system, group)
+ * covers.
+ */
+export class CatalogScopes {
+  readonly #catalog: CatalogService;
+  readonly #auth: AuthService;
+
+  static create(options: { catalog: CatalogService; auth: AuthService }) {
+    return new CatalogScopes(options.catalog, options.auth);
+  }
+
+  private constructor(catalog: CatalogService, auth: AuthService) {
+    this.#catalog = catalog;
+    this.#auth = auth;
+  }
+
+  async #credentials(): Promise<BackstageCredentials> {
+    return this.#auth.getOwnServiceCredentials();
+  }
+
+  /**
+   * Maps each service name to a component ref: an entity ref as is, else the
+   * component whose `paved.dev/dora-service` annotation equals it, else the
+   * component of that name. Unknown names map to null (unattributed).
+   */
+  async resolveServices(
+    services: string[],
+  ): Promise<Map<string, string | null>> {
+    const { items } = await this.#catalog.getEntities(
+      {
+        filter: { kind: 'component' },
+        fields: [
+          'kind',
+          'metadata.name',
+          'metadata.namespace',
+          'metadata.annotations',
+        ],
+      },
+      { credentials: await this.#credentials() },
+    );
+    const byRef = new Set(items.map(e => stringifyEntityRef(e)));
+    const byAnnotation = new Map<string, string>();
+    const byName = new Map<string, string>();
+    for (const entity of items) {
+      const ref = stringifyEntityRef(entity);
+      const alias = entity.metadata.annotations?.[DORA_SERVICE_ANNOTATION];
+      if (alias) byAnnotation.set(alias, ref);
+      if ((entity.metadata.namespace ?? 'default') === 'default') {
+        byName.set(entity.metadata.name, ref);
+      }
+    }
+    const resolved = new Map<string, string | null>();
+    for (const service of services) {
+      let ref: string | null = null;
+      if (service.includes(':')) {
+        try {
+          const candidate = stringifyEntityRef(parseEntityRef(service));
+          ref = byRef.has(candidate) ? candidate : null;
+        } catch {
+          ref = null;
+        }
+      } else {
+        ref = byAnnotation.get(service) ?? byName.get(service) ?? null;
+      }
+      resolved.set(service, ref);
+    }
+    return resolved;
+  }
+
+  /**
+   * The component refs a scope covers: a component itself, a system's
+   * components, a group's components (owned by it or any descendant group).
+   */
+  async componentsOf(entityRef: string): Promise<string[]> {
+    let ref;
+    try {
+      ref = parseEntityRef(entityRef);
+    } catch (e) {
+      throw new InputError(`entityRef is not a valid entity ref: ${entityRef}`);
+    }
+    const credentials = await this.#credentials();
+    const entity = await this.#catalog.getEntityByRef(ref, { credentials });
+    if (!entity) {
+      throw new NotFoundError(
+        `No entity ${stringifyEntityRef(ref)} in the catalog`,
+      );
+    }
+    const kind = entity.kind.toLocaleLowerCase('en-US');
+    const self = stringifyEntityRef(entity);
+    if (kind === 'component') return [self];
+    if (kind === 'system') {
+      return this.#components({ [`relations.${RELATION_PART_OF}`]: self });
+    }
+    if (kind === 'group') {
+      const groups = await this.#groupAndDescendants(entity);
+      return this.#components({ [`relations.${RELATION_OWNED_BY}`]: groups });
+    }
+    throw new InputError(
+      `DORA metrics are kept for components, systems and groups, not ${entity.kind}`,
+    );
+  }
+
+  async #components(filter: Record<string, string | string[]>) {
+    const { items } = await this.#catalog.getEntities(
+      {
+        filter: { kind: 'component', ...filter },
+        fields: ['kind', 'metadata'],
+      },
+      { credentials: await this.#credentials() },
+    );
+    return items.map(e => stringifyEntityRef(e));
+  }
+
+  async #groupAndDescendants(root: Entity): Promise<string[]> {
+    const credentials = await this.#credentials();
+    const found = new Set([stringifyEntityRef(root)]);
+    let frontier: Entity[] = [root];
+    while (frontier.length > 0) {
+      const children = frontier
+        .flatMap(g => g.relations ?? [])
+        .filter(r => r.type === RELATION_PARENT_OF)
+        .map(r => r.targetRef)
+        .filter(r => !found.has(r));
+      children.forEach(r => found.add(r));
+      if (children.length === 0) break;
+      const { items } = await this.#catalog.getEntitiesByRefs(
+        { entityRefs: children },
+        { credentials },
+      );
+      frontier = items.filter((e): e is Entity => Boolean(e));
+    }
+    return [...found];
+  }
+}

@@ -1,0 +1,336 @@
+import { createHash } from 'node:crypto';
+import type { Knex } from 'knex';
+import {
+  DatabaseService,
+  resolvePackagePath,
+} from '@backstage/backend-plugin-api';
+import type {
+  ChangeEvent,
+  DeploymentEvent,
+  DoraEvent,
+  IncidentEvent,
+} from '@paved/plugin-dora-common';
+
+const migrationsDir = resolvePackagePath(
+  '@paved/plugin-dora-backend',
+  'migrations',
+);
+
+/** A stored deployment, as the metric rules see it. */
+export type StoredDeployment = {
+  source: string;
+  id: string;
+  service: string;
+  entityRef: string | null;
+  environment: string;
+  status: 'success' | 'failure';
+  startedAt: Date;
+  finishedAt: Date;
+  commitSha: string;
+  commits: string[];
+  rollback: boolean;
+  unplanned: boolean;
+};
+
+export type StoredChange = {
+  source: string;
+  id: string;
+  service: string;
+  entityRef: string | null;
+  sha: string;
+  authoredAt: Date;
+  prNumber: number | null;
+  labels: string[];
+};
+
+export type StoredIncident = {
+  source: string;
+  id: string;
+  service: string;
+  entityRef: string | null;
+  environment: string;
+  openedAt: Date;
+  resolvedAt: Date | null;
+  causedByDeploymentId: string | null;
+  causedBySha: string | null;
+  resolvedByDeploymentId: string | null;
+};
+
+/** Everything the metric rules need for one set of catalog entities. */
+export type ScopeFacts = {
+  deployments: StoredDeployment[];
+  changes: StoredChange[];
+  incidents: StoredIncident[];
+};
+
+export interface DoraStore {
+  /**
+   * Stores a validated batch in one transaction. Re-sent events with the
+   * same content are left alone; changed ones are updated in place.
+   */
+  ingest(
+    source: string,
+    events: Array<{ event: DoraEvent; entityRef: string | null }>,
+  ): Promise<{ accepted: number; unchanged: number }>;
+  /** Facts of the given entities (or of every attributed entity) in one environment. */
+  factsFor(options: {
+    entityRefs?: string[];
+    environment: string;
+  }): Promise<ScopeFacts>;
+  /** Distinct service names whose events match no catalog entity yet. */
+  unattributedServices(): Promise<Array<{ service: string; events: number }>>;
+  /** Attributes the events of a service name to an entity. */
+  attribute(service: string, entityRef: string): Promise<void>;
+}
+
+const tableByType = {
+  deployment: 'dora_deployments',
+  change: 'dora_changes',
+  incident: 'dora_incidents',
+} as const;
+
+function toRow(source: string, event: DoraEvent, entityRef: string | null) {
+  const base = {
+    source,
+    event_id: event.id,
+    service: event.service,
+    entity_ref: entityRef,
+  };
+  switch (event.type) {
+    case 'deployment':
+      return {
+        ...base,
+        environment: event.environment,
+        status: event.status,
+        started_at: new Date(event.startedAt),
+        finished_at: new Date(event.finishedAt),
+        commit_sha: event.commitSha,
+        commits: JSON.stringify(event.commits ?? []),
+        rollback: event.rollback ?? false,
+        unplanned: event.unplanned ?? false,
+      };
+    case 'change':
+      return {
+        ...base,
+        sha: event.sha,
+        authored_at: new Date(event.authoredAt),
+        pr_number: event.prNumber ?? null,
+        labels: JSON.stringify(event.labels ?? []),
+      };
+    case 'incident':
+      return {
+        ...base,
+        environment: event.environment,
+        opened_at: new Date(event.openedAt),
+        resolved_at: event.resolvedAt ? new Date(event.resolvedAt) : null,
+        caused_by_deployment_id: event.causedByDeploymentId ?? null,
+        caused_by_sha: event.causedBySha ?? null,
+        resolved_by_deployment_id: event.resolvedByDeploymentId ?? null,
+      };
+    default:
+      throw new Error('unreachable');
+  }
+}
+
+/** The content of an event, independent of key order and of defaults. */
+function contentHash(event: DoraEvent): string {
+  const { source: _source, ...content } = event as DoraEvent & {
+    source?: string;
+  };
+  const canonical = JSON.stringify(
+    Object.keys(content)
+      .sort()
+      .map(k => [k, (content as Record<string, unknown>)[k]]),
+  );
+  return createHash('sha256').update(canonical).digest('hex');
+}
+
+type Timestamp = Date | string | number;
+
+type DeploymentRow = {
+  source: string;
+  event_id: string;
+  service: string;
+  entity_ref: string | null;
+  environment: string;
+  status: 'success' | 'failure';
+  started_at: Timestamp;
+  finished_at: Timestamp;
+  commit_sha: string;
+  commits: string;
+  rollback: boolean | number;
+  unplanned: boolean | number;
+};
+
+type ChangeRow = {
+  source: string;
+  event_id: string;
+  service: string;
+  entity_ref: string | null;
+  sha: string;
+  authored_at: Timestamp;
+  pr_number: number | null;
+  labels: string;
+};
+
+type IncidentRow = {
+  source: string;
+  event_id: string;
+  service: string;
+  entity_ref: string | null;
+  environment: string;
+  opened_at: Timestamp;
+  resolved_at: Timestamp | null;
+  caused_by_deployment_id: string | null;
+  caused_by_sha: string | null;
+  resolved_by_deployment_id: string | null;
+};
+
+const toDate = (value: Timestamp) =>
+  value instanceof Date ? value : new Date(value);
+
+/** DORA facts in the plugin's own database (SQLite or PostgreSQL). */
+export class DatabaseDoraStore implements DoraStore {
+  readonly #db: Knex;
+
+  static async create(options: {
+    database: DatabaseService;
+    skipMigrations?: boolean;
+  }): Promise<DatabaseDoraStore> {
+    const client = await options.database.getClient();
+    if (!options.database.migrations?.skip && !options.skipMigrations) {
+      await client.migrate.latest({ directory: migrationsDir });
+    }
+    return new DatabaseDoraStore(client);
+  }
+
+  private constructor(db: Knex) {
+    this.#db = db;
+  }
+
+  async ingest(
+    source: string,
+    events: Array<{ event: DoraEvent; entityRef: string | null }>,
+  ) {
+    let accepted = 0;
+    let unchanged = 0;
+    await this.#db.transaction(async tx => {
+      for (const { event, entityRef } of events) {
+        const table = tableByType[event.type];
+        const hash = contentHash(event);
+        const existing = await tx(table)
+          .where({ source, event_id: event.id })
+          .first('content_hash');
+        if (existing?.content_hash === hash) {
+          unchanged++;
+          continue;
+        }
+        const row = { ...toRow(source, event, entityRef), content_hash: hash };
+        if (existing) {
+          await tx(table).where({ source, event_id: event.id }).update(row);
+        } else {
+          await tx(table).insert(row);
+        }
+        accepted++;
+      }
+    });
+    return { accepted, unchanged };
+  }
+
+  async factsFor(options: { entityRefs?: string[]; environment: string }) {
+    const scoped = (query: Knex.QueryBuilder) =>
+      options.entityRefs
+        ? query.whereIn('entity_ref', options.entityRefs)
+        : query.whereNotNull('entity_ref');
+
+    const [deployments, changes, incidents] = await Promise.all([
+      scoped(this.#db('dora_deployments')).where(
+        'environment',
+        options.environment,
+      ),
+      scoped(this.#db('dora_changes')),
+      scoped(this.#db('dora_incidents')).where(
+        'environment',
+        options.environment,
+      ),
+    ]);
+    return {
+      deployments: deployments.map(
+        (r: DeploymentRow): StoredDeployment => ({
+          source: r.source,
+          id: r.event_id,
+          service: r.service,
+          entityRef: r.entity_ref,
+          environment: r.environment,
+          status: r.status,
+          startedAt: toDate(r.started_at),
+          finishedAt: toDate(r.finished_at),
+          commitSha: r.commit_sha,
+          commits: JSON.parse(r.commits),
+          rollback: Boolean(r.rollback),
+          unplanned: Boolean(r.unplanned),
+        }),
+      ),
+      changes: changes.map(
+        (r: ChangeRow): StoredChange => ({
+          source: r.source,
+          id: r.event_id,
+          service: r.service,
+          entityRef: r.entity_ref,
+          sha: r.sha,
+          authoredAt: toDate(r.authored_at),
+          prNumber: r.pr_number,
+          labels: JSON.parse(r.labels),
+        }),
+      ),
+      incidents: incidents.map(
+        (r: IncidentRow): StoredIncident => ({
+          source: r.source,
+          id: r.event_id,
+          service: r.service,
+          entityRef: r.entity_ref,
+          environment: r.environment,
+          openedAt: toDate(r.opened_at),
+          resolvedAt: r.resolved_at ? toDate(r.resolved_at) : null,
+          causedByDeploymentId: r.caused_by_deployment_id,
+          causedBySha: r.caused_by_sha,
+          resolvedByDeploymentId: r.resolved_by_deployment_id,
+        }),
+      ),
+    };
+  }
+
+  async unattributedServices() {
+    const counts = new Map<string, number>();
+    for (const table of Object.values(tableByType)) {
+      const rows = (await this.#db(table)
+        .whereNull('entity_ref')
+        .groupBy('service')
+        .select('service')
+        .count({ events: '*' })) as Array<{
+        service: string;
+        events: string | number;
+      }>;
+      for (const row of rows) {
+        const service = String(row.service);
+        counts.set(service, (counts.get(service) ?? 0) + Number(row.events));
+      }
+    }
+    return [...counts]
+      .map(([service, events]) => ({ service, events }))
+      .sort((a, b) => a.service.localeCompare(b.service));
+  }
+
+  async attribute(service: string, entityRef: string) {
+    await this.#db.transaction(async tx => {
+      for (const table of Object.values(tableByType)) {
+        await tx(table)
+          .whereNull('entity_ref')
+          .where({ service })
+          .update({ entity_ref: entityRef });
+      }
+    });
+  }
+}
+
+export type { ChangeEvent, DeploymentEvent, IncidentEvent };

@@ -1,0 +1,6 @@
+/**
+ * Paved's DORA metrics backend.
+ *
+ * @packageDocumentation
+ */
+export { doraPlugin as default } from './plugin';

@@ -1,0 +1,319 @@
+import type {
+  DeploymentFrequencyBucket,
+  DoraMetrics,
+  DurationDistribution,
+  FailureReason,
+} from '@paved/plugin-dora-common';
+import type {
+  ScopeFacts,
+  StoredChange,
+  StoredDeployment,
+  StoredIncident,
+} from '../database/DoraStore';
+
+const DAY = 86_400_000;
+
+export type MetricRules = {
+  /** How far back an incident without a named cause looks for a deployment. */
+  incidentAttributionWindowMs: number;
+  /** Change labels that make the delivering deployment rework. */
+  reworkLabels: string[];
+};
+
+export const defaultMetricRules: MetricRules = {
+  incidentAttributionWindowMs: 7 * DAY,
+  reworkLabels: ['hotfix', 'revert', 'bug', 'incident'],
+};
+
+/** One deployment in the window with everything the metrics say about it. */
+export type DeploymentAnalysis = {
+  deployment: StoredDeployment;
+  delivered: Array<{
+    sha: string;
+    change?: StoredChange;
+    leadTimeSeconds?: number;
+  }>;
+  failure: FailureReason[];
+  recoverySeconds: number | null;
+  rework: boolean;
+};
+
+/** Percentile with linear interpolation between closest ranks (percentile_cont). */
+export function percentile(sorted: number[], p: number): number | null {
+  if (sorted.length === 0) return null;
+  const position = p * (sorted.length - 1);
+  const lower = Math.floor(position);
+  const upper = Math.ceil(position);
+  return sorted[lower] + (sorted[upper] - sorted[lower]) * (position - lower);
+}
+
+function distribution(values: number[]): DurationDistribution {
+  const sorted = [...values].sort((a, b) => a - b);
+  return {
+    p50: percentile(sorted, 0.5),
+    p75: percentile(sorted, 0.75),
+    p90: percentile(sorted, 0.9),
+    n: sorted.length,
+  };
+}
+
+function median(values: number[]) {
+  return (
+    percentile(
+      [...values].sort((a, b) => a - b),
+      0.5,
+    ) ?? 0
+  );
+}
+
+/** DORA survey bucket from the median deployments per day, week and month. */
+export function frequencyBucket(
+  finishedAt: Date[],
+  from: Date,
+  to: Date,
+): DeploymentFrequencyBucket | null {
+  if (finishedAt.length === 0) return null;
+  const perPeriod = (periodMs: number) => {
+    const periods = Math.max(
+      1,
+      Math.floor((to.getTime() - from.getTime()) / periodMs),
+    );
+    const counts = new Array(periods).fill(0);
+    for (const t of finishedAt) {
+      const index = Math.floor((t.getTime() - from.getTime()) / periodMs);
+      if (index >= 0 && index < periods) counts[index]++;
+    }
+    return median(counts);
+  };
+  if (perPeriod(DAY) > 1) return 'on-demand';
+  if (perPeriod(DAY) >= 1) return 'daily';
+  if (perPeriod(7 * DAY) >= 1) return 'weekly';
+  if (perPeriod(30 * DAY) >= 1) return 'monthly';
+  return 'less-than-monthly';
+}
+
+const byFinish = (a: StoredDeployment, b: StoredDeployment) =>
+  a.finishedAt.getTime() - b.finishedAt.getTime() || a.id.localeCompare(b.id);
+
+const serviceKey = (e: { entityRef: string | null; service: string }) =>
+  e.entityRef ?? `service:${e.service}`;
+
+/**
+ * Applies the DORA metric rules (see the plugin README) to the facts of one
+ * scope, window `[from, to)` and environment.
+ */
+export function analyseDeployments(
+  facts: ScopeFacts,
+  from: Date,
+  to: Date,
+  rules: MetricRules = defaultMetricRules,
+): DeploymentAnalysis[] {
+  const successfulByService = new Map<string, StoredDeployment[]>();
+  for (const d of facts.deployments) {
+    if (d.status !== 'success') continue;
+    const list = successfulByService.get(serviceKey(d)) ?? [];
+    list.push(d);
+    successfulByService.set(serviceKey(d), list);
+  }
+  const changesByServiceSha = new Map<string, StoredChange>();
+  for (const c of facts.changes) {
+    const key = `${serviceKey(c)}|${c.sha}`;
+    const existing = changesByServiceSha.get(key);
+    if (!existing || c.authoredAt < existing.authoredAt) {
+      changesByServiceSha.set(key, c);
+    }
+  }
+  const deploymentById = new Map(
+    facts.deployments.map(d => [`${serviceKey(d)}|${d.id}`, d]),
+  );
+  const incidentsByService = new Map<string, StoredIncident[]>();
+  for (const i of facts.incidents) {
+    const list = incidentsByService.get(serviceKey(i)) ?? [];
+    list.push(i);
+    incidentsByService.set(serviceKey(i), list);
+  }
+  const reworkLabels = new Set(rules.reworkLabels);
+
+  const analyses: DeploymentAnalysis[] = [];
+  for (const [key, deployments] of successfulByService) {
+    deployments.sort(byFinish);
+    const incidents = incidentsByService.get(key) ?? [];
+    const seen = new Set<string>();
+    const delivered = deployments.map(d => {
+      const shas = [...d.commits, d.commitSha].filter(sha => {
+        if (seen.has(sha)) return false;
+        seen.add(sha);
+        return true;
+      });
+      return shas;
+    });
+
+    // Incidents with no named cause go to the latest deployment before them.
+    const blamedByTime = new Map<StoredDeployment, StoredIncident[]>();
+    for (const incident of incidents) {
+      if (incident.causedByDeploymentId || incident.causedBySha) continue;
+      const opened = incident.openedAt.getTime();
+      const candidates = deployments.filter(
+        d =>
+          d.finishedAt.getTime() < opened &&
+          opened - d.finishedAt.getTime() <= rules.incidentAttributionWindowMs,
+      );
+      const latest = candidates[candidates.length - 1];
+      if (latest) {
+        blamedByTime.set(latest, [
+          ...(blamedByTime.get(latest) ?? []),
+          incident,
+        ]);
+      }
+    }
+
+    deployments.forEach((d, index) => {
+      const finished = d.finishedAt.getTime();
+      if (finished < from.getTime() || finished >= to.getTime()) return;
+      const shas = delivered[index];
+      const deliveredChanges = shas.map(sha => {
+        const change = changesByServiceSha.get(`${key}|${sha}`);
+        const lead = change
+          ? (finished - change.authoredAt.getTime()) / 1000
+          : undefined;
+        return {
+          sha,
+          change,
+          leadTimeSeconds: lead !== undefined && lead > 0 ? lead : undefined,
+        };
+      });
+
+      const failure: FailureReason[] = [];
+      const causingIncidents: StoredIncident[] = [];
+      for (const incident of incidents) {
+        if (incident.causedByDeploymentId === d.id) {
+          failure.push({
+            rule: 'incident-names-deployment',
+            incidentId: incident.id,
+          });
+          causingIncidents.push(incident);
+        } else if (
+          incident.causedBySha &&
+          shas.includes(incident.causedBySha)
+        ) {
+          failure.push({
+            rule: 'incident-names-delivered-sha',
+            incidentId: incident.id,
+            sha: incident.causedBySha,
+          });
+          causingIncidents.push(incident);
+        }
+      }
+      const next = deployments[index + 1];
+      if (next?.rollback) {
+        failure.push({ rule: 'rolled-back', rollbackDeploymentId: next.id });
+      }
+      for (const incident of blamedByTime.get(d) ?? []) {
+        failure.push({
+          rule: 'incident-after-deployment',
+          incidentId: incident.id,
+        });
+        causingIncidents.push(incident);
+      }
+
+      let recoverySeconds: number | null = null;
+      if (failure.length > 0) {
+        const ends: Array<number | null> = [];
+        if (next?.rollback) ends.push(next.finishedAt.getTime());
+        for (const incident of causingIncidents) {
+          const resolvingDeployment = incident.resolvedByDeploymentId
+            ? deploymentById.get(`${key}|${incident.resolvedByDeploymentId}`)
+            : undefined;
+          const candidates = [
+            incident.resolvedAt?.getTime(),
+            resolvingDeployment?.finishedAt.getTime(),
+          ].filter((t): t is number => t !== undefined);
+          ends.push(candidates.length ? Math.min(...candidates) : null);
+        }
+        recoverySeconds = ends.includes(null)
+          ? null
+          : (Math.max(...(ends as number[])) - finished) / 1000;
+      }
+
+      const rework =
+        d.rollback ||
+        d.unplanned ||
+        deliveredChanges.some(c =>
+          c.change?.labels.some(l => reworkLabels.has(l)),
+        ) ||
+        facts.incidents.some(
+          i => i.resolvedByDeploymentId === d.id && serviceKey(i) === key,
+        );
+
+      analyses.push({
+        deployment: d,
+        delivered: deliveredChanges,
+        failure,
+        recoverySeconds,
+        rework,
+      });
+    });
+  }
+  return analyses.sort((a, b) => byFinish(a.deployment, b.deployment));
+}
+
+/** The five DORA metrics of one scope, window and environment. */
+export function computeMetrics(options: {
+  facts: ScopeFacts;
+  entityRef: string | null;
+  environment: string;
+  from: Date;
+  to: Date;
+  unattributedEvents: number;
+  rules?: MetricRules;
+}): DoraMetrics {
+  const { facts, from, to } = options;
+  const analyses = analyseDeployments(facts, from, to, options.rules);
+  const days = (to.getTime() - from.getTime()) / DAY;
+  const deployments = analyses.length;
+  const nonRollback = analyses.filter(a => !a.deployment.rollback);
+  const failedNonRollback = nonRollback.filter(a => a.failure.length > 0);
+  const failed = analyses.filter(a => a.failure.length > 0);
+  const rework = analyses.filter(a => a.rework).length;
+
+  return {
+    entityRef: options.entityRef,
+    environment: options.environment,
+    from: from.toISOString(),
+    to: to.toISOString(),
+    deploymentFrequency: {
+      deployments,
+      perDay: days > 0 ? deployments / days : 0,
+      bucket: frequencyBucket(
+        analyses.map(a => a.deployment.finishedAt),
+        from,
+        to,
+      ),
+    },
+    changeLeadTime: distribution(
+      analyses.flatMap(a =>
+        a.delivered.flatMap(c =>
+          c.leadTimeSeconds !== undefined ? [c.leadTimeSeconds] : [],
+        ),
+      ),
+    ),
+    changeFailRate: {
+      rate: nonRollback.length
+        ? failedNonRollback.length / nonRollback.length
+        : null,
+      failed: failedNonRollback.length,
+      deployments: nonRollback.length,
+    },
+    failedDeploymentRecoveryTime: distribution(
+      failed.flatMap(a =>
+        a.recoverySeconds !== null ? [a.recoverySeconds] : [],
+      ),
+    ),
+    deploymentReworkRate: {
+      rate: deployments ? rework / deployments : null,
+      rework,
+      deployments,
+    },
+    unattributedEvents: options.unattributedEvents,
+  };
+}

@@ -1,0 +1,9 @@
+/**
+ * The DORA event contract, metric types and permissions shared by Paved's
+ * DORA plugins.
+ *
+ * @packageDocumentation
+ */
+export * from './events';
+export * from './metrics';
+export * from './permissions';
