@@ -2,12 +2,15 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { doraPermissions } from '@paved/plugin-dora-common';
 import { DatabaseDoraStore } from './database/DoraStore';
 import { CatalogScopes } from './catalog/CatalogScopes';
 import { defaultMetricRules } from './metrics/computeMetrics';
 import { createRouter } from './router';
+import { DoraMetricsService } from './service/DoraMetricsService';
+import { registerDoraActions } from './actions';
 
 /**
  * DORA metrics: ingests deployments, changes and incidents and computes the
@@ -28,6 +31,7 @@ export const doraPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogServiceRef,
+        actionsRegistry: actionsRegistryServiceRef,
       },
       async init(deps) {
         const { config } = deps;
@@ -41,18 +45,24 @@ export const doraPlugin = createBackendPlugin({
         });
         const windowDays =
           config.getOptionalNumber('dora.incidentAttributionWindowDays') ?? 7;
+        const metrics = DoraMetricsService.create({
+          store,
+          scopes,
+          rules: {
+            incidentAttributionWindowMs: windowDays * 86_400_000,
+            reworkLabels:
+              config.getOptionalStringArray('dora.reworkLabels') ??
+              defaultMetricRules.reworkLabels,
+          },
+        });
+        registerDoraActions(deps.actionsRegistry, metrics);
         deps.httpRouter.use(
           await createRouter({
             httpAuth: deps.httpAuth,
             permissions: deps.permissions,
             store,
             scopes,
-            rules: {
-              incidentAttributionWindowMs: windowDays * 86_400_000,
-              reworkLabels:
-                config.getOptionalStringArray('dora.reworkLabels') ??
-                defaultMetricRules.reworkLabels,
-            },
+            metrics,
             maxBodyBytes:
               config.getOptionalNumber('dora.maxEventBodyBytes') ??
               5 * 1024 * 1024,

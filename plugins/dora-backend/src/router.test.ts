@@ -77,7 +77,7 @@ describe('DORA event API and metrics', () => {
       });
       return { status: res.status, body: await res.json().catch(() => null) };
     };
-    return { backend, call, knex };
+    return { backend, call, knex, port };
   }
 
   const metricsPath =
@@ -195,6 +195,101 @@ describe('DORA event API and metrics', () => {
       }
     },
   );
+
+  it('explains every number: drill-down, CSV and series agree with the metrics', async () => {
+    const [databaseId] = databases.eachSupportedId()[0];
+    const { backend, call, port } = await startBackend(databaseId);
+    try {
+      await call('POST', '/events', {
+        events: [
+          deployment('d1', '2026-10-01T10:00:00Z', { commits: ['abc1234'] }),
+          deployment('rb', '2026-10-01T11:00:00Z', { rollback: true }),
+          deployment('d2', '2026-10-08T10:00:00Z'),
+          {
+            type: 'change',
+            id: 'c1',
+            service: 'checkout-service',
+            sha: 'abc1234',
+            authoredAt: '2026-10-01T08:00:00Z',
+            labels: ['feature'],
+          },
+        ],
+      });
+      const m = (await call('GET', metricsPath)).body;
+      expect(m.changeFailRate).toEqual({
+        rate: 0.5,
+        failed: 1,
+        deployments: 2,
+      });
+
+      const page1 = (
+        await call('GET', `/deployments${metricsPath.slice(8)}&limit=2`)
+      ).body;
+      expect(page1.totalItems).toBe(3);
+      expect(page1.items.map((d: { id: string }) => d.id)).toEqual([
+        'd2',
+        'rb',
+      ]);
+      const page2 = (
+        await call(
+          'GET',
+          `/deployments${metricsPath.slice(8)}&limit=2&cursor=${
+            page1.nextCursor
+          }`,
+        )
+      ).body;
+      expect(page2.nextCursor).toBeUndefined();
+      const d1 = page2.items[0];
+      expect(d1).toMatchObject({
+        id: 'd1',
+        failed: true,
+        failure: [{ rule: 'rolled-back', rollbackDeploymentId: 'rb' }],
+        recoverySeconds: 3600,
+        delivered: expect.arrayContaining([
+          expect.objectContaining({
+            sha: 'abc1234',
+            leadTimeSeconds: 2 * 3600,
+          }),
+        ]),
+      });
+
+      const csv = await fetch(
+        `http://localhost:${port}/api/dora/export.csv${metricsPath.slice(8)}`,
+        { headers: { authorization: mockCredentials.user.header() } },
+      );
+      expect(csv.headers.get('content-type')).toMatch(/text\/csv/);
+      const lines = (await csv.text()).trim().split('\n');
+      expect(lines).toHaveLength(4);
+      expect(lines[0]).toMatch(/^deployment_id,source,service/);
+      expect(lines.find(l => l.startsWith('d1,'))).toMatch(
+        /,true,rolled-back,3600,false,false$/,
+      );
+
+      const series = (
+        await call(
+          'GET',
+          `/series${metricsPath.slice(
+            8,
+          )}&metric=deploymentFrequency&interval=week`,
+        )
+      ).body;
+      expect(series.points.map((p: { value: number }) => p.value)).toEqual([
+        2, 1, 0, 0, 0,
+      ]);
+      expect(
+        series.points.reduce(
+          (n: number, p: { value: number }) => n + p.value,
+          0,
+        ),
+      ).toBe(m.deploymentFrequency.deployments);
+      expect(
+        (await call('GET', `/series${metricsPath.slice(8)}&metric=vibes`))
+          .status,
+      ).toBe(400);
+    } finally {
+      await backend.stop();
+    }
+  });
 
   it('keeps events of unknown services as unattributed, and resolves aliases', async () => {
     const [databaseId] = databases.eachSupportedId()[0];

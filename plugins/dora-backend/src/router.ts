@@ -4,7 +4,7 @@ import type {
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { InputError, NotAllowedError } from '@backstage/errors';
+import { NotAllowedError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   doraMetricsReadPermission,
@@ -12,51 +12,42 @@ import {
 } from '@paved/plugin-dora-common';
 import type { DoraStore } from './database/DoraStore';
 import type { CatalogScopes } from './catalog/CatalogScopes';
-import { computeMetrics, type MetricRules } from './metrics/computeMetrics';
+import {
+  deploymentsToCsv,
+  type DoraMetricsService,
+  type MetricName,
+  type MetricsQuery,
+  type SeriesInterval,
+} from './service/DoraMetricsService';
 
 export type RouterOptions = {
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   store: DoraStore;
   scopes: CatalogScopes;
-  rules: MetricRules;
+  metrics: DoraMetricsService;
   maxBodyBytes: number;
 };
 
-const DAY = 86_400_000;
+const MAX_PAGE = 500;
 
-function parseWindow(query: Record<string, unknown>) {
-  const to = query.to ? new Date(String(query.to)) : new Date();
-  const from = query.from
-    ? new Date(String(query.from))
-    : new Date(to.getTime() - 30 * DAY);
-  if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime())) {
-    throw new InputError('from and to must be ISO-8601 timestamps');
-  }
-  if (from >= to) throw new InputError('from must be before to');
-  return { from, to };
-}
-
-/** Attributes events whose service now matches a catalog entity. */
-async function attributeLateArrivals(store: DoraStore, scopes: CatalogScopes) {
-  const unattributed = await store.unattributedServices();
-  if (unattributed.length === 0) return 0;
-  const resolved = await scopes.resolveServices(
-    unattributed.map(u => u.service),
-  );
-  let remaining = 0;
-  for (const { service, events } of unattributed) {
-    const ref = resolved.get(service);
-    if (ref) await store.attribute(service, ref);
-    else remaining += events;
-  }
-  return remaining;
+function metricsQuery(query: Record<string, unknown>): MetricsQuery {
+  const text = (key: string) =>
+    typeof query[key] === 'string' && query[key]
+      ? String(query[key])
+      : undefined;
+  return {
+    entityRef: text('entityRef'),
+    from: text('from'),
+    to: text('to'),
+    environment: text('environment'),
+  };
 }
 
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, permissions, store, scopes } = options;
+  const { httpAuth, permissions, store, scopes, metrics } = options;
   const router = Router();
   router.use(express.json({ limit: options.maxBodyBytes }));
 
@@ -112,39 +103,62 @@ export async function createRouter(
       accepted += result.accepted;
       unchanged += result.unchanged;
     }
-    const unattributed = [...resolved]
+    const unattributedServices = [...resolved]
       .filter(([, ref]) => !ref)
-      .map(([s]) => s);
-    res.json({ accepted, unchanged, unattributedServices: unattributed });
+      .map(([service]) => service);
+    res.json({ accepted, unchanged, unattributedServices });
   });
 
   router.get('/metrics', async (req, res) => {
     await requireRead(req);
-    const { from, to } = parseWindow(req.query);
-    const environment = String(req.query.environment ?? 'production');
-    const entityRef = req.query.entityRef ? String(req.query.entityRef) : null;
-    const unattributedEvents = await attributeLateArrivals(store, scopes);
-    const entityRefs = entityRef
-      ? await scopes.componentsOf(entityRef)
-      : undefined;
-    const facts = await store.factsFor({ entityRefs, environment });
+    res.json(await metrics.metrics(metricsQuery(req.query)));
+  });
+
+  router.get('/series', async (req, res) => {
+    await requireRead(req);
     res.json(
-      computeMetrics({
-        facts,
-        entityRef,
-        environment,
-        from,
-        to,
-        unattributedEvents,
-        rules: options.rules,
-      }),
+      await metrics.series(
+        metricsQuery(req.query),
+        String(req.query.metric ?? '') as MetricName,
+        String(req.query.interval ?? 'week') as SeriesInterval,
+      ),
     );
+  });
+
+  router.get('/deployments', async (req, res) => {
+    await requireRead(req);
+    const rows = await metrics.deployments(metricsQuery(req.query));
+    const limit = Math.min(
+      Math.max(Number(req.query.limit) || 100, 1),
+      MAX_PAGE,
+    );
+    const offset = req.query.cursor
+      ? Number(Buffer.from(String(req.query.cursor), 'base64url').toString())
+      : 0;
+    const items = rows.slice(offset, offset + limit);
+    const next = offset + limit;
+    res.json({
+      items,
+      totalItems: rows.length,
+      nextCursor:
+        next < rows.length
+          ? Buffer.from(String(next)).toString('base64url')
+          : undefined,
+    });
+  });
+
+  router.get('/export.csv', async (req, res) => {
+    await requireRead(req);
+    const rows = await metrics.deployments(metricsQuery(req.query));
+    res
+      .type('text/csv')
+      .attachment('dora-deployments.csv')
+      .send(deploymentsToCsv(rows));
   });
 
   router.get('/unattributed', async (req, res) => {
     await requireRead(req);
-    await attributeLateArrivals(store, scopes);
-    res.json({ services: await store.unattributedServices() });
+    res.json({ services: await metrics.unattributed() });
   });
 
   return router;

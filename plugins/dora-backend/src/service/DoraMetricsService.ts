@@ -1,0 +1,295 @@
+import { InputError } from '@backstage/errors';
+import type { DoraMetrics } from '@paved/plugin-dora-common';
+import type { DoraStore } from '../database/DoraStore';
+import type { CatalogScopes } from '../catalog/CatalogScopes';
+import {
+  analyseDeployments,
+  computeMetrics,
+  type DeploymentAnalysis,
+  type MetricRules,
+} from '../metrics/computeMetrics';
+
+const DAY = 86_400_000;
+
+/** What a metrics read is about: a scope, a window and an environment. */
+export type MetricsQuery = {
+  entityRef?: string;
+  from?: string;
+  to?: string;
+  environment?: string;
+};
+
+export const metricNames = [
+  'deploymentFrequency',
+  'changeLeadTime',
+  'changeFailRate',
+  'failedDeploymentRecoveryTime',
+  'deploymentReworkRate',
+] as const;
+export type MetricName = (typeof metricNames)[number];
+export type SeriesInterval = 'day' | 'week' | 'month';
+
+/** One row of the drill-down: a deployment and what the metrics say about it. */
+export type DeploymentRow = {
+  id: string;
+  source: string;
+  service: string;
+  entityRef: string | null;
+  environment: string;
+  startedAt: string;
+  finishedAt: string;
+  commitSha: string;
+  rollback: boolean;
+  unplanned: boolean;
+  delivered: Array<{
+    sha: string;
+    changeId?: string;
+    authoredAt?: string;
+    labels?: string[];
+    leadTimeSeconds?: number;
+  }>;
+  failed: boolean;
+  failure: DeploymentAnalysis['failure'];
+  recoverySeconds: number | null;
+  rework: boolean;
+};
+
+function headline(metrics: DoraMetrics, metric: MetricName) {
+  switch (metric) {
+    case 'deploymentFrequency':
+      return {
+        value: metrics.deploymentFrequency.deployments,
+        n: metrics.deploymentFrequency.deployments,
+      };
+    case 'changeLeadTime':
+      return metrics.changeLeadTime.p50 === null
+        ? { value: null, n: 0 }
+        : { value: metrics.changeLeadTime.p50, n: metrics.changeLeadTime.n };
+    case 'changeFailRate':
+      return {
+        value: metrics.changeFailRate.rate,
+        n: metrics.changeFailRate.deployments,
+      };
+    case 'failedDeploymentRecoveryTime':
+      return {
+        value: metrics.failedDeploymentRecoveryTime.p50,
+        n: metrics.failedDeploymentRecoveryTime.n,
+      };
+    case 'deploymentReworkRate':
+      return {
+        value: metrics.deploymentReworkRate.rate,
+        n: metrics.deploymentReworkRate.deployments,
+      };
+    default:
+      throw new InputError(`unknown metric ${metric}`);
+  }
+}
+
+function nextBoundary(start: Date, interval: SeriesInterval) {
+  const next = new Date(start);
+  if (interval === 'day') next.setUTCDate(next.getUTCDate() + 1);
+  if (interval === 'week') next.setUTCDate(next.getUTCDate() + 7);
+  if (interval === 'month') next.setUTCMonth(next.getUTCMonth() + 1);
+  return next;
+}
+
+/**
+ * The DORA reads behind the HTTP API and the MCP actions: metrics, a
+ * metric's time series and the deployments behind the numbers.
+ */
+export class DoraMetricsService {
+  readonly #store: DoraStore;
+  readonly #scopes: CatalogScopes;
+  readonly #rules: MetricRules;
+
+  static create(options: {
+    store: DoraStore;
+    scopes: CatalogScopes;
+    rules: MetricRules;
+  }) {
+    return new DoraMetricsService(options.store, options.scopes, options.rules);
+  }
+
+  private constructor(
+    store: DoraStore,
+    scopes: CatalogScopes,
+    rules: MetricRules,
+  ) {
+    this.#store = store;
+    this.#scopes = scopes;
+    this.#rules = rules;
+  }
+
+  /** Attributes events whose service now matches a catalog entity. */
+  async #attributeLateArrivals(): Promise<number> {
+    const unattributed = await this.#store.unattributedServices();
+    if (unattributed.length === 0) return 0;
+    const resolved = await this.#scopes.resolveServices(
+      unattributed.map(u => u.service),
+    );
+    let remaining = 0;
+    for (const { service, events } of unattributed) {
+      const ref = resolved.get(service);
+      if (ref) await this.#store.attribute(service, ref);
+      else remaining += events;
+    }
+    return remaining;
+  }
+
+  async #load(query: MetricsQuery) {
+    const to = query.to ? new Date(query.to) : new Date();
+    const from = query.from
+      ? new Date(query.from)
+      : new Date(to.getTime() - 30 * DAY);
+    if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime())) {
+      throw new InputError('from and to must be ISO-8601 timestamps');
+    }
+    if (from >= to) throw new InputError('from must be before to');
+    const environment = query.environment || 'production';
+    const unattributedEvents = await this.#attributeLateArrivals();
+    const entityRefs = query.entityRef
+      ? await this.#scopes.componentsOf(query.entityRef)
+      : undefined;
+    const facts = await this.#store.factsFor({ entityRefs, environment });
+    return {
+      facts,
+      from,
+      to,
+      environment,
+      entityRef: query.entityRef ?? null,
+      unattributedEvents,
+    };
+  }
+
+  async metrics(query: MetricsQuery): Promise<DoraMetrics> {
+    const loaded = await this.#load(query);
+    return computeMetrics({ ...loaded, rules: this.#rules });
+  }
+
+  async series(
+    query: MetricsQuery,
+    metric: MetricName,
+    interval: SeriesInterval,
+  ) {
+    if (!metricNames.includes(metric)) {
+      throw new InputError(`metric must be one of ${metricNames.join(', ')}`);
+    }
+    if (!['day', 'week', 'month'].includes(interval)) {
+      throw new InputError('interval must be day, week or month');
+    }
+    const loaded = await this.#load(query);
+    const points = [];
+    for (let start = loaded.from; start < loaded.to; ) {
+      const next = nextBoundary(start, interval);
+      const end = next < loaded.to ? next : loaded.to;
+      const m = computeMetrics({
+        ...loaded,
+        from: start,
+        to: end,
+        rules: this.#rules,
+      });
+      points.push({
+        start: start.toISOString(),
+        end: end.toISOString(),
+        ...headline(m, metric),
+      });
+      start = end;
+    }
+    return {
+      entityRef: loaded.entityRef,
+      environment: loaded.environment,
+      metric,
+      interval,
+      points,
+    };
+  }
+
+  async deployments(query: MetricsQuery): Promise<DeploymentRow[]> {
+    const loaded = await this.#load(query);
+    return analyseDeployments(loaded.facts, loaded.from, loaded.to, this.#rules)
+      .reverse()
+      .map(a => ({
+        id: a.deployment.id,
+        source: a.deployment.source,
+        service: a.deployment.service,
+        entityRef: a.deployment.entityRef,
+        environment: a.deployment.environment,
+        startedAt: a.deployment.startedAt.toISOString(),
+        finishedAt: a.deployment.finishedAt.toISOString(),
+        commitSha: a.deployment.commitSha,
+        rollback: a.deployment.rollback,
+        unplanned: a.deployment.unplanned,
+        delivered: a.delivered.map(d => ({
+          sha: d.sha,
+          changeId: d.change?.id,
+          authoredAt: d.change?.authoredAt.toISOString(),
+          labels: d.change?.labels,
+          leadTimeSeconds: d.leadTimeSeconds,
+        })),
+        failed: a.failure.length > 0,
+        failure: a.failure,
+        recoverySeconds: a.recoverySeconds,
+        rework: a.rework,
+      }));
+  }
+
+  async unattributed() {
+    await this.#attributeLateArrivals();
+    return this.#store.unattributedServices();
+  }
+}
+
+/** The drill-down as CSV, one line per deployment. */
+export function deploymentsToCsv(rows: DeploymentRow[]): string {
+  const header = [
+    'deployment_id',
+    'source',
+    'service',
+    'entity_ref',
+    'environment',
+    'finished_at',
+    'commit_sha',
+    'delivered_changes',
+    'median_lead_time_seconds',
+    'failed',
+    'failure_rules',
+    'recovery_seconds',
+    'rollback',
+    'rework',
+  ];
+  const quote = (value: unknown) => {
+    const text = value === null || value === undefined ? '' : String(value);
+    return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  };
+  const lines = rows.map(row => {
+    const leads = row.delivered
+      .flatMap(d =>
+        d.leadTimeSeconds !== undefined ? [d.leadTimeSeconds] : [],
+      )
+      .sort((a, b) => a - b);
+    const median = leads.length
+      ? (leads[Math.floor((leads.length - 1) / 2)] +
+          leads[Math.ceil((leads.length - 1) / 2)]) /
+        2
+      : null;
+    return [
+      row.id,
+      row.source,
+      row.service,
+      row.entityRef,
+      row.environment,
+      row.finishedAt,
+      row.commitSha,
+      row.delivered.length,
+      median,
+      row.failed,
+      row.failure.map(f => f.rule).join(' '),
+      row.recoverySeconds,
+      row.rollback,
+      row.rework,
+    ]
+      .map(quote)
+      .join(',');
+  });
+  return `${[header.join(','), ...lines].join('\n')}\n`;
+}
