@@ -53,5 +53,5 @@ backend.add(import('@backstage/plugin-mcp-actions-backend'));
 
 // Delivery metrics (DORA).
 backend.add(import('@paved/plugin-dora-backend'));
-
+backend.add(import('@paved/plugin-dora-backend-module-github'));
 backend.start();

@@ -5,12 +5,35 @@ import {
 import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { doraPermissions } from '@paved/plugin-dora-common';
+import {
+  doraSourcesExtensionPoint,
+  type DoraEventSource,
+} from '@paved/plugin-dora-node';
 import { DatabaseDoraStore } from './database/DoraStore';
 import { CatalogScopes } from './catalog/CatalogScopes';
 import { defaultMetricRules } from './metrics/computeMetrics';
 import { createRouter } from './router';
 import { DoraMetricsService } from './service/DoraMetricsService';
+import { DoraEventIngestor } from './service/DoraEventIngestor';
 import { registerDoraActions } from './actions';
+
+/** Event sources registered by modules; each id once. */
+class DoraSources {
+  readonly #sources = new Map<string, DoraEventSource>();
+
+  addSource(source: DoraEventSource) {
+    if (this.#sources.has(source.id)) {
+      throw new Error(
+        `A DORA event source with id '${source.id}' is already registered`,
+      );
+    }
+    this.#sources.set(source.id, source);
+  }
+
+  list() {
+    return [...this.#sources.values()];
+  }
+}
 
 /**
  * DORA metrics: ingests deployments, changes and incidents and computes the
@@ -21,6 +44,11 @@ import { registerDoraActions } from './actions';
 export const doraPlugin = createBackendPlugin({
   pluginId: 'dora',
   register(env) {
+    const sources = new DoraSources();
+    env.registerExtensionPoint(doraSourcesExtensionPoint, {
+      addSource: source => sources.addSource(source),
+    });
+
     env.registerInit({
       deps: {
         auth: coreServices.auth,
@@ -55,19 +83,22 @@ export const doraPlugin = createBackendPlugin({
               defaultMetricRules.reworkLabels,
           },
         });
+        const ingestor = DoraEventIngestor.create({ store, scopes });
         registerDoraActions(deps.actionsRegistry, metrics);
         deps.httpRouter.use(
           await createRouter({
             httpAuth: deps.httpAuth,
             permissions: deps.permissions,
-            store,
-            scopes,
+            ingestor,
             metrics,
             maxBodyBytes:
               config.getOptionalNumber('dora.maxEventBodyBytes') ??
               5 * 1024 * 1024,
           }),
         );
+        for (const source of sources.list()) {
+          await source.connect(ingestor);
+        }
       },
     });
   },

@@ -6,12 +6,11 @@ import type {
 } from '@backstage/backend-plugin-api';
 import { NotAllowedError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { doraMetricsReadPermission } from '@paved/plugin-dora-common';
 import {
-  doraMetricsReadPermission,
-  parseDoraEventBatch,
-} from '@paved/plugin-dora-common';
-import type { DoraStore } from './database/DoraStore';
-import type { CatalogScopes } from './catalog/CatalogScopes';
+  DoraBatchRejectedError,
+  type DoraEventIngestor,
+} from './service/DoraEventIngestor';
 import {
   deploymentsToCsv,
   type DoraMetricsService,
@@ -23,8 +22,7 @@ import {
 export type RouterOptions = {
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
-  store: DoraStore;
-  scopes: CatalogScopes;
+  ingestor: DoraEventIngestor;
   metrics: DoraMetricsService;
   maxBodyBytes: number;
 };
@@ -47,9 +45,8 @@ function metricsQuery(query: Record<string, unknown>): MetricsQuery {
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, permissions, store, scopes, metrics } = options;
+  const { httpAuth, permissions, ingestor, metrics } = options;
   const router = Router();
-  router.use(express.json({ limit: options.maxBodyBytes }));
 
   const requireRead = async (req: express.Request) => {
     const credentials = await httpAuth.credentials(req);
@@ -62,52 +59,29 @@ export async function createRouter(
     }
   };
 
-  router.post('/events', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
-    const parsed = parseDoraEventBatch(req.body);
-    if (!parsed.ok) {
-      res.status(400).json({
-        error: {
-          name: 'InputError',
-          message: `The batch was rejected; nothing was stored (${parsed.problems.length} problem(s))`,
-        },
-        problems: parsed.problems,
+  router.post(
+    '/events',
+    express.json({ limit: options.maxBodyBytes }),
+    async (req, res) => {
+      const credentials = await httpAuth.credentials(req, {
+        allow: ['user', 'service'],
       });
-      return;
-    }
-    const principal = credentials.principal as {
-      userEntityRef?: string;
-      subject?: string;
-    };
-    const caller = principal.userEntityRef ?? principal.subject ?? 'unknown';
-    const resolved = await scopes.resolveServices([
-      ...new Set(parsed.events.map(e => e.service)),
-    ]);
-    const bySource = new Map<string, typeof parsed.events>();
-    for (const event of parsed.events) {
-      const source = event.source ?? caller;
-      bySource.set(source, [...(bySource.get(source) ?? []), event]);
-    }
-    let accepted = 0;
-    let unchanged = 0;
-    for (const [source, events] of bySource) {
-      const result = await store.ingest(
-        source,
-        events.map(event => ({
-          event,
-          entityRef: resolved.get(event.service) ?? null,
-        })),
-      );
-      accepted += result.accepted;
-      unchanged += result.unchanged;
-    }
-    const unattributedServices = [...resolved]
-      .filter(([, ref]) => !ref)
-      .map(([service]) => service);
-    res.json({ accepted, unchanged, unattributedServices });
-  });
+      const principal = credentials.principal as {
+        userEntityRef?: string;
+        subject?: string;
+      };
+      const caller = principal.userEntityRef ?? principal.subject ?? 'unknown';
+      try {
+        res.json(await ingestor.ingest(caller, req.body?.events));
+      } catch (error) {
+        if (!(error instanceof DoraBatchRejectedError)) throw error;
+        res.status(400).json({
+          error: { name: 'InputError', message: error.message },
+          problems: error.problems,
+        });
+      }
+    },
+  );
 
   router.get('/metrics', async (req, res) => {
     await requireRead(req);

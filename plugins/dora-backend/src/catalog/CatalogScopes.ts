@@ -14,6 +14,7 @@ import { NotFoundError, InputError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 
 export const DORA_SERVICE_ANNOTATION = 'paved.dev/dora-service';
+export const PROJECT_SLUG_ANNOTATION = 'github.com/project-slug';
 
 /**
  * Everything the DORA plugin asks the catalog: which component an event's
@@ -40,6 +41,7 @@ export class CatalogScopes {
   /**
    * Maps each service name to a component ref: an entity ref as is, else the
    * component whose `paved.dev/dora-service` annotation equals it, else the
+   * one whose `github.com/project-slug` equals it (`owner/repo`), else the
    * component of that name. Unknown names map to null (unattributed).
    */
   async resolveServices(
@@ -59,11 +61,14 @@ export class CatalogScopes {
     );
     const byRef = new Set(items.map(e => stringifyEntityRef(e)));
     const byAnnotation = new Map<string, string>();
+    const bySlug = new Map<string, string>();
     const byName = new Map<string, string>();
     for (const entity of items) {
       const ref = stringifyEntityRef(entity);
       const alias = entity.metadata.annotations?.[DORA_SERVICE_ANNOTATION];
       if (alias) byAnnotation.set(alias, ref);
+      const slug = entity.metadata.annotations?.[PROJECT_SLUG_ANNOTATION];
+      if (slug) bySlug.set(slug.toLocaleLowerCase('en-US'), ref);
       if ((entity.metadata.namespace ?? 'default') === 'default') {
         byName.set(entity.metadata.name, ref);
       }
@@ -79,7 +84,11 @@ export class CatalogScopes {
           ref = null;
         }
       } else {
-        ref = byAnnotation.get(service) ?? byName.get(service) ?? null;
+        ref =
+          byAnnotation.get(service) ??
+          bySlug.get(service.toLocaleLowerCase('en-US')) ??
+          byName.get(service) ??
+          null;
       }
       resolved.set(service, ref);
     }
