@@ -1,0 +1,269 @@
+/*
+ * DORA benchmark: builds a synthetic delivery history through the real
+ * ingestion path (validation, service resolution, idempotent store) and
+ * measures ingest throughput and /metrics latency for a component, a team of
+ * 50 components and the whole organisation, on SQLite and PostgreSQL.
+ *
+ *   yarn workspace @paved/plugin-dora-backend bench            # scale 0.1
+ *   DORA_BENCH_SCALE=1 yarn workspace @paved/plugin-dora-backend bench
+ *
+ * Scale 1 is 1,000 services over one year: ~300,000 deployments,
+ * ~1,500,000 changes and 10,000 incidents. Not a test; prints a table.
+ */
+import knexFactory, { type Knex } from 'knex';
+import type {
+  AuthService,
+  DatabaseService,
+} from '@backstage/backend-plugin-api';
+import type { Entity } from '@backstage/catalog-model';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+import { DatabaseDoraStore } from '../src/database/DoraStore';
+import { CatalogScopes } from '../src/catalog/CatalogScopes';
+import { DoraEventIngestor } from '../src/service/DoraEventIngestor';
+import { DoraMetricsService } from '../src/service/DoraMetricsService';
+import { defaultMetricRules } from '../src/metrics/computeMetrics';
+
+const scale = Number(process.env.DORA_BENCH_SCALE ?? '0.1');
+const SERVICES = Math.max(50, Math.round(1000 * scale));
+const DAYS = 365;
+// Averaged over the service mix below this gives ~300 deployments a service.
+const DEPLOYMENTS_PER_SERVICE = 316;
+const CHANGES_PER_DEPLOYMENT = 5;
+const INCIDENTS = Math.round(10_000 * scale);
+const TEAM_SIZE = 50;
+const start = Date.parse('2025-11-01T00:00:00Z');
+const DAY = 86_400_000;
+
+/** A catalog of SERVICES components in teams of TEAM_SIZE. */
+function fakeCatalog(): CatalogService {
+  const components: Entity[] = Array.from({ length: SERVICES }, (_, i) => ({
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: { name: `service-${i}`, namespace: 'default' },
+    spec: { owner: `team-${Math.floor(i / TEAM_SIZE)}` },
+    relations: [
+      {
+        type: 'ownedBy',
+        targetRef: `group:default/team-${Math.floor(i / TEAM_SIZE)}`,
+      },
+    ],
+  }));
+  const team = (ref: string): Entity => ({
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Group',
+    metadata: { name: ref.split('/')[1], namespace: 'default' },
+    spec: {},
+    relations: [],
+  });
+  const refOf = (e: Entity) =>
+    `${e.kind.toLowerCase()}:default/${e.metadata.name}`;
+  return {
+    async getEntities(request: any) {
+      const owners = request?.filter?.['relations.ownedBy'];
+      const wanted = owners ? new Set([owners].flat()) : undefined;
+      return {
+        items: components.filter(
+          c => !wanted || c.relations!.some(r => wanted.has(r.targetRef)),
+        ),
+      };
+    },
+    async getEntityByRef(ref: any) {
+      const text =
+        typeof ref === 'string'
+          ? ref
+          : `${ref.kind}:${ref.namespace}/${ref.name}`;
+      if (text.toLowerCase().startsWith('group:')) return team(text);
+      return components.find(c => refOf(c) === text.toLowerCase());
+    },
+    async getEntitiesByRefs() {
+      return { items: [] };
+    },
+  } as unknown as CatalogService;
+}
+
+const auth = {
+  async getOwnServiceCredentials() {
+    return {
+      $$type: '@backstage/BackstageCredentials',
+      principal: { type: 'service', subject: 'bench' },
+    };
+  },
+} as unknown as AuthService;
+
+function* history() {
+  let incidentsLeft = INCIDENTS;
+  for (let s = 0; s < SERVICES; s++) {
+    const service = `service-${s}`;
+    const deployments = Math.round(
+      DEPLOYMENTS_PER_SERVICE * (0.5 + (s % 10) / 10),
+    );
+    for (let d = 0; d < deployments; d++) {
+      const finished =
+        start + Math.floor((d / deployments) * DAYS * DAY) + (s % 97) * 60_000;
+      const shas = Array.from({ length: CHANGES_PER_DEPLOYMENT }, (_, c) =>
+        `${s.toString(16)}x${d.toString(16)}x${c}`.padEnd(12, '0'),
+      );
+      for (const [c, sha] of shas.entries()) {
+        yield {
+          type: 'change',
+          id: `c-${sha}`,
+          service,
+          sha,
+          authoredAt: new Date(
+            finished - (c + 1) * 3 * 3_600_000,
+          ).toISOString(),
+          labels: (d + c) % 17 === 0 ? ['hotfix'] : [],
+        };
+      }
+      yield {
+        type: 'deployment',
+        id: `d-${s}-${d}`,
+        service,
+        environment: 'production',
+        status: d % 23 === 0 ? 'failure' : 'success',
+        startedAt: new Date(finished - 600_000).toISOString(),
+        finishedAt: new Date(finished).toISOString(),
+        commitSha: shas[shas.length - 1],
+        commits: shas,
+        rollback: d % 41 === 40,
+      };
+      if (
+        incidentsLeft > 0 &&
+        d % Math.max(1, Math.floor(deployments / (INCIDENTS / SERVICES))) === 0
+      ) {
+        incidentsLeft--;
+        yield {
+          type: 'incident',
+          id: `i-${s}-${d}`,
+          service,
+          environment: 'production',
+          openedAt: new Date(finished + 1_800_000).toISOString(),
+          resolvedAt: new Date(finished + 7_200_000).toISOString(),
+          causedByDeploymentId: `d-${s}-${d}`,
+        };
+      }
+    }
+  }
+}
+
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+};
+
+async function time(fn: () => Promise<unknown>, runs: number) {
+  const durations: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    await fn();
+    durations.push(performance.now() - t);
+  }
+  return { p50: percentile(durations, 0.5), p95: percentile(durations, 0.95) };
+}
+
+async function run(name: string, knex: Knex) {
+  const database = { getClient: async () => knex } as DatabaseService;
+  const store = await DatabaseDoraStore.create({ database });
+  const scopes = CatalogScopes.create({ catalog: fakeCatalog(), auth });
+  const ingestor = DoraEventIngestor.create({ store, scopes });
+  const metrics = DoraMetricsService.create({
+    store,
+    scopes,
+    rules: defaultMetricRules,
+  });
+
+  let batch: unknown[] = [];
+  let events = 0;
+  const t0 = performance.now();
+  for (const event of history()) {
+    batch.push(event);
+    if (batch.length === 1000) {
+      await ingestor.ingest('bench', batch);
+      events += batch.length;
+      batch = [];
+    }
+  }
+  if (batch.length) {
+    await ingestor.ingest('bench', batch);
+    events += batch.length;
+  }
+  const ingestSeconds = (performance.now() - t0) / 1000;
+
+  const window = {
+    from: new Date(start + 270 * DAY).toISOString(),
+    to: new Date(start + 360 * DAY).toISOString(),
+  };
+  const component = await time(
+    () =>
+      metrics.metrics({ ...window, entityRef: 'component:default/service-7' }),
+    20,
+  );
+  const team = await time(
+    () => metrics.metrics({ ...window, entityRef: 'group:default/team-0' }),
+    10,
+  );
+  const org = await time(() => metrics.metrics(window), 3);
+  return {
+    name,
+    events,
+    ingestPerSecond: Math.round(events / ingestSeconds),
+    component,
+    team,
+    org,
+    rssMiB: Math.round(process.memoryUsage().rss / 1024 / 1024),
+  };
+}
+
+async function main() {
+  const results = [];
+  const sqlite = knexFactory({
+    client: 'better-sqlite3',
+    connection: ':memory:',
+    useNullAsDefault: true,
+  });
+  results.push(await run('SQLite (in memory)', sqlite));
+  await sqlite.destroy();
+
+  const pgUrl =
+    process.env.DORA_BENCH_PG ?? 'postgresql://postgres@127.0.0.1:5432';
+  const admin = knexFactory({ client: 'pg', connection: `${pgUrl}/postgres` });
+  const db = `dora_bench_${process.pid}`;
+  try {
+    await admin.raw(`CREATE DATABASE ${db}`);
+    const pg = knexFactory({ client: 'pg', connection: `${pgUrl}/${db}` });
+    results.push(await run('PostgreSQL', pg));
+    await pg.destroy();
+  } catch (e) {
+    console.error(`PostgreSQL skipped: ${e}`);
+  } finally {
+    await admin
+      .raw(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`)
+      .catch(() => {});
+    await admin.destroy();
+  }
+
+  const ms = (n: number) => `${n.toFixed(0)} ms`;
+  console.log(
+    `\nscale ${scale}: ${SERVICES} services, teams of ${TEAM_SIZE}, window 90 days\n`,
+  );
+  console.log(
+    '| database | events | ingest (events/s) | component p50 / p95 | team p50 / p95 | org p50 / p95 | RSS |',
+  );
+  console.log('| --- | --- | --- | --- | --- | --- | --- |');
+  for (const r of results) {
+    console.log(
+      `| ${r.name} | ${r.events.toLocaleString(
+        'en-US',
+      )} | ${r.ingestPerSecond.toLocaleString('en-US')} | ${ms(
+        r.component.p50,
+      )} / ${ms(r.component.p95)} | ${ms(r.team.p50)} / ${ms(
+        r.team.p95,
+      )} | ${ms(r.org.p50)} / ${ms(r.org.p95)} | ${r.rssMiB} MiB |`,
+    );
+  }
+}
+
+main().catch(e => {
+  console.error(e);
+  process.exit(1);
+});
