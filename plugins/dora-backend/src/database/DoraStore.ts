@@ -186,6 +186,14 @@ type IncidentRow = {
   resolved_by_deployment_id: string | null;
 };
 
+function chunk<T>(items: T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let i = 0; i < items.length; i += size) {
+    chunks.push(items.slice(i, i + size));
+  }
+  return chunks;
+}
+
 const toDate = (value: Timestamp) =>
   value instanceof Date ? value : new Date(value);
 
@@ -215,23 +223,51 @@ export class DatabaseDoraStore implements DoraStore {
     let accepted = 0;
     let unchanged = 0;
     await this.#db.transaction(async tx => {
-      for (const { event, entityRef } of events) {
-        const table = tableByType[event.type];
-        const hash = contentHash(event);
-        const existing = await tx(table)
-          .where({ source, event_id: event.id })
-          .first('content_hash');
-        if (existing?.content_hash === hash) {
-          unchanged++;
-          continue;
+      for (const [type, table] of Object.entries(tableByType)) {
+        // The last occurrence of an id in a batch wins, as if sent in order.
+        const latest = new Map<
+          string,
+          { event: DoraEvent; entityRef: string | null }
+        >();
+        for (const item of events) {
+          if (item.event.type === type) latest.set(item.event.id, item);
         }
-        const row = { ...toRow(source, event, entityRef), content_hash: hash };
-        if (existing) {
-          await tx(table).where({ source, event_id: event.id }).update(row);
-        } else {
-          await tx(table).insert(row);
+        if (latest.size === 0) continue;
+        unchanged +=
+          events.filter(e => e.event.type === type).length - latest.size;
+
+        const existing = new Map<string, string>();
+        for (const ids of chunk([...latest.keys()], 500)) {
+          const rows = await tx(table)
+            .where({ source })
+            .whereIn('event_id', ids)
+            .select('event_id', 'content_hash');
+          for (const row of rows) existing.set(row.event_id, row.content_hash);
         }
-        accepted++;
+
+        const inserts = [];
+        for (const { event, entityRef } of latest.values()) {
+          const hash = contentHash(event);
+          const previous = existing.get(event.id);
+          if (previous === hash) {
+            unchanged++;
+            continue;
+          }
+          const row = {
+            ...toRow(source, event, entityRef),
+            content_hash: hash,
+          };
+          if (previous === undefined) {
+            inserts.push(row);
+          } else {
+            await tx(table).where({ source, event_id: event.id }).update(row);
+          }
+          accepted++;
+        }
+        // SQLite caps bound parameters per statement; 50 rows stay well under.
+        for (const rows of chunk(inserts, 50)) {
+          await tx(table).insert(rows);
+        }
       }
     });
     return { accepted, unchanged };
