@@ -54,4 +54,5 @@ backend.add(import('@backstage/plugin-mcp-actions-backend'));
 // Delivery metrics (DORA).
 backend.add(import('@paved/plugin-dora-backend'));
 backend.add(import('@paved/plugin-dora-backend-module-github'));
+backend.add(import('@paved/plugin-dora-backend-module-demo'));
 backend.start();

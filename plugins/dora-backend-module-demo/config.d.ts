@@ -1,0 +1,8 @@
+export interface Config {
+  dora?: {
+    demo?: {
+      /** Generate demo DORA history on start (local default only). */
+      enabled?: boolean;
+    };
+  };
+}

@@ -1,0 +1,115 @@
+import type { AddressInfo } from 'node:net';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+  TestDatabases,
+} from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import doraPlugin from '@paved/plugin-dora-backend';
+import { parseDoraEventBatch } from '@paved/plugin-dora-common';
+import { demoHistory, demoServices, unknownDemoService } from './demoHistory';
+import { doraModuleDemo } from './module';
+
+jest.setTimeout(120_000);
+
+type Event = Record<string, any>;
+const DAY = 86_400_000;
+
+describe('demo DORA history', () => {
+  const today = new Date('2026-11-26T15:00:00Z');
+  const events = demoHistory(today) as Event[];
+
+  it('is the same on every start of the same day, so re-ingesting changes nothing', () => {
+    expect(demoHistory(new Date('2026-11-26T23:59:00Z'))).toEqual(events);
+  });
+
+  it('passes the event API validation in batches of 1000', () => {
+    for (let i = 0; i < events.length; i += 1000) {
+      expect(
+        parseDoraEventBatch({ events: events.slice(i, i + 1000) }).ok,
+      ).toBe(true);
+    }
+  });
+
+  it('has rollbacks, hotfixes, incidents with and without a named cause, and an unknown service', () => {
+    const incidents = events.filter(e => e.type === 'incident');
+    expect(events.some(e => e.type === 'deployment' && e.rollback)).toBe(true);
+    expect(
+      events.some(e => e.type === 'change' && e.labels.includes('hotfix')),
+    ).toBe(true);
+    expect(incidents.some(e => e.causedByDeploymentId)).toBe(true);
+    expect(incidents.some(e => e.causedBySha)).toBe(true);
+    expect(incidents.some(e => !e.causedByDeploymentId && !e.causedBySha)).toBe(
+      true,
+    );
+    expect(events.some(e => e.service === unknownDemoService)).toBe(true);
+  });
+
+  describe('through the real DORA plugin', () => {
+    const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+
+    it('gives teams that differ: elite, struggling, improving', async () => {
+      const knex = await databases.init('SQLITE_3');
+      const backend = await startTestBackend({
+        features: [
+          doraPlugin,
+          doraModuleDemo,
+          mockServices.database.factory({ knex }),
+          mockServices.rootConfig.factory({
+            data: { dora: { demo: { enabled: true } } },
+          }),
+          catalogServiceMock.factory({
+            entities: Object.keys(demoServices).map(name => ({
+              apiVersion: 'backstage.io/v1alpha1',
+              kind: 'Component',
+              metadata: { name, namespace: 'default' },
+              spec: { type: 'service', owner: 'team', lifecycle: 'production' },
+            })),
+          }),
+        ],
+      });
+      try {
+        const { port } = backend.server.address() as AddressInfo;
+        const now = Date.now();
+        const metrics = async (
+          service: string,
+          fromDaysAgo: number,
+          toDaysAgo: number,
+        ) => {
+          const from = new Date(now - fromDaysAgo * DAY).toISOString();
+          const to = new Date(now - toDaysAgo * DAY).toISOString();
+          const res = await fetch(
+            `http://localhost:${port}/api/dora/metrics?entityRef=component:default/${service}&from=${from}&to=${to}`,
+            { headers: { authorization: mockCredentials.user.header() } },
+          );
+          return res.json();
+        };
+
+        const elite = await metrics('checkout-service', 90, 0);
+        const struggling = await metrics('delivery-routing', 90, 0);
+        expect(elite.deploymentFrequency.bucket).toBe('on-demand');
+        expect(struggling.deploymentFrequency.deployments).toBeLessThan(
+          elite.deploymentFrequency.deployments / 5,
+        );
+        expect(struggling.changeLeadTime.p50).toBeGreaterThan(
+          elite.changeLeadTime.p50 * 5,
+        );
+        expect(struggling.changeFailRate.rate).toBeGreaterThan(
+          elite.changeFailRate.rate,
+        );
+
+        const early = await metrics('payments-gateway', 182, 120);
+        const late = await metrics('payments-gateway', 60, 0);
+        expect(late.deploymentFrequency.deployments).toBeGreaterThan(
+          early.deploymentFrequency.deployments * 2,
+        );
+        expect(late.changeLeadTime.p50).toBeLessThan(early.changeLeadTime.p50);
+
+        expect(elite.unattributedEvents).toBeGreaterThan(0); // legacy-billing
+      } finally {
+        await backend.stop();
+      }
+    });
+  });
+});

@@ -1,0 +1,220 @@
+/**
+ * Plausible delivery history for the Fernhill demo organisation, generated
+ * deterministically (seeded per service) so every restart produces the same
+ * event ids and contents for the same day: ingesting it again changes nothing.
+ */
+
+const DAY = 86_400_000;
+const HOUR = 3_600_000;
+
+/** How a service ships; `improving` interpolates from `from` to `to`. */
+type Profile = {
+  deploysPerDay: number;
+  leadTimeHours: [number, number];
+  failureRate: number;
+  recoveryHours: [number, number];
+  hotfixShare: number;
+};
+
+const elite: Profile = {
+  deploysPerDay: 3,
+  leadTimeHours: [1, 10],
+  failureRate: 0.04,
+  recoveryHours: [0.2, 1],
+  hotfixShare: 0.03,
+};
+const steady: Profile = {
+  deploysPerDay: 0.8,
+  leadTimeHours: [12, 72],
+  failureRate: 0.1,
+  recoveryHours: [1, 8],
+  hotfixShare: 0.06,
+};
+const struggling: Profile = {
+  deploysPerDay: 0.15,
+  leadTimeHours: [96, 480],
+  failureRate: 0.3,
+  recoveryHours: [12, 96],
+  hotfixShare: 0.2,
+};
+
+/** Which demo components ship how: one elite team, one struggling, one improving. */
+export const demoServices: Record<string, Profile | 'improving'> = {
+  'checkout-service': elite,
+  'orders-service': elite,
+  'voucher-service': struggling,
+  'payments-gateway': 'improving',
+  'fraud-scoring': 'improving',
+  'delivery-routing': struggling,
+  'driver-app-bff': struggling,
+  'inventory-service': steady,
+  'product-catalog-service': steady,
+  'search-service': steady,
+  'storefront-web': elite,
+  'order-events-ingestor': steady,
+  'alert-router': steady,
+};
+
+/** Events for a service no catalog entity names, to show as unattributed. */
+export const unknownDemoService = 'legacy-billing';
+
+function mulberry32(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function seedOf(text: string) {
+  let h = 2166136261;
+  for (const c of text) h = Math.imul(h ^ c.charCodeAt(0), 16777619);
+  return h >>> 0;
+}
+
+const lerp = (a: number, b: number, t: number) => a + (b - a) * t;
+
+function profileAt(profile: Profile | 'improving', progress: number): Profile {
+  if (profile !== 'improving') return profile;
+  return {
+    deploysPerDay: lerp(
+      struggling.deploysPerDay,
+      elite.deploysPerDay * 0.6,
+      progress,
+    ),
+    leadTimeHours: [
+      lerp(struggling.leadTimeHours[0], steady.leadTimeHours[0], progress),
+      lerp(struggling.leadTimeHours[1], steady.leadTimeHours[1], progress),
+    ],
+    failureRate: lerp(
+      struggling.failureRate,
+      elite.failureRate * 1.5,
+      progress,
+    ),
+    recoveryHours: [
+      lerp(struggling.recoveryHours[0], steady.recoveryHours[0], progress),
+      lerp(struggling.recoveryHours[1], steady.recoveryHours[1], progress),
+    ],
+    hotfixShare: lerp(struggling.hotfixShare, steady.hotfixShare, progress),
+  };
+}
+
+const sha = (random: () => number) =>
+  Array.from({ length: 40 }, () => Math.floor(random() * 16).toString(16)).join(
+    '',
+  );
+
+/**
+ * About `days` of history up to `until` (exclusive) for every demo service,
+ * ordered by time.
+ */
+export function demoHistory(until: Date, days = 182): unknown[] {
+  const end = Date.UTC(
+    until.getUTCFullYear(),
+    until.getUTCMonth(),
+    until.getUTCDate(),
+  );
+  const begin = end - days * DAY;
+  const events: Array<{ at: number; event: Record<string, unknown> }> = [];
+  const services: Array<[string, Profile | 'improving']> = [
+    ...Object.entries(demoServices),
+    [unknownDemoService, steady],
+  ];
+
+  for (const [service, kind] of services) {
+    const random = mulberry32(seedOf(`${service}:${end}`));
+    let n = 0;
+    let pendingRollback = false;
+    for (let day = begin; day < end; day += DAY) {
+      const profile = profileAt(kind, (day - begin) / (end - begin));
+      let count = 0;
+      let budget = profile.deploysPerDay;
+      while (random() < budget) {
+        count++;
+        budget -= 1;
+      }
+      for (let i = 0; i < count; i++) {
+        n++;
+        const id = `demo-${service}-${n}`;
+        const finishedAt = day + 8 * HOUR + random() * 10 * HOUR;
+        const rollback = pendingRollback;
+        pendingRollback = false;
+        const changes = rollback ? 0 : 1 + Math.floor(random() * 4);
+        const shas: string[] = [];
+        for (let c = 0; c < changes; c++) {
+          const change = sha(random);
+          shas.push(change);
+          const lead =
+            lerp(profile.leadTimeHours[0], profile.leadTimeHours[1], random()) *
+            HOUR;
+          events.push({
+            at: finishedAt - lead,
+            event: {
+              type: 'change',
+              id: `demo-change-${change}`,
+              service,
+              sha: change,
+              authoredAt: new Date(finishedAt - lead).toISOString(),
+              prNumber: 1000 + n * 5 + c,
+              labels: random() < profile.hotfixShare ? ['hotfix'] : [],
+            },
+          });
+        }
+        const commitSha = shas[shas.length - 1] ?? sha(random);
+        events.push({
+          at: finishedAt,
+          event: {
+            type: 'deployment',
+            id,
+            service,
+            environment: 'production',
+            status: 'success',
+            startedAt: new Date(
+              finishedAt - (5 + random() * 20) * 60_000,
+            ).toISOString(),
+            finishedAt: new Date(finishedAt).toISOString(),
+            commitSha,
+            commits: shas,
+            rollback,
+            unplanned: !rollback && random() < profile.hotfixShare / 2,
+          },
+        });
+
+        if (!rollback && random() < profile.failureRate) {
+          const openedAt = finishedAt + (0.2 + random() * 6) * HOUR;
+          const recovery =
+            lerp(profile.recoveryHours[0], profile.recoveryHours[1], random()) *
+            HOUR;
+          const cause = random();
+          if (cause < 0.2) {
+            // Recovered by rolling back: the next deployment is a rollback.
+            pendingRollback = true;
+            continue;
+          }
+          events.push({
+            at: openedAt,
+            event: {
+              type: 'incident',
+              id: `demo-incident-${service}-${n}`,
+              service,
+              environment: 'production',
+              openedAt: new Date(openedAt).toISOString(),
+              ...(openedAt + recovery < end
+                ? { resolvedAt: new Date(openedAt + recovery).toISOString() }
+                : {}),
+              ...(cause < 0.55 ? { causedByDeploymentId: id } : {}),
+              ...(cause >= 0.55 && cause < 0.75 && shas.length
+                ? { causedBySha: shas[0] }
+                : {}),
+              // The rest name no cause: attributed to the latest deployment.
+            },
+          });
+        }
+      }
+    }
+  }
+  return events.sort((a, b) => a.at - b.at).map(e => e.event);
+}
