@@ -291,6 +291,38 @@ describe('DORA event API and metrics', () => {
     }
   });
 
+  it.each(databases.eachSupportedId())(
+    'treats a repeated id within one batch as sent in order: the last one wins (%s)',
+    async databaseId => {
+      const { backend, call } = await startBackend(databaseId);
+      try {
+        const incident = {
+          type: 'incident',
+          id: 'inc-dup',
+          service: 'checkout-service',
+          environment: 'production',
+          openedAt: '2026-10-01T11:00:00Z',
+          causedByDeploymentId: 'd1',
+        };
+        const res = await call('POST', '/events', {
+          events: [
+            deployment('d1', '2026-10-01T10:00:00Z'),
+            incident,
+            { ...incident, resolvedAt: '2026-10-01T13:00:00Z' },
+          ],
+        });
+        expect(res.body).toMatchObject({ accepted: 2, unchanged: 1 });
+        const m = (await call('GET', metricsPath)).body;
+        expect(m.failedDeploymentRecoveryTime).toMatchObject({
+          p50: 3 * 3600,
+          n: 1,
+        });
+      } finally {
+        await backend.stop();
+      }
+    },
+  );
+
   it('keeps events of unknown services as unattributed, and resolves aliases', async () => {
     const [databaseId] = databases.eachSupportedId()[0];
     const { backend, call } = await startBackend(databaseId);
