@@ -158,7 +158,12 @@ async function time(fn: () => Promise<unknown>, runs: number) {
     await fn();
     durations.push(performance.now() - t);
   }
-  return { p50: percentile(durations, 0.5), p95: percentile(durations, 0.95) };
+  // The first read fills the per-entity analysis cache; later reads reuse it.
+  return {
+    first: durations[0],
+    p50: percentile(durations.slice(1), 0.5),
+    p95: percentile(durations.slice(1), 0.95),
+  };
 }
 
 async function run(name: string, knex: Knex) {
@@ -202,7 +207,7 @@ async function run(name: string, knex: Knex) {
     () => metrics.metrics({ ...window, entityRef: 'group:default/team-0' }),
     10,
   );
-  const org = await time(() => metrics.metrics(window), 3);
+  const org = await time(() => metrics.metrics(window), 10);
   return {
     name,
     events,
@@ -243,22 +248,22 @@ async function main() {
   }
 
   const ms = (n: number) => `${n.toFixed(0)} ms`;
+  const cell = (t: { first: number; p50: number; p95: number }) =>
+    `${ms(t.first)}, ${ms(t.p50)} / ${ms(t.p95)}`;
   console.log(
     `\nscale ${scale}: ${SERVICES} services, teams of ${TEAM_SIZE}, window 90 days\n`,
   );
   console.log(
-    '| database | events | ingest (events/s) | component p50 / p95 | team p50 / p95 | org p50 / p95 | RSS |',
+    '| database | events | ingest (events/s) | component: first, p50 / p95 | team: first, p50 / p95 | org: first, p50 / p95 | RSS |',
   );
   console.log('| --- | --- | --- | --- | --- | --- | --- |');
   for (const r of results) {
     console.log(
       `| ${r.name} | ${r.events.toLocaleString(
         'en-US',
-      )} | ${r.ingestPerSecond.toLocaleString('en-US')} | ${ms(
-        r.component.p50,
-      )} / ${ms(r.component.p95)} | ${ms(r.team.p50)} / ${ms(
-        r.team.p95,
-      )} | ${ms(r.org.p50)} / ${ms(r.org.p95)} | ${r.rssMiB} MiB |`,
+      )} | ${r.ingestPerSecond.toLocaleString('en-US')} | ${cell(
+        r.component,
+      )} | ${cell(r.team)} | ${cell(r.org)} | ${r.rssMiB} MiB |`,
     );
   }
 }

@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { Entity } from '@backstage/catalog-model';
+import type { Knex } from 'knex';
 import {
   mockCredentials,
   mockServices,
@@ -45,8 +46,8 @@ const deployment = (id: string, finishedAt: string, extra = {}) => ({
 describe('DORA event API and metrics', () => {
   const databases = TestDatabases.create();
 
-  async function startBackend(databaseId: TestDatabaseId) {
-    const knex = await databases.init(databaseId);
+  async function startBackend(databaseId: TestDatabaseId, shared?: Knex) {
+    const knex = shared ?? (await databases.init(databaseId));
     const backend = await startTestBackend({
       features: [
         doraPlugin,
@@ -319,6 +320,30 @@ describe('DORA event API and metrics', () => {
         });
       } finally {
         await backend.stop();
+      }
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'a second replica sees events ingested by the first, also after it cached the metrics (%s)',
+    async databaseId => {
+      const first = await startBackend(databaseId);
+      const second = await startBackend(databaseId, first.knex);
+      try {
+        await first.call('POST', '/events', {
+          events: [deployment('d1', '2026-10-01T10:00:00Z')],
+        });
+        let m = (await second.call('GET', metricsPath)).body;
+        expect(m.deploymentFrequency.deployments).toBe(1);
+
+        await first.call('POST', '/events', {
+          events: [deployment('d2', '2026-10-02T10:00:00Z')],
+        });
+        m = (await second.call('GET', metricsPath)).body;
+        expect(m.deploymentFrequency.deployments).toBe(2);
+      } finally {
+        await second.backend.stop();
+        await first.backend.stop();
       }
     },
   );

@@ -81,6 +81,11 @@ export interface DoraStore {
   unattributedServices(): Promise<Array<{ service: string; events: number }>>;
   /** Attributes the events of a service name to an entity. */
   attribute(service: string, entityRef: string): Promise<void>;
+  /**
+   * The current version of each entity's facts (of the given entities, or of
+   * every entity with facts). A version changes whenever a fact does.
+   */
+  versionsFor(entityRefs?: string[]): Promise<Map<string, number>>;
 }
 
 const tableByType = {
@@ -186,6 +191,16 @@ type IncidentRow = {
   resolved_by_deployment_id: string | null;
 };
 
+/** Marks the facts of these entities as changed (every replica re-reads them). */
+async function bumpVersions(tx: Knex.Transaction, entityRefs: string[]) {
+  for (const refs of chunk([...entityRefs].sort(), 200)) {
+    await tx('dora_entity_versions')
+      .insert(refs.map(entity_ref => ({ entity_ref, version: 1 })))
+      .onConflict('entity_ref')
+      .merge({ version: tx.raw('?? + 1', ['dora_entity_versions.version']) });
+  }
+}
+
 function chunk<T>(items: T[], size: number): T[][] {
   const chunks: T[][] = [];
   for (let i = 0; i < items.length; i += size) {
@@ -222,6 +237,7 @@ export class DatabaseDoraStore implements DoraStore {
   ) {
     let accepted = 0;
     let unchanged = 0;
+    const touched = new Set<string>();
     await this.#db.transaction(async tx => {
       for (const [type, table] of Object.entries(tableByType)) {
         // The last occurrence of an id in a batch wins, as if sent in order.
@@ -236,23 +252,33 @@ export class DatabaseDoraStore implements DoraStore {
         unchanged +=
           events.filter(e => e.event.type === type).length - latest.size;
 
-        const existing = new Map<string, string>();
+        const existing = new Map<
+          string,
+          { hash: string; entityRef: string | null }
+        >();
         for (const ids of chunk([...latest.keys()], 500)) {
           const rows = await tx(table)
             .where({ source })
             .whereIn('event_id', ids)
-            .select('event_id', 'content_hash');
-          for (const row of rows) existing.set(row.event_id, row.content_hash);
+            .select('event_id', 'content_hash', 'entity_ref');
+          for (const row of rows) {
+            existing.set(row.event_id, {
+              hash: row.content_hash,
+              entityRef: row.entity_ref,
+            });
+          }
         }
 
         const inserts = [];
         for (const { event, entityRef } of latest.values()) {
           const hash = contentHash(event);
           const previous = existing.get(event.id);
-          if (previous === hash) {
+          if (previous?.hash === hash) {
             unchanged++;
             continue;
           }
+          if (entityRef) touched.add(entityRef);
+          if (previous?.entityRef) touched.add(previous.entityRef);
           const row = {
             ...toRow(source, event, entityRef),
             content_hash: hash,
@@ -269,6 +295,7 @@ export class DatabaseDoraStore implements DoraStore {
           await tx(table).insert(rows);
         }
       }
+      await bumpVersions(tx, [...touched]);
     });
     return { accepted, unchanged };
   }
@@ -365,7 +392,24 @@ export class DatabaseDoraStore implements DoraStore {
           .where({ service })
           .update({ entity_ref: entityRef });
       }
+      await bumpVersions(tx, [entityRef]);
     });
+  }
+
+  async versionsFor(entityRefs?: string[]) {
+    const versions = new Map<string, number>();
+    const batches = entityRefs ? chunk(entityRefs, 500) : [undefined];
+    for (const refs of batches) {
+      const query = this.#db('dora_entity_versions').select(
+        'entity_ref',
+        'version',
+      );
+      if (refs) query.whereIn('entity_ref', refs);
+      for (const row of await query) {
+        versions.set(row.entity_ref, Number(row.version));
+      }
+    }
+    return versions;
   }
 }
 

@@ -257,6 +257,12 @@ export function analyseDeployments(
   return analyses.sort((a, b) => byFinish(a.deployment, b.deployment));
 }
 
+/** The whole of time, for analyses that are cached and windowed later. */
+export const ALL_TIME = {
+  from: new Date(-8.64e15),
+  to: new Date(8.64e15),
+};
+
 /** The five DORA metrics of one scope, window and environment. */
 export function computeMetrics(options: {
   facts: ScopeFacts;
@@ -267,8 +273,33 @@ export function computeMetrics(options: {
   unattributedEvents: number;
   rules?: MetricRules;
 }): DoraMetrics {
-  const { facts, from, to } = options;
-  const analyses = analyseDeployments(facts, from, to, options.rules);
+  return metricsFromAnalyses({
+    ...options,
+    analyses: analyseDeployments(
+      options.facts,
+      options.from,
+      options.to,
+      options.rules,
+    ),
+  });
+}
+
+/**
+ * The five DORA metrics from analysed deployments (of any period; only those
+ * finished in `[from, to)` count).
+ */
+export function metricsFromAnalyses(options: {
+  analyses: DeploymentAnalysis[];
+  entityRef: string | null;
+  environment: string;
+  from: Date;
+  to: Date;
+  unattributedEvents: number;
+}): DoraMetrics {
+  const { from, to } = options;
+  const analyses = options.analyses.filter(
+    a => a.deployment.finishedAt >= from && a.deployment.finishedAt < to,
+  );
   const days = (to.getTime() - from.getTime()) / DAY;
   const deployments = analyses.length;
   const nonRollback = analyses.filter(a => !a.deployment.rollback);

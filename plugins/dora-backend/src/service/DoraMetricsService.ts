@@ -2,9 +2,11 @@ import { InputError } from '@backstage/errors';
 import type { DoraMetrics } from '@paved/plugin-dora-common';
 import type { DoraStore } from '../database/DoraStore';
 import type { CatalogScopes } from '../catalog/CatalogScopes';
+import type { ScopeFacts } from '../database/DoraStore';
 import {
+  ALL_TIME,
   analyseDeployments,
-  computeMetrics,
+  metricsFromAnalyses,
   type DeploymentAnalysis,
   type MetricRules,
 } from '../metrics/computeMetrics';
@@ -101,6 +103,15 @@ export class DoraMetricsService {
   readonly #store: DoraStore;
   readonly #scopes: CatalogScopes;
   readonly #rules: MetricRules;
+  /**
+   * Every deployment of an entity analysed over all time, per
+   * (entity, environment), with the facts' version it was computed from.
+   * Reads only re-read the entities whose version moved since.
+   */
+  readonly #analyses = new Map<
+    string,
+    { version: number; analyses: DeploymentAnalysis[] }
+  >();
 
   static create(options: {
     store: DoraStore;
@@ -136,6 +147,48 @@ export class DoraMetricsService {
     return remaining;
   }
 
+  async #analysesFor(
+    entityRefs: string[] | undefined,
+    environment: string,
+  ): Promise<DeploymentAnalysis[]> {
+    const versions = await this.#store.versionsFor(entityRefs);
+    const key = (ref: string) => `${ref}|${environment}`;
+    const stale = [...versions]
+      .filter(
+        ([ref, version]) => this.#analyses.get(key(ref))?.version !== version,
+      )
+      .map(([ref]) => ref);
+    for (let i = 0; i < stale.length; i += 500) {
+      const refs = stale.slice(i, i + 500);
+      const facts = await this.#store.factsFor({
+        entityRefs: refs,
+        environment,
+      });
+      const byRef = new Map<string, ScopeFacts>(
+        refs.map(ref => [ref, { deployments: [], changes: [], incidents: [] }]),
+      );
+      facts.deployments.forEach(d =>
+        byRef.get(d.entityRef!)?.deployments.push(d),
+      );
+      facts.changes.forEach(c => byRef.get(c.entityRef!)?.changes.push(c));
+      facts.incidents.forEach(n => byRef.get(n.entityRef!)?.incidents.push(n));
+      for (const [ref, entityFacts] of byRef) {
+        this.#analyses.set(key(ref), {
+          version: versions.get(ref)!,
+          analyses: analyseDeployments(
+            entityFacts,
+            ALL_TIME.from,
+            ALL_TIME.to,
+            this.#rules,
+          ),
+        });
+      }
+    }
+    return [...versions.keys()].flatMap(
+      ref => this.#analyses.get(key(ref))?.analyses ?? [],
+    );
+  }
+
   async #load(query: MetricsQuery) {
     const to = query.to ? new Date(query.to) : new Date();
     const from = query.from
@@ -150,9 +203,9 @@ export class DoraMetricsService {
     const entityRefs = query.entityRef
       ? await this.#scopes.componentsOf(query.entityRef)
       : undefined;
-    const facts = await this.#store.factsFor({ entityRefs, environment });
+    const analyses = await this.#analysesFor(entityRefs, environment);
     return {
-      facts,
+      analyses,
       from,
       to,
       environment,
@@ -162,8 +215,7 @@ export class DoraMetricsService {
   }
 
   async metrics(query: MetricsQuery): Promise<DoraMetrics> {
-    const loaded = await this.#load(query);
-    return computeMetrics({ ...loaded, rules: this.#rules });
+    return metricsFromAnalyses(await this.#load(query));
   }
 
   async series(
@@ -182,12 +234,7 @@ export class DoraMetricsService {
     for (let start = loaded.from; start < loaded.to; ) {
       const next = nextBoundary(start, interval);
       const end = next < loaded.to ? next : loaded.to;
-      const m = computeMetrics({
-        ...loaded,
-        from: start,
-        to: end,
-        rules: this.#rules,
-      });
+      const m = metricsFromAnalyses({ ...loaded, from: start, to: end });
       points.push({
         start: start.toISOString(),
         end: end.toISOString(),
@@ -206,8 +253,16 @@ export class DoraMetricsService {
 
   async deployments(query: MetricsQuery): Promise<DeploymentRow[]> {
     const loaded = await this.#load(query);
-    return analyseDeployments(loaded.facts, loaded.from, loaded.to, this.#rules)
-      .reverse()
+    const newestFirst = (a: DeploymentAnalysis, b: DeploymentAnalysis) =>
+      b.deployment.finishedAt.getTime() - a.deployment.finishedAt.getTime() ||
+      b.deployment.id.localeCompare(a.deployment.id);
+    return loaded.analyses
+      .filter(
+        a =>
+          a.deployment.finishedAt >= loaded.from &&
+          a.deployment.finishedAt < loaded.to,
+      )
+      .sort(newestFirst)
       .map(a => ({
         id: a.deployment.id,
         source: a.deployment.source,
