@@ -108,6 +108,7 @@ export class DoraMetricsService {
    * (entity, environment), with the facts' version it was computed from.
    * Reads only re-read the entities whose version moved since.
    */
+  #lastAttribution = 0;
   readonly #analyses = new Map<
     string,
     { version: number; analyses: DeploymentAnalysis[] }
@@ -131,10 +132,18 @@ export class DoraMetricsService {
     this.#rules = rules;
   }
 
-  /** Attributes events whose service now matches a catalog entity. */
+  /**
+   * Attributes events whose service now matches a catalog entity. Asking
+   * the catalog costs a listing of every component, so reads do it at most
+   * once a minute; the unattributed count itself is always current.
+   */
   async #attributeLateArrivals(): Promise<number> {
     const unattributed = await this.#store.unattributedServices();
-    if (unattributed.length === 0) return 0;
+    const total = unattributed.reduce((n, u) => n + u.events, 0);
+    if (total === 0 || Date.now() - this.#lastAttribution < 60_000) {
+      return total;
+    }
+    this.#lastAttribution = Date.now();
     const resolved = await this.#scopes.resolveServices(
       unattributed.map(u => u.service),
     );
