@@ -43,7 +43,9 @@ export class DoraEventIngestor implements DoraEventSink {
     const bySource = new Map<string, typeof parsed.events>();
     for (const event of parsed.events) {
       const eventSource = event.source ?? source;
-      bySource.set(eventSource, [...(bySource.get(eventSource) ?? []), event]);
+      const batch = bySource.get(eventSource);
+      if (batch) batch.push(event);
+      else bySource.set(eventSource, [event]);
     }
     let accepted = 0;
     let unchanged = 0;

@@ -7,6 +7,7 @@ import {
   ALL_TIME,
   analyseDeployments,
   metricsFromAnalyses,
+  percentile,
   type DeploymentAnalysis,
   type MetricRules,
 } from '../metrics/computeMetrics';
@@ -331,11 +332,7 @@ export function deploymentsToCsv(rows: DeploymentRow[]): string {
         d.leadTimeSeconds !== undefined ? [d.leadTimeSeconds] : [],
       )
       .sort((a, b) => a - b);
-    const median = leads.length
-      ? (leads[Math.floor((leads.length - 1) / 2)] +
-          leads[Math.ceil((leads.length - 1) / 2)]) /
-        2
-      : null;
+    const median = percentile(leads, 0.5);
     return [
       row.id,
       row.source,
