@@ -380,6 +380,29 @@ describe('DORA event API and metrics', () => {
     }
   });
 
+  it('answers malformed requests with 400 and a reason', async () => {
+    const [databaseId] = databases.eachSupportedId()[0];
+    const { backend, call, port } = await startBackend(databaseId);
+    try {
+      const notJson = await fetch(`http://localhost:${port}/api/dora/events`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          authorization: mockCredentials.user.header(),
+        },
+        body: '{"events": [',
+      });
+      expect(notJson.status).toBe(400);
+      const badCursor = await call('GET', `/deployments${metricsPath.slice(8)}&cursor=%%%`);
+      expect(badCursor.status).toBe(400);
+      expect(badCursor.body.error.message).toMatch(/cursor/);
+      const badWindow = await call('GET', '/metrics?from=yesterday');
+      expect(badWindow.status).toBe(400);
+    } finally {
+      await backend.stop();
+    }
+  });
+
   it('requires credentials and refuses oversized bodies', async () => {
     const [databaseId] = databases.eachSupportedId()[0];
     const { backend, call } = await startBackend(databaseId);

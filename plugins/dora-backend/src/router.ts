@@ -4,7 +4,7 @@ import type {
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { NotAllowedError } from '@backstage/errors';
+import { InputError, NotAllowedError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { doraMetricsReadPermission } from '@paved/plugin-dora-common';
 import {
@@ -106,9 +106,14 @@ export async function createRouter(
       Math.max(Number(req.query.limit) || 100, 1),
       MAX_PAGE,
     );
-    const offset = req.query.cursor
-      ? Number(Buffer.from(String(req.query.cursor), 'base64url').toString())
-      : 0;
+    // A cursor is the base64url of the next row's offset.
+    const decoded = req.query.cursor
+      ? Buffer.from(String(req.query.cursor), 'base64url').toString()
+      : '0';
+    if (!/^\d{1,9}$/.test(decoded)) {
+      throw new InputError('cursor is not one this API returned');
+    }
+    const offset = Number(decoded);
     const items = rows.slice(offset, offset + limit);
     const next = offset + limit;
     res.json({
