@@ -393,7 +393,10 @@ describe('DORA event API and metrics', () => {
         body: '{"events": [',
       });
       expect(notJson.status).toBe(400);
-      const badCursor = await call('GET', `/deployments${metricsPath.slice(8)}&cursor=%%%`);
+      const badCursor = await call(
+        'GET',
+        `/deployments${metricsPath.slice(8)}&cursor=%%%`,
+      );
       expect(badCursor.status).toBe(400);
       expect(badCursor.body.error.message).toMatch(/cursor/);
       const badWindow = await call('GET', '/metrics?from=yesterday');
