@@ -26,9 +26,15 @@ const component = (name: string, owner: string, alias?: string): Entity => ({
   relations: [{ type: 'ownedBy', targetRef: `group:default/${owner}` }],
 });
 
-const entities = [
+const entities: Entity[] = [
   component('checkout-service', 'checkout'),
   component('orders-service', 'checkout', 'orders'),
+  {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Group',
+    metadata: { name: 'checkout', namespace: 'default' },
+    spec: { type: 'team', children: [] },
+  },
 ];
 
 const deployment = (id: string, finishedAt: string, extra = {}) => ({
@@ -217,11 +223,56 @@ describe('DORA event API and metrics', () => {
         ],
       });
       const m = (await call('GET', metricsPath)).body;
-      expect(m.changeFailRate).toEqual({
+      expect(m.changeFailRate).toMatchObject({
         rate: 0.5,
         failed: 1,
         deployments: 2,
+        benchmark: {
+          band: 'low',
+          bandSource: expect.stringMatching(/2024/),
+          surveyBucket: '46–60%',
+        },
       });
+      expect(m.deploymentReworkRate).toMatchObject({ rework: 1 });
+
+      const failedOnly = (
+        await call('GET', `/deployments${metricsPath.slice(8)}&filter=failed`)
+      ).body;
+      expect(failedOnly.items.map((d: { id: string }) => d.id)).toEqual(['d1']);
+      const reworkOnly = (
+        await call('GET', `/deployments${metricsPath.slice(8)}&filter=rework`)
+      ).body;
+      expect(reworkOnly.items).toEqual([
+        expect.objectContaining({ id: 'rb', reworkReasons: ['rollback'] }),
+      ]);
+      expect(
+        (await call('GET', `/deployments${metricsPath.slice(8)}&filter=odd`))
+          .status,
+      ).toBe(400);
+
+      const breakdown = (
+        await call(
+          'GET',
+          '/breakdown?entityRef=group:default/checkout&from=2026-10-01T00:00:00Z&to=2026-10-31T00:00:00Z',
+        )
+      ).body;
+      expect(
+        breakdown.services.map(
+          (s: { entityRef: string; metrics: { changeFailRate: unknown } }) => [
+            s.entityRef,
+            s.metrics.changeFailRate,
+          ],
+        ),
+      ).toEqual([
+        [
+          'component:default/checkout-service',
+          expect.objectContaining({ rate: 0.5, failed: 1 }),
+        ],
+        [
+          'component:default/orders-service',
+          expect.objectContaining({ rate: null, deployments: 0 }),
+        ],
+      ]);
 
       const page1 = (
         await call('GET', `/deployments${metricsPath.slice(8)}&limit=2`)
@@ -263,7 +314,7 @@ describe('DORA event API and metrics', () => {
       expect(lines).toHaveLength(4);
       expect(lines[0]).toMatch(/^deployment_id,source,service/);
       expect(lines.find(l => l.startsWith('d1,'))).toMatch(
-        /,true,rolled-back,3600,false,false$/,
+        /,true,rolled-back,3600,false,false,,$/,
       );
 
       const series = (

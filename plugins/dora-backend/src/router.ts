@@ -6,7 +6,10 @@ import type {
 } from '@backstage/backend-plugin-api';
 import { InputError, NotAllowedError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { doraMetricsReadPermission } from '@paved/plugin-dora-common';
+import {
+  doraMetricsReadPermission,
+  type DoraDeploymentFilter,
+} from '@paved/plugin-dora-common';
 import {
   DoraBatchRejectedError,
   type DoraEventIngestor,
@@ -40,6 +43,12 @@ function metricsQuery(query: Record<string, unknown>): MetricsQuery {
     to: text('to'),
     environment: text('environment'),
   };
+}
+
+function deploymentFilter(value: unknown): DoraDeploymentFilter {
+  return (
+    typeof value === 'string' && value ? value : 'all'
+  ) as DoraDeploymentFilter;
 }
 
 export async function createRouter(
@@ -88,6 +97,11 @@ export async function createRouter(
     res.json(await metrics.metrics(metricsQuery(req.query)));
   });
 
+  router.get('/breakdown', async (req, res) => {
+    await requireRead(req);
+    res.json(await metrics.breakdown(metricsQuery(req.query)));
+  });
+
   router.get('/series', async (req, res) => {
     await requireRead(req);
     res.json(
@@ -101,7 +115,10 @@ export async function createRouter(
 
   router.get('/deployments', async (req, res) => {
     await requireRead(req);
-    const rows = await metrics.deployments(metricsQuery(req.query));
+    const rows = await metrics.deployments(
+      metricsQuery(req.query),
+      deploymentFilter(req.query.filter),
+    );
     const limit = Math.min(
       Math.max(Number(req.query.limit) || 100, 1),
       MAX_PAGE,
@@ -128,7 +145,10 @@ export async function createRouter(
 
   router.get('/export.csv', async (req, res) => {
     await requireRead(req);
-    const rows = await metrics.deployments(metricsQuery(req.query));
+    const rows = await metrics.deployments(
+      metricsQuery(req.query),
+      deploymentFilter(req.query.filter),
+    );
     res
       .type('text/csv')
       .attachment('dora-deployments.csv')

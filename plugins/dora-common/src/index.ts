@@ -4,6 +4,7 @@
  *
  * @packageDocumentation
  */
+export * from './benchmarks';
 export * from './events';
 export * from './metrics';
 export * from './permissions';

@@ -147,7 +147,7 @@ describe('change lead time', () => {
       changes: [change('a', 4), change('b', 16)],
     });
     // a: 10 - 4 = 6 h; b: 20 - 16 = 4 h
-    expect(m.changeLeadTime).toEqual({
+    expect(m.changeLeadTime).toMatchObject({
       p50: 5 * 3600,
       p75: 5.5 * 3600,
       p90: 5.8 * 3600,
@@ -238,7 +238,7 @@ describe('failed deployments and change fail rate', () => {
         deployment('d3', 30),
       ],
     });
-    expect(m.changeFailRate).toEqual({
+    expect(m.changeFailRate).toMatchObject({
       rate: 1 / 3,
       failed: 1,
       deployments: 3,
@@ -282,7 +282,7 @@ describe('failed deployment recovery time', () => {
       incidents: [incident('i1', 11, { causedByDeploymentId: 'd1' })],
     });
     expect(m.changeFailRate.failed).toBe(1);
-    expect(m.failedDeploymentRecoveryTime).toEqual({
+    expect(m.failedDeploymentRecoveryTime).toMatchObject({
       p50: null,
       p75: null,
       p90: null,
@@ -309,7 +309,7 @@ describe('deployment rework rate', () => {
         }),
       ],
     });
-    expect(m.deploymentReworkRate).toEqual({
+    expect(m.deploymentReworkRate).toMatchObject({
       rate: 4 / 5,
       rework: 4,
       deployments: 5,
@@ -330,7 +330,7 @@ describe('scopes', () => {
       ],
     });
     // Failed: a1 (rolled back). Non-rollback deployments: a1, b1, b2, b3.
-    expect(m.changeFailRate).toEqual({
+    expect(m.changeFailRate).toMatchObject({
       rate: 1 / 4,
       failed: 1,
       deployments: 4,

@@ -1,8 +1,13 @@
-import type {
-  DeploymentFrequencyBucket,
-  DoraMetrics,
-  DurationDistribution,
-  FailureReason,
+import {
+  changeFailRateBenchmark,
+  changeLeadTimeBenchmark,
+  deploymentFrequencyBenchmark,
+  recoveryTimeBenchmark,
+  reworkRateBenchmark,
+  type DeploymentFrequencyBucket,
+  type DoraMetrics,
+  type DurationDistribution,
+  type FailureReason,
 } from '@paved/plugin-dora-common';
 import type {
   ScopeFacts,
@@ -36,6 +41,13 @@ export type DeploymentAnalysis = {
   failure: FailureReason[];
   recoverySeconds: number | null;
   rework: boolean;
+  /** Why it is rework: rollback, unplanned, label:<label>, resolves:<incident>. */
+  reworkReasons: string[];
+  /** Incidents blamed on it ('caused') or resolved by it ('resolved'). */
+  incidents: Array<{
+    incident: StoredIncident;
+    relation: 'caused' | 'resolved';
+  }>;
 };
 
 /** Percentile with linear interpolation between closest ranks (percentile_cont). */
@@ -235,22 +247,39 @@ export function analyseDeployments(
           : (Math.max(...(ends as number[])) - finished) / 1000;
       }
 
-      const rework =
-        d.rollback ||
-        d.unplanned ||
-        deliveredChanges.some(c =>
-          c.change?.labels.some(l => reworkLabels.has(l)),
-        ) ||
-        facts.incidents.some(
-          i => i.resolvedByDeploymentId === d.id && serviceKey(i) === key,
-        );
+      const resolvedIncidents = incidents.filter(
+        i => i.resolvedByDeploymentId === d.id,
+      );
+      const reworkReasons = [
+        ...(d.rollback ? ['rollback'] : []),
+        ...(d.unplanned ? ['unplanned'] : []),
+        ...new Set(
+          deliveredChanges.flatMap(c =>
+            (c.change?.labels ?? [])
+              .filter(l => reworkLabels.has(l))
+              .map(l => `label:${l}`),
+          ),
+        ),
+        ...resolvedIncidents.map(i => `resolves:${i.id}`),
+      ];
 
       analyses.push({
         deployment: d,
         delivered: deliveredChanges,
         failure,
         recoverySeconds,
-        rework,
+        rework: reworkReasons.length > 0,
+        reworkReasons,
+        incidents: [
+          ...[...new Set(causingIncidents)].map(incident => ({
+            incident,
+            relation: 'caused' as const,
+          })),
+          ...resolvedIncidents.map(incident => ({
+            incident,
+            relation: 'resolved' as const,
+          })),
+        ],
       });
     });
   }
@@ -306,6 +335,27 @@ export function metricsFromAnalyses(options: {
   const failedNonRollback = nonRollback.filter(a => a.failure.length > 0);
   const failed = analyses.filter(a => a.failure.length > 0);
   const rework = analyses.filter(a => a.rework).length;
+  const bucket = frequencyBucket(
+    analyses.map(a => a.deployment.finishedAt),
+    from,
+    to,
+  );
+  const leadTime = distribution(
+    analyses.flatMap(a =>
+      a.delivered.flatMap(c =>
+        c.leadTimeSeconds !== undefined ? [c.leadTimeSeconds] : [],
+      ),
+    ),
+  );
+  const failRate = nonRollback.length
+    ? failedNonRollback.length / nonRollback.length
+    : null;
+  const recovery = distribution(
+    failed.flatMap(a =>
+      a.recoverySeconds !== null ? [a.recoverySeconds] : [],
+    ),
+  );
+  const reworkRate = deployments ? rework / deployments : null;
 
   return {
     entityRef: options.entityRef,
@@ -315,35 +365,31 @@ export function metricsFromAnalyses(options: {
     deploymentFrequency: {
       deployments,
       perDay: days > 0 ? deployments / days : 0,
-      bucket: frequencyBucket(
-        analyses.map(a => a.deployment.finishedAt),
-        from,
-        to,
+      bucket,
+      benchmark: deploymentFrequencyBenchmark(
+        bucket,
+        days > 0 ? deployments / days : 0,
       ),
     },
-    changeLeadTime: distribution(
-      analyses.flatMap(a =>
-        a.delivered.flatMap(c =>
-          c.leadTimeSeconds !== undefined ? [c.leadTimeSeconds] : [],
-        ),
-      ),
-    ),
+    changeLeadTime: {
+      ...leadTime,
+      benchmark: changeLeadTimeBenchmark(leadTime.p50),
+    },
     changeFailRate: {
-      rate: nonRollback.length
-        ? failedNonRollback.length / nonRollback.length
-        : null,
+      rate: failRate,
       failed: failedNonRollback.length,
       deployments: nonRollback.length,
+      benchmark: changeFailRateBenchmark(failRate),
     },
-    failedDeploymentRecoveryTime: distribution(
-      failed.flatMap(a =>
-        a.recoverySeconds !== null ? [a.recoverySeconds] : [],
-      ),
-    ),
+    failedDeploymentRecoveryTime: {
+      ...recovery,
+      benchmark: recoveryTimeBenchmark(recovery.p50),
+    },
     deploymentReworkRate: {
-      rate: deployments ? rework / deployments : null,
+      rate: reworkRate,
       rework,
       deployments,
+      benchmark: reworkRateBenchmark(reworkRate),
     },
     unattributedEvents: options.unattributedEvents,
   };

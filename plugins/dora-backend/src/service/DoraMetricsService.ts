@@ -1,5 +1,14 @@
 import { InputError } from '@backstage/errors';
-import type { DoraMetrics } from '@paved/plugin-dora-common';
+import {
+  doraMetricNames,
+  type DoraBreakdown,
+  type DoraDeploymentFilter,
+  type DoraDeploymentRow,
+  type DoraMetricName,
+  type DoraMetrics,
+  type DoraSeries,
+  type DoraSeriesInterval,
+} from '@paved/plugin-dora-common';
 import type { DoraStore } from '../database/DoraStore';
 import type { CatalogScopes } from '../catalog/CatalogScopes';
 import type { ScopeFacts } from '../database/DoraStore';
@@ -22,39 +31,19 @@ export type MetricsQuery = {
   environment?: string;
 };
 
-export const metricNames = [
-  'deploymentFrequency',
-  'changeLeadTime',
-  'changeFailRate',
-  'failedDeploymentRecoveryTime',
-  'deploymentReworkRate',
-] as const;
-export type MetricName = (typeof metricNames)[number];
-export type SeriesInterval = 'day' | 'week' | 'month';
+export const metricNames = doraMetricNames;
+export type MetricName = DoraMetricName;
+export type SeriesInterval = DoraSeriesInterval;
+export type DeploymentRow = DoraDeploymentRow;
 
-/** One row of the drill-down: a deployment and what the metrics say about it. */
-export type DeploymentRow = {
-  id: string;
-  source: string;
-  service: string;
-  entityRef: string | null;
-  environment: string;
-  startedAt: string;
-  finishedAt: string;
-  commitSha: string;
-  rollback: boolean;
-  unplanned: boolean;
-  delivered: Array<{
-    sha: string;
-    changeId?: string;
-    authoredAt?: string;
-    labels?: string[];
-    leadTimeSeconds?: number;
-  }>;
-  failed: boolean;
-  failure: DeploymentAnalysis['failure'];
-  recoverySeconds: number | null;
-  rework: boolean;
+const deploymentFilters: Record<
+  DoraDeploymentFilter,
+  (a: DeploymentAnalysis) => boolean
+> = {
+  all: () => true,
+  failed: a => a.failure.length > 0,
+  rework: a => a.rework,
+  'with-changes': a => a.delivered.some(d => d.leadTimeSeconds !== undefined),
 };
 
 function headline(metrics: DoraMetrics, metric: MetricName) {
@@ -216,6 +205,9 @@ export class DoraMetricsService {
     const analyses = await this.#analysesFor(entityRefs, environment);
     return {
       analyses,
+      entityRefs: entityRefs ?? [
+        ...new Set(analyses.flatMap(a => a.deployment.entityRef ?? [])),
+      ],
       from,
       to,
       environment,
@@ -228,11 +220,36 @@ export class DoraMetricsService {
     return metricsFromAnalyses(await this.#load(query));
   }
 
+  /** The metrics of each component of a scope, for ranking services. */
+  async breakdown(query: MetricsQuery): Promise<DoraBreakdown> {
+    const loaded = await this.#load(query);
+    const byRef = new Map<string, DeploymentAnalysis[]>(
+      loaded.entityRefs.map(ref => [ref, []]),
+    );
+    for (const a of loaded.analyses) {
+      if (a.deployment.entityRef) byRef.get(a.deployment.entityRef)?.push(a);
+    }
+    return {
+      entityRef: loaded.entityRef,
+      environment: loaded.environment,
+      from: loaded.from.toISOString(),
+      to: loaded.to.toISOString(),
+      services: [...byRef].map(([entityRef, analyses]) => ({
+        entityRef,
+        metrics: metricsFromAnalyses({
+          ...loaded,
+          analyses,
+          entityRef,
+        }),
+      })),
+    };
+  }
+
   async series(
     query: MetricsQuery,
     metric: MetricName,
     interval: SeriesInterval,
-  ) {
+  ): Promise<DoraSeries> {
     if (!metricNames.includes(metric)) {
       throw new InputError(`metric must be one of ${metricNames.join(', ')}`);
     }
@@ -261,7 +278,16 @@ export class DoraMetricsService {
     };
   }
 
-  async deployments(query: MetricsQuery): Promise<DeploymentRow[]> {
+  async deployments(
+    query: MetricsQuery,
+    filter: DoraDeploymentFilter = 'all',
+  ): Promise<DeploymentRow[]> {
+    const matches = deploymentFilters[filter];
+    if (!matches) {
+      throw new InputError(
+        `filter must be one of ${Object.keys(deploymentFilters).join(', ')}`,
+      );
+    }
     const loaded = await this.#load(query);
     const newestFirst = (a: DeploymentAnalysis, b: DeploymentAnalysis) =>
       b.deployment.finishedAt.getTime() - a.deployment.finishedAt.getTime() ||
@@ -270,7 +296,8 @@ export class DoraMetricsService {
       .filter(
         a =>
           a.deployment.finishedAt >= loaded.from &&
-          a.deployment.finishedAt < loaded.to,
+          a.deployment.finishedAt < loaded.to &&
+          matches(a),
       )
       .sort(newestFirst)
       .map(a => ({
@@ -293,8 +320,15 @@ export class DoraMetricsService {
         })),
         failed: a.failure.length > 0,
         failure: a.failure,
+        incidents: a.incidents.map(({ incident, relation }) => ({
+          id: incident.id,
+          openedAt: incident.openedAt.toISOString(),
+          resolvedAt: incident.resolvedAt?.toISOString() ?? null,
+          relation,
+        })),
         recoverySeconds: a.recoverySeconds,
         rework: a.rework,
+        reworkReasons: a.reworkReasons,
       }));
   }
 
@@ -321,6 +355,8 @@ export function deploymentsToCsv(rows: DeploymentRow[]): string {
     'recovery_seconds',
     'rollback',
     'rework',
+    'rework_reasons',
+    'incidents',
   ];
   const quote = (value: unknown) => {
     const text = value === null || value === undefined ? '' : String(value);
@@ -348,6 +384,8 @@ export function deploymentsToCsv(rows: DeploymentRow[]): string {
       row.recoverySeconds,
       row.rollback,
       row.rework,
+      row.reworkReasons.join(' '),
+      row.incidents.map(i => `${i.relation}:${i.id}`).join(' '),
     ]
       .map(quote)
       .join(',');
