@@ -53,6 +53,7 @@ export const doraPlugin = createBackendPlugin({
       deps: {
         auth: coreServices.auth,
         config: coreServices.rootConfig,
+        logger: coreServices.logger,
         database: coreServices.database,
         httpAuth: coreServices.httpAuth,
         httpRouter: coreServices.httpRouter,
@@ -76,6 +77,7 @@ export const doraPlugin = createBackendPlugin({
         const metrics = DoraMetricsService.create({
           store,
           scopes,
+          logger: deps.logger,
           rules: {
             incidentAttributionWindowMs: windowDays * 86_400_000,
             reworkLabels:
@@ -83,7 +85,11 @@ export const doraPlugin = createBackendPlugin({
               defaultMetricRules.reworkLabels,
           },
         });
-        const ingestor = DoraEventIngestor.create({ store, scopes });
+        const ingestor = DoraEventIngestor.create({
+          store,
+          scopes,
+          onStored: () => metrics.refreshSoon(),
+        });
         registerDoraActions(deps.actionsRegistry, metrics);
         deps.httpRouter.use(
           await createRouter({

@@ -392,6 +392,27 @@ describe('DORA event API and metrics', () => {
         });
         m = (await second.call('GET', metricsPath)).body;
         expect(m.deploymentFrequency.deployments).toBe(2);
+
+        // A late incident changes an earlier verdict on every replica.
+        await first.call('POST', '/events', {
+          events: [
+            {
+              type: 'incident',
+              id: 'inc-late',
+              service: 'checkout-service',
+              environment: 'production',
+              openedAt: '2026-10-01T12:00:00Z',
+              resolvedAt: '2026-10-01T14:00:00Z',
+              causedByDeploymentId: 'd1',
+            },
+          ],
+        });
+        m = (await second.call('GET', metricsPath)).body;
+        expect(m.changeFailRate).toMatchObject({ failed: 1, deployments: 2 });
+        expect(m.failedDeploymentRecoveryTime).toMatchObject({
+          p50: 4 * 3600,
+          n: 1,
+        });
       } finally {
         await second.backend.stop();
         await first.backend.stop();

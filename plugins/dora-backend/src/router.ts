@@ -5,9 +5,13 @@ import type {
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { InputError, NotAllowedError } from '@backstage/errors';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  AuthorizeResult,
+  type BasicPermission,
+} from '@backstage/plugin-permission-common';
 import {
   doraMetricsReadPermission,
+  doraUnattributedReadPermission,
   type DoraDeploymentFilter,
 } from '@paved/plugin-dora-common';
 import {
@@ -57,16 +61,25 @@ export async function createRouter(
   const { httpAuth, permissions, ingestor, metrics } = options;
   const router = Router();
 
-  const requireRead = async (req: express.Request) => {
+  const requirePermission = async (
+    req: express.Request,
+    permission: BasicPermission,
+    refusal: string,
+  ) => {
     const credentials = await httpAuth.credentials(req);
-    const [decision] = await permissions.authorize(
-      [{ permission: doraMetricsReadPermission }],
-      { credentials },
-    );
+    const [decision] = await permissions.authorize([{ permission }], {
+      credentials,
+    });
     if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError('You may not read DORA metrics');
+      throw new NotAllowedError(refusal);
     }
   };
+  const requireRead = (req: express.Request) =>
+    requirePermission(
+      req,
+      doraMetricsReadPermission,
+      'You may not read DORA metrics',
+    );
 
   router.post(
     '/events',
@@ -156,7 +169,11 @@ export async function createRouter(
   });
 
   router.get('/unattributed', async (req, res) => {
-    await requireRead(req);
+    await requirePermission(
+      req,
+      doraUnattributedReadPermission,
+      'Only portal admins may list unattributed DORA services',
+    );
     res.json({ services: await metrics.unattributed() });
   });
 

@@ -6,5 +6,17 @@ export const doraMetricsReadPermission = createPermission({
   attributes: { action: 'read' },
 });
 
+/**
+ * Seeing which service names matched no catalog entity (operational
+ * detail for portal admins; the count is part of every metrics read).
+ */
+export const doraUnattributedReadPermission = createPermission({
+  name: 'dora.unattributed.read',
+  attributes: { action: 'read' },
+});
+
 /** @public */
-export const doraPermissions = [doraMetricsReadPermission];
+export const doraPermissions = [
+  doraMetricsReadPermission,
+  doraUnattributedReadPermission,
+];

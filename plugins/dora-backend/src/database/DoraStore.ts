@@ -7,6 +7,8 @@ import {
 import type {
   ChangeEvent,
   DeploymentEvent,
+  DoraDeploymentFilter,
+  DoraDeploymentRow,
   DoraEvent,
   IncidentEvent,
 } from '@paved/plugin-dora-common';
@@ -72,11 +74,40 @@ export interface DoraStore {
     source: string,
     events: Array<{ event: DoraEvent; entityRef: string | null }>,
   ): Promise<{ accepted: number; unchanged: number }>;
-  /** Facts of the given entities (or of every attributed entity) in one environment. */
+  /**
+   * Facts of the given entities (or of every attributed entity), in one
+   * environment or in all of them.
+   */
   factsFor(options: {
     entityRefs?: string[];
-    environment: string;
+    environment?: string;
   }): Promise<ScopeFacts>;
+  /**
+   * Entities (of the given ones, or all) whose analysed deployments are
+   * older than their facts, with their current facts' version.
+   */
+  staleAnalyses(entityRefs?: string[]): Promise<Map<string, number>>;
+  /** Replaces an entity's analysed deployments (all environments). */
+  replaceAnalyses(
+    entityRef: string,
+    version: number,
+    rows: DoraDeploymentRow[],
+  ): Promise<void>;
+  /** What the metrics need of each analysed deployment in `[from, to)`. */
+  deploymentVerdicts(options: {
+    entityRefs?: string[];
+    environment: string;
+    from: Date;
+    to: Date;
+  }): Promise<DeploymentVerdict[]>;
+  /** Analysed deployments finished in `[from, to)`, newest first. */
+  analysedDeployments(options: {
+    entityRefs?: string[];
+    environment: string;
+    from: Date;
+    to: Date;
+    filter?: DoraDeploymentFilter;
+  }): Promise<DoraDeploymentRow[]>;
   /** Distinct service names whose events match no catalog entity yet. */
   unattributedServices(): Promise<Array<{ service: string; events: number }>>;
   /** Attributes the events of a service name to an entity. */
@@ -86,6 +117,38 @@ export interface DoraStore {
    * every entity with facts). A version changes whenever a fact does.
    */
   versionsFor(entityRefs?: string[]): Promise<Map<string, number>>;
+}
+
+/** The part of a deployment's analysis the metrics aggregate. */
+export type DeploymentVerdict = {
+  entityRef: string | null;
+  /** Epoch milliseconds. */
+  finishedAt: number;
+  rollback: boolean;
+  failed: boolean;
+  recoverySeconds: number | null;
+  rework: boolean;
+  /** Lead times of the changes it delivered, in seconds. */
+  leadTimes: number[];
+};
+
+/** The verdict the metrics need from a drill-down row. */
+export function verdictOf(row: DoraDeploymentRow): DeploymentVerdict {
+  return {
+    entityRef: row.entityRef,
+    finishedAt: Date.parse(row.finishedAt),
+    rollback: row.rollback,
+    failed: row.failed,
+    recoverySeconds: row.recoverySeconds,
+    rework: row.rework,
+    leadTimes: leadTimesOf(row),
+  };
+}
+
+function leadTimesOf(row: DoraDeploymentRow): number[] {
+  return row.delivered.flatMap(d =>
+    d.leadTimeSeconds !== undefined ? [d.leadTimeSeconds] : [],
+  );
 }
 
 const tableByType = {
@@ -290,8 +353,9 @@ export class DatabaseDoraStore implements DoraStore {
           }
           accepted++;
         }
-        // SQLite caps bound parameters per statement; 50 rows stay well under.
-        for (const rows of chunk(inserts, 50)) {
+        // SQLite allows 32,766 bound parameters a statement, PostgreSQL
+        // 65,535; 500 rows of at most 13 columns stay well under both.
+        for (const rows of chunk(inserts, 500)) {
           await tx(table).insert(rows);
         }
       }
@@ -300,22 +364,20 @@ export class DatabaseDoraStore implements DoraStore {
     return { accepted, unchanged };
   }
 
-  async factsFor(options: { entityRefs?: string[]; environment: string }) {
+  async factsFor(options: { entityRefs?: string[]; environment?: string }) {
     const scoped = (query: Knex.QueryBuilder) =>
       options.entityRefs
         ? query.whereIn('entity_ref', options.entityRefs)
         : query.whereNotNull('entity_ref');
+    const inEnvironment = (query: Knex.QueryBuilder) =>
+      options.environment
+        ? query.where('environment', options.environment)
+        : query;
 
     const [deployments, changes, incidents] = await Promise.all([
-      scoped(this.#db('dora_deployments')).where(
-        'environment',
-        options.environment,
-      ),
+      inEnvironment(scoped(this.#db('dora_deployments'))),
       scoped(this.#db('dora_changes')),
-      scoped(this.#db('dora_incidents')).where(
-        'environment',
-        options.environment,
-      ),
+      inEnvironment(scoped(this.#db('dora_incidents'))),
     ]);
     return {
       deployments: deployments.map(
@@ -394,6 +456,134 @@ export class DatabaseDoraStore implements DoraStore {
       }
       await bumpVersions(tx, [entityRef]);
     });
+  }
+
+  async staleAnalyses(entityRefs?: string[]) {
+    const stale = new Map<string, number>();
+    const batches = entityRefs ? chunk(entityRefs, 500) : [undefined];
+    for (const refs of batches) {
+      const query = this.#db('dora_entity_versions as v')
+        .leftJoin('dora_analysis_versions as a', 'a.entity_ref', 'v.entity_ref')
+        .where(q =>
+          q
+            .whereNull('a.version')
+            .orWhereRaw('?? <> ??', ['a.version', 'v.version']),
+        )
+        .select('v.entity_ref', 'v.version');
+      if (refs) query.whereIn('v.entity_ref', refs);
+      for (const row of await query) {
+        stale.set(row.entity_ref, Number(row.version));
+      }
+    }
+    return stale;
+  }
+
+  async replaceAnalyses(
+    entityRef: string,
+    version: number,
+    rows: DoraDeploymentRow[],
+  ) {
+    await this.#db.transaction(async tx => {
+      await tx('dora_analysed_deployments')
+        .where({ entity_ref: entityRef })
+        .delete();
+      const records = rows.map(row => ({
+        entity_ref: entityRef,
+        environment: row.environment,
+        source: row.source,
+        event_id: row.id,
+        finished_at: new Date(row.finishedAt),
+        rollback: row.rollback,
+        failed: row.failed,
+        recovery_seconds: row.recoverySeconds,
+        rework: row.rework,
+        lead_times: JSON.stringify(leadTimesOf(row)),
+        row: JSON.stringify(row),
+      }));
+      for (const batch of chunk(records, 100)) {
+        // Another replica may be writing the same analysis: same rows.
+        await tx('dora_analysed_deployments')
+          .insert(batch)
+          .onConflict(['entity_ref', 'environment', 'source', 'event_id'])
+          .merge();
+      }
+      await tx('dora_analysis_versions')
+        .insert({ entity_ref: entityRef, version })
+        .onConflict('entity_ref')
+        .merge();
+    });
+  }
+
+  async analysedDeployments(options: {
+    entityRefs?: string[];
+    environment: string;
+    from: Date;
+    to: Date;
+    filter?: DoraDeploymentFilter;
+  }) {
+    const batches = options.entityRefs
+      ? chunk(options.entityRefs, 500)
+      : [undefined];
+    const rows: DoraDeploymentRow[] = [];
+    for (const refs of batches) {
+      const query = this.#db('dora_analysed_deployments')
+        .where('environment', options.environment)
+        .where('finished_at', '>=', options.from)
+        .where('finished_at', '<', options.to)
+        .select('row');
+      if (refs) query.whereIn('entity_ref', refs);
+      if (options.filter === 'failed') query.where('failed', true);
+      if (options.filter === 'rework') query.where('rework', true);
+      if (options.filter === 'with-changes') {
+        query.whereNot('lead_times', '[]');
+      }
+      for (const record of await query) rows.push(JSON.parse(record.row));
+    }
+    return rows.sort(
+      (a, b) =>
+        b.finishedAt.localeCompare(a.finishedAt) || b.id.localeCompare(a.id),
+    );
+  }
+
+  async deploymentVerdicts(options: {
+    entityRefs?: string[];
+    environment: string;
+    from: Date;
+    to: Date;
+  }) {
+    const batches = options.entityRefs
+      ? chunk(options.entityRefs, 500)
+      : [undefined];
+    const verdicts: DeploymentVerdict[] = [];
+    for (const refs of batches) {
+      const query = this.#db('dora_analysed_deployments')
+        .where('environment', options.environment)
+        .where('finished_at', '>=', options.from)
+        .where('finished_at', '<', options.to)
+        .select(
+          'entity_ref',
+          'finished_at',
+          'rollback',
+          'failed',
+          'recovery_seconds',
+          'rework',
+          'lead_times',
+        );
+      if (refs) query.whereIn('entity_ref', refs);
+      for (const r of await query) {
+        verdicts.push({
+          entityRef: r.entity_ref,
+          finishedAt: toDate(r.finished_at).getTime(),
+          rollback: Boolean(r.rollback),
+          failed: Boolean(r.failed),
+          recoverySeconds:
+            r.recovery_seconds === null ? null : Number(r.recovery_seconds),
+          rework: Boolean(r.rework),
+          leadTimes: JSON.parse(r.lead_times),
+        });
+      }
+    }
+    return verdicts;
   }
 
   async versionsFor(entityRefs?: string[]) {

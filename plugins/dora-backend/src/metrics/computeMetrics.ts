@@ -5,15 +5,18 @@ import {
   recoveryTimeBenchmark,
   reworkRateBenchmark,
   type DeploymentFrequencyBucket,
+  type DoraDeploymentRow,
   type DoraMetrics,
   type DurationDistribution,
   type FailureReason,
 } from '@paved/plugin-dora-common';
-import type {
-  ScopeFacts,
-  StoredChange,
-  StoredDeployment,
-  StoredIncident,
+import {
+  verdictOf,
+  type DeploymentVerdict,
+  type ScopeFacts,
+  type StoredChange,
+  type StoredDeployment,
+  type StoredIncident,
 } from '../database/DoraStore';
 
 const DAY = 86_400_000;
@@ -292,6 +295,40 @@ export const ALL_TIME = {
   to: new Date(8.64e15),
 };
 
+/** A deployment's analysis as the drill-down shows (and the store keeps) it. */
+export function toDeploymentRow(a: DeploymentAnalysis): DoraDeploymentRow {
+  return {
+    id: a.deployment.id,
+    source: a.deployment.source,
+    service: a.deployment.service,
+    entityRef: a.deployment.entityRef,
+    environment: a.deployment.environment,
+    startedAt: a.deployment.startedAt.toISOString(),
+    finishedAt: a.deployment.finishedAt.toISOString(),
+    commitSha: a.deployment.commitSha,
+    rollback: a.deployment.rollback,
+    unplanned: a.deployment.unplanned,
+    delivered: a.delivered.map(d => ({
+      sha: d.sha,
+      changeId: d.change?.id,
+      authoredAt: d.change?.authoredAt.toISOString(),
+      labels: d.change?.labels,
+      leadTimeSeconds: d.leadTimeSeconds,
+    })),
+    failed: a.failure.length > 0,
+    failure: a.failure,
+    incidents: a.incidents.map(({ incident, relation }) => ({
+      id: incident.id,
+      openedAt: incident.openedAt.toISOString(),
+      resolvedAt: incident.resolvedAt?.toISOString() ?? null,
+      relation,
+    })),
+    recoverySeconds: a.recoverySeconds,
+    rework: a.rework,
+    reworkReasons: a.reworkReasons,
+  };
+}
+
 /** The five DORA metrics of one scope, window and environment. */
 export function computeMetrics(options: {
   facts: ScopeFacts;
@@ -302,14 +339,14 @@ export function computeMetrics(options: {
   unattributedEvents: number;
   rules?: MetricRules;
 }): DoraMetrics {
-  return metricsFromAnalyses({
+  return metricsFromDeployments({
     ...options,
-    analyses: analyseDeployments(
+    deployments: analyseDeployments(
       options.facts,
       options.from,
       options.to,
       options.rules,
-    ),
+    ).map(a => verdictOf(toDeploymentRow(a))),
   });
 }
 
@@ -317,8 +354,8 @@ export function computeMetrics(options: {
  * The five DORA metrics from analysed deployments (of any period; only those
  * finished in `[from, to)` count).
  */
-export function metricsFromAnalyses(options: {
-  analyses: DeploymentAnalysis[];
+export function metricsFromDeployments(options: {
+  deployments: DeploymentVerdict[];
   entityRef: string | null;
   environment: string;
   from: Date;
@@ -326,27 +363,21 @@ export function metricsFromAnalyses(options: {
   unattributedEvents: number;
 }): DoraMetrics {
   const { from, to } = options;
-  const analyses = options.analyses.filter(
-    a => a.deployment.finishedAt >= from && a.deployment.finishedAt < to,
+  const analyses = options.deployments.filter(
+    a => a.finishedAt >= from.getTime() && a.finishedAt < to.getTime(),
   );
   const days = (to.getTime() - from.getTime()) / DAY;
   const deployments = analyses.length;
-  const nonRollback = analyses.filter(a => !a.deployment.rollback);
-  const failedNonRollback = nonRollback.filter(a => a.failure.length > 0);
-  const failed = analyses.filter(a => a.failure.length > 0);
+  const nonRollback = analyses.filter(a => !a.rollback);
+  const failedNonRollback = nonRollback.filter(a => a.failed);
+  const failed = analyses.filter(a => a.failed);
   const rework = analyses.filter(a => a.rework).length;
   const bucket = frequencyBucket(
-    analyses.map(a => a.deployment.finishedAt),
+    analyses.map(a => new Date(a.finishedAt)),
     from,
     to,
   );
-  const leadTime = distribution(
-    analyses.flatMap(a =>
-      a.delivered.flatMap(c =>
-        c.leadTimeSeconds !== undefined ? [c.leadTimeSeconds] : [],
-      ),
-    ),
-  );
+  const leadTime = distribution(analyses.flatMap(a => a.leadTimes));
   const failRate = nonRollback.length
     ? failedNonRollback.length / nonRollback.length
     : null;

@@ -23,14 +23,29 @@ export class DoraBatchRejectedError extends Error {
 export class DoraEventIngestor implements DoraEventSink {
   readonly #store: DoraStore;
   readonly #scopes: CatalogScopes;
+  readonly #onStored: () => void;
 
-  static create(options: { store: DoraStore; scopes: CatalogScopes }) {
-    return new DoraEventIngestor(options.store, options.scopes);
+  /** `onStored` runs after a batch changed stored facts (e.g. re-analysis). */
+  static create(options: {
+    store: DoraStore;
+    scopes: CatalogScopes;
+    onStored?: () => void;
+  }) {
+    return new DoraEventIngestor(
+      options.store,
+      options.scopes,
+      options.onStored ?? (() => {}),
+    );
   }
 
-  private constructor(store: DoraStore, scopes: CatalogScopes) {
+  private constructor(
+    store: DoraStore,
+    scopes: CatalogScopes,
+    onStored: () => void,
+  ) {
     this.#store = store;
     this.#scopes = scopes;
+    this.#onStored = onStored;
   }
 
   async ingest(source: string, events: unknown): Promise<DoraIngestResult> {
@@ -60,6 +75,7 @@ export class DoraEventIngestor implements DoraEventSink {
       accepted += result.accepted;
       unchanged += result.unchanged;
     }
+    if (accepted > 0) this.#onStored();
     const unattributedServices = [...resolved]
       .filter(([, ref]) => !ref)
       .map(([service]) => service);

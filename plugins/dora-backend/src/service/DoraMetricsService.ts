@@ -1,3 +1,4 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import {
   doraMetricNames,
@@ -9,15 +10,15 @@ import {
   type DoraSeries,
   type DoraSeriesInterval,
 } from '@paved/plugin-dora-common';
-import type { DoraStore } from '../database/DoraStore';
+import type { DeploymentVerdict, DoraStore } from '../database/DoraStore';
 import type { CatalogScopes } from '../catalog/CatalogScopes';
 import type { ScopeFacts } from '../database/DoraStore';
 import {
   ALL_TIME,
   analyseDeployments,
-  metricsFromAnalyses,
+  metricsFromDeployments,
   percentile,
-  type DeploymentAnalysis,
+  toDeploymentRow,
   type MetricRules,
 } from '../metrics/computeMetrics';
 
@@ -36,15 +37,12 @@ export type MetricName = DoraMetricName;
 export type SeriesInterval = DoraSeriesInterval;
 export type DeploymentRow = DoraDeploymentRow;
 
-const deploymentFilters: Record<
-  DoraDeploymentFilter,
-  (a: DeploymentAnalysis) => boolean
-> = {
-  all: () => true,
-  failed: a => a.failure.length > 0,
-  rework: a => a.rework,
-  'with-changes': a => a.delivered.some(d => d.leadTimeSeconds !== undefined),
-};
+const deploymentFilters: DoraDeploymentFilter[] = [
+  'all',
+  'failed',
+  'rework',
+  'with-changes',
+];
 
 function headline(metrics: DoraMetrics, metric: MetricName) {
   switch (metric) {
@@ -88,38 +86,96 @@ function nextBoundary(start: Date, interval: SeriesInterval) {
 /**
  * The DORA reads behind the HTTP API and the MCP actions: metrics, a
  * metric's time series and the deployments behind the numbers.
+ *
+ * Reads aggregate the analysed deployments the store keeps per entity.
+ * After every ingest the entities whose facts changed are re-analysed in
+ * the background; a read that finds an entity still stale analyses it
+ * first, so no read ever sees an outdated verdict, on any replica.
  */
 export class DoraMetricsService {
   readonly #store: DoraStore;
   readonly #scopes: CatalogScopes;
   readonly #rules: MetricRules;
-  /**
-   * Every deployment of an entity analysed over all time, per
-   * (entity, environment), with the facts' version it was computed from.
-   * Reads only re-read the entities whose version moved since.
-   */
+  readonly #logger: LoggerService;
   #lastAttribution = 0;
-  readonly #analyses = new Map<
-    string,
-    { version: number; analyses: DeploymentAnalysis[] }
-  >();
+  #refreshing: Promise<void> | undefined;
+  #refreshAgain = false;
 
   static create(options: {
     store: DoraStore;
     scopes: CatalogScopes;
     rules: MetricRules;
+    logger: LoggerService;
   }) {
-    return new DoraMetricsService(options.store, options.scopes, options.rules);
+    return new DoraMetricsService(options);
   }
 
-  private constructor(
-    store: DoraStore,
-    scopes: CatalogScopes,
-    rules: MetricRules,
-  ) {
-    this.#store = store;
-    this.#scopes = scopes;
-    this.#rules = rules;
+  private constructor(options: {
+    store: DoraStore;
+    scopes: CatalogScopes;
+    rules: MetricRules;
+    logger: LoggerService;
+  }) {
+    this.#store = options.store;
+    this.#scopes = options.scopes;
+    this.#rules = options.rules;
+    this.#logger = options.logger;
+  }
+
+  /**
+   * Re-analyses, in the background, every entity whose facts changed.
+   * Calls while a refresh runs coalesce into one more pass.
+   */
+  refreshSoon(): void {
+    if (this.#refreshing) {
+      this.#refreshAgain = true;
+      return;
+    }
+    this.#refreshing = (async () => {
+      do {
+        this.#refreshAgain = false;
+        try {
+          await this.#analyseStale(undefined);
+        } catch (error) {
+          this.#logger.warn(`DORA analysis refresh failed: ${error}`);
+        }
+      } while (this.#refreshAgain);
+    })().finally(() => {
+      this.#refreshing = undefined;
+    });
+  }
+
+  /** Waits for a background refresh, if one runs (tests and shutdown). */
+  async settled(): Promise<void> {
+    while (this.#refreshing) await this.#refreshing;
+  }
+
+  /** Analyses the stale entities among `entityRefs` (or all of them). */
+  async #analyseStale(entityRefs: string[] | undefined) {
+    const stale = await this.#store.staleAnalyses(entityRefs);
+    const refs = [...stale.keys()];
+    for (let i = 0; i < refs.length; i += 100) {
+      const batch = refs.slice(i, i + 100);
+      const facts = await this.#store.factsFor({ entityRefs: batch });
+      const byRef = new Map<string, ScopeFacts>(
+        batch.map(ref => [
+          ref,
+          { deployments: [], changes: [], incidents: [] },
+        ]),
+      );
+      facts.deployments.forEach(d =>
+        byRef.get(d.entityRef!)?.deployments.push(d),
+      );
+      facts.changes.forEach(c => byRef.get(c.entityRef!)?.changes.push(c));
+      facts.incidents.forEach(n => byRef.get(n.entityRef!)?.incidents.push(n));
+      for (const [ref, entityFacts] of byRef) {
+        await this.#store.replaceAnalyses(
+          ref,
+          stale.get(ref)!,
+          analyseAllEnvironments(entityFacts, this.#rules),
+        );
+      }
+    }
   }
 
   /**
@@ -146,49 +202,7 @@ export class DoraMetricsService {
     return remaining;
   }
 
-  async #analysesFor(
-    entityRefs: string[] | undefined,
-    environment: string,
-  ): Promise<DeploymentAnalysis[]> {
-    const versions = await this.#store.versionsFor(entityRefs);
-    const key = (ref: string) => `${ref}|${environment}`;
-    const stale = [...versions]
-      .filter(
-        ([ref, version]) => this.#analyses.get(key(ref))?.version !== version,
-      )
-      .map(([ref]) => ref);
-    for (let i = 0; i < stale.length; i += 500) {
-      const refs = stale.slice(i, i + 500);
-      const facts = await this.#store.factsFor({
-        entityRefs: refs,
-        environment,
-      });
-      const byRef = new Map<string, ScopeFacts>(
-        refs.map(ref => [ref, { deployments: [], changes: [], incidents: [] }]),
-      );
-      facts.deployments.forEach(d =>
-        byRef.get(d.entityRef!)?.deployments.push(d),
-      );
-      facts.changes.forEach(c => byRef.get(c.entityRef!)?.changes.push(c));
-      facts.incidents.forEach(n => byRef.get(n.entityRef!)?.incidents.push(n));
-      for (const [ref, entityFacts] of byRef) {
-        this.#analyses.set(key(ref), {
-          version: versions.get(ref)!,
-          analyses: analyseDeployments(
-            entityFacts,
-            ALL_TIME.from,
-            ALL_TIME.to,
-            this.#rules,
-          ),
-        });
-      }
-    }
-    return [...versions.keys()].flatMap(
-      ref => this.#analyses.get(key(ref))?.analyses ?? [],
-    );
-  }
-
-  async #load(query: MetricsQuery) {
+  async #scope(query: MetricsQuery) {
     const to = query.to ? new Date(query.to) : new Date();
     const from = query.from
       ? new Date(query.from)
@@ -202,43 +216,51 @@ export class DoraMetricsService {
     const entityRefs = query.entityRef
       ? await this.#scopes.componentsOf(query.entityRef)
       : undefined;
-    const analyses = await this.#analysesFor(entityRefs, environment);
+    if (this.#refreshing) await this.#refreshing;
+    await this.#analyseStale(entityRefs);
     return {
-      analyses,
-      entityRefs: entityRefs ?? [
-        ...new Set(analyses.flatMap(a => a.deployment.entityRef ?? [])),
-      ],
       from,
       to,
       environment,
+      entityRefs,
       entityRef: query.entityRef ?? null,
       unattributedEvents,
     };
   }
 
+  async #load(query: MetricsQuery) {
+    const scope = await this.#scope(query);
+    const deployments = await this.#store.deploymentVerdicts(scope);
+    return { ...scope, deployments };
+  }
+
   async metrics(query: MetricsQuery): Promise<DoraMetrics> {
-    return metricsFromAnalyses(await this.#load(query));
+    return metricsFromDeployments(await this.#load(query));
   }
 
   /** The metrics of each component of a scope, for ranking services. */
   async breakdown(query: MetricsQuery): Promise<DoraBreakdown> {
     const loaded = await this.#load(query);
-    const byRef = new Map<string, DeploymentAnalysis[]>(
-      loaded.entityRefs.map(ref => [ref, []]),
+    const byRef = new Map<string, DeploymentVerdict[]>(
+      (
+        loaded.entityRefs ?? [
+          ...new Set(loaded.deployments.flatMap(d => d.entityRef ?? [])),
+        ]
+      ).map(ref => [ref, []]),
     );
-    for (const a of loaded.analyses) {
-      if (a.deployment.entityRef) byRef.get(a.deployment.entityRef)?.push(a);
+    for (const d of loaded.deployments) {
+      if (d.entityRef) byRef.get(d.entityRef)?.push(d);
     }
     return {
       entityRef: loaded.entityRef,
       environment: loaded.environment,
       from: loaded.from.toISOString(),
       to: loaded.to.toISOString(),
-      services: [...byRef].map(([entityRef, analyses]) => ({
+      services: [...byRef].map(([entityRef, deployments]) => ({
         entityRef,
-        metrics: metricsFromAnalyses({
+        metrics: metricsFromDeployments({
           ...loaded,
-          analyses,
+          deployments,
           entityRef,
         }),
       })),
@@ -261,7 +283,7 @@ export class DoraMetricsService {
     for (let start = loaded.from; start < loaded.to; ) {
       const next = nextBoundary(start, interval);
       const end = next < loaded.to ? next : loaded.to;
-      const m = metricsFromAnalyses({ ...loaded, from: start, to: end });
+      const m = metricsFromDeployments({ ...loaded, from: start, to: end });
       points.push({
         start: start.toISOString(),
         end: end.toISOString(),
@@ -282,60 +304,41 @@ export class DoraMetricsService {
     query: MetricsQuery,
     filter: DoraDeploymentFilter = 'all',
   ): Promise<DeploymentRow[]> {
-    const matches = deploymentFilters[filter];
-    if (!matches) {
+    if (!deploymentFilters.includes(filter)) {
       throw new InputError(
-        `filter must be one of ${Object.keys(deploymentFilters).join(', ')}`,
+        `filter must be one of ${deploymentFilters.join(', ')}`,
       );
     }
-    const loaded = await this.#load(query);
-    const newestFirst = (a: DeploymentAnalysis, b: DeploymentAnalysis) =>
-      b.deployment.finishedAt.getTime() - a.deployment.finishedAt.getTime() ||
-      b.deployment.id.localeCompare(a.deployment.id);
-    return loaded.analyses
-      .filter(
-        a =>
-          a.deployment.finishedAt >= loaded.from &&
-          a.deployment.finishedAt < loaded.to &&
-          matches(a),
-      )
-      .sort(newestFirst)
-      .map(a => ({
-        id: a.deployment.id,
-        source: a.deployment.source,
-        service: a.deployment.service,
-        entityRef: a.deployment.entityRef,
-        environment: a.deployment.environment,
-        startedAt: a.deployment.startedAt.toISOString(),
-        finishedAt: a.deployment.finishedAt.toISOString(),
-        commitSha: a.deployment.commitSha,
-        rollback: a.deployment.rollback,
-        unplanned: a.deployment.unplanned,
-        delivered: a.delivered.map(d => ({
-          sha: d.sha,
-          changeId: d.change?.id,
-          authoredAt: d.change?.authoredAt.toISOString(),
-          labels: d.change?.labels,
-          leadTimeSeconds: d.leadTimeSeconds,
-        })),
-        failed: a.failure.length > 0,
-        failure: a.failure,
-        incidents: a.incidents.map(({ incident, relation }) => ({
-          id: incident.id,
-          openedAt: incident.openedAt.toISOString(),
-          resolvedAt: incident.resolvedAt?.toISOString() ?? null,
-          relation,
-        })),
-        recoverySeconds: a.recoverySeconds,
-        rework: a.rework,
-        reworkReasons: a.reworkReasons,
-      }));
+    const scope = await this.#scope(query);
+    return this.#store.analysedDeployments({ ...scope, filter });
   }
 
   async unattributed() {
     await this.#attributeLateArrivals();
     return this.#store.unattributedServices();
   }
+}
+
+/** Every successful deployment of one entity, analysed per environment. */
+function analyseAllEnvironments(
+  facts: ScopeFacts,
+  rules: MetricRules,
+): DeploymentRow[] {
+  const environments = new Set(facts.deployments.map(d => d.environment));
+  return [...environments].flatMap(environment =>
+    analyseDeployments(
+      {
+        deployments: facts.deployments.filter(
+          d => d.environment === environment,
+        ),
+        changes: facts.changes,
+        incidents: facts.incidents.filter(i => i.environment === environment),
+      },
+      ALL_TIME.from,
+      ALL_TIME.to,
+      rules,
+    ).map(toDeploymentRow),
+  );
 }
 
 /** The drill-down as CSV, one line per deployment. */
