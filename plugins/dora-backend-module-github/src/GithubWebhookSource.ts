@@ -4,6 +4,8 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { AuthenticationError, InputError } from '@backstage/errors';
 import type { DoraEventSink, DoraEventSource } from '@paved/plugin-dora-node';
+import type { DeliveryLog } from './database/GithubSourceStore';
+import { GITHUB_EVENT_SOURCE } from './eventIds';
 import { mapGithubEvent } from './mapGithubEvent';
 
 /** GitHub's X-Hub-Signature-256 check: HMAC-SHA256, constant-time compare. */
@@ -19,36 +21,34 @@ export function isValidSignature(secret: string, body: Buffer, header: string) {
  * Receives GitHub webhooks at `POST /api/dora/github/webhook`. The route is
  * open to unauthenticated callers only because every delivery must carry a
  * valid `X-Hub-Signature-256` (HMAC-SHA256 of the raw body with the shared
- * secret, compared in constant time). Re-deliveries (same
- * `X-GitHub-Delivery`) map to the same event ids and change nothing.
+ * secret, compared in constant time). A delivery whose `X-GitHub-Delivery`
+ * was already processed is answered as a duplicate and not processed again
+ * (and would map to the same event ids anyway).
  */
 export class GithubWebhookSource implements DoraEventSource {
   readonly id = 'github-webhook';
   readonly #secret: string;
   readonly #incidentLabels: string[];
   readonly #logger: LoggerService;
+  readonly #deliveries: DeliveryLog;
   #sink?: DoraEventSink;
 
   static create(options: {
     secret: string;
     incidentLabels: string[];
     logger: LoggerService;
+    deliveries: DeliveryLog;
   }) {
-    return new GithubWebhookSource(
-      options.secret,
-      options.incidentLabels,
-      options.logger,
-    );
+    return new GithubWebhookSource(options);
   }
 
   private constructor(
-    secret: string,
-    incidentLabels: string[],
-    logger: LoggerService,
+    options: Parameters<typeof GithubWebhookSource.create>[0],
   ) {
-    this.#secret = secret;
-    this.#incidentLabels = incidentLabels;
-    this.#logger = logger;
+    this.#secret = options.secret;
+    this.#incidentLabels = options.incidentLabels;
+    this.#logger = options.logger;
+    this.#deliveries = options.deliveries;
   }
 
   async connect(sink: DoraEventSink) {
@@ -71,9 +71,14 @@ export class GithubWebhookSource implements DoraEventSource {
         }
         const body = raw.toString('utf8');
         const eventName = req.header('x-github-event') ?? '';
-        const delivery = req.header('x-github-delivery') ?? 'unknown';
+        // A GUID from GitHub; the column holds 100 characters.
+        const delivery = req.header('x-github-delivery')?.slice(0, 100);
         if (eventName === 'ping') {
           res.json({ ok: true });
+          return;
+        }
+        if (delivery && (await this.#deliveries.hasDelivery(delivery))) {
+          res.status(200).json({ duplicate: true, delivery });
           return;
         }
         let payload;
@@ -92,9 +97,15 @@ export class GithubWebhookSource implements DoraEventSource {
           return;
         }
         if (!this.#sink) throw new Error('DORA plugin has not started yet');
-        const result = await this.#sink.ingest('github', events);
+        const result = await this.#sink.ingest(GITHUB_EVENT_SOURCE, events);
+        // Recorded only once processed: a delivery that failed may come again.
+        if (delivery) {
+          await this.#deliveries.recordDelivery(delivery, new Date());
+        }
         this.#logger.info(
-          `GitHub delivery ${delivery} (${eventName}): ${result.accepted} accepted, ${result.unchanged} unchanged`,
+          `GitHub delivery ${delivery ?? '(no id)'} (${eventName}): ${
+            result.accepted
+          } accepted, ${result.unchanged} unchanged`,
         );
         res.status(202).json(result);
       },

@@ -1,8 +1,10 @@
+import { githubEventIds } from './eventIds';
+
 /**
  * Maps GitHub webhook payloads to DORA events. Only what DORA needs:
  * - `deployment_status` (success / failure / error) → a deployment, keyed by
  *   the GitHub deployment id so a later status of the same deployment
- *   updates it;
+ *   updates it, and with the same id the poller gives it;
  * - `push` to the default branch → one change per commit;
  * - `pull_request` closed and merged → a change for the merge commit, with
  *   the PR's labels (so hotfix/revert labels count as rework);
@@ -42,7 +44,7 @@ export function mapGithubEvent(
       return [
         {
           type: 'deployment',
-          id: `deployment-${deployment.id}`,
+          id: githubEventIds.deployment(service, deployment.id),
           service,
           environment: String(status.environment ?? deployment.environment),
           status: state === 'success' ? 'success' : 'failure',

@@ -6,6 +6,10 @@ import {
   catalogLocationDeletePermission,
 } from '@backstage/plugin-catalog-common/alpha';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  doraMetricsReadPermission,
+  doraUnattributedReadPermission,
+} from '@paved/plugin-dora-common';
 import { PavedPermissionPolicy } from './PavedPermissionPolicy';
 
 const config = new ConfigReader({
@@ -79,6 +83,31 @@ describe('PavedPermissionPolicy', () => {
       const decision = await policy.handle({ permission }, user);
       expect(decision.result).toBe(AuthorizeResult.ALLOW);
     }
+  });
+
+  it('shows unattributed DORA service names to admins only, metrics to everyone', async () => {
+    const { policy: devPolicy, user: dev } = developer();
+    const { policy: adminPolicy, user: adminUser } = admin();
+    expect(
+      (await devPolicy.handle({ permission: doraMetricsReadPermission }, dev))
+        .result,
+    ).toBe(AuthorizeResult.ALLOW);
+    expect(
+      (
+        await devPolicy.handle(
+          { permission: doraUnattributedReadPermission },
+          dev,
+        )
+      ).result,
+    ).toBe(AuthorizeResult.DENY);
+    expect(
+      (
+        await adminPolicy.handle(
+          { permission: doraUnattributedReadPermission },
+          adminUser,
+        )
+      ).result,
+    ).toBe(AuthorizeResult.ALLOW);
   });
 
   it('denies requests that carry no signed-in user', async () => {

@@ -15,6 +15,7 @@ import {
   isPermission,
   type PolicyDecision,
 } from '@backstage/plugin-permission-common';
+import { doraUnattributedReadPermission } from '@paved/plugin-dora-common';
 import type {
   PermissionPolicy,
   PolicyQuery,
@@ -26,6 +27,7 @@ const adminOnlyPermissions = [
   catalogLocationDeletePermission,
   catalogIngestionManagePermission,
   unprocessedEntitiesDeletePermission,
+  doraUnattributedReadPermission,
 ];
 
 /**
