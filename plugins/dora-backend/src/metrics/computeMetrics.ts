@@ -54,7 +54,10 @@ export type DeploymentAnalysis = {
 };
 
 /** Percentile with linear interpolation between closest ranks (percentile_cont). */
-export function percentile(sorted: number[], p: number): number | null {
+export function percentile(
+  sorted: ArrayLike<number>,
+  p: number,
+): number | null {
   if (sorted.length === 0) return null;
   const position = p * (sorted.length - 1);
   const lower = Math.floor(position);
@@ -63,7 +66,8 @@ export function percentile(sorted: number[], p: number): number | null {
 }
 
 function distribution(values: number[]): DurationDistribution {
-  const sorted = [...values].sort((a, b) => a - b);
+  // A typed array sorts numerically, several times faster than a comparator.
+  const sorted = Float64Array.from(values).sort();
   return {
     p50: percentile(sorted, 0.5),
     p75: percentile(sorted, 0.75),

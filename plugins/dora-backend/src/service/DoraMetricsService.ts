@@ -23,6 +23,8 @@ import {
 } from '../metrics/computeMetrics';
 
 const DAY = 86_400_000;
+const REFRESH_DELAY_MS = 1000;
+const ATTRIBUTION_INTERVAL_MS = 10_000;
 
 /** What a metrics read is about: a scope, a window and an environment. */
 export type MetricsQuery = {
@@ -98,8 +100,11 @@ export class DoraMetricsService {
   readonly #rules: MetricRules;
   readonly #logger: LoggerService;
   #lastAttribution = 0;
+  #attribution: Promise<void> = Promise.resolve();
   #refreshing: Promise<void> | undefined;
   #refreshAgain = false;
+  /** The background analysis pass running now, if any. */
+  #pass: Promise<void> | undefined;
 
   static create(options: {
     store: DoraStore;
@@ -123,29 +128,32 @@ export class DoraMetricsService {
   }
 
   /**
-   * Re-analyses, in the background, every entity whose facts changed.
-   * Calls while a refresh runs coalesce into one more pass.
+   * Re-analyses, in the background, every entity whose facts changed. A
+   * pass starts a moment after the first call, so a burst of batches is
+   * analysed once; calls during a pass coalesce into one more pass.
    */
   refreshSoon(): void {
-    if (this.#refreshing) {
-      this.#refreshAgain = true;
-      return;
-    }
+    this.#refreshAgain = true;
+    if (this.#refreshing) return;
     this.#refreshing = (async () => {
-      do {
+      while (this.#refreshAgain) {
+        await new Promise(resolve => setTimeout(resolve, REFRESH_DELAY_MS));
         this.#refreshAgain = false;
+        this.#pass = this.#analyseStale(undefined);
         try {
-          await this.#analyseStale(undefined);
+          await this.#pass;
         } catch (error) {
           this.#logger.warn(`DORA analysis refresh failed: ${error}`);
+        } finally {
+          this.#pass = undefined;
         }
-      } while (this.#refreshAgain);
+      }
     })().finally(() => {
       this.#refreshing = undefined;
     });
   }
 
-  /** Waits for a background refresh, if one runs (tests and shutdown). */
+  /** Waits until background analysis is done (benchmark and shutdown). */
   async settled(): Promise<void> {
     while (this.#refreshing) await this.#refreshing;
   }
@@ -181,25 +189,39 @@ export class DoraMetricsService {
   /**
    * Attributes events whose service now matches a catalog entity. Asking
    * the catalog costs a listing of every component, so reads do it at most
-   * once a minute; the unattributed count itself is always current.
+   * every ten seconds; the unattributed count itself is always current.
+   * Reads that arrive during an attribution wait for it, so they all see
+   * the same state.
    */
   async #attributeLateArrivals(): Promise<number> {
+    await this.#attribution;
     const unattributed = await this.#store.unattributedServices();
     const total = unattributed.reduce((n, u) => n + u.events, 0);
-    if (total === 0 || Date.now() - this.#lastAttribution < 60_000) {
+    if (
+      total === 0 ||
+      Date.now() - this.#lastAttribution < ATTRIBUTION_INTERVAL_MS
+    ) {
       return total;
     }
     this.#lastAttribution = Date.now();
+    this.#attribution = this.#attribute(unattributed).catch(error =>
+      this.#logger.warn(`DORA late attribution failed: ${error}`),
+    );
+    await this.#attribution;
+    const remaining = await this.#store.unattributedServices();
+    return remaining.reduce((n, u) => n + u.events, 0);
+  }
+
+  async #attribute(
+    unattributed: Array<{ service: string; events: number }>,
+  ): Promise<void> {
     const resolved = await this.#scopes.resolveServices(
       unattributed.map(u => u.service),
     );
-    let remaining = 0;
-    for (const { service, events } of unattributed) {
+    for (const { service } of unattributed) {
       const ref = resolved.get(service);
       if (ref) await this.#store.attribute(service, ref);
-      else remaining += events;
     }
-    return remaining;
   }
 
   async #scope(query: MetricsQuery) {
@@ -216,7 +238,8 @@ export class DoraMetricsService {
     const entityRefs = query.entityRef
       ? await this.#scopes.componentsOf(query.entityRef)
       : undefined;
-    if (this.#refreshing) await this.#refreshing;
+    // Share the entities a running background pass is writing.
+    await this.#pass?.catch(() => {});
     await this.#analyseStale(entityRefs);
     return {
       from,
