@@ -1,0 +1,123 @@
+import type { ReactElement } from 'react';
+import { http, HttpResponse, type JsonBodyType } from 'msw';
+import type { SetupServer } from 'msw/node';
+import {
+  renderInTestApp,
+  type TestAppOptions,
+} from '@backstage/frontend-test-utils';
+import type { Entity } from '@backstage/catalog-model';
+import {
+  EntityProvider,
+  entityRouteRef,
+} from '@backstage/plugin-catalog-react';
+import type { DoraSeries } from '@paved/plugin-dora-common';
+import { doraApi } from '../plugin';
+import { EntityDeliveryContent } from '../components/EntityDeliveryContent';
+
+const DAY = 86_400_000;
+
+/** Renders an element the way the app does: with the DORA API and entity routes. */
+export function renderDora(
+  element: ReactElement,
+  options: {
+    config?: TestAppOptions['config'];
+    apis?: TestAppOptions['apis'];
+    initialRouteEntries?: string[];
+  } = {},
+) {
+  return renderInTestApp(element, {
+    extensions: [doraApi],
+    mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+    // Extra config replaces the test app's, so keep the URLs discovery needs.
+    config: options.config && {
+      app: { baseUrl: 'http://localhost:3000' },
+      backend: { baseUrl: 'http://localhost:7007' },
+      ...options.config,
+    },
+    apis: options.apis,
+    initialRouteEntries: options.initialRouteEntries,
+  });
+}
+
+export function renderEntityDelivery(
+  entity: Entity,
+  options: Parameters<typeof renderDora>[1] = {},
+) {
+  return renderDora(
+    <EntityProvider entity={entity}>
+      <EntityDeliveryContent />
+    </EntityProvider>,
+    options,
+  );
+}
+
+/** A series of `count` points ending now, one per interval. */
+export function seriesFixture(
+  url: URL,
+  values: Array<number | null>,
+): DoraSeries {
+  const interval = (url.searchParams.get('interval') ??
+    'week') as DoraSeries['interval'];
+  const step = { day: 1, week: 7, month: 30 }[interval] * DAY;
+  const start = Date.parse(url.searchParams.get('from')!);
+  return {
+    entityRef: url.searchParams.get('entityRef'),
+    environment: url.searchParams.get('environment') ?? 'production',
+    metric: url.searchParams.get('metric') as DoraSeries['metric'],
+    interval,
+    points: values.map((value, i) => ({
+      start: new Date(start + i * step).toISOString(),
+      end: new Date(start + (i + 1) * step).toISOString(),
+      value,
+      n: value === null ? 0 : 4,
+    })),
+  };
+}
+
+/**
+ * Serves the DORA read API from the given handlers and records every
+ * request, so tests can assert what the page asked for.
+ */
+export function serveDora(
+  server: SetupServer,
+  routes: Partial<
+    Record<
+      'metrics' | 'series' | 'breakdown' | 'deployments' | 'unattributed',
+      (url: URL) => JsonBodyType | Response
+    >
+  >,
+) {
+  const requests: URL[] = [];
+  server.use(
+    http.get('*/api/dora/:route', ({ request, params }) => {
+      const url = new URL(request.url);
+      requests.push(url);
+      const handler = routes[params.route as keyof typeof routes];
+      if (!handler) {
+        if (params.route === 'unattributed') {
+          return HttpResponse.json(
+            {
+              error: { name: 'NotAllowedError', message: 'Only portal admins' },
+            },
+            { status: 403 },
+          );
+        }
+        if (params.route === 'series') {
+          return HttpResponse.json(seriesFixture(url, [1, 2, 3]));
+        }
+        return HttpResponse.json(
+          { error: { name: 'NotFoundError', message: `no ${params.route}` } },
+          { status: 404 },
+        );
+      }
+      const result = handler(url);
+      return result instanceof Response ? result : HttpResponse.json(result);
+    }),
+  );
+  return requests;
+}
+
+/** The current window's read has the later `to`; the previous window ends where it starts. */
+export function isPreviousWindow(url: URL) {
+  return Date.parse(url.searchParams.get('to')!) < Date.now() - 2 * DAY;
+}

@@ -1,0 +1,3 @@
+export { doraApiRef } from './DoraApi';
+export type { DoraApi, DoraScope, DoraUnattributedService } from './DoraApi';
+export { DoraClient } from './DoraClient';

@@ -1,0 +1,54 @@
+import useAsync from 'react-use/esm/useAsync';
+import { useApi } from '@backstage/frontend-plugin-api';
+import { Alert, Card, CardBody, CardHeader, Text } from '@backstage/ui';
+import { doraApiRef } from '../../api';
+import { errorMessage, plural } from '../../lib/format';
+import { DORA_SERVICE_ANNOTATION } from './SendEventsHelp';
+import styles from './dashboard.module.css';
+
+/**
+ * Service names events arrived for that no catalog entity matches, with
+ * their event counts. Only portal admins may list them; for everyone else
+ * this renders nothing.
+ */
+export const UnattributedServices = () => {
+  const doraApi = useApi(doraApiRef);
+  const { value, error } = useAsync(() => doraApi.getUnattributed(), [doraApi]);
+  if (error) {
+    return (
+      <Alert
+        status="danger"
+        title="Could not list unattributed services"
+        description={errorMessage(error)}
+      />
+    );
+  }
+  if (!value || value.length === 0) return null;
+  return (
+    <Card aria-labelledby="dora-unattributed">
+      <CardHeader>
+        <Text as="h2" id="dora-unattributed" variant="title-x-small">
+          Events no component claims
+        </Text>
+        <Text as="p" variant="body-small" color="secondary">
+          These service names matched no catalog entity, so their events count
+          in no team’s metrics. Annotate the component that ships each one with{' '}
+          <code>{DORA_SERVICE_ANNOTATION}: &lt;service&gt;</code> (or send its
+          entity ref); the events are attributed as soon as it matches.
+        </Text>
+      </CardHeader>
+      <CardBody>
+        <ul className={styles.unattributed}>
+          {value.map(u => (
+            <li key={u.service}>
+              <code>{u.service}</code>
+              <Text variant="body-small" color="secondary">
+                {plural(u.events, 'event')}
+              </Text>
+            </li>
+          ))}
+        </ul>
+      </CardBody>
+    </Card>
+  );
+};

@@ -1,0 +1,10 @@
+export { BenchmarkChip } from './BenchmarkChip';
+export { DeliveryDashboard, type DashboardScope } from './DeliveryDashboard';
+export { DeliveryFilters } from './DeliveryFilters';
+export { DemoDataBadge } from './DemoDataBadge';
+export { DeploymentsDialog } from './DeploymentsDialog';
+export { ChangeLine, MetricTiles, MetricTilesSkeleton } from './MetricTiles';
+export { SendEventsHelp, curlCommand } from './SendEventsHelp';
+export { ServiceRanking } from './ServiceRanking';
+export { TrendChart, TrendCharts } from './TrendCharts';
+export { UnattributedServices } from './UnattributedServices';

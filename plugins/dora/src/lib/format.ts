@@ -1,0 +1,184 @@
+import type { DoraBenchmark, FailureReason } from '@paved/plugin-dora-common';
+import type { ResponseError } from '@backstage/errors';
+
+/**
+ * How the dashboards write numbers, in one place so the tiles, trends,
+ * tables, the card and the drill-down agree (and the end-to-end test can
+ * compare the page with the API).
+ */
+
+const MINUTE = 60;
+const HOUR = 3600;
+const DAY = 86_400;
+
+/** One decimal below 10, whole numbers above; never a trailing ".0". */
+export function formatNumber(value: number): string {
+  if (Math.abs(value) >= 9.95) return String(Math.round(value));
+  return String(Math.round(value * 10) / 10);
+}
+
+/** Seconds in the largest unit that keeps them readable: "45 s", "12 min", "3.2 h", "2.1 d". */
+export function formatDuration(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined) return '—';
+  if (seconds < 59.5) return `${Math.max(0, Math.round(seconds))} s`;
+  if (seconds < 59.5 * MINUTE) return `${Math.round(seconds / MINUTE)} min`;
+  if (seconds < 23.95 * HOUR) return `${formatNumber(seconds / HOUR)} h`;
+  return `${formatNumber(seconds / DAY)} d`;
+}
+
+/** A rate 0..1 as a percentage: "12%", "4.5%". */
+export function formatRate(rate: number | null | undefined): string {
+  if (rate === null || rate === undefined) return '—';
+  return `${formatNumber(rate * 100)}%`;
+}
+
+/**
+ * Deployments per day, per week or per month, whichever reads as a number
+ * of at least one: "1.4 / day", "2.3 / week", "0.9 / month".
+ */
+export function formatFrequency(perDay: number | null | undefined): string {
+  if (perDay === null || perDay === undefined) return '—';
+  if (perDay <= 0) return '0 / day';
+  if (perDay >= 0.995) return `${formatNumber(perDay)} / day`;
+  if (perDay * 7 >= 0.995) return `${formatNumber(perDay * 7)} / week`;
+  return `${formatNumber(perDay * 30)} / month`;
+}
+
+export function plural(count: number, one: string, many = `${one}s`) {
+  return `${count} ${count === 1 ? one : many}`;
+}
+
+const bandNames = {
+  elite: 'Elite',
+  high: 'High',
+  medium: 'Medium',
+  low: 'Low',
+} as const;
+
+/**
+ * The chip text: "High · DORA 2024", or the 2025 survey bucket where there
+ * is no cluster ("0–15% · DORA 2025"). Compact: "High", "2025: 0–15%".
+ */
+export function benchmarkLabel(
+  benchmark: DoraBenchmark,
+  style: 'full' | 'compact' = 'full',
+): string {
+  if (benchmark.band) {
+    const band = bandNames[benchmark.band];
+    return style === 'compact' ? band : `${band} · DORA 2024`;
+  }
+  if (benchmark.surveyBucket) {
+    return style === 'compact'
+      ? `2025: ${benchmark.surveyBucket}`
+      : `${benchmark.surveyBucket} · DORA 2025`;
+  }
+  return style === 'compact' ? '—' : 'No benchmark';
+}
+
+/** The chip's tooltip: both references, with their sources. */
+export function benchmarkDescription(benchmark: DoraBenchmark): string {
+  const parts = [
+    benchmark.band
+      ? `${bandNames[benchmark.band]} performer in the ${benchmark.bandSource}.`
+      : `No 2024 performance cluster applies (${benchmark.bandSource}).`,
+  ];
+  if (benchmark.surveyBucket) {
+    parts.push(
+      `2025 survey bucket: ${benchmark.surveyBucket} (${benchmark.surveySource}).`,
+    );
+  }
+  return parts.join(' ');
+}
+
+export function shortSha(sha: string): string {
+  return sha.slice(0, 7);
+}
+
+/** Why a deployment counts as failed, in words. */
+export function describeFailure(reason: FailureReason): string {
+  switch (reason.rule) {
+    case 'incident-names-deployment':
+      return `An incident (${reason.incidentId}) named this deployment as its cause`;
+    case 'incident-names-delivered-sha':
+      return `An incident (${reason.incidentId}) named commit ${shortSha(
+        reason.sha,
+      )}, which this deployment delivered, as its cause`;
+    case 'rolled-back':
+      return `Rolled back by deployment ${reason.rollbackDeploymentId}`;
+    case 'incident-after-deployment':
+      return `An incident (${reason.incidentId}) with no named cause opened after this deployment, the latest one before it`;
+    default:
+      return 'Failed';
+  }
+}
+
+/** Why a deployment counts as rework, in words. */
+export function describeReworkReason(reason: string): string {
+  if (reason === 'rollback') return 'It is a rollback';
+  if (reason === 'unplanned') return 'Marked as unplanned';
+  if (reason.startsWith('label:')) {
+    return `Delivers a change labelled “${reason.slice('label:'.length)}”`;
+  }
+  if (reason.startsWith('resolves:')) {
+    return `Resolves incident ${reason.slice('resolves:'.length)}`;
+  }
+  return reason;
+}
+
+const dateTimeFormat = new Intl.DateTimeFormat('en-GB', {
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+});
+const dateFormat = new Intl.DateTimeFormat('en-GB', {
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+  timeZone: 'UTC',
+});
+const shortDateFormat = new Intl.DateTimeFormat('en-GB', {
+  day: 'numeric',
+  month: 'short',
+  timeZone: 'UTC',
+});
+
+/** "3 Mar 2026, 14:05" in the reader's time zone. */
+export function formatDateTime(iso: string): string {
+  return dateTimeFormat.format(new Date(iso));
+}
+
+/** "3 Mar 2026" (UTC, as the windows and series are cut in UTC). */
+export function formatDate(iso: string | Date): string {
+  return dateFormat.format(new Date(iso));
+}
+
+/** "3 Mar" (UTC), for chart axes. */
+export function formatShortDate(iso: string | Date): string {
+  return shortDateFormat.format(new Date(iso));
+}
+
+/**
+ * The message to show for a failed read: the backend's own words with the
+ * HTTP status, else the error's message. Backstage's error bodies are
+ * `{ error, response }`; a bare `{ error }` body reaches us inside the
+ * generic "Request failed with status ..., <body>" message, so that is
+ * unpacked too.
+ */
+export function errorMessage(error: Error): string {
+  const { body, statusCode } = error as Partial<ResponseError>;
+  let message = body?.error?.message;
+  const raw =
+    message && /^Request failed with status [^,]*, (\{.*\})$/s.exec(message);
+  if (raw) {
+    try {
+      message = JSON.parse(raw[1])?.error?.message ?? message;
+    } catch {
+      // Not JSON after all: keep the whole text.
+    }
+  }
+  return message && statusCode
+    ? `${message} (HTTP ${statusCode})`
+    : error.message;
+}
