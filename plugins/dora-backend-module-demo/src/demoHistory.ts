@@ -130,8 +130,13 @@ export function demoHistory(until: Date, days = 182): unknown[] {
     let pendingRollback = false;
     for (let day = begin; day < end; day += DAY) {
       const profile = profileAt(kind, (day - begin) / (end - begin));
+      // Teams ship more on weekdays than at weekends, and no two days alike;
+      // on average `deploysPerDay`.
+      const weekday = new Date(day).getUTCDay();
+      const weekend = weekday === 0 || weekday === 6;
       let count = 0;
-      let budget = profile.deploysPerDay;
+      let budget =
+        profile.deploysPerDay * (weekend ? 0.25 : 1.3) * (0.6 + 0.8 * random());
       while (random() < budget) {
         count++;
         budget -= 1;
