@@ -216,8 +216,8 @@ export const DeliveryDashboard = ({
                 {plural(waiting, 'event')} in the portal name a service no
                 catalog component matches. If this scope’s are among them,
                 annotate its component with <code>paved.dev/dora-service</code>;
-                events are matched again at most once a minute, and this page
-                checks again by itself for a few minutes.
+                events are matched again every few seconds, and this page checks
+                again by itself for a few minutes.
               </Text>
             )}
             <div>

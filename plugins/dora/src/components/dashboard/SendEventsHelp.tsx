@@ -138,7 +138,8 @@ export const SendEventsHelp = ({
             {GITHUB_SLUG_ANNOTATION}: {slug}
           </code>
           , so deployment statuses, merged pull requests and incident issues
-          from that repository count here once its webhook points at the portal.
+          from that repository count here once its webhook points at the portal
+          or the GitHub poller is on.
         </Text>
       ) : (
         <>
