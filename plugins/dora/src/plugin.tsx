@@ -66,6 +66,8 @@ export const entityDeliveryContent = EntityContentBlueprint.make({
 /** The DORA card on a component's overview. */
 export const entityDoraCard = EntityCardBlueprint.make({
   params: {
+    // Beside "About": the numbers are a summary, the tab has the detail.
+    type: 'info',
     filter: { kind: 'component' },
     loader: () =>
       import('./components/EntityDoraCard').then(m => <m.EntityDoraCard />),
