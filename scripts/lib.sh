@@ -33,10 +33,11 @@ ensure_node() {
   export COREPACK_ENABLE_STRICT=0
 }
 
-# Debian packages: Chromium for the browser tests, mkdocs + material for TechDocs.
+# Debian packages: Chromium for the browser tests, mkdocs + material for
+# TechDocs, and the tools that check rendered golden-path templates.
 ensure_debian_packages() {
   local missing=() pkg
-  for pkg in chromium mkdocs mkdocs-material python3-pymdownx; do
+  for pkg in chromium mkdocs mkdocs-material python3-pymdownx jq python3-yaml yamllint shellcheck; do
     if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
       missing+=("$pkg")
     fi

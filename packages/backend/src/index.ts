@@ -55,4 +55,5 @@ backend.add(import('@backstage/plugin-mcp-actions-backend'));
 backend.add(import('@paved/plugin-dora-backend'));
 backend.add(import('@paved/plugin-dora-backend-module-github'));
 backend.add(import('@paved/plugin-dora-backend-module-demo'));
+backend.add(import('@paved/plugin-scaffolder-backend-module-golden-path'));
 backend.start();

@@ -1,0 +1,81 @@
+import { screen, within } from '@testing-library/react';
+import { renderInTestApp } from '@backstage/frontend-test-utils';
+import type { Entity } from '@backstage/catalog-model';
+import { entityRouteRef } from '@backstage/plugin-catalog-react';
+import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
+import { GoldenPathsPage } from './GoldenPathsPage';
+
+const template: Entity = {
+  apiVersion: 'scaffolder.backstage.io/v1beta3',
+  kind: 'Template',
+  metadata: {
+    name: 'typescript-service',
+    namespace: 'default',
+    title: 'TypeScript service',
+    description: 'An HTTP service on Node 24',
+    annotations: { 'paved.dev/template-version': '1.2.0' },
+  },
+  spec: { type: 'service', owner: 'group:default/platform' },
+};
+
+const component = (name: string, version: string): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: {
+    name,
+    namespace: 'default',
+    annotations: {
+      'paved.dev/template': 'template:default/typescript-service',
+      'paved.dev/template-version': version,
+    },
+  },
+  // Catalog files often name the owner without kind or namespace.
+  spec: { type: 'service', owner: 'checkout' },
+});
+
+function render(entities: Entity[]) {
+  return renderInTestApp(<GoldenPathsPage />, {
+    apis: [catalogApiMock({ entities })],
+    mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+  });
+}
+
+describe('GoldenPathsPage', () => {
+  it('shows each template with its version, its components and which are behind', async () => {
+    await render([
+      template,
+      component('basket-api', '1.2.0'),
+      component('coupon-api', '1.0.0'),
+    ]);
+    expect(
+      await screen.findByRole('heading', { name: 'TypeScript service' }),
+    ).toBeInTheDocument();
+    // The template's version, and the version the current component has.
+    expect(screen.getAllByText('v1.2.0')).toHaveLength(2);
+    expect(
+      screen.getByText(
+        '2 components created from this path; 1 behind the current version.',
+      ),
+    ).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'Create' })).toHaveAttribute(
+      'href',
+      '/create/templates/default/typescript-service',
+    );
+    const rows = screen.getAllByRole('row').slice(1);
+    expect(within(rows[0]).getByText('coupon-api')).toBeInTheDocument();
+    expect(within(rows[0]).getByText('Behind v1.2.0')).toBeInTheDocument();
+    expect(within(rows[0]).getByText('v1.0.0')).toBeInTheDocument();
+    expect(
+      within(rows[0]).getByRole('link', { name: 'checkout' }),
+    ).toHaveAttribute('href', '/catalog/default/group/checkout');
+    expect(within(rows[1]).getByText('Current')).toBeInTheDocument();
+  });
+
+  it('explains how to register golden paths when there are none', async () => {
+    await render([]);
+    expect(
+      await screen.findByText('No golden paths are registered'),
+    ).toBeInTheDocument();
+    expect(screen.getByText('templates/all.yaml')).toBeInTheDocument();
+  });
+});

@@ -1,0 +1,188 @@
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import { useApi } from '@backstage/frontend-plugin-api';
+import {
+  Alert,
+  Button,
+  ButtonLink,
+  Card,
+  CardBody,
+  CardHeader,
+  Container,
+  Flex,
+  Skeleton,
+  Text,
+} from '@backstage/ui';
+import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
+import { catalogApiRef, EntityRefLink } from '@backstage/plugin-catalog-react';
+import {
+  goldenPaths,
+  SOURCE_TEMPLATE_ANNOTATION,
+  TEMPLATE_ANNOTATION,
+  type GoldenPath,
+} from '../../lib/templates';
+import styles from './GoldenPathsPage.module.css';
+
+function useGoldenPaths() {
+  const catalogApi = useApi(catalogApiRef);
+  return useAsyncRetry(async () => {
+    const [templates, components] = await Promise.all([
+      catalogApi.getEntities({ filter: { kind: 'Template' } }),
+      catalogApi.getEntities({
+        filter: [
+          {
+            kind: 'Component',
+            [`metadata.annotations.${TEMPLATE_ANNOTATION}`]:
+              CATALOG_FILTER_EXISTS,
+          },
+          {
+            kind: 'Component',
+            [`metadata.annotations.${SOURCE_TEMPLATE_ANNOTATION}`]:
+              CATALOG_FILTER_EXISTS,
+          },
+        ],
+      }),
+    ]);
+    return goldenPaths(templates.items, components.items);
+  }, [catalogApi]);
+}
+
+const PathCard = ({ path }: { path: GoldenPath }) => {
+  const { template } = path;
+  const behind = path.components.filter(c => c.behind).length;
+  const title = template.metadata.title ?? template.metadata.name;
+  return (
+    <section aria-label={title} className={styles.card}>
+      <Card>
+        <CardHeader>
+          <Flex justify="between" align="start" gap="4">
+            <div>
+              <Flex align="center" gap="2">
+                <Text as="h2" variant="title-x-small">
+                  {title}
+                </Text>
+                {path.version && (
+                  <span className={styles.version}>v{path.version}</span>
+                )}
+              </Flex>
+              {template.metadata.description && (
+                <Text as="p" variant="body-small" color="secondary">
+                  {template.metadata.description}
+                </Text>
+              )}
+            </div>
+            <ButtonLink
+              variant="primary"
+              href={`/create/templates/${
+                template.metadata.namespace ?? 'default'
+              }/${template.metadata.name}`}
+            >
+              Create
+            </ButtonLink>
+          </Flex>
+        </CardHeader>
+        <CardBody>
+          <Text as="p" variant="body-small">
+            {path.components.length === 0
+              ? 'No component has been created from this path yet.'
+              : `${path.components.length} component${
+                  path.components.length === 1 ? '' : 's'
+                } created from this path; ${
+                  behind === 0
+                    ? 'all on the current version.'
+                    : `${behind} behind the current version.`
+                }`}
+          </Text>
+          {path.components.length > 0 && (
+            <table className={styles.table}>
+              <thead>
+                <tr>
+                  <th scope="col">Component</th>
+                  <th scope="col">Owner</th>
+                  <th scope="col">Created from</th>
+                  <th scope="col">Status</th>
+                </tr>
+              </thead>
+              <tbody>
+                {path.components.map(c => (
+                  <tr key={c.entityRef}>
+                    <td>
+                      <EntityRefLink entityRef={c.entity} />
+                    </td>
+                    <td>
+                      {c.owner ? <EntityRefLink entityRef={c.owner} /> : '—'}
+                    </td>
+                    <td>{c.version ? `v${c.version}` : 'unknown version'}</td>
+                    <td>
+                      {c.behind ? (
+                        <span className={styles.behind}>
+                          Behind v{path.version}
+                        </span>
+                      ) : (
+                        <span className={styles.current}>Current</span>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </CardBody>
+      </Card>
+    </section>
+  );
+};
+
+/**
+ * The golden paths: each template with its current version, the
+ * components created from it, and which of them are behind.
+ */
+export const GoldenPathsPage = () => {
+  const { value, loading, error, retry } = useGoldenPaths();
+  return (
+    <Container className={styles.page}>
+      <Text as="p" color="secondary" className={styles.intro}>
+        Each golden path creates a service with code, CI/CD, infrastructure,
+        Kubernetes manifests, telemetry, secrets and docs that pass the
+        platform’s checks. Components created from an older version of a path
+        are listed as behind.
+      </Text>
+      {loading && (
+        <Flex direction="column" gap="4">
+          <Skeleton height={160} />
+          <Skeleton height={160} />
+        </Flex>
+      )}
+      {error && (
+        <Alert
+          status="danger"
+          title={`Could not load the golden paths: ${error.message}`}
+          customActions={<Button onPress={retry}>Retry</Button>}
+        />
+      )}
+      {value && value.length === 0 && (
+        <Card>
+          <CardBody>
+            <Text as="h2" variant="title-x-small">
+              No golden paths are registered
+            </Text>
+            <Text as="p" variant="body-small">
+              Golden paths are software templates in the catalog. Paved’s own
+              live in the repository’s <code>templates/</code> directory and are
+              registered by the catalog location <code>templates/all.yaml</code>
+              ; add that location (or your own) under{' '}
+              <code>catalog.locations</code> with a rule allowing{' '}
+              <code>Template</code>.
+            </Text>
+          </CardBody>
+        </Card>
+      )}
+      {value && value.length > 0 && (
+        <Flex direction="column" gap="4">
+          {value.map(path => (
+            <PathCard key={path.templateRef} path={path} />
+          ))}
+        </Flex>
+      )}
+    </Container>
+  );
+};

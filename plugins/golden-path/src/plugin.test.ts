@@ -1,0 +1,7 @@
+import { goldenPathPlugin } from './plugin';
+
+describe('golden-path', () => {
+  it('should export plugin', () => {
+    expect(goldenPathPlugin).toBeDefined();
+  });
+});

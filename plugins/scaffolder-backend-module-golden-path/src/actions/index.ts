@@ -1,0 +1,3 @@
+export { createGoldenPathValidateAction } from './validate';
+export { createGoldenPathPublishAction } from './publish';
+export { createGoldenPathRegisterAction } from './register';

@@ -1,0 +1,7 @@
+"""python -m app: run the service."""
+
+import sys
+
+from .server import serve
+
+sys.exit(serve())
