@@ -60,6 +60,7 @@ describe('the golden-path backend feature', () => {
       'goldenpath:validate',
       'goldenpath:publish',
       'goldenpath:register',
+      'goldenpath:upgrade',
     ]);
     expect(allowedLocationTypes).toEqual([['url', 'file']]);
   });
@@ -69,7 +70,7 @@ describe('the golden-path backend feature', () => {
       target: 'github',
       github: { owner: 'fernhill' },
     });
-    expect(actionIds).toHaveLength(3);
+    expect(actionIds).toHaveLength(4);
     expect(allowedLocationTypes).toEqual([]);
   });
 

@@ -2,19 +2,22 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
+import { ScmIntegrations } from '@backstage/integration';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import {
   createGoldenPathPublishAction,
   createGoldenPathRegisterAction,
+  createGoldenPathUpgradeAction,
   createGoldenPathValidateAction,
 } from './actions';
 import { readGoldenPathPublishConfig } from './config';
-import { createRepositoryPublisher } from './publish';
+import { createRepositoryPublisher, LocalRepositoryPublisher } from './publish';
+import { createFetchTemplateRenderer } from './upgrade/renderTemplate';
 
 /**
  * The golden-path actions for the scaffolder: `goldenpath:validate`,
- * `goldenpath:publish` and `goldenpath:register`.
+ * `goldenpath:publish`, `goldenpath:register` and `goldenpath:upgrade`.
  *
  * @public
  */
@@ -28,17 +31,28 @@ export const scaffolderModuleGoldenPath = createBackendModule({
         config: coreServices.rootConfig,
         catalog: catalogServiceRef,
         logger: coreServices.logger,
+        reader: coreServices.urlReader,
       },
-      async init({ scaffolder, config, catalog, logger }) {
+      async init({ scaffolder, config, catalog, logger, reader }) {
         const publishConfig = readGoldenPathPublishConfig(config);
+        const publisher = createRepositoryPublisher(publishConfig, config);
         scaffolder.addActions(
           createGoldenPathValidateAction({ catalog }),
-          createGoldenPathPublishAction({
-            publisher: createRepositoryPublisher(publishConfig, config),
-          }),
+          createGoldenPathPublishAction({ publisher }),
           createGoldenPathRegisterAction({
             catalog,
             localDirectory: publishConfig.directory,
+          }),
+          createGoldenPathUpgradeAction({
+            catalog,
+            publisher:
+              publisher instanceof LocalRepositoryPublisher
+                ? publisher
+                : undefined,
+            render: createFetchTemplateRenderer({
+              reader,
+              integrations: ScmIntegrations.fromConfig(config),
+            }),
           }),
         );
         logger.info(

@@ -1,5 +1,10 @@
 import type { Entity } from '@backstage/catalog-model';
-import { compareVersions, goldenPaths } from './templates';
+import {
+  compareVersions,
+  goldenPaths,
+  upgradeHref,
+  upgradeTemplateOf,
+} from './templates';
 
 const template = (name: string, version?: string): Entity => ({
   apiVersion: 'scaffolder.backstage.io/v1beta3',
@@ -65,5 +70,21 @@ describe('golden paths', () => {
       [component('a', { 'paved.dev/template': 'legacy' })],
     );
     expect(path.components[0].behind).toBe(false);
+  });
+
+  it('leaves the upgrade template out of the golden paths and finds it', () => {
+    const upgrade = {
+      ...template('upgrade-component'),
+      spec: { type: 'upgrade' },
+    };
+    const templates = [template('typescript-service', '1.2.0'), upgrade];
+    expect(
+      goldenPaths(templates, []).map(p => p.template.metadata.name),
+    ).toEqual(['typescript-service']);
+    expect(upgradeTemplateOf(templates)).toBe(upgrade);
+    expect(upgradeTemplateOf([template('typescript-service')])).toBeUndefined();
+    expect(upgradeHref(upgrade, 'component:default/a&b')).toBe(
+      '/create/templates/default/upgrade-component?formData=%7B%22component%22%3A%22component%3Adefault%2Fa%26b%22%7D',
+    );
   });
 });

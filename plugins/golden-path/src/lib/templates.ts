@@ -11,6 +11,34 @@ export const TEMPLATE_ANNOTATION = 'paved.dev/template';
 /** What the scaffolder records on entities it registers. */
 export const SOURCE_TEMPLATE_ANNOTATION = 'backstage.io/source-template';
 
+/**
+ * The `spec.type` of the template that upgrades components to the current
+ * version of their golden path; it is a tool, not a golden path itself.
+ */
+export const UPGRADE_TEMPLATE_TYPE = 'upgrade';
+
+function isUpgradeTemplate(template: Entity): boolean {
+  return template.spec?.type === UPGRADE_TEMPLATE_TYPE;
+}
+
+/** The upgrade template, if one is registered. */
+export function upgradeTemplateOf(templates: Entity[]): Entity | undefined {
+  return templates.find(isUpgradeTemplate);
+}
+
+/**
+ * Opens the upgrade template with the component pre-filled: the scaffolder
+ * reads its initial form data from the JSON in the `formData` query parameter.
+ */
+export function upgradeHref(upgradeTemplate: Entity, componentRef: string) {
+  const formData = encodeURIComponent(
+    JSON.stringify({ component: componentRef }),
+  );
+  return `/create/templates/${
+    upgradeTemplate.metadata.namespace ?? 'default'
+  }/${upgradeTemplate.metadata.name}?formData=${formData}`;
+}
+
 /** A golden path: a template and the components created from it. */
 export type GoldenPath = {
   template: Entity;
@@ -23,6 +51,13 @@ export type GoldenPath = {
     owner: string | undefined;
     version: string | undefined;
     behind: boolean;
+    /**
+     * Whether the upgrade action can upgrade it: components created by
+     * Paved's golden paths record their answers and name their template in
+     * `paved.dev/template`; older ones only carry the scaffolder's
+     * annotation and are upgraded by hand.
+     */
+    upgradable: boolean;
   }>;
 };
 
@@ -81,13 +116,14 @@ function ownerRefOf(entity: Entity): string | undefined {
 /**
  * Groups components under the templates they were created from; a
  * component is behind when its recorded version is older than the
- * template's (or it recorded none).
+ * template's (or it recorded none). The upgrade template is left out.
  */
 export function goldenPaths(
   templates: Entity[],
   components: Entity[],
 ): GoldenPath[] {
   return templates
+    .filter(template => !isUpgradeTemplate(template))
     .map(template => {
       const templateRef = stringifyEntityRef(template);
       const version =
@@ -110,6 +146,9 @@ export function goldenPaths(
                 version !== undefined &&
                 (componentVersion === undefined ||
                   compareVersions(componentVersion, version) < 0),
+              upgradable: Boolean(
+                entity.metadata.annotations?.[TEMPLATE_ANNOTATION],
+              ),
             };
           })
           .sort(

@@ -82,6 +82,11 @@ describe('goldenpath:publish with the local target', () => {
     expect(outputs.catalogInfoUrl).toMatch(/^file:\/\//);
     expect(git(repo, 'rev-list', '--count', 'HEAD')).toBe('1');
     expect(git(repo, 'symbolic-ref', '--short', 'HEAD')).toBe('main');
+    // paved/template keeps the pristine render: the base for upgrades.
+    expect(git(repo, 'rev-parse', 'paved/template')).toBe(outputs.commitHash);
+    expect(
+      git(repo, 'branch', '--format=%(refname:short)').split('\n'),
+    ).toEqual(['main', 'paved/template']);
     expect(git(repo, 'log', '-1', '--format=%an <%ae>|%cn <%ce>')).toBe(
       'Rajesh Iyer <rajesh@fernhill.test>|Paved <paved@localhost>',
     );
@@ -133,6 +138,32 @@ describe('goldenpath:publish with the local target', () => {
     expect(
       git(join(directory, 'payments-api'), 'rev-list', '--count', 'HEAD'),
     ).toBe('1');
+    expect(
+      git(join(directory, 'payments-api'), 'rev-parse', 'paved/template'),
+    ).toBe(first.commitHash);
+  });
+
+  it('never moves an existing paved/template branch on a re-run', async () => {
+    const first = await publish({ repoName: 'payments-api' });
+    const repo = join(directory, 'payments-api');
+    // A later upgrade committed a newer pristine render onto paved/template.
+    git(repo, 'checkout', '--quiet', 'paved/template');
+    git(
+      repo,
+      '-c',
+      'user.name=Paved',
+      '-c',
+      'user.email=paved@localhost',
+      'commit',
+      '--quiet',
+      '--allow-empty',
+      '-m',
+      'Render v2',
+    );
+    const upgraded = git(repo, 'rev-parse', 'HEAD');
+    git(repo, 'checkout', '--quiet', 'main');
+    expect(await publish({ repoName: 'payments-api' })).toEqual(first);
+    expect(git(repo, 'rev-parse', 'paved/template')).toBe(upgraded);
   });
 
   it('finishes a run that stopped after git init', async () => {

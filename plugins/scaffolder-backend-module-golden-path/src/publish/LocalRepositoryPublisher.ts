@@ -18,6 +18,12 @@ export const COMMIT_MESSAGE = 'Initial commit from a Paved golden path';
 
 export const PAVED_COMMITTER = { name: 'Paved', email: 'paved@localhost' };
 
+/**
+ * The branch holding the pristine renders of the template (first the one
+ * published, then one per upgrade): the merge base for template upgrades.
+ */
+export const TEMPLATE_BRANCH = 'paved/template';
+
 async function exists(path: string): Promise<boolean> {
   return stat(path).then(
     () => true,
@@ -154,6 +160,7 @@ export class LocalRepositoryPublisher implements RepositoryPublisher {
       // Check the commit out into the repository's own working tree.
       await git(['reset', '--quiet', '--hard', 'HEAD'], { cwd: repoPath });
       const commitHash = await git(['rev-parse', 'HEAD'], { cwd: repoPath });
+      await this.#ensureTemplateBranch(repoPath, commitHash);
       ctx.logger.info(
         `Committed ${commitHash} to the local repository ${repoPath}`,
       );
@@ -211,10 +218,27 @@ export class LocalRepositoryPublisher implements RepositoryPublisher {
     if ((await git(['ls-files'], { cwd: repoPath })) === '') {
       await git(['reset', '--quiet', '--hard', 'HEAD'], { cwd: repoPath });
     }
+    await this.#ensureTemplateBranch(repoPath, head);
     ctx.logger.info(
       `The local repository ${repoPath} already holds this workspace at ${head}; nothing to do`,
     );
     return this.#result(repoPath, head);
+  }
+
+  /** Points paved/template at the pristine render, unless it exists already. */
+  async #ensureTemplateBranch(repoPath: string, commitHash: string) {
+    // The empty old value makes update-ref refuse to move an existing branch.
+    await git(['update-ref', `refs/heads/${TEMPLATE_BRANCH}`, commitHash, ''], {
+      cwd: repoPath,
+    }).catch(async error => {
+      const existing = await git(
+        ['rev-parse', '--verify', '--quiet', `refs/heads/${TEMPLATE_BRANCH}`],
+        { cwd: repoPath },
+      ).catch(() => '');
+      if (!existing) {
+        throw error;
+      }
+    });
   }
 
   #result(repoPath: string, commitHash: string): PublishResult {

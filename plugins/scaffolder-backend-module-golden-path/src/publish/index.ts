@@ -13,6 +13,7 @@ export type {
 export {
   LocalRepositoryPublisher,
   REPO_NAME_PATTERN,
+  TEMPLATE_BRANCH,
 } from './LocalRepositoryPublisher';
 export { GithubRepositoryPublisher } from './GithubRepositoryPublisher';
 export type { PublishGithubAction } from './GithubRepositoryPublisher';

@@ -18,6 +18,17 @@ const template: Entity = {
   spec: { type: 'service', owner: 'group:default/platform' },
 };
 
+const upgradeTemplate: Entity = {
+  apiVersion: 'scaffolder.backstage.io/v1beta3',
+  kind: 'Template',
+  metadata: {
+    name: 'upgrade-component',
+    namespace: 'default',
+    title: 'Upgrade a component to the current golden path',
+  },
+  spec: { type: 'upgrade', owner: 'group:default/platform' },
+};
+
 const component = (name: string, version: string): Entity => ({
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'Component',
@@ -69,6 +80,57 @@ describe('GoldenPathsPage', () => {
       within(rows[0]).getByRole('link', { name: 'checkout' }),
     ).toHaveAttribute('href', '/catalog/default/group/checkout');
     expect(within(rows[1]).getByText('Current')).toBeInTheDocument();
+    // Without the upgrade template in the catalog there is nothing to open.
+    expect(
+      screen.queryByRole('link', { name: /^Upgrade/ }),
+    ).not.toBeInTheDocument();
+  });
+
+  it('links components that are behind to the upgrade template, which is not a golden path', async () => {
+    await render([
+      template,
+      upgradeTemplate,
+      component('basket-api', '1.2.0'),
+      component('coupon-api', '1.0.0'),
+      // Created before Paved recorded answers: behind, but upgraded by hand.
+      {
+        apiVersion: 'backstage.io/v1alpha1',
+        kind: 'Component',
+        metadata: {
+          name: 'legacy-api',
+          namespace: 'default',
+          annotations: {
+            'backstage.io/source-template':
+              'template:default/typescript-service',
+            'paved.dev/template-version': '1.0.0',
+          },
+        },
+        spec: { type: 'service', owner: 'checkout' },
+      },
+    ]);
+    expect(
+      await screen.findByRole('heading', { name: 'TypeScript service' }),
+    ).toBeInTheDocument();
+    expect(screen.getAllByRole('heading', { level: 2 })).toHaveLength(1);
+    expect(screen.getAllByText(/^Behind v1\.2\.0/)).toHaveLength(2);
+    expect(
+      screen.queryByText('Upgrade a component to the current golden path'),
+    ).not.toBeInTheDocument();
+
+    const upgrade = screen.getByRole('link', {
+      name: 'Upgrade coupon-api to v1.2.0',
+    });
+    const href = upgrade.getAttribute('href')!;
+    expect(href).toBe(
+      `/create/templates/default/upgrade-component?formData=${encodeURIComponent(
+        '{"component":"component:default/coupon-api"}',
+      )}`,
+    );
+    expect(
+      JSON.parse(new URLSearchParams(href.split('?')[1]).get('formData')!),
+    ).toEqual({ component: 'component:default/coupon-api' });
+    // Only the behind component that recorded its answers gets one.
+    expect(screen.getAllByRole('link', { name: /^Upgrade/ })).toHaveLength(1);
   });
 
   it('explains how to register golden paths when there are none', async () => {

@@ -9,15 +9,19 @@ import {
   CardHeader,
   Container,
   Flex,
+  Link,
   Skeleton,
   Text,
 } from '@backstage/ui';
 import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
+import type { Entity } from '@backstage/catalog-model';
 import { catalogApiRef, EntityRefLink } from '@backstage/plugin-catalog-react';
 import {
   goldenPaths,
   SOURCE_TEMPLATE_ANNOTATION,
   TEMPLATE_ANNOTATION,
+  upgradeHref,
+  upgradeTemplateOf,
   type GoldenPath,
 } from '../../lib/templates';
 import styles from './GoldenPathsPage.module.css';
@@ -42,11 +46,20 @@ function useGoldenPaths() {
         ],
       }),
     ]);
-    return goldenPaths(templates.items, components.items);
+    return {
+      paths: goldenPaths(templates.items, components.items),
+      upgradeTemplate: upgradeTemplateOf(templates.items),
+    };
   }, [catalogApi]);
 }
 
-const PathCard = ({ path }: { path: GoldenPath }) => {
+const PathCard = ({
+  path,
+  upgradeTemplate,
+}: {
+  path: GoldenPath;
+  upgradeTemplate: Entity | undefined;
+}) => {
   const { template } = path;
   const behind = path.components.filter(c => c.behind).length;
   const title = template.metadata.title ?? template.metadata.name;
@@ -114,9 +127,19 @@ const PathCard = ({ path }: { path: GoldenPath }) => {
                     <td>{c.version ? `v${c.version}` : 'unknown version'}</td>
                     <td>
                       {c.behind ? (
-                        <span className={styles.behind}>
-                          Behind v{path.version}
-                        </span>
+                        <Flex align="center" gap="2">
+                          <span className={styles.behind}>
+                            Behind v{path.version}
+                          </span>
+                          {upgradeTemplate && c.upgradable && (
+                            <Link
+                              href={upgradeHref(upgradeTemplate, c.entityRef)}
+                              aria-label={`Upgrade ${c.entity.metadata.name} to v${path.version}`}
+                            >
+                              Upgrade
+                            </Link>
+                          )}
+                        </Flex>
                       ) : (
                         <span className={styles.current}>Current</span>
                       )}
@@ -159,7 +182,7 @@ export const GoldenPathsPage = () => {
           customActions={<Button onPress={retry}>Retry</Button>}
         />
       )}
-      {value && value.length === 0 && (
+      {value && value.paths.length === 0 && (
         <Card>
           <CardBody>
             <Text as="h2" variant="title-x-small">
@@ -176,10 +199,14 @@ export const GoldenPathsPage = () => {
           </CardBody>
         </Card>
       )}
-      {value && value.length > 0 && (
+      {value && value.paths.length > 0 && (
         <Flex direction="column" gap="4">
-          {value.map(path => (
-            <PathCard key={path.templateRef} path={path} />
+          {value.paths.map(path => (
+            <PathCard
+              key={path.templateRef}
+              path={path}
+              upgradeTemplate={value.upgradeTemplate}
+            />
           ))}
         </Flex>
       )}
