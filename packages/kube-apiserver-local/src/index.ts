@@ -1,0 +1,17 @@
+export { LocalKubeApiServer } from './server';
+export type { RunningServer, StartOptions, TokenConfig } from './server';
+export { ClusterState } from './state';
+export { ObjectStore } from './cluster';
+export type { KubeObject } from './cluster';
+export {
+  FERNHILL_SCENARIO,
+  loadScenarioFile,
+  parseScenarioFile,
+} from './scenario';
+export type {
+  EnvironmentSpec,
+  Scenario,
+  ScenarioFile,
+  WorkloadSpec,
+  WorkloadState,
+} from './scenario';
