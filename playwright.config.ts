@@ -22,6 +22,17 @@ export default defineConfig({
   outputDir: 'test-results/e2e',
   webServer: [
     {
+      // The demo Kubernetes clusters (a local stand-in API server).
+      command:
+        'node --require @backstage/cli/config/nodeTransform.cjs packages/kube-apiserver-local/src/cli.ts --port 6443',
+      url: 'https://127.0.0.1:6444/version',
+      ignoreHTTPSErrors: true,
+      reuseExistingServer: !process.env.CI,
+      timeout: 60_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
+    {
       command: `yarn start backend ${configArgs}`,
       url: 'http://localhost:7007/.backstage/health/v1/readiness',
       reuseExistingServer: !process.env.CI,
