@@ -597,8 +597,8 @@ export class ClusterState extends ObjectStore {
                 lastProbeTime: null,
                 lastTransitionTime: t,
               },
-              {
-                type: 'Ready',
+              ...['Ready', 'ContainersReady'].map(type => ({
+                type,
                 status: ready ? 'True' : 'False',
                 lastProbeTime: null,
                 lastTransitionTime: t,
@@ -608,19 +608,7 @@ export class ClusterState extends ObjectStore {
                       reason: 'ContainersNotReady',
                       message: `containers with unready status: [${c.name}]`,
                     }),
-              },
-              {
-                type: 'ContainersReady',
-                status: ready ? 'True' : 'False',
-                lastProbeTime: null,
-                lastTransitionTime: t,
-                ...(ready
-                  ? {}
-                  : {
-                      reason: 'ContainersNotReady',
-                      message: `containers with unready status: [${c.name}]`,
-                    }),
-              },
+              })),
               {
                 type: 'PodScheduled',
                 status: 'True',
