@@ -28,7 +28,7 @@ test('the Golden paths page lists each template, what was made from it and what 
   ).toBeVisible();
   // Demo components record the template version they were created from.
   await expect(path.getByText(/behind the current version/)).toBeVisible();
-  await expect(path.getByText('Behind v1.2.0').first()).toBeVisible();
+  await expect(path.getByText('Behind v1.3.0').first()).toBeVisible();
   await screenshot(page, 'golden-paths');
 });
 

@@ -60,6 +60,9 @@ const render = createFetchTemplateRenderer({
   integrations: ScmIntegrations.fromConfig(new ConfigReader({})),
 });
 
+// Each test renders and merges with real git: seconds, more on a busy machine.
+jest.setTimeout(60_000);
+
 describe('goldenpath:upgrade with the local target', () => {
   const root = createMockDirectory();
   const directory = root.resolve('repos');
