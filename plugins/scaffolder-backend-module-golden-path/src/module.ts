@@ -12,8 +12,9 @@ import {
   createGoldenPathValidateAction,
 } from './actions';
 import { readGoldenPathPublishConfig } from './config';
-import { createRepositoryPublisher, LocalRepositoryPublisher } from './publish';
+import { createRepositoryPublisher } from './publish';
 import { createFetchTemplateRenderer } from './upgrade/renderTemplate';
+import { createUpgradeRepositories } from './upgrade/repositories';
 
 /**
  * The golden-path actions for the scaffolder: `goldenpath:validate`,
@@ -45,10 +46,7 @@ export const scaffolderModuleGoldenPath = createBackendModule({
           }),
           createGoldenPathUpgradeAction({
             catalog,
-            publisher:
-              publisher instanceof LocalRepositoryPublisher
-                ? publisher
-                : undefined,
+            repositories: createUpgradeRepositories(publishConfig, config),
             render: createFetchTemplateRenderer({
               reader,
               integrations: ScmIntegrations.fromConfig(config),

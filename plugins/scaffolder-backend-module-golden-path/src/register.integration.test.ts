@@ -21,6 +21,9 @@ import goldenPath from './index';
  * catalog must accept `file` locations (the package's catalog module), and a
  * second registration arrives as a 409 response that the action absorbs.
  */
+// Real git (and, for registration, a real catalog): seconds on a busy machine.
+jest.setTimeout(60_000);
+
 describe('goldenpath:register with the real catalog', () => {
   const root = createMockDirectory();
 

@@ -28,6 +28,9 @@ const rajesh: UserEntity = {
   },
 };
 
+// Real git (and, for registration, a real catalog): seconds on a busy machine.
+jest.setTimeout(60_000);
+
 describe('goldenpath:publish with the local target', () => {
   const root = createMockDirectory();
   const directory = root.resolve('repos');

@@ -13,6 +13,7 @@ import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-
 import { parse } from 'yaml';
 import { LocalRepositoryPublisher } from '../publish';
 import { createFetchTemplateRenderer } from '../upgrade/renderTemplate';
+import { LocalUpgradeRepositories } from '../upgrade/repositories';
 import { createGoldenPathUpgradeAction } from './upgrade';
 
 /** The real golden path, as it is in this repository now. */
@@ -72,7 +73,9 @@ describe('goldenpath:upgrade of a component created from an older version of the
 
   const action = createGoldenPathUpgradeAction({
     catalog: catalogServiceMock({ entities: [component, template] }),
-    publisher: LocalRepositoryPublisher.create({ directory }),
+    repositories: new LocalUpgradeRepositories(
+      LocalRepositoryPublisher.create({ directory }),
+    ),
     render: createFetchTemplateRenderer({
       reader: mockServices.urlReader.mock(),
       integrations: ScmIntegrations.fromConfig(new ConfigReader({})),

@@ -14,6 +14,7 @@ import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-
 import { parse } from 'yaml';
 import { LocalRepositoryPublisher } from '../publish';
 import { createFetchTemplateRenderer } from '../upgrade/renderTemplate';
+import { LocalUpgradeRepositories } from '../upgrade/repositories';
 import { createGoldenPathPublishAction } from './publish';
 import { createGoldenPathUpgradeAction, valuesFromAnswers } from './upgrade';
 
@@ -74,7 +75,7 @@ describe('goldenpath:upgrade with the local target', () => {
       catalog: catalogServiceMock({
         entities: [component, templateEntity(templateVersion)],
       }),
-      publisher,
+      repositories: new LocalUpgradeRepositories(publisher),
       render,
     });
   }
@@ -264,20 +265,6 @@ describe('goldenpath:upgrade with the local target', () => {
       expect(error.message).toMatch(message);
     },
   );
-
-  it('says clearly that the github target is not supported yet', async () => {
-    const action = createGoldenPathUpgradeAction({
-      catalog: catalogServiceMock({ entities: [component] }),
-      render,
-    });
-    await expect(
-      action.handler(
-        createMockActionContext({
-          input: { entityRef: 'component:default/parcel-tracker' },
-        }) as any,
-      ),
-    ).rejects.toThrow(/not supported for the github publish target yet/);
-  });
 });
 
 describe('valuesFromAnswers', () => {

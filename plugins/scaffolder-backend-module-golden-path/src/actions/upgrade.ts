@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import {
   parseEntityRef,
   parseLocationRef,
@@ -10,18 +10,21 @@ import {
 } from '@backstage/catalog-model';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  ActionContext,
+  createTemplateAction,
+} from '@backstage/plugin-scaffolder-node';
 import { JsonObject, JsonValue } from '@backstage/types';
 import { parse } from 'yaml';
 import { z } from 'zod/v3';
-import {
-  LocalRepositoryPublisher,
-  REPO_NAME_PATTERN,
-  TEMPLATE_BRANCH,
-} from '../publish';
+import { REPO_NAME_PATTERN, TEMPLATE_BRANCH } from '../publish';
 import { git, GitCommandError } from '../publish/git';
 import { PAVED_COMMITTER } from '../publish/LocalRepositoryPublisher';
 import { TemplateRenderer } from '../upgrade/renderTemplate';
+import type {
+  UpgradeCheckout,
+  UpgradeRepositories,
+} from '../upgrade/repositories';
 import { parseActionInput } from './input';
 
 const ID = 'goldenpath:upgrade';
@@ -59,6 +62,10 @@ const outputSchema = (zImpl: typeof z) =>
     repositoryUrl: zImpl
       .string()
       .describe('The repository (file:// for local)'),
+    pullRequestUrl: zImpl
+      .string()
+      .optional()
+      .describe('The pull request of the upgrade branch (GitHub only)'),
   });
 
 interface Answers {
@@ -73,13 +80,6 @@ const committerEnv = {
   GIT_COMMITTER_NAME: PAVED_COMMITTER.name,
   GIT_COMMITTER_EMAIL: PAVED_COMMITTER.email,
 };
-
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    () => false,
-  );
-}
 
 async function revParse(cwd: string, rev: string): Promise<string | undefined> {
   try {
@@ -179,19 +179,20 @@ function trailers(message: string, key: string): string[] {
 /**
  * `goldenpath:upgrade`: three-way merges the change between the template
  * version a component was created from and the current one onto the
- * component's repository, on a branch `paved/upgrade-<version>`.
+ * component's repository, on a branch `paved/upgrade-<version>` — a pull
+ * request on GitHub.
  */
 export function createGoldenPathUpgradeAction(options: {
   catalog: CatalogService;
-  /** The local publish target; undefined when the portal publishes to GitHub. */
-  publisher?: LocalRepositoryPublisher;
+  /** The publish target's repositories (local or GitHub). */
+  repositories: UpgradeRepositories;
   render: TemplateRenderer;
 }) {
-  const { catalog, publisher, render } = options;
+  const { catalog, repositories, render } = options;
   return createTemplateAction({
     id: ID,
     description:
-      'Upgrades a component created from a golden path to the current template version: renders the old and new versions with the recorded answers and three-way merges the difference onto a branch paved/upgrade-<version>. Conflicts are committed with their markers and listed.',
+      'Upgrades a component created from a golden path to the current template version: renders the old and new versions with the recorded answers and three-way merges the difference onto a branch paved/upgrade-<version> (with a pull request on GitHub). Conflicts are committed with their markers and listed.',
     supportsDryRun: false,
     schema: { input: inputSchema, output: outputSchema },
     async handler(ctx) {
@@ -217,11 +218,6 @@ export function createGoldenPathUpgradeAction(options: {
           `Invalid component name '${ref.name}': not a golden-path repository name`,
         );
       }
-      if (!publisher) {
-        throw new InputError(
-          'Template upgrades are not supported for the github publish target yet; only the local target',
-        );
-      }
       const componentRef = stringifyEntityRef(ref);
       const credentials = await ctx.getInitiatorCredentials();
       const component = await catalog.getEntityByRef(componentRef, {
@@ -233,227 +229,246 @@ export function createGoldenPathUpgradeAction(options: {
         );
       }
 
-      const repoPath = publisher.repositoryPath(ref.name);
-      if (!(await exists(join(repoPath, '.git')))) {
-        throw new InputError(
-          `${componentRef} has no local golden-path repository at ${repoPath}`,
-        );
-      }
-      const repositoryUrl = pathToFileURL(repoPath).href;
-      const inRepo = { cwd: repoPath };
-
-      const main = 'main';
-      if (!(await revParse(repoPath, `refs/heads/${main}`))) {
-        throw new InputError(`${repoPath} has no '${main}' branch`);
-      }
-      let answersContent;
+      const checkout = await repositories.open(component, ref.name);
       try {
-        answersContent = await git(['show', `${main}:${ANSWERS_FILE}`], inRepo);
-      } catch {
-        throw new InputError(
-          `${componentRef} was not created from a golden path: ${ANSWERS_FILE} is missing on ${main}`,
-        );
-      }
-      const answers = parseAnswers(answersContent, componentRef);
-
-      // The template as it is now.
-      let templateRef;
-      try {
-        templateRef = stringifyEntityRef(
-          parseEntityRef(answers.template, {
-            defaultKind: 'template',
-            defaultNamespace: 'default',
-          }),
-        );
-      } catch (error) {
-        throw new InputError(
-          `${ANSWERS_FILE} names an invalid template '${answers.template}'`,
-        );
-      }
-      const template = await catalog.getEntityByRef(templateRef, {
-        credentials,
-      });
-      if (!template) {
-        throw new NotFoundError(
-          `The template ${templateRef} is not in the catalog`,
-        );
-      }
-      const version =
-        template.metadata.annotations?.[TEMPLATE_VERSION_ANNOTATION];
-      if (!version || !VERSION_PATTERN.test(version)) {
-        throw new InputError(
-          `The template ${templateRef} has no valid ${TEMPLATE_VERSION_ANNOTATION} annotation`,
-        );
-      }
-      const branch = `paved/upgrade-${version}`;
-
-      // A re-run: the branch already holds this upgrade.
-      const existing = await revParse(repoPath, `refs/heads/${branch}`);
-      if (existing) {
-        const message = await git(
-          ['log', '-1', '--format=%B', existing],
-          inRepo,
-        );
-        if (!trailers(message, VERSION_TRAILER).includes(version)) {
-          throw new ConflictError(
-            `${branch} already exists in ${repoPath} but is not a Paved upgrade to ${version}; it was not changed`,
-          );
-        }
-        const conflicts = trailers(message, CONFLICT_TRAILER);
-        ctx.logger.info(`${branch} already holds the upgrade to ${version}`);
-        ctx.output('branch', branch);
-        ctx.output('version', version);
-        ctx.output('conflicts', conflicts);
-        ctx.output('repositoryUrl', repositoryUrl);
-        return;
-      }
-      if (answers.templateVersion === version) {
-        throw new InputError(
-          `${componentRef} is already on version ${version} of ${templateRef}; there is nothing to upgrade`,
-        );
-      }
-
-      // The base: paved/template, or for repositories published before it
-      // existed, the pristine first commit.
-      let base = await revParse(repoPath, `refs/heads/${TEMPLATE_BRANCH}`);
-      if (!base) {
-        base = (await git(['rev-list', '--max-parents=0', main], inRepo)).split(
-          '\n',
-        )[0];
-        await git(
-          ['update-ref', `refs/heads/${TEMPLATE_BRANCH}`, base, ''],
-          inRepo,
-        );
-      }
-
-      const work = await mkdtemp(join(tmpdir(), 'paved-upgrade-'));
-      const gitDir = join(repoPath, '.git');
-      const index = join(gitDir, `paved-upgrade-${randomUUID()}.index`);
-      const worktree = join(work, 'merge');
-      let worktreeAdded = false;
-      try {
-        // 1. Render the current template with the recorded answers.
-        const renderDir = join(work, 'render');
-        await render({
-          templatePath: templateFilePath(
-            template.metadata.annotations?.[MANAGED_BY_LOCATION],
-            templateRef,
-          ),
-          skeletonUrl: './skeleton',
-          values: valuesFromAnswers(
-            answers.values,
-            template.metadata.name,
-            version,
-          ),
-          templateRef,
-          targetDir: renderDir,
-          ctx,
-        });
-
-        // 2. Commit it onto paved/template (pristine renders only).
-        const inRender = {
-          cwd: renderDir,
-          env: {
-            GIT_DIR: gitDir,
-            GIT_WORK_TREE: renderDir,
-            GIT_INDEX_FILE: index,
-          },
-        };
-        await git(['add', '--all', '--', '.'], inRender);
-        const tree = await git(['write-tree'], inRender);
-        const baseTree = await git(['rev-parse', `${base}^{tree}`], inRepo);
-        if (tree !== baseTree) {
-          const commit = await git(
-            [
-              'commit-tree',
-              tree,
-              '-p',
-              base,
-              '-m',
-              `Render ${templateRef} ${version}\n\n${VERSION_TRAILER}: ${version}`,
-            ],
-            { cwd: repoPath, env: committerEnv },
-          );
-          await git(
-            ['update-ref', `refs/heads/${TEMPLATE_BRANCH}`, commit, base],
-            inRepo,
-          );
-        }
-
-        // 3. Merge it into a copy of main, in a private worktree.
-        await git(
-          ['worktree', 'add', '--quiet', '--detach', worktree, main],
-          inRepo,
-        );
-        worktreeAdded = true;
-        const inWorktree = { cwd: worktree, env: committerEnv };
-        try {
-          await git(
-            ['merge', '--no-ff', '--no-commit', '--no-verify', TEMPLATE_BRANCH],
-            inWorktree,
-          );
-        } catch (error) {
-          // Exit 1: the merge stopped with conflicts, which are committed.
-          if (!(error instanceof GitCommandError) || error.exitCode !== 1) {
-            throw error;
-          }
-        }
-        if (!(await revParse(worktree, 'MERGE_HEAD'))) {
-          throw new InputError(
-            `${main} of ${componentRef} already contains the render of ${version}; there is nothing to upgrade`,
-          );
-        }
-        const unmerged = await git(
-          ['diff', '--name-only', '--diff-filter=U', '-z'],
-          inWorktree,
-        );
-        const conflicts = unmerged.split('\0').filter(Boolean).sort();
-        await git(['add', '--all', '--', '.'], inWorktree);
-        const message = [
-          `Upgrade to ${templateRef} ${version}`,
-          '',
-          `Three-way merge of the template's change from ${answers.templateVersion} to ${version}.`,
-          conflicts.length
-            ? 'The files below are committed WITH conflict markers: resolve them before merging.'
-            : 'No conflicts.',
-          '',
-          `${VERSION_TRAILER}: ${version}`,
-          ...conflicts.map(path => `${CONFLICT_TRAILER}: ${path}`),
-        ].join('\n');
-        await git(
-          [
-            'commit',
-            '--quiet',
-            '--no-verify',
-            '--cleanup=verbatim',
-            '-m',
-            message,
-          ],
-          inWorktree,
-        );
-        const head = await git(['rev-parse', 'HEAD'], inWorktree);
-        await git(['update-ref', `refs/heads/${branch}`, head, ''], inRepo);
-
-        ctx.logger.info(
-          `Upgraded ${componentRef} to ${version} on ${branch} (${head})${
-            conflicts.length ? `; conflicts: ${conflicts.join(', ')}` : ''
-          }`,
-        );
-        ctx.output('branch', branch);
-        ctx.output('version', version);
-        ctx.output('conflicts', conflicts);
-        ctx.output('repositoryUrl', repositoryUrl);
+        await upgradeCheckout(checkout, componentRef, ctx);
       } finally {
-        if (worktreeAdded) {
-          await git(['worktree', 'remove', '--force', worktree], inRepo).catch(
-            () => {},
-          );
-        }
-        await rm(index, { force: true });
-        await rm(`${index}.lock`, { force: true });
-        await rm(work, { recursive: true, force: true });
-        await git(['worktree', 'prune'], inRepo).catch(() => {});
+        await checkout.close();
       }
     },
   });
+
+  async function upgradeCheckout(
+    checkout: UpgradeCheckout,
+    componentRef: string,
+    // The renderer runs fetch:template with this context, hence its type.
+    ctx: ActionContext<any, any, any>,
+  ) {
+    const { repoPath, gitDir, repositoryUrl } = checkout;
+    const credentials = await ctx.getInitiatorCredentials();
+    const inRepo = { cwd: repoPath };
+    const report = async (
+      branch: string,
+      version: string,
+      conflicts: string[],
+      message: string,
+    ) => {
+      const [title, ...body] = message.split('\n');
+      const { pullRequestUrl } = await checkout.deliver({
+        branch,
+        title,
+        body: body.join('\n').trim(),
+      });
+      ctx.output('branch', branch);
+      ctx.output('version', version);
+      ctx.output('conflicts', conflicts);
+      ctx.output('repositoryUrl', repositoryUrl);
+      if (pullRequestUrl) {
+        ctx.output('pullRequestUrl', pullRequestUrl);
+      }
+    };
+
+    const main = 'main';
+    if (!(await revParse(repoPath, `refs/heads/${main}`))) {
+      throw new InputError(`${repoPath} has no '${main}' branch`);
+    }
+    let answersContent;
+    try {
+      answersContent = await git(['show', `${main}:${ANSWERS_FILE}`], inRepo);
+    } catch {
+      throw new InputError(
+        `${componentRef} was not created from a golden path: ${ANSWERS_FILE} is missing on ${main}`,
+      );
+    }
+    const answers = parseAnswers(answersContent, componentRef);
+
+    // The template as it is now.
+    let templateRef;
+    try {
+      templateRef = stringifyEntityRef(
+        parseEntityRef(answers.template, {
+          defaultKind: 'template',
+          defaultNamespace: 'default',
+        }),
+      );
+    } catch (error) {
+      throw new InputError(
+        `${ANSWERS_FILE} names an invalid template '${answers.template}'`,
+      );
+    }
+    const template = await catalog.getEntityByRef(templateRef, {
+      credentials,
+    });
+    if (!template) {
+      throw new NotFoundError(
+        `The template ${templateRef} is not in the catalog`,
+      );
+    }
+    const version =
+      template.metadata.annotations?.[TEMPLATE_VERSION_ANNOTATION];
+    if (!version || !VERSION_PATTERN.test(version)) {
+      throw new InputError(
+        `The template ${templateRef} has no valid ${TEMPLATE_VERSION_ANNOTATION} annotation`,
+      );
+    }
+    const branch = `paved/upgrade-${version}`;
+
+    // A re-run: the branch already holds this upgrade.
+    const existing = await revParse(repoPath, `refs/heads/${branch}`);
+    if (existing) {
+      const message = await git(['log', '-1', '--format=%B', existing], inRepo);
+      if (!trailers(message, VERSION_TRAILER).includes(version)) {
+        throw new ConflictError(
+          `${branch} already exists in ${repoPath} but is not a Paved upgrade to ${version}; it was not changed`,
+        );
+      }
+      const conflicts = trailers(message, CONFLICT_TRAILER);
+      ctx.logger.info(`${branch} already holds the upgrade to ${version}`);
+      await report(branch, version, conflicts, message);
+      return;
+    }
+    if (answers.templateVersion === version) {
+      throw new InputError(
+        `${componentRef} is already on version ${version} of ${templateRef}; there is nothing to upgrade`,
+      );
+    }
+
+    // The base: paved/template, or for repositories published before it
+    // existed, the pristine first commit.
+    let base = await revParse(repoPath, `refs/heads/${TEMPLATE_BRANCH}`);
+    if (!base) {
+      base = (await git(['rev-list', '--max-parents=0', main], inRepo)).split(
+        '\n',
+      )[0];
+      await git(
+        ['update-ref', `refs/heads/${TEMPLATE_BRANCH}`, base, ''],
+        inRepo,
+      );
+    }
+
+    const work = await mkdtemp(join(tmpdir(), 'paved-upgrade-'));
+    const index = join(gitDir, `paved-upgrade-${randomUUID()}.index`);
+    const worktree = join(work, 'merge');
+    let worktreeAdded = false;
+    try {
+      // 1. Render the current template with the recorded answers.
+      const renderDir = join(work, 'render');
+      await render({
+        templatePath: templateFilePath(
+          template.metadata.annotations?.[MANAGED_BY_LOCATION],
+          templateRef,
+        ),
+        skeletonUrl: './skeleton',
+        values: valuesFromAnswers(
+          answers.values,
+          template.metadata.name,
+          version,
+        ),
+        templateRef,
+        targetDir: renderDir,
+        ctx,
+      });
+
+      // 2. Commit it onto paved/template (pristine renders only).
+      const inRender = {
+        cwd: renderDir,
+        env: {
+          GIT_DIR: gitDir,
+          GIT_WORK_TREE: renderDir,
+          GIT_INDEX_FILE: index,
+        },
+      };
+      await git(['add', '--all', '--', '.'], inRender);
+      const tree = await git(['write-tree'], inRender);
+      const baseTree = await git(['rev-parse', `${base}^{tree}`], inRepo);
+      if (tree !== baseTree) {
+        const commit = await git(
+          [
+            'commit-tree',
+            tree,
+            '-p',
+            base,
+            '-m',
+            `Render ${templateRef} ${version}\n\n${VERSION_TRAILER}: ${version}`,
+          ],
+          { cwd: repoPath, env: committerEnv },
+        );
+        await git(
+          ['update-ref', `refs/heads/${TEMPLATE_BRANCH}`, commit, base],
+          inRepo,
+        );
+      }
+
+      // 3. Merge it into a copy of main, in a private worktree.
+      await git(
+        ['worktree', 'add', '--quiet', '--detach', worktree, main],
+        inRepo,
+      );
+      worktreeAdded = true;
+      const inWorktree = { cwd: worktree, env: committerEnv };
+      try {
+        await git(
+          ['merge', '--no-ff', '--no-commit', '--no-verify', TEMPLATE_BRANCH],
+          inWorktree,
+        );
+      } catch (error) {
+        // Exit 1: the merge stopped with conflicts, which are committed.
+        if (!(error instanceof GitCommandError) || error.exitCode !== 1) {
+          throw error;
+        }
+      }
+      if (!(await revParse(worktree, 'MERGE_HEAD'))) {
+        throw new InputError(
+          `${main} of ${componentRef} already contains the render of ${version}; there is nothing to upgrade`,
+        );
+      }
+      const unmerged = await git(
+        ['diff', '--name-only', '--diff-filter=U', '-z'],
+        inWorktree,
+      );
+      const conflicts = unmerged.split('\0').filter(Boolean).sort();
+      await git(['add', '--all', '--', '.'], inWorktree);
+      const message = [
+        `Upgrade to ${templateRef} ${version}`,
+        '',
+        `Three-way merge of the template's change from ${answers.templateVersion} to ${version}.`,
+        conflicts.length
+          ? 'The files below are committed WITH conflict markers: resolve them before merging.'
+          : 'No conflicts.',
+        '',
+        `${VERSION_TRAILER}: ${version}`,
+        ...conflicts.map(path => `${CONFLICT_TRAILER}: ${path}`),
+      ].join('\n');
+      await git(
+        [
+          'commit',
+          '--quiet',
+          '--no-verify',
+          '--cleanup=verbatim',
+          '-m',
+          message,
+        ],
+        inWorktree,
+      );
+      const head = await git(['rev-parse', 'HEAD'], inWorktree);
+      await git(['update-ref', `refs/heads/${branch}`, head, ''], inRepo);
+
+      ctx.logger.info(
+        `Upgraded ${componentRef} to ${version} on ${branch} (${head})${
+          conflicts.length ? `; conflicts: ${conflicts.join(', ')}` : ''
+        }`,
+      );
+      await report(branch, version, conflicts, message);
+    } finally {
+      if (worktreeAdded) {
+        await git(['worktree', 'remove', '--force', worktree], inRepo).catch(
+          () => {},
+        );
+      }
+      await rm(index, { force: true });
+      await rm(`${index}.lock`, { force: true });
+      await rm(work, { recursive: true, force: true });
+      await git(['worktree', 'prune'], inRepo).catch(() => {});
+    }
+  }
 }
