@@ -33,6 +33,25 @@ export default defineConfig({
       stderr: 'pipe',
     },
     {
+      // The demo OpenCost (a local stand-in of its /allocation API).
+      command:
+        'node --require @backstage/cli/config/nodeTransform.cjs packages/opencost-local/src/cli.ts --port 9003',
+      url: 'http://127.0.0.1:9003/healthz',
+      reuseExistingServer: !process.env.CI,
+      timeout: 60_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
+    {
+      // A real Prometheus with backfilled demo request counts.
+      command: 'node scripts/demo-prometheus.mjs --port 9090',
+      url: 'http://127.0.0.1:9090/-/ready',
+      reuseExistingServer: !process.env.CI,
+      timeout: 120_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
+    {
       command: `yarn start backend ${configArgs}`,
       url: 'http://localhost:7007/.backstage/health/v1/readiness',
       reuseExistingServer: !process.env.CI,

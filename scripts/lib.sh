@@ -37,7 +37,7 @@ ensure_node() {
 # TechDocs, and the tools that check rendered golden-path templates.
 ensure_debian_packages() {
   local missing=() pkg
-  for pkg in chromium mkdocs mkdocs-material python3-pymdownx jq python3-yaml yamllint shellcheck; do
+  for pkg in chromium mkdocs mkdocs-material python3-pymdownx jq python3-yaml yamllint shellcheck prometheus; do
     if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
       missing+=("$pkg")
     fi

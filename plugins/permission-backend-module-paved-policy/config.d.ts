@@ -7,6 +7,12 @@ export interface Config {
        * catalog locations; everyone else only what their teams own.
        */
       admins?: string[];
+      /**
+       * Who sees an entity's cost: `owners` (default: members of the
+       * owning group and admins) or `everyone` signed in (the local demo,
+       * so every team's cost can be explored).
+       */
+      costVisibility?: 'owners' | 'everyone';
     };
   };
 }

@@ -55,5 +55,17 @@ backend.add(import('@backstage/plugin-mcp-actions-backend'));
 backend.add(import('@paved/plugin-dora-backend'));
 backend.add(import('@paved/plugin-dora-backend-module-github'));
 backend.add(import('@paved/plugin-dora-backend-module-demo'));
+
+// Golden paths: guardrails, publish, register and template upgrades.
 backend.add(import('@paved/plugin-scaffolder-backend-module-golden-path'));
+
+// Kubernetes status: one watch cache per cluster (the clusters of the
+// official Kubernetes plugin's config), workload health for teams.
+backend.add(import('@paved/plugin-kube-status-backend'));
+
+// Cost per workload: OpenCost allocations and FOCUS billing exports,
+// allocated to catalog entities.
+backend.add(import('@paved/plugin-cost-backend'));
+backend.add(import('@paved/plugin-cost-backend-module-opencost'));
+backend.add(import('@paved/plugin-cost-backend-module-focus'));
 backend.start();

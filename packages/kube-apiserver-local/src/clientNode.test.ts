@@ -5,6 +5,9 @@ import { ADMIN, startProd } from './testUtils';
 
 const SCRIPT = resolve(__dirname, '../scripts/client-node-check.mjs');
 
+// A child process with its own module loading: seconds on a busy machine.
+jest.setTimeout(30_000);
+
 describe('@kubernetes/client-node against the local API server', () => {
   let s: RunningServer;
   beforeAll(async () => {

@@ -1,5 +1,10 @@
 export { LocalKubeApiServer } from './server';
-export type { RunningServer, StartOptions, TokenConfig } from './server';
+export type {
+  ReceivedRequest,
+  RunningServer,
+  StartOptions,
+  TokenConfig,
+} from './server';
 export { ClusterState } from './state';
 export { ObjectStore } from './cluster';
 export type { KubeObject } from './cluster';

@@ -51,9 +51,22 @@ export interface StartOptions {
   bookmarkIntervalMs?: number;
 }
 
+/** One request the server received, for tests that count API calls. */
+export interface ReceivedRequest {
+  method: string;
+  /** The path without the query, e.g. `/apis/apps/v1/deployments`. */
+  path: string;
+  query: Record<string, string>;
+  watch: boolean;
+}
+
 export interface RunningServer {
   url: string;
   cluster: ClusterState;
+  /** Every request received since start, oldest first. */
+  requests: ReceivedRequest[];
+  /** Ends every open watch stream, as a load balancer dropping connections. */
+  dropWatches(): void;
   stop(): Promise<void>;
 }
 
@@ -174,7 +187,16 @@ export class LocalKubeApiServer {
     const srv = new LocalKubeApiServer(cluster, opts);
     const sockets = new Set<import('node:net').Socket>();
     const closers = new Set<() => void>();
+    const requests: ReceivedRequest[] = [];
     const handler = (req: IncomingMessage, res: ServerResponse) => {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      const query = Object.fromEntries(url.searchParams);
+      requests.push({
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        query,
+        watch: ['1', 'true'].includes(query.watch ?? ''),
+      });
       srv.handle(req, res, closers).catch(e => {
         if (!res.headersSent)
           sendJson(res, 500, status(500, 'InternalError', String(e)));
@@ -197,6 +219,10 @@ export class LocalKubeApiServer {
     return {
       url: `${tls ? 'https' : 'http'}://${opts.host ?? '127.0.0.1'}:${port}`,
       cluster,
+      requests,
+      dropWatches: () => {
+        for (const c of [...closers]) c();
+      },
       stop: () =>
         new Promise<void>(resolve => {
           for (const c of [...closers]) c();

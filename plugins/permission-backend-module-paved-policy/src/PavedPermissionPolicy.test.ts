@@ -10,7 +10,46 @@ import {
   doraMetricsReadPermission,
   doraUnattributedReadPermission,
 } from '@paved/plugin-dora-common';
+import { permissionRules } from '@backstage/plugin-catalog-backend/alpha';
+import type { Entity } from '@backstage/catalog-model';
+import type { PermissionCriteria } from '@backstage/plugin-permission-common';
+import {
+  costImportPermission,
+  costOrganisationReadPermission,
+  costReadPermission,
+} from '@paved/plugin-cost-common';
 import { PavedPermissionPolicy } from './PavedPermissionPolicy';
+
+type Condition = { rule: string; params?: any };
+
+/** Applies a conditional decision to an entity with the catalog's own rules. */
+function allows(
+  criteria: PermissionCriteria<Condition>,
+  entity: Entity,
+): boolean {
+  if ('anyOf' in criteria) return criteria.anyOf.some(c => allows(c, entity));
+  if ('allOf' in criteria) return criteria.allOf.every(c => allows(c, entity));
+  if ('not' in criteria) return !allows(criteria.not, entity);
+  const rule = Object.values(permissionRules).find(
+    r => r.name === criteria.rule,
+  );
+  if (!rule) throw new Error(`unknown rule ${criteria.rule}`);
+  return rule.apply(entity, criteria.params);
+}
+
+const component = (name: string, owner: string): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: { name, namespace: 'default' },
+  spec: { owner },
+  relations: [{ type: 'ownedBy', targetRef: owner }],
+});
+const group = (name: string): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Group',
+  metadata: { name, namespace: 'default' },
+  spec: { type: 'team', children: [] },
+});
 
 const config = new ConfigReader({
   paved: { permission: { admins: ['group:default/platform'] } },
@@ -116,5 +155,82 @@ describe('PavedPermissionPolicy', () => {
       permission: catalogEntityReadPermission,
     });
     expect(decision.result).toBe(AuthorizeResult.DENY);
+  });
+
+  it("shows an entity's cost to its owners and a team's cost to its members", async () => {
+    const { policy, user } = developer();
+    const decision = await policy.handle(
+      { permission: costReadPermission },
+      user,
+    );
+    expect(decision.result).toBe(AuthorizeResult.CONDITIONAL);
+    const conditions = (decision as any).conditions;
+    expect(
+      allows(
+        conditions,
+        component('checkout-service', 'group:default/checkout'),
+      ),
+    ).toBe(true);
+    expect(
+      allows(
+        conditions,
+        component('payments-gateway', 'group:default/payments'),
+      ),
+    ).toBe(false);
+    expect(allows(conditions, group('checkout'))).toBe(true);
+    expect(allows(conditions, group('payments'))).toBe(false);
+
+    const { policy: adminPolicy, user: adminUser } = admin();
+    expect(
+      (await adminPolicy.handle({ permission: costReadPermission }, adminUser))
+        .result,
+    ).toBe(AuthorizeResult.ALLOW);
+  });
+
+  it('keeps organisation-wide cost and billing imports to admins', async () => {
+    const { policy, user } = developer();
+    const { policy: adminPolicy, user: adminUser } = admin();
+    for (const permission of [
+      costOrganisationReadPermission,
+      costImportPermission,
+    ]) {
+      expect((await policy.handle({ permission }, user)).result).toBe(
+        AuthorizeResult.DENY,
+      );
+      expect((await adminPolicy.handle({ permission }, adminUser)).result).toBe(
+        AuthorizeResult.ALLOW,
+      );
+    }
+  });
+
+  it("shows every entity's cost to everyone when configured for a demo", async () => {
+    const policy = PavedPermissionPolicy.create({
+      config: new ConfigReader({
+        paved: { permission: { costVisibility: 'everyone' } },
+      }),
+      userInfo: mockServices.userInfo({
+        userEntityRef: 'user:default/amara.okafor',
+        ownershipEntityRefs: ['group:default/checkout'],
+      }),
+    });
+    const decision = await policy.handle(
+      { permission: costReadPermission },
+      {
+        credentials: mockCredentials.user('user:default/amara.okafor'),
+        info: {
+          userEntityRef: 'user:default/amara.okafor',
+          ownershipEntityRefs: ['group:default/checkout'],
+        },
+      },
+    );
+    expect(decision.result).toBe(AuthorizeResult.ALLOW);
+    expect(() =>
+      PavedPermissionPolicy.create({
+        config: new ConfigReader({
+          paved: { permission: { costVisibility: 'all' } },
+        }),
+        userInfo: mockServices.userInfo(),
+      }),
+    ).toThrow("costVisibility must be 'owners' or 'everyone'");
   });
 });

@@ -13,9 +13,16 @@ import { unprocessedEntitiesDeletePermission } from '@backstage/plugin-catalog-u
 import {
   AuthorizeResult,
   isPermission,
+  type PermissionCondition,
+  type PermissionCriteria,
   type PolicyDecision,
 } from '@backstage/plugin-permission-common';
 import { doraUnattributedReadPermission } from '@paved/plugin-dora-common';
+import {
+  costImportPermission,
+  costOrganisationReadPermission,
+  costReadPermission,
+} from '@paved/plugin-cost-common';
 import type {
   PermissionPolicy,
   PolicyQuery,
@@ -28,6 +35,8 @@ const adminOnlyPermissions = [
   catalogIngestionManagePermission,
   unprocessedEntitiesDeletePermission,
   doraUnattributedReadPermission,
+  costOrganisationReadPermission,
+  costImportPermission,
 ];
 
 /**
@@ -37,6 +46,8 @@ const adminOnlyPermissions = [
  *   and run templates.
  * - Unregistering an entity is allowed to its owners (the user or any of
  *   their groups) and to admins; deleting a whole location only to admins.
+ * - An entity's cost is visible to its owners and admins; a team's cost to
+ *   its members. Organisation-wide cost and billing imports are admin-only.
  * - Requests without a signed-in user are denied. (Calls between plugins and
  *   from external-access tokens are service principals, which the permission
  *   framework decides on without consulting this policy.)
@@ -44,16 +55,34 @@ const adminOnlyPermissions = [
 export class PavedPermissionPolicy implements PermissionPolicy {
   readonly #admins: Set<string>;
   readonly #userInfo: UserInfoService;
+  readonly #costVisibleToEveryone: boolean;
 
   static create(options: { config: Config; userInfo: UserInfoService }) {
     const admins =
       options.config.getOptionalStringArray('paved.permission.admins') ?? [];
-    return new PavedPermissionPolicy(admins, options.userInfo);
+    const costVisibility =
+      options.config.getOptionalString('paved.permission.costVisibility') ??
+      'owners';
+    if (costVisibility !== 'owners' && costVisibility !== 'everyone') {
+      throw new Error(
+        `paved.permission.costVisibility must be 'owners' or 'everyone', not '${costVisibility}'`,
+      );
+    }
+    return new PavedPermissionPolicy(
+      admins,
+      options.userInfo,
+      costVisibility === 'everyone',
+    );
   }
 
-  private constructor(admins: string[], userInfo: UserInfoService) {
+  private constructor(
+    admins: string[],
+    userInfo: UserInfoService,
+    costVisibleToEveryone: boolean,
+  ) {
     this.#admins = new Set(admins.map(ref => ref.toLocaleLowerCase('en-US')));
     this.#userInfo = userInfo;
+    this.#costVisibleToEveryone = costVisibleToEveryone;
   }
 
   async handle(
@@ -78,6 +107,31 @@ export class PavedPermissionPolicy implements PermissionPolicy {
         request.permission,
         catalogConditions.isEntityOwner({ claims: ownershipEntityRefs }),
       );
+    }
+    if (
+      isPermission(request.permission, costReadPermission) &&
+      !this.#costVisibleToEveryone
+    ) {
+      // A team's own Group entity: its members see the team's cost.
+      const ownTeams: PermissionCriteria<
+        PermissionCondition<'catalog-entity'>
+      >[] = ownershipEntityRefs
+        .filter(ref => ref.startsWith('group:'))
+        .map(ref => ({
+          allOf: [
+            catalogConditions.isEntityKind({ kinds: ['group'] }),
+            catalogConditions.hasMetadata({
+              key: 'name',
+              value: ref.slice(ref.lastIndexOf('/') + 1),
+            }),
+          ],
+        }));
+      return createCatalogConditionalDecision(request.permission, {
+        anyOf: [
+          catalogConditions.isEntityOwner({ claims: ownershipEntityRefs }),
+          ...ownTeams,
+        ],
+      });
     }
     if (adminOnlyPermissions.some(p => isPermission(request.permission, p))) {
       return { result: AuthorizeResult.DENY };

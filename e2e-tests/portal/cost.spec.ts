@@ -1,0 +1,74 @@
+import { test, expect, type Page } from '@playwright/test';
+import { screenshot, signIn } from './helpers';
+
+/*
+ * Cost per workload in the local default: OpenCost allocations pulled from
+ * the demo OpenCost (packages/opencost-local), the demo FOCUS billing file
+ * and request counts from a real Prometheus, allocated to catalog entities
+ * by the cost backend. The numbers on the page must be the API's.
+ */
+
+test.beforeEach(async ({ page }) => {
+  await signIn(page);
+});
+
+const money = (amount: number, currency: string) =>
+  new Intl.NumberFormat('en-US', {
+    style: 'currency',
+    currency,
+    minimumFractionDigits: 2,
+    maximumFractionDigits: 2,
+  }).format(amount);
+
+/** The /api/cost/entity answer the page renders. */
+function entityRead(page: Page, entityRef: string) {
+  return page.waitForResponse(
+    r =>
+      r.url().includes('/api/cost/entity?') &&
+      decodeURIComponent(r.url()).includes(entityRef) &&
+      r.status() === 200,
+    { timeout: 60_000 },
+  );
+}
+
+test('a component’s Cost tab shows what it cost, direct and distributed, per category and per request', async ({
+  page,
+}) => {
+  const read = entityRead(page, 'component:default/checkout-service');
+  await page.goto('/catalog/default/component/checkout-service/cost');
+  const cost = await (await read).json();
+  // Believable demo cost, through the real source paths.
+  expect(cost.total).toBeGreaterThan(100);
+  expect(cost.direct + cost.distributed).toBeCloseTo(cost.total, 2);
+
+  const summary = page.getByRole('region', { name: 'Cost summary' });
+  await expect(
+    summary.getByText(money(cost.total, cost.currency)),
+  ).toBeVisible();
+  await expect(
+    summary.getByText(money(cost.direct, cost.currency)),
+  ).toBeVisible();
+  await expect(
+    summary.getByText(money(cost.distributed, cost.currency)),
+  ).toBeVisible();
+  await expect(
+    page.getByRole('heading', { name: 'Cost per day' }),
+  ).toBeVisible();
+  // Requests from Prometheus make cost per request a number.
+  expect(cost.averageCostPerRequest).toBeGreaterThan(0);
+  await expect(page.getByText('Month-end forecast')).toBeVisible();
+  await screenshot(page, 'cost-component');
+});
+
+test('a team’s Cost tab ranks the components it owns', async ({ page }) => {
+  await page.goto('/catalog/default/group/checkout/cost');
+  const ranking = page.getByRole('table', { name: 'Components by cost' });
+  await expect(ranking).toBeVisible({ timeout: 60_000 });
+  await expect(
+    ranking.getByRole('link', { name: 'Checkout Service' }),
+  ).toBeVisible();
+  await expect(
+    ranking.getByRole('link', { name: 'Orders Service' }),
+  ).toBeVisible();
+  await screenshot(page, 'cost-team');
+});

@@ -1,0 +1,428 @@
+import { Readable } from 'node:stream';
+import type { CostRecord } from '@paved/plugin-cost-common';
+import { FocusParseError, parseFocusCsv } from './parse';
+
+const HEADER = [
+  'BillingAccountId',
+  'ChargePeriodStart',
+  'ChargePeriodEnd',
+  'BilledCost',
+  'EffectiveCost',
+  'ListCost',
+  'ChargeCategory',
+  'ServiceName',
+  'ServiceCategory',
+  'ResourceId',
+  'ResourceName',
+  'RegionId',
+  'SubAccountId',
+  'Tags',
+];
+
+type Row = Partial<Record<string, string>>;
+
+const usage: Row = {
+  BillingAccountId: '111122223333',
+  ChargePeriodStart: '2026-11-03T00:00:00Z',
+  ChargePeriodEnd: '2026-11-04T00:00:00Z',
+  BilledCost: '12.5',
+  EffectiveCost: '10.25',
+  ListCost: '14',
+  ChargeCategory: 'Usage',
+  ServiceName: 'Amazon Relational Database Service',
+  ServiceCategory: 'Databases',
+  ResourceId: 'arn:aws:rds:eu-west-1:444455556666:db:orders-db',
+  ResourceName: 'orders-db',
+  RegionId: 'eu-west-1',
+  SubAccountId: '444455556666',
+  Tags: '{"app":"orders-service","team":"checkout"}',
+};
+
+/** A CSV cell as a careful exporter writes it: quoted when it must be. */
+const cell = (value: string) =>
+  /[",\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+
+function csv(rows: Row[], header: string[] = HEADER) {
+  return [
+    header.join(','),
+    ...rows.map(row => header.map(h => cell(row[h] ?? '')).join(',')),
+  ].join('\r\n');
+}
+
+async function parseAll(text: string | Buffer, fileName = 'bill.csv') {
+  const records: CostRecord[] = [];
+  for await (const record of parseFocusCsv(Readable.from([text]), {
+    fileName,
+  })) {
+    records.push(record);
+  }
+  return records;
+}
+
+/** The error a bad file throws, and how many rows came out before it. */
+async function parseFailure(text: string) {
+  const yielded: CostRecord[] = [];
+  try {
+    for await (const record of parseFocusCsv(Readable.from([text]), {
+      fileName: 'bill.csv',
+    })) {
+      yielded.push(record);
+    }
+  } catch (error) {
+    expect(error).toBeInstanceOf(FocusParseError);
+    return { error: error as FocusParseError, yielded };
+  }
+  throw new Error('the file was accepted');
+}
+
+describe('parseFocusCsv', () => {
+  it('maps every FOCUS column of a row to a cloud cost row', async () => {
+    expect(await parseAll(csv([usage]))).toEqual([
+      {
+        kind: 'cloud',
+        day: '2026-11-03',
+        labels: { app: 'orders-service', team: 'checkout' },
+        resourceId: 'arn:aws:rds:eu-west-1:444455556666:db:orders-db',
+        resourceName: 'orders-db',
+        serviceName: 'Amazon Relational Database Service',
+        serviceCategory: 'Databases',
+        regionId: 'eu-west-1',
+        subAccountId: '444455556666',
+        chargeCategory: 'Usage',
+        costs: { cloudServices: 10.25 },
+        effectiveCost: 10.25,
+        billedCost: 12.5,
+        listCost: 14,
+      },
+    ]);
+  });
+
+  it('reads the columns in any order, ignores other columns and tolerates a BOM', async () => {
+    const shuffled = [...HEADER].reverse().concat('x_CustomColumn');
+    const text = `\uFEFF${csv(
+      [{ ...usage, x_CustomColumn: 'ignored' }],
+      shuffled,
+    )}`;
+    const [record] = await parseAll(Buffer.from(text, 'utf8'));
+    expect(record.effectiveCost).toBe(10.25);
+    expect(record.billedCost).toBe(12.5);
+    expect(record.resourceName).toBe('orders-db');
+    expect(record).not.toHaveProperty('x_CustomColumn');
+  });
+
+  it('reads quoted values with commas, line breaks and escaped quotes', async () => {
+    const [record] = await parseAll(
+      csv([
+        {
+          ...usage,
+          ServiceName: 'Amazon Simple Storage Service, Glacier',
+          ResourceName: 'images "prod"\nbucket, eu',
+          Tags: '{"app":"storefront-web","note":"a, b"}',
+        },
+        {
+          ...usage,
+          ChargePeriodStart: '2026-11-04',
+          ChargePeriodEnd: '2026-11-05',
+          BilledCost: 'x',
+        },
+      ])
+        .split('\r\n')
+        .slice(0, 2)
+        .join('\r\n'),
+    );
+    expect(record.serviceName).toBe('Amazon Simple Storage Service, Glacier');
+    expect(record.resourceName).toBe('images "prod"\nbucket, eu');
+    expect(record.labels).toEqual({ app: 'storefront-web', note: 'a, b' });
+  });
+
+  it('leaves empty and absent optional columns out', async () => {
+    const empty = await parseAll(
+      csv([
+        {
+          ...usage,
+          ResourceId: '',
+          ResourceName: '',
+          RegionId: '',
+          SubAccountId: '',
+          Tags: '',
+        },
+      ]),
+    );
+    const required = HEADER.filter(
+      h =>
+        ![
+          'ResourceId',
+          'ResourceName',
+          'RegionId',
+          'SubAccountId',
+          'Tags',
+          'BillingAccountId',
+        ].includes(h),
+    );
+    const absent = await parseAll(csv([usage], required));
+    for (const [record] of [empty, absent]) {
+      expect(record.labels).toEqual({});
+      expect(record.resourceId).toBeUndefined();
+      expect(record.resourceName).toBeUndefined();
+      expect(record.regionId).toBeUndefined();
+      expect(record.subAccountId).toBeUndefined();
+      expect(record.effectiveCost).toBe(10.25);
+    }
+  });
+
+  it('turns tag values that are not strings into strings', async () => {
+    const [record] = await parseAll(
+      csv([
+        {
+          ...usage,
+          Tags: '{"app":"fraud-scoring","replicas":3,"pci":true,"owner":null,"meta":{"a":1},"__proto__":"x"}',
+        },
+      ]),
+    );
+    // As entries: a "__proto__" tag is an ordinary label, not a prototype.
+    expect(Object.entries(record.labels)).toEqual([
+      ['app', 'fraud-scoring'],
+      ['replicas', '3'],
+      ['pci', 'true'],
+      ['owner', ''],
+      ['meta', '{"a":1}'],
+      ['__proto__', 'x'],
+    ]);
+  });
+
+  it('puts EffectiveCost in the category of its ServiceCategory', async () => {
+    const rows = [
+      { ServiceCategory: 'Compute' },
+      { ServiceCategory: 'Storage' },
+      { ServiceCategory: 'Networking' },
+      { ServiceCategory: 'Networking', ServiceSubcategory: 'Load Balancing' },
+      { ServiceCategory: 'Databases' },
+      { ServiceCategory: 'Other' },
+      { ServiceCategory: 'constructor' },
+    ].map(r => ({ ...usage, ...r }));
+    const records = await parseAll(
+      csv(rows, [...HEADER, 'ServiceSubcategory']),
+    );
+    expect(records.map(r => r.costs)).toEqual([
+      { compute: 10.25 },
+      { storage: 10.25 },
+      { network: 10.25 },
+      { loadBalancer: 10.25 },
+      { cloudServices: 10.25 },
+      { cloudServices: 10.25 },
+      { cloudServices: 10.25 },
+    ]);
+  });
+
+  it('takes the day in UTC from dates, date-times with Z and with offsets', async () => {
+    const records = await parseAll(
+      csv([
+        {
+          ...usage,
+          ChargePeriodStart: '2026-11-05',
+          ChargePeriodEnd: '2026-11-06',
+        },
+        {
+          ...usage,
+          ChargePeriodStart: '2026-11-06T01:00:00+02:00',
+          ChargePeriodEnd: '2026-11-06T02:00:00+02:00',
+        },
+        {
+          ...usage,
+          ChargePeriodStart: '2026-11-06T10:00:00.000Z',
+          ChargePeriodEnd: '2026-11-06T11:00:00.000Z',
+        },
+      ]),
+    );
+    expect(records.map(r => r.day)).toEqual([
+      '2026-11-05',
+      '2026-11-05',
+      '2026-11-06',
+    ]);
+  });
+
+  describe('a charge over several days', () => {
+    it('is split evenly over whole days, the parts adding up to the charge', async () => {
+      const records = await parseAll(
+        csv([
+          {
+            ...usage,
+            ChargePeriodStart: '2026-11-01T00:00:00Z',
+            ChargePeriodEnd: '2026-12-01T00:00:00Z',
+            ChargeCategory: 'Purchase',
+            ServiceName: 'AWS Support (Business)',
+            BilledCost: '1000',
+            EffectiveCost: '1000',
+            ListCost: '1000',
+          },
+        ]),
+      );
+      expect(records).toHaveLength(30);
+      expect(records[0].day).toBe('2026-11-01');
+      expect(records[29].day).toBe('2026-11-30');
+      expect(records[0].effectiveCost).toBeCloseTo(1000 / 30, 9);
+      expect(records.reduce((s, r) => s + r.effectiveCost, 0)).toBe(1000);
+      expect(records.reduce((s, r) => s + r.billedCost!, 0)).toBe(1000);
+      expect(records.every(r => r.chargeCategory === 'Purchase')).toBe(true);
+    });
+
+    it('is split by the hours on each day when it crosses midnight', async () => {
+      const records = await parseAll(
+        csv([
+          {
+            ...usage,
+            ChargePeriodStart: '2026-11-01T21:00:00Z',
+            ChargePeriodEnd: '2026-11-02T01:00:00Z',
+            EffectiveCost: '8',
+          },
+        ]),
+      );
+      expect(records.map(r => [r.day, r.effectiveCost])).toEqual([
+        ['2026-11-01', 6],
+        ['2026-11-02', 2],
+      ]);
+    });
+
+    it('keeps a charge for an instant (start = end) on its day', async () => {
+      const records = await parseAll(
+        csv([
+          {
+            ...usage,
+            ChargePeriodStart: '2026-11-07T12:00:00Z',
+            ChargePeriodEnd: '2026-11-07T12:00:00Z',
+          },
+        ]),
+      );
+      expect(records.map(r => r.day)).toEqual(['2026-11-07']);
+    });
+  });
+
+  describe('refuses a bad file, naming the row and column', () => {
+    const good = { ...usage };
+    const withBadSecondRow = (bad: Row) =>
+      csv([good, { ...good, ...bad }, good]);
+
+    it('missing required columns, before any row', async () => {
+      const { error, yielded } = await parseFailure(
+        csv(
+          [usage],
+          HEADER.filter(h => h !== 'BilledCost' && h !== 'ServiceCategory'),
+        ),
+      );
+      expect(error.message).toBe(
+        'FOCUS file bill.csv cannot be imported: row 1: missing required FOCUS columns BilledCost, ServiceCategory',
+      );
+      expect(yielded).toEqual([]);
+    });
+
+    it.each([
+      [{ BilledCost: 'abc' }, 'column BilledCost: "abc" is not a number'],
+      [{ EffectiveCost: '' }, 'column EffectiveCost: is empty'],
+      [{ ListCost: '1,5' }, 'column ListCost: "1,5" is not a number'],
+      [{ ListCost: '1e999' }, 'column ListCost: "1e999" is not a number'],
+      [
+        { ChargePeriodStart: '03/11/2026' },
+        'column ChargePeriodStart: "03/11/2026" is not an ISO 8601 date',
+      ],
+      [{ ChargePeriodStart: '' }, 'column ChargePeriodStart: is empty'],
+      [
+        { ChargePeriodEnd: '2026-02-30T00:00:00Z' },
+        'column ChargePeriodEnd: "2026-02-30T00:00:00Z" is not an ISO 8601 date',
+      ],
+      [
+        { ChargePeriodStart: '2026-11-03T00:00:00' },
+        'column ChargePeriodStart: "2026-11-03T00:00:00" is not an ISO 8601 date',
+      ],
+      [
+        { ChargePeriodEnd: '2026-11-02T00:00:00Z' },
+        'column ChargePeriodEnd: "2026-11-02T00:00:00Z" is before ChargePeriodStart "2026-11-03T00:00:00Z"',
+      ],
+      [
+        { Tags: '{"app": orders}' },
+        'column Tags: "{\\"app\\": orders}" is not JSON',
+      ],
+      [{ Tags: '["app"]' }, 'column Tags: "[\\"app\\"]" is not a JSON object'],
+      [{ ServiceName: '' }, 'column ServiceName: is empty'],
+    ])('%j', async (bad, problem) => {
+      const { error, yielded } = await parseFailure(withBadSecondRow(bad));
+      expect(error.message).toContain(
+        `FOCUS file bill.csv cannot be imported: row 3, ${problem}`,
+      );
+      expect(error.row).toBe(3);
+      expect(error.name).toBe('InputError');
+      // Only the good row before it came out; nothing after it.
+      expect(yielded).toHaveLength(1);
+    });
+
+    it('counts rows as a spreadsheet does when values hold line breaks', async () => {
+      const { error } = await parseFailure(
+        csv([
+          { ...usage, ResourceName: 'two\nlines' },
+          { ...usage, BilledCost: 'abc' },
+        ]),
+      );
+      expect(error.message).toContain('row 3, column BilledCost');
+    });
+
+    it('a row with more cells than the header', async () => {
+      const { error } = await parseFailure(
+        `${csv([usage, usage])}\r\n${csv([usage]).split('\r\n')[1]},extra`,
+      );
+      expect(error.message).toMatch(/row 4: not valid CSV/);
+    });
+
+    it('a quote that is never closed', async () => {
+      const { error } = await parseFailure(
+        `${csv([usage])}\r\n2026-11-03,"unclosed`,
+      );
+      expect(error.message).toMatch(/row 3: not valid CSV/);
+    });
+
+    it('an empty file', async () => {
+      const { error } = await parseFailure('');
+      expect(error.message).toMatch(/row 1: the file is empty/);
+    });
+  });
+
+  it('streams: rows come out while the file is still being read, in bounded memory', async () => {
+    const totalRows = 200_000;
+    let produced = 0;
+    const line = HEADER.map(h => cell(usage[h] ?? '')).join(',');
+    function* lines() {
+      yield `${HEADER.join(',')}\n`;
+      for (; produced < totalRows; ) {
+        // Chunks of 1,000 rows, as a file or socket delivers them.
+        const chunk = [];
+        for (let i = 0; i < 1000; i++, produced++) chunk.push(line);
+        yield `${chunk.join('\n')}\n`;
+      }
+    }
+    let seen = 0;
+    let producedAtFirstThousand = -1;
+    const heapAt = (n: number) =>
+      seen === n ? process.memoryUsage().heapUsed : 0;
+    let effectiveTotal = 0;
+    let heapEarly = 0;
+    let heapLate = 0;
+    const started = Date.now();
+    for await (const record of parseFocusCsv(Readable.from(lines()))) {
+      seen++;
+      if (seen === 1000) producedAtFirstThousand = produced;
+      heapEarly ||= heapAt(20_000);
+      heapLate ||= heapAt(totalRows);
+      effectiveTotal += record.effectiveCost;
+    }
+    expect(seen).toBe(totalRows);
+    expect(effectiveTotal).toBeCloseTo(totalRows * 10.25, 3);
+    // Backpressure: the parser asked for more input only as rows were taken.
+    expect(producedAtFirstThousand).toBeLessThan(50_000);
+    // 180,000 more rows held in memory would take well over 100 MB.
+    expect(heapLate - heapEarly).toBeLessThan(64 * 1024 * 1024);
+    // eslint-disable-next-line no-console
+    console.info(
+      `parsed ${totalRows} FOCUS rows at ${Math.round(
+        totalRows / ((Date.now() - started) / 1000),
+      )} rows/s`,
+    );
+  }, 120_000);
+});

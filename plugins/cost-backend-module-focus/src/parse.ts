@@ -1,0 +1,454 @@
+import { pipeline, type Readable } from 'node:stream';
+import { parse, CsvError } from 'csv-parse';
+import { InputError } from '@backstage/errors';
+import type { CostCategory, CostRecord } from '@paved/plugin-cost-common';
+
+/**
+ * Columns every FOCUS 1.0–1.3 dataset has (Mandatory, never null in the
+ * specification). A file without one of them is refused before any row.
+ */
+export const REQUIRED_FOCUS_COLUMNS = [
+  'ChargePeriodStart',
+  'ChargePeriodEnd',
+  'BilledCost',
+  'EffectiveCost',
+  'ListCost',
+  'ChargeCategory',
+  'ServiceName',
+  'ServiceCategory',
+] as const;
+
+/**
+ * Conditional columns (may be absent, or empty in a row). ServiceSubcategory
+ * exists from FOCUS 1.1 on and only refines the cost category.
+ */
+export const OPTIONAL_FOCUS_COLUMNS = [
+  'ResourceId',
+  'ResourceName',
+  'RegionId',
+  'SubAccountId',
+  'Tags',
+  'ServiceSubcategory',
+] as const;
+
+type FocusColumn =
+  | (typeof REQUIRED_FOCUS_COLUMNS)[number]
+  | (typeof OPTIONAL_FOCUS_COLUMNS)[number];
+
+/**
+ * The cost category of a FOCUS ServiceCategory; every other category
+ * (Databases, Analytics, Security, ...) is `cloudServices`. ServiceSubcategory
+ * `Load Balancing` (FOCUS 1.1+) is `loadBalancer` whatever its category.
+ */
+export const SERVICE_CATEGORY_COST_CATEGORY: Record<string, CostCategory> = {
+  Compute: 'compute',
+  Storage: 'storage',
+  Networking: 'network',
+};
+
+const LOAD_BALANCING_SUBCATEGORY = 'Load Balancing';
+
+/**
+ * A FOCUS file that cannot be imported. An InputError (so the API answers
+ * 400) whose message names the file, the row as a spreadsheet counts it (the
+ * header is row 1) and the column.
+ */
+export class FocusParseError extends InputError {
+  readonly fileName: string;
+  readonly row: number;
+  readonly column?: string;
+
+  constructor(options: {
+    fileName: string;
+    row: number;
+    column?: string;
+    problem: string;
+  }) {
+    const where = options.column
+      ? `row ${options.row}, column ${options.column}`
+      : `row ${options.row}`;
+    super(
+      `FOCUS file ${options.fileName} cannot be imported: ${where}: ${options.problem}`,
+    );
+    this.fileName = options.fileName;
+    this.row = options.row;
+    this.column = options.column;
+  }
+}
+
+const DAY_MS = 86_400_000;
+const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DATE_TIME =
+  /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i;
+
+/** Milliseconds since the epoch, or undefined when not a date FOCUS allows. */
+export function parseFocusDate(text: string): number | undefined {
+  const dateOnly = DATE_ONLY.exec(text);
+  const dateTime = dateOnly ? undefined : DATE_TIME.exec(text);
+  const match = dateOnly ?? dateTime;
+  if (!match) return undefined;
+  const [year, month, day] = [
+    Number(match[1]),
+    Number(match[2]),
+    Number(match[3]),
+  ];
+  // Date.parse rolls 2026-02-30 over to March; a billing file never means that.
+  const calendar = new Date(Date.UTC(year, month - 1, day));
+  if (calendar.getUTCMonth() !== month - 1 || calendar.getUTCDate() !== day) {
+    return undefined;
+  }
+  if (dateOnly) return calendar.getTime();
+  const [, , , , hour, minute, second = '00', fraction = '', zone] =
+    dateTime as RegExpExecArray;
+  if (Number(hour) > 23 || Number(minute) > 59 || Number(second) > 59) {
+    return undefined;
+  }
+  const offset = /^z$/i.test(zone)
+    ? 'Z'
+    : `${zone.slice(0, 3)}:${zone.slice(-2)}`;
+  const millis = fraction ? fraction.slice(0, 4).padEnd(4, '0') : '.000';
+  const ms = Date.parse(
+    `${match[1]}-${match[2]}-${match[3]}T${hour}:${minute}:${second}${millis}${offset}`,
+  );
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+/**
+ * How much of [start, end) falls on each UTC day. A charge for a single
+ * instant (start = end) belongs wholly to its day.
+ */
+export function shareOverDays(
+  start: number,
+  end: number,
+): Array<{ dayIndex: number; share: number }> {
+  const first = Math.floor(start / DAY_MS);
+  const last = Math.floor(Math.max(start, end - 1) / DAY_MS);
+  if (first === last) return [{ dayIndex: first, share: 1 }];
+  const parts = [];
+  for (let dayIndex = first; dayIndex <= last; dayIndex++) {
+    const from = Math.max(start, dayIndex * DAY_MS);
+    const to = Math.min(end, (dayIndex + 1) * DAY_MS);
+    parts.push({ dayIndex, share: (to - from) / (end - start) });
+  }
+  return parts;
+}
+
+/** Splits an amount by shares so that the parts add up to it exactly. */
+function splitAmount(amount: number, shares: number[]): number[] {
+  let rest = amount;
+  return shares.map((share, i) => {
+    if (i === shares.length - 1) return rest;
+    const part = amount * share;
+    rest -= part;
+    return part;
+  });
+}
+
+function labelsFromTags(
+  text: string,
+  fail: (problem: string) => never,
+): Record<string, string> {
+  if (text === '') return {};
+  let tags: unknown;
+  try {
+    tags = JSON.parse(text);
+  } catch {
+    return fail(`${quote(text)} is not JSON`);
+  }
+  if (tags === null || typeof tags !== 'object' || Array.isArray(tags)) {
+    return fail(`${quote(text)} is not a JSON object`);
+  }
+  // FOCUS allows any JSON value; labels are strings. A key-only tag (null)
+  // becomes an empty value so a selector on the key still matches.
+  // fromEntries defines own properties, so a "__proto__" tag is just a tag.
+  return Object.fromEntries(
+    Object.entries(tags).map(([key, value]) => [
+      key,
+      // eslint-disable-next-line no-nested-ternary
+      typeof value === 'string'
+        ? value
+        : value === null
+        ? ''
+        : JSON.stringify(value),
+    ]),
+  );
+}
+
+function quote(value: string) {
+  const shown = value.length > 60 ? `${value.slice(0, 60)}...` : value;
+  return JSON.stringify(shown);
+}
+
+/** What one FOCUS row says, before it is split over days. */
+interface FocusCharge {
+  start: number;
+  end: number;
+  billedCost: number;
+  effectiveCost: number;
+  listCost: number;
+  category: CostCategory;
+  described: Pick<
+    CostRecord,
+    | 'kind'
+    | 'labels'
+    | 'resourceId'
+    | 'resourceName'
+    | 'serviceName'
+    | 'serviceCategory'
+    | 'regionId'
+    | 'subAccountId'
+    | 'chargeCategory'
+  >;
+}
+
+/**
+ * Reads the rows of one file, counting them as a spreadsheet does (the
+ * header is row 1). Exports repeat the same period and tags on thousands of
+ * rows in a row, so the last parsed dates, tags and day are kept.
+ */
+class FocusRowReader {
+  row = 1;
+  readonly #fileName: string;
+  readonly #index: Record<FocusColumn, number>;
+  #fields: string[] = [];
+  readonly #dates = {
+    ChargePeriodStart: { text: '', ms: 0 },
+    ChargePeriodEnd: { text: '', ms: 0 },
+  };
+  #tags = { text: '', labels: {} as Record<string, string> };
+  #day = { index: NaN, text: '' };
+
+  constructor(fileName: string, index: Record<FocusColumn, number>) {
+    this.#fileName = fileName;
+    this.#index = index;
+  }
+
+  read(fields: string[]): FocusCharge {
+    this.row++;
+    this.#fields = fields;
+    const start = this.#date('ChargePeriodStart');
+    const end = this.#date('ChargePeriodEnd');
+    if (end < start) {
+      this.#fail(
+        'ChargePeriodEnd',
+        `${quote(
+          this.#text('ChargePeriodEnd'),
+        )} is before ChargePeriodStart ${quote(
+          this.#text('ChargePeriodStart'),
+        )}`,
+      );
+    }
+    const billedCost = this.#amount('BilledCost');
+    const effectiveCost = this.#amount('EffectiveCost');
+    const listCost = this.#amount('ListCost');
+    const chargeCategory = this.#required('ChargeCategory');
+    const serviceName = this.#required('ServiceName');
+    const serviceCategory = this.#required('ServiceCategory');
+    const category: CostCategory =
+      this.#text('ServiceSubcategory') === LOAD_BALANCING_SUBCATEGORY
+        ? 'loadBalancer'
+        : (Object.hasOwn(SERVICE_CATEGORY_COST_CATEGORY, serviceCategory) &&
+            SERVICE_CATEGORY_COST_CATEGORY[serviceCategory]) ||
+          'cloudServices';
+    return {
+      start,
+      end,
+      billedCost,
+      effectiveCost,
+      listCost,
+      category,
+      described: {
+        kind: 'cloud',
+        labels: this.#labels(),
+        resourceId: this.#optional('ResourceId'),
+        resourceName: this.#optional('ResourceName'),
+        serviceName,
+        serviceCategory,
+        regionId: this.#optional('RegionId'),
+        subAccountId: this.#optional('SubAccountId'),
+        chargeCategory,
+      },
+    };
+  }
+
+  /** YYYY-MM-DD of a day counted from the epoch. */
+  day(dayIndex: number) {
+    if (this.#day.index !== dayIndex) {
+      this.#day = {
+        index: dayIndex,
+        text: new Date(dayIndex * DAY_MS).toISOString().slice(0, 10),
+      };
+    }
+    return this.#day.text;
+  }
+
+  #fail(column: FocusColumn, problem: string): never {
+    throw new FocusParseError({
+      fileName: this.#fileName,
+      row: this.row,
+      column,
+      problem,
+    });
+  }
+
+  #text(column: FocusColumn) {
+    const at = this.#index[column];
+    return at < 0 ? '' : this.#fields[at].trim();
+  }
+
+  #optional(column: FocusColumn) {
+    return this.#text(column) || undefined;
+  }
+
+  #required(column: FocusColumn) {
+    const value = this.#text(column);
+    return value === '' ? this.#fail(column, 'is empty') : value;
+  }
+
+  #amount(column: FocusColumn) {
+    const value = this.#required(column);
+    const amount = NUMBER.test(value) ? Number(value) : NaN;
+    return Number.isFinite(amount)
+      ? amount
+      : this.#fail(column, `${quote(value)} is not a number`);
+  }
+
+  #date(column: 'ChargePeriodStart' | 'ChargePeriodEnd') {
+    const value = this.#required(column);
+    const last = this.#dates[column];
+    if (last.text !== value) {
+      const ms = parseFocusDate(value);
+      if (ms === undefined) {
+        return this.#fail(
+          column,
+          `${quote(
+            value,
+          )} is not an ISO 8601 date or date-time with Z or an offset`,
+        );
+      }
+      this.#dates[column] = { text: value, ms };
+    }
+    return this.#dates[column].ms;
+  }
+
+  #labels() {
+    const text = this.#text('Tags');
+    if (text !== this.#tags.text) {
+      this.#tags = {
+        text,
+        labels: labelsFromTags(text, problem => this.#fail('Tags', problem)),
+      };
+    }
+    // A copy: rows must not share a mutable object.
+    return { ...this.#tags.labels };
+  }
+}
+
+/**
+ * Streams the rows of a FOCUS 1.0–1.3 CSV file as cost rows. The file is
+ * read as it arrives (a million-row file never sits in memory); a bad row
+ * throws a FocusParseError when it is reached, so the consumer must treat
+ * the whole file as all-or-nothing (the cost sink's `replace` does).
+ *
+ * Mapping:
+ * - a row's day is the UTC day of ChargePeriodStart; a charge whose period
+ *   spans several UTC days (a monthly support fee) is split over them in
+ *   proportion to the time on each day — evenly for whole days — with the
+ *   parts adding up exactly to the row's amounts;
+ * - EffectiveCost is the showback amount, in the category given by
+ *   SERVICE_CATEGORY_COST_CATEGORY; BilledCost and ListCost are kept as is;
+ * - Tags (a JSON object) become the labels the cost allocation matches.
+ */
+export async function* parseFocusCsv(
+  input: Readable,
+  options: { fileName?: string } = {},
+): AsyncIterable<CostRecord> {
+  const fileName = options.fileName ?? 'upload';
+  const parser = parse({ bom: true, skip_empty_lines: true });
+  // pipeline (unlike pipe) passes a failing input on to the parser, and
+  // destroys the input when the consumer stops early.
+  pipeline(input, parser, () => {});
+
+  let reader: FocusRowReader | undefined;
+  try {
+    for await (const fields of parser as AsyncIterable<string[]>) {
+      if (!reader) {
+        reader = new FocusRowReader(fileName, headerIndex(fields, fileName));
+        continue;
+      }
+      const charge = reader.read(fields);
+      const days = shareOverDays(charge.start, charge.end);
+      if (days.length === 1) {
+        yield {
+          ...charge.described,
+          day: reader.day(days[0].dayIndex),
+          costs: { [charge.category]: charge.effectiveCost },
+          effectiveCost: charge.effectiveCost,
+          billedCost: charge.billedCost,
+          listCost: charge.listCost,
+        };
+        continue;
+      }
+      const shares = days.map(d => d.share);
+      const effective = splitAmount(charge.effectiveCost, shares);
+      const billed = splitAmount(charge.billedCost, shares);
+      const list = splitAmount(charge.listCost, shares);
+      for (let i = 0; i < days.length; i++) {
+        yield {
+          ...charge.described,
+          labels: { ...charge.described.labels },
+          day: reader.day(days[i].dayIndex),
+          costs: { [charge.category]: effective[i] },
+          effectiveCost: effective[i],
+          billedCost: billed[i],
+          listCost: list[i],
+        };
+      }
+    }
+  } catch (error) {
+    if (error instanceof CsvError) {
+      // csv-parse counts the records it completed, the header included.
+      const records =
+        typeof error.records === 'number' ? error.records : reader?.row ?? 1;
+      throw new FocusParseError({
+        fileName,
+        row: records + 1,
+        problem: `not valid CSV (${error.message})`,
+      });
+    }
+    throw error;
+  } finally {
+    parser.destroy();
+  }
+  if (!reader) {
+    throw new FocusParseError({
+      fileName,
+      row: 1,
+      problem:
+        'the file is empty; expected a header row with the FOCUS columns',
+    });
+  }
+}
+
+function headerIndex(
+  header: string[],
+  fileName: string,
+): Record<FocusColumn, number> {
+  const names = header.map(name => name.trim());
+  const missing = REQUIRED_FOCUS_COLUMNS.filter(name => !names.includes(name));
+  if (missing.length > 0) {
+    throw new FocusParseError({
+      fileName,
+      row: 1,
+      problem: `missing required FOCUS column${
+        missing.length > 1 ? 's' : ''
+      } ${missing.join(', ')}`,
+    });
+  }
+  const index = {} as Record<FocusColumn, number>;
+  for (const column of [...REQUIRED_FOCUS_COLUMNS, ...OPTIONAL_FOCUS_COLUMNS]) {
+    index[column] = names.indexOf(column);
+  }
+  return index;
+}

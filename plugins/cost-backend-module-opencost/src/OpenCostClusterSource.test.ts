@@ -1,0 +1,236 @@
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import {
+  mockServices,
+  registerMswTestHooks,
+} from '@backstage/backend-test-utils';
+import recorded from './__fixtures__/allocation-two-days.json';
+import { InMemoryCostSink } from './__testUtils__/InMemoryCostSink';
+import { DEFAULT_AGGREGATE } from './config';
+import { OpenCostClusterSource } from './OpenCostClusterSource';
+
+const BASE_URL = 'http://opencost.test:9003';
+const TOKEN = 'opencost-token-for-tests';
+const SOURCE = 'opencost:eu-west-nonprod';
+// Midday on 2026-11-25: the 24th ended 12 hours ago, the 25th is running.
+const NOW = new Date('2026-11-25T12:00:00Z');
+
+type Handler = (days: string[]) => Response | undefined;
+
+/** OpenCost answering from the recorded response, one set per requested day. */
+function recordedSets(days: string[]) {
+  return days.map(day => {
+    // The recorded JSON; tests break fields of it on purpose.
+    const set = (recorded.data as Array<Record<string, any>>).find(s =>
+      Object.values(s).some(a => a.window.start.startsWith(day)),
+    );
+    if (!set) throw new Error(`no recorded set for ${day}`);
+    return set;
+  });
+}
+
+const requests: Request[] = [];
+let failWhen: Handler = () => undefined;
+
+const server = setupServer(
+  http.get(`${BASE_URL}/allocation`, ({ request }) => {
+    requests.push(request.clone());
+    const window = new URL(request.url).searchParams.get('window')!;
+    const [start, end] = window.split(',').map(t => Date.parse(t));
+    const days: string[] = [];
+    for (let d = start; d < end; d += 86_400_000) {
+      days.push(new Date(d).toISOString().slice(0, 10));
+    }
+    return (
+      failWhen(days) ??
+      HttpResponse.json({
+        code: 200,
+        status: 'success',
+        data: recordedSets(days),
+      })
+    );
+  }),
+);
+registerMswTestHooks(server);
+
+describe('OpenCostClusterSource', () => {
+  let sink: InMemoryCostSink;
+  let logger: ReturnType<typeof mockServices.logger.mock>;
+  let source: OpenCostClusterSource;
+
+  beforeEach(async () => {
+    requests.length = 0;
+    failWhen = () => undefined;
+    sink = new InMemoryCostSink();
+    logger = mockServices.logger.mock();
+    source = OpenCostClusterSource.create({
+      cluster: {
+        name: 'eu-west-nonprod',
+        baseUrl: BASE_URL,
+        token: TOKEN,
+        aggregate: DEFAULT_AGGREGATE,
+      },
+      logger,
+      backfillDays: 2,
+      finalAfterHours: 6,
+      now: () => NOW,
+    });
+    await source.connect(sink);
+  });
+
+  const warnings = () => logger.warn.mock.calls.map(c => String(c[0]));
+  const allLogs = () =>
+    [logger.info, logger.warn, logger.error, logger.debug]
+      .flatMap(fn => fn.mock.calls)
+      .map(c => JSON.stringify(c));
+
+  it('stores a multi-step response day by day, final once old enough', async () => {
+    const summary = await source.pull();
+    expect(summary.stored).toEqual(['2026-11-24', '2026-11-25']);
+
+    expect(requests).toHaveLength(1);
+    const query = Object.fromEntries(new URL(requests[0].url).searchParams);
+    expect(query).toEqual({
+      window: '2026-11-24T00:00:00Z,2026-11-26T00:00:00Z',
+      aggregate: 'cluster,namespace,controllerKind,controller',
+      step: '1d',
+      includeIdle: 'true',
+      accumulate: 'false',
+      includeAggregatedMetadata: 'true',
+    });
+    expect(requests[0].headers.get('authorization')).toBe(`Bearer ${TOKEN}`);
+
+    expect(sink.calls).toEqual([
+      expect.objectContaining({
+        source: SOURCE,
+        from: '2026-11-24',
+        to: '2026-11-25',
+        final: true,
+        description: `OpenCost ${BASE_URL}`,
+      }),
+      expect.objectContaining({
+        source: SOURCE,
+        from: '2026-11-25',
+        to: '2026-11-26',
+        final: false,
+      }),
+    ]);
+    const records = sink.records(SOURCE);
+    expect(
+      records
+        .filter(r => r.day === '2026-11-24')
+        .map(r => r.kind)
+        .sort(),
+    ).toEqual(['idle', 'unallocated', 'workload', 'workload']);
+    expect(records.filter(r => r.day === '2026-11-25')).toHaveLength(4);
+    expect(allLogs().join('\n')).not.toContain(TOKEN);
+  });
+
+  it('skips final days and pulls the others again', async () => {
+    await source.pull();
+    requests.length = 0;
+    const summary = await source.pull();
+    expect(summary).toMatchObject({ stored: ['2026-11-25'], skippedFinal: 1 });
+    expect(requests).toHaveLength(1);
+    expect(new URL(requests[0].url).searchParams.get('window')).toBe(
+      '2026-11-25T00:00:00Z,2026-11-26T00:00:00Z',
+    );
+    // Pulling again replaced the day rather than adding to it.
+    expect(
+      sink.records(SOURCE).filter(r => r.day === '2026-11-25'),
+    ).toHaveLength(4);
+  });
+
+  it.each([
+    [
+      'an HTTP error',
+      () =>
+        new HttpResponse("Invalid 'window' parameter: illegal window\n", {
+          status: 400,
+        }),
+      "HTTP 400: Invalid 'window' parameter",
+    ],
+    [
+      'an OpenCost error body',
+      () =>
+        HttpResponse.json({
+          code: 500,
+          status: 'error',
+          message: 'error computing allocations: prometheus unavailable',
+          data: null,
+        }),
+      'prometheus unavailable',
+    ],
+    [
+      'a body that is not JSON',
+      () => new HttpResponse('<html>bad gateway</html>'),
+      'not JSON',
+    ],
+  ])(
+    'leaves a day that fails with %s for the next run',
+    async (_, failure, message) => {
+      failWhen = days => (days.includes('2026-11-24') ? failure() : undefined);
+      const summary = await source.pull();
+      expect(summary).toMatchObject({
+        stored: ['2026-11-25'],
+        failed: ['2026-11-24'],
+      });
+      expect(sink.days(SOURCE)).toEqual(['2026-11-25']);
+      expect(warnings()).toEqual([
+        expect.stringMatching(/eu-west-nonprod.*2026-11-24/),
+      ]);
+      expect(warnings()[0]).toContain(message);
+
+      failWhen = () => undefined;
+      await source.pull();
+      expect(sink.days(SOURCE)).toEqual(['2026-11-24', '2026-11-25']);
+      expect(await sink.finalDays(SOURCE, '2026-11-01', '2026-12-01')).toEqual(
+        new Set(['2026-11-24']),
+      );
+    },
+  );
+
+  it('keeps what a day had when its new allocations are malformed', async () => {
+    await source.pull();
+    const before = sink.records(SOURCE).filter(r => r.day === '2026-11-25');
+    failWhen = days => {
+      const sets = recordedSets(days);
+      const broken = structuredClone(sets[sets.length - 1]);
+      broken.__idle__.cpuCost = 'lots';
+      return HttpResponse.json({
+        code: 200,
+        status: 'success',
+        data: [...sets.slice(0, -1), broken],
+      });
+    };
+    const summary = await source.pull();
+    expect(summary.failed).toEqual(['2026-11-25']);
+    expect(sink.records(SOURCE).filter(r => r.day === '2026-11-25')).toEqual(
+      before,
+    );
+  });
+
+  it('fails a day when OpenCost answers a different number of steps', async () => {
+    failWhen = days =>
+      HttpResponse.json({
+        code: 200,
+        status: 'success',
+        data: recordedSets(days).slice(1),
+      });
+    const summary = await source.pull();
+    expect(summary.failed).toEqual(['2026-11-24', '2026-11-25']);
+    expect(sink.calls).toHaveLength(0);
+  });
+
+  it('waits for the cost backend to connect', async () => {
+    const unconnected = OpenCostClusterSource.create({
+      cluster: { name: 'x', baseUrl: BASE_URL, aggregate: DEFAULT_AGGREGATE },
+      logger,
+      backfillDays: 2,
+      finalAfterHours: 6,
+      now: () => NOW,
+    });
+    expect(await unconnected.pull()).toMatchObject({ stored: [], failed: [] });
+    expect(requests).toHaveLength(0);
+  });
+});

@@ -1,0 +1,216 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import type { CostRecord } from '@paved/plugin-cost-common';
+import type { CostRecordSink, CostSource } from '@paved/plugin-cost-node';
+import type { OpenCostClusterConfig } from './config';
+import { OpenCostAllocationSet, OpenCostClient } from './OpenCostClient';
+import { allocationToRecord } from './mapAllocation';
+
+const DAY_MS = 86_400_000;
+/** Days per request; each is still stored on its own. */
+const DAYS_PER_REQUEST = 10;
+
+const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+const dayStart = (day: string) => Date.parse(`${day}T00:00:00Z`);
+
+export interface PullSummary {
+  stored: string[];
+  failed: string[];
+  skippedFinal: number;
+}
+
+/**
+ * One cluster's OpenCost as a cost source. Each run pulls every day of the
+ * backfill window that the sink does not hold as final, one request per run
+ * of consecutive days (step 1d), and replaces each day on its own, marked
+ * final once it ended `finalAfterHours` ago. A day that fails is logged and
+ * left as it was, to be pulled again on the next run.
+ */
+export class OpenCostClusterSource implements CostSource {
+  readonly id: string;
+  readonly #cluster: OpenCostClusterConfig;
+  readonly #client: OpenCostClient;
+  readonly #logger: LoggerService;
+  readonly #backfillDays: number;
+  readonly #finalAfterMs: number;
+  readonly #now: () => Date;
+  #sink?: CostRecordSink;
+
+  static create(options: {
+    cluster: OpenCostClusterConfig;
+    logger: LoggerService;
+    backfillDays: number;
+    finalAfterHours: number;
+    now?: () => Date;
+  }) {
+    return new OpenCostClusterSource(options);
+  }
+
+  private constructor(options: {
+    cluster: OpenCostClusterConfig;
+    logger: LoggerService;
+    backfillDays: number;
+    finalAfterHours: number;
+    now?: () => Date;
+  }) {
+    this.#cluster = options.cluster;
+    this.id = `opencost:${options.cluster.name}`;
+    this.#client = OpenCostClient.create(options.cluster);
+    this.#logger = options.logger;
+    this.#backfillDays = options.backfillDays;
+    this.#finalAfterMs = options.finalAfterHours * 3_600_000;
+    this.#now = options.now ?? (() => new Date());
+  }
+
+  async connect(sink: CostRecordSink): Promise<void> {
+    this.#sink = sink;
+  }
+
+  async pull(signal?: AbortSignal): Promise<PullSummary> {
+    const summary: PullSummary = { stored: [], failed: [], skippedFinal: 0 };
+    const sink = this.#sink;
+    if (!sink) {
+      this.#logger.info(
+        `OpenCost ${
+          this.#cluster.name
+        }: the cost backend has not connected yet; pulling next run`,
+      );
+      return summary;
+    }
+    const now = this.#now().getTime();
+    const today = Math.floor(now / DAY_MS) * DAY_MS;
+    const first = today - (this.#backfillDays - 1) * DAY_MS;
+    const final = await sink.finalDays(
+      this.id,
+      isoDay(first),
+      isoDay(today + DAY_MS),
+    );
+    const pending: string[] = [];
+    for (let d = first; d <= today; d += DAY_MS) {
+      if (final.has(isoDay(d))) summary.skippedFinal += 1;
+      else pending.push(isoDay(d));
+    }
+    for (const run of consecutiveRuns(pending, DAYS_PER_REQUEST)) {
+      if (signal?.aborted) break;
+      let sets: OpenCostAllocationSet[] | undefined;
+      try {
+        sets = await this.#fetchDays(run, signal);
+      } catch (e) {
+        if (run.length === 1) {
+          this.#fail(summary, run[0], e);
+          continue;
+        }
+        // Find out which days fail; the others are still stored.
+      }
+      for (const [i, day] of run.entries()) {
+        if (signal?.aborted) break;
+        try {
+          const set = sets
+            ? sets[i]
+            : (await this.#fetchDays([day], signal))[0];
+          await this.#store(sink, day, set, now);
+          summary.stored.push(day);
+        } catch (e) {
+          this.#fail(summary, day, e);
+        }
+      }
+    }
+    this.#logger.info(
+      `OpenCost ${this.#cluster.name}: stored ${
+        summary.stored.length
+      } day(s), ${summary.failed.length} failed, ${
+        summary.skippedFinal
+      } already final`,
+    );
+    return summary;
+  }
+
+  async #fetchDays(days: string[], signal?: AbortSignal) {
+    const start = dayStart(days[0]);
+    const end = dayStart(days[days.length - 1]) + DAY_MS;
+    const sets = await this.#client.allocation(
+      {
+        start: new Date(start).toISOString(),
+        end: new Date(end).toISOString(),
+        step: '1d',
+        aggregate: this.#cluster.aggregate,
+      },
+      signal,
+    );
+    if (sets.length !== days.length) {
+      throw new Error(
+        `OpenCost answered ${sets.length} daily set(s) for ${days.length} day(s)`,
+      );
+    }
+    return sets;
+  }
+
+  async #store(
+    sink: CostRecordSink,
+    day: string,
+    set: OpenCostAllocationSet,
+    now: number,
+  ) {
+    const records: CostRecord[] = [];
+    for (const allocation of Object.values(set)) {
+      if (
+        allocation?.window?.start &&
+        isoDay(Date.parse(allocation.window.start)) !== day
+      ) {
+        throw new Error(
+          `allocation ${allocation.name} is for ${allocation.window.start}, not ${day}`,
+        );
+      }
+      records.push(allocationToRecord(allocation, day, this.#cluster.name));
+    }
+    const dayEnd = dayStart(day) + DAY_MS;
+    await sink.replace({
+      source: this.id,
+      from: day,
+      to: isoDay(dayEnd),
+      records,
+      final: dayEnd + this.#finalAfterMs <= now,
+      description: `OpenCost ${withoutCredentials(this.#cluster.baseUrl)}`,
+    });
+  }
+
+  #fail(summary: PullSummary, day: string, error: unknown) {
+    summary.failed.push(day);
+    this.#logger.warn(
+      `OpenCost ${
+        this.#cluster.name
+      }: could not pull ${day}, retrying next run: ${
+        (error as Error)?.message ?? String(error)
+      }`,
+    );
+  }
+}
+
+/** Splits sorted days into runs of consecutive days, at most `max` long. */
+function consecutiveRuns(days: string[], max: number): string[][] {
+  const runs: string[][] = [];
+  for (const day of days) {
+    const run = runs[runs.length - 1];
+    if (
+      run &&
+      run.length < max &&
+      dayStart(day) - dayStart(run[run.length - 1]) === DAY_MS
+    ) {
+      run.push(day);
+    } else {
+      runs.push([day]);
+    }
+  }
+  return runs;
+}
+
+/** The URL as shown on the sources list: never with a user or password in it. */
+function withoutCredentials(url: string) {
+  try {
+    const parsed = new URL(url);
+    parsed.username = '';
+    parsed.password = '';
+    return parsed.toString().replace(/\/+$/, '');
+  } catch {
+    return '(invalid URL)';
+  }
+}

@@ -1,0 +1,438 @@
+/*
+ * Cost benchmark: imports a year of OpenCost-style allocations and a FOCUS
+ * billing file through the real sink (one transaction per replace, label
+ * sets, allocation refresh) and times the 90-day entity and team reads, on
+ * SQLite and PostgreSQL. Not a test; prints a table.
+ *
+ *   node --require @backstage/cli/config/nodeTransform.cjs bench/bench.ts
+ *   COST_BENCH_SCALE=1 node --require ... bench/bench.ts   # full scale
+ *   COST_BENCH_FOCUS_CSV=1 ...   # FOCUS rows from a generated CSV file
+ *                                # through parseFocusCsv (the FOCUS module)
+ *
+ * Scale 1: 1,000 workloads × 365 days (365,000 workload rows + idle rows of
+ * 3 clusters) and 1,000,000 FOCUS rows.
+ */
+import {
+  createWriteStream,
+  createReadStream,
+  mkdtempSync,
+  rmSync,
+} from 'node:fs';
+import { once } from 'node:events';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import knexFactory, { type Knex } from 'knex';
+import type {
+  AuthService,
+  DatabaseService,
+  LoggerService,
+  RootConfigService,
+} from '@backstage/backend-plugin-api';
+import type { Entity } from '@backstage/catalog-model';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+import type { CostRecord } from '@paved/plugin-cost-common';
+import { DatabaseCostStore } from '../src/database/CostStore';
+import { CostAllocator } from '../src/service/CostAllocator';
+import { CostScopes } from '../src/service/CostScopes';
+import {
+  CostService,
+  defaultAllocationRules,
+} from '../src/service/CostService';
+import { CostSink } from '../src/service/CostSink';
+
+const scale = Number(process.env.COST_BENCH_SCALE ?? '0.1');
+const WORKLOADS = Math.max(50, Math.round(1000 * scale));
+const DAYS = 365;
+const FOCUS_ROWS = Math.round(1_000_000 * scale);
+const CLUSTERS = 3;
+const TEAM_SIZE = 50;
+const FIRST_DAY = Date.parse('2025-11-01T00:00:00Z');
+const DAY_MS = 86_400_000;
+const dayOf = (i: number) =>
+  new Date(FIRST_DAY + i * DAY_MS).toISOString().slice(0, 10);
+const END = dayOf(DAYS);
+// COST_BENCH_DB=sqlite or pg runs one database (a clean peak RSS for each).
+const databases = (process.env.COST_BENCH_DB ?? 'sqlite,pg').split(',');
+const keepDatabase = process.env.COST_BENCH_KEEP === '1';
+
+/** WORKLOADS components in teams of TEAM_SIZE, as the catalog returns them. */
+function fakeCatalog(): CatalogService {
+  const teamOf = (i: number) => `team-${Math.floor(i / TEAM_SIZE)}`;
+  const components: Entity[] = Array.from({ length: WORKLOADS }, (_, i) => ({
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: {
+      name: `service-${i}`,
+      namespace: 'default',
+      annotations: { 'backstage.io/kubernetes-id': `service-${i}` },
+    },
+    spec: { owner: teamOf(i) },
+    relations: [{ type: 'ownedBy', targetRef: `group:default/${teamOf(i)}` }],
+  }));
+  const group = (name: string): Entity => ({
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Group',
+    metadata: { name, namespace: 'default' },
+    spec: {},
+    relations: [],
+  });
+  return {
+    async getEntities(request: any) {
+      const owners = request?.filter?.['relations.ownedBy'];
+      const wanted = owners ? new Set([owners].flat()) : undefined;
+      return {
+        items: components.filter(
+          c => !wanted || c.relations!.some(r => wanted.has(r.targetRef)),
+        ),
+      };
+    },
+    async getEntityByRef(ref: any) {
+      const { kind, name } = ref;
+      if (kind.toLowerCase() === 'group') return group(name);
+      return components.find(c => c.metadata.name === name);
+    },
+    async getEntitiesByRefs() {
+      return { items: [] };
+    },
+  } as unknown as CatalogService;
+}
+
+const auth = {
+  async getOwnServiceCredentials() {
+    return {
+      $$type: '@backstage/BackstageCredentials',
+      principal: { type: 'service', subject: 'bench' },
+    };
+  },
+} as unknown as AuthService;
+
+const logger = {
+  info: () => {},
+  warn: (message: string) => process.stderr.write(`${message}\n`),
+} as unknown as LoggerService;
+
+const config = {
+  getOptional: () => undefined,
+  getOptionalString: () => undefined,
+} as unknown as RootConfigService;
+
+/** One day of OpenCost allocations of one cluster: its workloads and __idle__. */
+function* openCostDay(day: number, cluster: number): Generator<CostRecord> {
+  const date = dayOf(day);
+  let requested = 0;
+  for (let w = cluster; w < WORKLOADS; w += CLUSTERS) {
+    const cost = 2 + (w % 17) + Math.sin(day / 7 + w) * 0.5;
+    requested += cost;
+    yield {
+      day: date,
+      kind: 'workload',
+      labels: { app: `service-${w}`, tier: w % 2 ? 'web' : 'worker' },
+      cluster: `cluster-${cluster}`,
+      namespace: `ns-${w % 20}`,
+      controller: `service-${w}`,
+      controllerKind: 'deployment',
+      costs: { compute: cost * 0.6, memory: cost * 0.3, storage: cost * 0.1 },
+      effectiveCost: cost,
+      cpuEfficiency: 0.3 + (w % 5) / 10,
+      ramEfficiency: 0.5,
+      totalEfficiency: 0.4,
+      cpuCoreHours: 24,
+      ramByteHours: 24 * 2 ** 30,
+    };
+  }
+  yield {
+    day: date,
+    kind: 'idle',
+    labels: {},
+    cluster: `cluster-${cluster}`,
+    costs: { idle: requested * 0.2 },
+    effectiveCost: requested * 0.2,
+  };
+}
+
+/** A FOCUS row: most tagged with a workload's app, some with nothing known. */
+function focusRow(i: number) {
+  const day = Math.floor((i / FOCUS_ROWS) * DAYS);
+  const resource = i % 5000;
+  const tags: Record<string, string> =
+    resource % 5 === 0
+      ? { 'cost-center': `cc-${resource % 40}` }
+      : { app: `service-${resource % WORKLOADS}` };
+  const cost = 0.05 + (i % 97) / 100;
+  return { day: dayOf(day), resource, tags, cost };
+}
+
+function* focusRecords(): Generator<CostRecord> {
+  for (let i = 0; i < FOCUS_ROWS; i++) {
+    const { day, resource, tags, cost } = focusRow(i);
+    yield {
+      day,
+      kind: 'cloud',
+      labels: tags,
+      resourceId: `arn:aws:ec2:eu-west-1:123456789012:volume/vol-${resource}`,
+      resourceName: `vol-${resource}`,
+      serviceName: 'Amazon Elastic Block Store',
+      serviceCategory: 'Storage',
+      regionId: 'eu-west-1',
+      subAccountId: '123456789012',
+      chargeCategory: 'Usage',
+      costs: { storage: cost },
+      effectiveCost: cost,
+      billedCost: cost * 1.1,
+      listCost: cost * 1.3,
+    };
+  }
+}
+
+/** The same rows as a FOCUS 1.x CSV file, for the parseFocusCsv path. */
+async function writeFocusCsv(path: string) {
+  const out = createWriteStream(path);
+  const header =
+    'ChargePeriodStart,ChargePeriodEnd,BilledCost,EffectiveCost,ListCost,ChargeCategory,ServiceName,ServiceCategory,ResourceId,ResourceName,RegionId,SubAccountId,Tags\n';
+  out.write(header);
+  for (let i = 0; i < FOCUS_ROWS; i++) {
+    const { day, resource, tags, cost } = focusRow(i);
+    const end = new Date(Date.parse(`${day}T00:00:00Z`) + DAY_MS).toISOString();
+    const line = `${day}T00:00:00Z,${end},${cost * 1.1},${cost},${
+      cost * 1.3
+    },Usage,Amazon Elastic Block Store,Storage,arn:aws:ec2:eu-west-1:123456789012:volume/vol-${resource},vol-${resource},eu-west-1,123456789012,"${JSON.stringify(
+      tags,
+    ).replace(/"/g, '""')}"\n`;
+    if (!out.write(line)) await once(out, 'drain');
+  }
+  out.end();
+  await once(out, 'finish');
+}
+
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+};
+
+async function time(fn: () => Promise<unknown>, runs: number) {
+  await fn(); // warm-up
+  const durations: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    await fn();
+    durations.push(performance.now() - t);
+  }
+  return { p50: percentile(durations, 0.5), p95: percentile(durations, 0.95) };
+}
+
+/** What autovacuum would do; this machine's PostgreSQL has it off. */
+async function analyze(knex: Knex) {
+  if (knex.client.config.client !== 'pg') return;
+  await knex.raw(
+    'ANALYZE cost_rows, cost_label_sets, cost_allocations, cost_source_days',
+  );
+}
+
+let peakRss = 0;
+const sampleRss = () => {
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+};
+// better-sqlite3 is synchronous, so an import on SQLite may never give a
+// timer the chance to run: the records are sampled as they stream too.
+const sampler = setInterval(sampleRss, 50);
+function* sampled<T>(records: Iterable<T>): Generator<T> {
+  let n = 0;
+  for (const record of records) {
+    if (++n % 5000 === 0) sampleRss();
+    yield record;
+  }
+}
+async function* sampledAsync<T>(records: AsyncIterable<T>) {
+  let n = 0;
+  for await (const record of records) {
+    if (++n % 5000 === 0) sampleRss();
+    yield record;
+  }
+}
+
+async function run(name: string, knex: Knex, focusCsv?: string) {
+  const database = { getClient: async () => knex } as DatabaseService;
+  const store = await DatabaseCostStore.create({ database });
+  const catalog = fakeCatalog();
+  const allocator = CostAllocator.create({
+    store,
+    catalog,
+    auth,
+    logger,
+    sharedLabels: [],
+    rules: defaultAllocationRules,
+  });
+  const sink = CostSink.create({ store, allocator });
+  const startRss = process.memoryUsage().rss;
+  peakRss = startRss;
+
+  // OpenCost: one replace per (cluster, day), as the source pulls them.
+  let openCostRows = 0;
+  const t0 = performance.now();
+  for (let day = 0; day < DAYS; day++) {
+    for (let cluster = 0; cluster < CLUSTERS; cluster++) {
+      const { stored } = await sink.replace({
+        source: `opencost:cluster-${cluster}`,
+        from: dayOf(day),
+        to: dayOf(day + 1),
+        final: true,
+        records: openCostDay(day, cluster),
+      });
+      sampleRss();
+      openCostRows += stored;
+    }
+    if (day % 90 === 89) await analyze(knex);
+  }
+  const openCostSeconds = (performance.now() - t0) / 1000;
+
+  // FOCUS: one file, one replace.
+  let records: AsyncIterable<CostRecord> | Iterable<CostRecord> = sampled(
+    focusRecords(),
+  );
+  if (focusCsv) {
+    // The FOCUS module's parser, when the bench is asked to parse a file.
+    // Loaded by name at run time: the module is not a dependency of this
+    // package (lead: add it as a devDependency to make this a plain import).
+    const focusModule = '@paved/plugin-cost-backend-module-focus';
+    type FocusParser = {
+      parseFocusCsv(
+        input: NodeJS.ReadableStream,
+        options?: { fileName?: string },
+      ): AsyncIterable<CostRecord>;
+    };
+    // A CommonJS module imported dynamically may arrive under `default`.
+    const loaded = (await import(focusModule)) as FocusParser & {
+      default?: FocusParser;
+    };
+    const parseFocusCsv = loaded.parseFocusCsv ?? loaded.default!.parseFocusCsv;
+    records = sampledAsync(
+      parseFocusCsv(createReadStream(focusCsv), { fileName: 'bench.csv' }),
+    );
+  }
+  const t1 = performance.now();
+  const { stored: focusRows } = await sink.replace({
+    source: 'focus:aws',
+    records,
+    final: true,
+    description: 'bench.csv',
+  });
+  const focusSeconds = (performance.now() - t1) / 1000;
+  sampleRss();
+  await analyze(knex);
+  const importRss = peakRss;
+
+  const cost = CostService.create({
+    store,
+    scopes: CostScopes.create({ catalog, auth }),
+    config,
+    rules: defaultAllocationRules,
+    currency: 'USD',
+    logger,
+  });
+  const window = { from: dayOf(DAYS - 90), to: END };
+  const read = async (entityRef: string) =>
+    cost.entityCost({
+      scope: await cost.resolve(entityRef),
+      window,
+      granularity: 'day',
+    });
+  const entity = await time(() => read('component:default/service-7'), 20);
+  const team = await time(() => read('group:default/team-0'), 20);
+  const check = await read('group:default/team-0');
+  return {
+    name,
+    openCostRows,
+    openCostPerSecond: Math.round(openCostRows / openCostSeconds),
+    focusRows,
+    focusPerSecond: Math.round(focusRows / focusSeconds),
+    entity,
+    team,
+    teamTotal: check.total,
+    rssMiB: Math.round(importRss / 1024 / 1024),
+    startRssMiB: Math.round(startRss / 1024 / 1024),
+  };
+}
+
+async function main() {
+  const dir = mkdtempSync(join(tmpdir(), 'cost-bench-'));
+  let focusCsv: string | undefined;
+  if (process.env.COST_BENCH_FOCUS_CSV === '1') {
+    focusCsv = join(dir, 'focus.csv');
+    await writeFocusCsv(focusCsv);
+  }
+  const results = [];
+  try {
+    // A file, not :memory:, so the RSS measured is the importer's, not the
+    // database's.
+    if (databases.includes('sqlite')) {
+      const sqlite = knexFactory({
+        client: 'better-sqlite3',
+        connection: { filename: join(dir, 'cost.sqlite') },
+        useNullAsDefault: true,
+      });
+      results.push(await run('SQLite (file)', sqlite, focusCsv));
+      await sqlite.destroy();
+    }
+
+    const pgUrl =
+      process.env.COST_BENCH_PG ?? 'postgresql://postgres@127.0.0.1:5432';
+    const admin = knexFactory({
+      client: 'pg',
+      connection: `${pgUrl}/postgres`,
+    });
+    const db = `cost_bench_${process.pid}`;
+    try {
+      if (!databases.includes('pg')) throw new Error('not asked for');
+      await admin.raw(`CREATE DATABASE ${db}`);
+      const pg = knexFactory({ client: 'pg', connection: `${pgUrl}/${db}` });
+      try {
+        results.push(await run('PostgreSQL 15', pg, focusCsv));
+      } finally {
+        await pg.destroy();
+      }
+    } catch (e) {
+      console.error(`PostgreSQL skipped: ${e}`);
+    } finally {
+      if (keepDatabase) console.error(`kept PostgreSQL database ${db}`);
+      else
+        await admin
+          .raw(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`)
+          .catch(() => {});
+      await admin.destroy();
+    }
+  } finally {
+    clearInterval(sampler);
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  const n = (v: number) => v.toLocaleString('en-US');
+  const ms = (t: { p50: number; p95: number }) =>
+    `${t.p50.toFixed(0)} / ${t.p95.toFixed(0)} ms`;
+  console.log(
+    `\nscale ${scale}: ${n(
+      WORKLOADS,
+    )} workloads × ${DAYS} days in ${CLUSTERS} clusters, ${n(
+      FOCUS_ROWS,
+    )} FOCUS rows${
+      focusCsv ? ' parsed from CSV' : ''
+    }; reads over 90 days; team = ${TEAM_SIZE} components\n`,
+  );
+  console.log(
+    '| database | OpenCost rows | OpenCost rows/s | FOCUS rows | FOCUS rows/s | peak RSS (before import) | entity p50 / p95 | team p50 / p95 |',
+  );
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
+  for (const r of results) {
+    console.log(
+      `| ${r.name} | ${n(r.openCostRows)} | ${n(r.openCostPerSecond)} | ${n(
+        r.focusRows,
+      )} | ${n(r.focusPerSecond)} | ${r.rssMiB} MiB (${
+        r.startRssMiB
+      } MiB) | ${ms(r.entity)} | ${ms(r.team)} |`,
+    );
+  }
+}
+
+main().catch(e => {
+  console.error(e);
+  process.exit(1);
+});

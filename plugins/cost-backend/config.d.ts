@@ -1,0 +1,47 @@
+import type { SchedulerServiceTaskScheduleDefinitionConfig } from '@backstage/backend-plugin-api';
+
+export interface Config {
+  cost?: {
+    /** ISO 4217 code of the billing currency every amount is in. Default USD. */
+    currency?: string;
+    allocation?: {
+      /**
+       * How idle cost (OpenCost `__idle__`) reaches entities, per day and
+       * cluster: weighted (by each entity's direct cost, default), even
+       * (equally among the entities with cost), or none (its own line).
+       */
+      idle?: 'weighted' | 'even' | 'none';
+      /** The same for shared namespaces and shared label sets. */
+      shared?: 'weighted' | 'even' | 'none';
+      /** Namespaces whose cost is shared, not direct. Default [kube-system]. */
+      sharedNamespaces?: string[];
+      /**
+       * Label selectors (Kubernetes syntax) marking shared cost, e.g.
+       * `cost-center=platform`. Default none.
+       */
+      sharedLabels?: string[];
+      /**
+       * How often label sets are re-allocated to catalog entities (the
+       * catalog changes). Default every minute.
+       */
+      schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+    };
+    /**
+     * Monthly budgets by entity ref, e.g. `component:default/checkout: 1200`.
+     * An entity's `paved.dev/cost-budget` annotation wins over this.
+     */
+    budgets?: { [entityRef: string]: number };
+    /** Prometheus for request counts (cost per request). Off when unset. */
+    prometheus?: {
+      /** e.g. http://prometheus:9090 */
+      baseUrl?: string;
+      /**
+       * Headers sent with every query, e.g. Authorization.
+       * @visibility secret
+       */
+      headers?: { [name: string]: string };
+      /** PromQL request rate with `{{kubernetesId}}`-style placeholder for the workload. */
+      defaultRequestRateQuery?: string;
+    };
+  };
+}

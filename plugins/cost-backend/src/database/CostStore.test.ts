@@ -1,0 +1,175 @@
+import { TestDatabases } from '@backstage/backend-test-utils';
+import type { Knex } from 'knex';
+import { DatabaseCostStore } from './CostStore';
+import { cloud, failingAfter, workload } from '../testing/records';
+
+jest.setTimeout(60_000);
+
+const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
+
+async function storeOn(id: Parameters<TestDatabases['init']>[0]) {
+  const knex = await databases.init(id);
+  const store = await DatabaseCostStore.create({
+    database: { getClient: async () => knex },
+  });
+  return { knex, store };
+}
+
+/** What a source has stored: rows and total cost per day. */
+async function stored(knex: Knex, source: string) {
+  const rows = (await knex('cost_rows')
+    .where({ source })
+    .select('day')
+    .count({ n: '*' })
+    .sum({ cost: 'effective_cost' })
+    .groupBy('day')
+    .orderBy('day')) as Array<{ day: string; n: string; cost: string }>;
+  return Object.fromEntries(
+    rows.map(r => [r.day, { rows: Number(r.n), cost: Number(r.cost) }]),
+  );
+}
+
+describe.each(databases.eachSupportedId())('DatabaseCostStore (%s)', id => {
+  it('stores a source, reports it and knows which days are final', async () => {
+    const { knex, store } = await storeOn(id);
+    const result = await store.replace({
+      source: 'opencost:prod',
+      from: '2026-10-01',
+      to: '2026-10-03',
+      final: true,
+      description: 'https://opencost.prod',
+      records: [
+        workload('2026-10-01', { app: 'checkout' }, 10, {
+          cpuEfficiency: 0.5,
+          cpuCoreHours: 24,
+        }),
+        workload('2026-10-02', { app: 'checkout' }, 12),
+        workload('2026-10-02', { app: 'orders' }, 3),
+      ],
+    });
+    expect(result).toEqual({ stored: 3, days: ['2026-10-01', '2026-10-02'] });
+    expect(await stored(knex, 'opencost:prod')).toEqual({
+      '2026-10-01': { rows: 1, cost: 10 },
+      '2026-10-02': { rows: 2, cost: 15 },
+    });
+    expect(
+      await store.finalDays('opencost:prod', '2026-09-30', '2026-10-05'),
+    ).toEqual(new Set(['2026-10-01', '2026-10-02']));
+    expect(await store.sources()).toEqual([
+      {
+        source: 'opencost:prod',
+        lastDay: '2026-10-02',
+        lastImportAt: expect.any(String),
+        rows: 3,
+      },
+    ]);
+    // Labels are kept once per distinct set.
+    const [{ n }] = await knex('cost_label_sets').count({ n: '*' });
+    expect(Number(n)).toBe(2);
+  });
+
+  it('stores nothing when the records throw part-way and passes the error on', async () => {
+    const { knex, store } = await storeOn(id);
+    await store.replace({
+      source: 'focus:aws',
+      records: [cloud('2026-10-01', { app: 'checkout' }, 5)],
+    });
+    const before = await stored(knex, 'focus:aws');
+    const badRow = new Error('row 4: BilledCost is not a number: "abc"');
+    const many = Array.from({ length: 2500 }, (_, i) =>
+      cloud('2026-10-01', { app: `svc-${i % 7}` }, 1),
+    );
+    await expect(
+      store.replace({
+        source: 'focus:aws',
+        records: failingAfter(many, badRow),
+      }),
+    ).rejects.toBe(badRow);
+    expect(await stored(knex, 'focus:aws')).toEqual(before);
+    const [{ n }] = await knex('cost_label_sets').count({ n: '*' });
+    expect(Number(n)).toBe(1);
+    expect(await store.sources()).toEqual([
+      expect.objectContaining({ source: 'focus:aws', rows: 1 }),
+    ]);
+  });
+
+  it('rejects a record with a bad day, naming it, and stores nothing', async () => {
+    const { knex, store } = await storeOn(id);
+    await expect(
+      store.replace({
+        source: 'focus:aws',
+        records: [cloud('2026-10-01', {}, 1), cloud('2026-02-30', {}, 1)],
+      }),
+    ).rejects.toThrow('Cost record 2: day is not a YYYY-MM-DD day: 2026-02-30');
+    await expect(
+      store.replace({
+        source: 'focus:aws',
+        from: '2026-10-01',
+        to: '2026-10-02',
+        records: [cloud('2026-10-02', {}, 1)],
+      }),
+    ).rejects.toThrow(/Cost record 1: day 2026-10-02 is outside/);
+    expect(await stored(knex, 'focus:aws')).toEqual({});
+  });
+
+  it('changes nothing when the same call is replayed', async () => {
+    const { knex, store } = await storeOn(id);
+    const call = () =>
+      store.replace({
+        source: 'focus:aws',
+        records: (function* rows() {
+          for (let i = 0; i < 1200; i++) {
+            // 1,200 distinct label sets: more than one insert batch.
+            yield cloud(`2026-10-0${(i % 3) + 1}`, { app: `a${i}` }, 2);
+          }
+        })(),
+      });
+    await call();
+    const first = await stored(knex, 'focus:aws');
+    await call();
+    expect(await stored(knex, 'focus:aws')).toEqual(first);
+    expect(first['2026-10-01']).toEqual({ rows: 400, cost: 800 });
+    const [{ n }] = await knex('cost_label_sets').count({ n: '*' });
+    expect(Number(n)).toBe(1200);
+  });
+
+  it('replaces the given period, or the days the records cover, of that source only', async () => {
+    const { knex, store } = await storeOn(id);
+    await store.replace({
+      source: 'opencost:prod',
+      records: [
+        workload('2026-10-01', { app: 'a' }, 1),
+        workload('2026-10-02', { app: 'a' }, 2),
+        workload('2026-10-03', { app: 'a' }, 3),
+      ],
+    });
+    await store.replace({
+      source: 'opencost:staging',
+      records: [workload('2026-10-02', { app: 'a' }, 100)],
+    });
+    // Without from/to only the covered day 2026-10-02 is replaced.
+    await store.replace({
+      source: 'opencost:prod',
+      records: [workload('2026-10-02', { app: 'a' }, 20)],
+    });
+    expect(await stored(knex, 'opencost:prod')).toEqual({
+      '2026-10-01': { rows: 1, cost: 1 },
+      '2026-10-02': { rows: 1, cost: 20 },
+      '2026-10-03': { rows: 1, cost: 3 },
+    });
+    // With from/to, days of the period without records are emptied.
+    await store.replace({
+      source: 'opencost:prod',
+      from: '2026-10-02',
+      to: '2026-10-04',
+      records: [workload('2026-10-03', { app: 'a' }, 30)],
+    });
+    expect(await stored(knex, 'opencost:prod')).toEqual({
+      '2026-10-01': { rows: 1, cost: 1 },
+      '2026-10-03': { rows: 1, cost: 30 },
+    });
+    expect(await stored(knex, 'opencost:staging')).toEqual({
+      '2026-10-02': { rows: 1, cost: 100 },
+    });
+  });
+});

@@ -1,0 +1,87 @@
+import type { CostAnomaly } from '@paved/plugin-cost-common';
+import { addDays, parseDay, totalsByDay } from './days';
+
+export interface AnomalyOptions {
+  /** How many calendar days before a day form its baseline (default 14). */
+  baselineDays?: number;
+  /** How many standard deviations away a day must be (default 3). */
+  threshold?: number;
+  /**
+   * The least absolute difference from the baseline mean that can be an
+   * anomaly, in the billing currency (default 1), so that a service costing
+   * cents does not flag on a few more cents.
+   */
+  minDifference?: number;
+}
+
+/** Fewer baseline days than this and a mean/std-dev says too little. */
+export const MIN_BASELINE_DAYS = 7;
+
+/**
+ * The standard deviation is never taken below this share of the baseline
+ * mean (nor below `minDifference`): a perfectly flat baseline would otherwise
+ * make any change infinitely many σ away. With the defaults a flat baseline
+ * flags a day that moves by 15 % (3 × 5 %) or more.
+ */
+export const STD_DEV_FLOOR_SHARE = 0.05;
+
+/**
+ * Days whose cost is far outside the entity's recent baseline: the mean and
+ * sample standard deviation of the days with data in the `baselineDays`
+ * calendar days before it (at least {@link MIN_BASELINE_DAYS} of them).
+ * A day is an anomaly when |cost − mean| ≥ `minDifference` and
+ * |cost − mean| / σ ≥ `threshold`, σ being floored as described at
+ * {@link STD_DEV_FLOOR_SHARE}. `baselineStdDev` reports the σ used, so
+ * score = |cost − baselineMean| / baselineStdDev holds for every anomaly.
+ * Anomalous days stay in later days' baselines: a lasting level change
+ * flags for a few days, then becomes the new normal.
+ */
+export function findAnomalies(
+  series: ReadonlyArray<{ day: string; total: number }>,
+  options: AnomalyOptions = {},
+): CostAnomaly[] {
+  const baselineDays = options.baselineDays ?? 14;
+  const threshold = options.threshold ?? 3;
+  const minDifference = options.minDifference ?? 1;
+
+  const days = [...totalsByDay(series)].sort(([a], [b]) => a.localeCompare(b));
+  for (const [day] of days) {
+    parseDay(day);
+  }
+
+  const anomalies: CostAnomaly[] = [];
+  let windowStart = 0;
+  for (let i = 0; i < days.length; i++) {
+    const [day, cost] = days[i];
+    const baselineStart = addDays(day, -baselineDays);
+    while (days[windowStart][0] < baselineStart) {
+      windowStart += 1;
+    }
+    const baseline = days.slice(windowStart, i).map(([, total]) => total);
+    if (baseline.length < MIN_BASELINE_DAYS) {
+      continue;
+    }
+    const mean = baseline.reduce((sum, x) => sum + x, 0) / baseline.length;
+    const variance =
+      baseline.reduce((sum, x) => sum + (x - mean) ** 2, 0) /
+      (baseline.length - 1);
+    const stdDev = Math.max(
+      Math.sqrt(variance),
+      STD_DEV_FLOOR_SHARE * Math.abs(mean),
+      minDifference,
+    );
+    const difference = cost - mean;
+    const score = Math.abs(difference) / stdDev;
+    if (Math.abs(difference) >= minDifference && score >= threshold) {
+      anomalies.push({
+        day,
+        cost,
+        baselineMean: mean,
+        baselineStdDev: stdDev,
+        score,
+        direction: difference > 0 ? 'spike' : 'drop',
+      });
+    }
+  }
+  return anomalies;
+}

@@ -1,0 +1,39 @@
+import type {
+  BackstageCredentials,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { NotAllowedError } from '@backstage/errors';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  costOrganisationReadPermission,
+  costReadPermission,
+} from '@paved/plugin-cost-common';
+
+/**
+ * The one place cost reads are authorised, for the router and the MCP
+ * actions alike: `cost.read` on the entity (a resource permission, so a
+ * policy can answer with catalog conditions such as "owned by the caller's
+ * group"), or `cost.organisation.read` for the organisation scope.
+ */
+export async function authorizeCostRead(
+  permissions: PermissionsService,
+  credentials: BackstageCredentials,
+  entityRef: string | undefined,
+): Promise<void> {
+  const [decision] = entityRef
+    ? await permissions.authorize(
+        [{ permission: costReadPermission, resourceRef: entityRef }],
+        { credentials },
+      )
+    : await permissions.authorize(
+        [{ permission: costOrganisationReadPermission }],
+        { credentials },
+      );
+  if (decision.result !== AuthorizeResult.ALLOW) {
+    throw new NotAllowedError(
+      entityRef
+        ? `You may not read the cost of ${entityRef}`
+        : 'You may not read organisation-wide cost',
+    );
+  }
+}

@@ -1,0 +1,154 @@
+/**
+ * The read API of the cost backend (all amounts in `currency`):
+ *   GET /api/cost/entity?entityRef=&from=&to=&granularity=day|month -> EntityCost
+ *   GET /api/cost/rankings?entityRef=<group|system>&from=&to=        -> CostRankings
+ *   GET /api/cost/unattributed?from=&to=                             -> UnattributedCost
+ *   GET /api/cost/export.csv?entityRef=&from=&to=                    -> text/csv
+ *   GET /api/cost/sources                                            -> CostSourceStatus[]
+ * `from` is inclusive and `to` exclusive, both YYYY-MM-DD (UTC days).
+ */
+import type { CostCategory } from './records';
+
+export type CostGranularity = 'day' | 'month';
+
+/** Cost split by category. Missing categories are zero. */
+export type CostByCategory = Partial<Record<CostCategory, number>>;
+
+export interface CostPoint {
+  /** YYYY-MM-DD (day) or YYYY-MM (month). */
+  period: string;
+  /** Direct + distributed. */
+  total: number;
+  direct: number;
+  /** Idle and shared cost distributed to this scope by the configured rule. */
+  distributed: number;
+  byCategory: CostByCategory;
+}
+
+export interface CostPerRequestPoint {
+  period: string;
+  cost: number;
+  /** Requests served in the period (from Prometheus). */
+  requests: number;
+  /** cost / requests; null when there were no requests (never 0 or Infinity). */
+  costPerRequest: number | null;
+}
+
+export interface CostBudget {
+  /** Monthly budget for the scope. */
+  monthly: number;
+  /** Where it came from: 'annotation' (paved.dev/cost-budget) or 'config'. */
+  source: 'annotation' | 'config';
+}
+
+export interface CostForecast {
+  /** The month forecast, YYYY-MM. */
+  month: string;
+  /** Spent so far this month. */
+  spent: number;
+  /** Projected month-end total. */
+  projected: number;
+  /** How: e.g. "mean of the last 7 days (412.30/day) × 12 remaining days". */
+  method: string;
+  /** projected / budget, when there is a budget. */
+  budgetUsed?: number;
+}
+
+export interface CostAnomaly {
+  day: string;
+  cost: number;
+  /** Baseline mean and standard deviation over the preceding days. */
+  baselineMean: number;
+  baselineStdDev: number;
+  /** How many standard deviations away. */
+  score: number;
+  direction: 'spike' | 'drop';
+}
+
+export interface CostReconciliation {
+  /** YYYY-MM */
+  month: string;
+  /** What Paved allocated to the scope from all sources. */
+  allocated: number;
+  /** The billed EffectiveCost total for the same scope (FOCUS). */
+  billed: number;
+  /** (allocated - billed) / billed × 100; null when nothing was billed. */
+  differencePercent: number | null;
+}
+
+export interface EntityCost {
+  entityRef: string;
+  from: string;
+  to: string;
+  currency: string;
+  granularity: CostGranularity;
+  total: number;
+  direct: number;
+  distributed: number;
+  byCategory: CostByCategory;
+  series: CostPoint[];
+  costPerRequest: CostPerRequestPoint[];
+  /** Request-weighted over the window; null when there is no request data. */
+  averageCostPerRequest: number | null;
+  /** Cost-weighted OpenCost efficiency, 0..1; null when unknown. */
+  efficiency: { cpu: number | null; ram: number | null; total: number | null };
+  /**
+   * Share of the scope's cost that is attributed to catalog entities
+   * (1 for a single entity; for the organisation, attributed / total).
+   */
+  attributedShare: number;
+  budget?: CostBudget;
+  forecast?: CostForecast;
+  anomalies: CostAnomaly[];
+  reconciliation: CostReconciliation[];
+}
+
+export interface RankedComponent {
+  entityRef: string;
+  title?: string;
+  total: number;
+  /** The same-length window before `from`. */
+  previousTotal: number;
+  change: number;
+  /** change / previousTotal; null when previousTotal is 0. */
+  changePercent: number | null;
+}
+
+export interface CostRankings {
+  entityRef: string;
+  from: string;
+  to: string;
+  currency: string;
+  byCost: RankedComponent[];
+  byChange: RankedComponent[];
+}
+
+export interface UnattributedRow {
+  /** The labels/tags that matched no entity's allocation selector. */
+  labels: Record<string, string>;
+  cluster?: string;
+  namespace?: string;
+  resourceName?: string;
+  serviceName?: string;
+  cost: number;
+}
+
+export interface UnattributedCost {
+  from: string;
+  to: string;
+  currency: string;
+  organisationTotal: number;
+  unattributed: number;
+  attributedShare: number;
+  rows: UnattributedRow[];
+}
+
+export interface CostSourceStatus {
+  /** e.g. 'opencost:eu-west-prod', 'focus:aws-billing'. */
+  source: string;
+  /** Last day with data, YYYY-MM-DD. */
+  lastDay?: string;
+  /** Last successful import or pull, ISO-8601. */
+  lastImportAt?: string;
+  rows: number;
+}

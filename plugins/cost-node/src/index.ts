@@ -1,0 +1,67 @@
+/**
+ * Extension point for Paved's cost backend: modules that feed it cost rows
+ * (OpenCost allocations, FOCUS billing exports).
+ *
+ * @packageDocumentation
+ */
+import { createExtensionPoint } from '@backstage/backend-plugin-api';
+import type { CostRecord } from '@paved/plugin-cost-common';
+
+/** A batch of rows that replaces what a source stored for some days. */
+export interface CostReplaceRequest {
+  /**
+   * The source's stable id, e.g. `opencost:eu-west-prod` or
+   * `focus:aws-payer-123`. Rows of different sources never replace each
+   * other.
+   */
+  source: string;
+  /**
+   * The days being replaced, [from, to) as YYYY-MM-DD. Omitted: the days
+   * the records themselves cover (a billing file replaces its own period).
+   */
+  from?: string;
+  to?: string;
+  /** Streamed; the sink never holds them all in memory. */
+  records: AsyncIterable<CostRecord> | Iterable<CostRecord>;
+  /**
+   * Whether the data for these days is final (e.g. an OpenCost day more
+   * than two days old). Days not final are pulled again.
+   */
+  final?: boolean;
+  /** A label for the import (file name, cluster URL) shown on the sources list. */
+  description?: string;
+}
+
+/**
+ * Where a source delivers rows. `replace` is all or nothing: if reading
+ * `records` throws (a bad row) or storing fails, nothing of the call is
+ * stored and the previous rows stay. Replaying the same call changes
+ * nothing.
+ *
+ * @public
+ */
+export interface CostRecordSink {
+  replace(request: CostReplaceRequest): Promise<{ stored: number }>;
+  /** The days in [from, to) that `source` has already stored as final. */
+  finalDays(source: string, from: string, to: string): Promise<Set<string>>;
+}
+
+/**
+ * A source of cost rows. The cost plugin hands every registered source
+ * the sink once it has started.
+ *
+ * @public
+ */
+export interface CostSource {
+  readonly id: string;
+  connect(sink: CostRecordSink): Promise<void>;
+}
+
+/** @public */
+export interface CostSourcesExtensionPoint {
+  addSource(source: CostSource): void;
+}
+
+/** @public */
+export const costSourcesExtensionPoint =
+  createExtensionPoint<CostSourcesExtensionPoint>({ id: 'cost.sources' });

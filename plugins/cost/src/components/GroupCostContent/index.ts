@@ -1,0 +1,1 @@
+export { GroupCostContent } from './GroupCostContent';

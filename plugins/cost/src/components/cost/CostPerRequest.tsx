@@ -1,0 +1,123 @@
+import {
+  Card,
+  CardBody,
+  CardHeader,
+  Text,
+  VisuallyHidden,
+} from '@backstage/ui';
+import {
+  CartesianGrid,
+  Line,
+  LineChart,
+  ResponsiveContainer,
+  XAxis,
+  YAxis,
+} from 'recharts';
+import type { EntityCost } from '@paved/plugin-cost-common';
+import {
+  formatCount,
+  formatMoney,
+  formatPeriod,
+  formatShortPeriod,
+} from '../../lib/format';
+import { REQUEST_RATE_ANNOTATION } from './CostStates';
+import styles from './cost.module.css';
+
+/**
+ * Cost ÷ requests per period. A period without requests has no cost per
+ * request (a gap, never zero); without any request data the card says how
+ * to get it.
+ */
+export const CostPerRequest = ({ cost }: { cost: EntityCost }) => {
+  const hasRequests =
+    cost.averageCostPerRequest !== null &&
+    cost.costPerRequest.some(point => point.costPerRequest !== null);
+  return (
+    <Card aria-labelledby="cost-per-request-title" className={styles.section}>
+      <CardHeader>
+        <Text as="h2" id="cost-per-request-title" variant="title-x-small">
+          Cost per request
+        </Text>
+      </CardHeader>
+      <CardBody>
+        {!hasRequests ? (
+          <Text as="p" variant="body-small" color="secondary">
+            No request data. Add the <code>{REQUEST_RATE_ANNOTATION}</code>{' '}
+            annotation with a Prometheus query for the workload’s requests per
+            second (the default query on its Kubernetes id found none).
+          </Text>
+        ) : (
+          <>
+            <dl className={styles.facts}>
+              <div className={styles.fact}>
+                <dt>Average in the window</dt>
+                <dd>
+                  {formatMoney(cost.averageCostPerRequest, cost.currency)}
+                </dd>
+              </div>
+            </dl>
+            <div className={styles.chart} aria-hidden>
+              <ResponsiveContainer width="100%" height={140}>
+                <LineChart
+                  data={cost.costPerRequest}
+                  margin={{ top: 8, right: 8, bottom: 0, left: 0 }}
+                >
+                  <CartesianGrid vertical={false} />
+                  <XAxis
+                    dataKey="period"
+                    tickFormatter={formatShortPeriod}
+                    minTickGap={16}
+                    tickLine={false}
+                    fontSize={11}
+                  />
+                  <YAxis
+                    width={72}
+                    tickFormatter={(value: number) =>
+                      formatMoney(value, cost.currency)
+                    }
+                    tickLine={false}
+                    axisLine={false}
+                    fontSize={11}
+                  />
+                  <Line
+                    dataKey="costPerRequest"
+                    type="linear"
+                    strokeWidth={2}
+                    dot={cost.costPerRequest.length <= 40 ? { r: 2 } : false}
+                    connectNulls={false}
+                    isAnimationActive={false}
+                  />
+                </LineChart>
+              </ResponsiveContainer>
+            </div>
+            <VisuallyHidden>
+              <table>
+                <caption>Cost per request per period</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Period</th>
+                    <th scope="col">Cost per request</th>
+                    <th scope="col">Requests</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {cost.costPerRequest.map(point => (
+                    <tr key={point.period}>
+                      <th scope="row">{formatPeriod(point.period)}</th>
+                      <td>
+                        {point.costPerRequest === null
+                          ? 'No requests'
+                          : formatMoney(point.costPerRequest, cost.currency)}
+                      </td>
+                      <td>{formatCount(point.requests)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </VisuallyHidden>
+          </>
+        )}
+      </CardBody>
+    </Card>
+  );
+};

@@ -1,0 +1,192 @@
+import { useMemo } from 'react';
+import {
+  Card,
+  CardBody,
+  CardHeader,
+  Text,
+  VisuallyHidden,
+} from '@backstage/ui';
+import {
+  Bar,
+  BarChart,
+  CartesianGrid,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
+import {
+  COST_CATEGORIES,
+  type CostCategory,
+  type EntityCost,
+} from '@paved/plugin-cost-common';
+import {
+  categoryLabels,
+  formatMoney,
+  formatMoneyShort,
+  formatPeriod,
+  formatShortPeriod,
+} from '../../lib/format';
+import styles from './cost.module.css';
+
+type ChartPoint = { period: string; total: number } & Partial<
+  Record<CostCategory, number>
+>;
+
+/** The categories with any cost in the series, in the canonical order. */
+function categoriesIn(cost: EntityCost): CostCategory[] {
+  return COST_CATEGORIES.filter(category =>
+    cost.series.some(point => (point.byCategory[category] ?? 0) !== 0),
+  );
+}
+
+const ChartTooltip = ({
+  active,
+  payload,
+  categories,
+  currency,
+}: {
+  active?: boolean;
+  payload?: Array<{ payload: ChartPoint }>;
+  categories: CostCategory[];
+  currency: string;
+}) => {
+  const point = active ? payload?.[0]?.payload : undefined;
+  if (!point) return null;
+  return (
+    <div className={styles.chartTooltip}>
+      <div>{formatPeriod(point.period)}</div>
+      <div className={styles.chartTooltipValue}>
+        {formatMoney(point.total, currency)}
+      </div>
+      {categories
+        .filter(category => point[category])
+        .map(category => (
+          <div key={category}>
+            {categoryLabels[category]}: {formatMoney(point[category], currency)}
+          </div>
+        ))}
+    </div>
+  );
+};
+
+/** The scope's cost per day or month, stacked by category. */
+export const CostTrendChart = ({
+  cost,
+  windowLabel,
+}: {
+  cost: EntityCost;
+  windowLabel: string;
+}) => {
+  const categories = useMemo(() => categoriesIn(cost), [cost]);
+  const data = useMemo(
+    (): ChartPoint[] =>
+      cost.series.map(point => ({
+        period: point.period,
+        total: point.total,
+        ...point.byCategory,
+      })),
+    [cost],
+  );
+  const unit = cost.granularity === 'month' ? 'month' : 'day';
+  return (
+    <Card aria-labelledby="cost-trend-title" className={styles.palette}>
+      <CardHeader>
+        <Text as="h2" id="cost-trend-title" variant="title-x-small">
+          Cost per {unit}
+        </Text>
+        <Text as="p" variant="body-x-small" color="secondary">
+          {windowLabel}, by category · total{' '}
+          {formatMoney(cost.total, cost.currency)}
+        </Text>
+      </CardHeader>
+      <CardBody>
+        <div className={styles.chart} aria-hidden>
+          <ResponsiveContainer width="100%" height={240}>
+            <BarChart
+              data={data}
+              margin={{ top: 8, right: 8, bottom: 0, left: 0 }}
+            >
+              <CartesianGrid vertical={false} />
+              <XAxis
+                dataKey="period"
+                tickFormatter={formatShortPeriod}
+                minTickGap={16}
+                tickLine={false}
+                fontSize={11}
+              />
+              <YAxis
+                width={72}
+                tickFormatter={(value: number) =>
+                  formatMoneyShort(value, cost.currency)
+                }
+                tickLine={false}
+                axisLine={false}
+                fontSize={11}
+              />
+              <Tooltip
+                content={
+                  <ChartTooltip
+                    categories={categories}
+                    currency={cost.currency}
+                  />
+                }
+                isAnimationActive={false}
+              />
+              {categories.map(category => (
+                <Bar
+                  key={category}
+                  dataKey={category}
+                  stackId="cost"
+                  className={`cost-category-${category}`}
+                  isAnimationActive={false}
+                />
+              ))}
+            </BarChart>
+          </ResponsiveContainer>
+        </div>
+        <ul className={styles.legend} aria-hidden>
+          {categories.map(category => (
+            <li key={category}>
+              <span className={styles.swatch} data-category={category} />
+              {categoryLabels[category]}
+            </li>
+          ))}
+        </ul>
+        {/* The same numbers for screen readers. */}
+        <VisuallyHidden>
+          <table>
+            <caption>
+              Cost per {unit} by category,{' '}
+              {windowLabel.toLocaleLowerCase('en-US')}
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">Period</th>
+                <th scope="col">Total</th>
+                {categories.map(category => (
+                  <th scope="col" key={category}>
+                    {categoryLabels[category]}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {data.map(point => (
+                <tr key={point.period}>
+                  <th scope="row">{formatPeriod(point.period)}</th>
+                  <td>{formatMoney(point.total, cost.currency)}</td>
+                  {categories.map(category => (
+                    <td key={category}>
+                      {formatMoney(point[category] ?? 0, cost.currency)}
+                    </td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </VisuallyHidden>
+      </CardBody>
+    </Card>
+  );
+};

@@ -1,0 +1,104 @@
+import useAsync from 'react-use/esm/useAsync';
+import { useApi } from '@backstage/frontend-plugin-api';
+import { ResponseErrorPanel } from '@backstage/core-components';
+import { Card, CardBody, CardHeader, Text } from '@backstage/ui';
+import type { UnattributedRow } from '@paved/plugin-cost-common';
+import { costApiRef, type CostWindow } from '../../api';
+import { formatMoney, formatShare } from '../../lib/format';
+import { COST_ALLOCATION_ANNOTATION } from './CostStates';
+import styles from './cost.module.css';
+
+function whereFrom(row: UnattributedRow): string {
+  const parts = [
+    row.cluster,
+    row.namespace,
+    row.serviceName,
+    row.resourceName,
+  ].filter((part): part is string => Boolean(part));
+  return parts.length > 0 ? parts.join(' / ') : '—';
+}
+
+/**
+ * The organisation's cost no entity claims, with the labels that matched
+ * nothing, so nobody takes the team views for the whole bill. Only admins
+ * may read it; for everyone else this renders nothing.
+ */
+export const UnattributedCostSection = ({ window }: { window: CostWindow }) => {
+  const costApi = useApi(costApiRef);
+  const { value, error } = useAsync(
+    () => costApi.getUnattributed(window),
+    [costApi, window.from, window.to],
+  );
+  if (error) {
+    return (
+      <ResponseErrorPanel
+        error={error}
+        title="Could not load unattributed cost"
+      />
+    );
+  }
+  if (!value) return null;
+  const { currency } = value;
+  return (
+    <Card aria-labelledby="cost-unattributed-title">
+      <CardHeader>
+        <Text as="h2" id="cost-unattributed-title" variant="title-x-small">
+          Unattributed cost of the organisation
+        </Text>
+        <Text as="p" variant="body-small" color="secondary">
+          {formatMoney(value.unattributed, currency)} of{' '}
+          {formatMoney(value.organisationTotal, currency)} (
+          {formatShare(1 - value.attributedShare)}) matched no catalog entity;{' '}
+          {formatShare(value.attributedShare)} is attributed. Shown to admins
+          only. Give the owning component a{' '}
+          <code>{COST_ALLOCATION_ANNOTATION}</code> selector that matches these
+          labels.
+        </Text>
+      </CardHeader>
+      <CardBody>
+        {value.rows.length === 0 ? (
+          <Text as="p" variant="body-small" color="secondary">
+            Every cost row matched an entity.
+          </Text>
+        ) : (
+          <div className={styles.tableFrame}>
+            <table className={styles.table} aria-label="Unmatched labels">
+              <thead>
+                <tr>
+                  <th scope="col">Labels</th>
+                  <th scope="col">Where</th>
+                  <th scope="col" data-numeric>
+                    Cost
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {value.rows.map((row, index) => (
+                  <tr key={index}>
+                    <td>
+                      <span className={styles.labelList}>
+                        {Object.entries(row.labels).length === 0 ? (
+                          <Text variant="body-small" color="secondary">
+                            no labels
+                          </Text>
+                        ) : (
+                          Object.entries(row.labels).map(([key, label]) => (
+                            <code key={key}>
+                              {key}={label}
+                            </code>
+                          ))
+                        )}
+                      </span>
+                    </td>
+                    <td>{whereFrom(row)}</td>
+                    <td data-numeric>{formatMoney(row.cost, currency)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </CardBody>
+    </Card>
+  );
+};

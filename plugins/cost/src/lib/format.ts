@@ -1,0 +1,130 @@
+import type { ResponseError } from '@backstage/errors';
+import type { CostCategory } from '@paved/plugin-cost-common';
+
+/**
+ * How the cost views write money, shares and periods, in one place so the
+ * tab, the card and the charts agree.
+ */
+
+const moneyFormats = new Map<string, Intl.NumberFormat>();
+
+function moneyFormat(currency: string, options: Intl.NumberFormatOptions) {
+  const key = `${currency}:${JSON.stringify(options)}`;
+  let format = moneyFormats.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat('en-US', {
+      style: 'currency',
+      currency,
+      ...options,
+    });
+    moneyFormats.set(key, format);
+  }
+  return format;
+}
+
+/** "$12,345.67"; amounts under a cent keep three significant digits ("$0.000412"). */
+export function formatMoney(
+  amount: number | null | undefined,
+  currency: string,
+): string {
+  if (amount === null || amount === undefined) return '—';
+  if (amount !== 0 && Math.abs(amount) < 0.01) {
+    return moneyFormat(currency, { maximumSignificantDigits: 3 }).format(
+      amount,
+    );
+  }
+  return moneyFormat(currency, {
+    minimumFractionDigits: 2,
+    maximumFractionDigits: 2,
+  }).format(amount);
+}
+
+/** Whole currency units, for chart axes: "$1,200". */
+export function formatMoneyShort(amount: number, currency: string): string {
+  return moneyFormat(currency, { maximumFractionDigits: 0 }).format(amount);
+}
+
+/** A signed amount: "+$12.00", "−$3.50". */
+export function formatMoneyChange(amount: number, currency: string): string {
+  const text = formatMoney(Math.abs(amount), currency);
+  if (amount > 0) return `+${text}`;
+  if (amount < 0) return `−${text}`;
+  return text;
+}
+
+/** One decimal below 10, whole numbers above; never a trailing ".0". */
+export function formatNumber(value: number): string {
+  if (Math.abs(value) >= 9.95) return String(Math.round(value));
+  return String(Math.round(value * 10) / 10);
+}
+
+/** A share 0..1 as a percentage: "42%", "4.5%". */
+export function formatShare(share: number | null | undefined): string {
+  if (share === null || share === undefined) return '—';
+  return `${formatNumber(share * 100)}%`;
+}
+
+/** A percentage that already is one (the API's `differencePercent`), signed. */
+export function formatSignedPercent(percent: number | null): string {
+  if (percent === null) return '—';
+  const text = `${formatNumber(Math.abs(percent))}%`;
+  if (percent > 0) return `+${text}`;
+  if (percent < 0) return `−${text}`;
+  return text;
+}
+
+export function formatCount(value: number): string {
+  return new Intl.NumberFormat('en-US').format(Math.round(value));
+}
+
+const dayFormat = new Intl.DateTimeFormat('en-GB', {
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+  timeZone: 'UTC',
+});
+const shortDayFormat = new Intl.DateTimeFormat('en-GB', {
+  day: 'numeric',
+  month: 'short',
+  timeZone: 'UTC',
+});
+const monthFormat = new Intl.DateTimeFormat('en-GB', {
+  month: 'short',
+  year: 'numeric',
+  timeZone: 'UTC',
+});
+
+/** A period as the API names it: "3 Mar 2026" (YYYY-MM-DD) or "Mar 2026" (YYYY-MM). */
+export function formatPeriod(period: string): string {
+  if (/^\d{4}-\d{2}$/.test(period)) {
+    return monthFormat.format(new Date(`${period}-01T00:00:00Z`));
+  }
+  return dayFormat.format(new Date(`${period}T00:00:00Z`));
+}
+
+/** For chart axes: "3 Mar" or "Mar 2026". */
+export function formatShortPeriod(period: string): string {
+  if (/^\d{4}-\d{2}$/.test(period)) return formatPeriod(period);
+  return shortDayFormat.format(new Date(`${period}T00:00:00Z`));
+}
+
+export const categoryLabels: Record<CostCategory, string> = {
+  compute: 'Compute',
+  memory: 'Memory',
+  gpu: 'GPU',
+  storage: 'Storage',
+  network: 'Network',
+  loadBalancer: 'Load balancer',
+  cloudServices: 'Cloud services',
+  shared: 'Shared',
+  idle: 'Idle',
+};
+
+export function plural(count: number, one: string, many = `${one}s`) {
+  return `${count} ${count === 1 ? one : many}`;
+}
+
+/** Whether a read failed because the user may not see it (HTTP 403). */
+export function isForbidden(error: Error | undefined): boolean {
+  return (error as Partial<ResponseError> | undefined)?.statusCode === 403;
+}

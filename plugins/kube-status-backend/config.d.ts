@@ -1,0 +1,22 @@
+export interface Config {
+  /**
+   * Paved's Kubernetes status backend. The clusters themselves are read from
+   * `kubernetes.clusterLocatorMethods` (type `config`), the same list the
+   * official Kubernetes plugin uses.
+   */
+  kubeStatus?: {
+    /**
+     * How often every resource type is listed again in full, to repair any
+     * drift of the watch cache. Default 600.
+     */
+    resyncIntervalSeconds?: number;
+    /**
+     * A watch that delivers neither an event nor a bookmark for this long is
+     * assumed dead and restarted. Default 120 (the API server sends bookmarks
+     * about once a minute).
+     */
+    silentWatchTimeoutSeconds?: number;
+    /** Wait before retrying a failed or forbidden list. Default 30. */
+    retryDelaySeconds?: number;
+  };
+}

@@ -1,0 +1,1 @@
+export { kubeStatusPlugin as default } from './plugin';

@@ -1,0 +1,158 @@
+import { type Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  type EntityKubeStatus,
+  type WorkloadHealth,
+  type WorkloadKind,
+  type WorkloadStatus,
+  WORKLOAD_HEALTH_ORDER,
+  worstHealth,
+} from '@paved/plugin-kube-status-common';
+import type { ClusterCache } from '../cache/ClusterCache';
+import type { ResourceName } from '../cache/resources';
+import {
+  type LabelRequirement,
+  LabelSelectorError,
+  fromSelectorObject,
+  matchesLabels,
+  parseLabelSelector,
+} from './labelSelector';
+import { workloadStatus } from './workloadStatus';
+
+export const KUBERNETES_ID_ANNOTATION = 'backstage.io/kubernetes-id';
+export const KUBERNETES_LABEL_SELECTOR_ANNOTATION =
+  'backstage.io/kubernetes-label-selector';
+export const KUBERNETES_NAMESPACE_ANNOTATION =
+  'backstage.io/kubernetes-namespace';
+
+/** What the status needs of a cluster's cache (a ClusterCache). */
+export type CachedCluster = Pick<
+  ClusterCache,
+  'name' | 'list' | 'isReadable' | 'unreadableReason' | 'syncStatus'
+>;
+
+const WORKLOAD_TYPES: Array<{ kind: WorkloadKind; resource: ResourceName }> = [
+  { kind: 'Deployment', resource: 'deployments' },
+  { kind: 'StatefulSet', resource: 'statefulsets' },
+  { kind: 'DaemonSet', resource: 'daemonsets' },
+];
+
+/**
+ * The label selector an entity's workloads are found by, as the official
+ * Kubernetes plugin does: the label-selector annotation if present, else
+ * `backstage.io/kubernetes-id=<id>`; '' when it has neither.
+ */
+export function entitySelector(entity: Entity): string {
+  const annotations = entity.metadata.annotations ?? {};
+  const selector = annotations[KUBERNETES_LABEL_SELECTOR_ANNOTATION]?.trim();
+  if (selector) return selector;
+  const id = annotations[KUBERNETES_ID_ANNOTATION]?.trim();
+  return id ? `${KUBERNETES_ID_ANNOTATION}=${id}` : '';
+}
+
+export function hasKubernetesAnnotations(entity: Entity): boolean {
+  return entitySelector(entity) !== '';
+}
+
+function workloadsIn(
+  cluster: CachedCluster,
+  selector: LabelRequirement[],
+  namespace: string | undefined,
+): WorkloadStatus[] {
+  const unreadable = (resource: ResourceName) =>
+    cluster.isReadable(resource)
+      ? undefined
+      : cluster.unreadableReason(resource);
+  const namespaceLabels = new Map(
+    cluster
+      .list('namespaces', '')
+      .map(ns => [ns.metadata.name, ns.metadata.labels ?? {}]),
+  );
+  return WORKLOAD_TYPES.flatMap(({ kind, resource }) =>
+    cluster
+      .list(resource, namespace)
+      .filter(w => matchesLabels(selector, w.metadata.labels))
+      .map(workload => {
+        const ns = workload.metadata.namespace ?? 'default';
+        const podSelector = fromSelectorObject(workload.spec?.selector);
+        return workloadStatus({
+          cluster: cluster.name,
+          kind,
+          workload,
+          pods: podSelector
+            ? cluster
+                .list('pods', ns)
+                .filter(p => matchesLabels(podSelector, p.metadata.labels))
+            : [],
+          podsUnreadable: unreadable('pods'),
+          replicaSets:
+            kind === 'Deployment' ? cluster.list('replicasets', ns) : [],
+          hpa: cluster
+            .list('horizontalpodautoscalers', ns)
+            .find(
+              h =>
+                h.spec?.scaleTargetRef?.kind === kind &&
+                h.spec?.scaleTargetRef?.name === workload.metadata.name,
+            ),
+          pdbs: cluster.list('poddisruptionbudgets', ns),
+          pdbsUnreadable: unreadable('poddisruptionbudgets'),
+          warningEvents: cluster.list('events', ns),
+          namespaceLabels: namespaceLabels.get(ns),
+        });
+      }),
+  );
+}
+
+const healthRank = (h: WorkloadHealth) => WORKLOAD_HEALTH_ORDER.indexOf(h);
+
+/**
+ * The live status of one entity, from the watch caches only: no request
+ * goes to a cluster.
+ */
+export function entityKubeStatus(
+  entity: Entity,
+  clusters: CachedCluster[],
+): EntityKubeStatus {
+  const clusterStatus = clusters.map(c => c.syncStatus());
+  const base = {
+    entityRef: stringifyEntityRef(entity),
+    ...(entity.metadata.title ? { title: entity.metadata.title } : {}),
+    clusters: clusterStatus,
+  };
+  const matchedBy = entitySelector(entity);
+  if (!matchedBy) {
+    return { ...base, matchedBy, health: 'unknown', workloads: [] };
+  }
+  let selector: LabelRequirement[];
+  try {
+    selector = parseLabelSelector(matchedBy);
+  } catch (error) {
+    if (!(error instanceof LabelSelectorError)) throw error;
+    return { ...base, matchedBy, health: 'unknown', workloads: [] };
+  }
+  const namespace =
+    entity.metadata.annotations?.[KUBERNETES_NAMESPACE_ANNOTATION]?.trim() ||
+    undefined;
+  const workloads = clusters
+    .flatMap(c => workloadsIn(c, selector, namespace))
+    .sort(
+      (a, b) =>
+        healthRank(a.health) - healthRank(b.health) ||
+        a.cluster.localeCompare(b.cluster) ||
+        a.namespace.localeCompare(b.namespace) ||
+        a.name.localeCompare(b.name),
+    );
+  // Workloads in a cluster whose workload types are not all readable may be
+  // missing, so the entity's health cannot be better than unknown.
+  const incomplete = clusters.some(c =>
+    WORKLOAD_TYPES.some(t => !c.isReadable(t.resource)),
+  );
+  return {
+    ...base,
+    matchedBy,
+    health: worstHealth([
+      ...workloads.map(w => w.health),
+      ...(incomplete ? (['unknown'] as const) : []),
+    ]),
+    workloads,
+  };
+}

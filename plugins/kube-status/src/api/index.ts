@@ -1,0 +1,3 @@
+export { kubeStatusApiRef } from './KubeStatusApi';
+export type { KubeStatusApi } from './KubeStatusApi';
+export { KubeStatusClient } from './KubeStatusClient';

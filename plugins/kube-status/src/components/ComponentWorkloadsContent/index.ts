@@ -1,0 +1,1 @@
+export { ComponentWorkloadsContent } from './ComponentWorkloadsContent';

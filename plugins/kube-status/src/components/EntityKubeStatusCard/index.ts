@@ -1,0 +1,1 @@
+export { EntityKubeStatusCard } from './EntityKubeStatusCard';

@@ -1,0 +1,1 @@
+export { TeamWorkloadsContent } from './TeamWorkloadsContent';

@@ -1,0 +1,34 @@
+import type { ReactElement } from 'react';
+import {
+  RiCheckboxCircleFill,
+  RiCloseCircleFill,
+  RiErrorWarningFill,
+  RiLoader4Line,
+  RiQuestionFill,
+} from '@remixicon/react';
+import type { WorkloadHealth } from '@paved/plugin-kube-status-common';
+import { healthLabels } from '../../lib/format';
+import styles from './shared.module.css';
+
+const icons: Record<WorkloadHealth, ReactElement> = {
+  failing: <RiCloseCircleFill size={14} aria-hidden />,
+  degraded: <RiErrorWarningFill size={14} aria-hidden />,
+  unknown: <RiQuestionFill size={14} aria-hidden />,
+  progressing: <RiLoader4Line size={14} aria-hidden />,
+  healthy: <RiCheckboxCircleFill size={14} aria-hidden />,
+};
+
+/** A workload's health in colour, icon and word, so colour is never the only cue. */
+export const HealthChip = ({
+  health,
+  title,
+}: {
+  health: WorkloadHealth;
+  /** Why: shown on hover. */
+  title?: string;
+}) => (
+  <span className={styles.chip} data-health={health} title={title}>
+    {icons[health]}
+    {healthLabels[health]}
+  </span>
+);
