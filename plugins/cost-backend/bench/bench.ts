@@ -48,8 +48,12 @@ const CLUSTERS = 3;
 const TEAM_SIZE = 50;
 const FIRST_DAY = Date.parse('2025-11-01T00:00:00Z');
 const DAY_MS = 86_400_000;
-const dayOf = (i: number) =>
-  new Date(FIRST_DAY + i * DAY_MS).toISOString().slice(0, 10);
+// The days as strings once: generating the input should not cost more
+// than importing it.
+const DAY_STRINGS = Array.from({ length: DAYS + 1 }, (_, i) =>
+  new Date(FIRST_DAY + i * DAY_MS).toISOString().slice(0, 10),
+);
+const dayOf = (i: number) => DAY_STRINGS[i];
 const END = dayOf(DAYS);
 // COST_BENCH_DB=sqlite or pg runs one database (a clean peak RSS for each).
 const databases = (process.env.COST_BENCH_DB ?? 'sqlite,pg').split(',');

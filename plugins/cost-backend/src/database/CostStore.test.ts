@@ -17,13 +17,14 @@ async function storeOn(id: Parameters<TestDatabases['init']>[0]) {
 
 /** What a source has stored: rows and total cost per day. */
 async function stored(knex: Knex, source: string) {
-  const rows = (await knex('cost_rows')
-    .where({ source })
-    .select('day')
+  const rows = (await knex('cost_rows as r')
+    .join('cost_imports as i', 'i.id', 'r.import_id')
+    .where('i.source', source)
+    .select('r.day as day')
     .count({ n: '*' })
-    .sum({ cost: 'effective_cost' })
-    .groupBy('day')
-    .orderBy('day')) as Array<{ day: string; n: string; cost: string }>;
+    .sum({ cost: 'r.effective_cost' })
+    .groupBy('r.day')
+    .orderBy('r.day')) as Array<{ day: string; n: string; cost: string }>;
   return Object.fromEntries(
     rows.map(r => [r.day, { rows: Number(r.n), cost: Number(r.cost) }]),
   );

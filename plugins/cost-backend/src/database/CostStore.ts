@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { setImmediate as setImmediatePromise } from 'node:timers/promises';
 import type { Knex } from 'knex';
 import {
   type DatabaseService,
@@ -8,124 +8,72 @@ import { InputError } from '@backstage/errors';
 import {
   COST_CATEGORIES,
   type CostCategory,
-  type CostRecord,
   type CostSourceStatus,
 } from '@paved/plugin-cost-common';
 import type { CostReplaceRequest } from '@paved/plugin-cost-node';
+import {
+  CATEGORY_COLUMNS,
+  RecordChecker,
+  canonicalLabels,
+  daysBetween,
+  isDay,
+  labelsHash,
+} from './rows';
+import { postgresCopy, sqliteJsonInsert, type RowFormat } from './rowWriters';
+
+export { CATEGORY_COLUMNS, canonicalLabels, daysBetween } from './rows';
 
 const migrationsDir = resolvePackagePath(
   '@paved/plugin-cost-backend',
   'migrations',
 );
 
-/** The column each cost category is stored in. */
-export const CATEGORY_COLUMNS: Record<CostCategory, string> = {
-  compute: 'cost_compute',
-  memory: 'cost_memory',
-  gpu: 'cost_gpu',
-  storage: 'cost_storage',
-  network: 'cost_network',
-  loadBalancer: 'cost_load_balancer',
-  cloudServices: 'cost_cloud_services',
-  shared: 'cost_shared',
-  idle: 'cost_idle',
-};
-
-const TEXT_COLUMNS = [
-  'source',
-  'import_id',
-  'day',
-  'kind',
-  'labels_hash',
-  'cluster',
-  'namespace',
-  'controller',
-  'controller_kind',
-  'resource_id',
-  'resource_name',
-  'service_name',
-  'service_category',
-  'region_id',
-  'sub_account_id',
-  'charge_category',
-] as const;
-
-const NUMBER_COLUMNS = [
-  ...COST_CATEGORIES.map(c => CATEGORY_COLUMNS[c]),
-  'effective_cost',
-  'billed_cost',
-  'list_cost',
-  'cpu_efficiency',
-  'ram_efficiency',
-  'total_efficiency',
-  'cpu_core_hours',
-  'ram_byte_hours',
-];
-
-const ROW_COLUMNS = [...TEXT_COLUMNS, ...NUMBER_COLUMNS];
-
-// Rows per insert statement: PostgreSQL gets one array per column, SQLite
-// one JSON array of rows.
-const POSTGRES_BATCH = 5_000;
-const SQLITE_BATCH = 1_000;
-// Label-set hashes remembered during one import; bounded so a file with a
+// Rows written at a time. PostgreSQL copies a chunk while the next one is
+// read and checked; SQLite gets one JSON parameter per chunk.
+const POSTGRES_CHUNK = 5_000;
+const SQLITE_CHUNK = 2_000;
+// Label-set ids remembered during one import; bounded so a file with a
 // unique tag on every row cannot grow memory without limit.
 const MAX_REMEMBERED_LABEL_SETS = 100_000;
 
-const DAY_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
-const KINDS = new Set(['workload', 'idle', 'unallocated', 'cloud']);
+/**
+ * The ids of label sets, stored on first sight. One lookup per chunk of
+ * rows for the sets not seen before in this import.
+ */
+class LabelSetIds {
+  readonly #trx: Knex.Transaction;
+  readonly #ids = new Map<string, number>();
 
-/** Canonical form of a label set: its keys sorted. */
-export function canonicalLabels(labels: Record<string, string>): string {
-  const sorted: Record<string, string> = {};
-  for (const key of Object.keys(labels).sort()) {
-    sorted[key] = String(labels[key]);
+  constructor(trx: Knex.Transaction) {
+    this.#trx = trx;
   }
-  return JSON.stringify(sorted);
-}
 
-function hashOf(canonical: string): string {
-  return createHash('sha256').update(canonical).digest('hex').slice(0, 40);
-}
-
-function isDay(value: unknown): value is string {
-  return (
-    typeof value === 'string' &&
-    DAY_PATTERN.test(value) &&
-    !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) &&
-    new Date(`${value}T00:00:00Z`).toISOString().startsWith(value)
-  );
-}
-
-function optionalNumber(
-  value: unknown,
-  field: string,
-  index: number,
-): number | null {
-  if (value === undefined || value === null) return null;
-  if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw new InputError(
-      `Cost record ${index + 1}: ${field} is not a finite number`,
-    );
+  async idsOf(canonicals: string[]): Promise<number[]> {
+    if (this.#ids.size > MAX_REMEMBERED_LABEL_SETS) this.#ids.clear();
+    const unknown = new Map<string, string>();
+    for (const canonical of canonicals) {
+      if (!this.#ids.has(canonical)) {
+        unknown.set(labelsHash(canonical), canonical);
+      }
+    }
+    const hashes = [...unknown.keys()];
+    // knex writes a multi-row insert on SQLite as a compound SELECT, which
+    // SQLite caps at 500 terms.
+    for (let i = 0; i < hashes.length; i += 400) {
+      const slice = hashes.slice(i, i + 400);
+      await this.#trx('cost_label_sets')
+        .insert(slice.map(h => ({ labels_hash: h, labels: unknown.get(h) })))
+        .onConflict('labels_hash')
+        .ignore();
+      const stored = await this.#trx('cost_label_sets')
+        .whereIn('labels_hash', slice)
+        .select('id', 'labels_hash');
+      for (const row of stored) {
+        this.#ids.set(unknown.get(row.labels_hash)!, Number(row.id));
+      }
+    }
+    return canonicals.map(c => this.#ids.get(c)!);
   }
-  return value;
-}
-
-function text(value: string | undefined): string | null {
-  return value === undefined || value === '' ? null : value;
-}
-
-/** Every day in [from, to). */
-export function daysBetween(from: string, to: string): string[] {
-  const days: string[] = [];
-  for (
-    let t = Date.parse(`${from}T00:00:00Z`);
-    t < Date.parse(`${to}T00:00:00Z`);
-    t += 86_400_000
-  ) {
-    days.push(new Date(t).toISOString().slice(0, 10));
-  }
-  return days;
 }
 
 /** Sums of one group of rows, as the allocation needs them. */
@@ -238,7 +186,7 @@ export class DatabaseCostStore {
 
   /**
    * Stores a source's rows for some days, replacing what it stored for those
-   * days, in one transaction. Records are consumed in batches, so memory
+   * days, in one transaction. Records are consumed in chunks, so memory
    * stays bounded however many there are. Any error rolls everything back
    * and propagates unchanged.
    */
@@ -256,193 +204,107 @@ export class DatabaseCostStore {
     if (request.to !== undefined && !isDay(request.to)) {
       throw new InputError(`to is not a YYYY-MM-DD day: ${request.to}`);
     }
-    const importId = randomUUID();
-    const batchSize = this.#isPostgres ? POSTGRES_BATCH : SQLITE_BATCH;
+    return this.#isPostgres
+      ? this.#replace(request, postgresCopy, POSTGRES_CHUNK)
+      : this.#replace(request, sqliteJsonInsert, SQLITE_CHUNK);
+  }
 
+  #replace<T>(
+    request: CostReplaceRequest,
+    format: RowFormat<T>,
+    chunkSize: number,
+  ): Promise<{ stored: number; days: string[] }> {
+    const { source } = request;
     return this.#db.transaction(async trx => {
-      const rowsPerDay = new Map<string, number>();
-      const knownLabelSets = new Set<string>();
-      const hashes = new Map<string, string>();
-      let batch: unknown[][] = [];
-      let newLabelSets: Array<{ labels_hash: string; labels: string }> = [];
+      const [created] = await trx('cost_imports')
+        .insert({ source, created_at: new Date() })
+        .returning('id');
+      const importId = Number(
+        typeof created === 'object' ? created.id : created,
+      );
+      const checker = new RecordChecker(request);
+      const labelSets = new LabelSetIds(trx);
+      let rows: T[] = [];
+      let labels: string[] = [];
+      let writing: Promise<void> = Promise.resolve();
       let stored = 0;
 
-      const flush = async () => {
-        if (newLabelSets.length > 0) {
-          // knex writes a multi-row insert on SQLite as a compound SELECT,
-          // which SQLite caps at 500 terms.
-          for (let i = 0; i < newLabelSets.length; i += 400) {
-            await trx('cost_label_sets')
-              .insert(newLabelSets.slice(i, i + 400))
-              .onConflict('labels_hash')
-              .ignore();
-          }
-          newLabelSets = [];
-        }
-        if (batch.length > 0) {
-          await this.#insertRows(trx, batch);
-          stored += batch.length;
-          batch = [];
-        }
+      // Writes the chunk read so far. The connection is busy until the
+      // previous chunk is written; reading and checking the next chunk
+      // overlaps with writing this one.
+      const writeChunk = async () => {
+        const chunk = rows;
+        const chunkLabels = labels;
+        rows = [];
+        labels = [];
+        await writing;
+        const ids = await labelSets.idsOf(chunkLabels);
+        writing = format.write(trx, importId, ids, chunk);
+        stored += chunk.length;
       };
 
-      let index = 0;
-      for await (const record of request.records) {
-        const canonical = canonicalLabels(record.labels ?? {});
-        let labelsHash = hashes.get(canonical);
-        if (!labelsHash) {
-          if (hashes.size >= MAX_REMEMBERED_LABEL_SETS) {
-            hashes.clear();
-            knownLabelSets.clear();
-          }
-          labelsHash = hashOf(canonical);
-          hashes.set(canonical, labelsHash);
+      try {
+        let index = 0;
+        for await (const record of request.records) {
+          rows.push(format.encode(checker.recordValues(record, index)));
+          labels.push(canonicalLabels(record.labels ?? {}));
+          index++;
+          if (rows.length >= chunkSize) await writeChunk();
+          // Records from an array or generator never leave the microtask
+          // queue; give the connection's socket a turn now and then.
+          else if (index % 100 === 0) await setImmediatePromise();
         }
-        if (!knownLabelSets.has(labelsHash)) {
-          knownLabelSets.add(labelsHash);
-          newLabelSets.push({ labels_hash: labelsHash, labels: canonical });
-        }
-        const row = this.#toRow(record, index, source, importId, labelsHash);
-        if (
-          request.from !== undefined &&
-          (record.day < request.from || record.day >= request.to!)
-        ) {
-          throw new InputError(
-            `Cost record ${index + 1}: day ${
-              record.day
-            } is outside the replaced period [${request.from}, ${request.to})`,
-          );
-        }
-        rowsPerDay.set(record.day, (rowsPerDay.get(record.day) ?? 0) + 1);
-        batch.push(row);
-        index++;
-        if (batch.length >= batchSize) await flush();
+        if (rows.length > 0) await writeChunk();
+        await writing;
+      } catch (e) {
+        // Let a write under way end before the transaction rolls back.
+        await writing.catch(() => undefined);
+        throw e;
       }
-      await flush();
 
       const days =
         request.from !== undefined
           ? daysBetween(request.from, request.to!)
-          : [...rowsPerDay.keys()].sort();
-      // The source's previous rows for the replaced days go; rows of this
-      // call stay, so replaying a call leaves the same rows.
+          : [...checker.rowsPerDay.keys()].sort();
+      // The rows the source stored for these days before; this call's rows
+      // are not yet named in cost_source_days, so replaying a call leaves
+      // the same rows.
       for (let i = 0; i < days.length; i += 500) {
-        await trx('cost_rows')
-          .where({ source })
-          .whereIn('day', days.slice(i, i + 500))
-          .whereNot('import_id', importId)
-          .delete();
+        const slice = days.slice(i, i + 500);
+        await trx.raw(
+          `DELETE FROM cost_rows WHERE (import_id, day) IN (
+             SELECT import_id, day FROM cost_source_days
+             WHERE source = ? AND day IN (${slice.map(() => '?').join(', ')})
+           )`,
+          [source, ...slice],
+        );
       }
       const importedAt = new Date();
       const states = days.map(day => ({
         source,
         day,
+        import_id: importId,
         final: request.final ?? false,
         imported_at: importedAt,
         description: request.description?.slice(0, 500) ?? null,
-        rows: rowsPerDay.get(day) ?? 0,
+        rows: checker.rowsPerDay.get(day) ?? 0,
       }));
-      for (let i = 0; i < states.length; i += 500) {
+      for (let i = 0; i < states.length; i += 400) {
         await trx('cost_source_days')
-          .insert(states.slice(i, i + 500))
+          .insert(states.slice(i, i + 400))
           .onConflict(['source', 'day'])
           .merge();
       }
+      // Imports no day refers to any more.
+      await trx('cost_imports')
+        .where({ source })
+        .whereNotIn(
+          'id',
+          trx('cost_source_days').where({ source }).select('import_id'),
+        )
+        .delete();
       return { stored, days };
     });
-  }
-
-  #toRow(
-    record: CostRecord,
-    index: number,
-    source: string,
-    importId: string,
-    labelsHash: string,
-  ): unknown[] {
-    if (!isDay(record.day)) {
-      throw new InputError(
-        `Cost record ${index + 1}: day is not a YYYY-MM-DD day: ${record.day}`,
-      );
-    }
-    if (!KINDS.has(record.kind)) {
-      throw new InputError(
-        `Cost record ${index + 1}: unknown kind ${record.kind}`,
-      );
-    }
-    const costs = COST_CATEGORIES.map(
-      c => optionalNumber(record.costs?.[c], `costs.${c}`, index) ?? 0,
-    );
-    const effective = optionalNumber(
-      record.effectiveCost,
-      'effectiveCost',
-      index,
-    );
-    if (effective === null) {
-      throw new InputError(
-        `Cost record ${index + 1}: effectiveCost is missing`,
-      );
-    }
-    return [
-      source,
-      importId,
-      record.day,
-      record.kind,
-      labelsHash,
-      text(record.cluster),
-      text(record.namespace),
-      text(record.controller),
-      text(record.controllerKind),
-      text(record.resourceId),
-      text(record.resourceName),
-      text(record.serviceName),
-      text(record.serviceCategory),
-      text(record.regionId),
-      text(record.subAccountId),
-      text(record.chargeCategory),
-      ...costs,
-      effective,
-      optionalNumber(record.billedCost, 'billedCost', index),
-      optionalNumber(record.listCost, 'listCost', index),
-      optionalNumber(record.cpuEfficiency, 'cpuEfficiency', index),
-      optionalNumber(record.ramEfficiency, 'ramEfficiency', index),
-      optionalNumber(record.totalEfficiency, 'totalEfficiency', index),
-      optionalNumber(record.cpuCoreHours, 'cpuCoreHours', index),
-      optionalNumber(record.ramByteHours, 'ramByteHours', index),
-    ];
-  }
-
-  async #insertRows(trx: Knex.Transaction, rows: unknown[][]) {
-    const columns = ROW_COLUMNS.join(', ');
-    if (this.#isPostgres) {
-      // One array per column through unnest: a few parameters instead of
-      // one per value, several times faster than a multi-row VALUES list.
-      const arrays = ROW_COLUMNS.map((_, c) =>
-        pgArrayLiteral(
-          rows.map(r => r[c]),
-          c < TEXT_COLUMNS.length,
-        ),
-      );
-      const types = ROW_COLUMNS.map((_, c) =>
-        c < TEXT_COLUMNS.length ? '?::text[]' : '?::float8[]',
-      );
-      await trx.raw(
-        `INSERT INTO cost_rows (${columns}) SELECT * FROM unnest(${types.join(
-          ', ',
-        )})`,
-        arrays,
-      );
-      return;
-    }
-    // One JSON parameter per batch, for the same reason: a statement with
-    // tens of thousands of placeholders holds native memory the garbage
-    // collector does not see until long after, so a large import on SQLite
-    // grew to gigabytes.
-    await trx.raw(
-      `INSERT INTO cost_rows (${columns}) SELECT ${ROW_COLUMNS.map(
-        (_, c) => `json_extract(value, '$[${c}]')`,
-      ).join(', ')} FROM json_each(?)`,
-      [JSON.stringify(rows)],
-    );
   }
 
   /** The days in [from, to) the source has stored as final. */
@@ -485,19 +347,16 @@ export class DatabaseCostStore {
   /** Label sets that have no allocation yet (all of them with `all`). */
   async labelSets(
     options: { onlyUnallocated?: boolean } = {},
-  ): Promise<Array<{ hash: string; labels: Record<string, string> }>> {
-    const query = this.#db('cost_label_sets as l').select(
-      'l.labels_hash',
-      'l.labels',
-    );
+  ): Promise<Array<{ id: number; labels: Record<string, string> }>> {
+    const query = this.#db('cost_label_sets as l').select('l.id', 'l.labels');
     if (options.onlyUnallocated) {
       query
-        .leftJoin('cost_allocations as a', 'a.labels_hash', 'l.labels_hash')
-        .whereNull('a.labels_hash');
+        .leftJoin('cost_allocations as a', 'a.label_set_id', 'l.id')
+        .whereNull('a.label_set_id');
     }
     const rows = await query;
     return rows.map(r => ({
-      hash: r.labels_hash,
+      id: Number(r.id),
       labels: JSON.parse(r.labels),
     }));
   }
@@ -508,20 +367,23 @@ export class DatabaseCostStore {
    */
   async saveAllocations(
     allocations: Array<{
-      hash: string;
+      id: number;
       entityRef: string | null;
       shared: boolean;
     }>,
   ): Promise<number> {
     if (allocations.length === 0) return 0;
-    const current = new Map<string, string>();
+    const current = new Map<number, string>();
     for (const r of await this.#db('cost_allocations').select()) {
-      current.set(r.labels_hash, `${r.entity_ref ?? ''}|${Boolean(r.shared)}`);
+      current.set(
+        Number(r.label_set_id),
+        `${r.entity_ref ?? ''}|${Boolean(r.shared)}`,
+      );
     }
     const changed = allocations
-      .filter(a => current.get(a.hash) !== `${a.entityRef ?? ''}|${a.shared}`)
+      .filter(a => current.get(a.id) !== `${a.entityRef ?? ''}|${a.shared}`)
       .map(a => ({
-        labels_hash: a.hash,
+        label_set_id: a.id,
         entity_ref: a.entityRef,
         shared: a.shared,
       }));
@@ -529,7 +391,7 @@ export class DatabaseCostStore {
       for (let i = 0; i < changed.length; i += 500) {
         await trx('cost_allocations')
           .insert(changed.slice(i, i + 500))
-          .onConflict('labels_hash')
+          .onConflict('label_set_id')
           .merge();
       }
     });
@@ -574,6 +436,32 @@ export class DatabaseCostStore {
     ];
   }
 
+  /**
+   * Rows of a window joined with their allocation: for some label sets
+   * through the (label_set_id, day) index, otherwise every row of the
+   * window's days through cost_source_days and the (import_id, day) index.
+   */
+  #rows(window: CostWindow, labelSetIds?: number[]) {
+    const query = labelSetIds
+      ? this.#db('cost_rows as r')
+          .whereIn('r.label_set_id', labelSetIds)
+          .where('r.day', '>=', window.from)
+          .where('r.day', '<', window.to)
+      : this.#db('cost_source_days as s')
+          .join('cost_rows as r', join =>
+            join
+              .on('r.import_id', '=', 's.import_id')
+              .andOn('r.day', '=', 's.day'),
+          )
+          .where('s.day', '>=', window.from)
+          .where('s.day', '<', window.to);
+    return query.join(
+      'cost_allocations as a',
+      'a.label_set_id',
+      'r.label_set_id',
+    );
+  }
+
   /** Rows that are direct cost (not idle, not in a shared namespace or label set). */
   #whereDirect(query: Knex.QueryBuilder, rules: PoolRules) {
     query.whereNot('r.kind', 'idle').where('a.shared', false);
@@ -601,10 +489,19 @@ export class DatabaseCostStore {
   }): Promise<DirectCostRow[]> {
     const { scope } = options;
     const perEntity = options.perEntity ?? true;
-    const query = this.#db('cost_rows as r')
-      .join('cost_allocations as a', 'a.labels_hash', 'r.labels_hash')
-      .where('r.day', '>=', options.from)
-      .where('r.day', '<', options.to)
+    let labelSetIds: number[] | undefined;
+    if ('entityRefs' in scope) {
+      if (scope.entityRefs.length === 0) return [];
+      // The scope's label sets first, so the row query is a lookup on the
+      // (label_set_id, day) index rather than a scan of the whole window.
+      labelSetIds = (
+        await this.#db('cost_allocations')
+          .whereIn('entity_ref', scope.entityRefs)
+          .pluck('label_set_id')
+      ).map(Number);
+      if (labelSetIds.length === 0) return [];
+    }
+    const query = this.#rows(options, labelSetIds)
       .select(
         'r.day',
         'r.cluster',
@@ -614,16 +511,7 @@ export class DatabaseCostStore {
       .groupBy('r.day', 'r.cluster');
     if (perEntity) query.select('a.entity_ref').groupBy('a.entity_ref');
     if ('entityRefs' in scope) {
-      if (scope.entityRefs.length === 0) return [];
-      // The scope's label sets first, so the row query is a lookup on the
-      // (labels_hash, day) index rather than a scan of the whole window.
-      const hashes = await this.#db('cost_allocations')
-        .whereIn('entity_ref', scope.entityRefs)
-        .pluck('labels_hash');
-      if (hashes.length === 0) return [];
-      query
-        .whereIn('a.entity_ref', scope.entityRefs)
-        .whereIn('r.labels_hash', hashes);
+      query.whereIn('a.entity_ref', scope.entityRefs);
     } else if ('attributed' in scope) {
       query.whereNotNull('a.entity_ref');
     } else {
@@ -640,23 +528,27 @@ export class DatabaseCostStore {
     }));
   }
 
-  /** Idle and shared cost per (day, cluster): what gets distributed. */
-  async #computePools(options: {
-    from: string;
-    to: string;
-    rules: PoolRules;
-  }): Promise<PoolRow[]> {
-    const { sharedNamespaces } = options.rules;
-    const rows = await this.#db('cost_rows as r')
-      .join('cost_allocations as a', 'a.labels_hash', 'r.labels_hash')
-      .where('r.day', '>=', options.from)
-      .where('r.day', '<', options.to)
-      .where(q => {
-        q.where('r.kind', 'idle').orWhere('a.shared', true);
-        if (sharedNamespaces.length > 0) {
-          q.orWhereIn('r.namespace', sharedNamespaces);
-        }
-      })
+  /**
+   * Per (day, cluster), in one pass over the window's rows: the idle and
+   * shared pools that get distributed, and all entities' direct cost and how
+   * many entities had any — the denominators of the weighted and even rules.
+   */
+  async #computeDayPools(
+    window: CostWindow,
+    rules: PoolRules,
+  ): Promise<Array<PoolRow & DirectTotalRow>> {
+    const { sharedNamespaces } = rules;
+    const inSharedNamespace =
+      sharedNamespaces.length > 0
+        ? `(r.namespace IS NOT NULL AND r.namespace IN (${sharedNamespaces
+            .map(() => '?')
+            .join(', ')}))`
+        : 'FALSE';
+    // The opposite of #whereDirect; never NULL, so NOT works.
+    const pool = `(r.kind = 'idle' OR a.shared = ? OR ${inSharedNamespace})`;
+    const poolBindings = [true, ...sharedNamespaces];
+    const attributedDirect = `(NOT ${pool} AND a.entity_ref IS NOT NULL)`;
+    const rows = await this.#rows(window)
       .select(
         'r.day',
         'r.cluster',
@@ -664,10 +556,20 @@ export class DatabaseCostStore {
           `SUM(CASE WHEN r.kind = 'idle' THEN r.effective_cost ELSE 0 END) as idle`,
         ),
         this.#db.raw(
-          `SUM(CASE WHEN r.kind = 'idle' THEN 0 ELSE r.effective_cost END) as shared`,
+          `SUM(CASE WHEN r.kind <> 'idle' AND ${pool} THEN r.effective_cost ELSE 0 END) as shared`,
+          poolBindings,
         ),
         this.#db.raw(
-          `SUM(CASE WHEN r.kind = 'cloud' THEN r.effective_cost ELSE 0 END) as cloud`,
+          `SUM(CASE WHEN r.kind = 'cloud' AND ${pool} THEN r.effective_cost ELSE 0 END) as cloud`,
+          poolBindings,
+        ),
+        this.#db.raw(
+          `SUM(CASE WHEN ${attributedDirect} THEN r.effective_cost ELSE 0 END) as total`,
+          poolBindings,
+        ),
+        this.#db.raw(
+          `COUNT(DISTINCT CASE WHEN ${attributedDirect} THEN a.entity_ref END) as entities`,
+          poolBindings,
         ),
       )
       .groupBy('r.day', 'r.cluster');
@@ -677,35 +579,6 @@ export class DatabaseCostStore {
       idle: Number(r.idle ?? 0),
       shared: Number(r.shared ?? 0),
       cloud: Number(r.cloud ?? 0),
-    }));
-  }
-
-  /**
-   * All entities' direct cost and how many entities had any, per (day,
-   * cluster): the denominators of the weighted and even rules.
-   */
-  async #computeTotals(options: {
-    from: string;
-    to: string;
-    rules: PoolRules;
-  }): Promise<DirectTotalRow[]> {
-    const query = this.#db('cost_rows as r')
-      .join('cost_allocations as a', 'a.labels_hash', 'r.labels_hash')
-      .where('r.day', '>=', options.from)
-      .where('r.day', '<', options.to)
-      .whereNotNull('a.entity_ref')
-      .select(
-        'r.day',
-        'r.cluster',
-        this.#db.raw('SUM(r.effective_cost) as total'),
-        this.#db.raw('COUNT(DISTINCT a.entity_ref) as entities'),
-      )
-      .groupBy('r.day', 'r.cluster');
-    this.#whereDirect(query, options.rules);
-    const rows = await query;
-    return rows.map(r => ({
-      day: String(r.day),
-      cluster: r.cluster ?? '',
       total: Number(r.total ?? 0),
       entities: Number(r.entities ?? 0),
     }));
@@ -726,7 +599,8 @@ export class DatabaseCostStore {
         else chunks.push({ from: day, to: nextDay(day) });
       }
     } else {
-      const [range] = await this.#db('cost_rows')
+      const [range] = await this.#db('cost_source_days')
+        .where('rows', '>', 0)
         .min({ first: 'day' })
         .max({ last: 'day' });
       if (!range?.first) {
@@ -736,40 +610,15 @@ export class DatabaseCostStore {
       chunks = [{ from: String(range.first), to: nextDay(String(range.last)) }];
     }
     for (const chunk of chunks.flatMap(c => monthChunks(c))) {
-      const pools = await this.#computePools({ ...chunk, rules });
-      const totals = await this.#computeTotals({ ...chunk, rules });
-      const merged = new Map<string, Record<string, unknown>>();
-      const entry = (day: string, cluster: string) => {
-        const key = `${day}|${cluster}`;
-        let row = merged.get(key);
-        if (!row) {
-          row = {
-            day,
-            cluster,
-            idle: 0,
-            shared: 0,
-            cloud: 0,
-            direct_total: 0,
-            entities: 0,
-          };
-          merged.set(key, row);
-        }
-        return row;
-      };
-      for (const p of pools) {
-        Object.assign(entry(p.day, p.cluster), {
-          idle: p.idle,
-          shared: p.shared,
-          cloud: p.cloud,
-        });
-      }
-      for (const t of totals) {
-        Object.assign(entry(t.day, t.cluster), {
-          direct_total: t.total,
-          entities: t.entities,
-        });
-      }
-      const rows = [...merged.values()];
+      const rows = (await this.#computeDayPools(chunk, rules)).map(p => ({
+        day: p.day,
+        cluster: p.cluster,
+        idle: p.idle,
+        shared: p.shared,
+        cloud: p.cloud,
+        direct_total: p.total,
+        entities: p.entities,
+      }));
       await this.#db.transaction(async trx => {
         await trx('cost_day_pools')
           .where('day', '>=', chunk.from)
@@ -806,11 +655,8 @@ export class DatabaseCostStore {
     rules: PoolRules;
     limit: number;
   }): Promise<UnattributedGroup[]> {
-    const query = this.#db('cost_rows as r')
-      .join('cost_allocations as a', 'a.labels_hash', 'r.labels_hash')
-      .join('cost_label_sets as l', 'l.labels_hash', 'r.labels_hash')
-      .where('r.day', '>=', options.from)
-      .where('r.day', '<', options.to)
+    const query = this.#rows(options)
+      .join('cost_label_sets as l', 'l.id', 'r.label_set_id')
       .whereNull('a.entity_ref')
       .select(
         'l.labels',
@@ -857,14 +703,4 @@ function toSums(r: Record<string, unknown>): CostSums {
     totalWeighted: n(r.total_w),
     totalWeight: n(r.total_c),
   };
-}
-
-/** A PostgreSQL array literal of text or float8 values (null as NULL). */
-function pgArrayLiteral(values: unknown[], isText: boolean): string {
-  const items = values.map(v => {
-    if (v === null || v === undefined) return 'NULL';
-    if (!isText) return String(v);
-    return `"${String(v).replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
-  });
-  return `{${items.join(',')}}`;
 }

@@ -137,10 +137,10 @@ export class CostAllocator {
     if (labelSets.length === 0) return 0;
     const candidates = await this.#candidates();
     return this.#store.saveAllocations(
-      labelSets.map(({ hash, labels }) => {
+      labelSets.map(({ id, labels }) => {
         const shared = this.#sharedLabels.some(s => matches(s, labels));
         return {
-          hash,
+          id,
           shared,
           entityRef: shared ? null : allocate(candidates, labels),
         };

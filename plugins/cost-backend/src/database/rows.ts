@@ -1,0 +1,203 @@
+import { createHash } from 'node:crypto';
+import { InputError } from '@backstage/errors';
+import {
+  COST_CATEGORIES,
+  type CostCategory,
+  type CostRecord,
+} from '@paved/plugin-cost-common';
+
+/** The column each cost category is stored in. */
+export const CATEGORY_COLUMNS: Record<CostCategory, string> = {
+  compute: 'cost_compute',
+  memory: 'cost_memory',
+  gpu: 'cost_gpu',
+  storage: 'cost_storage',
+  network: 'cost_network',
+  loadBalancer: 'cost_load_balancer',
+  cloudServices: 'cost_cloud_services',
+  shared: 'cost_shared',
+  idle: 'cost_idle',
+};
+
+const NUMBER_COLUMNS = [
+  ...COST_CATEGORIES.map(c => CATEGORY_COLUMNS[c]),
+  'effective_cost',
+  'billed_cost',
+  'list_cost',
+  'cpu_efficiency',
+  'ram_efficiency',
+  'total_efficiency',
+  'cpu_core_hours',
+  'ram_byte_hours',
+];
+
+/**
+ * The columns of `cost_rows` in the order rows are written: the import and
+ * label set ids, then what `recordValues` returns.
+ */
+export const ROW_COLUMNS = [
+  'import_id',
+  'label_set_id',
+  'day',
+  'kind',
+  'cluster',
+  'namespace',
+  'controller',
+  'controller_kind',
+  'resource_id',
+  'resource_name',
+  'service_name',
+  'service_category',
+  'region_id',
+  'sub_account_id',
+  'charge_category',
+  ...NUMBER_COLUMNS,
+];
+
+const DAY_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
+const KINDS = new Set(['workload', 'idle', 'unallocated', 'cloud']);
+
+/** Canonical form of a label set: its keys sorted. */
+export function canonicalLabels(labels: Record<string, string>): string {
+  const sorted: Record<string, string> = {};
+  for (const key of Object.keys(labels).sort()) {
+    sorted[key] = String(labels[key]);
+  }
+  return JSON.stringify(sorted);
+}
+
+/** The key a label set is stored under. */
+export function labelsHash(canonical: string): string {
+  return createHash('sha256').update(canonical).digest('hex').slice(0, 40);
+}
+
+export function isDay(value: unknown): value is string {
+  if (typeof value !== 'string' || !DAY_PATTERN.test(value)) return false;
+  const time = Date.parse(`${value}T00:00:00Z`);
+  // 2026-02-30 parses (as March 2nd) but is not a day.
+  return !Number.isNaN(time) && new Date(time).toISOString().startsWith(value);
+}
+
+/** Every day in [from, to). */
+export function daysBetween(from: string, to: string): string[] {
+  const days: string[] = [];
+  for (
+    let t = Date.parse(`${from}T00:00:00Z`);
+    t < Date.parse(`${to}T00:00:00Z`);
+    t += 86_400_000
+  ) {
+    days.push(new Date(t).toISOString().slice(0, 10));
+  }
+  return days;
+}
+
+function optionalNumber(
+  value: unknown,
+  field: string,
+  index: number,
+): number | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    throw new InputError(
+      `Cost record ${index + 1}: ${field} is not a finite number`,
+    );
+  }
+  return value;
+}
+
+function text(value: string | undefined): string | null {
+  return value === undefined || value === '' ? null : value;
+}
+
+/**
+ * Checks the records of one replace call and turns each into its column
+ * values. Remembers the days it has seen, so a million records cost a
+ * million set lookups rather than a million date parses.
+ */
+export class RecordChecker {
+  readonly #from?: string;
+  readonly #to?: string;
+  readonly #days = new Map<string, number>();
+
+  constructor(period: { from?: string; to?: string }) {
+    this.#from = period.from;
+    this.#to = period.to;
+  }
+
+  /** Rows per day of the records checked so far. */
+  get rowsPerDay(): ReadonlyMap<string, number> {
+    return this.#days;
+  }
+
+  /** The values of ROW_COLUMNS after import_id and label_set_id. */
+  recordValues(record: CostRecord, index: number): unknown[] {
+    const seen = this.#days.get(record.day);
+    if (seen === undefined) {
+      if (!isDay(record.day)) {
+        throw new InputError(
+          `Cost record ${index + 1}: day is not a YYYY-MM-DD day: ${
+            record.day
+          }`,
+        );
+      }
+      if (
+        this.#from !== undefined &&
+        (record.day < this.#from || record.day >= this.#to!)
+      ) {
+        throw new InputError(
+          `Cost record ${index + 1}: day ${
+            record.day
+          } is outside the replaced period [${this.#from}, ${this.#to})`,
+        );
+      }
+    }
+    if (!KINDS.has(record.kind)) {
+      throw new InputError(
+        `Cost record ${index + 1}: unknown kind ${record.kind}`,
+      );
+    }
+    const effective = optionalNumber(
+      record.effectiveCost,
+      'effectiveCost',
+      index,
+    );
+    if (effective === null) {
+      throw new InputError(
+        `Cost record ${index + 1}: effectiveCost is missing`,
+      );
+    }
+    const values: unknown[] = [
+      record.day,
+      record.kind,
+      text(record.cluster),
+      text(record.namespace),
+      text(record.controller),
+      text(record.controllerKind),
+      text(record.resourceId),
+      text(record.resourceName),
+      text(record.serviceName),
+      text(record.serviceCategory),
+      text(record.regionId),
+      text(record.subAccountId),
+      text(record.chargeCategory),
+    ];
+    for (const category of COST_CATEGORIES) {
+      values.push(
+        optionalNumber(record.costs?.[category], `costs.${category}`, index) ??
+          0,
+      );
+    }
+    values.push(
+      effective,
+      optionalNumber(record.billedCost, 'billedCost', index),
+      optionalNumber(record.listCost, 'listCost', index),
+      optionalNumber(record.cpuEfficiency, 'cpuEfficiency', index),
+      optionalNumber(record.ramEfficiency, 'ramEfficiency', index),
+      optionalNumber(record.totalEfficiency, 'totalEfficiency', index),
+      optionalNumber(record.cpuCoreHours, 'cpuCoreHours', index),
+      optionalNumber(record.ramByteHours, 'ramByteHours', index),
+    );
+    this.#days.set(record.day, (seen ?? 0) + 1);
+    return values;
+  }
+}
