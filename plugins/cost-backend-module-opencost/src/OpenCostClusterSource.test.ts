@@ -21,11 +21,21 @@ type Handler = (days: string[]) => Response | undefined;
 function recordedSets(days: string[]) {
   return days.map(day => {
     // The recorded JSON; tests break fields of it on purpose.
-    const set = (recorded.data as Array<Record<string, any>>).find(s =>
+    const sets = recorded.data as Array<Record<string, any>>;
+    const set = sets.find(s =>
       Object.values(s).some(a => a.window.start.startsWith(day)),
     );
-    if (!set) throw new Error(`no recorded set for ${day}`);
-    return set;
+    if (set) return set;
+    // Earlier days: the first recorded day, moved.
+    const moved = structuredClone(sets[0]);
+    const end = new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000);
+    for (const allocation of Object.values(moved)) {
+      allocation.window = {
+        start: `${day}T00:00:00Z`,
+        end: end.toISOString().replace('.000Z', 'Z'),
+      };
+    }
+    return moved;
   });
 }
 
@@ -124,6 +134,74 @@ describe('OpenCostClusterSource', () => {
     ).toEqual(['idle', 'unallocated', 'workload', 'workload']);
     expect(records.filter(r => r.day === '2026-11-25')).toHaveLength(4);
     expect(allLogs().join('\n')).not.toContain(TOKEN);
+  });
+
+  it('replaces the final days of a run in one call and the running day in another', async () => {
+    const longer = OpenCostClusterSource.create({
+      cluster: {
+        name: 'eu-west-nonprod',
+        baseUrl: BASE_URL,
+        aggregate: DEFAULT_AGGREGATE,
+      },
+      logger,
+      backfillDays: 5,
+      finalAfterHours: 6,
+      now: () => NOW,
+    });
+    await longer.connect(sink);
+    const summary = await longer.pull();
+    expect(summary.stored).toEqual([
+      '2026-11-21',
+      '2026-11-22',
+      '2026-11-23',
+      '2026-11-24',
+      '2026-11-25',
+    ]);
+    expect(requests).toHaveLength(1);
+    expect(
+      sink.calls.map(({ from, to, final }) => ({ from, to, final })),
+    ).toEqual([
+      { from: '2026-11-21', to: '2026-11-25', final: true },
+      { from: '2026-11-25', to: '2026-11-26', final: false },
+    ]);
+    expect(
+      sink.records(SOURCE).filter(r => r.day === '2026-11-22'),
+    ).toHaveLength(4);
+  });
+
+  it('stores the other days of a run when one day is malformed', async () => {
+    const longer = OpenCostClusterSource.create({
+      cluster: {
+        name: 'eu-west-nonprod',
+        baseUrl: BASE_URL,
+        aggregate: DEFAULT_AGGREGATE,
+      },
+      logger,
+      backfillDays: 5,
+      finalAfterHours: 6,
+      now: () => NOW,
+    });
+    await longer.connect(sink);
+    failWhen = days => {
+      const sets = recordedSets(days);
+      sets[days.indexOf('2026-11-22')].__idle__.cpuCost = 'lots';
+      return HttpResponse.json({ code: 200, status: 'success', data: sets });
+    };
+    const summary = await longer.pull();
+    expect(summary.failed).toEqual(['2026-11-22']);
+    expect(summary.stored).toEqual([
+      '2026-11-21',
+      '2026-11-23',
+      '2026-11-24',
+      '2026-11-25',
+    ]);
+    expect(sink.days(SOURCE)).toEqual([
+      '2026-11-21',
+      '2026-11-23',
+      '2026-11-24',
+      '2026-11-25',
+    ]);
+    expect(warnings().join('\n')).toContain('could not pull 2026-11-22');
   });
 
   it('skips final days and pulls the others again', async () => {

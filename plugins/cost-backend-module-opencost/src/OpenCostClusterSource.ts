@@ -21,9 +21,10 @@ export interface PullSummary {
 /**
  * One cluster's OpenCost as a cost source. Each run pulls every day of the
  * backfill window that the sink does not hold as final, one request per run
- * of consecutive days (step 1d), and replaces each day on its own, marked
- * final once it ended `finalAfterHours` ago. A day that fails is logged and
- * left as it was, to be pulled again on the next run.
+ * of consecutive days (step 1d), and replaces the run's days in one call —
+ * one for the days that are final (ended `finalAfterHours` ago), one for
+ * the others. A day that fails is logged and left as it was, to be pulled
+ * again on the next run; the other days of its run are still stored.
  */
 export class OpenCostClusterSource implements CostSource {
   readonly id: string;
@@ -89,6 +90,8 @@ export class OpenCostClusterSource implements CostSource {
       if (final.has(isoDay(d))) summary.skippedFinal += 1;
       else pending.push(isoDay(d));
     }
+    const isFinal = (day: string) =>
+      dayStart(day) + DAY_MS + this.#finalAfterMs <= now;
     for (const run of consecutiveRuns(pending, DAYS_PER_REQUEST)) {
       if (signal?.aborted) break;
       let sets: OpenCostAllocationSet[] | undefined;
@@ -99,18 +102,39 @@ export class OpenCostClusterSource implements CostSource {
           this.#fail(summary, run[0], e);
           continue;
         }
-        // Find out which days fail; the others are still stored.
       }
-      for (const [i, day] of run.entries()) {
+      if (!sets) {
+        // Find out which days fail; the others are still stored.
+        await this.#storeEach(summary, run, signal, async day =>
+          this.#store(
+            sink,
+            [day],
+            await this.#fetchDays([day], signal),
+            isFinal(day),
+          ),
+        );
+        continue;
+      }
+      // One replace per part of the run that is final or not; if a part
+      // fails, its days one by one, so only the bad day is left as it was.
+      const setOf = new Map(run.map((day, i) => [day, sets[i]]));
+      for (const part of splitWhere(run, isFinal)) {
         if (signal?.aborted) break;
         try {
-          const set = sets
-            ? sets[i]
-            : (await this.#fetchDays([day], signal))[0];
-          await this.#store(sink, day, set, now);
-          summary.stored.push(day);
+          await this.#store(
+            sink,
+            part,
+            part.map(day => setOf.get(day)!),
+            isFinal(part[0]),
+          );
+          summary.stored.push(...part);
         } catch (e) {
-          this.#fail(summary, day, e);
+          if (part.length === 1) this.#fail(summary, part[0], e);
+          else {
+            await this.#storeEach(summary, part, signal, day =>
+              this.#store(sink, [day], [setOf.get(day)!], isFinal(day)),
+            );
+          }
         }
       }
     }
@@ -144,31 +168,50 @@ export class OpenCostClusterSource implements CostSource {
     return sets;
   }
 
+  async #storeEach(
+    summary: PullSummary,
+    days: string[],
+    signal: AbortSignal | undefined,
+    store: (day: string) => Promise<void>,
+  ) {
+    for (const day of days) {
+      if (signal?.aborted) break;
+      try {
+        await store(day);
+        summary.stored.push(day);
+      } catch (e) {
+        this.#fail(summary, day, e);
+      }
+    }
+  }
+
+  /** Replaces consecutive days with their allocation sets, in one call. */
   async #store(
     sink: CostRecordSink,
-    day: string,
-    set: OpenCostAllocationSet,
-    now: number,
+    days: string[],
+    sets: OpenCostAllocationSet[],
+    final: boolean,
   ) {
     const records: CostRecord[] = [];
-    for (const allocation of Object.values(set)) {
-      if (
-        allocation?.window?.start &&
-        isoDay(Date.parse(allocation.window.start)) !== day
-      ) {
-        throw new Error(
-          `allocation ${allocation.name} is for ${allocation.window.start}, not ${day}`,
-        );
+    for (const [i, day] of days.entries()) {
+      for (const allocation of Object.values(sets[i])) {
+        if (
+          allocation?.window?.start &&
+          isoDay(Date.parse(allocation.window.start)) !== day
+        ) {
+          throw new Error(
+            `allocation ${allocation.name} is for ${allocation.window.start}, not ${day}`,
+          );
+        }
+        records.push(allocationToRecord(allocation, day, this.#cluster.name));
       }
-      records.push(allocationToRecord(allocation, day, this.#cluster.name));
     }
-    const dayEnd = dayStart(day) + DAY_MS;
     await sink.replace({
       source: this.id,
-      from: day,
-      to: isoDay(dayEnd),
+      from: days[0],
+      to: isoDay(dayStart(days[days.length - 1]) + DAY_MS),
       records,
-      final: dayEnd + this.#finalAfterMs <= now,
+      final,
       description: `OpenCost ${withoutCredentials(this.#cluster.baseUrl)}`,
     });
   }
@@ -183,6 +226,17 @@ export class OpenCostClusterSource implements CostSource {
       }`,
     );
   }
+}
+
+/** Splits days where `test` changes its answer. */
+function splitWhere(days: string[], test: (day: string) => boolean) {
+  const parts: string[][] = [];
+  for (const [i, day] of days.entries()) {
+    if (i > 0 && test(day) === test(days[i - 1])) {
+      parts[parts.length - 1].push(day);
+    } else parts.push([day]);
+  }
+  return parts;
 }
 
 /** Splits sorted days into runs of consecutive days, at most `max` long. */

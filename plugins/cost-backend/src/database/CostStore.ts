@@ -19,7 +19,7 @@ import {
   isDay,
   labelsHash,
 } from './rows';
-import { postgresCopy, sqliteJsonInsert, type RowFormat } from './rowWriters';
+import { postgresCopy, sqliteInsert, type RowFormat } from './rowWriters';
 
 export { CATEGORY_COLUMNS, canonicalLabels, daysBetween } from './rows';
 
@@ -37,22 +37,30 @@ const SQLITE_CHUNK = 2_000;
 const MAX_REMEMBERED_LABEL_SETS = 100_000;
 
 /**
- * The ids of label sets, stored on first sight. One lookup per chunk of
- * rows for the sets not seen before in this import.
+ * The ids of label sets in one import, stored on first sight: one lookup
+ * per chunk of rows for the sets neither this import nor an earlier,
+ * committed one has seen. Ids never change once stored.
  */
 class LabelSetIds {
   readonly #trx: Knex.Transaction;
-  readonly #ids = new Map<string, number>();
+  readonly #committed: ReadonlyMap<string, number>;
+  /** Ids this import looked up; known to others once it commits. */
+  readonly learned = new Map<string, number>();
 
-  constructor(trx: Knex.Transaction) {
+  constructor(trx: Knex.Transaction, committed: ReadonlyMap<string, number>) {
     this.#trx = trx;
+    this.#committed = committed;
+  }
+
+  #idOf(canonical: string) {
+    return this.learned.get(canonical) ?? this.#committed.get(canonical);
   }
 
   async idsOf(canonicals: string[]): Promise<number[]> {
-    if (this.#ids.size > MAX_REMEMBERED_LABEL_SETS) this.#ids.clear();
+    if (this.learned.size > MAX_REMEMBERED_LABEL_SETS) this.learned.clear();
     const unknown = new Map<string, string>();
     for (const canonical of canonicals) {
-      if (!this.#ids.has(canonical)) {
+      if (this.#idOf(canonical) === undefined) {
         unknown.set(labelsHash(canonical), canonical);
       }
     }
@@ -69,10 +77,10 @@ class LabelSetIds {
         .whereIn('labels_hash', slice)
         .select('id', 'labels_hash');
       for (const row of stored) {
-        this.#ids.set(unknown.get(row.labels_hash)!, Number(row.id));
+        this.learned.set(unknown.get(row.labels_hash)!, Number(row.id));
       }
     }
-    return canonicals.map(c => this.#ids.get(c)!);
+    return canonicals.map(c => this.#idOf(c)!);
   }
 }
 
@@ -164,6 +172,8 @@ type Scope =
  */
 export class DatabaseCostStore {
   readonly #db: Knex;
+  /** Label set ids of committed imports, so a daily import looks up none. */
+  readonly #labelSetIds = new Map<string, number>();
 
   static async create(options: {
     database: DatabaseService;
@@ -206,16 +216,17 @@ export class DatabaseCostStore {
     }
     return this.#isPostgres
       ? this.#replace(request, postgresCopy, POSTGRES_CHUNK)
-      : this.#replace(request, sqliteJsonInsert, SQLITE_CHUNK);
+      : this.#replace(request, sqliteInsert, SQLITE_CHUNK);
   }
 
-  #replace<T>(
+  async #replace<T>(
     request: CostReplaceRequest,
     format: RowFormat<T>,
     chunkSize: number,
   ): Promise<{ stored: number; days: string[] }> {
     const { source } = request;
-    return this.#db.transaction(async trx => {
+    let labelSets: LabelSetIds | undefined;
+    const result = await this.#db.transaction(async trx => {
       const [created] = await trx('cost_imports')
         .insert({ source, created_at: new Date() })
         .returning('id');
@@ -223,7 +234,7 @@ export class DatabaseCostStore {
         typeof created === 'object' ? created.id : created,
       );
       const checker = new RecordChecker(request);
-      const labelSets = new LabelSetIds(trx);
+      labelSets = new LabelSetIds(trx, this.#labelSetIds);
       let rows: T[] = [];
       let labels: string[] = [];
       let writing: Promise<void> = Promise.resolve();
@@ -238,7 +249,7 @@ export class DatabaseCostStore {
         rows = [];
         labels = [];
         await writing;
-        const ids = await labelSets.idsOf(chunkLabels);
+        const ids = await labelSets!.idsOf(chunkLabels);
         writing = format.write(trx, importId, ids, chunk);
         stored += chunk.length;
       };
@@ -305,6 +316,14 @@ export class DatabaseCostStore {
         .delete();
       return { stored, days };
     });
+    // Committed: the ids it learned are safe to reuse.
+    if (this.#labelSetIds.size > MAX_REMEMBERED_LABEL_SETS) {
+      this.#labelSetIds.clear();
+    }
+    for (const [canonical, id] of labelSets!.learned) {
+      this.#labelSetIds.set(canonical, id);
+    }
+    return result;
   }
 
   /** The days in [from, to) the source has stored as final. */
@@ -609,7 +628,8 @@ export class DatabaseCostStore {
       }
       chunks = [{ from: String(range.first), to: nextDay(String(range.last)) }];
     }
-    for (const chunk of chunks.flatMap(c => monthChunks(c))) {
+    const months = chunks.flatMap(c => monthChunks(c));
+    const rewrite = async (chunk: CostWindow) => {
       const rows = (await this.#computeDayPools(chunk, rules)).map(p => ({
         day: p.day,
         cluster: p.cluster,
@@ -628,6 +648,12 @@ export class DatabaseCostStore {
           await trx('cost_day_pools').insert(rows.slice(i, i + 500));
         }
       });
+    };
+    // Two months at a time on PostgreSQL (a server process each); SQLite
+    // has one connection.
+    const parallel = this.#isPostgres ? 2 : 1;
+    for (let i = 0; i < months.length; i += parallel) {
+      await Promise.all(months.slice(i, i + parallel).map(rewrite));
     }
   }
 
