@@ -98,6 +98,11 @@ export interface EntityCost {
    */
   attributedShare: number;
   budget?: CostBudget;
+  /**
+   * Why no budget is shown although the entity sets one (a
+   * paved.dev/cost-budget annotation that is not an amount).
+   */
+  budgetProblem?: string;
   forecast?: CostForecast;
   anomalies: CostAnomaly[];
   reconciliation: CostReconciliation[];

@@ -30,11 +30,11 @@ const config = mockServices.rootConfig({
 
 describe('budgetFor', () => {
   it('reads the monthly budget from config', () => {
-    expect(budgetFor(component('checkout'), config)).toEqual({
+    expect(budgetFor(component('checkout'), config).budget).toEqual({
       monthly: 1500,
       source: 'config',
     });
-    expect(budgetFor(component('payments'), config)).toEqual({
+    expect(budgetFor(component('payments'), config).budget).toEqual({
       monthly: 800.5,
       source: 'config',
     });
@@ -42,22 +42,23 @@ describe('budgetFor', () => {
 
   it('lets the annotation win over config', () => {
     expect(budgetFor(component('checkout', ' 1200 '), config)).toEqual({
-      monthly: 1200,
-      source: 'annotation',
+      budget: { monthly: 1200, source: 'annotation' },
     });
   });
 
   it('has no budget when neither says one', () => {
-    expect(budgetFor(component('search'), config)).toBeUndefined();
-    expect(
-      budgetFor(component('search'), mockServices.rootConfig()),
-    ).toBeUndefined();
+    expect(budgetFor(component('search'), config)).toEqual({});
+    expect(budgetFor(component('search'), mockServices.rootConfig())).toEqual(
+      {},
+    );
   });
 
   it.each(['12k', '1,200', '-5', '0', '', 'USD 100'])(
-    'rejects the annotation %j, naming the entity and value',
+    'gives no budget for the annotation %j, naming the entity and value, not the config one',
     value => {
-      expect(() => budgetFor(component('checkout', value), config)).toThrow(
+      const result = budgetFor(component('checkout', value), config);
+      expect(result.budget).toBeUndefined();
+      expect(result.problem).toContain(
         `Invalid paved.dev/cost-budget annotation '${value}' on component:default/checkout`,
       );
     },

@@ -4,7 +4,6 @@ import {
   stringifyEntityRef,
   type Entity,
 } from '@backstage/catalog-model';
-import { InputError } from '@backstage/errors';
 import type { CostBudget } from '@paved/plugin-cost-common';
 
 export const COST_BUDGET_ANNOTATION = 'paved.dev/cost-budget';
@@ -17,30 +16,32 @@ const AMOUNT_PATTERN = /^\d+(\.\d+)?$/;
  * over config `cost.budgets` (a map from entity ref to monthly amount; refs
  * are matched case-insensitively and may omit the default namespace).
  *
- * Garbage is rejected, never guessed at: an annotation like "12k" or
- * "1,200" throws an InputError naming the entity and the value, rather than
- * silently showing no budget or the config one the owner meant to override.
- * A malformed `cost.budgets` throws an Error naming the key.
+ * Garbage is never guessed at: an annotation like "12k" or "1,200" gives
+ * no budget and a problem naming the entity and the value — the cost is
+ * still shown, and the owner sees what to fix rather than the config budget
+ * they meant to override. A malformed `cost.budgets` throws an Error naming
+ * the key (the operator's mistake, found at the first read).
  */
 export function budgetFor(
   entity: Entity,
   config: RootConfigService,
-): CostBudget | undefined {
+): { budget?: CostBudget; problem?: string } {
   const entityRef = stringifyEntityRef(entity).toLocaleLowerCase('en-US');
   const annotation = entity.metadata.annotations?.[COST_BUDGET_ANNOTATION];
   if (annotation !== undefined) {
     const monthly = parseAmount(annotation);
     if (monthly === undefined) {
-      throw new InputError(
-        `Invalid ${COST_BUDGET_ANNOTATION} annotation '${annotation}' on ${entityRef}: ` +
+      return {
+        problem:
+          `Invalid ${COST_BUDGET_ANNOTATION} annotation '${annotation}' on ${entityRef}: ` +
           `expected a positive monthly amount such as "1200" or "1200.50"`,
-      );
+      };
     }
-    return { monthly, source: 'annotation' };
+    return { budget: { monthly, source: 'annotation' } };
   }
 
   const monthly = configuredBudgets(config).get(entityRef);
-  return monthly === undefined ? undefined : { monthly, source: 'config' };
+  return monthly === undefined ? {} : { budget: { monthly, source: 'config' } };
 }
 
 function configuredBudgets(config: RootConfigService): Map<string, number> {

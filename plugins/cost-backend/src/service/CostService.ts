@@ -361,7 +361,9 @@ export class CostService {
       monthOf([...days.entries()].map(([d, c]) => [d, c.direct.cloud])),
     );
 
-    const budget = scope ? budgetFor(scope.entity, this.#config) : undefined;
+    const { budget, problem: budgetProblem } = scope
+      ? budgetFor(scope.entity, this.#config)
+      : { budget: undefined, problem: undefined };
     const now = today();
     const forecast =
       window.to >= now
@@ -407,6 +409,7 @@ export class CostService {
       },
       attributedShare,
       ...(budget ? { budget } : {}),
+      ...(budgetProblem ? { budgetProblem } : {}),
       ...(forecast ? { forecast } : {}),
       anomalies: findAnomalies(dailySeries),
       reconciliation,

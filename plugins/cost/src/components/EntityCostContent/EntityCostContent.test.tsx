@@ -105,6 +105,23 @@ describe('the Cost tab of a component', () => {
     ).toBeInTheDocument();
   });
 
+  it('says why there is no budget when the annotation is not an amount', async () => {
+    const problem =
+      'Invalid paved.dev/cost-budget annotation \'12k\' on component:default/checkout-service: expected a positive monthly amount such as "1200" or "1200.50"';
+    const { budget: _budget, ...withoutBudget } = checkoutCost;
+    const { budgetUsed: _used, ...forecast } = checkoutCost.forecast!;
+    serveCost(server, {
+      entity: () => ({ ...withoutBudget, forecast, budgetProblem: problem }),
+    });
+    await renderTab();
+    const card = await screen.findByRole('article', {
+      name: 'Budget and forecast',
+    });
+    expect(within(card).getByText(`No budget: ${problem}`)).toBeInTheDocument();
+    expect(within(card).queryByText(/No budget set/)).not.toBeInTheDocument();
+    expect(within(card).queryByText('Forecast vs budget')).toBeNull();
+  });
+
   it('lists an anomaly with its baseline and score', async () => {
     serveCost(server, { entity: () => checkoutCost });
     await renderTab();

@@ -60,7 +60,12 @@ export const BudgetForecast = ({ cost }: { cost: EntityCost }) => {
             No forecast: there is no cost in the current month yet.
           </Text>
         )}
-        {!budget && (
+        {cost.budgetProblem && (
+          <Text as="p" variant="body-small" className={styles.over}>
+            No budget: {cost.budgetProblem}
+          </Text>
+        )}
+        {!budget && !cost.budgetProblem && (
           <Text as="p" variant="body-small" color="secondary">
             No budget set. Add{' '}
             <code>{BUDGET_ANNOTATION}: &lt;monthly amount&gt;</code> to the
