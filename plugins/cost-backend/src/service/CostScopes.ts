@@ -5,13 +5,11 @@ import type {
 import {
   type Entity,
   parseEntityRef,
-  RELATION_OWNED_BY,
-  RELATION_PARENT_OF,
-  RELATION_PART_OF,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
 import { InputError, NotFoundError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
+import { entitiesInScope } from '@paved/catalog-scopes';
 import { ALLOCATED_KINDS } from './CostAllocator';
 
 /** A catalog entity and the entities whose cost it sums. */
@@ -71,72 +69,24 @@ export class CostScopes {
         members: [{ entityRef: self, title: entity.metadata.title }],
       };
     }
-    if (kind === 'system') {
-      return {
-        entity,
-        entityRef: self,
-        kind: 'system',
-        members: await this.#members({
-          [`relations.${RELATION_PART_OF}`]: self,
-        }),
-      };
-    }
-    if (kind === 'group') {
-      const groups = await this.#groupAndDescendants(entity);
-      return {
-        entity,
-        entityRef: self,
-        kind: 'group',
-        members: await this.#members({
-          [`relations.${RELATION_OWNED_BY}`]: groups,
-        }),
-      };
-    }
-    throw new InputError(
-      `Cost is kept for components, resources, systems and groups, not ${entity.kind}`,
-    );
-  }
-
-  async #members(filter: Record<string, string | string[]>) {
-    const { items } = await this.#catalog.getEntities(
-      {
-        filter,
-        fields: [
-          'kind',
-          'metadata.name',
-          'metadata.namespace',
-          'metadata.title',
-        ],
-      },
-      { credentials: await this.#credentials() },
-    );
-    // Kinds are filtered here rather than in the query: a relation filter
-    // also matches systems and resources' other owners, and keeping the
-    // query to one key reads the same on every catalog implementation.
-    return items
-      .filter(e => ALLOCATED_KINDS.includes(e.kind.toLocaleLowerCase('en-US')))
-      .map(e => ({ entityRef: stringifyEntityRef(e), title: e.metadata.title }))
-      .sort((a, b) => a.entityRef.localeCompare(b.entityRef));
-  }
-
-  async #groupAndDescendants(root: Entity): Promise<string[]> {
-    const credentials = await this.#credentials();
-    const found = new Set([stringifyEntityRef(root)]);
-    let frontier: Entity[] = [root];
-    while (frontier.length > 0) {
-      const children = frontier
-        .flatMap(g => g.relations ?? [])
-        .filter(r => r.type === RELATION_PARENT_OF)
-        .map(r => r.targetRef)
-        .filter(r => !found.has(r));
-      children.forEach(r => found.add(r));
-      if (children.length === 0) break;
-      const { items } = await this.#catalog.getEntitiesByRefs(
-        { entityRefs: children },
-        { credentials },
+    const members = await entitiesInScope(this.#catalog, entity, {
+      kinds: ALLOCATED_KINDS,
+      fields: ['kind', 'metadata.name', 'metadata.namespace', 'metadata.title'],
+      credentials: await this.#credentials(),
+    });
+    if (!members) {
+      throw new InputError(
+        `Cost is kept for components, resources, systems and groups, not ${entity.kind}`,
       );
-      frontier = items.filter((e): e is Entity => Boolean(e));
     }
-    return [...found];
+    return {
+      entity,
+      entityRef: self,
+      kind: kind === 'system' ? 'system' : 'group',
+      members: members.map(e => ({
+        entityRef: stringifyEntityRef(e),
+        title: e.metadata.title,
+      })),
+    };
   }
 }

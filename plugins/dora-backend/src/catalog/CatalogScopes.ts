@@ -2,16 +2,10 @@ import type {
   AuthService,
   BackstageCredentials,
 } from '@backstage/backend-plugin-api';
-import {
-  type Entity,
-  parseEntityRef,
-  RELATION_OWNED_BY,
-  RELATION_PARENT_OF,
-  RELATION_PART_OF,
-  stringifyEntityRef,
-} from '@backstage/catalog-model';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { NotFoundError, InputError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
+import { entitiesInScope } from '@paved/catalog-scopes';
 
 export const DORA_SERVICE_ANNOTATION = 'paved.dev/dora-service';
 export const PROJECT_SLUG_ANNOTATION = 'github.com/project-slug';
@@ -113,50 +107,19 @@ export class CatalogScopes {
         `No entity ${stringifyEntityRef(ref)} in the catalog`,
       );
     }
-    const kind = entity.kind.toLocaleLowerCase('en-US');
-    const self = stringifyEntityRef(entity);
-    if (kind === 'component') return [self];
-    if (kind === 'system') {
-      return this.#components({ [`relations.${RELATION_PART_OF}`]: self });
+    if (entity.kind.toLocaleLowerCase('en-US') === 'component') {
+      return [stringifyEntityRef(entity)];
     }
-    if (kind === 'group') {
-      const groups = await this.#groupAndDescendants(entity);
-      return this.#components({ [`relations.${RELATION_OWNED_BY}`]: groups });
-    }
-    throw new InputError(
-      `DORA metrics are kept for components, systems and groups, not ${entity.kind}`,
-    );
-  }
-
-  async #components(filter: Record<string, string | string[]>) {
-    const { items } = await this.#catalog.getEntities(
-      {
-        filter: { kind: 'component', ...filter },
-        fields: ['kind', 'metadata'],
-      },
-      { credentials: await this.#credentials() },
-    );
-    return items.map(e => stringifyEntityRef(e));
-  }
-
-  async #groupAndDescendants(root: Entity): Promise<string[]> {
-    const credentials = await this.#credentials();
-    const found = new Set([stringifyEntityRef(root)]);
-    let frontier: Entity[] = [root];
-    while (frontier.length > 0) {
-      const children = frontier
-        .flatMap(g => g.relations ?? [])
-        .filter(r => r.type === RELATION_PARENT_OF)
-        .map(r => r.targetRef)
-        .filter(r => !found.has(r));
-      children.forEach(r => found.add(r));
-      if (children.length === 0) break;
-      const { items } = await this.#catalog.getEntitiesByRefs(
-        { entityRefs: children },
-        { credentials },
+    const components = await entitiesInScope(this.#catalog, entity, {
+      kinds: ['component'],
+      fields: ['kind', 'metadata.name', 'metadata.namespace'],
+      credentials,
+    });
+    if (!components) {
+      throw new InputError(
+        `DORA metrics are kept for components, systems and groups, not ${entity.kind}`,
       );
-      frontier = items.filter((e): e is Entity => Boolean(e));
     }
-    return [...found];
+    return components.map(e => stringifyEntityRef(e));
   }
 }

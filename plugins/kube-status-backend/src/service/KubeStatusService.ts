@@ -2,13 +2,12 @@ import type { BackstageCredentials } from '@backstage/backend-plugin-api';
 import {
   type CompoundEntityRef,
   type Entity,
-  RELATION_CHILD_OF,
-  RELATION_PARENT_OF,
   parseEntityRef,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
 import { InputError, NotFoundError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
+import { entitiesInScope } from '@paved/catalog-scopes';
 import {
   type EntityKubeStatus,
   type TeamKubeStatus,
@@ -112,12 +111,11 @@ export class KubeStatusService {
     const entity = await this.#entity(ref, credentials);
     const normalized = stringifyEntityRef(entity);
     const components =
-      kind === 'group'
-        ? await this.#componentsOfGroups(
-            await this.#groupAndDescendants(normalized, credentials),
-            credentials,
-          )
-        : await this.#componentsOfSystem(entity, credentials);
+      (await entitiesInScope(this.#catalog, entity, {
+        kinds: ['component'],
+        fields: COMPONENT_FIELDS,
+        credentials,
+      })) ?? [];
     const statuses = components
       .filter(hasKubernetesAnnotations)
       .map(c => entityKubeStatus(c, this.#clusters))
@@ -128,112 +126,5 @@ export class KubeStatusService {
       components: statuses,
       clusters: this.#clusters.map(c => c.syncStatus()),
     };
-  }
-
-  /** The group and all groups below it (spec.children, parentOf, childOf, spec.parent). */
-  async #groupAndDescendants(
-    groupRef: string,
-    credentials: BackstageCredentials,
-  ): Promise<string[]> {
-    const { items: groups } = await this.#catalog.getEntities(
-      {
-        filter: { kind: 'group' },
-        fields: [
-          'kind',
-          'metadata.name',
-          'metadata.namespace',
-          'spec.children',
-          'spec.parent',
-          'relations',
-        ],
-      },
-      { credentials },
-    );
-    const children = new Map<string, Set<string>>();
-    const link = (parent: string, child: string) => {
-      if (!children.has(parent)) children.set(parent, new Set());
-      children.get(parent)!.add(child);
-    };
-    const groupRefOf = (value: string, namespace: string) =>
-      stringifyEntityRef(
-        parseEntityRef(value, {
-          defaultKind: 'group',
-          defaultNamespace: namespace,
-        }),
-      );
-    for (const g of groups) {
-      const self = stringifyEntityRef(g);
-      const namespace = g.metadata.namespace ?? 'default';
-      const spec = (g.spec ?? {}) as { children?: unknown; parent?: unknown };
-      for (const child of Array.isArray(spec.children) ? spec.children : []) {
-        if (typeof child === 'string') link(self, groupRefOf(child, namespace));
-      }
-      if (typeof spec.parent === 'string') {
-        link(groupRefOf(spec.parent, namespace), self);
-      }
-      for (const r of g.relations ?? []) {
-        if (r.type === RELATION_PARENT_OF) link(self, r.targetRef);
-        if (r.type === RELATION_CHILD_OF) link(r.targetRef, self);
-      }
-    }
-    const seen = new Set<string>([groupRef]);
-    const queue = [groupRef];
-    while (queue.length) {
-      for (const child of children.get(queue.shift()!) ?? []) {
-        if (!seen.has(child)) {
-          seen.add(child);
-          queue.push(child);
-        }
-      }
-    }
-    return [...seen];
-  }
-
-  async #componentsOfGroups(
-    groupRefs: string[],
-    credentials: BackstageCredentials,
-  ): Promise<Entity[]> {
-    // spec.owner may be written short ('checkout') for groups in 'default'.
-    const owners = groupRefs.flatMap(ref => {
-      const { namespace, name } = parseEntityRef(ref);
-      return namespace === 'default'
-        ? [ref, name, `group:${name}`]
-        : [ref, `group:${namespace}/${name}`];
-    });
-    const { items } = await this.#catalog.getEntities(
-      {
-        filter: [
-          { kind: 'component', 'relations.ownedBy': groupRefs },
-          { kind: 'component', 'spec.owner': owners },
-        ],
-        fields: COMPONENT_FIELDS,
-      },
-      { credentials },
-    );
-    return items;
-  }
-
-  async #componentsOfSystem(
-    system: Entity,
-    credentials: BackstageCredentials,
-  ): Promise<Entity[]> {
-    const ref = stringifyEntityRef(system);
-    const namespace = system.metadata.namespace ?? 'default';
-    const names = [
-      ref,
-      `system:${namespace}/${system.metadata.name}`,
-      ...(namespace === 'default' ? [system.metadata.name] : []),
-    ];
-    const { items } = await this.#catalog.getEntities(
-      {
-        filter: [
-          { kind: 'component', 'relations.partOf': ref },
-          { kind: 'component', 'spec.system': names },
-        ],
-        fields: COMPONENT_FIELDS,
-      },
-      { credentials },
-    );
-    return items;
   }
 }
