@@ -21,6 +21,7 @@ import {
   formatShortPeriod,
 } from '../../lib/format';
 import { REQUEST_RATE_ANNOTATION } from './CostStates';
+import { chartStyles } from '@paved/portal-ui';
 import styles from './cost.module.css';
 
 /**
@@ -56,7 +57,7 @@ export const CostPerRequest = ({ cost }: { cost: EntityCost }) => {
                 </dd>
               </div>
             </dl>
-            <div className={styles.chart} aria-hidden>
+            <div className={chartStyles.chart} aria-hidden>
               <ResponsiveContainer width="100%" height={140}>
                 <LineChart
                   data={cost.costPerRequest}

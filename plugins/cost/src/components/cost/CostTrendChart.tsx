@@ -27,6 +27,7 @@ import {
   formatPeriod,
   formatShortPeriod,
 } from '../../lib/format';
+import { chartStyles } from '@paved/portal-ui';
 import styles from './cost.module.css';
 
 type ChartPoint = { period: string; total: number } & Partial<
@@ -54,9 +55,9 @@ const ChartTooltip = ({
   const point = active ? payload?.[0]?.payload : undefined;
   if (!point) return null;
   return (
-    <div className={styles.chartTooltip}>
+    <div className={chartStyles.chartTooltip}>
       <div>{formatPeriod(point.period)}</div>
-      <div className={styles.chartTooltipValue}>
+      <div className={chartStyles.chartTooltipValue}>
         {formatMoney(point.total, currency)}
       </div>
       {categories
@@ -101,7 +102,10 @@ export const CostTrendChart = ({
         </Text>
       </CardHeader>
       <CardBody>
-        <div className={styles.chart} aria-hidden>
+        <div
+          className={`${chartStyles.chart} ${styles.categories}`}
+          aria-hidden
+        >
           <ResponsiveContainer width="100%" height={240}>
             <BarChart
               data={data}

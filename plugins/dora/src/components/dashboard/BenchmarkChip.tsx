@@ -1,6 +1,14 @@
 import type { DoraBenchmark } from '@paved/plugin-dora-common';
 import { benchmarkDescription, benchmarkLabel } from '../../lib/format';
+import { type ChipTone, chipStyles } from '@paved/portal-ui';
 import styles from './dashboard.module.css';
+
+const BAND_TONES: Record<string, ChipTone> = {
+  elite: 'success',
+  high: 'info',
+  medium: 'warning',
+  low: 'danger',
+};
 
 /**
  * The DORA benchmark a value falls in: the 2024 cluster ("High · DORA
@@ -19,8 +27,9 @@ export const BenchmarkChip = ({
     : benchmarkLabel(benchmark);
   return (
     <span
-      className={styles.chip}
+      className={`${chipStyles.chip} ${styles.chip}`}
       data-band={benchmark.band ?? 'none'}
+      data-tone={benchmark.band ? BAND_TONES[benchmark.band] : undefined}
       data-compact={compact || undefined}
       title={benchmarkDescription(benchmark)}
     >

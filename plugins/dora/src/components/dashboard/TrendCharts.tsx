@@ -29,6 +29,7 @@ import { doraApiRef, type DoraScope } from '../../api';
 import { errorMessage, formatShortDate, plural } from '../../lib/format';
 import { valueAxis } from '../../lib/axis';
 import { metricDefinitions, type MetricDefinition } from '../../lib/metrics';
+import { chartStyles } from '@paved/portal-ui';
 import styles from './dashboard.module.css';
 
 type ChartPoint = {
@@ -65,11 +66,11 @@ const ChartTooltip = ({
   const point = active ? payload?.[0]?.payload : undefined;
   if (!point) return null;
   return (
-    <div className={styles.chartTooltip}>
+    <div className={chartStyles.chartTooltip}>
       <div className={styles.chartTooltipPeriod}>
         {periodLabel(point, interval)}
       </div>
-      <div className={styles.chartTooltipValue}>
+      <div className={chartStyles.chartTooltipValue}>
         {point.value === null ? 'No data' : metric.format(point.value)}
       </div>
       <div>{plural(point.n, metric.countNoun, metric.countNounPlural)}</div>
@@ -133,7 +134,7 @@ export const TrendChart = ({
         )}
         {value && !loading && !error && (
           <>
-            <div className={styles.chart} aria-hidden>
+            <div className={`${chartStyles.chart} ${styles.bars}`} aria-hidden>
               <ResponsiveContainer width="100%" height={160}>
                 <ComposedChart
                   data={value}

@@ -8,7 +8,15 @@ import {
 } from '@remixicon/react';
 import type { WorkloadHealth } from '@paved/plugin-kube-status-common';
 import { healthLabels } from '../../lib/format';
-import styles from './shared.module.css';
+import { type ChipTone, chipStyles } from '@paved/portal-ui';
+
+const HEALTH_TONES: Record<WorkloadHealth, ChipTone | undefined> = {
+  failing: 'danger',
+  degraded: 'warning',
+  unknown: undefined,
+  progressing: 'info',
+  healthy: 'success',
+};
 
 const icons: Record<WorkloadHealth, ReactElement> = {
   failing: <RiCloseCircleFill size={14} aria-hidden />,
@@ -27,7 +35,12 @@ export const HealthChip = ({
   /** Why: shown on hover. */
   title?: string;
 }) => (
-  <span className={styles.chip} data-health={health} title={title}>
+  <span
+    className={chipStyles.chip}
+    data-health={health}
+    data-tone={HEALTH_TONES[health]}
+    title={title}
+  >
     {icons[health]}
     {healthLabels[health]}
   </span>
