@@ -25,6 +25,12 @@ describe('findAnomalies', () => {
     expect(spike.score).toBeCloseTo(300 / baselineStdDev);
   });
 
+  it('never flags the day that is not over yet', () => {
+    const series = days('2026-03-01', [...baseline, 3]);
+    expect(findAnomalies(series)).toHaveLength(1);
+    expect(findAnomalies(series, { notOverFrom: '2026-03-15' })).toEqual([]);
+  });
+
   it('flags a drop', () => {
     const [drop, ...rest] = findAnomalies(
       days('2026-03-01', [...baseline, 20]),

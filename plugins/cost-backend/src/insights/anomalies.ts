@@ -12,6 +12,11 @@ export interface AnomalyOptions {
    * cents does not flag on a few more cents.
    */
   minDifference?: number;
+  /**
+   * The first day that is not over yet (today, YYYY-MM-DD): it and later
+   * days are left out, so the running day's partial cost is never a drop.
+   */
+  notOverFrom?: string;
 }
 
 /** Fewer baseline days than this and a mean/std-dev says too little. */
@@ -44,7 +49,12 @@ export function findAnomalies(
   const threshold = options.threshold ?? 3;
   const minDifference = options.minDifference ?? 1;
 
-  const days = [...totalsByDay(series)].sort(([a], [b]) => a.localeCompare(b));
+  const { notOverFrom } = options;
+  const days = [
+    ...totalsByDay(
+      notOverFrom ? series.filter(s => s.day < notOverFrom) : series,
+    ),
+  ].sort(([a], [b]) => a.localeCompare(b));
   for (const [day] of days) {
     parseDay(day);
   }

@@ -411,7 +411,7 @@ export class CostService {
       ...(budget ? { budget } : {}),
       ...(budgetProblem ? { budgetProblem } : {}),
       ...(forecast ? { forecast } : {}),
-      anomalies: findAnomalies(dailySeries),
+      anomalies: findAnomalies(dailySeries, { notOverFrom: now }),
       reconciliation,
     };
   }

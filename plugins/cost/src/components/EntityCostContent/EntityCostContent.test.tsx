@@ -153,6 +153,11 @@ describe('the Cost tab of a component', () => {
     expect(within(reconciliation).getAllByRole('row')[1]).toHaveTextContent(
       'Oct 2026€1,100.00€1,000.00+10%',
     );
+    expect(
+      screen.getByText(
+        /Kubernetes cost from OpenCost is billed as the clusters/,
+      ),
+    ).toBeInTheDocument();
   });
 
   it('shows the average cost per request and no value, not zero, for a day without requests', async () => {

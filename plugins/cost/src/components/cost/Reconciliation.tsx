@@ -62,6 +62,14 @@ export const Reconciliation = ({ cost }: { cost: EntityCost }) => (
           </table>
         </div>
       )}
+      {cost.reconciliation.length > 0 && (
+        <Text as="p" variant="body-x-small" color="secondary">
+          Billed is the FOCUS rows matched to this scope. Kubernetes cost from
+          OpenCost is billed as the clusters&apos; nodes, which match no
+          workload, so a scope that runs on Kubernetes shows more allocated than
+          billed.
+        </Text>
+      )}
     </CardBody>
   </Card>
 );
