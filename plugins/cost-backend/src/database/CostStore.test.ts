@@ -113,6 +113,52 @@ describe.each(databases.eachSupportedId())('DatabaseCostStore (%s)', id => {
     expect(await stored(knex, 'focus:aws')).toEqual({});
   });
 
+  it('stores text and numbers exactly as the source gave them', async () => {
+    const { knex, store } = await storeOn(id);
+    const odd = 'Zürich\tcolumn "quoted", back\\slash\nnew line — 東京 🚀';
+    await store.replace({
+      source: 'focus:aws',
+      records: [
+        cloud('2026-10-01', { app: 'checkout' }, 0.1 + 0.2, {
+          resourceName: odd,
+          serviceCategory: '',
+          billedCost: -1.5e-7,
+          listCost: 12345678.123456789,
+          cpuEfficiency: undefined,
+        }),
+      ],
+    });
+    const [row] = await knex('cost_rows').select();
+    expect(row).toMatchObject({
+      day: '2026-10-01',
+      kind: 'cloud',
+      resource_name: odd,
+      resource_id: 'arn:aws:rds:eu-west-1:1:db/checkout',
+      service_category: null,
+      cluster: null,
+      cpu_efficiency: null,
+    });
+    expect(Number(row.effective_cost)).toBe(0.1 + 0.2);
+    expect(Number(row.cost_cloud_services)).toBe(0.1 + 0.2);
+    expect(Number(row.billed_cost)).toBe(-1.5e-7);
+    expect(Number(row.list_cost)).toBe(12345678.123456789);
+  });
+
+  it('rejects text the database cannot hold, naming the record, and stores nothing', async () => {
+    const { knex, store } = await storeOn(id);
+    const records = Array.from({ length: 1500 }, (_, i) =>
+      cloud('2026-10-01', { app: `svc-${i % 7}` }, 1),
+    );
+    records.push(cloud('2026-10-01', {}, 1, { resourceName: 'vol\u00001' }));
+    await expect(
+      store.replace({ source: 'focus:aws', records }),
+    ).rejects.toThrow(
+      'Cost record 1501: resourceName contains a NUL character',
+    );
+    expect(await stored(knex, 'focus:aws')).toEqual({});
+    expect(await store.sources()).toEqual([]);
+  });
+
   it('changes nothing when the same call is replayed', async () => {
     const { knex, store } = await storeOn(id);
     const call = () =>

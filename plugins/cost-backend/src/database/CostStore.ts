@@ -28,9 +28,9 @@ const migrationsDir = resolvePackagePath(
   'migrations',
 );
 
-// Rows written at a time. PostgreSQL copies a chunk while the next one is
-// read and checked; SQLite gets one JSON parameter per chunk.
-const POSTGRES_CHUNK = 5_000;
+// Rows handed to the writer at a time. PostgreSQL stores a chunk while the
+// next one is read and encoded; SQLite inserts it in this process.
+const POSTGRES_CHUNK = 1_000;
 const SQLITE_CHUNK = 2_000;
 // Label-set ids remembered during one import; bounded so a file with a
 // unique tag on every row cannot grow memory without limit.
@@ -54,6 +54,12 @@ class LabelSetIds {
 
   #idOf(canonical: string) {
     return this.learned.get(canonical) ?? this.#committed.get(canonical);
+  }
+
+  /** Whether `idsOf` would have to look any of these up. */
+  anyUnknown(canonicals: string[]): boolean {
+    if (this.learned.size > MAX_REMEMBERED_LABEL_SETS) return true;
+    return canonicals.some(c => this.#idOf(c) === undefined);
   }
 
   async idsOf(canonicals: string[]): Promise<number[]> {
@@ -237,20 +243,19 @@ export class DatabaseCostStore {
       labelSets = new LabelSetIds(trx, this.#labelSetIds);
       let rows: T[] = [];
       let labels: string[] = [];
-      let writing: Promise<void> = Promise.resolve();
       let stored = 0;
+      const writer = await format.open(trx, importId);
 
-      // Writes the chunk read so far. The connection is busy until the
-      // previous chunk is written; reading and checking the next chunk
-      // overlaps with writing this one.
+      // Stores the chunk read so far. Looking up label sets no import has
+      // stored yet needs the connection, so the writer pauses for it.
       const writeChunk = async () => {
         const chunk = rows;
         const chunkLabels = labels;
         rows = [];
         labels = [];
-        await writing;
+        if (labelSets!.anyUnknown(chunkLabels)) await writer.pause();
         const ids = await labelSets!.idsOf(chunkLabels);
-        writing = format.write(trx, importId, ids, chunk);
+        await writer.write(ids, chunk);
         stored += chunk.length;
       };
 
@@ -266,10 +271,10 @@ export class DatabaseCostStore {
           else if (index % 100 === 0) await setImmediatePromise();
         }
         if (rows.length > 0) await writeChunk();
-        await writing;
+        await writer.end();
       } catch (e) {
-        // Let a write under way end before the transaction rolls back.
-        await writing.catch(() => undefined);
+        // Stop a write under way before the transaction rolls back.
+        await writer.abort(e as Error);
         throw e;
       }
 

@@ -105,8 +105,19 @@ function optionalNumber(
   return value;
 }
 
-function text(value: string | undefined): string | null {
-  return value === undefined || value === '' ? null : value;
+function text(
+  value: string | undefined,
+  field: string,
+  index: number,
+): string | null {
+  if (value === undefined || value === '') return null;
+  // Neither database stores a NUL character in text.
+  if (value.includes('\u0000')) {
+    throw new InputError(
+      `Cost record ${index + 1}: ${field} contains a NUL character`,
+    );
+  }
+  return value;
 }
 
 /**
@@ -169,17 +180,17 @@ export class RecordChecker {
     const values: unknown[] = [
       record.day,
       record.kind,
-      text(record.cluster),
-      text(record.namespace),
-      text(record.controller),
-      text(record.controllerKind),
-      text(record.resourceId),
-      text(record.resourceName),
-      text(record.serviceName),
-      text(record.serviceCategory),
-      text(record.regionId),
-      text(record.subAccountId),
-      text(record.chargeCategory),
+      text(record.cluster, 'cluster', index),
+      text(record.namespace, 'namespace', index),
+      text(record.controller, 'controller', index),
+      text(record.controllerKind, 'controllerKind', index),
+      text(record.resourceId, 'resourceId', index),
+      text(record.resourceName, 'resourceName', index),
+      text(record.serviceName, 'serviceName', index),
+      text(record.serviceCategory, 'serviceCategory', index),
+      text(record.regionId, 'regionId', index),
+      text(record.subAccountId, 'subAccountId', index),
+      text(record.chargeCategory, 'chargeCategory', index),
     ];
     for (const category of COST_CATEGORIES) {
       values.push(
