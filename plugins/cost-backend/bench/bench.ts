@@ -274,10 +274,10 @@ async function run(name: string, knex: Knex, focusCsv?: string) {
   // rewriting the day pools (what the sink does after the store's replace).
   let derivedMs = 0;
   const afterImport = allocator.afterImport.bind(allocator);
-  allocator.afterImport = async (days: string[]) => {
+  allocator.afterImport = async imported => {
     const t = performance.now();
     try {
-      return await afterImport(days);
+      return await afterImport(imported);
     } finally {
       derivedMs += performance.now() - t;
     }

@@ -36,7 +36,7 @@ describe('cost MCP actions', () => {
       rules: defaultAllocationRules,
     });
     const { days } = await store.replace({ source: 't', records: fixture });
-    await allocator.afterImport(days);
+    await allocator.afterImport({ days });
     const cost = CostService.create({
       store,
       scopes: CostScopes.create({ catalog, auth }),

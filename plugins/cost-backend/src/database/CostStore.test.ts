@@ -1,7 +1,7 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import type { Knex } from 'knex';
 import { DatabaseCostStore } from './CostStore';
-import { cloud, failingAfter, workload } from '../testing/records';
+import { cloud, failingAfter, idle, workload } from '../testing/records';
 
 jest.setTimeout(60_000);
 
@@ -48,7 +48,11 @@ describe.each(databases.eachSupportedId())('DatabaseCostStore (%s)', id => {
         workload('2026-10-02', { app: 'orders' }, 3),
       ],
     });
-    expect(result).toEqual({ stored: 3, days: ['2026-10-01', '2026-10-02'] });
+    expect(result).toEqual({
+      stored: 3,
+      days: ['2026-10-01', '2026-10-02'],
+      clusters: ['prod'],
+    });
     expect(await stored(knex, 'opencost:prod')).toEqual({
       '2026-10-01': { rows: 1, cost: 10 },
       '2026-10-02': { rows: 2, cost: 15 },
@@ -218,5 +222,84 @@ describe.each(databases.eachSupportedId())('DatabaseCostStore (%s)', id => {
     expect(await stored(knex, 'opencost:staging')).toEqual({
       '2026-10-02': { rows: 1, cost: 100 },
     });
+  });
+
+  it('rewrites the day pools of the clusters an import touched as a full rewrite would', async () => {
+    const { store } = await storeOn(id);
+    const rules = { sharedNamespaces: ['kube-system'] };
+    const window = { from: '2026-09-01', to: '2026-11-01' };
+    const importAndCompare = async (
+      request: Parameters<DatabaseCostStore['replace']>[0],
+    ) => {
+      const result = await store.replace(request);
+      await store.saveAllocations(
+        (
+          await store.labelSets({ onlyUnallocated: true })
+        ).map(l => ({
+          id: l.id,
+          entityRef: l.labels.app ? `component:default/${l.labels.app}` : null,
+          shared: false,
+        })),
+      );
+      await store.refreshDayPools(rules, result);
+      const incremental = await store.dayPools(window);
+      await store.refreshDayPools(rules);
+      expect(incremental).toEqual(await store.dayPools(window));
+      return { result, pools: incremental };
+    };
+    const onCluster = (cluster: string, days: string[], cost: number) =>
+      days.flatMap(day => [
+        workload(day, { app: 'checkout' }, cost, { cluster }),
+        workload(day, { app: 'dns' }, 1, { cluster, namespace: 'kube-system' }),
+        idle(day, cost / 4, cluster),
+      ]);
+    const days = ['2026-10-01', '2026-10-02', '2026-10-03'];
+    await importAndCompare({
+      source: 'opencost:a',
+      from: '2026-10-01',
+      to: '2026-10-04',
+      records: onCluster('prod', days, 8),
+    });
+    await importAndCompare({
+      source: 'opencost:b',
+      from: '2026-10-01',
+      to: '2026-10-04',
+      records: onCluster('staging', days, 2),
+    });
+    await importAndCompare({
+      source: 'focus:aws',
+      records: [
+        cloud('2026-10-01', { app: 'checkout' }, 5),
+        cloud('2026-10-01', { team: 'x' }, 3),
+      ],
+    });
+    // The source's rows for two days move to another cluster: the old
+    // cluster's pools of those days go, the others stay.
+    const moved = await importAndCompare({
+      source: 'opencost:a',
+      from: '2026-10-01',
+      to: '2026-10-03',
+      records: onCluster('prod-2', ['2026-10-01', '2026-10-02'], 8),
+    });
+    expect(moved.result.clusters).toEqual(['prod', 'prod-2']);
+    const keys = moved.pools.map(p => `${p.day} ${p.cluster}`).sort();
+    expect(keys).toEqual([
+      '2026-10-01 ',
+      '2026-10-01 prod-2',
+      '2026-10-01 staging',
+      '2026-10-02 prod-2',
+      '2026-10-02 staging',
+      '2026-10-03 prod',
+      '2026-10-03 staging',
+    ]);
+    // A day replaced with nothing: the cloud pool of 10-01 goes.
+    const emptied = await importAndCompare({
+      source: 'focus:aws',
+      from: '2026-10-01',
+      to: '2026-10-02',
+      records: [],
+    });
+    expect(emptied.result.clusters).toEqual(['']);
+    expect(emptied.pools.some(p => p.cluster === '')).toBe(false);
   });
 });

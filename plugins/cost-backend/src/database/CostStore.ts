@@ -140,24 +140,29 @@ export type UnattributedGroup = {
 
 export type CostWindow = { from: string; to: string };
 
+/** What one replace stored and whose day pools it changed. */
+export type ReplaceResult = {
+  stored: number;
+  /** The days it replaced. */
+  days: string[];
+  /** The clusters ('' for none) of its rows and of the rows it replaced. */
+  clusters: string[];
+};
+
 function nextDay(day: string): string {
   return new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000)
     .toISOString()
     .slice(0, 10);
 }
 
-/** Splits a window at month starts, to keep each rewrite small. */
-function monthChunks(window: CostWindow): CostWindow[] {
+/** Splits a window into windows of at most `days` days. */
+function chunksOf(window: CostWindow, days: number): CostWindow[] {
   const chunks: CostWindow[] = [];
-  let from = window.from;
-  while (from < window.to) {
-    const d = new Date(`${from}T00:00:00Z`);
-    const monthEnd = new Date(
-      Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1),
-    )
+  for (let from = window.from; from < window.to; ) {
+    const end = new Date(Date.parse(`${from}T00:00:00Z`) + days * 86_400_000)
       .toISOString()
       .slice(0, 10);
-    const to = monthEnd < window.to ? monthEnd : window.to;
+    const to = end < window.to ? end : window.to;
     chunks.push({ from, to });
     from = to;
   }
@@ -206,9 +211,7 @@ export class DatabaseCostStore {
    * stays bounded however many there are. Any error rolls everything back
    * and propagates unchanged.
    */
-  async replace(
-    request: CostReplaceRequest,
-  ): Promise<{ stored: number; days: string[] }> {
+  async replace(request: CostReplaceRequest): Promise<ReplaceResult> {
     const { source } = request;
     if (!source) throw new InputError('A cost source needs an id');
     if ((request.from === undefined) !== (request.to === undefined)) {
@@ -229,7 +232,7 @@ export class DatabaseCostStore {
     request: CostReplaceRequest,
     format: RowFormat<T>,
     chunkSize: number,
-  ): Promise<{ stored: number; days: string[] }> {
+  ): Promise<ReplaceResult> {
     const { source } = request;
     let labelSets: LabelSetIds | undefined;
     const result = await this.#db.transaction(async trx => {
@@ -282,6 +285,30 @@ export class DatabaseCostStore {
         request.from !== undefined
           ? daysBetween(request.from, request.to!)
           : [...checker.rowsPerDay.keys()].sort();
+      // The imports whose rows these days held, and their clusters: their
+      // pools change too.
+      const superseded = new Set<number>();
+      for (let i = 0; i < days.length; i += 500) {
+        const held = await trx('cost_source_days')
+          .where({ source })
+          .whereIn('day', days.slice(i, i + 500))
+          .distinct('import_id');
+        for (const row of held) superseded.add(Number(row.import_id));
+      }
+      const clusters = new Set(checker.clusters);
+      for (const row of await trx('cost_import_clusters')
+        .whereIn('import_id', [...superseded])
+        .distinct('cluster')) {
+        clusters.add(row.cluster);
+      }
+      if (checker.clusters.size > 0) {
+        await trx('cost_import_clusters').insert(
+          [...checker.clusters].map(cluster => ({
+            import_id: importId,
+            cluster,
+          })),
+        );
+      }
       // The rows the source stored for these days before; this call's rows
       // are not yet named in cost_source_days, so replaying a call leaves
       // the same rows.
@@ -312,14 +339,21 @@ export class DatabaseCostStore {
           .merge();
       }
       // Imports no day refers to any more.
-      await trx('cost_imports')
-        .where({ source })
-        .whereNotIn(
-          'id',
-          trx('cost_source_days').where({ source }).select('import_id'),
-        )
-        .delete();
-      return { stored, days };
+      const unused = (
+        await trx('cost_imports')
+          .where({ source })
+          .whereNotIn(
+            'id',
+            trx('cost_source_days').where({ source }).select('import_id'),
+          )
+          .pluck('id')
+      ).map(Number);
+      for (let i = 0; i < unused.length; i += 500) {
+        const slice = unused.slice(i, i + 500);
+        await trx('cost_import_clusters').whereIn('import_id', slice).delete();
+        await trx('cost_imports').whereIn('id', slice).delete();
+      }
+      return { stored, days, clusters: [...clusters].sort() };
     });
     // Committed: the ids it learned are safe to reuse.
     if (this.#labelSetIds.size > MAX_REMEMBERED_LABEL_SETS) {
@@ -556,11 +590,9 @@ export class DatabaseCostStore {
    * Per (day, cluster), in one pass over the window's rows: the idle and
    * shared pools that get distributed, and all entities' direct cost and how
    * many entities had any — the denominators of the weighted and even rules.
+   * A query whose columns are those of cost_day_pools, in their order.
    */
-  async #computeDayPools(
-    window: CostWindow,
-    rules: PoolRules,
-  ): Promise<Array<PoolRow & DirectTotalRow>> {
+  #dayPoolsQuery(window: CostWindow, rules: PoolRules, clusters?: string[]) {
     const { sharedNamespaces } = rules;
     const inSharedNamespace =
       sharedNamespaces.length > 0
@@ -572,10 +604,26 @@ export class DatabaseCostStore {
     const pool = `(r.kind = 'idle' OR a.shared = ? OR ${inSharedNamespace})`;
     const poolBindings = [true, ...sharedNamespaces];
     const attributedDirect = `(NOT ${pool} AND a.entity_ref IS NOT NULL)`;
-    const rows = await this.#rows(window)
+    const cluster = this.#db.raw("COALESCE(r.cluster, '')");
+    const query = this.#rows(window);
+    if (clusters) {
+      // Only the imports with rows in these clusters, and only those rows.
+      query
+        .whereIn(
+          's.import_id',
+          this.#db('cost_import_clusters')
+            .whereIn('cluster', clusters)
+            .select('import_id'),
+        )
+        .whereRaw(
+          `COALESCE(r.cluster, '') IN (${clusters.map(() => '?').join(', ')})`,
+          clusters,
+        );
+    }
+    return query
       .select(
         'r.day',
-        'r.cluster',
+        this.#db.raw(`${cluster} as cluster`),
         this.#db.raw(
           `SUM(CASE WHEN r.kind = 'idle' THEN r.effective_cost ELSE 0 END) as idle`,
         ),
@@ -588,7 +636,7 @@ export class DatabaseCostStore {
           poolBindings,
         ),
         this.#db.raw(
-          `SUM(CASE WHEN ${attributedDirect} THEN r.effective_cost ELSE 0 END) as total`,
+          `SUM(CASE WHEN ${attributedDirect} THEN r.effective_cost ELSE 0 END) as direct_total`,
           poolBindings,
         ),
         this.#db.raw(
@@ -596,31 +644,29 @@ export class DatabaseCostStore {
           poolBindings,
         ),
       )
-      .groupBy('r.day', 'r.cluster');
-    return rows.map(r => ({
-      day: String(r.day),
-      cluster: r.cluster ?? '',
-      idle: Number(r.idle ?? 0),
-      shared: Number(r.shared ?? 0),
-      cloud: Number(r.cloud ?? 0),
-      total: Number(r.total ?? 0),
-      entities: Number(r.entities ?? 0),
-    }));
+      .groupBy('r.day', cluster);
   }
 
   /**
-   * Rewrites the stored pools and direct totals of the given days (all days
-   * with rows when omitted), a month at a time.
+   * Rewrites the stored pools and direct totals of the given days and
+   * clusters ('' for rows without one); all days with rows and all
+   * clusters when omitted. Computed and written by the database, at most
+   * 31 days per statement.
    */
-  async refreshDayPools(rules: PoolRules, days?: string[]) {
-    let chunks: CostWindow[];
+  async refreshDayPools(
+    rules: PoolRules,
+    only: { days?: string[]; clusters?: string[] } = {},
+  ) {
+    const { days, clusters } = only;
+    if (clusters?.length === 0) return;
+    let runs: CostWindow[];
     if (days) {
       const sorted = [...new Set(days)].sort();
-      chunks = [];
+      runs = [];
       for (const day of sorted) {
-        const last = chunks[chunks.length - 1];
+        const last = runs[runs.length - 1];
         if (last && last.to === day) last.to = nextDay(day);
-        else chunks.push({ from: day, to: nextDay(day) });
+        else runs.push({ from: day, to: nextDay(day) });
       }
     } else {
       const [range] = await this.#db('cost_source_days')
@@ -631,34 +677,32 @@ export class DatabaseCostStore {
         await this.#db('cost_day_pools').delete();
         return;
       }
-      chunks = [{ from: String(range.first), to: nextDay(String(range.last)) }];
+      runs = [{ from: String(range.first), to: nextDay(String(range.last)) }];
     }
-    const months = chunks.flatMap(c => monthChunks(c));
     const rewrite = async (chunk: CostWindow) => {
-      const rows = (await this.#computeDayPools(chunk, rules)).map(p => ({
-        day: p.day,
-        cluster: p.cluster,
-        idle: p.idle,
-        shared: p.shared,
-        cloud: p.cloud,
-        direct_total: p.total,
-        entities: p.entities,
-      }));
+      const { sql, bindings } = this.#dayPoolsQuery(
+        chunk,
+        rules,
+        clusters,
+      ).toSQL();
       await this.#db.transaction(async trx => {
-        await trx('cost_day_pools')
+        const stale = trx('cost_day_pools')
           .where('day', '>=', chunk.from)
-          .where('day', '<', chunk.to)
-          .delete();
-        for (let i = 0; i < rows.length; i += 500) {
-          await trx('cost_day_pools').insert(rows.slice(i, i + 500));
-        }
+          .where('day', '<', chunk.to);
+        if (clusters) stale.whereIn('cluster', clusters);
+        await stale.delete();
+        await trx.raw(
+          `INSERT INTO cost_day_pools (day, cluster, idle, shared, cloud, direct_total, entities) ${sql}`,
+          bindings,
+        );
       });
     };
-    // Two months at a time on PostgreSQL (a server process each); SQLite
+    const chunks = runs.flatMap(run => chunksOf(run, 31));
+    // Two chunks at a time on PostgreSQL (a server process each); SQLite
     // has one connection.
     const parallel = this.#isPostgres ? 2 : 1;
-    for (let i = 0; i < months.length; i += parallel) {
-      await Promise.all(months.slice(i, i + parallel).map(rewrite));
+    for (let i = 0; i < chunks.length; i += parallel) {
+      await Promise.all(chunks.slice(i, i + parallel).map(rewrite));
     }
   }
 

@@ -129,6 +129,7 @@ export class RecordChecker {
   readonly #from?: string;
   readonly #to?: string;
   readonly #days = new Map<string, number>();
+  readonly #clusters = new Set<string>();
 
   constructor(period: { from?: string; to?: string }) {
     this.#from = period.from;
@@ -138,6 +139,11 @@ export class RecordChecker {
   /** Rows per day of the records checked so far. */
   get rowsPerDay(): ReadonlyMap<string, number> {
     return this.#days;
+  }
+
+  /** The clusters of the records checked so far ('' for none). */
+  get clusters(): ReadonlySet<string> {
+    return this.#clusters;
   }
 
   /** The values of ROW_COLUMNS after import_id and label_set_id. */
@@ -209,6 +215,7 @@ export class RecordChecker {
       optionalNumber(record.ramByteHours, 'ramByteHours', index),
     );
     this.#days.set(record.day, (seen ?? 0) + 1);
+    this.#clusters.add((values[2] as string | null) ?? '');
     return values;
   }
 }

@@ -114,12 +114,13 @@ export class CostAllocator {
 
   /**
    * After an import: allocates the label sets it introduced and rewrites
-   * the pools of the days it replaced.
+   * the pools of the days it replaced, in the clusters it touched (all
+   * clusters when not given).
    */
-  afterImport(days: string[]): Promise<number> {
+  afterImport(imported: { days: string[]; clusters?: string[] }) {
     return this.#serialized(async () => {
       const changed = await this.#allocate({ onlyNew: true });
-      await this.#store.refreshDayPools(this.#rules, days);
+      await this.#store.refreshDayPools(this.#rules, imported);
       return changed;
     });
   }

@@ -8,7 +8,7 @@ import type { CostAllocator } from './CostAllocator';
 /**
  * What sources write to: the store's all-or-nothing replace, followed by
  * allocating the label sets the import introduced and rewriting the pools of
- * its days, so new rows show up in entity views at once rather than at the
+ * its days and clusters, so new rows show up in entity views at once rather than at the
  * next scheduled refresh.
  */
 export class CostSink implements CostRecordSink {
@@ -28,8 +28,8 @@ export class CostSink implements CostRecordSink {
   }
 
   async replace(request: CostReplaceRequest): Promise<{ stored: number }> {
-    const { stored, days } = await this.#store.replace(request);
-    await this.#allocator.afterImport(days);
+    const { stored, days, clusters } = await this.#store.replace(request);
+    await this.#allocator.afterImport({ days, clusters });
     return { stored };
   }
 

@@ -35,7 +35,7 @@ describe.each(databases.eachSupportedId())('cost allocation (%s)', id => {
       rules: { sharedNamespaces: ['kube-system'] },
     });
     const { days } = await store.replace({ source: 'test', records });
-    await allocator.afterImport(days);
+    await allocator.afterImport({ days });
     const scopes = CostScopes.create({ catalog, auth });
     const service = (rules: Partial<AllocationRules> = {}) =>
       CostService.create({
@@ -101,7 +101,7 @@ describe.each(databases.eachSupportedId())('cost allocation (%s)', id => {
       rules: { sharedNamespaces: ['kube-system'] },
     });
     const { days } = await store.replace({ source: 'test', records: fixture });
-    await allocator.afterImport(days);
+    await allocator.afterImport({ days });
     const unattributed = async () =>
       (
         await CostService.create({
