@@ -1,7 +1,8 @@
-import { pipeline, type Readable } from 'node:stream';
-import { parse, CsvError } from 'csv-parse';
+import type { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 import { InputError } from '@backstage/errors';
 import type { CostCategory, CostRecord } from '@paved/plugin-cost-common';
+import { CsvRecords, CsvSyntaxError } from './csvRecords';
 
 /**
  * Columns every FOCUS 1.0–1.3 dataset has (Mandatory, never null in the
@@ -365,17 +366,25 @@ export async function* parseFocusCsv(
   options: { fileName?: string } = {},
 ): AsyncIterable<CostRecord> {
   const fileName = options.fileName ?? 'upload';
-  const parser = parse({ bom: true, skip_empty_lines: true });
-  // pipeline (unlike pipe) passes a failing input on to the parser, and
-  // destroys the input when the consumer stops early.
-  pipeline(input, parser, () => {});
-
+  const csv = new CsvRecords();
+  const decoder = new StringDecoder('utf8');
   let reader: FocusRowReader | undefined;
-  try {
-    for await (const fields of parser as AsyncIterable<string[]>) {
+  let columns = 0;
+
+  // The records of one piece of the file, as cost rows.
+  function* recordsOf(batch: string[][]): Generator<CostRecord> {
+    for (const fields of batch) {
       if (!reader) {
         reader = new FocusRowReader(fileName, headerIndex(fields, fileName));
+        columns = fields.length;
         continue;
+      }
+      if (fields.length !== columns) {
+        throw new FocusParseError({
+          fileName,
+          row: reader.row + 1,
+          problem: `not valid CSV (the row has ${fields.length} cells, the header ${columns})`,
+        });
       }
       const charge = reader.read(fields);
       const days = shareOverDays(charge.start, charge.end);
@@ -406,20 +415,30 @@ export async function* parseFocusCsv(
         };
       }
     }
-  } catch (error) {
-    if (error instanceof CsvError) {
-      // csv-parse counts the records it completed, the header included.
-      const records =
-        typeof error.records === 'number' ? error.records : reader?.row ?? 1;
-      throw new FocusParseError({
-        fileName,
-        row: records + 1,
-        problem: `not valid CSV (${error.message})`,
-      });
+  }
+
+  const syntaxError = (error: CsvSyntaxError) =>
+    new FocusParseError({
+      fileName,
+      // Records counts the header; the bad record is the one after.
+      row: error.records + 1,
+      problem: `not valid CSV (${error.message})`,
+    });
+
+  try {
+    // The file is read a piece at a time, as the consumer asks for rows.
+    for await (const piece of input) {
+      const text =
+        typeof piece === 'string' ? piece : decoder.write(piece as Buffer);
+      yield* recordsOf(csv.push(text));
     }
+    yield* recordsOf(csv.push(decoder.end()));
+    yield* recordsOf(csv.end());
+  } catch (error) {
+    if (error instanceof CsvSyntaxError) throw syntaxError(error);
     throw error;
   } finally {
-    parser.destroy();
+    input.destroy();
   }
   if (!reader) {
     throw new FocusParseError({
