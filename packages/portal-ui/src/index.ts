@@ -5,6 +5,8 @@
  */
 import chart from './chart.module.css';
 import chip from './chip.module.css';
+import filters from './filters.module.css';
+import help from './help.module.css';
 
 /**
  * `chart` on the element around a recharts chart (grid, axes, series in
@@ -15,6 +17,20 @@ export const chartStyles = chart;
 
 /** `chip` on a status chip; its `data-tone` attribute takes a ChipTone. */
 export const chipStyles = chip;
+
+/**
+ * The filter bar above a dashboard: `filters` on the bar, `select` on each
+ * select (a fixed width, so the bar does not jump), `filtersEnd` on what
+ * sits at its right end.
+ */
+export const filterStyles = filters;
+
+/**
+ * An empty state that explains how to connect a source: `help` on the
+ * block (its inline `code` in the monospace font), `code` on a `pre` with
+ * a command or configuration to copy.
+ */
+export const helpStyles = help;
 
 /** The status tones a chip can take; none is neutral. */
 export type ChipTone = 'success' | 'info' | 'warning' | 'danger';

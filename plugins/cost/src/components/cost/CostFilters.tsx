@@ -4,8 +4,8 @@ import type {
   CostSelection,
   CostSelectionChange,
 } from '../../hooks/useCostSelection';
+import { filterStyles } from '@paved/portal-ui';
 import { windowPresets } from '../../lib/window';
-import styles from './cost.module.css';
 
 /** Window and granularity pickers, and whatever the view adds at the end. */
 export const CostFilters = ({
@@ -17,10 +17,10 @@ export const CostFilters = ({
   update: (change: CostSelectionChange) => void;
   end?: ReactNode;
 }) => (
-  <div className={styles.filters}>
+  <div className={filterStyles.filters}>
     <Select
       label="Window"
-      className={styles.select}
+      className={filterStyles.select}
       selectedKey={selection.windowPreset}
       onSelectionChange={key => update({ window: String(key) })}
       options={windowPresets.map(p => ({ id: p.id, label: p.label }))}
@@ -38,6 +38,6 @@ export const CostFilters = ({
       <ToggleButton id="day">Day</ToggleButton>
       <ToggleButton id="month">Month</ToggleButton>
     </ToggleButtonGroup>
-    {end && <div className={styles.filtersEnd}>{end}</div>}
+    {end && <div className={filterStyles.filtersEnd}>{end}</div>}
   </div>
 );

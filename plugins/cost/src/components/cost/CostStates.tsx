@@ -1,8 +1,8 @@
 import { Progress, ResponseErrorPanel } from '@backstage/core-components';
 import { Alert, Button, Card, CardBody, Flex, Text } from '@backstage/ui';
 import type { Entity } from '@backstage/catalog-model';
+import { helpStyles } from '@paved/portal-ui';
 import { isForbidden } from '../../lib/format';
-import styles from './cost.module.css';
 
 export const COST_ALLOCATION_ANNOTATION = 'paved.dev/cost-allocation';
 export const KUBERNETES_ID_ANNOTATION = 'backstage.io/kubernetes-id';
@@ -72,7 +72,7 @@ export const NoCostSource = () => (
   <Card>
     <CardBody>
       <div
-        className={styles.help}
+        className={helpStyles.help}
         role="region"
         aria-label="How to connect a cost source"
       >
@@ -91,7 +91,7 @@ export const NoCostSource = () => (
           Each cluster running OpenCost is pulled daily through its allocation
           API (<code>cost.opencost.clusters</code>):
         </Text>
-        <pre className={styles.code} aria-label="OpenCost configuration">
+        <pre className={helpStyles.code} aria-label="OpenCost configuration">
           {openCostSnippet}
         </pre>
         <Text as="h3" variant="body-medium" weight="bold">
@@ -101,7 +101,7 @@ export const NoCostSource = () => (
           AWS, Azure, GCP and OCI export billing data in the FinOps FOCUS
           format; import the CSV files with <code>cost.focus.imports</code>:
         </Text>
-        <pre className={styles.code} aria-label="FOCUS configuration">
+        <pre className={helpStyles.code} aria-label="FOCUS configuration">
           {focusSnippet}
         </pre>
       </div>
@@ -129,7 +129,7 @@ export const NoEntityCost = ({
     <Card>
       <CardBody>
         <div
-          className={styles.help}
+          className={helpStyles.help}
           role="region"
           aria-label="How cost is matched"
         >
@@ -157,7 +157,10 @@ export const NoEntityCost = ({
                   </>
                 )}
               </Text>
-              <pre className={styles.code} aria-label="Allocation annotation">
+              <pre
+                className={helpStyles.code}
+                aria-label="Allocation annotation"
+              >
                 {`metadata:\n  annotations:\n    ${COST_ALLOCATION_ANNOTATION}: app=${kubernetesId}`}
               </pre>
               <Text as="p" variant="body-small" color="secondary">

@@ -4,6 +4,7 @@ import type {
   DeliverySelection,
   DeliverySelectionChange,
 } from '../../hooks/useDeliverySelection';
+import { filterStyles } from '@paved/portal-ui';
 import { isoDate, windowPresets } from '../../lib/window';
 import { DemoDataBadge } from './DemoDataBadge';
 import styles from './dashboard.module.css';
@@ -51,11 +52,11 @@ export const DeliveryFilters = ({
       : windowPresets[0].id;
   return (
     <Flex direction="column" gap="2">
-      <div className={styles.filters}>
+      <div className={filterStyles.filters}>
         {leading}
         <Select
           label="Window"
-          className={styles.select}
+          className={filterStyles.select}
           selectedKey={windowKey}
           onSelectionChange={key => {
             if (key === 'custom') {
@@ -89,12 +90,12 @@ export const DeliveryFilters = ({
         )}
         <Select
           label="Environment"
-          className={styles.select}
+          className={filterStyles.select}
           selectedKey={selection.environment}
           onSelectionChange={key => update({ environment: String(key) })}
           options={environments.map(e => ({ id: e, label: e }))}
         />
-        <div className={styles.filtersEnd}>
+        <div className={filterStyles.filtersEnd}>
           <DemoDataBadge />
         </div>
       </div>

@@ -4,8 +4,8 @@ import { useApi } from '@backstage/frontend-plugin-api';
 import { Button, Flex, Skeleton, Text } from '@backstage/ui';
 import { RiCheckLine, RiFileCopyLine } from '@remixicon/react';
 import type { Entity } from '@backstage/catalog-model';
+import { helpStyles } from '@paved/portal-ui';
 import { doraApiRef } from '../../api';
-import styles from './dashboard.module.css';
 
 export const GITHUB_SLUG_ANNOTATION = 'github.com/project-slug';
 export const DORA_SERVICE_ANNOTATION = 'paved.dev/dora-service';
@@ -93,7 +93,7 @@ export const SendEventsHelp = ({
 
   return (
     <div
-      className={styles.help}
+      className={helpStyles.help}
       role="region"
       aria-label="How to send delivery events"
     >
@@ -114,7 +114,7 @@ export const SendEventsHelp = ({
           {command && <CopyButton text={command} />}
         </Flex>
         {command ? (
-          <pre className={styles.code} aria-label="Sample deployment event">
+          <pre className={helpStyles.code} aria-label="Sample deployment event">
             {command}
           </pre>
         ) : (
@@ -147,7 +147,7 @@ export const SendEventsHelp = ({
             Annotate the component with its repository; deployment statuses,
             merged pull requests and incident issues from it then count here:
           </Text>
-          <pre className={styles.code} aria-label="GitHub annotation">
+          <pre className={helpStyles.code} aria-label="GitHub annotation">
             {`metadata:\n  annotations:\n    ${GITHUB_SLUG_ANNOTATION}: <owner>/<repository>`}
           </pre>
         </>

@@ -9,6 +9,7 @@ import {
   useEntityRefLink,
 } from '@backstage/plugin-catalog-react';
 import type { TeamKubeStatus } from '@paved/plugin-kube-status-common';
+import { filterStyles } from '@paved/portal-ui';
 import { useTeamKubeStatus } from '../../hooks/usePolledStatus';
 import { plural, shortImage } from '../../lib/format';
 import {
@@ -257,10 +258,10 @@ export const TeamWorkloadsContent = () => {
   return (
     <Flex direction="column" gap="4" className={styles.content}>
       <ClusterSyncBanner clusters={connected.clusters} />
-      <div className={styles.toolbar}>
+      <div className={filterStyles.filters}>
         <Select
           label="Environment"
-          className={styles.select}
+          className={filterStyles.select}
           selectedKey={environment ?? ALL_ENVIRONMENTS}
           onSelectionChange={key =>
             key !== null &&
@@ -279,7 +280,7 @@ export const TeamWorkloadsContent = () => {
             ...environments.map(e => ({ id: e, label: e })),
           ]}
         />
-        <div className={styles.toolbarEnd}>
+        <div className={filterStyles.filtersEnd}>
           <RefreshNote updatedAt={updatedAt} error={error} />
         </div>
       </div>

@@ -1,4 +1,5 @@
 import { Card, CardBody, Flex, Link, Text } from '@backstage/ui';
+import { helpStyles } from '@paved/portal-ui';
 import styles from './shared.module.css';
 
 const KUBERNETES_PLUGIN_DOCS =
@@ -27,7 +28,7 @@ export const NoKubernetesWorkloads = ({ name }: { name: string }) => (
           </code>{' '}
           finds them by any label selector instead.
         </Text>
-        <pre className={styles.pre}>
+        <pre className={helpStyles.code}>
           {`# catalog-info.yaml
 metadata:
   annotations:
