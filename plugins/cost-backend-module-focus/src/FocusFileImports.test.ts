@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { mockServices } from '@backstage/backend-test-utils';
-import { InMemoryCostSink } from './__testUtils__/InMemoryCostSink';
+import { InMemoryCostSink } from '@paved/plugin-cost-node/testUtils';
 import { focusFile, focusRow } from './__testUtils__/focusCsv';
 import { FocusFileImports } from './FocusFileImports';
 import { FocusSource } from './FocusSource';
@@ -102,7 +102,7 @@ describe('FocusFileImports', () => {
         'nothing stored from b-bad.csv: FOCUS file b-bad.csv cannot be imported: row 3, column BilledCost: "n/a" is not a number',
       ),
     );
-    expect(sink.rows('focus:aws').map(r => r.day)).toEqual([
+    expect(sink.records('focus:aws').map(r => r.day)).toEqual([
       '2026-10-30',
       '2026-10-31',
       '2026-11-05',

@@ -17,7 +17,7 @@ import {
   costSourcesExtensionPoint,
   type CostSource,
 } from '@paved/plugin-cost-node';
-import { InMemoryCostSink } from './__testUtils__/InMemoryCostSink';
+import { InMemoryCostSink } from '@paved/plugin-cost-node/testUtils';
 import { focusFile, focusRow } from './__testUtils__/focusCsv';
 import { costModuleFocus, FOCUS_IMPORT_TASK_ID } from './module';
 
@@ -141,7 +141,7 @@ describe('FOCUS module', () => {
         expect(fromService.status).toBe(201);
         expect(sink.effectiveTotal('focus:gcp-billing')).toBe(35);
         expect(
-          sink.rows('focus:aws-payer').map(r => [r.day, r.labels.app]),
+          sink.records('focus:aws-payer').map(r => [r.day, r.labels.app]),
         ).toEqual([
           ['2026-11-01', 'orders-service'],
           ['2026-11-02', 'orders-service'],
@@ -219,7 +219,7 @@ describe('FOCUS module', () => {
           'row 2, column BilledCost: "oops" is not a number',
         );
         expect(sent).toBeLessThan(1000);
-        expect(sink.rows('focus:aws-payer')).toEqual([]);
+        expect(sink.records('focus:aws-payer')).toEqual([]);
       } finally {
         await backend.stop();
       }
@@ -234,7 +234,7 @@ describe('FOCUS module', () => {
         const bad = await upload(november, { name: 'other', encoding: 'gzip' });
         expect(bad.status).toBe(400);
         expect((await bad.json()).error.message).toContain('not valid gzip');
-        expect(sink.rows('focus:other')).toEqual([]);
+        expect(sink.records('focus:other')).toEqual([]);
       } finally {
         await backend.stop();
       }
@@ -293,7 +293,7 @@ describe('FOCUS module', () => {
         expect((await chunked.json()).error.message).toContain(
           'larger than the limit of 200 bytes',
         );
-        expect(sink.rows('focus:aws-payer')).toEqual([]);
+        expect(sink.records('focus:aws-payer')).toEqual([]);
       } finally {
         await backend.stop();
       }

@@ -5,7 +5,7 @@ import {
   registerMswTestHooks,
 } from '@backstage/backend-test-utils';
 import recorded from './__fixtures__/allocation-two-days.json';
-import { InMemoryCostSink } from './__testUtils__/InMemoryCostSink';
+import { InMemoryCostSink } from '@paved/plugin-cost-node/testUtils';
 import { DEFAULT_AGGREGATE } from './config';
 import { OpenCostClusterSource } from './OpenCostClusterSource';
 
@@ -164,6 +164,8 @@ describe('OpenCostClusterSource', () => {
       { from: '2026-11-21', to: '2026-11-25', final: true },
       { from: '2026-11-25', to: '2026-11-26', final: false },
     ]);
+    // Both in one batch: the cost backend rewrites the pools once.
+    expect(sink.batches).toBe(1);
     expect(
       sink.records(SOURCE).filter(r => r.day === '2026-11-22'),
     ).toHaveLength(4);

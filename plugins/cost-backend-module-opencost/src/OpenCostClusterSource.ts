@@ -92,52 +92,56 @@ export class OpenCostClusterSource implements CostSource {
     }
     const isFinal = (day: string) =>
       dayStart(day) + DAY_MS + this.#finalAfterMs <= now;
-    for (const run of consecutiveRuns(pending, DAYS_PER_REQUEST)) {
-      if (signal?.aborted) break;
-      let sets: OpenCostAllocationSet[] | undefined;
-      try {
-        sets = await this.#fetchDays(run, signal);
-      } catch (e) {
-        if (run.length === 1) {
-          this.#fail(summary, run[0], e);
+    // One batch: the pools of the pulled days are rewritten once, after
+    // the last run, not after each of them.
+    await sink.batch(async batched => {
+      for (const run of consecutiveRuns(pending, DAYS_PER_REQUEST)) {
+        if (signal?.aborted) break;
+        let sets: OpenCostAllocationSet[] | undefined;
+        try {
+          sets = await this.#fetchDays(run, signal);
+        } catch (e) {
+          if (run.length === 1) {
+            this.#fail(summary, run[0], e);
+            continue;
+          }
+        }
+        if (!sets) {
+          // Find out which days fail; the others are still stored.
+          await this.#storeEach(summary, run, signal, async day =>
+            this.#store(
+              batched,
+              [day],
+              await this.#fetchDays([day], signal),
+              isFinal(day),
+            ),
+          );
           continue;
         }
-      }
-      if (!sets) {
-        // Find out which days fail; the others are still stored.
-        await this.#storeEach(summary, run, signal, async day =>
-          this.#store(
-            sink,
-            [day],
-            await this.#fetchDays([day], signal),
-            isFinal(day),
-          ),
-        );
-        continue;
-      }
-      // One replace per part of the run that is final or not; if a part
-      // fails, its days one by one, so only the bad day is left as it was.
-      const setOf = new Map(run.map((day, i) => [day, sets[i]]));
-      for (const part of splitWhere(run, isFinal)) {
-        if (signal?.aborted) break;
-        try {
-          await this.#store(
-            sink,
-            part,
-            part.map(day => setOf.get(day)!),
-            isFinal(part[0]),
-          );
-          summary.stored.push(...part);
-        } catch (e) {
-          if (part.length === 1) this.#fail(summary, part[0], e);
-          else {
-            await this.#storeEach(summary, part, signal, day =>
-              this.#store(sink, [day], [setOf.get(day)!], isFinal(day)),
+        // One replace per part of the run that is final or not; if a part
+        // fails, its days one by one, so only the bad day is left as it was.
+        const setOf = new Map(run.map((day, i) => [day, sets[i]]));
+        for (const part of splitWhere(run, isFinal)) {
+          if (signal?.aborted) break;
+          try {
+            await this.#store(
+              batched,
+              part,
+              part.map(day => setOf.get(day)!),
+              isFinal(part[0]),
             );
+            summary.stored.push(...part);
+          } catch (e) {
+            if (part.length === 1) this.#fail(summary, part[0], e);
+            else {
+              await this.#storeEach(summary, part, signal, day =>
+                this.#store(batched, [day], [setOf.get(day)!], isFinal(day)),
+              );
+            }
           }
         }
       }
-    }
+    });
     this.#logger.info(
       `OpenCost ${this.#cluster.name}: stored ${
         summary.stored.length

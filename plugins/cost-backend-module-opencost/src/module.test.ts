@@ -10,7 +10,7 @@ import {
   RunningOpenCost,
   loadScenario,
 } from '@paved/opencost-local';
-import { InMemoryCostSink } from './__testUtils__/InMemoryCostSink';
+import { InMemoryCostSink } from '@paved/plugin-cost-node/testUtils';
 import { OpenCostClusterSource } from './OpenCostClusterSource';
 import { costModuleOpencost } from './module';
 

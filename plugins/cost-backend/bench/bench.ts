@@ -286,29 +286,33 @@ async function run(name: string, knex: Knex, focusCsv?: string) {
   const startRss = process.memoryUsage().rss;
   peakRss = startRss;
 
-  // OpenCost: one replace per cluster and run of 10 days, as the OpenCost
-  // source stores what one request returns.
+  // OpenCost: one replace per cluster and run of 10 days, in one batch per
+  // cluster, as the OpenCost source stores a pull.
   let analyzing = Promise.resolve();
+  let analyzedAt = 0;
   let openCostRows = 0;
+  const pull = (cluster: number) =>
+    sink.batch(async batched => {
+      for (let day = 0; day < DAYS; day += OPENCOST_RUN_DAYS) {
+        const end = Math.min(day + OPENCOST_RUN_DAYS, DAYS);
+        const { stored } = await batched.replace({
+          source: `opencost:cluster-${cluster}`,
+          from: dayOf(day),
+          to: dayOf(end),
+          final: true,
+          records: openCostRun(day, end, cluster),
+        });
+        sampleRss();
+        openCostRows += stored;
+        // In the background on another connection, as autovacuum would.
+        if (openCostRows - analyzedAt >= 100_000) {
+          analyzedAt = openCostRows;
+          analyzing = analyzing.then(() => analyze(knex));
+        }
+      }
+    });
   const t0 = performance.now();
-  for (let day = 0; day < DAYS; day += OPENCOST_RUN_DAYS) {
-    const end = Math.min(day + OPENCOST_RUN_DAYS, DAYS);
-    for (let cluster = 0; cluster < CLUSTERS; cluster++) {
-      const { stored } = await sink.replace({
-        source: `opencost:cluster-${cluster}`,
-        from: dayOf(day),
-        to: dayOf(end),
-        final: true,
-        records: openCostRun(day, end, cluster),
-      });
-      sampleRss();
-      openCostRows += stored;
-    }
-    // In the background on another connection, as autovacuum would.
-    if (Math.floor(end / 90) > Math.floor(day / 90)) {
-      analyzing = analyzing.then(() => analyze(knex));
-    }
-  }
+  for (let cluster = 0; cluster < CLUSTERS; cluster++) await pull(cluster);
   const openCostSeconds = (performance.now() - t0) / 1000;
   await analyzing;
   const openCostDerivedSeconds = derivedMs / 1000;

@@ -44,6 +44,15 @@ export interface CostRecordSink {
   replace(request: CostReplaceRequest): Promise<{ stored: number }>;
   /** The days in [from, to) that `source` has already stored as final. */
   finalDays(source: string, from: string, to: string): Promise<Set<string>>;
+  /**
+   * Runs `store`, whose `replace` calls are stored as usual, and brings
+   * what is derived from them (the allocation of new label sets, the idle
+   * and shared pools of their days) up to date once, when it ends — also
+   * when it throws. For a source that stores many calls in a row, such as
+   * a backfill: until it ends, new rows count as direct cost but not yet
+   * in the pools.
+   */
+  batch<T>(store: (sink: CostRecordSink) => Promise<T>): Promise<T>;
 }
 
 /**

@@ -33,6 +33,45 @@ export class CostSink implements CostRecordSink {
     return { stored };
   }
 
+  /**
+   * The calls of `store` are stored at once; new label sets are allocated
+   * and pools rewritten once at the end, for all the days and clusters
+   * they touched (their union: a rewrite of a day and cluster nothing
+   * changed only costs time).
+   */
+  async batch<T>(store: (sink: CostRecordSink) => Promise<T>): Promise<T> {
+    const days = new Set<string>();
+    const clusters = new Set<string>();
+    const batched: CostRecordSink = {
+      replace: async request => {
+        const result = await this.#store.replace(request);
+        for (const day of result.days) days.add(day);
+        for (const cluster of result.clusters) clusters.add(cluster);
+        return { stored: result.stored };
+      },
+      finalDays: (source, from, to) => this.finalDays(source, from, to),
+      // A batch inside a batch is part of it.
+      batch: inner => inner(batched),
+    };
+    const derive = () =>
+      days.size === 0
+        ? Promise.resolve()
+        : this.#allocator
+            .afterImport({ days: [...days], clusters: [...clusters] })
+            .then(() => undefined);
+    let result: T;
+    try {
+      result = await store(batched);
+    } catch (e) {
+      // What was stored before the failure still needs its pools; the
+      // failure is what the caller hears about.
+      await derive().catch(() => undefined);
+      throw e;
+    }
+    await derive();
+    return result;
+  }
+
   finalDays(source: string, from: string, to: string): Promise<Set<string>> {
     return this.#store.finalDays(source, from, to);
   }

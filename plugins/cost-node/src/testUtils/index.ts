@@ -1,0 +1,6 @@
+/**
+ * Test utilities for cost sources.
+ *
+ * @packageDocumentation
+ */
+export { InMemoryCostSink } from './InMemoryCostSink';
