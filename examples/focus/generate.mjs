@@ -342,6 +342,45 @@ const COLUMNS = [
 ];
 
 const SAVINGS_PLAN = `arn:aws:savingsplans::${PAYER.id}:savingsplan/7d1c0b5e-fern-4hil-b0db-2026dbsp0001`;
+const COMPUTE_SAVINGS_PLAN = `arn:aws:savingsplans::${PAYER.id}:savingsplan/3e9a4f21-fern-4hil-c0mp-2026cosp0001`;
+
+/**
+ * The worker nodes of the two demo clusters (EKS managed node groups): the
+ * machines the OpenCost stand-in prices (packages/opencost-local: 8 cores
+ * and 32 GiB a node, 6 in eu-west-prod, 3 in eu-west-nonprod), at the
+ * m6i.2xlarge on-demand price, covered by a Compute Savings Plan. Tagged
+ * eks:cluster-name, so the cost plugin bills them to the clusters'
+ * workloads in reconciliation instead of counting them twice.
+ */
+const NODE_GROUPS = [
+  { cluster: 'eu-west-prod', nodes: 6, account: 'production' },
+  { cluster: 'eu-west-nonprod', nodes: 3, account: 'staging' },
+];
+const nodes = NODE_GROUPS.flatMap(group =>
+  Array.from({ length: group.nodes }, (_, n) => ({
+    service: 'Amazon Elastic Compute Cloud',
+    category: 'Compute',
+    subcategory: 'Virtual Machines',
+    resourceType: 'Instance',
+    account: group.account,
+    resourceId: `arn:aws:ec2:eu-west-1:${
+      ACCOUNTS[group.account].id
+    }:instance/i-0${group.cluster.length}f${n}e7a9c2b4d6f8${n}`,
+    name: `${group.cluster}-general-${n + 1}`,
+    tags: {
+      'eks:cluster-name': group.cluster,
+      'eks:nodegroup-name': 'general',
+      env: group.account === 'production' ? 'production' : 'staging',
+    },
+    daily: 0.428 * 24,
+    discount: 0.28,
+    commitment: 'Compute Savings Plan',
+    commitmentId: COMPUTE_SAVINGS_PLAN,
+    unit: 'Hours',
+    quantity: 24,
+    description: '$0.428 per On Demand Linux m6i.2xlarge Instance Hour',
+  })),
+);
 
 const cell = value => {
   const text = value === undefined || value === null ? '' : String(value);
@@ -361,56 +400,69 @@ function row(values) {
   rows.push(COLUMNS.map(c => cell(values[c])).join(','));
 }
 
+/** One day's usage row of a resource, at `list` before its discount. */
+function usage(r, ms, period, list) {
+  const account = ACCOUNTS[r.account ?? 'production'];
+  const region = r.region ?? REGION;
+  const discounted = r.discount ? list * (1 - r.discount) : list;
+  row({
+    AvailabilityZone:
+      r.resourceId && region.id !== 'global' ? 'eu-west-1a' : '',
+    BilledCost: money(list),
+    BillingAccountId: PAYER.id,
+    BillingAccountName: PAYER.name,
+    BillingCurrency: 'USD',
+    BillingPeriodEnd: iso(period.end),
+    BillingPeriodStart: iso(period.start),
+    ChargeCategory: 'Usage',
+    ChargeDescription: r.description,
+    ChargeFrequency: 'Usage-Based',
+    ChargePeriodEnd: iso(ms + DAY_MS),
+    ChargePeriodStart: iso(ms),
+    CommitmentDiscountCategory: r.discount ? 'Spend' : '',
+    CommitmentDiscountId: r.discount ? r.commitmentId ?? SAVINGS_PLAN : '',
+    CommitmentDiscountType: r.discount
+      ? r.commitment ?? 'Database Savings Plan'
+      : '',
+    ConsumedQuantity: r.quantity.toFixed(3),
+    ConsumedUnit: r.unit,
+    ContractedCost: money(list),
+    EffectiveCost: money(discounted),
+    InvoiceIssuerName: 'Amazon Web Services EMEA SARL',
+    ListCost: money(list),
+    PricingCategory: r.discount ? 'Committed' : 'Standard',
+    ProviderName: 'AWS',
+    PublisherName: 'Amazon Web Services',
+    RegionId: region.id,
+    RegionName: region.name,
+    ResourceId: r.resourceId,
+    ResourceName: r.name,
+    ResourceType: r.resourceType,
+    ServiceCategory: r.category,
+    ServiceName: r.service,
+    ServiceSubcategory: r.subcategory,
+    SubAccountId: account.id,
+    SubAccountName: account.name,
+    Tags: r.tags ? JSON.stringify(r.tags) : '',
+  });
+}
+
 for (let ms = startMs, i = 0; ms < endMs; ms += DAY_MS, i++) {
   const weekday = new Date(ms).getUTCDay();
   const weekend = weekday === 0 || weekday === 6;
   const period = billingPeriod(ms);
   for (const r of resources) {
-    const account = ACCOUNTS[r.account ?? 'production'];
-    const region = r.region ?? REGION;
     const noise = 0.94 + rand() * 0.12;
     const trend = 1 + (r.growth ?? 0.0004) * i;
-    const list = r.daily * noise * trend * (weekend ? r.weekend ?? 1 : 1);
-    const discounted = r.discount ? list * (1 - r.discount) : list;
-    row({
-      AvailabilityZone:
-        r.resourceId && region.id !== 'global' ? 'eu-west-1a' : '',
-      BilledCost: money(list),
-      BillingAccountId: PAYER.id,
-      BillingAccountName: PAYER.name,
-      BillingCurrency: 'USD',
-      BillingPeriodEnd: iso(period.end),
-      BillingPeriodStart: iso(period.start),
-      ChargeCategory: 'Usage',
-      ChargeDescription: r.description,
-      ChargeFrequency: 'Usage-Based',
-      ChargePeriodEnd: iso(ms + DAY_MS),
-      ChargePeriodStart: iso(ms),
-      CommitmentDiscountCategory: r.discount ? 'Spend' : '',
-      CommitmentDiscountId: r.discount ? SAVINGS_PLAN : '',
-      CommitmentDiscountType: r.discount ? 'Database Savings Plan' : '',
-      ConsumedQuantity: r.quantity.toFixed(3),
-      ConsumedUnit: r.unit,
-      ContractedCost: money(list),
-      EffectiveCost: money(discounted),
-      InvoiceIssuerName: 'Amazon Web Services EMEA SARL',
-      ListCost: money(list),
-      PricingCategory: r.discount ? 'Committed' : 'Standard',
-      ProviderName: 'AWS',
-      PublisherName: 'Amazon Web Services',
-      RegionId: region.id,
-      RegionName: region.name,
-      ResourceId: r.resourceId,
-      ResourceName: r.name,
-      ResourceType: r.resourceType,
-      ServiceCategory: r.category,
-      ServiceName: r.service,
-      ServiceSubcategory: r.subcategory,
-      SubAccountId: account.id,
-      SubAccountName: account.name,
-      Tags: r.tags ? JSON.stringify(r.tags) : '',
-    });
+    usage(
+      r,
+      ms,
+      period,
+      r.daily * noise * trend * (weekend ? r.weekend ?? 1 : 1),
+    );
   }
+  // Instance hours do not vary: a node runs all day.
+  for (const r of nodes) usage(r, ms, period, r.daily);
   // AWS Support (Business): one charge for the whole month, billed on its
   // first day; the cost plugin spreads it over the month's days.
   if (ms === period.start || ms === startMs) {

@@ -21,6 +21,15 @@ export interface Config {
        */
       sharedLabels?: string[];
       /**
+       * Tags of cloud-bill rows that pay for a Kubernetes cluster's nodes,
+       * whose value is the cluster's name as the OpenCost source names it.
+       * Such rows are not allocated (OpenCost allocates the nodes' cost to
+       * workloads); they are the billed side of the cluster's workloads in
+       * reconciliation. Default: aws:eks:cluster-name, eks:cluster-name,
+       * goog-k8s-cluster-name, aks-managed-cluster-name.
+       */
+      clusterNodeTags?: string[];
+      /**
        * How often label sets are re-allocated to catalog entities (the
        * catalog changes). Default every minute.
        */

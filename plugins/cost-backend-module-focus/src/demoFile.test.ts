@@ -71,7 +71,23 @@ describe('the demo FOCUS file (examples/focus)', () => {
     const discounted = records.filter(r => r.effectiveCost < r.billedCost!);
     expect(discounted.length).toBeGreaterThan(0);
     expect(new Set(discounted.map(r => r.resourceName))).toEqual(
-      new Set(['orders-db', 'payments-db']),
+      new Set([
+        'orders-db',
+        'payments-db',
+        ...[1, 2, 3, 4, 5, 6].map(n => `eu-west-prod-general-${n}`),
+        ...[1, 2, 3].map(n => `eu-west-nonprod-general-${n}`),
+      ]),
     );
+  });
+
+  it("bills the clusters' nodes, tagged with the cluster OpenCost names", () => {
+    const nodes = records.filter(r => r.labels['eks:cluster-name']);
+    expect(new Set(nodes.map(r => r.labels['eks:cluster-name']))).toEqual(
+      new Set(['eu-west-prod', 'eu-west-nonprod']),
+    );
+    // Nine nodes a day, none tagged with an app (OpenCost allocates them).
+    expect(nodes).toHaveLength(9 * 120);
+    expect(nodes.every(r => r.labels.app === undefined)).toBe(true);
+    expect(nodes.every(r => r.serviceCategory === 'Compute')).toBe(true);
   });
 });

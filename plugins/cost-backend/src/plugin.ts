@@ -108,6 +108,9 @@ export const costPlugin = createBackendPlugin({
           logger,
           sharedLabels:
             config.getOptionalStringArray('cost.allocation.sharedLabels') ?? [],
+          clusterNodeTags: config.getOptionalStringArray(
+            'cost.allocation.clusterNodeTags',
+          ),
           rules,
         });
         const cost = CostService.create({

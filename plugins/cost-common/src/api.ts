@@ -70,7 +70,11 @@ export interface CostReconciliation {
   month: string;
   /** What Paved allocated to the scope from all sources. */
   allocated: number;
-  /** The billed EffectiveCost total for the same scope (FOCUS). */
+  /**
+   * The billed EffectiveCost for the same scope (FOCUS): its own rows, and
+   * for its Kubernetes cost its share of the bill of the clusters' nodes
+   * (rows tagged with a cluster's name). For the organisation, all rows.
+   */
   billed: number;
   /** (allocated - billed) / billed × 100; null when nothing was billed. */
   differencePercent: number | null;

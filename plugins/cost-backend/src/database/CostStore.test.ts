@@ -239,6 +239,7 @@ describe.each(databases.eachSupportedId())('DatabaseCostStore (%s)', id => {
           id: l.id,
           entityRef: l.labels.app ? `component:default/${l.labels.app}` : null,
           shared: false,
+          nodeCluster: null,
         })),
       );
       await store.refreshDayPools(rules, result);

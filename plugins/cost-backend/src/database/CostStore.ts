@@ -120,7 +120,15 @@ export type PoolRow = {
   shared: number;
   /** Effective cost of cloud rows in the pool. */
   cloud: number;
+  /**
+   * What the cluster's nodes cost that day by its rows (CPU, RAM and GPU,
+   * and idle): a workload's share of the nodes' bill is its part of this.
+   */
+  nodeCost: number;
 };
+
+/** What the rows paying for a cluster's nodes billed on a day. */
+export type NodeBillRow = { day: string; cluster: string; billed: number };
 
 export type DirectTotalRow = {
   day: string;
@@ -428,6 +436,8 @@ export class DatabaseCostStore {
       id: number;
       entityRef: string | null;
       shared: boolean;
+      /** The cluster a node row pays for; null for other rows. */
+      nodeCluster: string | null;
     }>,
   ): Promise<number> {
     if (allocations.length === 0) return 0;
@@ -435,15 +445,20 @@ export class DatabaseCostStore {
     for (const r of await this.#db('cost_allocations').select()) {
       current.set(
         Number(r.label_set_id),
-        `${r.entity_ref ?? ''}|${Boolean(r.shared)}`,
+        `${r.entity_ref ?? ''}|${Boolean(r.shared)}|${r.node_cluster ?? ''}`,
       );
     }
     const changed = allocations
-      .filter(a => current.get(a.id) !== `${a.entityRef ?? ''}|${a.shared}`)
+      .filter(
+        a =>
+          current.get(a.id) !==
+          `${a.entityRef ?? ''}|${a.shared}|${a.nodeCluster ?? ''}`,
+      )
       .map(a => ({
         label_set_id: a.id,
         entity_ref: a.entityRef,
         shared: a.shared,
+        node_cluster: a.nodeCluster,
       }));
     await this.#db.transaction(async trx => {
       for (let i = 0; i < changed.length; i += 500) {
@@ -522,7 +537,10 @@ export class DatabaseCostStore {
 
   /** Rows that are direct cost (not idle, not in a shared namespace or label set). */
   #whereDirect(query: Knex.QueryBuilder, rules: PoolRules) {
-    query.whereNot('r.kind', 'idle').where('a.shared', false);
+    query
+      .whereNot('r.kind', 'idle')
+      .where('a.shared', false)
+      .whereNull('a.node_cluster');
     if (rules.sharedNamespaces.length > 0) {
       query.where(q =>
         q
@@ -605,7 +623,9 @@ export class DatabaseCostStore {
     const poolBindings = [true, ...sharedNamespaces];
     const attributedDirect = `(NOT ${pool} AND a.entity_ref IS NOT NULL)`;
     const cluster = this.#db.raw("COALESCE(r.cluster, '')");
-    const query = this.#rows(window);
+    // Node rows are paid for by the cluster's other rows; they are neither
+    // direct cost nor a pool.
+    const query = this.#rows(window).whereNull('a.node_cluster');
     if (clusters) {
       // Only the imports with rows in these clusters, and only those rows.
       query
@@ -642,6 +662,9 @@ export class DatabaseCostStore {
         this.#db.raw(
           `COUNT(DISTINCT CASE WHEN ${attributedDirect} THEN a.entity_ref END) as entities`,
           poolBindings,
+        ),
+        this.#db.raw(
+          'SUM(r.cost_compute + r.cost_memory + r.cost_gpu + r.cost_idle) as node_cost',
         ),
       )
       .groupBy('r.day', cluster);
@@ -692,7 +715,7 @@ export class DatabaseCostStore {
         if (clusters) stale.whereIn('cluster', clusters);
         await stale.delete();
         await trx.raw(
-          `INSERT INTO cost_day_pools (day, cluster, idle, shared, cloud, direct_total, entities) ${sql}`,
+          `INSERT INTO cost_day_pools (day, cluster, idle, shared, cloud, direct_total, entities, node_cost) ${sql}`,
           bindings,
         );
       });
@@ -720,6 +743,40 @@ export class DatabaseCostStore {
       cloud: Number(r.cloud),
       total: Number(r.direct_total),
       entities: Number(r.entities),
+      nodeCost: Number(r.node_cost),
+    }));
+  }
+
+  /** Whether rows are stored but their day pools are not (after an upgrade). */
+  async dayPoolsMissing(): Promise<boolean> {
+    const [pool] = await this.#db('cost_day_pools').select('day').limit(1);
+    if (pool) return false;
+    const [day] = await this.#db('cost_source_days')
+      .where('rows', '>', 0)
+      .select('day')
+      .limit(1);
+    return Boolean(day);
+  }
+
+  /** Per day and cluster, what the rows paying for its nodes billed. */
+  async nodeBills(window: CostWindow): Promise<NodeBillRow[]> {
+    const labelSetIds = (
+      await this.#db('cost_allocations')
+        .whereNotNull('node_cluster')
+        .pluck('label_set_id')
+    ).map(Number);
+    if (labelSetIds.length === 0) return [];
+    const rows = await this.#rows(window, labelSetIds)
+      .select(
+        'r.day',
+        'a.node_cluster',
+        this.#db.raw('SUM(r.effective_cost) as billed'),
+      )
+      .groupBy('r.day', 'a.node_cluster');
+    return rows.map(r => ({
+      day: String(r.day),
+      cluster: String(r.node_cluster),
+      billed: Number(r.billed ?? 0),
     }));
   }
 

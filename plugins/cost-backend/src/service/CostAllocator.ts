@@ -7,6 +7,18 @@ import { type LabelSelector, matches, parseSelector } from './selectors';
 export const COST_ALLOCATION_ANNOTATION = 'paved.dev/cost-allocation';
 export const KUBERNETES_ID_ANNOTATION = 'backstage.io/kubernetes-id';
 
+/**
+ * Tags the clouds put on the machines of a managed Kubernetes cluster,
+ * holding the cluster's name: EKS (as the AWS-generated cost allocation tag
+ * and as the node group's resource tag), GKE and AKS.
+ */
+export const DEFAULT_CLUSTER_NODE_TAGS = [
+  'aws:eks:cluster-name',
+  'eks:cluster-name',
+  'goog-k8s-cluster-name',
+  'aks-managed-cluster-name',
+];
+
 /** The catalog kinds cost is allocated to. */
 export const ALLOCATED_KINDS = ['component', 'resource'];
 
@@ -60,6 +72,7 @@ export class CostAllocator {
   readonly #auth: AuthService;
   readonly #logger: LoggerService;
   readonly #sharedLabels: LabelSelector[];
+  readonly #clusterNodeTags: string[];
   readonly #rules: PoolRules;
   #running: Promise<unknown> = Promise.resolve();
 
@@ -69,6 +82,8 @@ export class CostAllocator {
     auth: AuthService;
     logger: LoggerService;
     sharedLabels: string[];
+    /** Default DEFAULT_CLUSTER_NODE_TAGS. */
+    clusterNodeTags?: string[];
     rules: PoolRules;
   }) {
     return new CostAllocator(options);
@@ -80,9 +95,12 @@ export class CostAllocator {
     auth: AuthService;
     logger: LoggerService;
     sharedLabels: string[];
+    clusterNodeTags?: string[];
     rules: PoolRules;
   }) {
     this.#rules = options.rules;
+    this.#clusterNodeTags =
+      options.clusterNodeTags ?? DEFAULT_CLUSTER_NODE_TAGS;
     this.#store = options.store;
     this.#catalog = options.catalog;
     this.#auth = options.auth;
@@ -107,7 +125,9 @@ export class CostAllocator {
   refresh(): Promise<number> {
     return this.#serialized(async () => {
       const changed = await this.#allocate({ onlyNew: false });
-      if (changed > 0) await this.#store.refreshDayPools(this.#rules);
+      if (changed > 0 || (await this.#store.dayPoolsMissing())) {
+        await this.#store.refreshDayPools(this.#rules);
+      }
       return changed;
     });
   }
@@ -139,11 +159,19 @@ export class CostAllocator {
     const candidates = await this.#candidates();
     return this.#store.saveAllocations(
       labelSets.map(({ id, labels }) => {
+        // A node row pays for a cluster's workloads; it is no one's own.
+        const nodeCluster = this.#clusterNodeTags
+          .map(tag => labels[tag])
+          .find(value => value);
+        if (nodeCluster) {
+          return { id, shared: false, entityRef: null, nodeCluster };
+        }
         const shared = this.#sharedLabels.some(s => matches(s, labels));
         return {
           id,
           shared,
           entityRef: shared ? null : allocate(candidates, labels),
+          nodeCluster: null,
         };
       }),
     );

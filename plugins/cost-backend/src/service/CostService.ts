@@ -53,6 +53,12 @@ type DayCost = {
   direct: CostSums;
   distributedIdle: number;
   distributedShared: number;
+  /**
+   * The part of the bills of Kubernetes nodes this cost stands for: in each
+   * cluster with node rows, its share of what the nodes cost by OpenCost
+   * times what they were billed.
+   */
+  billedNodes: number;
 };
 
 const DAY_MS = 86_400_000;
@@ -98,6 +104,7 @@ const emptyDay = (): DayCost => ({
   direct: emptySums(),
   distributedIdle: 0,
   distributedShared: 0,
+  billedNodes: 0,
 });
 
 const dayTotal = (d: DayCost) =>
@@ -196,7 +203,7 @@ export class CostService {
     perEntity = true,
   ): Promise<Map<string, Map<string, DayCost>>> {
     const rules = this.#rules;
-    const [direct, pools] = await Promise.all([
+    const [direct, pools, nodeBills] = await Promise.all([
       this.#store.directCost({
         scope: entityRefs ? { entityRefs } : { attributed: true },
         ...window,
@@ -204,8 +211,12 @@ export class CostService {
         perEntity,
       }),
       this.#store.dayPools(window),
+      this.#store.nodeBills(window),
     ]);
     const poolOf = new Map(pools.map(p => [`${p.day}|${p.cluster}`, p]));
+    const nodeBillOf = new Map(
+      nodeBills.map(b => [`${b.day}|${b.cluster}`, b.billed]),
+    );
 
     const share = (
       rule: DistributionRule,
@@ -231,8 +242,22 @@ export class CostService {
       addSums(day.direct, row);
       const pool = poolOf.get(`${row.day}|${row.cluster}`);
       if (pool) {
-        day.distributedIdle += share(rules.idle, pool.idle, row, pool);
-        day.distributedShared += share(rules.shared, pool.shared, row, pool);
+        const idle = share(rules.idle, pool.idle, row, pool);
+        const shared = share(rules.shared, pool.shared, row, pool);
+        day.distributedIdle += idle;
+        day.distributedShared += shared;
+        const nodeBill = nodeBillOf.get(`${row.day}|${row.cluster}`);
+        if (nodeBill !== undefined && pool.nodeCost > 0) {
+          // What of its cost runs on the nodes: CPU, RAM, GPU, and the
+          // idle and shared capacity it was given.
+          const onNodes =
+            row.byCategory.compute +
+            row.byCategory.memory +
+            row.byCategory.gpu +
+            idle +
+            shared;
+          day.billedNodes += (onNodes * nodeBill) / pool.nodeCost;
+        }
       }
     }
     return result;
@@ -241,7 +266,7 @@ export class CostService {
   /** Organisation per day: everything, and how much of it is attributed. */
   async #organisation(window: CostWindow) {
     const rules = this.#rules;
-    const [perEntity, unattributed, pools] = await Promise.all([
+    const [perEntity, unattributed, pools, nodeBills] = await Promise.all([
       this.#allocate(undefined, window, false),
       this.#store.directCost({
         scope: { unattributed: true },
@@ -250,6 +275,7 @@ export class CostService {
         perEntity: false,
       }),
       this.#store.dayPools(window),
+      this.#store.nodeBills(window),
     ]);
     const days = new Map<string, DayCost>();
     const attributedByDay = new Map<string, number>();
@@ -268,6 +294,9 @@ export class CostService {
       }
     }
     for (const row of unattributed) addSums(dayOf(row.day).direct, row);
+    // The whole bill of every cluster's nodes, whether or not OpenCost
+    // allocated the cluster.
+    for (const bill of nodeBills) dayOf(bill.day).billedNodes += bill.billed;
     // Pools as their own lines; the part distributed to entities is already
     // in distributedIdle/Shared, the rest stays direct at the org level.
     const poolLeft = new Map<string, { idle: number; shared: number }>();
@@ -311,6 +340,7 @@ export class CostService {
           addSums(day.direct, cost.direct);
           day.distributedIdle += cost.distributedIdle;
           day.distributedShared += cost.distributedShared;
+          day.billedNodes += cost.billedNodes;
           days.set(d, day);
         }
       }
@@ -358,7 +388,12 @@ export class CostService {
     };
     const reconciliation = reconcile(
       monthOf(dailySeries.map(s => [s.day, s.total])),
-      monthOf([...days.entries()].map(([d, c]) => [d, c.direct.cloud])),
+      monthOf(
+        [...days.entries()].map(([d, c]) => [
+          d,
+          c.direct.cloud + c.billedNodes,
+        ]),
+      ),
     );
 
     const { budget, problem: budgetProblem } = scope

@@ -33,7 +33,7 @@ describe.each(databases.eachSupportedId())('CostSink (%s)', id => {
       await store.refreshDayPools(rules);
       return { stored, rewritten: await store.dayPools(window) };
     };
-    return { store, sink, pools };
+    return { knex, store, allocator, sink, pools };
   }
 
   const run = (cluster: string, days: string[]) => ({
@@ -78,5 +78,14 @@ describe.each(databases.eachSupportedId())('CostSink (%s)', id => {
     expect(stored).toHaveLength(1);
     expect(stored[0]).toMatchObject({ idle: 3, shared: 2, total: 10 });
     expect(stored).toEqual(rewritten);
+  });
+
+  it('rewrites day pools that are missing (after an upgrade) on the next refresh', async () => {
+    const { knex, sink, allocator, store } = await setup();
+    await sink.replace(run('prod', ['2026-10-01']));
+    const before = await store.dayPools(window);
+    await knex('cost_day_pools').delete();
+    await allocator.refresh();
+    expect(await store.dayPools(window)).toEqual(before);
   });
 });

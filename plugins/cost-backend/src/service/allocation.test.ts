@@ -264,4 +264,36 @@ describe.each(databases.eachSupportedId())('cost allocation (%s)', id => {
       { month: '2026-11', allocated: 30, billed: 30, differencePercent: 0 },
     ]);
   });
+
+  it("bills a cluster's node rows to its workloads in reconciliation, never as cost", async () => {
+    // The nodes of cluster prod billed 80% of the 119 OpenCost allocated
+    // there: a discount OpenCost's prices do not know.
+    const { costOf, service } = await setup([
+      ...fixture,
+      cloud(DAY, { app: 'checkout-svc' }, 20),
+      cloud(DAY, { 'eks:cluster-name': 'prod', app: 'checkout-svc' }, 95.2),
+    ]);
+    const checkout = await costOf('component:default/checkout');
+    // Its own cloud row, not the node row that also carries its app tag.
+    expect(checkout.direct).toBe(60);
+    expect(checkout.total).toBe(72);
+    // Billed: its cloud row and its 52 of 119 in prod times the 95.2 bill.
+    const [october] = checkout.reconciliation;
+    expect(october.allocated).toBeCloseTo(72, 6);
+    expect(october.billed).toBeCloseTo(20 + (52 * 95.2) / 119, 6);
+    expect(october.differencePercent).toBeCloseTo(
+      ((72 - 61.6) / 61.6) * 100,
+      6,
+    );
+
+    const org = await service().entityCost({ window, granularity: 'day' });
+    // The node row is not cost of its own: OpenCost already allocated it.
+    expect(org.total).toBeCloseTo(139, 6);
+    expect(org.reconciliation[0].billed).toBeCloseTo(115.2, 6);
+    const unattributed = await service().unattributed(window);
+    expect(unattributed.organisationTotal).toBeCloseTo(139, 6);
+    expect(unattributed.rows.map(r => r.labels)).toEqual([
+      { app: 'mystery', team: 'ghosts' },
+    ]);
+  });
 });

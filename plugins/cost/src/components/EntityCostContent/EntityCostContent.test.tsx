@@ -154,9 +154,7 @@ describe('the Cost tab of a component', () => {
       'Oct 2026€1,100.00€1,000.00+10%',
     );
     expect(
-      screen.getByText(
-        /Kubernetes cost from OpenCost is billed as the clusters/,
-      ),
+      screen.getByText(/its share of the bill for the clusters. nodes/),
     ).toBeInTheDocument();
   });
 

@@ -64,10 +64,12 @@ export const Reconciliation = ({ cost }: { cost: EntityCost }) => (
       )}
       {cost.reconciliation.length > 0 && (
         <Text as="p" variant="body-x-small" color="secondary">
-          Billed is the FOCUS rows matched to this scope. Kubernetes cost from
-          OpenCost is billed as the clusters&apos; nodes, which match no
-          workload, so a scope that runs on Kubernetes shows more allocated than
-          billed.
+          Billed is the FOCUS rows matched to this scope and, for what runs on
+          Kubernetes, its share of the bill for the clusters&apos; nodes (rows
+          tagged with the cluster&apos;s name, such as eks:cluster-name).
+          OpenCost prices nodes at list price, so discounts show as more
+          allocated than billed; without node rows in the export, a scope on
+          Kubernetes has nothing billed to compare its cluster cost with.
         </Text>
       )}
     </CardBody>
