@@ -1,4 +1,9 @@
-import { formatMoney, formatMoneyChange, formatShare } from './format';
+import {
+  formatMoney,
+  formatMoneyAxis,
+  formatMoneyChange,
+  formatShare,
+} from './format';
 
 describe('money and shares', () => {
   it('writes amounts in the given currency, keeping fractions of a cent readable', () => {
@@ -7,6 +12,12 @@ describe('money and shares', () => {
     expect(formatMoney(0.000412345, 'USD')).toBe('$0.000412');
     expect(formatMoney(null, 'USD')).toBe('—');
     expect(formatMoneyChange(-3.5, 'GBP')).toBe('−£3.50');
+  });
+
+  it('keeps chart tick labels of amounts under a cent short', () => {
+    expect(formatMoneyAxis(0.0000135, 'USD')).toBe('$0.000014');
+    expect(formatMoneyAxis(0, 'USD')).toBe('$0.00');
+    expect(formatMoneyAxis(12.5, 'EUR')).toBe('€12.50');
   });
 
   it('writes shares as percentages', () => {

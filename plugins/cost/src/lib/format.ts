@@ -44,6 +44,19 @@ export function formatMoneyShort(amount: number, currency: string): string {
   return moneyFormat(currency, { maximumFractionDigits: 0 }).format(amount);
 }
 
+/**
+ * Tick labels of a chart of small amounts: two significant digits under a
+ * cent ("$0.000014"), so the label fits beside the chart.
+ */
+export function formatMoneyAxis(amount: number, currency: string): string {
+  if (amount !== 0 && Math.abs(amount) < 0.01) {
+    return moneyFormat(currency, { maximumSignificantDigits: 2 }).format(
+      amount,
+    );
+  }
+  return formatMoney(amount, currency);
+}
+
 /** A signed amount: "+$12.00", "−$3.50". */
 export function formatMoneyChange(amount: number, currency: string): string {
   const text = formatMoney(Math.abs(amount), currency);

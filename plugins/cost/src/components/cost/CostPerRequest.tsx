@@ -17,9 +17,10 @@ import type { EntityCost } from '@paved/plugin-cost-common';
 import {
   formatCount,
   formatMoney,
+  formatMoneyAxis,
   formatPeriod,
-  formatShortPeriod,
 } from '../../lib/format';
+import { moneyAxis, periodAxis } from './chartAxes';
 import { REQUEST_RATE_ANNOTATION } from './CostStates';
 import { chartStyles } from '@paved/portal-ui';
 import styles from './cost.module.css';
@@ -64,21 +65,11 @@ export const CostPerRequest = ({ cost }: { cost: EntityCost }) => {
                   margin={{ top: 8, right: 8, bottom: 0, left: 0 }}
                 >
                   <CartesianGrid vertical={false} />
-                  <XAxis
-                    dataKey="period"
-                    tickFormatter={formatShortPeriod}
-                    minTickGap={16}
-                    tickLine={false}
-                    fontSize={11}
-                  />
+                  <XAxis {...periodAxis} />
                   <YAxis
-                    width={72}
-                    tickFormatter={(value: number) =>
-                      formatMoney(value, cost.currency)
-                    }
-                    tickLine={false}
-                    axisLine={false}
-                    fontSize={11}
+                    {...moneyAxis(value =>
+                      formatMoneyAxis(value, cost.currency),
+                    )}
                   />
                   <Line
                     dataKey="costPerRequest"

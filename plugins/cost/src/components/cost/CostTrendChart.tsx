@@ -25,8 +25,8 @@ import {
   formatMoney,
   formatMoneyShort,
   formatPeriod,
-  formatShortPeriod,
 } from '../../lib/format';
+import { moneyAxis, periodAxis } from './chartAxes';
 import { chartStyles } from '@paved/portal-ui';
 import styles from './cost.module.css';
 
@@ -112,21 +112,9 @@ export const CostTrendChart = ({
               margin={{ top: 8, right: 8, bottom: 0, left: 0 }}
             >
               <CartesianGrid vertical={false} />
-              <XAxis
-                dataKey="period"
-                tickFormatter={formatShortPeriod}
-                minTickGap={16}
-                tickLine={false}
-                fontSize={11}
-              />
+              <XAxis {...periodAxis} />
               <YAxis
-                width={72}
-                tickFormatter={(value: number) =>
-                  formatMoneyShort(value, cost.currency)
-                }
-                tickLine={false}
-                axisLine={false}
-                fontSize={11}
+                {...moneyAxis(value => formatMoneyShort(value, cost.currency))}
               />
               <Tooltip
                 content={
