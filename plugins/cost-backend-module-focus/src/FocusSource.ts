@@ -2,7 +2,14 @@ import type { Readable } from 'node:stream';
 import { ServiceUnavailableError } from '@backstage/errors';
 import type { CostRecord } from '@paved/plugin-cost-common';
 import type { CostRecordSink, CostSource } from '@paved/plugin-cost-node';
-import { parseFocusCsv } from './parse';
+import {
+  type FocusBillingPeriod,
+  FocusParseError,
+  readFocusCsv,
+} from './parse';
+
+/** Correction rows of one file kept in memory until its own rows are stored. */
+export const MAX_CORRECTION_ROWS = 100_000;
 
 /** An import's name: what the file is (a payer account, a cloud), a-z0-9-. */
 const IMPORT_NAME = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
@@ -20,11 +27,26 @@ export function focusSourceId(name: string) {
   return `focus:${name}`;
 }
 
+/**
+ * Where the corrections a billing period's file makes to earlier periods
+ * are kept: one source per import and billing period, so re-importing that
+ * file replaces its corrections and another period's file adds its own.
+ */
+export function focusCorrectionsSourceId(
+  name: string,
+  billingPeriodFrom: string,
+) {
+  return `focus:${name}:corrections-${billingPeriodFrom}`;
+}
+
 export interface FocusImportResult {
   source: string;
   /** Cost rows stored (a row spanning several days counts once per day). */
   stored: number;
-  /** The UTC days the file covers, and the first and last of them. */
+  /**
+   * The UTC days the file's own billing period rows cover, and the first
+   * and last of them (corrections of earlier periods not counted).
+   */
   days: number;
   from?: string;
   to?: string;
@@ -57,6 +79,11 @@ export class FocusSource implements CostSource {
    * file's rows. A bad row throws a FocusParseError and nothing of the file
    * is stored (the sink's replace is all or nothing); importing the same
    * file again changes nothing.
+   *
+   * Rows of earlier periods (FOCUS ChargeClass "Correction": a charge
+   * outside the row's own billing period) do not replace those days; they
+   * are stored beside them, under the import's corrections source for the
+   * file's billing period, which they replace as a whole.
    */
   async importFile(options: {
     name: string;
@@ -69,22 +96,55 @@ export class FocusSource implements CostSource {
         'The cost plugin has not started yet; try the import again shortly',
       );
     }
-    const source = focusSourceId(options.name);
+    const { name, fileName } = options;
+    const source = focusSourceId(name);
     const days = new Set<string>();
-    async function* tallied(
-      records: AsyncIterable<CostRecord>,
-    ): AsyncIterable<CostRecord> {
-      for await (const record of records) {
+    // Per billing period of the file: its corrections of earlier days.
+    const corrections = new Map<string, CostRecord[]>();
+    let correctionRows = 0;
+    async function* ownPeriod(): AsyncIterable<CostRecord> {
+      for await (const { record, billingPeriod } of readFocusCsv(
+        options.input,
+        { fileName },
+      )) {
+        if (billingPeriod && !within(record.day, billingPeriod)) {
+          if (++correctionRows > MAX_CORRECTION_ROWS) {
+            throw new FocusParseError({
+              fileName,
+              row: 1,
+              problem: `more than ${MAX_CORRECTION_ROWS.toLocaleString(
+                'en-US',
+              )} rows correct earlier billing periods; import the periods' own files instead`,
+            });
+          }
+          const list = corrections.get(billingPeriod.from) ?? [];
+          list.push(record);
+          corrections.set(billingPeriod.from, list);
+          continue;
+        }
+        if (billingPeriod && !corrections.has(billingPeriod.from)) {
+          corrections.set(billingPeriod.from, []);
+        }
         days.add(record.day);
         yield record;
       }
     }
-    const { stored } = await sink.replace({
-      source,
-      records: tallied(
-        parseFocusCsv(options.input, { fileName: options.fileName }),
-      ),
-      description: options.fileName,
+    const stored = await sink.batch(async batched => {
+      let count = (
+        await batched.replace({
+          source,
+          records: ownPeriod(),
+          description: fileName,
+        })
+      ).stored;
+      for (const [period, records] of corrections) {
+        count += await this.#replaceCorrections(batched, {
+          source: focusCorrectionsSourceId(name, period),
+          records,
+          description: `${fileName}: corrections of earlier billing periods`,
+        });
+      }
+      return count;
     });
     const sorted = [...days].sort();
     return {
@@ -95,4 +155,40 @@ export class FocusSource implements CostSource {
       to: sorted[sorted.length - 1],
     };
   }
+
+  /**
+   * Replaces everything a corrections source holds: the days it stored
+   * before and the days of the new rows (an empty list clears it).
+   */
+  async #replaceCorrections(
+    sink: CostRecordSink,
+    options: { source: string; records: CostRecord[]; description: string },
+  ): Promise<number> {
+    const held = await sink.finalDays(
+      options.source,
+      '0000-01-01',
+      '9999-12-31',
+    );
+    const days = [...held, ...options.records.map(r => r.day)].sort();
+    if (days.length === 0) return 0;
+    const { stored } = await sink.replace({
+      source: options.source,
+      from: days[0],
+      to: nextDay(days[days.length - 1]),
+      records: options.records,
+      final: true,
+      description: options.description,
+    });
+    return stored;
+  }
+}
+
+function within(day: string, period: FocusBillingPeriod) {
+  return day >= period.from && day < period.to;
+}
+
+function nextDay(day: string) {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000)
+    .toISOString()
+    .slice(0, 10);
 }

@@ -30,6 +30,8 @@ export const OPTIONAL_FOCUS_COLUMNS = [
   'SubAccountId',
   'Tags',
   'ServiceSubcategory',
+  'BillingPeriodStart',
+  'BillingPeriodEnd',
 ] as const;
 
 type FocusColumn =
@@ -135,6 +137,10 @@ export function shareOverDays(
   return parts;
 }
 
+/** YYYY-MM-DD of a day counted from the epoch. */
+const dayText = (dayIndex: number) =>
+  new Date(dayIndex * DAY_MS).toISOString().slice(0, 10);
+
 /** Splits an amount by shares so that the parts add up to it exactly. */
 function splitAmount(amount: number, shares: number[]): number[] {
   let rest = amount;
@@ -181,10 +187,21 @@ function quote(value: string) {
   return JSON.stringify(shown);
 }
 
+/** A billing period as days: [from, to). */
+export type FocusBillingPeriod = { from: string; to: string };
+
+/** A cost row and the billing period of the FOCUS row it comes from. */
+export type FocusRecord = {
+  record: CostRecord;
+  /** Absent when the file has no BillingPeriodStart/End columns. */
+  billingPeriod?: FocusBillingPeriod;
+};
+
 /** What one FOCUS row says, before it is split over days. */
 interface FocusCharge {
   start: number;
   end: number;
+  billingPeriod?: FocusBillingPeriod;
   billedCost: number;
   effectiveCost: number;
   listCost: number;
@@ -216,7 +233,10 @@ class FocusRowReader {
   readonly #dates = {
     ChargePeriodStart: { text: '', ms: 0 },
     ChargePeriodEnd: { text: '', ms: 0 },
+    BillingPeriodStart: { text: '', ms: 0 },
+    BillingPeriodEnd: { text: '', ms: 0 },
   };
+  #period = { from: NaN, to: NaN, days: { from: '', to: '' } };
   #tags = { text: '', labels: {} as Record<string, string> };
   #day = { index: NaN, text: '' };
 
@@ -240,6 +260,7 @@ class FocusRowReader {
         )}`,
       );
     }
+    const billingPeriod = this.#billingPeriod();
     const billedCost = this.#amount('BilledCost');
     const effectiveCost = this.#amount('EffectiveCost');
     const listCost = this.#amount('ListCost');
@@ -255,6 +276,7 @@ class FocusRowReader {
     return {
       start,
       end,
+      billingPeriod,
       billedCost,
       effectiveCost,
       listCost,
@@ -276,10 +298,7 @@ class FocusRowReader {
   /** YYYY-MM-DD of a day counted from the epoch. */
   day(dayIndex: number) {
     if (this.#day.index !== dayIndex) {
-      this.#day = {
-        index: dayIndex,
-        text: new Date(dayIndex * DAY_MS).toISOString().slice(0, 10),
-      };
+      this.#day = { index: dayIndex, text: dayText(dayIndex) };
     }
     return this.#day.text;
   }
@@ -315,7 +334,46 @@ class FocusRowReader {
       : this.#fail(column, `${quote(value)} is not a number`);
   }
 
-  #date(column: 'ChargePeriodStart' | 'ChargePeriodEnd') {
+  /** The row's BillingPeriodStart/End as days, when the file has them. */
+  #billingPeriod(): FocusBillingPeriod | undefined {
+    if (
+      this.#text('BillingPeriodStart') === '' &&
+      this.#text('BillingPeriodEnd') === ''
+    ) {
+      return undefined;
+    }
+    const from = this.#date('BillingPeriodStart');
+    const to = this.#date('BillingPeriodEnd');
+    if (to <= from) {
+      this.#fail(
+        'BillingPeriodEnd',
+        `${quote(
+          this.#text('BillingPeriodEnd'),
+        )} is not after BillingPeriodStart`,
+      );
+    }
+    const last = this.#period;
+    if (last.from !== from || last.to !== to) {
+      this.#period = {
+        from,
+        to,
+        days: {
+          from: dayText(Math.floor(from / DAY_MS)),
+          // The end is exclusive: a period ending at midnight ends the day before.
+          to: dayText(Math.ceil(to / DAY_MS)),
+        },
+      };
+    }
+    return this.#period.days;
+  }
+
+  #date(
+    column:
+      | 'ChargePeriodStart'
+      | 'ChargePeriodEnd'
+      | 'BillingPeriodStart'
+      | 'BillingPeriodEnd',
+  ) {
     const value = this.#required(column);
     const last = this.#dates[column];
     if (last.text !== value) {
@@ -359,12 +417,14 @@ class FocusRowReader {
  *   parts adding up exactly to the row's amounts;
  * - EffectiveCost is the showback amount, in the category given by
  *   SERVICE_CATEGORY_COST_CATEGORY; BilledCost and ListCost are kept as is;
- * - Tags (a JSON object) become the labels the cost allocation matches.
+ * - Tags (a JSON object) become the labels the cost allocation matches;
+ * - BillingPeriodStart/End, when the file has them, come with each row as
+ *   days, so corrections of earlier periods can be told apart.
  */
-export async function* parseFocusCsv(
+export async function* readFocusCsv(
   input: Readable,
   options: { fileName?: string } = {},
-): AsyncIterable<CostRecord> {
+): AsyncIterable<FocusRecord> {
   const fileName = options.fileName ?? 'upload';
   const csv = new CsvRecords();
   const decoder = new StringDecoder('utf8');
@@ -372,7 +432,7 @@ export async function* parseFocusCsv(
   let columns = 0;
 
   // The records of one piece of the file, as cost rows.
-  function* recordsOf(batch: string[][]): Generator<CostRecord> {
+  function* recordsOf(batch: string[][]): Generator<FocusRecord> {
     for (const fields of batch) {
       if (!reader) {
         reader = new FocusRowReader(fileName, headerIndex(fields, fileName));
@@ -387,15 +447,19 @@ export async function* parseFocusCsv(
         });
       }
       const charge = reader.read(fields);
+      const { billingPeriod } = charge;
       const days = shareOverDays(charge.start, charge.end);
       if (days.length === 1) {
         yield {
-          ...charge.described,
-          day: reader.day(days[0].dayIndex),
-          costs: { [charge.category]: charge.effectiveCost },
-          effectiveCost: charge.effectiveCost,
-          billedCost: charge.billedCost,
-          listCost: charge.listCost,
+          record: {
+            ...charge.described,
+            day: reader.day(days[0].dayIndex),
+            costs: { [charge.category]: charge.effectiveCost },
+            effectiveCost: charge.effectiveCost,
+            billedCost: charge.billedCost,
+            listCost: charge.listCost,
+          },
+          billingPeriod,
         };
         continue;
       }
@@ -405,13 +469,16 @@ export async function* parseFocusCsv(
       const list = splitAmount(charge.listCost, shares);
       for (let i = 0; i < days.length; i++) {
         yield {
-          ...charge.described,
-          labels: { ...charge.described.labels },
-          day: reader.day(days[i].dayIndex),
-          costs: { [charge.category]: effective[i] },
-          effectiveCost: effective[i],
-          billedCost: billed[i],
-          listCost: list[i],
+          record: {
+            ...charge.described,
+            labels: { ...charge.described.labels },
+            day: reader.day(days[i].dayIndex),
+            costs: { [charge.category]: effective[i] },
+            effectiveCost: effective[i],
+            billedCost: billed[i],
+            listCost: list[i],
+          },
+          billingPeriod,
         };
       }
     }
@@ -448,6 +515,14 @@ export async function* parseFocusCsv(
         'the file is empty; expected a header row with the FOCUS columns',
     });
   }
+}
+
+/** The cost rows of `readFocusCsv`, without their billing periods. */
+export async function* parseFocusCsv(
+  input: Readable,
+  options: { fileName?: string } = {},
+): AsyncIterable<CostRecord> {
+  for await (const { record } of readFocusCsv(input, options)) yield record;
 }
 
 function headerIndex(
