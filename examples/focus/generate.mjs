@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * Writes fernhill-cloud.focus.csv: a FOCUS 1.2-style billing export (AWS
+ * Writes fernhill-cloud.focus.csv.gz: a FOCUS 1.2-style billing export (AWS
  * flavoured) of the demo organisation's managed cloud services, one row per
  * resource and charge per day, plus one AWS Support fee per month.
  *
@@ -9,6 +9,7 @@
  *   node examples/focus/generate.mjs [--end 2026-11-26] [--days 120] [--out file]
  */
 import { writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -24,7 +25,7 @@ const END = args.end ?? '2026-11-26'; // the last day, inclusive
 const DAYS = Number(args.days ?? 120);
 const OUT =
   args.out ??
-  join(dirname(fileURLToPath(import.meta.url)), 'fernhill-cloud.focus.csv');
+  join(dirname(fileURLToPath(import.meta.url)), 'fernhill-cloud.focus.csv.gz');
 
 const DAY_MS = 86_400_000;
 const endMs = Date.parse(`${END}T00:00:00Z`) + DAY_MS;
@@ -498,7 +499,12 @@ for (let ms = startMs, i = 0; ms < endMs; ms += DAY_MS, i++) {
   }
 }
 
-writeFileSync(OUT, `${COLUMNS.join(',')}\n${rows.join('\n')}\n`);
+// Gzipped, as AWS Data Exports write it (Node's gzip header has no time,
+// so the bytes stay the same).
+writeFileSync(
+  OUT,
+  gzipSync(`${COLUMNS.join(',')}\n${rows.join('\n')}\n`, { level: 9 }),
+);
 console.log(
   `Wrote ${rows.length} FOCUS rows for ${dayOf(startMs)} to ${dayOf(
     endMs - DAY_MS,

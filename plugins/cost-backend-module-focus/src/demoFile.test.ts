@@ -1,20 +1,24 @@
 import { createReadStream } from 'node:fs';
+import { createGunzip } from 'node:zlib';
 import { resolve } from 'node:path';
 import type { CostRecord } from '@paved/plugin-cost-common';
 import { parseFocusCsv } from './parse';
 
 const DEMO_FILE = resolve(
   __dirname,
-  '../../../examples/focus/fernhill-cloud.focus.csv',
+  '../../../examples/focus/fernhill-cloud.focus.csv.gz',
 );
 
 describe('the demo FOCUS file (examples/focus)', () => {
   let records: CostRecord[];
   beforeAll(async () => {
     records = [];
-    for await (const record of parseFocusCsv(createReadStream(DEMO_FILE), {
-      fileName: 'fernhill-cloud.focus.csv',
-    })) {
+    for await (const record of parseFocusCsv(
+      createReadStream(DEMO_FILE).pipe(createGunzip()),
+      {
+        fileName: 'fernhill-cloud.focus.csv.gz',
+      },
+    )) {
       records.push(record);
     }
   });
