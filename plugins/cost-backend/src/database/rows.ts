@@ -54,6 +54,21 @@ export const ROW_COLUMNS = [
   ...NUMBER_COLUMNS,
 ];
 
+/** The text fields of a record, in the order of their ROW_COLUMNS. */
+const TEXT_FIELDS = [
+  'cluster',
+  'namespace',
+  'controller',
+  'controllerKind',
+  'resourceId',
+  'resourceName',
+  'serviceName',
+  'serviceCategory',
+  'regionId',
+  'subAccountId',
+  'chargeCategory',
+] as const;
+
 const DAY_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 const KINDS = new Set(['workload', 'idle', 'unallocated', 'cloud']);
 
@@ -183,21 +198,10 @@ export class RecordChecker {
         `Cost record ${index + 1}: effectiveCost is missing`,
       );
     }
-    const values: unknown[] = [
-      record.day,
-      record.kind,
-      text(record.cluster, 'cluster', index),
-      text(record.namespace, 'namespace', index),
-      text(record.controller, 'controller', index),
-      text(record.controllerKind, 'controllerKind', index),
-      text(record.resourceId, 'resourceId', index),
-      text(record.resourceName, 'resourceName', index),
-      text(record.serviceName, 'serviceName', index),
-      text(record.serviceCategory, 'serviceCategory', index),
-      text(record.regionId, 'regionId', index),
-      text(record.subAccountId, 'subAccountId', index),
-      text(record.chargeCategory, 'chargeCategory', index),
-    ];
+    const values: unknown[] = [record.day, record.kind];
+    for (const field of TEXT_FIELDS) {
+      values.push(text(record[field], field, index));
+    }
     for (const category of COST_CATEGORIES) {
       values.push(
         optionalNumber(record.costs?.[category], `costs.${category}`, index) ??
@@ -215,7 +219,7 @@ export class RecordChecker {
       optionalNumber(record.ramByteHours, 'ramByteHours', index),
     );
     this.#days.set(record.day, (seen ?? 0) + 1);
-    this.#clusters.add((values[2] as string | null) ?? '');
+    this.#clusters.add(record.cluster || '');
     return values;
   }
 }

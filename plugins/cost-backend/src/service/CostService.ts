@@ -201,17 +201,17 @@ export class CostService {
     entityRefs: string[] | undefined,
     window: CostWindow,
     perEntity = true,
+    clusterDays = this.#clusterDays(window),
   ): Promise<Map<string, Map<string, DayCost>>> {
     const rules = this.#rules;
-    const [direct, pools, nodeBills] = await Promise.all([
+    const [direct, { pools, nodeBills }] = await Promise.all([
       this.#store.directCost({
         scope: entityRefs ? { entityRefs } : { attributed: true },
         ...window,
         rules,
         perEntity,
       }),
-      this.#store.dayPools(window),
-      this.#store.nodeBills(window),
+      clusterDays,
     ]);
     const poolOf = new Map(pools.map(p => [`${p.day}|${p.cluster}`, p]));
     const nodeBillOf = new Map(
@@ -263,19 +263,29 @@ export class CostService {
     return result;
   }
 
+  /** Per day and cluster of a window: the pools and the nodes' bills. */
+  async #clusterDays(window: CostWindow) {
+    const [pools, nodeBills] = await Promise.all([
+      this.#store.dayPools(window),
+      this.#store.nodeBills(window),
+    ]);
+    return { pools, nodeBills };
+  }
+
   /** Organisation per day: everything, and how much of it is attributed. */
   async #organisation(window: CostWindow) {
     const rules = this.#rules;
-    const [perEntity, unattributed, pools, nodeBills] = await Promise.all([
-      this.#allocate(undefined, window, false),
+    // Read once for both the attributed entities and the organisation.
+    const clusterDays = this.#clusterDays(window);
+    const [perEntity, unattributed, { pools, nodeBills }] = await Promise.all([
+      this.#allocate(undefined, window, false, clusterDays),
       this.#store.directCost({
         scope: { unattributed: true },
         ...window,
         rules,
         perEntity: false,
       }),
-      this.#store.dayPools(window),
-      this.#store.nodeBills(window),
+      clusterDays,
     ]);
     const days = new Map<string, DayCost>();
     const attributedByDay = new Map<string, number>();
