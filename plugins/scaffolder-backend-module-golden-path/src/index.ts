@@ -14,6 +14,10 @@ import { scaffolderModuleGoldenPath } from './module';
 
 export { scaffolderModuleGoldenPath } from './module';
 export { catalogModuleGoldenPathFileLocations } from './catalogModule';
+export {
+  goldenPathUpgradePermission,
+  goldenPathPermissions,
+} from './permissions';
 
 /**
  * The scaffolder module, plus (for the `local` publish target only) the

@@ -7,6 +7,7 @@ import {
   TemplateAction,
 } from '@backstage/plugin-scaffolder-node';
 import { JsonObject } from '@backstage/types';
+import request from 'supertest';
 import goldenPath from './index';
 
 /** Stand-ins for the scaffolder and catalog plugins that record what modules register. */
@@ -84,5 +85,33 @@ describe('the golden-path backend feature', () => {
     await expect(start({ target: 'github' })).rejects.toThrow(
       /paved\.goldenPath\.publish\.github\.owner/,
     );
+  });
+
+  it("lists the upgrade permission in the scaffolder's permission metadata", async () => {
+    const { plugins } = recordingPlugins();
+    const backend = await startTestBackend({
+      features: [
+        ...plugins,
+        goldenPath,
+        catalogServiceMock.factory(),
+        mockServices.rootConfig.factory({
+          data: { paved: { goldenPath: { publish: { target: 'local' } } } },
+        }),
+      ],
+    });
+    try {
+      const response = await request(backend.server).get(
+        '/api/scaffolder/.well-known/backstage/permissions/metadata',
+      );
+      expect(response.status).toBe(200);
+      expect(response.body.permissions).toContainEqual({
+        type: 'resource',
+        name: 'golden-path.upgrade.create',
+        attributes: { action: 'create' },
+        resourceType: 'catalog-entity',
+      });
+    } finally {
+      await backend.stop();
+    }
   });
 });

@@ -14,6 +14,7 @@ import {
 import { readGoldenPathPublishConfig } from './config';
 import { createRepositoryPublisher } from './publish';
 import { createFetchTemplateRenderer } from './upgrade/renderTemplate';
+import { goldenPathPermissions } from './permissions';
 import { createUpgradeRepositories } from './upgrade/repositories';
 
 /**
@@ -33,8 +34,19 @@ export const scaffolderModuleGoldenPath = createBackendModule({
         catalog: catalogServiceRef,
         logger: coreServices.logger,
         reader: coreServices.urlReader,
+        permissionsRegistry: coreServices.permissionsRegistry,
       },
-      async init({ scaffolder, config, catalog, logger, reader }) {
+      async init({
+        scaffolder,
+        config,
+        catalog,
+        logger,
+        reader,
+        permissionsRegistry,
+      }) {
+        // Listed by the scaffolder's permission metadata, so policies and
+        // tooling see it; the catalog evaluates its conditions (catalog-entity).
+        permissionsRegistry.addPermissions(goldenPathPermissions);
         const publishConfig = readGoldenPathPublishConfig(config);
         const publisher = createRepositoryPublisher(publishConfig, config);
         scaffolder.addActions(
