@@ -4,4 +4,8 @@
  *
  * @packageDocumentation
  */
-export { entitiesInScope, groupAndDescendants } from './scopes';
+export {
+  entitiesInScope,
+  groupAndDescendants,
+  queryAllEntities,
+} from './scopes';

@@ -131,3 +131,25 @@ describe('entitiesInScope', () => {
     ).toBeUndefined();
   });
 });
+
+describe('when the catalog fails', () => {
+  it('is a retryable 503 for the caller, not the catalog status passed through', async () => {
+    const failing = catalogServiceMock.mock({
+      queryEntities: async () => {
+        throw Object.assign(new Error('Request failed with 431'), {
+          name: 'ResponseError',
+          statusCode: 431,
+        });
+      },
+    });
+    await expect(
+      entitiesInScope(failing, byName('engineering'), {
+        kinds: ['component'],
+        credentials,
+      }),
+    ).rejects.toMatchObject({
+      name: 'ServiceUnavailableError',
+      message: expect.stringContaining('could not be read; try again'),
+    });
+  });
+});

@@ -8,7 +8,56 @@ import {
   parseEntityRef,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
+import type { FilterPredicate } from '@backstage/filter-predicates';
+import { ServiceUnavailableError, isError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
+
+/** Entities per catalog request while paging through a scope. */
+const PAGE_SIZE = 1000;
+
+/**
+ * Every entity matching `query`, page by page. The query travels in the body
+ * of the catalog's POST /entities/by-query, so its size does not depend on
+ * Node's 16 KB limit for request headers: an organisation with hundreds of
+ * groups is one bounded request per page, never a 431.
+ *
+ * A catalog that fails (down, overloaded, or refusing the request) is a
+ * 503 for the caller, whatever the catalog answered: its status code says
+ * nothing about the caller's request.
+ */
+export async function queryAllEntities(
+  catalog: CatalogService,
+  query: FilterPredicate,
+  options: { fields?: string[]; credentials: BackstageCredentials },
+): Promise<Entity[]> {
+  const { fields, credentials } = options;
+  const items: Entity[] = [];
+  try {
+    let page = await catalog.queryEntities(
+      { query, limit: PAGE_SIZE, ...(fields ? { fields } : {}) },
+      { credentials },
+    );
+    items.push(...page.items);
+    while (page.pageInfo.nextCursor) {
+      page = await catalog.queryEntities(
+        {
+          cursor: page.pageInfo.nextCursor,
+          limit: PAGE_SIZE,
+          ...(fields ? { fields } : {}),
+        },
+        { credentials },
+      );
+      items.push(...page.items);
+    }
+  } catch (error) {
+    throw new ServiceUnavailableError(
+      `The software catalog could not be read; try again shortly (${
+        isError(error) ? error.message : String(error)
+      })`,
+    );
+  }
+  return items;
+}
 
 /**
  * A group and every group below it, as entity refs. One read of all groups,
@@ -21,9 +70,10 @@ export async function groupAndDescendants(
   groupRef: string,
   credentials: BackstageCredentials,
 ): Promise<string[]> {
-  const { items: groups } = await catalog.getEntities(
+  const groups = await queryAllEntities(
+    catalog,
+    { kind: 'group' },
     {
-      filter: { kind: 'group' },
       fields: [
         'kind',
         'metadata.name',
@@ -32,8 +82,8 @@ export async function groupAndDescendants(
         'spec.parent',
         'relations',
       ],
+      credentials,
     },
-    { credentials },
   );
   const children = new Map<string, Set<string>>();
   const link = (parent: string, child: string) => {
@@ -105,28 +155,29 @@ export async function entitiesInScope(
   const { kinds, fields, credentials } = options;
   const scopeRef = stringifyEntityRef(scope);
   const scopeKind = scope.kind.toLocaleLowerCase('en-US');
-  let matches: Array<Record<string, string | string[]>>;
+  let match: FilterPredicate;
   if (scopeKind === 'group') {
     const groups = await groupAndDescendants(catalog, scopeRef, credentials);
-    matches = [
-      { [`relations.${RELATION_OWNED_BY}`]: groups },
-      { 'spec.owner': groups.flatMap(spellings) },
-    ];
+    match = {
+      $any: [
+        { [`relations.${RELATION_OWNED_BY}`]: { $in: groups } },
+        { 'spec.owner': { $in: groups.flatMap(spellings) } },
+      ],
+    };
   } else if (scopeKind === 'system') {
-    matches = [
-      { [`relations.${RELATION_PART_OF}`]: scopeRef },
-      { 'spec.system': spellings(scopeRef) },
-    ];
+    match = {
+      $any: [
+        { [`relations.${RELATION_PART_OF}`]: scopeRef },
+        { 'spec.system': { $in: spellings(scopeRef) } },
+      ],
+    };
   } else {
     return undefined;
   }
-  // One filter per kind, the list-valued key last: the in-memory catalog of
-  // @backstage/catalog-client's testUtils decides a filter on its first
-  // list-valued key alone.
-  const filter = kinds.flatMap(kind => matches.map(m => ({ kind, ...m })));
-  const { items } = await catalog.getEntities(
-    { filter, ...(fields ? { fields } : {}) },
-    { credentials },
+  const items = await queryAllEntities(
+    catalog,
+    { $all: [{ kind: { $in: kinds } }, match] },
+    { fields, credentials },
   );
   const byRef = new Map(items.map(e => [stringifyEntityRef(e), e]));
   return [...byRef.keys()].sort().map(ref => byRef.get(ref)!);
