@@ -34,6 +34,7 @@ export const scaffolderModuleGoldenPath = createBackendModule({
         catalog: catalogServiceRef,
         logger: coreServices.logger,
         reader: coreServices.urlReader,
+        permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
       },
       async init({
@@ -42,6 +43,7 @@ export const scaffolderModuleGoldenPath = createBackendModule({
         catalog,
         logger,
         reader,
+        permissions,
         permissionsRegistry,
       }) {
         // Listed by the scaffolder's permission metadata, so policies and
@@ -58,6 +60,7 @@ export const scaffolderModuleGoldenPath = createBackendModule({
           }),
           createGoldenPathUpgradeAction({
             catalog,
+            permissions,
             repositories: createUpgradeRepositories(publishConfig, config),
             render: createFetchTemplateRenderer({
               reader,

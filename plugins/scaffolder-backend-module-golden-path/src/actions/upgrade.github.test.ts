@@ -10,6 +10,7 @@ import { Entity } from '@backstage/catalog-model';
 import { ConfigReader } from '@backstage/config';
 import { ScmIntegrations } from '@backstage/integration';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { LocalRepositoryPublisher } from '../publish';
 import { createFetchTemplateRenderer } from '../upgrade/renderTemplate';
@@ -183,15 +184,33 @@ describe('goldenpath:upgrade with the GitHub target', () => {
     execFileSync('git', ['clone', '--quiet', '--mirror', created, remote]);
   });
 
-  function upgrade() {
+  /** What the upgrade asked for: tokens and clones. */
+  let requested: { tokens: string[]; clones: string[] };
+
+  function upgrade(
+    options: {
+      permissions?: ReturnType<typeof mockServices.permissions>;
+      entity?: Entity;
+    } = {},
+  ) {
+    requested = { tokens: [], clones: [] };
     const action = createGoldenPathUpgradeAction({
-      catalog: catalogServiceMock({ entities: [component, template] }),
+      catalog: catalogServiceMock({
+        entities: [options.entity ?? component, template],
+      }),
+      permissions: options.permissions ?? mockServices.permissions(),
       repositories: new GithubUpgradeRepositories({
         host: 'github.com',
         owner: 'fernhill',
         apiBaseUrl: api.url,
-        getToken: async () => TOKEN,
-        cloneUrl: (owner, repo) => root.resolve(`github/${owner}/${repo}.git`),
+        getToken: async url => {
+          requested.tokens.push(url);
+          return TOKEN;
+        },
+        cloneUrl: (owner, repo) => {
+          requested.clones.push(`${owner}/${repo}`);
+          return root.resolve(`github/${owner}/${repo}.git`);
+        },
       }),
       render,
     });
@@ -251,9 +270,72 @@ describe('goldenpath:upgrade with the GitHub target', () => {
     expect(api.calls.filter(c => c.method === 'POST')).toHaveLength(1);
   });
 
+  it('refuses an initiator the policy denies: nothing is cloned, pushed or opened', async () => {
+    const refs = git(remote, 'for-each-ref');
+
+    const error = await upgrade({
+      permissions: mockServices.permissions({ result: AuthorizeResult.DENY }),
+    }).catch(e => e);
+
+    expect(error.name).toBe('NotAllowedError');
+    expect(error.message).toContain(
+      'not allowed to upgrade component:default/parcel-tracker',
+    );
+    expect(requested).toEqual({ tokens: [], clones: [] });
+    expect(git(remote, 'for-each-ref')).toBe(refs);
+    expect(api.calls).toEqual([]);
+  });
+
+  it.each([
+    ['another organisation', 'octo-org/parcel-tracker'],
+    ['a personal account', 'mallory/parcel-tracker'],
+  ])(
+    'refuses a component whose project slug names %s, before any git or GitHub call',
+    async (_, slug) => {
+      // A repository that would otherwise be reachable with the portal's token.
+      const outside = root.resolve(`github/${slug}.git`);
+      execFileSync('git', ['clone', '--quiet', '--mirror', remote, outside]);
+      const refs = git(outside, 'for-each-ref');
+
+      const error = await upgrade({
+        entity: {
+          ...component,
+          metadata: {
+            ...component.metadata,
+            annotations: { 'github.com/project-slug': slug },
+          },
+        },
+      }).catch(e => e);
+
+      expect(error.name).toBe('NotAllowedError');
+      expect(error.message).toBe(
+        `component:default/parcel-tracker names the repository ${slug} (github.com/project-slug), outside the GitHub organisation fernhill; golden-path upgrades only act on fernhill's repositories`,
+      );
+      expect(requested).toEqual({ tokens: [], clones: [] });
+      expect(git(outside, 'for-each-ref')).toBe(refs);
+      expect(api.calls).toEqual([]);
+    },
+  );
+
+  it('accepts the organisation in any letter case, as GitHub does', async () => {
+    const { outputs } = await upgrade({
+      entity: {
+        ...component,
+        metadata: {
+          ...component.metadata,
+          annotations: { 'github.com/project-slug': 'Fernhill/parcel-tracker' },
+        },
+      },
+    });
+    expect(outputs.branch).toBe('paved/upgrade-2.0.0');
+    // Cloned and pushed under the configured spelling.
+    expect(requested.clones).toEqual(['fernhill/parcel-tracker']);
+  });
+
   it('says what GitHub answered when it refuses, without the token', async () => {
     const action = createGoldenPathUpgradeAction({
       catalog: catalogServiceMock({ entities: [component, template] }),
+      permissions: mockServices.permissions(),
       repositories: new GithubUpgradeRepositories({
         host: 'github.com',
         owner: 'fernhill',

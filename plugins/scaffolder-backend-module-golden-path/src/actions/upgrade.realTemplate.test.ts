@@ -73,6 +73,7 @@ describe('goldenpath:upgrade of a component created from an older version of the
 
   const action = createGoldenPathUpgradeAction({
     catalog: catalogServiceMock({ entities: [component, template] }),
+    permissions: mockServices.permissions(),
     repositories: new LocalUpgradeRepositories(
       LocalRepositoryPublisher.create({ directory }),
     ),

@@ -10,6 +10,7 @@ import { Entity } from '@backstage/catalog-model';
 import { ConfigReader } from '@backstage/config';
 import { ScmIntegrations } from '@backstage/integration';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { parse } from 'yaml';
 import { LocalRepositoryPublisher } from '../publish';
@@ -70,11 +71,15 @@ describe('goldenpath:upgrade with the local target', () => {
   const repo = join(directory, 'parcel-tracker');
   const publisher = LocalRepositoryPublisher.create({ directory });
 
-  function upgradeAction(templateVersion: '1.0.0' | '2.0.0' = '2.0.0') {
+  function upgradeAction(
+    templateVersion: '1.0.0' | '2.0.0' = '2.0.0',
+    permissions = mockServices.permissions(),
+  ) {
     return createGoldenPathUpgradeAction({
       catalog: catalogServiceMock({
         entities: [component, templateEntity(templateVersion)],
       }),
+      permissions,
       repositories: new LocalUpgradeRepositories(publisher),
       render,
     });
@@ -138,6 +143,45 @@ describe('goldenpath:upgrade with the local target', () => {
   beforeEach(async () => {
     root.clear();
     await createFromVersion1();
+  });
+
+  it('refuses an initiator who may not upgrade the component, before touching its repository', async () => {
+    developerEdits();
+    const refs = git(repo, 'for-each-ref');
+    const permissions = mockServices.permissions.mock({
+      authorize: jest
+        .fn()
+        .mockResolvedValue([{ result: AuthorizeResult.DENY }]),
+    });
+    const ctx = createMockActionContext({
+      input: { entityRef: 'component:default/parcel-tracker' },
+    });
+
+    const error = await upgradeAction('2.0.0', permissions)
+      .handler(ctx as any)
+      .catch(e => e);
+
+    expect(error.name).toBe('NotAllowedError');
+    expect(error.message).toBe(
+      'You are not allowed to upgrade component:default/parcel-tracker (golden-path.upgrade.create): only its owners may',
+    );
+    // Asked for this component, with the initiator's credentials.
+    expect(permissions.authorize).toHaveBeenCalledWith(
+      [
+        {
+          permission: expect.objectContaining({
+            name: 'golden-path.upgrade.create',
+            resourceType: 'catalog-entity',
+          }),
+          resourceRef: 'component:default/parcel-tracker',
+        },
+      ],
+      { credentials: await ctx.getInitiatorCredentials() },
+    );
+    // No branch, no render on paved/template, no worktree.
+    expect(git(repo, 'for-each-ref')).toBe(refs);
+    expect(git(repo, 'worktree', 'list').split('\n')).toHaveLength(1);
+    expect(ctx.output).not.toHaveBeenCalled();
   });
 
   it('three-way merges the template change onto a branch, committing conflicts with markers', async () => {

@@ -8,7 +8,14 @@ import {
   parseLocationRef,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
-import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import { PermissionsService } from '@backstage/backend-plugin-api';
+import {
+  ConflictError,
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+} from '@backstage/errors';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   ActionContext,
@@ -19,6 +26,7 @@ import { parse } from 'yaml';
 import { z } from 'zod/v3';
 import { REPO_NAME_PATTERN, TEMPLATE_BRANCH } from '../publish';
 import { git, GitCommandError } from '../publish/git';
+import { goldenPathUpgradePermission } from '../permissions';
 import { PAVED_COMMITTER } from '../publish/LocalRepositoryPublisher';
 import { TemplateRenderer } from '../upgrade/renderTemplate';
 import type {
@@ -184,11 +192,13 @@ function trailers(message: string, key: string): string[] {
  */
 export function createGoldenPathUpgradeAction(options: {
   catalog: CatalogService;
+  /** Authorizes `golden-path.upgrade.create` on the component for the initiator. */
+  permissions: PermissionsService;
   /** The publish target's repositories (local or GitHub). */
   repositories: UpgradeRepositories;
   render: TemplateRenderer;
 }) {
-  const { catalog, repositories, render } = options;
+  const { catalog, permissions, repositories, render } = options;
   return createTemplateAction({
     id: ID,
     description:
@@ -226,6 +236,22 @@ export function createGoldenPathUpgradeAction(options: {
       if (!component) {
         throw new NotFoundError(
           `The component ${componentRef} is not in the catalog`,
+        );
+      }
+      // Before anything is cloned, rendered or pushed: the initiator may
+      // upgrade this component (Paved's policy: its owners and admins).
+      const [decision] = await permissions.authorize(
+        [
+          {
+            permission: goldenPathUpgradePermission,
+            resourceRef: componentRef,
+          },
+        ],
+        { credentials },
+      );
+      if (decision.result !== AuthorizeResult.ALLOW) {
+        throw new NotAllowedError(
+          `You are not allowed to upgrade ${componentRef} (${goldenPathUpgradePermission.name}): only its owners may`,
         );
       }
 

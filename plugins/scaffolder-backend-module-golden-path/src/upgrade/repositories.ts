@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { Config } from '@backstage/config';
-import { InputError } from '@backstage/errors';
+import { InputError, NotAllowedError } from '@backstage/errors';
 import {
   DefaultGithubCredentialsProvider,
   ScmIntegrations,
@@ -125,8 +125,27 @@ export class GithubUpgradeRepositories implements UpgradeRepositories {
         )} has an invalid ${SLUG_ANNOTATION} '${slug}', expected <owner>/<repository>`,
       );
     }
-    const owner = match ? match[1] : this.#owner;
     const repo = match ? match[2] : repoName;
+    // The portal's GitHub credentials may reach other organisations; an
+    // upgrade only ever touches the configured one's repositories (GitHub
+    // compares owner names case-insensitively).
+    if (match && match[1].toLowerCase() !== this.#owner.toLowerCase()) {
+      throw new NotAllowedError(
+        `${stringifyEntityRef(component)} names the repository ${
+          match[1]
+        }/${repo} (${SLUG_ANNOTATION}), outside the GitHub organisation ${
+          this.#owner
+        }; golden-path upgrades only act on ${this.#owner}'s repositories`,
+      );
+    }
+    const owner = this.#owner;
+    if (repo === '.' || repo === '..') {
+      throw new InputError(
+        `${stringifyEntityRef(
+          component,
+        )} has an invalid ${SLUG_ANNOTATION} '${slug}'`,
+      );
+    }
     const repositoryUrl = `https://${this.#host}/${owner}/${repo}`;
     const token = await this.#getToken(repositoryUrl);
     const auth = {
