@@ -15,8 +15,20 @@ export const doraUnattributedReadPermission = createPermission({
   attributes: { action: 'read' },
 });
 
+/**
+ * Posting deployments, changes and incidents to `POST /api/dora/events`.
+ * Every delivery number is computed from these facts, so writing them is
+ * not part of being signed in: a policy (or a service token's
+ * `accessRestrictions`) must grant it.
+ */
+export const doraEventsCreatePermission = createPermission({
+  name: 'dora.events.create',
+  attributes: { action: 'create' },
+});
+
 /** @public */
 export const doraPermissions = [
   doraMetricsReadPermission,
   doraUnattributedReadPermission,
+  doraEventsCreatePermission,
 ];
