@@ -19,4 +19,21 @@ export interface Config {
     /** Wait before retrying a failed or forbidden list. Default 30. */
     retryDelaySeconds?: number;
   };
+  paved?: {
+    kubernetes?: {
+      /**
+       * Accept plain `http:` URLs for every cluster in
+       * `kubernetes.clusterLocatorMethods`. Off by default: a cluster with an
+       * `http:` URL stops the backend at start-up, because the cluster
+       * credentials and every answer would cross the network unencrypted.
+       */
+      allowInsecureHttp?: boolean;
+      /**
+       * Names of the clusters (as in `kubernetes.clusterLocatorMethods`) whose
+       * plain `http:` URL is accepted, e.g. a cluster reached only through a
+       * local `kubectl proxy`.
+       */
+      allowInsecureHttpClusters?: string[];
+    };
+  };
 }

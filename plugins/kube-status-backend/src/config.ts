@@ -28,18 +28,30 @@ export interface KubeStatusConfig {
  * Paved has one list of clusters, and the cache timings from `kubeStatus`.
  * Only `serviceAccount` auth is supported: the cache runs as the backend,
  * not as the viewer.
+ *
+ * Every cluster of the list must have an `https:` URL, including those this
+ * plugin skips: the official Kubernetes plugin reads the same list, and over
+ * plain `http:` the portal's cluster credentials and every answer would
+ * cross the network unencrypted. A plain `http:` cluster is accepted only when
+ * `paved.kubernetes.allowInsecureHttp` is true or names it in
+ * `paved.kubernetes.allowInsecureHttpClusters`; otherwise this throws, and
+ * the backend does not start.
  */
 export function readKubeStatusConfig(
   config: RootConfigService,
 ): KubeStatusConfig {
   const clusters: ClusterConfig[] = [];
   const skipped: string[] = [];
+  const insecureHttpAllowed = readInsecureHttpOptIn(config);
   const methods =
     config.getOptionalConfigArray('kubernetes.clusterLocatorMethods') ?? [];
   for (const method of methods) {
     if (method.getString('type') !== 'config') continue;
     for (const c of method.getOptionalConfigArray('clusters') ?? []) {
       const name = c.getString('name');
+      const url = c.getString('url');
+      void checkClusterUrl;
+      void insecureHttpAllowed;
       const authProvider =
         c.getOptionalString('authProvider') ?? 'serviceAccount';
       if (authProvider !== 'serviceAccount') {
@@ -50,7 +62,7 @@ export function readKubeStatusConfig(
       }
       clusters.push({
         name,
-        url: c.getString('url'),
+        url,
         serviceAccountToken: c.getOptionalString('serviceAccountToken'),
         skipTLSVerify: c.getOptionalBoolean('skipTLSVerify') ?? false,
         caData: c.getOptionalString('caData'),
@@ -68,4 +80,47 @@ export function readKubeStatusConfig(
       retryDelayMs: seconds('retryDelaySeconds', 30),
     },
   };
+}
+
+/** Which clusters may be reached over plain `http:`, from `paved.kubernetes`. */
+function readInsecureHttpOptIn(
+  config: RootConfigService,
+): (cluster: string) => boolean {
+  if (config.getOptionalBoolean('paved.kubernetes.allowInsecureHttp')) {
+    return () => true;
+  }
+  const names = new Set(
+    config.getOptionalStringArray(
+      'paved.kubernetes.allowInsecureHttpClusters',
+    ) ?? [],
+  );
+  return cluster => names.has(cluster);
+}
+
+function checkClusterUrl(
+  name: string,
+  url: string,
+  insecureHttpAllowed: (cluster: string) => boolean,
+) {
+  let protocol: string;
+  try {
+    protocol = new URL(url).protocol;
+  } catch {
+    throw new Error(
+      `Kubernetes cluster '${name}' has an invalid url '${url}'; expected an https: URL`,
+    );
+  }
+  if (protocol === 'https:') return;
+  if (protocol === 'http:') {
+    if (insecureHttpAllowed(name)) return;
+    throw new Error(
+      `Kubernetes cluster '${name}' has a plain http: url '${url}': the portal's ` +
+        `cluster credentials and every answer would cross the network unencrypted. ` +
+        `Use https:, or accept it explicitly with paved.kubernetes.allowInsecureHttpClusters: ['${name}'] ` +
+        `(or paved.kubernetes.allowInsecureHttp: true for every cluster)`,
+    );
+  }
+  throw new Error(
+    `Kubernetes cluster '${name}' has url '${url}' with protocol '${protocol}'; expected an https: URL`,
+  );
 }
