@@ -357,7 +357,7 @@ async function run(name: string, knex: Knex, focusCsv?: string) {
 
   const cost = CostService.create({
     store,
-    scopes: CostScopes.create({ catalog, auth }),
+    scopes: CostScopes.create({ catalog }),
     config,
     rules: defaultAllocationRules,
     currency: 'USD',
@@ -366,13 +366,19 @@ async function run(name: string, knex: Knex, focusCsv?: string) {
   const window = { from: dayOf(DAYS - 90), to: END };
   const read = async (entityRef: string) =>
     cost.entityCost({
-      scope: await cost.resolve(entityRef),
+      scope: await cost.resolve(
+        entityRef,
+        await auth.getOwnServiceCredentials(),
+      ),
       window,
       granularity: 'day',
     });
   const entity = await time(() => read('component:default/service-7'), 20);
   const team = await time(() => read('group:default/team-0'), 20);
-  const teamScope = await cost.resolve('group:default/team-0');
+  const teamScope = await cost.resolve(
+    'group:default/team-0',
+    await auth.getOwnServiceCredentials(),
+  );
   if (teamScope.members.length !== TEAM_SIZE) {
     throw new Error(
       `The team resolved to ${teamScope.members.length} components, not ${TEAM_SIZE}`,

@@ -39,7 +39,7 @@ describe('cost MCP actions', () => {
     await allocator.afterImport({ days });
     const cost = CostService.create({
       store,
-      scopes: CostScopes.create({ catalog, auth }),
+      scopes: CostScopes.create({ catalog }),
       config: mockServices.rootConfig(),
       rules: defaultAllocationRules,
       currency: 'USD',
@@ -50,7 +50,7 @@ describe('cost MCP actions', () => {
       authorize: async requests => requests.map(() => ({ result })),
     });
     registerCostActions(registry, permissions, cost);
-    return { registry, permissions };
+    return { registry, permissions, catalog };
   }
 
   it('answers get-entity-cost and get-cost-rankings for a permitted caller', async () => {
@@ -102,5 +102,50 @@ describe('cost MCP actions', () => {
     ).rejects.toThrow(
       'You may not read the cost of component:default/checkout',
     );
+  });
+
+  it('refuses a window over 731 days naming the parameters, before reading', async () => {
+    const { registry, catalog } = await registryWith(AuthorizeResult.ALLOW);
+    const read = jest.spyOn(catalog, 'getEntityByRef');
+    await expect(
+      registry.invoke({
+        id: 'test:get-entity-cost',
+        input: {
+          entityRef: 'component:default/checkout',
+          from: '2020-01-01',
+          to: '2026-01-01',
+        },
+        credentials: mockCredentials.user('user:default/alice'),
+      }),
+    ).rejects.toThrow('from and to may be at most 731 days apart');
+    await expect(
+      registry.invoke({
+        id: 'test:get-cost-rankings',
+        input: {
+          entityRef: 'group:default/checkout-team',
+          from: '2026-10-01T00:00:00',
+        },
+        credentials: mockCredentials.user('user:default/alice'),
+      }),
+    ).rejects.toThrow('from must be a YYYY-MM-DD day');
+    expect(read).not.toHaveBeenCalled();
+  });
+
+  it("reads the catalog with the caller's credentials", async () => {
+    const { registry, catalog } = await registryWith(AuthorizeResult.ALLOW);
+    const alice = mockCredentials.user('user:default/alice');
+    const read = jest
+      .spyOn(catalog, 'getEntityByRef')
+      .mockImplementation(async () => undefined);
+    await expect(
+      registry.invoke({
+        id: 'test:get-entity-cost',
+        input: { entityRef: 'component:default/checkout' },
+        credentials: alice,
+      }),
+    ).rejects.toThrow('No entity component:default/checkout in the catalog');
+    expect(read).toHaveBeenCalledWith(expect.anything(), {
+      credentials: alice,
+    });
   });
 });

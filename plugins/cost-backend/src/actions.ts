@@ -21,7 +21,9 @@ export function registerCostActions(
     from: z
       .string()
       .optional()
-      .describe('First day, YYYY-MM-DD (UTC). Default: 30 days before `to`.'),
+      .describe(
+        'First day, YYYY-MM-DD (UTC). Default: 30 days before `to`. At most 731 days before `to`.',
+      ),
     to: z
       .string()
       .optional()
@@ -52,7 +54,7 @@ export function registerCostActions(
       const ref = input.entityRef ? canonicalRef(input.entityRef) : undefined;
       const range = parseWindow(input);
       await authorizeCostRead(permissions, credentials, ref);
-      const scope = ref ? await cost.resolve(ref) : undefined;
+      const scope = ref ? await cost.resolve(ref, credentials) : undefined;
       const result = await cost.entityCost({
         scope,
         window: range,
@@ -82,7 +84,10 @@ export function registerCostActions(
       const ref = canonicalRef(input.entityRef);
       const range = parseWindow(input);
       await authorizeCostRead(permissions, credentials, ref);
-      const rankings = await cost.rankings(await cost.resolve(ref), range);
+      const rankings = await cost.rankings(
+        await cost.resolve(ref, credentials),
+        range,
+      );
       return { output: { rankings: { ...rankings } } };
     },
   });

@@ -115,7 +115,7 @@ export const costPlugin = createBackendPlugin({
         });
         const cost = CostService.create({
           store,
-          scopes: CostScopes.create({ catalog: deps.catalog, auth: deps.auth }),
+          scopes: CostScopes.create({ catalog: deps.catalog }),
           config,
           rules,
           currency: config.getOptionalString('cost.currency') ?? 'USD',

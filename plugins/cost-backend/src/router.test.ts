@@ -1,8 +1,14 @@
 import type { AddressInfo } from 'node:net';
 import {
   createBackendModule,
+  createServiceFactory,
   type BackstageCredentials,
 } from '@backstage/backend-plugin-api';
+import { type Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  catalogServiceRef,
+  type CatalogService,
+} from '@backstage/plugin-catalog-node';
 import {
   mockCredentials,
   mockServices,
@@ -21,6 +27,51 @@ jest.setTimeout(60_000);
 
 const ADMIN = 'user:default/admin';
 const CHECKOUT_OWNER = 'user:default/alice';
+/** May read any cost, but the catalog hides `orders` from her. */
+const AUDITOR = 'user:default/bob';
+const HIDDEN_FROM_AUDITOR = 'component:default/orders';
+
+const userOf = (options?: { credentials?: BackstageCredentials }) =>
+  (options?.credentials?.principal as { userEntityRef?: string } | undefined)
+    ?.userEntityRef;
+
+/**
+ * The catalog with a read rule: the auditor cannot see `orders`. Every
+ * read method filters what it returns by the credentials it is given, as
+ * the real catalog's permission policy does.
+ */
+function catalogWithReadRules(): CatalogService {
+  const catalog = catalogServiceMock({ entities: organisation });
+  const visible = (
+    entity: Entity | undefined,
+    options?: { credentials?: BackstageCredentials },
+  ) =>
+    !entity ||
+    !entity.kind ||
+    userOf(options) !== AUDITOR ||
+    stringifyEntityRef(entity) !== HIDDEN_FROM_AUDITOR;
+  return new Proxy(catalog, {
+    get(target, name, receiver) {
+      const method = Reflect.get(target, name, receiver);
+      if (typeof method !== 'function') return method;
+      return async (request: unknown, options?: any) => {
+        const result = await method.call(target, request, options);
+        if (name === 'getEntityByRef') {
+          return visible(result, options) ? result : undefined;
+        }
+        if (result && Array.isArray(result.items)) {
+          return {
+            ...result,
+            items: result.items.filter(
+              (e: Entity | undefined) => e && visible(e, options),
+            ),
+          };
+        }
+        return result;
+      };
+    },
+  });
+}
 
 /**
  * A policy like Paved's: admins read everything; alice (checkout-team) reads
@@ -36,6 +87,7 @@ const permissions = mockServices.permissions.mock({
     return requests.map(r => ({
       result:
         user === ADMIN ||
+        (user === AUDITOR && 'resourceRef' in r) ||
         (user === CHECKOUT_OWNER &&
           'resourceRef' in r &&
           r.resourceRef === 'component:default/checkout')
@@ -87,7 +139,11 @@ describe('cost API', () => {
       features: [
         costPlugin,
         fixtureSource,
-        catalogServiceMock.factory({ entities: organisation }),
+        createServiceFactory({
+          service: catalogServiceRef,
+          deps: {},
+          factory: catalogWithReadRules,
+        }),
         permissions.factory,
         mockServices.httpAuth.factory({
           defaultCredentials: mockCredentials.none(),
@@ -260,6 +316,73 @@ describe('cost API', () => {
     const res = await call(path);
     expect(res.status).toBe(400);
     expect(res.body.error.message).toContain(name);
+  });
+
+  it.each([
+    ['/entity?from=2024-01-01&to=2026-01-03', 'at most 731 days apart'],
+    ['/entity?from=0001-01-01&to=9999-12-31', 'at most 731 days apart'],
+    [
+      '/rankings?entityRef=group:default/checkout-team&to=2029-01-02&from=2026-01-01',
+      'at most 731 days',
+    ],
+    ['/unattributed?from=2020-01-01&to=2026-01-01', 'at most 731 days'],
+    ['/export.csv?from=2020-01-01&to=2026-01-01', 'at most 731 days'],
+    ['/entity?from=2026-10-01T00:00:00', 'from must be a YYYY-MM-DD day'],
+    ['/entity?to=2026-10-02T12:00:00Z', 'to must be a YYYY-MM-DD day'],
+    ['/entity?from=1e9', 'from must be a YYYY-MM-DD day'],
+  ])('answers the window %s with 400 (%s) at once', async (path, message) => {
+    const started = performance.now();
+    const res = await call(path);
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toContain(message);
+    // Refused before any read: no allocation per day of the window.
+    expect(performance.now() - started).toBeLessThan(250);
+  });
+
+  it('accepts timestamps with an offset that fall on a UTC midnight', async () => {
+    const res = await call(
+      `/entity?entityRef=component:default/checkout&from=${encodeURIComponent(
+        '2026-10-01T02:00:00+02:00',
+      )}&to=2026-10-02T00:00:00Z`,
+    );
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      from: '2026-10-01',
+      to: '2026-10-02',
+      total: 52,
+    });
+  });
+
+  it("resolves scopes with the caller's credentials, so the catalog's read rules apply", async () => {
+    // The auditor may read any cost, but cannot see `orders` in the catalog.
+    const hidden = await call(
+      `/entity?entityRef=component:default/orders&${window}`,
+      AUDITOR,
+    );
+    expect(hidden.status).toBe(404);
+    expect(
+      (await call(`/export.csv?entityRef=component:default/orders`, AUDITOR))
+        .status,
+    ).toBe(404);
+    // The team sums only the members she can see: checkout (52), not
+    // orders (13).
+    const team = await call(
+      `/entity?entityRef=group:default/checkout-team&${window}`,
+      AUDITOR,
+    );
+    expect(team.body.total).toBe(52);
+    const rankings = await call(
+      `/rankings?entityRef=group:default/checkout-team&${window}`,
+      AUDITOR,
+    );
+    expect(rankings.body.byCost.map((r: any) => r.entityRef)).toEqual([
+      'component:default/checkout',
+    ]);
+    // An admin, who sees everything, gets both.
+    expect(
+      (await call(`/entity?entityRef=group:default/checkout-team&${window}`))
+        .body.total,
+    ).toBe(65);
   });
 
   it('answers an unknown entity with 404', async () => {

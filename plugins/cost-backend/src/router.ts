@@ -83,7 +83,7 @@ export async function createRouter(
     const credentials = await credentialsOf(req);
     const ref = entityRef ? canonicalRef(entityRef) : undefined;
     await authorizeCostRead(permissions, credentials, ref);
-    return ref ? cost.resolve(ref) : undefined;
+    return ref ? cost.resolve(ref, credentials) : undefined;
   };
 
   router.get('/entity', async (req, res) => {

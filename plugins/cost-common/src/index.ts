@@ -7,3 +7,4 @@
 export * from './api';
 export * from './permissions';
 export * from './records';
+export * from './window';

@@ -1,7 +1,4 @@
-import type {
-  AuthService,
-  BackstageCredentials,
-} from '@backstage/backend-plugin-api';
+import type { BackstageCredentials } from '@backstage/backend-plugin-api';
 import {
   type Entity,
   parseEntityRef,
@@ -25,26 +22,30 @@ export type CostScope = {
  * What the cost plugin asks the catalog: which entities a scope sums.
  * Team = components owned by the group or any group below it; system =
  * its parts; a component (or resource) = itself.
+ *
+ * Every read uses the caller's credentials, so the catalog's read rules
+ * apply: an entity the caller cannot see is not found, and a team or
+ * system sums only the members the caller can see.
  */
 export class CostScopes {
   readonly #catalog: CatalogService;
-  readonly #auth: AuthService;
 
-  static create(options: { catalog: CatalogService; auth: AuthService }) {
-    return new CostScopes(options.catalog, options.auth);
+  static create(options: { catalog: CatalogService }) {
+    return new CostScopes(options.catalog);
   }
 
-  private constructor(catalog: CatalogService, auth: AuthService) {
+  private constructor(catalog: CatalogService) {
     this.#catalog = catalog;
-    this.#auth = auth;
   }
 
-  async #credentials(): Promise<BackstageCredentials> {
-    return this.#auth.getOwnServiceCredentials();
-  }
-
-  /** Throws InputError for a malformed ref, NotFoundError for an unknown one. */
-  async resolve(entityRef: string): Promise<CostScope> {
+  /**
+   * Throws InputError for a malformed ref, NotFoundError for one the
+   * caller cannot see or that does not exist.
+   */
+  async resolve(
+    entityRef: string,
+    credentials: BackstageCredentials,
+  ): Promise<CostScope> {
     let ref;
     try {
       ref = parseEntityRef(entityRef);
@@ -52,7 +53,7 @@ export class CostScopes {
       throw new InputError(`entityRef is not a valid entity ref: ${entityRef}`);
     }
     const entity = await this.#catalog.getEntityByRef(ref, {
-      credentials: await this.#credentials(),
+      credentials,
     });
     if (!entity) {
       throw new NotFoundError(
@@ -72,7 +73,7 @@ export class CostScopes {
     const members = await entitiesInScope(this.#catalog, entity, {
       kinds: ALLOCATED_KINDS,
       fields: ['kind', 'metadata.name', 'metadata.namespace', 'metadata.title'],
-      credentials: await this.#credentials(),
+      credentials,
     });
     if (!members) {
       throw new InputError(

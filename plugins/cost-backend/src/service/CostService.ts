@@ -1,4 +1,5 @@
 import type {
+  BackstageCredentials,
   LoggerService,
   RootConfigService,
 } from '@backstage/backend-plugin-api';
@@ -10,7 +11,9 @@ import {
   type CostGranularity,
   type CostPoint,
   type CostRankings,
+  type CostWindow,
   type EntityCost,
+  parseCostWindow,
   type RankedComponent,
   type UnattributedCost,
 } from '@paved/plugin-cost-common';
@@ -45,8 +48,7 @@ export const defaultAllocationRules: AllocationRules = {
   sharedNamespaces: ['kube-system'],
 };
 
-/** A window of whole UTC days, [from, to). */
-export type CostWindow = { from: string; to: string };
+export type { CostWindow };
 
 /** One entity's (or the organisation's) cost on one day. */
 type DayCost = {
@@ -62,7 +64,6 @@ type DayCost = {
 };
 
 const DAY_MS = 86_400_000;
-const dayPattern = /^\d{4}-\d{2}-\d{2}$/;
 const UNATTRIBUTED_ROWS = 200;
 
 const today = () => new Date().toISOString().slice(0, 10);
@@ -114,28 +115,18 @@ const dayTotal = (d: DayCost) =>
 const round = (n: number) => Math.round(n * 1e6) / 1e6;
 
 /**
- * Parses and checks a window; defaults to the last 30 full days. Errors
- * name the parameter.
+ * Parses and checks a window (`parseCostWindow` of the common package, the
+ * one definition for routes and actions); defaults to the last 30 full
+ * days. Throws an InputError naming the parameter, before anything is read.
  */
-export function parseWindow(input: { from?: string; to?: string }): CostWindow {
-  for (const key of ['from', 'to'] as const) {
-    const value = input[key];
-    if (
-      value !== undefined &&
-      (!dayPattern.test(value) ||
-        Number.isNaN(Date.parse(`${value}T00:00:00Z`)) ||
-        new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) !== value)
-    ) {
-      throw new InputError(`${key} must be a YYYY-MM-DD day, got '${value}'`);
-    }
-  }
-  const to = input.to ?? (input.from ? addDays(input.from, 30) : today());
-  const from = input.from ?? addDays(to, -30);
-  if (from >= to) throw new InputError('from must be before to');
-  if (daysBetween(from, to).length > 731) {
-    throw new InputError('from and to may be at most 731 days apart');
-  }
-  return { from, to };
+export function parseWindow(input: {
+  from?: string;
+  to?: string;
+  granularity?: CostGranularity;
+}): CostWindow {
+  const parsed = parseCostWindow(input);
+  if ('error' in parsed) throw new InputError(parsed.error);
+  return parsed.window;
 }
 
 /**
@@ -186,8 +177,12 @@ export class CostService {
     return this.#currency;
   }
 
-  resolve(entityRef: string): Promise<CostScope> {
-    return this.#scopes.resolve(entityRef);
+  /** Resolves a scope with the caller's credentials (see CostScopes). */
+  resolve(
+    entityRef: string,
+    credentials: BackstageCredentials,
+  ): Promise<CostScope> {
+    return this.#scopes.resolve(entityRef, credentials);
   }
 
   /**

@@ -1,4 +1,8 @@
-import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockServices,
+  TestDatabases,
+} from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { DatabaseCostStore } from '../database/CostStore';
 import { cloud, workload } from '../testing/records';
@@ -36,7 +40,7 @@ describe.each(databases.eachSupportedId())('cost allocation (%s)', id => {
     });
     const { days } = await store.replace({ source: 'test', records });
     await allocator.afterImport({ days });
-    const scopes = CostScopes.create({ catalog, auth });
+    const scopes = CostScopes.create({ catalog });
     const service = (rules: Partial<AllocationRules> = {}) =>
       CostService.create({
         store,
@@ -58,7 +62,7 @@ describe.each(databases.eachSupportedId())('cost allocation (%s)', id => {
     ) => {
       const cost = service(rules);
       return cost.entityCost({
-        scope: await cost.resolve(entityRef),
+        scope: await cost.resolve(entityRef, mockCredentials.service()),
         window: range,
         granularity: 'day',
       });
@@ -106,7 +110,7 @@ describe.each(databases.eachSupportedId())('cost allocation (%s)', id => {
       (
         await CostService.create({
           store,
-          scopes: CostScopes.create({ catalog, auth: mockServices.auth() }),
+          scopes: CostScopes.create({ catalog }),
           config: mockServices.rootConfig(),
           rules: {
             idle: 'none',
@@ -233,7 +237,10 @@ describe.each(databases.eachSupportedId())('cost allocation (%s)', id => {
     });
     const cost = service();
     const rankings = await cost.rankings(
-      await cost.resolve('group:default/engineering'),
+      await cost.resolve(
+        'group:default/engineering',
+        mockCredentials.service(),
+      ),
       window,
     );
     expect(rankings.byCost.map(r => [r.entityRef, r.total])).toEqual([

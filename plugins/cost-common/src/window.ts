@@ -1,0 +1,116 @@
+/**
+ * The one definition of a cost window, shared by the backend's HTTP routes
+ * and MCP actions (and usable by the frontend): whole UTC days, `from`
+ * inclusive and `to` exclusive.
+ */
+export type CostWindow = { from: string; to: string };
+
+/** The longest window any cost read accepts: two years and a leap day. */
+export const MAX_COST_WINDOW_DAYS = 731;
+
+/** The most points a cost series may have. */
+export const MAX_COST_SERIES_POINTS = 1000;
+
+/** The window a read gets when it names none: the last 30 full days. */
+export const DEFAULT_COST_WINDOW_DAYS = 30;
+
+const DAY_MS = 86_400_000;
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+const MIN_MS = Date.parse('0001-01-01T00:00:00Z');
+const MAX_MS = Date.parse('9999-12-31T00:00:00Z');
+const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+/** Milliseconds of a valid `YYYY-MM-DD` day, or undefined. */
+function dayMs(value: string): number | undefined {
+  if (!DAY.test(value)) return undefined;
+  const ms = Date.parse(`${value}T00:00:00Z`);
+  if (Number.isNaN(ms) || isoDay(ms) !== value) return undefined;
+  return ms;
+}
+
+/**
+ * Checks a window's parameters and applies the defaults, in constant time
+ * and memory (nothing is allocated per day of the window). Returns the
+ * window, or an error message naming the parameter that is wrong.
+ *
+ * Days are `YYYY-MM-DD`; an ISO-8601 timestamp is accepted only if it
+ * states its offset and falls on a UTC midnight (`2026-10-01T00:00:00Z`,
+ * `2026-10-01T02:00:00+02:00`), because cost is booked per UTC day.
+ */
+export function parseCostWindow(
+  input: { from?: string; to?: string; granularity?: 'day' | 'month' },
+  now: Date = new Date(),
+): { window: CostWindow } | { error: string } {
+  const ms: { from?: number; to?: number } = {};
+  for (const key of ['from', 'to'] as const) {
+    const value = input[key];
+    if (value === undefined) continue;
+    const parsed = parseDayOrMidnight(value);
+    if (parsed === undefined) {
+      return {
+        error: `${key} must be a YYYY-MM-DD day (or an ISO-8601 timestamp with an offset at a UTC midnight), got '${truncate(
+          value,
+        )}'`,
+      };
+    }
+    ms[key] = parsed;
+  }
+  const today = Date.UTC(
+    now.getUTCFullYear(),
+    now.getUTCMonth(),
+    now.getUTCDate(),
+  );
+  const to =
+    ms.to ??
+    (ms.from !== undefined
+      ? ms.from + DEFAULT_COST_WINDOW_DAYS * DAY_MS
+      : today);
+  const from = ms.from ?? to - DEFAULT_COST_WINDOW_DAYS * DAY_MS;
+  if (from >= to) {
+    return { error: 'from must be before to' };
+  }
+  const days = Math.round((to - from) / DAY_MS);
+  if (days > MAX_COST_WINDOW_DAYS) {
+    return {
+      error: `from and to may be at most ${MAX_COST_WINDOW_DAYS} days apart, got ${days}`,
+    };
+  }
+  // Months touched by the window, counted arithmetically.
+  const f = new Date(from);
+  const t = new Date(to - DAY_MS);
+  const points =
+    input.granularity === 'month'
+      ? (t.getUTCFullYear() - f.getUTCFullYear()) * 12 +
+        t.getUTCMonth() -
+        f.getUTCMonth() +
+        1
+      : days;
+  if (points > MAX_COST_SERIES_POINTS) {
+    return {
+      error: `granularity gives ${points} points; at most ${MAX_COST_SERIES_POINTS}`,
+    };
+  }
+  if (from < MIN_MS || to > MAX_MS) {
+    return { error: 'from and to must be days of the years 0001 to 9999' };
+  }
+  return { window: { from: isoDay(from), to: isoDay(to) } };
+}
+
+const TIMESTAMP =
+  /^(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+function parseDayOrMidnight(value: string): number | undefined {
+  if (value.length > 40) return undefined;
+  const day = dayMs(value);
+  if (day !== undefined) return day;
+  const timestamp = TIMESTAMP.exec(value);
+  if (!timestamp || dayMs(timestamp[1]) === undefined) return undefined;
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms) || ms % DAY_MS !== 0) return undefined;
+  return ms;
+}
+
+function truncate(value: string): string {
+  return value.length > 40 ? `${value.slice(0, 40)}…` : value;
+}
