@@ -7,9 +7,12 @@ import {
 } from '@backstage/plugin-catalog-common/alpha';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
+  doraEventsCreatePermission,
   doraMetricsReadPermission,
   doraUnattributedReadPermission,
 } from '@paved/plugin-dora-common';
+import { kubernetesProxyPermission } from '@backstage/plugin-kubernetes-common';
+import { goldenPathUpgradePermission } from '@paved/plugin-scaffolder-backend-module-golden-path';
 import { permissionRules } from '@backstage/plugin-catalog-backend/alpha';
 import type { Entity } from '@backstage/catalog-model';
 import type { PermissionCriteria } from '@backstage/plugin-permission-common';
@@ -20,6 +23,7 @@ import {
 } from '@paved/plugin-cost-common';
 import { PavedPermissionPolicy } from './PavedPermissionPolicy';
 
+// Conditions as the catalog's rules take them; params differ per rule.
 type Condition = { rule: string; params?: any };
 
 /** Applies a conditional decision to an entity with the catalog's own rules. */
@@ -44,10 +48,10 @@ const component = (name: string, owner: string): Entity => ({
   spec: { owner },
   relations: [{ type: 'ownedBy', targetRef: owner }],
 });
-const group = (name: string): Entity => ({
+const group = (name: string, namespace = 'default'): Entity => ({
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'Group',
-  metadata: { name, namespace: 'default' },
+  metadata: { name, namespace },
   spec: { type: 'team', children: [] },
 });
 
@@ -55,11 +59,11 @@ const config = new ConfigReader({
   paved: { permission: { admins: ['group:default/platform'] } },
 });
 
-function userWith(ownershipEntityRefs: string[]) {
+function userWith(ownershipEntityRefs: string[], policyConfig = config) {
   const userEntityRef = ownershipEntityRefs[0];
   return {
     policy: PavedPermissionPolicy.create({
-      config,
+      config: policyConfig,
       userInfo: mockServices.userInfo({ userEntityRef, ownershipEntityRefs }),
     }),
     user: {
@@ -179,6 +183,8 @@ describe('PavedPermissionPolicy', () => {
     ).toBe(false);
     expect(allows(conditions, group('checkout'))).toBe(true);
     expect(allows(conditions, group('payments'))).toBe(false);
+    // Same name, another namespace: another team.
+    expect(allows(conditions, group('checkout', 'other-ns'))).toBe(false);
 
     const { policy: adminPolicy, user: adminUser } = admin();
     expect(
@@ -232,5 +238,189 @@ describe('PavedPermissionPolicy', () => {
         userInfo: mockServices.userInfo(),
       }),
     ).toThrow("costVisibility must be 'owners' or 'everyone'");
+  });
+
+  it('compares a team with its full ref, namespace included', async () => {
+    const { policy, user } = userWith([
+      'user:other-ns/kofi.mensah',
+      'group:other-ns/checkout',
+    ]);
+    const decision = await policy.handle(
+      { permission: costReadPermission },
+      user,
+    );
+    const conditions = (decision as any).conditions;
+    expect(allows(conditions, group('checkout', 'other-ns'))).toBe(true);
+    expect(allows(conditions, group('checkout'))).toBe(false);
+    expect(
+      allows(
+        conditions,
+        component('checkout-service', 'group:default/checkout'),
+      ),
+    ).toBe(false);
+  });
+
+  it('lets only admins post DORA events', async () => {
+    const { policy, user } = developer();
+    expect(
+      (await policy.handle({ permission: doraEventsCreatePermission }, user))
+        .result,
+    ).toBe(AuthorizeResult.DENY);
+    const { policy: adminPolicy, user: adminUser } = admin();
+    expect(
+      (
+        await adminPolicy.handle(
+          { permission: doraEventsCreatePermission },
+          adminUser,
+        )
+      ).result,
+    ).toBe(AuthorizeResult.ALLOW);
+  });
+
+  it('keeps the official Kubernetes proxy to admins', async () => {
+    expect(kubernetesProxyPermission.name).toBe('kubernetes.proxy');
+    const { policy, user } = developer();
+    expect(
+      (await policy.handle({ permission: kubernetesProxyPermission }, user))
+        .result,
+    ).toBe(AuthorizeResult.DENY);
+    const { policy: adminPolicy, user: adminUser } = admin();
+    expect(
+      (
+        await adminPolicy.handle(
+          { permission: kubernetesProxyPermission },
+          adminUser,
+        )
+      ).result,
+    ).toBe(AuthorizeResult.ALLOW);
+  });
+
+  it("lets a developer upgrade only their own team's components to a new template version", async () => {
+    const { policy, user } = developer();
+    const decision = await policy.handle(
+      { permission: goldenPathUpgradePermission },
+      user,
+    );
+    expect(decision).toMatchObject({
+      result: AuthorizeResult.CONDITIONAL,
+      pluginId: 'catalog',
+      resourceType: 'catalog-entity',
+    });
+    const conditions = (decision as any).conditions;
+    expect(
+      allows(
+        conditions,
+        component('checkout-service', 'group:default/checkout'),
+      ),
+    ).toBe(true);
+    expect(
+      allows(
+        conditions,
+        component('payments-gateway', 'group:default/payments'),
+      ),
+    ).toBe(false);
+    expect(
+      allows(
+        conditions,
+        component('checkout-service', 'group:other-ns/checkout'),
+      ),
+    ).toBe(false);
+
+    const { policy: adminPolicy, user: adminUser } = admin();
+    expect(
+      (
+        await adminPolicy.handle(
+          { permission: goldenPathUpgradePermission },
+          adminUser,
+        )
+      ).result,
+    ).toBe(AuthorizeResult.ALLOW);
+  });
+
+  describe('admins', () => {
+    const create = (permission: object, extra: object = {}, nodeEnv = 'test') =>
+      PavedPermissionPolicy.create({
+        config: new ConfigReader({ ...extra, paved: { permission } }),
+        userInfo: mockServices.userInfo(),
+        nodeEnv,
+      });
+
+    it('reads admins from a list or from one string of refs, as an environment variable gives them', async () => {
+      const fromString = new ConfigReader({
+        paved: {
+          permission: {
+            admins:
+              'group:default/portal-admins, group:ops/sre  user:default/lena.fischer',
+          },
+        },
+      });
+      for (const ref of [
+        'group:default/portal-admins',
+        'group:ops/sre',
+        'user:default/lena.fischer',
+      ]) {
+        const { policy, user } = userWith(
+          ['user:default/someone', ref],
+          fromString,
+        );
+        expect(
+          (await policy.handle({ permission: costImportPermission }, user))
+            .result,
+        ).toBe(AuthorizeResult.ALLOW);
+      }
+      const { policy, user } = userWith(
+        ['user:default/someone', 'group:default/sre'],
+        fromString,
+      );
+      expect(
+        (await policy.handle({ permission: costImportPermission }, user))
+          .result,
+      ).toBe(AuthorizeResult.DENY);
+    });
+
+    it('refuses admins that are not full entity refs', () => {
+      expect(() => create({ admins: ['platform'] })).toThrow(
+        "paved.permission.admins: 'platform' is not a full entity ref",
+      );
+      expect(() => create({ admins: 'group:platform' })).toThrow(
+        "'group:platform' is not a full entity ref",
+      );
+    });
+
+    it('refuses to start in production without admins', () => {
+      const production = { auth: { environment: 'production' } };
+      expect(() => create({}, production)).toThrow(
+        'Paved will not start in production without portal admins',
+      );
+      expect(() => create({ admins: ' , ' }, production)).toThrow(
+        'without portal admins',
+      );
+      expect(() => create({}, {}, 'production')).toThrow(
+        'without portal admins',
+      );
+      // Outside production no admins is allowed (nobody is admin).
+      expect(() => create({})).not.toThrow();
+    });
+
+    it("refuses to start in production with the local demo's admin group", () => {
+      expect(() =>
+        create(
+          { admins: ['group:default/portal-admins', 'group:default/platform'] },
+          { auth: { environment: 'production' } },
+        ),
+      ).toThrow(
+        "Paved will not start in production with group:default/platform as an admin: it is the local demo's admin group",
+      );
+      expect(() =>
+        create({ admins: 'group:default/Platform' }, {}, 'production'),
+      ).toThrow('group:default/platform');
+      expect(() =>
+        create(
+          { admins: 'group:default/portal-admins' },
+          { auth: { environment: 'production' } },
+          'production',
+        ),
+      ).not.toThrow();
+    });
   });
 });
