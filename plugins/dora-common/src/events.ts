@@ -26,6 +26,12 @@ export const deploymentEventSchema = z
     commits: z.array(sha).max(10_000).optional(),
     rollback: z.boolean().optional(),
     unplanned: z.boolean().optional(),
+    /**
+     * When the source saw this state upstream (e.g. a GitHub deployment
+     * status's `updated_at`). A stored deployment observed later is not
+     * replaced by this one, so a replayed old status changes nothing.
+     */
+    observedAt: timestamp.optional(),
   })
   .strict()
   .refine(e => Date.parse(e.finishedAt) >= Date.parse(e.startedAt), {

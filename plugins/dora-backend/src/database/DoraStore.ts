@@ -176,6 +176,7 @@ function toRow(source: string, event: DoraEvent, entityRef: string | null) {
         commits: JSON.stringify(event.commits ?? []),
         rollback: event.rollback ?? false,
         unplanned: event.unplanned ?? false,
+        observed_at: event.observedAt ? new Date(event.observedAt) : null,
       };
     case 'change':
       return {
@@ -275,6 +276,28 @@ function chunk<T>(items: T[], size: number): T[][] {
 const toDate = (value: Timestamp) =>
   value instanceof Date ? value : new Date(value);
 
+/**
+ * Limits an update to a stored deployment not observed later than `event`
+ * (by `observedAt`), so a replayed older state changes nothing.
+ */
+function newerDeploymentState(query: Knex.QueryBuilder, event: DoraEvent) {
+  if (event.type !== 'deployment' || !event.observedAt) return query;
+  const observedAt = new Date(event.observedAt);
+  return query.where(q =>
+    q.whereNull('observed_at').orWhere('observed_at', '<=', observedAt),
+  );
+}
+
+/**
+ * A deployment event that does not list its commits (e.g. a webhook that
+ * cannot know them) keeps those recorded by an earlier event.
+ */
+function keepRecordedCommits<R extends object>(row: R, event: DoraEvent) {
+  if (event.type !== 'deployment' || event.commits !== undefined) return row;
+  const { commits: _recorded, ...rest } = row as R & { commits?: string };
+  return rest;
+}
+
 /** DORA facts in the plugin's own database (SQLite or PostgreSQL). */
 export class DatabaseDoraStore implements DoraStore {
   readonly #db: Knex;
@@ -348,10 +371,15 @@ export class DatabaseDoraStore implements DoraStore {
           };
           if (previous === undefined) {
             inserts.push(row);
-          } else {
-            await tx(table).where({ source, event_id: event.id }).update(row);
+            accepted++;
+            continue;
           }
-          accepted++;
+          const updated = await newerDeploymentState(
+            tx(table).where({ source, event_id: event.id }),
+            event,
+          ).update(keepRecordedCommits(row, event));
+          if (updated > 0) accepted++;
+          else unchanged++;
         }
         // SQLite allows 32,766 bound parameters a statement, PostgreSQL
         // 65,535; 500 rows of at most 13 columns stay well under both.
