@@ -8,6 +8,12 @@ export interface Config {
        * @visibility secret
        */
       webhookSecret?: string;
+      /**
+       * The largest webhook delivery body read, in bytes; a larger one is
+       * refused with 413 as soon as it passes the limit. Default: 5242880
+       * (5 MiB; GitHub's own cap is 25 MB).
+       */
+      webhookMaxBodyBytes?: number;
       /** Labels that make a GitHub issue an incident. Default: incident. */
       incidentLabels?: string[];
       /**
@@ -31,6 +37,14 @@ export interface Config {
          * polls resume where the previous one stopped. Default: 90.
          */
         lookbackDays?: number;
+        /**
+         * The GitHub organisation (or user) whose repositories are polled;
+         * components naming another owner's repository are skipped (and
+         * logged once), so the portal's credentials never read them.
+         * Default: paved.goldenPath.publish.github.owner; when neither is
+         * set, every owner is polled.
+         */
+        organization?: string;
       };
     };
   };

@@ -62,6 +62,9 @@ export const doraModuleGithub = createBackendModule({
             incidentLabels: config.getOptionalStringArray(
               'dora.github.incidentLabels',
             ) ?? ['incident'],
+            maxBodyBytes: config.getOptionalNumber(
+              'dora.github.webhookMaxBodyBytes',
+            ),
             logger,
             deliveries: store,
           });
@@ -88,6 +91,15 @@ export const doraModuleGithub = createBackendModule({
 
         if (pollEnabled) {
           const integrations = ScmIntegrations.fromConfig(config);
+          const organization =
+            config.getOptionalString('dora.github.poll.organization') ??
+            // The organisation golden paths create repositories in.
+            config.getOptionalString('paved.goldenPath.publish.github.owner');
+          if (!organization) {
+            logger.warn(
+              'GitHub poller for DORA reads the repository of every annotated component, whatever its owner: set dora.github.poll.organization to limit it to your organisation',
+            );
+          }
           const poller = GithubDeploymentPoller.create({
             catalog: deps.catalog,
             auth: deps.auth,
@@ -102,6 +114,7 @@ export const doraModuleGithub = createBackendModule({
               ) ?? ['production'],
               lookbackDays:
                 config.getOptionalNumber('dora.github.poll.lookbackDays') ?? 90,
+              organization,
             },
           });
           sources.addSource(poller);

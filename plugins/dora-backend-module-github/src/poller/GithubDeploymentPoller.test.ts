@@ -71,7 +71,10 @@ describe.each(databases.eachSupportedId())(
       server.use(...github.handlers());
     });
 
-    async function setup(repositories = [paymentsApi(NOW).repository]) {
+    async function setup(
+      repositories = [paymentsApi(NOW).repository],
+      options: { organization?: string } = {},
+    ) {
       repositories.forEach(r => github.add(r));
       const knex = await databases.init(databaseId);
       const store = await GithubSourceStore.create(
@@ -88,6 +91,7 @@ describe.each(databases.eachSupportedId())(
       });
       const integrations = ScmIntegrations.fromConfig(config);
       const sleep = jest.fn(async (_ms: number) => {});
+      const logger = mockServices.logger.mock();
       const poller = GithubDeploymentPoller.create({
         catalog: catalogServiceMock({
           entities: [
@@ -102,14 +106,18 @@ describe.each(databases.eachSupportedId())(
         credentials:
           DefaultGithubCredentialsProvider.fromIntegrations(integrations),
         store,
-        logger: mockServices.logger.mock(),
-        poll: { environments: ['production'], lookbackDays: 90 },
+        logger,
+        poll: {
+          environments: ['production'],
+          lookbackDays: 90,
+          organization: options.organization,
+        },
         sleep,
         now: () => NOW,
       });
       const sink = new RecordingSink();
       await poller.connect(sink);
-      return { poller, sink, sleep, store };
+      return { poller, sink, sleep, store, logger };
     }
 
     it('emits finished deployments, the commits each delivered and squash-merged pull requests from their first commit', async () => {
@@ -143,6 +151,7 @@ describe.each(databases.eachSupportedId())(
         status: 'success',
         startedAt: ago(NOW, 39),
         finishedAt: ago(NOW, 39, 10), // the success, not the later inactive
+        observedAt: ago(NOW, 39, 10),
         commitSha: c1.sha,
         commits: [],
       });
@@ -155,6 +164,7 @@ describe.each(databases.eachSupportedId())(
         status: 'failure',
         startedAt: ago(NOW, 29),
         finishedAt: ago(NOW, 29, 10),
+        observedAt: ago(NOW, 29, 10),
         commitSha: c2.sha,
       });
       // Compared with the previous *successful* deployment (100).
@@ -399,6 +409,41 @@ describe.each(databases.eachSupportedId())(
       expect(
         await store.getCursor('fernhill/payments-api', 'production'),
       ).toMatchObject({ deploymentId: 103 });
+    });
+
+    it("skips repositories outside the configured organisation: never read with the portal's credentials, logged once", async () => {
+      const elsewhere = {
+        ...ledger(NOW).repository,
+        owner: 'someone-else',
+        name: 'wallet',
+      };
+      const { poller, sink, store, logger } = await setup(
+        [paymentsApi(NOW).repository, ledger(NOW).repository, elsewhere],
+        { organization: 'fernhill' },
+      );
+
+      await poller.poll();
+      await poller.poll();
+
+      // Fernhill/Ledger is in the organisation: owners compare
+      // case-insensitively, as GitHub's do.
+      expect(new Set(sink.eventsOf('deployment').map(e => e.service))).toEqual(
+        new Set([PAYMENTS, LEDGER]),
+      );
+      expect(github.requests.filter(r => r.includes('someone-else'))).toEqual(
+        [],
+      );
+      expect(
+        await store.getCursor('someone-else/wallet', 'production'),
+      ).toBeUndefined();
+      const skipped = logger.warn.mock.calls.filter(([message]) =>
+        String(message).includes('someone-else/wallet'),
+      );
+      expect(skipped).toEqual([
+        [
+          'component:default/wallet: someone-else/wallet is not in the GitHub organisation fernhill; not polled',
+        ],
+      ]);
     });
 
     it('does not retry a 403 that is not a rate limit', async () => {

@@ -37,6 +37,12 @@ export type GithubPollerOptions = {
   environments: string[];
   /** How far back the first poll of a repository reads. */
   lookbackDays: number;
+  /**
+   * The GitHub organisation (or user) whose repositories are polled; a
+   * component naming another owner's repository is skipped, so the
+   * portal's credentials never read it. Unset: any owner.
+   */
+  organization?: string;
 };
 
 /** A GitHub repository and the catalog component its events belong to. */
@@ -56,6 +62,7 @@ type DeploymentEvent = {
   status: 'success' | 'failure';
   startedAt: string;
   finishedAt: string;
+  observedAt: string;
   commitSha: string;
   commits?: string[];
 };
@@ -97,6 +104,8 @@ export class GithubDeploymentPoller implements DoraEventSource {
   readonly #options: GithubPollerOptions;
   readonly #sleep: Sleep;
   readonly #now: () => Date;
+  /** Components already logged as outside the organisation. */
+  readonly #loggedOutside = new Set<string>();
   #sink?: DoraEventSink;
 
   static create(options: {
@@ -161,7 +170,7 @@ export class GithubDeploymentPoller implements DoraEventSource {
     );
   }
 
-  /** Components with a project slug, one per repository. */
+  /** Components with a project slug in the organisation, one per repository. */
   async #repositories(): Promise<Repository[]> {
     const { items } = await this.#catalog.getEntities(
       {
@@ -191,6 +200,18 @@ export class GithubDeploymentPoller implements DoraEventSource {
         continue;
       }
       const slug = `${owner}/${name}`.toLocaleLowerCase('en-US');
+      if (!this.#inOrganization(owner)) {
+        const key = `${entityRef} ${slug}`;
+        if (!this.#loggedOutside.has(key)) {
+          this.#loggedOutside.add(key);
+          this.#logger.warn(
+            `${entityRef}: ${slug} is not in the GitHub organisation ${
+              this.#options.organization
+            }; not polled`,
+          );
+        }
+        continue;
+      }
       const existing = bySlug.get(slug);
       if (existing) {
         // Event ids are per repository, so one component gets its events.
@@ -203,6 +224,15 @@ export class GithubDeploymentPoller implements DoraEventSource {
     }
     return [...bySlug.values()].sort((a, b) =>
       a.entityRef.localeCompare(b.entityRef),
+    );
+  }
+
+  #inOrganization(owner: string) {
+    const organization = this.#options.organization;
+    return (
+      !organization ||
+      owner.toLocaleLowerCase('en-US') ===
+        organization.toLocaleLowerCase('en-US')
     );
   }
 
@@ -303,6 +333,7 @@ export class GithubDeploymentPoller implements DoraEventSource {
           status: outcome.status,
           startedAt: deployment.created_at,
           finishedAt: outcome.finishedAt,
+          observedAt: outcome.observedAt,
           commitSha: deployment.sha,
           ...(outcome.status === 'success'
             ? { commits: commits.map(c => c.sha) }

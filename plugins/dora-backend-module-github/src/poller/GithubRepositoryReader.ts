@@ -9,6 +9,8 @@ export type GithubCommit =
 export type DeploymentOutcome = {
   status: 'success' | 'failure';
   finishedAt: string;
+  /** GitHub's time of that status, which orders it among the others. */
+  observedAt: string;
 };
 
 /** The pull request a commit is the (squash) merge of. */
@@ -122,7 +124,11 @@ export class GithubRepositoryReader {
       Date.parse(final.created_at) < Date.parse(deployment.created_at)
         ? deployment.created_at
         : final.created_at;
-    return { status: FINAL_STATES[final.state], finishedAt };
+    return {
+      status: FINAL_STATES[final.state],
+      finishedAt,
+      observedAt: final.updated_at ?? final.created_at,
+    };
   }
 
   /**
