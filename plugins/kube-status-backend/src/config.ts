@@ -50,8 +50,7 @@ export function readKubeStatusConfig(
     for (const c of method.getOptionalConfigArray('clusters') ?? []) {
       const name = c.getString('name');
       const url = c.getString('url');
-      void checkClusterUrl;
-      void insecureHttpAllowed;
+      checkClusterUrl(name, url, insecureHttpAllowed);
       const authProvider =
         c.getOptionalString('authProvider') ?? 'serviceAccount';
       if (authProvider !== 'serviceAccount') {
