@@ -876,8 +876,8 @@ describe.each(databases.eachSupportedId())(
               newest,
             );
 
-            // The error delivered again (GitHub's "Redeliver" gives a new
-            // id to a replay too): older than what is stored, so ignored.
+            // The error replayed under a new delivery id (which the dedupe
+            // cannot catch): older than what is stored, so it changes nothing.
             const replay = await deliver('deployment_status', failed);
             expect(replay.status).toBe(202);
             expect(await replay.json()).toMatchObject({
