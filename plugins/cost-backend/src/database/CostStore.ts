@@ -180,6 +180,9 @@ function chunksOf(window: CostWindow, days: number): CostWindow[] {
 /** Which rows are idle or shared pools rather than direct cost. */
 export type PoolRules = { sharedNamespaces: string[] };
 
+/** How many entity refs one read query names (bound parameters). */
+const ENTITY_REFS_PER_QUERY = 500;
+
 type Scope =
   | { entityRefs: string[] }
   | { attributed: true }
@@ -510,11 +513,12 @@ export class DatabaseCostStore {
   }
 
   /**
-   * Rows of a window joined with their allocation: for some label sets
-   * through the (label_set_id, day) index, otherwise every row of the
-   * window's days through cost_source_days and the (import_id, day) index.
+   * Rows of a window joined with their allocation: for the label sets a
+   * subquery names through the (label_set_id, day) index, otherwise every
+   * row of the window's days through cost_source_days and the
+   * (import_id, day) index.
    */
-  #rows(window: CostWindow, labelSetIds?: number[]) {
+  #rows(window: CostWindow, labelSetIds?: Knex.QueryBuilder) {
     const query = labelSetIds
       ? this.#db('cost_rows as r')
           .whereIn('r.label_set_id', labelSetIds)
@@ -564,18 +568,64 @@ export class DatabaseCostStore {
     perEntity?: boolean;
   }): Promise<DirectCostRow[]> {
     const { scope } = options;
+    if (!('entityRefs' in scope)) return this.#directCost(options);
+    // A team may have thousands of components: its refs go to the database
+    // in chunks, far below SQLite's and PostgreSQL's limits on bound
+    // parameters, and each chunk's label sets are found by a subquery, not
+    // sent as a list. Chunks hold different entities, so their rows add up.
+    const chunks: DirectCostRow[][] = [];
+    for (let i = 0; i < scope.entityRefs.length; i += ENTITY_REFS_PER_QUERY) {
+      chunks.push(
+        await this.#directCost({
+          ...options,
+          scope: {
+            entityRefs: scope.entityRefs.slice(i, i + ENTITY_REFS_PER_QUERY),
+          },
+        }),
+      );
+    }
+    if (chunks.length <= 1 || options.perEntity !== false) {
+      return chunks.flat();
+    }
+    const merged = new Map<string, DirectCostRow>();
+    for (const row of chunks.flat()) {
+      const key = `${row.day}|${row.cluster}`;
+      const into = merged.get(key);
+      if (!into) {
+        merged.set(key, { ...row, byCategory: { ...row.byCategory } });
+        continue;
+      }
+      into.entities += row.entities;
+      for (const c of COST_CATEGORIES) into.byCategory[c] += row.byCategory[c];
+      into.total += row.total;
+      into.cloud += row.cloud;
+      into.cpuWeighted += row.cpuWeighted;
+      into.cpuHours += row.cpuHours;
+      into.ramWeighted += row.ramWeighted;
+      into.ramHours += row.ramHours;
+      into.totalWeighted += row.totalWeighted;
+      into.totalWeight += row.totalWeight;
+    }
+    return [...merged.values()];
+  }
+
+  async #directCost(options: {
+    scope: Scope;
+    from: string;
+    to: string;
+    rules: PoolRules;
+    perEntity?: boolean;
+  }): Promise<DirectCostRow[]> {
+    const { scope } = options;
     const perEntity = options.perEntity ?? true;
-    let labelSetIds: number[] | undefined;
+    let labelSetIds: Knex.QueryBuilder | undefined;
     if ('entityRefs' in scope) {
       if (scope.entityRefs.length === 0) return [];
       // The scope's label sets first, so the row query is a lookup on the
       // (label_set_id, day) index rather than a scan of the whole window.
-      labelSetIds = (
-        await this.#db('cost_allocations')
-          .whereIn('entity_ref', scope.entityRefs)
-          .pluck('label_set_id')
-      ).map(Number);
-      if (labelSetIds.length === 0) return [];
+      labelSetIds = this.#db('cost_allocations')
+        .whereIn('entity_ref', scope.entityRefs)
+        .select('label_set_id');
     }
     const query = this.#rows(options, labelSetIds)
       .select(
@@ -587,7 +637,7 @@ export class DatabaseCostStore {
       .groupBy('r.day', 'r.cluster');
     if (perEntity) query.select('a.entity_ref').groupBy('a.entity_ref');
     if ('entityRefs' in scope) {
-      query.whereIn('a.entity_ref', scope.entityRefs);
+      query.whereNotNull('a.entity_ref');
     } else if ('attributed' in scope) {
       query.whereNotNull('a.entity_ref');
     } else {
@@ -760,12 +810,9 @@ export class DatabaseCostStore {
 
   /** Per day and cluster, what the rows paying for its nodes billed. */
   async nodeBills(window: CostWindow): Promise<NodeBillRow[]> {
-    const labelSetIds = (
-      await this.#db('cost_allocations')
-        .whereNotNull('node_cluster')
-        .pluck('label_set_id')
-    ).map(Number);
-    if (labelSetIds.length === 0) return [];
+    const labelSetIds = this.#db('cost_allocations')
+      .whereNotNull('node_cluster')
+      .select('label_set_id');
     const rows = await this.#rows(window, labelSetIds)
       .select(
         'r.day',
