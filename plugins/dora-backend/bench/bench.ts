@@ -224,16 +224,22 @@ async function run(name: string, knex: Knex) {
     from: new Date(start + 270 * DAY).toISOString(),
     to: new Date(start + 360 * DAY).toISOString(),
   };
+  // Reads resolve their scope with the caller's credentials.
+  const caller = await auth.getOwnServiceCredentials();
   const component = await time(
     () =>
-      metrics.metrics({ ...window, entityRef: 'component:default/service-7' }),
+      metrics.metrics(
+        { ...window, entityRef: 'component:default/service-7' },
+        caller,
+      ),
     20,
   );
   const team = await time(
-    () => metrics.metrics({ ...window, entityRef: 'group:default/team-0' }),
+    () =>
+      metrics.metrics({ ...window, entityRef: 'group:default/team-0' }, caller),
     10,
   );
-  const org = await time(() => metrics.metrics(window), 10);
+  const org = await time(() => metrics.metrics(window, caller), 10);
   return {
     name,
     events,

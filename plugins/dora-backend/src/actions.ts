@@ -1,11 +1,19 @@
 import type { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
 import type { z as zod } from 'zod/v3';
-import { doraMetricsReadPermission } from '@paved/plugin-dora-common';
+import {
+  DORA_DEFAULT_WINDOW_DAYS,
+  DORA_MAX_WINDOW_DAYS,
+  doraMetricsReadPermission,
+} from '@paved/plugin-dora-common';
 import type { DoraMetricsService } from './service/DoraMetricsService';
+
+/** How many deployments one action call returns. */
+const ACTION_PAGE_SIZE = 100;
 
 /**
  * The DORA reads as actions in the backend's actions registry, so AI
- * assistants can ask for delivery metrics through MCP.
+ * assistants can ask for delivery metrics through MCP. They run with the
+ * caller's credentials and go through the same checks as the HTTP API.
  */
 export function registerDoraActions(
   actionsRegistry: ActionsRegistryService,
@@ -21,11 +29,15 @@ export function registerDoraActions(
     from: z
       .string()
       .optional()
-      .describe('Window start, ISO-8601. Default: 30 days before `to`.'),
+      .describe(
+        `Window start, an ISO-8601 timestamp with an offset, e.g. 2026-10-01T00:00:00Z. Default: ${DORA_DEFAULT_WINDOW_DAYS} days before \`to\`. At most ${DORA_MAX_WINDOW_DAYS} days before \`to\`.`,
+      ),
     to: z
       .string()
       .optional()
-      .describe('Window end (exclusive), ISO-8601. Default: now.'),
+      .describe(
+        'Window end (exclusive), an ISO-8601 timestamp with an offset. Default: now.',
+      ),
     environment: z.string().optional().describe('Default: production.'),
   });
 
@@ -40,30 +52,46 @@ export function registerDoraActions(
       input: z => z.object(scope(z)),
       output: z => z.object({ metrics: z.record(z.string(), z.unknown()) }),
     },
-    action: async ({ input }) => ({
-      output: { metrics: await metrics.metrics(input) },
+    action: async ({ input, credentials }) => ({
+      output: { metrics: await metrics.metrics(input, credentials) },
     }),
   });
 
   actionsRegistry.register({
     name: 'list-dora-deployments',
     title: 'List the deployments behind DORA metrics',
-    description:
-      'Each deployment in the window with the changes it delivered and their lead times, whether it failed and which rule said so, its recovery time and whether it was rework. Newest first, at most 100.',
+    description: `Each deployment in the window with the changes it delivered and their lead times, whether it failed and which rule said so, its recovery time and whether it was rework. Newest first, at most ${ACTION_PAGE_SIZE}; pass \`cursor\` from the answer for more.`,
     visibilityPermission: doraMetricsReadPermission,
     attributes: { readOnly: true, idempotent: true },
     schema: {
-      input: z => z.object(scope(z)),
+      input: z =>
+        z.object({
+          ...scope(z),
+          cursor: z
+            .string()
+            .optional()
+            .describe(
+              'The nextCursor of an earlier answer, for the next page.',
+            ),
+        }),
       output: z =>
         z.object({
           totalItems: z.number(),
           deployments: z.array(z.record(z.string(), z.unknown())),
+          nextCursor: z.string().optional(),
         }),
     },
-    action: async ({ input }) => {
-      const rows = await metrics.deployments(input);
+    action: async ({ input, credentials }) => {
+      const page = await metrics.deploymentPage(
+        { ...input, limit: String(ACTION_PAGE_SIZE) },
+        credentials,
+      );
       return {
-        output: { totalItems: rows.length, deployments: rows.slice(0, 100) },
+        output: {
+          totalItems: page.totalItems,
+          deployments: page.items,
+          ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
+        },
       };
     },
   });

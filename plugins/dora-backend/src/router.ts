@@ -4,7 +4,7 @@ import type {
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { InputError, NotAllowedError } from '@backstage/errors';
+import { NotAllowedError } from '@backstage/errors';
 import {
   AuthorizeResult,
   type BasicPermission,
@@ -12,19 +12,12 @@ import {
 import {
   doraMetricsReadPermission,
   doraUnattributedReadPermission,
-  type DoraDeploymentFilter,
 } from '@paved/plugin-dora-common';
 import {
   DoraBatchRejectedError,
   type DoraEventIngestor,
 } from './service/DoraEventIngestor';
-import {
-  deploymentsToCsv,
-  type DoraMetricsService,
-  type MetricName,
-  type MetricsQuery,
-  type SeriesInterval,
-} from './service/DoraMetricsService';
+import type { DoraMetricsService } from './service/DoraMetricsService';
 
 export type RouterOptions = {
   httpAuth: HttpAuthService;
@@ -33,27 +26,6 @@ export type RouterOptions = {
   metrics: DoraMetricsService;
   maxBodyBytes: number;
 };
-
-const MAX_PAGE = 500;
-
-function metricsQuery(query: Record<string, unknown>): MetricsQuery {
-  const text = (key: string) =>
-    typeof query[key] === 'string' && query[key]
-      ? String(query[key])
-      : undefined;
-  return {
-    entityRef: text('entityRef'),
-    from: text('from'),
-    to: text('to'),
-    environment: text('environment'),
-  };
-}
-
-function deploymentFilter(value: unknown): DoraDeploymentFilter {
-  return (
-    typeof value === 'string' && value ? value : 'all'
-  ) as DoraDeploymentFilter;
-}
 
 export async function createRouter(
   options: RouterOptions,
@@ -73,7 +45,12 @@ export async function createRouter(
     if (decision.result !== AuthorizeResult.ALLOW) {
       throw new NotAllowedError(refusal);
     }
+    return credentials;
   };
+  /**
+   * The caller's credentials once it may read DORA metrics; reads resolve
+   * their scope with them, so the catalog's read rules apply.
+   */
   const requireRead = (req: express.Request) =>
     requirePermission(
       req,
@@ -105,67 +82,32 @@ export async function createRouter(
     },
   );
 
+  // The service checks every parameter (bounds, shapes, unknown names)
+  // before it reads anything; the MCP actions go through the same checks.
   router.get('/metrics', async (req, res) => {
-    await requireRead(req);
-    res.json(await metrics.metrics(metricsQuery(req.query)));
+    const credentials = await requireRead(req);
+    res.json(await metrics.metrics(req.query, credentials));
   });
 
   router.get('/breakdown', async (req, res) => {
-    await requireRead(req);
-    res.json(await metrics.breakdown(metricsQuery(req.query)));
+    const credentials = await requireRead(req);
+    res.json(await metrics.breakdown(req.query, credentials));
   });
 
   router.get('/series', async (req, res) => {
-    await requireRead(req);
-    res.json(
-      await metrics.series(
-        metricsQuery(req.query),
-        String(req.query.metric ?? '') as MetricName,
-        String(req.query.interval ?? 'week') as SeriesInterval,
-      ),
-    );
+    const credentials = await requireRead(req);
+    res.json(await metrics.series(req.query, credentials));
   });
 
   router.get('/deployments', async (req, res) => {
-    await requireRead(req);
-    const rows = await metrics.deployments(
-      metricsQuery(req.query),
-      deploymentFilter(req.query.filter),
-    );
-    const limit = Math.min(
-      Math.max(Number(req.query.limit) || 100, 1),
-      MAX_PAGE,
-    );
-    // A cursor is the base64url of the next row's offset.
-    const decoded = req.query.cursor
-      ? Buffer.from(String(req.query.cursor), 'base64url').toString()
-      : '0';
-    if (!/^\d{1,9}$/.test(decoded)) {
-      throw new InputError('cursor is not one this API returned');
-    }
-    const offset = Number(decoded);
-    const items = rows.slice(offset, offset + limit);
-    const next = offset + limit;
-    res.json({
-      items,
-      totalItems: rows.length,
-      nextCursor:
-        next < rows.length
-          ? Buffer.from(String(next)).toString('base64url')
-          : undefined,
-    });
+    const credentials = await requireRead(req);
+    res.json(await metrics.deploymentPage(req.query, credentials));
   });
 
   router.get('/export.csv', async (req, res) => {
-    await requireRead(req);
-    const rows = await metrics.deployments(
-      metricsQuery(req.query),
-      deploymentFilter(req.query.filter),
-    );
-    res
-      .type('text/csv')
-      .attachment('dora-deployments.csv')
-      .send(deploymentsToCsv(rows));
+    const credentials = await requireRead(req);
+    const csv = await metrics.deploymentsCsv(req.query, credentials);
+    res.type('text/csv').attachment('dora-deployments.csv').send(csv);
   });
 
   router.get('/unattributed', async (req, res) => {

@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 export * from './benchmarks';
+export * from './bounds';
 export * from './events';
 export * from './metrics';
 export * from './permissions';

@@ -90,17 +90,33 @@ export class CatalogScopes {
   }
 
   /**
-   * The component refs a scope covers: a component itself, a system's
-   * components, a group's components (owned by it or any descendant group).
+   * The component refs a scope covers, as the caller sees the catalog: a
+   * component itself, a system's components, a group's components (owned by
+   * it or any descendant group), or without a scope every component. The
+   * caller's credentials apply the catalog's read rules: an entity the
+   * caller may not see is not found, and components it may not see are left
+   * out of a system or a group.
    */
-  async componentsOf(entityRef: string): Promise<string[]> {
+  async componentsOf(
+    entityRef: string | undefined,
+    credentials: BackstageCredentials,
+  ): Promise<string[]> {
+    if (entityRef === undefined) {
+      const { items } = await this.#catalog.getEntities(
+        {
+          filter: { kind: 'component' },
+          fields: ['kind', 'metadata.name', 'metadata.namespace'],
+        },
+        { credentials },
+      );
+      return items.map(e => stringifyEntityRef(e));
+    }
     let ref;
     try {
       ref = parseEntityRef(entityRef);
     } catch (e) {
       throw new InputError(`entityRef is not a valid entity ref: ${entityRef}`);
     }
-    const credentials = await this.#credentials();
     const entity = await this.#catalog.getEntityByRef(ref, { credentials });
     if (!entity) {
       throw new NotFoundError(

@@ -108,6 +108,19 @@ export interface DoraStore {
     to: Date;
     filter?: DoraDeploymentFilter;
   }): Promise<DoraDeploymentRow[]>;
+  /**
+   * One page (`limit` rows from `offset`) of {@link analysedDeployments},
+   * and how many rows all pages hold.
+   */
+  analysedDeploymentPage(options: {
+    entityRefs?: string[];
+    environment: string;
+    from: Date;
+    to: Date;
+    filter?: DoraDeploymentFilter;
+    limit: number;
+    offset: number;
+  }): Promise<{ items: DoraDeploymentRow[]; totalItems: number }>;
   /** Distinct service names whose events match no catalog entity yet. */
   unattributedServices(): Promise<Array<{ service: string; events: number }>>;
   /** Attributes the events of a service name to an entity. */
@@ -277,6 +290,32 @@ const toDate = (value: Timestamp) =>
   value instanceof Date ? value : new Date(value);
 
 /**
+ * Lists up to this long are bound one parameter per value (`IN (?, ...)`);
+ * longer ones (a team of thousands of components) as one JSON parameter,
+ * so no read ever meets SQLite's (32,766) or PostgreSQL's (65,535) limit
+ * on bound parameters, and a read stays one statement that can sort and
+ * page.
+ */
+const MAX_LISTED_VALUES = 500;
+
+/** Restricts `column` to `values`, in one statement however many there are. */
+function whereIn(
+  db: Knex,
+  query: Knex.QueryBuilder,
+  column: string,
+  values: string[],
+): Knex.QueryBuilder {
+  if (values.length <= MAX_LISTED_VALUES) return query.whereIn(column, values);
+  const list = JSON.stringify(values);
+  return db.client.dialect === 'postgresql'
+    ? query.whereRaw(
+        '?? = any(array(select jsonb_array_elements_text(?::jsonb)))',
+        [column, list],
+      )
+    : query.whereRaw('?? in (select value from json_each(?))', [column, list]);
+}
+
+/**
  * Limits an update to a stored deployment not observed later than `event`
  * (by `observedAt`), so a replayed older state changes nothing.
  */
@@ -392,10 +431,13 @@ export class DatabaseDoraStore implements DoraStore {
     return { accepted, unchanged };
   }
 
-  async factsFor(options: { entityRefs?: string[]; environment?: string }) {
+  async factsFor(options: {
+    entityRefs?: string[];
+    environment?: string;
+  }): Promise<ScopeFacts> {
     const scoped = (query: Knex.QueryBuilder) =>
       options.entityRefs
-        ? query.whereIn('entity_ref', options.entityRefs)
+        ? whereIn(this.#db, query, 'entity_ref', options.entityRefs)
         : query.whereNotNull('entity_ref');
     const inEnvironment = (query: Knex.QueryBuilder) =>
       options.environment
@@ -488,20 +530,17 @@ export class DatabaseDoraStore implements DoraStore {
 
   async staleAnalyses(entityRefs?: string[]) {
     const stale = new Map<string, number>();
-    const batches = entityRefs ? chunk(entityRefs, 500) : [undefined];
-    for (const refs of batches) {
-      const query = this.#db('dora_entity_versions as v')
-        .leftJoin('dora_analysis_versions as a', 'a.entity_ref', 'v.entity_ref')
-        .where(q =>
-          q
-            .whereNull('a.version')
-            .orWhereRaw('?? <> ??', ['a.version', 'v.version']),
-        )
-        .select('v.entity_ref', 'v.version');
-      if (refs) query.whereIn('v.entity_ref', refs);
-      for (const row of await query) {
-        stale.set(row.entity_ref, Number(row.version));
-      }
+    const query = this.#db('dora_entity_versions as v')
+      .leftJoin('dora_analysis_versions as a', 'a.entity_ref', 'v.entity_ref')
+      .where(q =>
+        q
+          .whereNull('a.version')
+          .orWhereRaw('?? <> ??', ['a.version', 'v.version']),
+      )
+      .select('v.entity_ref', 'v.version');
+    if (entityRefs) whereIn(this.#db, query, 'v.entity_ref', entityRefs);
+    for (const row of await query) {
+      stale.set(row.entity_ref, Number(row.version));
     }
     return stale;
   }
@@ -542,6 +581,29 @@ export class DatabaseDoraStore implements DoraStore {
     });
   }
 
+  /** Analysed deployments of a scope, window and filter, newest first. */
+  #analysedQuery(options: {
+    entityRefs?: string[];
+    environment: string;
+    from: Date;
+    to: Date;
+    filter?: DoraDeploymentFilter;
+  }) {
+    const query = this.#db('dora_analysed_deployments')
+      .where('environment', options.environment)
+      .where('finished_at', '>=', options.from)
+      .where('finished_at', '<', options.to);
+    if (options.entityRefs) {
+      whereIn(this.#db, query, 'entity_ref', options.entityRefs);
+    }
+    if (options.filter === 'failed') query.where('failed', true);
+    if (options.filter === 'rework') query.where('rework', true);
+    if (options.filter === 'with-changes') {
+      query.whereNot('lead_times', '[]');
+    }
+    return query;
+  }
+
   async analysedDeployments(options: {
     entityRefs?: string[];
     environment: string;
@@ -549,28 +611,47 @@ export class DatabaseDoraStore implements DoraStore {
     to: Date;
     filter?: DoraDeploymentFilter;
   }) {
-    const batches = options.entityRefs
-      ? chunk(options.entityRefs, 500)
-      : [undefined];
-    const rows: DoraDeploymentRow[] = [];
-    for (const refs of batches) {
-      const query = this.#db('dora_analysed_deployments')
-        .where('environment', options.environment)
-        .where('finished_at', '>=', options.from)
-        .where('finished_at', '<', options.to)
-        .select('row');
-      if (refs) query.whereIn('entity_ref', refs);
-      if (options.filter === 'failed') query.where('failed', true);
-      if (options.filter === 'rework') query.where('rework', true);
-      if (options.filter === 'with-changes') {
-        query.whereNot('lead_times', '[]');
-      }
-      for (const record of await query) rows.push(JSON.parse(record.row));
-    }
-    return rows.sort(
-      (a, b) =>
-        b.finishedAt.localeCompare(a.finishedAt) || b.id.localeCompare(a.id),
-    );
+    const records = await this.#analysedQuery(options)
+      .orderBy([
+        { column: 'finished_at', order: 'desc' },
+        { column: 'event_id', order: 'desc' },
+        { column: 'source', order: 'desc' },
+      ])
+      .select('row');
+    return records.map((record: { row: string }) =>
+      JSON.parse(record.row),
+    ) as DoraDeploymentRow[];
+  }
+
+  async analysedDeploymentPage(options: {
+    entityRefs?: string[];
+    environment: string;
+    from: Date;
+    to: Date;
+    filter?: DoraDeploymentFilter;
+    limit: number;
+    offset: number;
+  }) {
+    const [counted] = await this.#analysedQuery(options).count({
+      total: '*',
+    });
+    const totalItems = Number(counted?.total ?? 0);
+    if (options.offset >= totalItems) return { items: [], totalItems };
+    const records = await this.#analysedQuery(options)
+      .orderBy([
+        { column: 'finished_at', order: 'desc' },
+        { column: 'event_id', order: 'desc' },
+        { column: 'source', order: 'desc' },
+      ])
+      .limit(options.limit)
+      .offset(options.offset)
+      .select('row');
+    return {
+      items: records.map((record: { row: string }) =>
+        JSON.parse(record.row),
+      ) as DoraDeploymentRow[],
+      totalItems,
+    };
   }
 
   async deploymentVerdicts(options: {
@@ -579,53 +660,40 @@ export class DatabaseDoraStore implements DoraStore {
     from: Date;
     to: Date;
   }) {
-    const batches = options.entityRefs
-      ? chunk(options.entityRefs, 500)
-      : [undefined];
+    const query = this.#analysedQuery(options).select(
+      'entity_ref',
+      'finished_at',
+      'rollback',
+      'failed',
+      'recovery_seconds',
+      'rework',
+      'lead_times',
+    );
     const verdicts: DeploymentVerdict[] = [];
-    for (const refs of batches) {
-      const query = this.#db('dora_analysed_deployments')
-        .where('environment', options.environment)
-        .where('finished_at', '>=', options.from)
-        .where('finished_at', '<', options.to)
-        .select(
-          'entity_ref',
-          'finished_at',
-          'rollback',
-          'failed',
-          'recovery_seconds',
-          'rework',
-          'lead_times',
-        );
-      if (refs) query.whereIn('entity_ref', refs);
-      for (const r of await query) {
-        verdicts.push({
-          entityRef: r.entity_ref,
-          finishedAt: toDate(r.finished_at).getTime(),
-          rollback: Boolean(r.rollback),
-          failed: Boolean(r.failed),
-          recoverySeconds:
-            r.recovery_seconds === null ? null : Number(r.recovery_seconds),
-          rework: Boolean(r.rework),
-          leadTimes: JSON.parse(r.lead_times),
-        });
-      }
+    for (const r of await query) {
+      verdicts.push({
+        entityRef: r.entity_ref,
+        finishedAt: toDate(r.finished_at).getTime(),
+        rollback: Boolean(r.rollback),
+        failed: Boolean(r.failed),
+        recoverySeconds:
+          r.recovery_seconds === null ? null : Number(r.recovery_seconds),
+        rework: Boolean(r.rework),
+        leadTimes: JSON.parse(r.lead_times),
+      });
     }
     return verdicts;
   }
 
   async versionsFor(entityRefs?: string[]) {
     const versions = new Map<string, number>();
-    const batches = entityRefs ? chunk(entityRefs, 500) : [undefined];
-    for (const refs of batches) {
-      const query = this.#db('dora_entity_versions').select(
-        'entity_ref',
-        'version',
-      );
-      if (refs) query.whereIn('entity_ref', refs);
-      for (const row of await query) {
-        versions.set(row.entity_ref, Number(row.version));
-      }
+    const query = this.#db('dora_entity_versions').select(
+      'entity_ref',
+      'version',
+    );
+    if (entityRefs) whereIn(this.#db, query, 'entity_ref', entityRefs);
+    for (const row of await query) {
+      versions.set(row.entity_ref, Number(row.version));
     }
     return versions;
   }

