@@ -51,6 +51,20 @@ export interface Config {
       headers?: { [name: string]: string };
       /** PromQL request rate with `{{kubernetesId}}`-style placeholder for the workload. */
       defaultRequestRateQuery?: string;
+      /**
+       * The metrics a `prometheus.io/request-rate-query` annotation may
+       * read (it runs with these credentials). Any other metric, a selector
+       * without a metric name or on `__name__`, or a query over 1,000
+       * characters is refused before it is sent. Default: the metrics of
+       * the default query (`http_server_request_duration_seconds_count`).
+       */
+      allowedRequestRateMetrics?: string[];
+      /**
+       * How long Prometheus may evaluate one query, in seconds (its
+       * `timeout` parameter; the request is aborted shortly after).
+       * Default 20, at most 300.
+       */
+      queryTimeoutSeconds?: number;
     };
   };
 }

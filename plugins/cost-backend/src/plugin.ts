@@ -121,6 +121,7 @@ export const costPlugin = createBackendPlugin({
           currency: config.getOptionalString('cost.currency') ?? 'USD',
           requests: PrometheusRequestCounts.fromConfig(config, logger),
           logger,
+          allocator,
         });
 
         // Catalog entities (and their selectors) change; label sets are

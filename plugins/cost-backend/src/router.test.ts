@@ -47,7 +47,17 @@ function catalogWithReadRules(): CatalogService {
   const catalog = catalogServiceMock({
     entities: organisation.map(e =>
       e.metadata.name === 'orders'
-        ? { ...e, metadata: { ...e.metadata, title: EVIL_TITLE } }
+        ? {
+            ...e,
+            metadata: {
+              ...e.metadata,
+              title: EVIL_TITLE,
+              annotations: {
+                'prometheus.io/request-rate-query':
+                  'sum(rate(node_cpu_seconds_total[5m]))',
+              },
+            },
+          }
         : e,
     ),
   });
@@ -158,7 +168,13 @@ describe('cost API', () => {
           defaultCredentials: mockCredentials.none(),
         }),
         mockServices.rootConfig.factory({
-          data: { cost: { currency: 'EUR' } },
+          data: {
+            cost: {
+              currency: 'EUR',
+              // Nothing listens there: only refused queries are answered.
+              prometheus: { baseUrl: 'http://127.0.0.1:9' },
+            },
+          },
         }),
       ],
     });
@@ -408,6 +424,21 @@ describe('cost API', () => {
       (await call(`/entity?entityRef=group:default/checkout-team&${window}`))
         .body.total,
     ).toBe(65);
+  });
+
+  it('refuses a request-rate query over a metric that is not allowed, and says why', async () => {
+    const res = await call(
+      `/entity?entityRef=component:default/orders&${window}`,
+    );
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      total: 13,
+      costPerRequest: [],
+      averageCostPerRequest: null,
+      costPerRequestProblem: expect.stringContaining(
+        'it reads node_cpu_seconds_total, which is not an allowed request metric',
+      ),
+    });
   });
 
   it('answers an unknown entity with 404', async () => {

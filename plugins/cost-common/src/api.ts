@@ -108,6 +108,17 @@ export interface EntityCost {
    */
   budgetProblem?: string;
   forecast?: CostForecast;
+  /**
+   * Why no cost is allocated to this component or resource although it
+   * may have rows: its paved.dev/cost-allocation selector is invalid,
+   * empty or has only negations.
+   */
+  allocationProblem?: string;
+  /**
+   * Why there is no cost per request although the entity asks for one
+   * (e.g. a prometheus.io/request-rate-query that is not allowed).
+   */
+  costPerRequestProblem?: string;
   anomalies: CostAnomaly[];
   reconciliation: CostReconciliation[];
 }
@@ -142,6 +153,27 @@ export interface UnattributedRow {
   cost: number;
 }
 
+/** An entity's claim on a label set through its selector. */
+export interface AllocationClaim {
+  entityRef: string;
+  /** The owning group (or user) ref, when the entity names one. */
+  owner?: string;
+  /** The selector that matched, as written. */
+  selector: string;
+}
+
+/**
+ * A label set (a workload) that entities of different owners claim. Its
+ * cost is attributed to none of them until the selectors are settled.
+ */
+export interface AllocationConflict {
+  /** The labels/tags of the rows. */
+  labels: Record<string, string>;
+  /** Its cost in the window. */
+  cost: number;
+  claims: AllocationClaim[];
+}
+
 export interface UnattributedCost {
   from: string;
   to: string;
@@ -150,6 +182,11 @@ export interface UnattributedCost {
   unattributed: number;
   attributedShare: number;
   rows: UnattributedRow[];
+  /**
+   * Unattributed label sets that entities of different owners claim,
+   * largest cost first: what admins must settle.
+   */
+  conflicts: AllocationConflict[];
 }
 
 export interface CostSourceStatus {

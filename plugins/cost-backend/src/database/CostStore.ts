@@ -865,6 +865,31 @@ export class DatabaseCostStore {
       cost: Number(r.cost ?? 0),
     }));
   }
+
+  /**
+   * Unattributed direct cost of a window per label set, largest first:
+   * the label sets whose claims are worth checking for conflicts.
+   */
+  async unattributedLabelSets(options: {
+    from: string;
+    to: string;
+    rules: PoolRules;
+    limit: number;
+  }): Promise<Array<{ labels: Record<string, string>; cost: number }>> {
+    const query = this.#rows(options)
+      .join('cost_label_sets as l', 'l.id', 'r.label_set_id')
+      .whereNull('a.entity_ref')
+      .select('l.id', 'l.labels', this.#db.raw('SUM(r.effective_cost) as cost'))
+      .groupBy('l.id', 'l.labels')
+      .orderBy('cost', 'desc')
+      .limit(options.limit);
+    this.#whereDirect(query, options.rules);
+    const rows = await query;
+    return rows.map(r => ({
+      labels: JSON.parse(r.labels),
+      cost: Number(r.cost ?? 0),
+    }));
+  }
 }
 
 function toSums(r: Record<string, unknown>): CostSums {

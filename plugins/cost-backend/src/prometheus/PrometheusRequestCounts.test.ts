@@ -106,6 +106,10 @@ describe('PrometheusRequestCounts against a real Prometheus', () => {
             prometheus: {
               baseUrl: prometheus.url,
               headers: { Authorization: SECRET },
+              allowedRequestRateMetrics: [
+                'http_server_request_duration_seconds_count',
+                'payments_requests_total',
+              ],
             },
           },
         },
@@ -146,6 +150,38 @@ describe('PrometheusRequestCounts against a real Prometheus', () => {
       formatDay(today * 1000),
     );
     expectCounts(counts, allDays(paymentsRate));
+  });
+
+  it('runs an annotation in the documented template over the allowed metric by default', async () => {
+    const byDefault = PrometheusRequestCounts.create({
+      baseUrl: prometheus.url,
+      logger: mockServices.logger.mock(),
+    });
+    const search = component('search-api', {
+      'prometheus.io/request-rate-query':
+        'sum(rate(http_server_request_duration_seconds_count{service_name="search"}[5m]))',
+    });
+    const counts = await byDefault.dailyRequests(search, dayOf(3), dayOf(4));
+    expectCounts(counts, new Map([[dayOf(3), 10 * DAY]]));
+  });
+
+  it('refuses an annotation over a metric that is not allowed, before querying', async () => {
+    const byDefault = PrometheusRequestCounts.create({
+      baseUrl: prometheus.url,
+      logger: mockServices.logger.mock(),
+    });
+    const payments = component('payments', {
+      'prometheus.io/request-rate-query':
+        'sum(rate(payments_requests_total{app="payments"}[5m]))',
+    });
+    await expect(
+      byDefault.dailyRequests(payments, dayOf(0), dayOf(2)),
+    ).rejects.toMatchObject({
+      name: 'RequestRateQueryRefusedError',
+      message: expect.stringContaining(
+        'it reads payments_requests_total, which is not an allowed request metric (allowed: http_server_request_duration_seconds_count',
+      ),
+    });
   });
 
   it('returns only the days in [from, to)', async () => {
@@ -320,5 +356,109 @@ describe('PrometheusRequestCounts.fromConfig', () => {
     expect(() =>
       PrometheusRequestCounts.create({ baseUrl: 'prometheus:9090', logger }),
     ).toThrow("Invalid config cost.prometheus.baseUrl 'prometheus:9090'");
+  });
+});
+
+describe('request-rate query rules', () => {
+  const seen: string[] = [];
+  let server: ReturnType<typeof createServer>;
+  let baseUrl: string;
+
+  beforeAll(async () => {
+    // Answers an empty matrix; a second path never answers.
+    server = createServer((req, res) => {
+      let body = '';
+      req.on('data', chunk => (body += chunk));
+      req.on('end', () => {
+        seen.push(body);
+        if (req.url?.startsWith('/silent/')) return;
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(
+          JSON.stringify({
+            status: 'success',
+            data: { resultType: 'matrix', result: [] },
+          }),
+        );
+      });
+    });
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise(resolve => server.close(resolve));
+  });
+
+  beforeEach(() => {
+    seen.length = 0;
+  });
+
+  it.each([
+    ['count({__name__=~".+"})', 'a selector without a metric name'],
+    [
+      'count(http_server_request_duration_seconds_count{__name__=~".+"})',
+      'matching on __name__',
+    ],
+    ['sum(rate({job="billing"}[5m]))', 'a selector without a metric name'],
+    [
+      'sum(rate(http_server_request_duration_seconds_count[5m])) + sum(node_secret_total)',
+      'it reads node_secret_total',
+    ],
+    ['vector(1)', 'it reads no metric'],
+    [
+      `sum(rate(http_server_request_duration_seconds_count{a="${'x'.repeat(
+        1000,
+      )}"}[5m]))`,
+      'longer than 1000 characters',
+    ],
+    [
+      'sum(rate(http_server_request_duration_seconds_count{a="x}[5m]))',
+      'unterminated',
+    ],
+  ])('refuses %s without sending it', async (query, why) => {
+    const source = PrometheusRequestCounts.create({
+      baseUrl,
+      logger: mockServices.logger.mock(),
+    });
+    await expect(
+      source.dailyRequests(
+        component('q', { 'prometheus.io/request-rate-query': query }),
+        '2026-03-01',
+        '2026-03-03',
+      ),
+    ).rejects.toThrow(why);
+    expect(seen).toEqual([]);
+  });
+
+  it('sends every query with a timeout', async () => {
+    const source = PrometheusRequestCounts.create({
+      baseUrl,
+      queryTimeoutSeconds: 7,
+      logger: mockServices.logger.mock(),
+    });
+    await source.dailyRequests(
+      component('checkout', { 'backstage.io/kubernetes-id': 'checkout' }),
+      '2026-03-01',
+      '2026-03-03',
+    );
+    expect(new URLSearchParams(seen[0]).get('timeout')).toBe('7000ms');
+  });
+
+  it('aborts a query the server does not answer', async () => {
+    const source = PrometheusRequestCounts.create({
+      baseUrl: `${baseUrl}/silent/`,
+      queryTimeoutSeconds: 0.2,
+      logger: mockServices.logger.mock(),
+    });
+    const started = performance.now();
+    await expect(
+      source.dailyRequests(
+        component('checkout', { 'backstage.io/kubernetes-id': 'checkout' }),
+        '2026-03-01',
+        '2026-03-03',
+      ),
+    ).rejects.toThrow(/^Could not reach Prometheus .*(timeout|aborted)/i);
+    expect(performance.now() - started).toBeLessThan(2_000);
   });
 });

@@ -5,6 +5,7 @@ import type {
 import { stringifyEntityRef, type Entity } from '@backstage/catalog-model';
 import { CustomErrorBase, isError } from '@backstage/errors';
 import { formatDay, parseDay } from '../insights/days';
+import { checkRequestRateQuery, metricNamesOf } from './requestRateQuery';
 
 /** Requests served by an entity's workload, per UTC day. */
 export interface RequestCountSource {
@@ -37,7 +38,8 @@ const KUBERNETES_ID_PLACEHOLDER = '{{kubernetesId}}';
 export const DEFAULT_REQUEST_RATE_QUERY = `sum(rate(http_server_request_duration_seconds_count{service_name="${KUBERNETES_ID_PLACEHOLDER}"}[5m]))`;
 
 const DAY_SECONDS = 86_400;
-const REQUEST_TIMEOUT_MS = 30_000;
+/** How long Prometheus may evaluate one query, by default. */
+const DEFAULT_QUERY_TIMEOUT_SECONDS = 20;
 
 /** Prometheus could not answer a request-count query for an entity. */
 export class PrometheusRequestCountError extends CustomErrorBase {
@@ -51,6 +53,16 @@ export interface PrometheusRequestCountsOptions {
   headers?: Record<string, string>;
   /** PromQL with `{{kubernetesId}}` where the entity's Kubernetes id goes. */
   defaultRequestRateQuery?: string;
+  /**
+   * The metrics a `prometheus.io/request-rate-query` annotation may read.
+   * Default: the metrics of the default query.
+   */
+  allowedRequestRateMetrics?: string[];
+  /**
+   * How long Prometheus may evaluate a query (its `timeout` parameter);
+   * the request is aborted shortly after. Default 20 s.
+   */
+  queryTimeoutSeconds?: number;
   logger: LoggerService;
 }
 
@@ -71,6 +83,8 @@ export class PrometheusRequestCounts implements RequestCountSource {
   readonly #queryRangeUrl: string;
   readonly #headers: Record<string, string>;
   readonly #defaultRequestRateQuery: string;
+  readonly #allowedMetrics: ReadonlySet<string>;
+  readonly #timeoutMs: number;
   readonly #logger: LoggerService;
 
   /**
@@ -99,6 +113,10 @@ export class PrometheusRequestCounts implements RequestCountSource {
       defaultRequestRateQuery: prometheus.getOptionalString(
         'defaultRequestRateQuery',
       ),
+      allowedRequestRateMetrics: prometheus.getOptionalStringArray(
+        'allowedRequestRateMetrics',
+      ),
+      queryTimeoutSeconds: prometheus.getOptionalNumber('queryTimeoutSeconds'),
       logger,
     });
   }
@@ -123,6 +141,18 @@ export class PrometheusRequestCounts implements RequestCountSource {
         `Invalid config cost.prometheus.defaultRequestRateQuery: it must contain ${KUBERNETES_ID_PLACEHOLDER}`,
       );
     }
+    const timeoutSeconds =
+      options.queryTimeoutSeconds ?? DEFAULT_QUERY_TIMEOUT_SECONDS;
+    if (!(timeoutSeconds > 0 && timeoutSeconds <= 300)) {
+      throw new Error(
+        `Invalid config cost.prometheus.queryTimeoutSeconds ${timeoutSeconds}: expected more than 0 and at most 300`,
+      );
+    }
+    // The configured query is the operator's; its metrics are the default
+    // allow-list for annotations.
+    const allowed =
+      options.allowedRequestRateMetrics ??
+      metricNamesOf(defaultQuery.split(KUBERNETES_ID_PLACEHOLDER).join('x'));
     options.logger.info(
       `Cost per request uses Prometheus at ${url.origin}${url.pathname}`,
     );
@@ -130,6 +160,8 @@ export class PrometheusRequestCounts implements RequestCountSource {
       `${url.origin}${url.pathname.replace(/\/+$/, '')}/api/v1/query_range`,
       options.headers ?? {},
       defaultQuery,
+      new Set(allowed),
+      timeoutSeconds * 1000,
       options.logger,
     );
   }
@@ -138,11 +170,15 @@ export class PrometheusRequestCounts implements RequestCountSource {
     queryRangeUrl: string,
     headers: Record<string, string>,
     defaultRequestRateQuery: string,
+    allowedMetrics: ReadonlySet<string>,
+    timeoutMs: number,
     logger: LoggerService,
   ) {
     this.#queryRangeUrl = queryRangeUrl;
     this.#headers = headers;
     this.#defaultRequestRateQuery = defaultRequestRateQuery;
+    this.#allowedMetrics = allowedMetrics;
+    this.#timeoutMs = timeoutMs;
     this.#logger = logger;
   }
 
@@ -151,6 +187,9 @@ export class PrometheusRequestCounts implements RequestCountSource {
     const annotations = entity.metadata.annotations ?? {};
     const annotated = annotations[REQUEST_RATE_QUERY_ANNOTATION]?.trim();
     if (annotated) {
+      // Runs with the portal's Prometheus credentials: only over the
+      // allow-listed request metrics. Throws RequestRateQueryRefusedError.
+      checkRequestRateQuery(annotated, this.#allowedMetrics);
       return annotated;
     }
     const kubernetesId = annotations[KUBERNETES_ID_ANNOTATION]?.trim();
@@ -186,6 +225,7 @@ export class PrometheusRequestCounts implements RequestCountSource {
       start: String(fromSeconds + DAY_SECONDS),
       end: String(toSeconds),
       step: String(DAY_SECONDS),
+      timeout: `${this.#timeoutMs}ms`,
     });
     for (const series of body.data?.result ?? []) {
       for (const [time, value] of series.values ?? []) {
@@ -215,7 +255,11 @@ export class PrometheusRequestCounts implements RequestCountSource {
           'content-type': 'application/x-www-form-urlencoded',
         },
         body: new URLSearchParams(params),
-        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+        // Prometheus stops at `timeout`; this abort covers a server or
+        // proxy that does not answer at all.
+        signal: AbortSignal.timeout(
+          this.#timeoutMs + Math.min(5_000, this.#timeoutMs / 2),
+        ),
       });
     } catch (error) {
       throw new PrometheusRequestCountError(

@@ -11,3 +11,8 @@ export {
   type RequestCountSource,
   type PrometheusRequestCountsOptions,
 } from './PrometheusRequestCounts';
+export {
+  RequestRateQueryRefusedError,
+  checkRequestRateQuery,
+  MAX_REQUEST_RATE_QUERY_LENGTH,
+} from './requestRateQuery';

@@ -1,8 +1,20 @@
 import type { AuthService, LoggerService } from '@backstage/backend-plugin-api';
-import { type Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  type Entity,
+  parseEntityRef,
+  RELATION_OWNED_BY,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
+import type { AllocationClaim } from '@paved/plugin-cost-common';
 import type { DatabaseCostStore, PoolRules } from '../database/CostStore';
-import { type LabelSelector, matches, parseSelector } from './selectors';
+import {
+  type LabelSelector,
+  matches,
+  parseAllocationSelector,
+  parseSelector,
+  specificity,
+} from './selectors';
 
 export const COST_ALLOCATION_ANNOTATION = 'paved.dev/cost-allocation';
 export const KUBERNETES_ID_ANNOTATION = 'backstage.io/kubernetes-id';
@@ -22,7 +34,13 @@ export const DEFAULT_CLUSTER_NODE_TAGS = [
 /** The catalog kinds cost is allocated to. */
 export const ALLOCATED_KINDS = ['component', 'resource'];
 
-type Candidate = { entityRef: string; selector: LabelSelector };
+/** An entity that claims cost rows, with its owner and selector. */
+export type Candidate = {
+  entityRef: string;
+  /** The owning entity's ref; undefined when the entity names none. */
+  owner?: string;
+  selector: LabelSelector;
+};
 
 /**
  * The selector an entity claims cost rows with: its
@@ -38,28 +56,84 @@ export function selectorTextOf(entity: Entity): string {
 }
 
 /**
- * Of the entities whose selector matches, the one with the most
- * requirements wins; ties go to the alphabetically first entity ref.
+ * Why an entity is given no cost because of its selector (invalid, empty,
+ * or negations only), or undefined when its selector is usable.
+ */
+export function selectorProblemOf(entity: Entity): string | undefined {
+  const text = selectorTextOf(entity);
+  try {
+    parseAllocationSelector(text);
+    return undefined;
+  } catch (e) {
+    return `${COST_ALLOCATION_ANNOTATION} '${text}' is not used: ${
+      (e as Error).message
+    }. No cost is allocated to ${stringifyEntityRef(entity)}.`;
+  }
+}
+
+/** The owner of an entity as a full ref (relation first, then spec.owner). */
+export function ownerOf(entity: Entity): string | undefined {
+  const relation = entity.relations?.find(r => r.type === RELATION_OWNED_BY);
+  if (relation) return relation.targetRef;
+  const owner = entity.spec?.owner;
+  if (typeof owner !== 'string' || !owner) return undefined;
+  try {
+    return stringifyEntityRef(
+      parseEntityRef(owner, {
+        defaultKind: 'group',
+        defaultNamespace: entity.metadata.namespace ?? 'default',
+      }),
+    );
+  } catch {
+    return undefined;
+  }
+}
+
+/** Where a label set's cost goes, and who else claimed it. */
+export type Allocation = {
+  entityRef: string | null;
+  /**
+   * Set when entities of different owners match the label set: then the
+   * cost goes to none of them (entityRef null) and these are the claims.
+   */
+  conflict?: AllocationClaim[];
+};
+
+/**
+ * Of the entities whose selector matches: when they all have the same
+ * owner, the one with the most positive requirements wins (ties go to the
+ * alphabetically first entity ref). When entities of different owners
+ * match, none gets the cost: one team's selector must not take another
+ * team's cost by being more specific, so the conflict is reported instead.
  */
 export function allocate(
   candidates: Candidate[],
   labels: Record<string, string>,
-): string | null {
-  let best: Candidate | undefined;
-  for (const candidate of candidates) {
-    if (!matches(candidate.selector, labels)) continue;
-    if (
-      !best ||
-      candidate.selector.requirements.length >
-        best.selector.requirements.length ||
-      (candidate.selector.requirements.length ===
-        best.selector.requirements.length &&
-        candidate.entityRef < best.entityRef)
-    ) {
+): Allocation {
+  const matching = candidates.filter(c => matches(c.selector, labels));
+  if (matching.length === 0) return { entityRef: null };
+  const owners = new Set(matching.map(c => c.owner ?? ''));
+  if (owners.size > 1) {
+    return {
+      entityRef: null,
+      conflict: matching
+        .map(c => ({
+          entityRef: c.entityRef,
+          ...(c.owner ? { owner: c.owner } : {}),
+          selector: c.selector.text,
+        }))
+        .sort((a, b) => a.entityRef.localeCompare(b.entityRef)),
+    };
+  }
+  let best = matching[0];
+  for (const candidate of matching.slice(1)) {
+    const a = specificity(candidate.selector);
+    const b = specificity(best.selector);
+    if (a > b || (a === b && candidate.entityRef < best.entityRef)) {
       best = candidate;
     }
   }
-  return best?.entityRef ?? null;
+  return { entityRef: best.entityRef };
 }
 
 /**
@@ -170,14 +244,32 @@ export class CostAllocator {
         return {
           id,
           shared,
-          entityRef: shared ? null : allocate(candidates, labels),
+          entityRef: shared ? null : allocate(candidates, labels).entityRef,
           nodeCluster: null,
         };
       }),
     );
   }
 
-  async #candidates(): Promise<Candidate[]> {
+  /**
+   * Which of these (unattributed) label sets entities of different owners
+   * claim, with the claims: what admins must settle for the cost to be
+   * attributed. Read with the plugin's credentials, like the allocation.
+   */
+  async conflicts<T extends { labels: Record<string, string> }>(
+    labelSets: T[],
+  ): Promise<Array<T & { claims: AllocationClaim[] }>> {
+    if (labelSets.length === 0) return [];
+    const candidates = await this.#candidates({ quiet: true });
+    const result: Array<T & { claims: AllocationClaim[] }> = [];
+    for (const labelSet of labelSets) {
+      const { conflict } = allocate(candidates, labelSet.labels);
+      if (conflict) result.push({ ...labelSet, claims: conflict });
+    }
+    return result;
+  }
+
+  async #candidates(options: { quiet?: boolean } = {}): Promise<Candidate[]> {
     const { items } = await this.#catalog.getEntities(
       {
         filter: { kind: ALLOCATED_KINDS },
@@ -186,6 +278,8 @@ export class CostAllocator {
           'metadata.name',
           'metadata.namespace',
           'metadata.annotations',
+          'spec.owner',
+          'relations',
         ],
       },
       { credentials: await this.#auth.getOwnServiceCredentials() },
@@ -195,13 +289,19 @@ export class CostAllocator {
       const entityRef = stringifyEntityRef(entity);
       const text = selectorTextOf(entity);
       try {
-        candidates.push({ entityRef, selector: parseSelector(text) });
+        candidates.push({
+          entityRef,
+          owner: ownerOf(entity),
+          selector: parseAllocationSelector(text),
+        });
       } catch (e) {
-        this.#logger.warn(
-          `${entityRef}: ${COST_ALLOCATION_ANNOTATION} '${text}' is not a label selector (${
-            (e as Error).message
-          }); no cost is allocated to it`,
-        );
+        if (!options.quiet) {
+          this.#logger.warn(
+            `${entityRef}: ${COST_ALLOCATION_ANNOTATION} '${text}' is not used (${
+              (e as Error).message
+            }); no cost is allocated to it`,
+          );
+        }
       }
     }
     return candidates;

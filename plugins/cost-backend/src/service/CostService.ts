@@ -3,7 +3,7 @@ import type {
   LoggerService,
   RootConfigService,
 } from '@backstage/backend-plugin-api';
-import { InputError } from '@backstage/errors';
+import { InputError, isError } from '@backstage/errors';
 import {
   COST_CATEGORIES,
   type CostByCategory,
@@ -11,6 +11,7 @@ import {
   type CostGranularity,
   type CostPoint,
   type CostRankings,
+  type AllocationConflict,
   type CostWindow,
   type EntityCost,
   parseCostWindow,
@@ -32,6 +33,7 @@ import {
   reconcile,
 } from '../insights';
 import type { RequestCountSource } from '../prometheus';
+import { type CostAllocator, selectorProblemOf } from './CostAllocator';
 import type { CostScope, CostScopes } from './CostScopes';
 
 /** How idle or shared cost reaches entities. */
@@ -65,6 +67,8 @@ type DayCost = {
 
 const DAY_MS = 86_400_000;
 const UNATTRIBUTED_ROWS = 200;
+/** The largest unattributed label sets checked for conflicting claims. */
+const CONFLICT_LABEL_SETS = 1000;
 
 const today = () => new Date().toISOString().slice(0, 10);
 const addDays = (day: string, n: number) =>
@@ -142,6 +146,7 @@ export class CostService {
   readonly #currency: string;
   readonly #requests?: RequestCountSource;
   readonly #logger: LoggerService;
+  readonly #allocator?: Pick<CostAllocator, 'conflicts'>;
 
   static create(options: {
     store: DatabaseCostStore;
@@ -151,6 +156,8 @@ export class CostService {
     currency: string;
     requests?: RequestCountSource;
     logger: LoggerService;
+    /** Lists the allocation conflicts on the unattributed view. */
+    allocator?: Pick<CostAllocator, 'conflicts'>;
   }) {
     return new CostService(options);
   }
@@ -163,7 +170,9 @@ export class CostService {
     currency: string;
     requests?: RequestCountSource;
     logger: LoggerService;
+    allocator?: Pick<CostAllocator, 'conflicts'>;
   }) {
+    this.#allocator = options.allocator;
     this.#store = options.store;
     this.#scopes = options.scopes;
     this.#config = options.config;
@@ -404,13 +413,16 @@ export class CostService {
     const { budget, problem: budgetProblem } = scope
       ? budgetFor(scope.entity, this.#config)
       : { budget: undefined, problem: undefined };
+    const allocationProblem =
+      scope?.kind === 'component' ? selectorProblemOf(scope.entity) : undefined;
     const now = today();
     const forecast =
       window.to >= now
         ? forecastMonthEnd(dailySeries, now, budget?.monthly)
         : undefined;
 
-    const requests = await this.#requestsFor(scope, window);
+    const { requests, problem: costPerRequestProblem } =
+      await this.#requestsFor(scope, window);
     const costByPeriod = new Map(series.map(p => [p.period, p.total]));
     const requestsByPeriod = new Map<string, number>();
     for (const [d, n] of requests ?? []) {
@@ -451,6 +463,8 @@ export class CostService {
       ...(budget ? { budget } : {}),
       ...(budgetProblem ? { budgetProblem } : {}),
       ...(forecast ? { forecast } : {}),
+      ...(allocationProblem ? { allocationProblem } : {}),
+      ...(costPerRequestProblem ? { costPerRequestProblem } : {}),
       anomalies: findAnomalies(dailySeries, { notOverFrom: now }),
       reconciliation,
     };
@@ -473,22 +487,34 @@ export class CostService {
     };
   }
 
-  async #requestsFor(scope: CostScope | undefined, window: CostWindow) {
+  async #requestsFor(
+    scope: CostScope | undefined,
+    window: CostWindow,
+  ): Promise<{ requests?: Map<string, number>; problem?: string }> {
     if (!this.#requests || !scope || scope.kind !== 'component') {
-      return undefined;
+      return {};
     }
     try {
-      return await this.#requests.dailyRequests(
-        scope.entity,
-        window.from,
-        window.to,
-      );
+      return {
+        requests: await this.#requests.dailyRequests(
+          scope.entity,
+          window.from,
+          window.to,
+        ),
+      };
     } catch (e) {
+      if (isError(e) && e.name === 'RequestRateQueryRefusedError') {
+        // The entity's annotation asks for a query Paved does not run.
+        return { problem: e.message };
+      }
       // Cost is still worth showing when Prometheus is down.
       this.#logger.warn(
         `Could not read request counts of ${scope.entityRef}: ${e}`,
       );
-      return undefined;
+      return {
+        problem:
+          'Prometheus did not answer the request counts; cost per request is missing for now.',
+      };
     }
   }
 
@@ -537,7 +563,7 @@ export class CostService {
 
   /** Cost that matched no entity's selector, with the labels that failed. */
   async unattributed(window: CostWindow): Promise<UnattributedCost> {
-    const [org, rows, unattributedDays] = await Promise.all([
+    const [org, rows, unattributedDays, conflicts] = await Promise.all([
       this.entityCost({ window, granularity: 'day' }),
       this.#store.unattributed({
         ...window,
@@ -549,6 +575,7 @@ export class CostService {
         ...window,
         rules: this.#rules,
       }),
+      this.#conflicts(window),
     ]);
     const unattributed = unattributedDays.reduce((s, r) => s + r.total, 0);
     return {
@@ -565,7 +592,24 @@ export class CostService {
         ...(r.serviceName ? { serviceName: r.serviceName } : {}),
         cost: round(r.cost),
       })),
+      conflicts,
     };
+  }
+
+  /** Unattributed label sets that entities of different owners claim. */
+  async #conflicts(window: CostWindow): Promise<AllocationConflict[]> {
+    if (!this.#allocator) return [];
+    const labelSets = await this.#store.unattributedLabelSets({
+      ...window,
+      rules: this.#rules,
+      limit: CONFLICT_LABEL_SETS,
+    });
+    const conflicts = await this.#allocator.conflicts(labelSets);
+    return conflicts.map(c => ({
+      labels: c.labels,
+      cost: round(c.cost),
+      claims: c.claims,
+    }));
   }
 
   /**

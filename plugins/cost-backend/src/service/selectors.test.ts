@@ -1,4 +1,9 @@
-import { matches, parseSelector } from './selectors';
+import {
+  matches,
+  parseAllocationSelector,
+  parseSelector,
+  specificity,
+} from './selectors';
 
 const labels = { app: 'checkout', tier: 'web', track: 'stable' };
 
@@ -61,4 +66,30 @@ describe('label selectors', () => {
       expect(() => parseSelector(text)).toThrow();
     },
   );
+
+  it.each([
+    '!team',
+    'app!=checkout',
+    'tier notin (web)',
+    '!a,b!=c,d notin (e)',
+  ])(
+    'refuses %p as an allocation selector: it has no positive requirement',
+    text => {
+      expect(() => parseAllocationSelector(text)).toThrow(
+        /only negations.*add a positive requirement/,
+      );
+    },
+  );
+
+  it.each(['app=checkout,!canary', 'tier in (web)', 'track,tier!=test'])(
+    'accepts %p as an allocation selector',
+    text => {
+      expect(parseAllocationSelector(text).text).toBe(text);
+    },
+  );
+
+  it('counts only positive requirements as specificity', () => {
+    expect(specificity(parseSelector('app=a,!x,!y,z!=1,w notin (q)'))).toBe(1);
+    expect(specificity(parseSelector('app in (a,b),tier,!legacy'))).toBe(2);
+  });
 });

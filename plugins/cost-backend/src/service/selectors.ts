@@ -132,3 +132,33 @@ export function matches(
     }
   });
 }
+
+/** `k=v`, `k in (…)` and `k` (exists) require something of a row. */
+function isPositive(requirement: Requirement): boolean {
+  return requirement.op === 'in' || requirement.op === 'exists';
+}
+
+/**
+ * How specific a selector is when several entities match a label set: its
+ * positive requirements. Negations (`!k`, `k!=v`, `notin`) do not count, or
+ * anyone could out-rank a team's selector by adding `!x,!y,!z`.
+ */
+export function specificity(selector: LabelSelector): number {
+  return selector.requirements.filter(isPositive).length;
+}
+
+/**
+ * Parses the selector an entity claims cost with. Besides being a valid
+ * selector, it must require at least one label (`k=v`, `k in (…)`, `k`):
+ * a selector of negations only matches every row that lacks some labels,
+ * so it would claim other teams' cost.
+ */
+export function parseAllocationSelector(text: string): LabelSelector {
+  const selector = parseSelector(text);
+  if (!selector.requirements.some(isPositive)) {
+    throw new Error(
+      'it has only negations (!key, key!=value, notin), which would claim every row without those labels; add a positive requirement such as key=value',
+    );
+  }
+  return selector;
+}

@@ -187,6 +187,24 @@ export const unattributedCost: UnattributedCost = {
     },
     { labels: {}, serviceName: 'Amazon S3', cost: 500 },
   ],
+  conflicts: [
+    {
+      labels: { app: 'legacy-billing', team: 'finance' },
+      cost: 2_500,
+      claims: [
+        {
+          entityRef: 'component:default/billing',
+          owner: 'group:default/finance',
+          selector: 'app=legacy-billing',
+        },
+        {
+          entityRef: 'component:default/ledger',
+          owner: 'group:default/payments',
+          selector: 'app=legacy-billing,team=finance',
+        },
+      ],
+    },
+  ],
 };
 
 export const checkoutService = {
