@@ -22,6 +22,12 @@ class DoraSources {
   readonly #sources = new Map<string, DoraEventSource>();
 
   addSource(source: DoraEventSource) {
+    // Caller sources of the event API contain ':' (user:…, service:…).
+    if (!/^[a-z0-9][a-z0-9._-]*$/i.test(source.id)) {
+      throw new Error(
+        `A DORA event source id is letters, digits, '.', '_' or '-', not '${source.id}'`,
+      );
+    }
     if (this.#sources.has(source.id)) {
       throw new Error(
         `A DORA event source with id '${source.id}' is already registered`,
@@ -89,6 +95,8 @@ export const doraPlugin = createBackendPlugin({
           store,
           scopes,
           onStored: () => metrics.refreshSoon(),
+          // The event API refuses these as `source` labels.
+          reservedSources: sources.list().map(source => source.id),
         });
         registerDoraActions(deps.actionsRegistry, metrics);
         deps.httpRouter.use(

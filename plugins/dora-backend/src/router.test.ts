@@ -440,6 +440,7 @@ describe('DORA event API and metrics', () => {
       });
       expect((await call('GET', '/unattributed')).body).toEqual({
         services: [{ service: 'ghost-service', events: 1 }],
+        conflicts: [],
       });
       const org = await call(
         'GET',

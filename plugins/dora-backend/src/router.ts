@@ -10,10 +10,12 @@ import {
   type BasicPermission,
 } from '@backstage/plugin-permission-common';
 import {
+  doraEventsCreatePermission,
   doraMetricsReadPermission,
   doraUnattributedReadPermission,
 } from '@paved/plugin-dora-common';
 import {
+  callerSource,
   DoraBatchRejectedError,
   type DoraEventIngestor,
 } from './service/DoraEventIngestor';
@@ -58,20 +60,35 @@ export async function createRouter(
       'You may not read DORA metrics',
     );
 
+  // Writing delivery facts needs dora.events.create, checked before the
+  // body is read; the facts are stored under the caller's own source.
   router.post(
     '/events',
-    express.json({ limit: options.maxBodyBytes }),
-    async (req, res) => {
+    async (req, res, next) => {
       const credentials = await httpAuth.credentials(req, {
         allow: ['user', 'service'],
       });
-      const principal = credentials.principal as {
-        userEntityRef?: string;
-        subject?: string;
-      };
-      const caller = principal.userEntityRef ?? principal.subject ?? 'unknown';
+      const [decision] = await permissions.authorize(
+        [{ permission: doraEventsCreatePermission }],
+        { credentials },
+      );
+      if (decision.result !== AuthorizeResult.ALLOW) {
+        throw new NotAllowedError(
+          'You may not post DORA events: dora.events.create is granted to portal admins and to service tokens whose accessRestrictions name it',
+        );
+      }
+      res.locals.doraCaller = callerSource(credentials);
+      next();
+    },
+    express.json({ limit: options.maxBodyBytes }),
+    async (req, res) => {
       try {
-        res.json(await ingestor.ingest(caller, req.body?.events));
+        res.json(
+          await ingestor.ingestFromCaller(
+            String(res.locals.doraCaller),
+            req.body?.events,
+          ),
+        );
       } catch (error) {
         if (!(error instanceof DoraBatchRejectedError)) throw error;
         res.status(400).json({
@@ -116,7 +133,12 @@ export async function createRouter(
       doraUnattributedReadPermission,
       'Only portal admins may list unattributed DORA services',
     );
-    res.json({ services: await metrics.unattributed() });
+    res.json({
+      services: await metrics.unattributed(),
+      // Aliases no event is attributed by: several components claim them,
+      // or they name another component.
+      conflicts: await ingestor.aliasConflicts(),
+    });
   });
 
   return router;

@@ -10,6 +10,15 @@ import { entitiesInScope } from '@paved/catalog-scopes';
 export const DORA_SERVICE_ANNOTATION = 'paved.dev/dora-service';
 export const PROJECT_SLUG_ANNOTATION = 'github.com/project-slug';
 
+/** A `paved.dev/dora-service` alias that does not name one component. */
+export type DoraAliasConflict = {
+  alias: string;
+  /** The components involved: those claiming the alias, and the one it names. */
+  claimedBy: string[];
+  /** Why the alias is not resolved. */
+  reason: string;
+};
+
 /**
  * Everything the DORA plugin asks the catalog: which component an event's
  * `service` names, and which components a scope (component, system, group)
@@ -36,11 +45,51 @@ export class CatalogScopes {
    * Maps each service name to a component ref: an entity ref as is, else the
    * component whose `paved.dev/dora-service` annotation equals it, else the
    * one whose `github.com/project-slug` equals it (`owner/repo`), else the
-   * component of that name. Unknown names map to null (unattributed).
+   * component of that name. Unknown names map to null (unattributed), and so
+   * do aliases in conflict (see `aliasConflicts`): an ambiguous name is never
+   * given to whichever component happens to be listed last.
    */
   async resolveServices(
     services: string[],
   ): Promise<Map<string, string | null>> {
+    const index = await this.#serviceIndex();
+    const resolved = new Map<string, string | null>();
+    for (const service of services) {
+      let ref: string | null = null;
+      if (service.includes(':')) {
+        try {
+          const candidate = stringifyEntityRef(parseEntityRef(service));
+          ref = index.refs.has(candidate) ? candidate : null;
+        } catch {
+          ref = null;
+        }
+      } else if (!index.conflicts.has(service)) {
+        ref =
+          index.byAlias.get(service) ??
+          index.bySlug.get(service.toLocaleLowerCase('en-US')) ??
+          index.byName.get(service) ??
+          null;
+      }
+      resolved.set(service, ref);
+    }
+    return resolved;
+  }
+
+  /**
+   * `paved.dev/dora-service` aliases that cannot be resolved safely: one
+   * that two or more components claim, or one that is another component's
+   * name (in the default namespace, where bare names resolve) or
+   * `github.com/project-slug`. Events naming such an alias stay
+   * unattributed until the catalog is fixed.
+   */
+  async aliasConflicts(): Promise<DoraAliasConflict[]> {
+    const { conflicts } = await this.#serviceIndex();
+    return [...conflicts.values()].sort((a, b) =>
+      a.alias.localeCompare(b.alias),
+    );
+  }
+
+  async #serviceIndex() {
     const { items } = await this.#catalog.getEntities(
       {
         filter: { kind: 'component' },
@@ -53,40 +102,52 @@ export class CatalogScopes {
       },
       { credentials: await this.#credentials() },
     );
-    const byRef = new Set(items.map(e => stringifyEntityRef(e)));
-    const byAnnotation = new Map<string, string>();
+    const refs = new Set<string>();
+    const claims = new Map<string, Set<string>>();
     const bySlug = new Map<string, string>();
     const byName = new Map<string, string>();
     for (const entity of items) {
       const ref = stringifyEntityRef(entity);
+      refs.add(ref);
       const alias = entity.metadata.annotations?.[DORA_SERVICE_ANNOTATION];
-      if (alias) byAnnotation.set(alias, ref);
+      if (alias) claims.set(alias, (claims.get(alias) ?? new Set()).add(ref));
       const slug = entity.metadata.annotations?.[PROJECT_SLUG_ANNOTATION];
       if (slug) bySlug.set(slug.toLocaleLowerCase('en-US'), ref);
       if ((entity.metadata.namespace ?? 'default') === 'default') {
         byName.set(entity.metadata.name, ref);
       }
     }
-    const resolved = new Map<string, string | null>();
-    for (const service of services) {
-      let ref: string | null = null;
-      if (service.includes(':')) {
-        try {
-          const candidate = stringifyEntityRef(parseEntityRef(service));
-          ref = byRef.has(candidate) ? candidate : null;
-        } catch {
-          ref = null;
-        }
-      } else {
-        ref =
-          byAnnotation.get(service) ??
-          bySlug.get(service.toLocaleLowerCase('en-US')) ??
-          byName.get(service) ??
-          null;
+    const byAlias = new Map<string, string>();
+    const conflicts = new Map<string, DoraAliasConflict>();
+    for (const [alias, claimants] of claims) {
+      const reasons: string[] = [];
+      const involved = new Set(claimants);
+      if (claimants.size > 1) {
+        reasons.push(`claimed by ${claimants.size} components`);
       }
-      resolved.set(service, ref);
+      const named = byName.get(alias);
+      if (named && !claimants.has(named)) {
+        reasons.push(`the name of ${named}`);
+        involved.add(named);
+      }
+      const slugged = bySlug.get(alias.toLocaleLowerCase('en-US'));
+      if (slugged && !claimants.has(slugged)) {
+        reasons.push(`the github.com/project-slug of ${slugged}`);
+        involved.add(slugged);
+      }
+      if (reasons.length > 0) {
+        conflicts.set(alias, {
+          alias,
+          claimedBy: [...involved].sort(),
+          reason: `${DORA_SERVICE_ANNOTATION} '${alias}' is ${reasons.join(
+            ' and ',
+          )}; its events stay unattributed until one component claims it`,
+        });
+      } else {
+        byAlias.set(alias, [...claimants][0]);
+      }
     }
-    return resolved;
+    return { refs, byAlias, bySlug, byName, conflicts };
   }
 
   /**

@@ -75,6 +75,16 @@ export interface DoraStore {
     events: Array<{ event: DoraEvent; entityRef: string | null }>,
   ): Promise<{ accepted: number; unchanged: number }>;
   /**
+   * Stores the batches of several sources in one transaction: all or
+   * nothing (one failing source leaves the others' facts as they were).
+   */
+  ingestSources(
+    batches: Array<{
+      source: string;
+      events: Array<{ event: DoraEvent; entityRef: string | null }>;
+    }>,
+  ): Promise<{ accepted: number; unchanged: number }>;
+  /**
    * Facts of the given entities (or of every attributed entity), in one
    * environment or in all of them.
    */
@@ -360,10 +370,40 @@ export class DatabaseDoraStore implements DoraStore {
     source: string,
     events: Array<{ event: DoraEvent; entityRef: string | null }>,
   ) {
+    return this.#ingestInto(this.#db, source, events);
+  }
+
+  async ingestSources(
+    batches: Array<{
+      source: string;
+      events: Array<{ event: DoraEvent; entityRef: string | null }>;
+    }>,
+  ) {
+    let accepted = 0;
+    let unchanged = 0;
+    await this.#db.transaction(async tx => {
+      for (const { source, events } of batches) {
+        const result = await this.#ingestInto(tx, source, events);
+        accepted += result.accepted;
+        unchanged += result.unchanged;
+      }
+    });
+    return { accepted, unchanged };
+  }
+
+  /**
+   * One source's batch, in a transaction of its own, or in a savepoint of
+   * the caller's transaction when `db` is one.
+   */
+  async #ingestInto(
+    db: Knex,
+    source: string,
+    events: Array<{ event: DoraEvent; entityRef: string | null }>,
+  ) {
     let accepted = 0;
     let unchanged = 0;
     const touched = new Set<string>();
-    await this.#db.transaction(async tx => {
+    await db.transaction(async tx => {
       for (const [type, table] of Object.entries(tableByType)) {
         // The last occurrence of an id in a batch wins, as if sent in order.
         const latest = new Map<

@@ -1,40 +1,108 @@
-import { parseDoraEventBatch } from '@paved/plugin-dora-common';
+import { createHash } from 'node:crypto';
+import type { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { parseDoraEventBatch, type DoraEvent } from '@paved/plugin-dora-common';
 import type { DoraEventSink, DoraIngestResult } from '@paved/plugin-dora-node';
 import type { DoraStore } from '../database/DoraStore';
-import type { CatalogScopes } from '../catalog/CatalogScopes';
+import type {
+  CatalogScopes,
+  DoraAliasConflict,
+} from '../catalog/CatalogScopes';
+
+type Problem = { index: number; field: string; message: string };
 
 /** A batch that failed validation; nothing from it was stored. */
 export class DoraBatchRejectedError extends Error {
-  readonly problems: Array<{ index: number; field: string; message: string }>;
-  constructor(problems: DoraBatchRejectedError['problems']) {
+  readonly problems: Problem[];
+  constructor(problems: Problem[]) {
+    const [first] = problems;
+    const where = first.index >= 0 ? `events[${first.index}].` : '';
     super(
-      `The batch was rejected; nothing was stored (${problems.length} problem(s))`,
+      `The batch was rejected; nothing was stored: ${where}${first.field}: ${
+        first.message
+      }${
+        problems.length > 1 ? ` (and ${problems.length - 1} more problems)` : ''
+      }`,
     );
     this.name = 'InputError';
     this.problems = problems;
   }
 }
 
+/** Source names Paved's own sources store under, registered or not. */
+export const RESERVED_DORA_SOURCES = ['github', 'demo'];
+
+/** What a caller of the event API may add to its source: `<caller>#<label>`. */
+const SOURCE_LABEL = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+
+/** The longest stored source (the column's width). */
+const MAX_SOURCE_LENGTH = 200;
+
+/**
+ * The source an event API caller's facts are stored under: its user entity
+ * ref, or `service:<subject>` for a service token. Neither can equal a
+ * server-side source (those have no `:`), nor another caller's; `#` and `%`
+ * in a subject are escaped so that only a label adds a `#`.
+ */
+export function callerSource(credentials: BackstageCredentials): string {
+  const principal = credentials.principal as {
+    type?: string;
+    userEntityRef?: string;
+    subject?: string;
+  };
+  let caller: string;
+  if (principal.userEntityRef) {
+    caller = principal.userEntityRef;
+  } else if (principal.subject) {
+    caller = `service:${principal.subject.replace(
+      /[%#]/g,
+      c => `%${c.charCodeAt(0).toString(16)}`,
+    )}`;
+  } else {
+    throw new Error('DORA events need a user or service caller');
+  }
+  // A very long identity (some JWKS subjects) keeps a readable prefix and a
+  // digest, so every caller still has a source of its own.
+  if (caller.length > 120) {
+    const digest = createHash('sha256').update(caller).digest('hex');
+    caller = `${caller.slice(0, 55)}~${digest}`;
+  }
+  return caller;
+}
+
 /**
  * The one ingestion path for the event API and every event source:
  * validate the whole batch, resolve services to catalog components, store
- * idempotently under the event's own `source` or the caller's.
+ * idempotently and atomically.
+ *
+ * - Server-side sources (modules, through `ingest`) store under their own
+ *   source name, which may not contain `:`.
+ * - The event API (`ingestFromCaller`) stores under the caller's identity,
+ *   optionally suffixed with a `source` label (`<caller>#<label>`); a label
+ *   naming a server-side source is refused. So a caller can never change
+ *   another caller's or a server-side source's facts.
  */
 export class DoraEventIngestor implements DoraEventSink {
   readonly #store: DoraStore;
   readonly #scopes: CatalogScopes;
   readonly #onStored: () => void;
+  readonly #reserved: Set<string>;
 
-  /** `onStored` runs after a batch changed stored facts (e.g. re-analysis). */
+  /**
+   * `onStored` runs after a batch changed stored facts (e.g. re-analysis);
+   * `reservedSources` are the ids of the registered sources (added to
+   * `RESERVED_DORA_SOURCES`).
+   */
   static create(options: {
     store: DoraStore;
     scopes: CatalogScopes;
     onStored?: () => void;
+    reservedSources?: string[];
   }) {
     return new DoraEventIngestor(
       options.store,
       options.scopes,
       options.onStored ?? (() => {}),
+      [...RESERVED_DORA_SOURCES, ...(options.reservedSources ?? [])],
     );
   }
 
@@ -42,39 +110,113 @@ export class DoraEventIngestor implements DoraEventSink {
     store: DoraStore,
     scopes: CatalogScopes,
     onStored: () => void,
+    reserved: string[],
   ) {
     this.#store = store;
     this.#scopes = scopes;
     this.#onStored = onStored;
+    this.#reserved = new Set(reserved.map(s => s.toLocaleLowerCase('en-US')));
   }
 
+  /** A server-side source's batch, stored under `source` (or each event's own). */
   async ingest(source: string, events: unknown): Promise<DoraIngestResult> {
     const parsed = parseDoraEventBatch({ events });
     if (!parsed.ok) throw new DoraBatchRejectedError(parsed.problems);
-
-    const resolved = await this.#scopes.resolveServices([
-      ...new Set(parsed.events.map(e => e.service)),
-    ]);
-    const bySource = new Map<string, typeof parsed.events>();
-    for (const event of parsed.events) {
+    const problems: Problem[] = [];
+    const sources = parsed.events.map((event, index) => {
       const eventSource = event.source ?? source;
-      const batch = bySource.get(eventSource);
-      if (batch) batch.push(event);
-      else bySource.set(eventSource, [event]);
+      if (eventSource.includes(':')) {
+        problems.push({
+          index,
+          field: 'source',
+          message: `'${eventSource}' is not a server-side source name (names with ':' belong to event API callers)`,
+        });
+      }
+      return eventSource;
+    });
+    if (problems.length > 0) throw new DoraBatchRejectedError(problems);
+    return this.#save(parsed.events, sources);
+  }
+
+  /**
+   * A batch from the event API, stored under the caller's own source (see
+   * `callerSource`), or `<caller>#<label>` for events with a `source` label.
+   */
+  async ingestFromCaller(
+    caller: string,
+    events: unknown,
+  ): Promise<DoraIngestResult> {
+    const problems: Problem[] = [];
+    const labels = new Map<number, string>();
+    if (Array.isArray(events)) {
+      events.forEach((event, index) => {
+        const label = (event as { source?: unknown } | null)?.source;
+        if (typeof label !== 'string') return;
+        if (this.#reserved.has(label.toLocaleLowerCase('en-US'))) {
+          problems.push({
+            index,
+            field: 'source',
+            message: `'${label}' is reserved for Paved's own ${label} source; events from the API are stored under the caller (${caller}), optionally with a label of your own`,
+          });
+        } else if (!SOURCE_LABEL.test(label)) {
+          problems.push({
+            index,
+            field: 'source',
+            message:
+              'a source label is 1 to 63 letters, digits, dots, dashes or underscores, starting with a letter or digit',
+          });
+        } else if (caller.length + 1 + label.length > MAX_SOURCE_LENGTH) {
+          problems.push({
+            index,
+            field: 'source',
+            message: `the label is too long to store after the caller ${caller}`,
+          });
+        } else {
+          labels.set(index, label);
+        }
+      });
     }
-    let accepted = 0;
-    let unchanged = 0;
-    for (const [eventSource, batch] of bySource) {
-      const result = await this.#store.ingest(
-        eventSource,
-        batch.map(event => ({
-          event,
-          entityRef: resolved.get(event.service) ?? null,
-        })),
+    const parsed = parseDoraEventBatch({ events });
+    if (!parsed.ok) {
+      throw new DoraBatchRejectedError(
+        [...problems, ...parsed.problems].sort((a, b) => a.index - b.index),
       );
-      accepted += result.accepted;
-      unchanged += result.unchanged;
     }
+    if (problems.length > 0) throw new DoraBatchRejectedError(problems);
+    return this.#save(
+      parsed.events,
+      parsed.events.map((_, index) =>
+        labels.has(index) ? `${caller}#${labels.get(index)}` : caller,
+      ),
+    );
+  }
+
+  /** The catalog's `paved.dev/dora-service` aliases that resolve to nothing. */
+  aliasConflicts(): Promise<DoraAliasConflict[]> {
+    return this.#scopes.aliasConflicts();
+  }
+
+  async #save(
+    events: DoraEvent[],
+    sources: string[],
+  ): Promise<DoraIngestResult> {
+    const resolved = await this.#scopes.resolveServices([
+      ...new Set(events.map(e => e.service)),
+    ]);
+    const bySource = new Map<
+      string,
+      Array<{ event: DoraEvent; entityRef: string | null }>
+    >();
+    events.forEach((event, index) => {
+      const item = { event, entityRef: resolved.get(event.service) ?? null };
+      const batch = bySource.get(sources[index]);
+      if (batch) batch.push(item);
+      else bySource.set(sources[index], [item]);
+    });
+    // Every source of the batch in one transaction: all or nothing.
+    const { accepted, unchanged } = await this.#store.ingestSources(
+      [...bySource].map(([source, batch]) => ({ source, events: batch })),
+    );
     if (accepted > 0) this.#onStored();
     const unattributedServices = [...resolved]
       .filter(([, ref]) => !ref)
