@@ -15,7 +15,9 @@ export type DoraIngestResult = {
 /**
  * Where a source delivers events. Batches are validated exactly like the
  * event API (all or nothing; an `InputError` lists the problems) and stored
- * idempotently under `source`.
+ * idempotently under `source` (or an event's own `source`), in one
+ * transaction. Source names may not contain `:`: those belong to the event
+ * API's callers (`user:…`, `service:…`), whose facts a source never touches.
  *
  * @public
  */
@@ -30,6 +32,10 @@ export interface DoraEventSink {
  * @public
  */
 export interface DoraEventSource {
+  /**
+   * Letters, digits, `.`, `_` and `-`; unique. Reserved: the event API
+   * refuses events whose `source` names it (as it does `github` and `demo`).
+   */
   readonly id: string;
   connect(sink: DoraEventSink): Promise<void>;
 }
