@@ -251,6 +251,37 @@ describe('the Cost tab of a component', () => {
     ).toHaveTextContent('paved.dev/cost-allocation: app=checkout');
   });
 
+  it('says why a selector of negations only gets no cost', async () => {
+    const problem =
+      "paved.dev/cost-allocation '!team' is not used: it has only negations (!key, key!=value, notin), which would claim every row without those labels; add a positive requirement such as key=value. No cost is allocated to component:default/checkout-service.";
+    serveCost(server, {
+      entity: () => ({ ...noCost, allocationProblem: problem }),
+    });
+    await renderTab();
+    expect(
+      await screen.findByText(`Cost allocation: ${problem}`),
+    ).toBeInTheDocument();
+  });
+
+  it('says why a request-rate query was refused', async () => {
+    const problem =
+      'prometheus.io/request-rate-query is refused: it reads node_cpu_seconds_total, which is not an allowed request metric';
+    serveCost(server, {
+      entity: () => ({
+        ...checkoutCostWithoutRequests,
+        costPerRequestProblem: problem,
+      }),
+    });
+    await renderTab();
+    const card = await screen.findByRole('article', {
+      name: 'Cost per request',
+    });
+    expect(
+      within(card).getByText(`No cost per request: ${problem}`),
+    ).toBeInTheDocument();
+    expect(within(card).queryByText(/No request data/)).toBeNull();
+  });
+
   it('links the CSV export of the entity and window', async () => {
     serveCost(server, { entity: () => checkoutCost });
     await renderTab();

@@ -96,6 +96,19 @@ describe('the Cost tab of a group', () => {
       'app=legacy-billingteam=financeeu-west-prod / billing€2,500.00',
       'no labelsAmazon S3€500.00',
     ]);
+    const conflicts = within(
+      within(section).getByRole('table', {
+        name: 'Conflicting allocation claims',
+      }),
+    )
+      .getAllByRole('row')
+      .slice(1);
+    expect(conflicts.map(row => row.textContent)).toEqual([
+      'app=legacy-billingteam=finance' +
+        'component:default/billing (group:default/finance): app=legacy-billing' +
+        'component:default/ledger (group:default/payments): app=legacy-billing,team=finance' +
+        '€2,500.00',
+    ]);
   });
 
   it('still shows an admin the unattributed cost when the team itself has none', async () => {

@@ -42,7 +42,11 @@ export const CostPerRequest = ({ cost }: { cost: EntityCost }) => {
         </Text>
       </CardHeader>
       <CardBody>
-        {!hasRequests ? (
+        {!hasRequests && cost.costPerRequestProblem ? (
+          <Text as="p" variant="body-small" className={styles.over}>
+            No cost per request: {cost.costPerRequestProblem}
+          </Text>
+        ) : !hasRequests ? (
           <Text as="p" variant="body-small" color="secondary">
             No request data. Add the <code>{REQUEST_RATE_ANNOTATION}</code>{' '}
             annotation with a Prometheus query for the workload’s requests per

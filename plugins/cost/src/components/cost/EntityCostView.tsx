@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { Flex } from '@backstage/ui';
+import { Flex, Text } from '@backstage/ui';
 import { stringifyEntityRef, type Entity } from '@backstage/catalog-model';
 import type { EntityCost } from '@paved/plugin-cost-common';
 import { hasCost, useEntityCost } from '../../hooks/useCostData';
@@ -74,6 +74,11 @@ export const EntityCostView = ({
           ) : undefined
         }
       />
+      {value?.cost.allocationProblem && !error && (
+        <Text as="p" variant="body-small" className={styles.over}>
+          Cost allocation: {value.cost.allocationProblem}
+        </Text>
+      )}
       {content}
       {showDownload && footer?.(selection)}
     </Flex>

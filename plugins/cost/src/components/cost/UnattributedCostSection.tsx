@@ -98,6 +98,64 @@ export const UnattributedCostSection = ({ window }: { window: CostWindow }) => {
             </table>
           </div>
         )}
+        {value.conflicts.length > 0 && (
+          <>
+            <Text as="h3" variant="body-medium" weight="bold">
+              Claimed by more than one team
+            </Text>
+            <Text as="p" variant="body-small" color="secondary">
+              Entities of different owners select these labels, so their cost
+              goes to none of them until the owners agree on whose{' '}
+              <code>{COST_ALLOCATION_ANNOTATION}</code> selector keeps them.
+            </Text>
+            <div className={styles.tableFrame}>
+              <table
+                className={styles.table}
+                aria-label="Conflicting allocation claims"
+              >
+                <thead>
+                  <tr>
+                    <th scope="col">Labels</th>
+                    <th scope="col">Claimed by</th>
+                    <th scope="col" data-numeric>
+                      Cost
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {value.conflicts.map((conflict, index) => (
+                    <tr key={index}>
+                      <td>
+                        <span className={styles.labelList}>
+                          {Object.entries(conflict.labels).map(
+                            ([key, label]) => (
+                              <code key={key}>
+                                {key}={label}
+                              </code>
+                            ),
+                          )}
+                        </span>
+                      </td>
+                      <td>
+                        <ul className={styles.claims}>
+                          {conflict.claims.map(claim => (
+                            <li key={claim.entityRef}>
+                              {claim.entityRef} ({claim.owner ?? 'no owner'}):{' '}
+                              <code>{claim.selector}</code>
+                            </li>
+                          ))}
+                        </ul>
+                      </td>
+                      <td data-numeric>
+                        {formatMoney(conflict.cost, currency)}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          </>
+        )}
       </CardBody>
     </Card>
   );
