@@ -189,11 +189,13 @@ describe.each(databases.eachSupportedId())(
           body,
         });
       };
+      // The window (at most 731 days) holds GitHub's example payloads.
       const deployments = async (
         entityRef = 'component:default/hello-world',
+        window = { from: '2018-06-01T00:00:00Z', to: '2020-06-01T00:00:00Z' },
       ) => {
         const res = await fetch(
-          `http://localhost:${port}/api/dora/deployments?entityRef=${entityRef}&from=2015-01-01T00:00:00Z&to=2030-01-01T00:00:00Z`,
+          `http://localhost:${port}/api/dora/deployments?entityRef=${entityRef}&from=${window.from}&to=${window.to}`,
           { headers: { authorization: mockCredentials.user.header() } },
         );
         return (await res.json()).items;
@@ -754,7 +756,10 @@ describe.each(databases.eachSupportedId())(
 
           await scheduler.triggerTask('dora-github-poll');
 
-          const rows = await deployments('component:default/payments-api');
+          const rows = await deployments('component:default/payments-api', {
+            from: ago(now, 365),
+            to: ago(now, -1),
+          });
           expect(rows.map((r: any) => r.id).sort()).toEqual([
             'github:fernhill/payments-api:deployment:100',
             'github:fernhill/payments-api:deployment:102',
