@@ -326,6 +326,47 @@ describe('DORA reads', () => {
     }
   });
 
+  it('exports a window of more deployments than one read batch, each once', async () => {
+    const { backend, get, post } = await startBackend();
+    try {
+      const minute = (i: number) =>
+        new Date(Date.parse('2026-10-02T00:00:00Z') + i * 60_000).toISOString();
+      await post(
+        Array.from({ length: 1000 }, (_, i) =>
+          deployment(`bulk-${i}`, 'checkout-service', minute(i)),
+        ),
+      );
+      await post([
+        deployment('bulk-1000', 'checkout-service', minute(1000)),
+        // Three more finished with bulk-3, so the first read batch (1,000
+        // rows, newest first) ends inside the tie: none is lost or repeated.
+        deployment('tie-1', 'checkout-service', minute(3)),
+        deployment('tie-2', 'checkout-service', minute(3)),
+        deployment('tie-3', 'checkout-service', minute(3)),
+      ]);
+      const res = await get(
+        `/export.csv?entityRef=component:default/checkout-service&${WINDOW}`,
+      );
+      expect(res.status).toBe(200);
+      const [header, ...rows] = parseCsv(res.text);
+      expect(header[0]).toBe('deployment_id');
+      const ids = rows.map(r => r[0]);
+      expect(ids).toHaveLength(1004);
+      expect(new Set(ids).size).toBe(1004);
+      expect(ids.slice(996, 1001)).toEqual([
+        'bulk-4',
+        'tie-3',
+        'tie-2',
+        'tie-1',
+        'bulk-3',
+      ]);
+      expect(ids[0]).toBe('bulk-1000');
+      expect(ids[ids.length - 1]).toBe('bulk-0');
+    } finally {
+      await backend.stop();
+    }
+  });
+
   it('exports CSV a spreadsheet shows as text: no formula cells, hex commit SHAs only', async () => {
     const { backend, get, post } = await startBackend();
     try {

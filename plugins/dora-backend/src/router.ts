@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import express from 'express';
 import Router from 'express-promise-router';
 import type {
@@ -123,8 +124,16 @@ export async function createRouter(
 
   router.get('/export.csv', async (req, res) => {
     const credentials = await requireRead(req);
-    const csv = await metrics.deploymentsCsv(req.query, credentials);
-    res.type('text/csv').attachment('dora-deployments.csv').send(csv);
+    const chunks = await metrics.deploymentsCsv(req.query, credentials);
+    res.type('text/csv').attachment('dora-deployments.csv');
+    for await (const chunk of chunks) {
+      // A client that went away stops the export; a slow one paces it.
+      if (res.destroyed) break;
+      if (!res.write(chunk)) {
+        await Promise.race([once(res, 'drain'), once(res, 'close')]);
+      }
+    }
+    res.end();
   });
 
   router.get('/unattributed', async (req, res) => {

@@ -159,6 +159,45 @@ describe('DoraStore reads of large scopes', () => {
       expect(page.items.map(r => r.id)).toEqual(['a2-failed', 'b1', 'a1']);
     });
 
+    it('reads a window in batches after a key, ties included, in the order of the whole list', async () => {
+      const { store, refs } = await storeWithThreeTeams();
+      // Three more deployments finished at the same moment as c1.
+      await store.replaceAnalyses(refs[1], 2, [
+        analysed(refs[1], 'b1', '2026-10-03T10:00:00.000Z'),
+        analysed(refs[1], 'tie-a', '2026-10-04T10:00:00.000Z'),
+        analysed(refs[1], 'tie-b', '2026-10-04T10:00:00.000Z'),
+        {
+          ...analysed(refs[1], 'c1', '2026-10-04T10:00:00.000Z'),
+          source: 'other',
+        },
+      ]);
+      const all = await store.analysedDeployments(window);
+      expect(all).toHaveLength(7);
+      const read = [];
+      let after;
+      let batches = 0;
+      do {
+        const batch = await store.analysedDeploymentsAfter({
+          ...window,
+          limit: 2,
+          after,
+        });
+        expect(batch.items.length).toBeLessThanOrEqual(2);
+        read.push(...batch.items);
+        after = batch.next;
+        batches++;
+      } while (after && batches < 10);
+      expect(read.map(r => [r.id, r.source])).toEqual(
+        all.map(r => [r.id, r.source]),
+      );
+      expect(read.slice(1, 5).map(r => `${r.id}/${r.source}`)).toEqual([
+        'tie-b/ci',
+        'tie-a/ci',
+        'c1/other',
+        'c1/ci',
+      ]);
+    });
+
     it('pages in the database, newest first, the same order as the whole list', async () => {
       const { store, refs } = await storeWithThreeTeams();
       const all = await store.analysedDeployments(window);

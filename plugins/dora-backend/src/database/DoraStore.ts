@@ -119,6 +119,20 @@ export interface DoraStore {
     filter?: DoraDeploymentFilter;
   }): Promise<DoraDeploymentRow[]>;
   /**
+   * The next `limit` rows of {@link analysedDeployments} after `after` (the
+   * key of the last row read), and the key to continue from when there may
+   * be more: reads a window of any size in batches of bounded memory.
+   */
+  analysedDeploymentsAfter(options: {
+    entityRefs?: string[];
+    environment: string;
+    from: Date;
+    to: Date;
+    filter?: DoraDeploymentFilter;
+    limit: number;
+    after?: AnalysedDeploymentKey;
+  }): Promise<{ items: DoraDeploymentRow[]; next?: AnalysedDeploymentKey }>;
+  /**
    * One page (`limit` rows from `offset`) of {@link analysedDeployments},
    * and how many rows all pages hold.
    */
@@ -141,6 +155,20 @@ export interface DoraStore {
    */
   versionsFor(entityRefs?: string[]): Promise<Map<string, number>>;
 }
+
+/** Where a row stands in the newest-first order of analysed deployments. */
+export type AnalysedDeploymentKey = {
+  finishedAt: Date;
+  eventId: string;
+  source: string;
+};
+
+/** The drill-down's order: newest first, ties by event id and source. */
+const newestFirst = [
+  { column: 'finished_at', order: 'desc' },
+  { column: 'event_id', order: 'desc' },
+  { column: 'source', order: 'desc' },
+] as const;
 
 /** The part of a deployment's analysis the metrics aggregate. */
 export type DeploymentVerdict = {
@@ -652,15 +680,64 @@ export class DatabaseDoraStore implements DoraStore {
     filter?: DoraDeploymentFilter;
   }) {
     const records = await this.#analysedQuery(options)
-      .orderBy([
-        { column: 'finished_at', order: 'desc' },
-        { column: 'event_id', order: 'desc' },
-        { column: 'source', order: 'desc' },
-      ])
+      .orderBy([...newestFirst])
       .select('row');
     return records.map((record: { row: string }) =>
       JSON.parse(record.row),
     ) as DoraDeploymentRow[];
+  }
+
+  async analysedDeploymentsAfter(options: {
+    entityRefs?: string[];
+    environment: string;
+    from: Date;
+    to: Date;
+    filter?: DoraDeploymentFilter;
+    limit: number;
+    after?: AnalysedDeploymentKey;
+  }) {
+    const query = this.#analysedQuery(options);
+    const after = options.after;
+    if (after) {
+      query.where(q =>
+        q
+          .where('finished_at', '<', after.finishedAt)
+          .orWhere(q2 =>
+            q2
+              .where('finished_at', after.finishedAt)
+              .where('event_id', '<', after.eventId),
+          )
+          .orWhere(q3 =>
+            q3
+              .where('finished_at', after.finishedAt)
+              .where('event_id', after.eventId)
+              .where('source', '<', after.source),
+          ),
+      );
+    }
+    const records: Array<{
+      row: string;
+      finished_at: Timestamp;
+      event_id: string;
+      source: string;
+    }> = await query
+      .orderBy([...newestFirst])
+      .limit(options.limit)
+      .select('row', 'finished_at', 'event_id', 'source');
+    const last = records[records.length - 1];
+    return {
+      items: records.map(record =>
+        JSON.parse(record.row),
+      ) as DoraDeploymentRow[],
+      next:
+        last && records.length === options.limit
+          ? {
+              finishedAt: toDate(last.finished_at),
+              eventId: last.event_id,
+              source: last.source,
+            }
+          : undefined,
+    };
   }
 
   async analysedDeploymentPage(options: {
@@ -678,11 +755,7 @@ export class DatabaseDoraStore implements DoraStore {
     const totalItems = Number(counted?.total ?? 0);
     if (options.offset >= totalItems) return { items: [], totalItems };
     const records = await this.#analysedQuery(options)
-      .orderBy([
-        { column: 'finished_at', order: 'desc' },
-        { column: 'event_id', order: 'desc' },
-        { column: 'source', order: 'desc' },
-      ])
+      .orderBy([...newestFirst])
       .limit(options.limit)
       .offset(options.offset)
       .select('row');

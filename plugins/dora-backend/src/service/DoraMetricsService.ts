@@ -14,7 +14,11 @@ import {
   type DoraSeries,
   type DoraSeriesInterval,
 } from '@paved/plugin-dora-common';
-import type { DeploymentVerdict, DoraStore } from '../database/DoraStore';
+import type {
+  AnalysedDeploymentKey,
+  DeploymentVerdict,
+  DoraStore,
+} from '../database/DoraStore';
 import type { CatalogScopes } from '../catalog/CatalogScopes';
 import type { ScopeFacts } from '../database/DoraStore';
 import {
@@ -36,6 +40,8 @@ import {
   type ReadScope,
 } from './readQuery';
 
+/** How many deployments the CSV export reads at a time. */
+const CSV_BATCH_SIZE = 1000;
 const REFRESH_DELAY_MS = 1000;
 const ATTRIBUTION_INTERVAL_MS = 10_000;
 
@@ -383,18 +389,35 @@ export class DoraMetricsService {
     };
   }
 
-  /** The drill-down of a scope and window as CSV, one line per deployment. */
+  /**
+   * The drill-down of a scope and window as CSV, one line per deployment,
+   * in chunks: the request is checked and its scope resolved first (so a
+   * bad one is refused before anything is sent), then the rows are read in
+   * batches, so memory stays bounded however long the window.
+   */
   async deploymentsCsv(
     query: MetricsQuery,
     credentials: BackstageCredentials,
-  ): Promise<string> {
+  ): Promise<AsyncIterable<string>> {
     rejectUnknownParameters(query, ['filter']);
     const scope = parseReadScope(query);
     const filter = parseDeploymentFilter(query);
     const resolved = await this.#scope(scope, credentials);
-    return deploymentsToCsv(
-      await this.#store.analysedDeployments({ ...resolved, filter }),
-    );
+    const store = this.#store;
+    return (async function* csvChunks() {
+      yield deploymentsCsvHeader();
+      let after: AnalysedDeploymentKey | undefined;
+      do {
+        const batch = await store.analysedDeploymentsAfter({
+          ...resolved,
+          filter,
+          limit: CSV_BATCH_SIZE,
+          after,
+        });
+        if (batch.items.length > 0) yield deploymentsCsvLines(batch.items);
+        after = batch.next;
+      } while (after);
+    })();
   }
 
   async unattributed() {
@@ -432,32 +455,38 @@ function hexSha(sha: string): string {
   return HEX_SHA.test(sha) ? sha.toLowerCase() : '';
 }
 
+const csvColumns = [
+  'deployment_id',
+  'source',
+  'service',
+  'entity_ref',
+  'environment',
+  'finished_at',
+  'commit_sha',
+  'delivered_changes',
+  'median_lead_time_seconds',
+  'failed',
+  'failure_rules',
+  'recovery_seconds',
+  'rollback',
+  'rework',
+  'rework_reasons',
+  'incidents',
+];
+
+/** The export's header line. */
+export function deploymentsCsvHeader(): string {
+  return toCsv(csvColumns, []);
+}
+
 /**
- * The drill-down as CSV, one line per deployment. Names, ids and messages
+ * Drill-down rows as CSV lines, without the header. Names, ids and messages
  * come from pipelines and the catalog, which other teams write, so every
  * cell goes through the shared spreadsheet-safe writer.
  */
-export function deploymentsToCsv(rows: DeploymentRow[]): string {
-  const header = [
-    'deployment_id',
-    'source',
-    'service',
-    'entity_ref',
-    'environment',
-    'finished_at',
-    'commit_sha',
-    'delivered_changes',
-    'median_lead_time_seconds',
-    'failed',
-    'failure_rules',
-    'recovery_seconds',
-    'rollback',
-    'rework',
-    'rework_reasons',
-    'incidents',
-  ];
-  return toCsv(
-    header,
+export function deploymentsCsvLines(rows: DeploymentRow[]): string {
+  const csv = toCsv(
+    csvColumns,
     rows.map(row => {
       const leads = row.delivered
         .flatMap(d =>
@@ -484,4 +513,10 @@ export function deploymentsToCsv(rows: DeploymentRow[]): string {
       ];
     }),
   );
+  return csv.slice(deploymentsCsvHeader().length);
+}
+
+/** The drill-down as one CSV document, header included. */
+export function deploymentsToCsv(rows: DeploymentRow[]): string {
+  return deploymentsCsvHeader() + deploymentsCsvLines(rows);
 }
