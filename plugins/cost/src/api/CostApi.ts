@@ -3,12 +3,16 @@ import type {
   CostGranularity,
   CostRankings,
   CostSourceStatus,
+  CostWindow,
   EntityCost,
   UnattributedCost,
 } from '@paved/plugin-cost-common';
 
-/** A window of whole UTC days: `from` inclusive, `to` exclusive, both YYYY-MM-DD. */
-export type CostWindow = { from: string; to: string };
+/**
+ * A window of whole UTC days: `from` inclusive, `to` exclusive, both
+ * YYYY-MM-DD; the backend accepts at most 731 days.
+ */
+export type { CostWindow };
 
 /** The browser's view of the cost backend (`/api/cost`). */
 export interface CostApi {
