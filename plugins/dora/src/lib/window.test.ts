@@ -47,4 +47,21 @@ describe('resolveWindow', () => {
       'Last 30 days',
     );
   });
+
+  it('keeps a custom window within the 731 days the backend answers for', () => {
+    const longest = resolveWindow(
+      { preset: 'custom', from: '2024-11-26', to: '2026-11-25' },
+      now,
+    );
+    expect(longest.days).toBe(730);
+    expect(longest.problem).toBeUndefined();
+    const tooLong = resolveWindow(
+      { preset: 'custom', from: '2020-01-01', to: '2026-11-25' },
+      now,
+    );
+    expect(tooLong.days).toBe(30);
+    expect(tooLong.problem).toBe(
+      'A window may be at most 731 days long; showing the last 30 days.',
+    );
+  });
 });

@@ -1,3 +1,4 @@
+import { DORA_MAX_WINDOW_DAYS } from '@paved/plugin-dora-common';
 import { formatDate } from './format';
 
 const DAY_MS = 86_400_000;
@@ -56,6 +57,18 @@ export function resolveWindow(choice: WindowChoice, now: Date): ResolvedWindow {
     if (from && to && isoDay.test(from) && isoDay.test(to)) {
       const start = new Date(`${from}T00:00:00.000Z`);
       const end = new Date(new Date(`${to}T00:00:00.000Z`).getTime() + DAY_MS);
+      if (
+        !Number.isNaN(start.getTime()) &&
+        start < end &&
+        end.getTime() - start.getTime() > DORA_MAX_WINDOW_DAYS * DAY_MS
+      ) {
+        return resolved(
+          new Date(now.getTime() - 30 * DAY_MS),
+          now,
+          'Last 30 days',
+          `A window may be at most ${DORA_MAX_WINDOW_DAYS} days long; showing the last 30 days.`,
+        );
+      }
       if (!Number.isNaN(start.getTime()) && start < end) {
         return resolved(start, end, `${formatDate(start)} – ${formatDate(to)}`);
       }
