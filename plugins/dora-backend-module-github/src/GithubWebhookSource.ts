@@ -59,31 +59,33 @@ function readBody(req: express.Request, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    const done = (error?: Error) => {
-      req.off('data', onData);
-      req.off('end', onEnd);
-      req.off('error', onError);
-      req.off('close', onClose);
+    const listeners = {
+      data: (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > limit) finish(tooLarge());
+        else chunks.push(chunk);
+      },
+      end: () => finish(),
+      error: (error: Error) => finish(error),
+      close: () =>
+        finish(
+          new InputError('The delivery body ended before it was complete'),
+        ),
+    };
+    function finish(error?: Error) {
+      for (const [event, listener] of Object.entries(listeners)) {
+        req.off(event, listener);
+      }
       if (error) {
         req.pause();
         reject(error);
       } else {
         resolve(Buffer.concat(chunks, size));
       }
-    };
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) done(tooLarge());
-      else chunks.push(chunk);
-    };
-    const onEnd = () => done();
-    const onError = (error: Error) => done(error);
-    const onClose = () =>
-      done(new InputError('The delivery body ended before it was complete'));
-    req.on('data', onData);
-    req.on('end', onEnd);
-    req.on('error', onError);
-    req.on('close', onClose);
+    }
+    for (const [event, listener] of Object.entries(listeners)) {
+      req.on(event, listener);
+    }
   });
 }
 

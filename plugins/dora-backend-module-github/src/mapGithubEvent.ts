@@ -31,8 +31,11 @@ type JsonObject = { [key: string]: unknown };
 const isObject = (value: unknown): value is JsonObject =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-const describe = (value: unknown) =>
-  value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value;
+}
 
 // GitHub writes ISO-8601 with `Z` or an offset, as the DORA contract needs.
 const ISO_TIMESTAMP =
