@@ -7,6 +7,49 @@
 import { createExtensionPoint } from '@backstage/backend-plugin-api';
 import type { CostRecord } from '@paved/plugin-cost-common';
 
+/**
+ * The longest text, in characters, the cost store keeps in these fields of
+ * a cost record (its database columns); a record with a longer value is
+ * refused with a 400 naming the field. Sources that read files check them
+ * first, so they can name the file's row and column.
+ *
+ * @public
+ */
+export const COST_RECORD_TEXT_LIMITS = {
+  cluster: 253,
+  namespace: 253,
+  controller: 253,
+  controllerKind: 63,
+  serviceName: 255,
+  serviceCategory: 255,
+  regionId: 63,
+  subAccountId: 255,
+  chargeCategory: 63,
+} as const satisfies Partial<Record<keyof CostRecord, number>>;
+
+/** The longest cost source id, in characters. @public */
+export const COST_SOURCE_ID_MAX_LENGTH = 200;
+
+/**
+ * The longest period one replace call may name with from/to (ten years),
+ * so a call cannot make the store walk millions of days.
+ *
+ * @public
+ */
+export const COST_REPLACE_MAX_DAYS = 3660;
+
+/**
+ * How many characters (code points, as the database counts) a text has.
+ *
+ * @public
+ */
+export function textLength(value: string): number {
+  let length = 0;
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  for (const _ of value) length++;
+  return length;
+}
+
 /** A batch of rows that replaces what a source stored for some days. */
 export interface CostReplaceRequest {
   /**
@@ -38,6 +81,11 @@ export interface CostReplaceRequest {
  * stored and the previous rows stay. Replaying the same call changes
  * nothing.
  *
+ * One import of a source runs at a time, across every replica: a `replace`
+ * (or `transaction`) that names a source another import is storing throws
+ * a ConflictError (409) "an import of source X is running", and the rows
+ * of the import that got there first stay whole.
+ *
  * @public
  */
 export interface CostRecordSink {
@@ -53,6 +101,15 @@ export interface CostRecordSink {
    * in the pools.
    */
   batch<T>(store: (sink: CostRecordSink) => Promise<T>): Promise<T>;
+  /**
+   * Runs `store` as one transaction: its `replace` calls are all stored
+   * when it returns, or none of them when it (or any of them) throws, and
+   * the previous rows stay. `finalDays` inside it sees its own calls.
+   * Derived data is brought up to date once, at the end, as with `batch`.
+   * For an import that stores several sources at once (a billing file and
+   * its corrections of earlier periods).
+   */
+  transaction<T>(store: (sink: CostRecordSink) => Promise<T>): Promise<T>;
 }
 
 /**

@@ -1,16 +1,21 @@
+import { createHash } from 'node:crypto';
 import { setImmediate as setImmediatePromise } from 'node:timers/promises';
 import type { Knex } from 'knex';
 import {
   type DatabaseService,
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
-import { InputError } from '@backstage/errors';
+import { ConflictError, InputError } from '@backstage/errors';
 import {
   COST_CATEGORIES,
   type CostCategory,
   type CostSourceStatus,
 } from '@paved/plugin-cost-common';
-import type { CostReplaceRequest } from '@paved/plugin-cost-node';
+import {
+  COST_REPLACE_MAX_DAYS,
+  COST_SOURCE_ID_MAX_LENGTH,
+  type CostReplaceRequest,
+} from '@paved/plugin-cost-node';
 import {
   CATEGORY_COLUMNS,
   RecordChecker,
@@ -35,6 +40,75 @@ const SQLITE_CHUNK = 2_000;
 // Label-set ids remembered during one import; bounded so a file with a
 // unique tag on every row cannot grow memory without limit.
 const MAX_REMEMBERED_LABEL_SETS = 100_000;
+
+// Values bound in one statement: well below SQLite's (32,766) and
+// PostgreSQL's (65,535) limits on bind parameters, however many ids an
+// import brings.
+const IDS_PER_STATEMENT = 500;
+
+/** `values` in slices of at most `size`, for IN lists and multi-row inserts. */
+function slices<T>(values: T[], size = IDS_PER_STATEMENT): T[][] {
+  const result: T[][] = [];
+  for (let i = 0; i < values.length; i += size) {
+    result.push(values.slice(i, i + size));
+  }
+  return result;
+}
+
+/**
+ * The PostgreSQL advisory lock key of a source's imports: 64 bits of a
+ * hash, so two sources practically never share one.
+ */
+function importLockKey(source: string): string {
+  return createHash('sha256')
+    .update(`paved-cost-import:${source}`)
+    .digest()
+    .readBigInt64BE(0)
+    .toString();
+}
+
+/** What a second import of a source hears while one is running (409). */
+function importRunning(source: string) {
+  return new ConflictError(
+    `An import of source ${source} is running; try again when it has finished`,
+  );
+}
+
+/** Refuses a replace request the store cannot take, before any work. */
+function checkRequest(request: CostReplaceRequest) {
+  const { source } = request;
+  if (!source) throw new InputError('A cost source needs an id');
+  if (source.length > COST_SOURCE_ID_MAX_LENGTH) {
+    throw new InputError(
+      `A cost source id is at most ${COST_SOURCE_ID_MAX_LENGTH} characters long`,
+    );
+  }
+  if ((request.from === undefined) !== (request.to === undefined)) {
+    throw new InputError('Give both from and to, or neither');
+  }
+  if (request.from !== undefined && !isDay(request.from)) {
+    throw new InputError(`from is not a YYYY-MM-DD day: ${request.from}`);
+  }
+  if (request.to !== undefined && !isDay(request.to)) {
+    throw new InputError(`to is not a YYYY-MM-DD day: ${request.to}`);
+  }
+  if (
+    request.from !== undefined &&
+    Date.parse(request.to!) - Date.parse(request.from) >
+      COST_REPLACE_MAX_DAYS * 86_400_000
+  ) {
+    throw new InputError(
+      `A replace covers at most ${COST_REPLACE_MAX_DAYS} days; ${request.from} to ${request.to} is longer`,
+    );
+  }
+}
+
+/** The replace calls of one import transaction (`DatabaseCostStore.transaction`). */
+export interface CostImportTransaction {
+  replace(request: CostReplaceRequest): Promise<ReplaceResult>;
+  /** As `DatabaseCostStore.finalDays`, seeing the transaction's own calls. */
+  finalDays(source: string, from: string, to: string): Promise<Set<string>>;
+}
 
 /**
  * The ids of label sets in one import, stored on first sight: one lookup
@@ -196,6 +270,8 @@ export class DatabaseCostStore {
   readonly #db: Knex;
   /** Label set ids of committed imports, so a daily import looks up none. */
   readonly #labelSetIds = new Map<string, number>();
+  /** Sources an import of this process is storing (their import lock). */
+  readonly #running = new Set<string>();
 
   static async create(options: {
     database: DatabaseService;
@@ -220,170 +296,269 @@ export class DatabaseCostStore {
    * Stores a source's rows for some days, replacing what it stored for those
    * days, in one transaction. Records are consumed in chunks, so memory
    * stays bounded however many there are. Any error rolls everything back
-   * and propagates unchanged.
+   * and propagates unchanged. A ConflictError when another import of the
+   * source is running (see `transaction`).
    */
   async replace(request: CostReplaceRequest): Promise<ReplaceResult> {
-    const { source } = request;
-    if (!source) throw new InputError('A cost source needs an id');
-    if ((request.from === undefined) !== (request.to === undefined)) {
-      throw new InputError('Give both from and to, or neither');
+    const { result } = await this.transaction(tx => tx.replace(request));
+    return result;
+  }
+
+  /**
+   * Runs `store` in one database transaction: the replace calls it makes
+   * (one after another) are committed together when it returns, or rolled
+   * back together when it throws. Returns its result, and the days and
+   * clusters of all its calls.
+   *
+   * One import of a source at a time: a call takes the source's lock for
+   * the rest of the transaction — in this process, and on PostgreSQL a
+   * transaction-level advisory lock, so an import on another replica (a
+   * scheduled run that outlived its timeout) is shut out as well. A source
+   * whose lock is held is refused at once with a ConflictError (409)
+   * rather than waited for: the lock is released when the holder commits
+   * or rolls back (or its connection dies), and nothing of the refused
+   * import has been read or stored.
+   */
+  async transaction<T>(
+    store: (tx: CostImportTransaction) => Promise<T>,
+  ): Promise<{ result: T; days: string[]; clusters: string[] }> {
+    const [format, chunkSize] = this.#isPostgres
+      ? [postgresCopy as RowFormat<unknown>, POSTGRES_CHUNK]
+      : [sqliteInsert as RowFormat<unknown>, SQLITE_CHUNK];
+    const locked: string[] = [];
+    const days = new Set<string>();
+    const clusters = new Set<string>();
+    // Opened by the first call, once its source's lock in this process is
+    // taken: a refused import never waits for a connection (SQLite has
+    // one, which the running import holds).
+    let trx: Knex.Transaction | undefined;
+    let labelSets: LabelSetIds | undefined;
+    const held = new Set<string>();
+    let busy = false;
+    const tx: CostImportTransaction = {
+      replace: async request => {
+        checkRequest(request);
+        if (busy) {
+          throw new Error(
+            'The replace calls of one cost import transaction run one after another',
+          );
+        }
+        busy = true;
+        try {
+          const { source } = request;
+          if (!held.has(source)) {
+            if (this.#running.has(source)) throw importRunning(source);
+            this.#running.add(source);
+            locked.push(source);
+          }
+          trx ??= await this.#db.transaction();
+          if (!held.has(source)) {
+            await this.#lock(trx, source);
+            held.add(source);
+          }
+          labelSets ??= new LabelSetIds(trx, this.#labelSetIds);
+          const replaced = await this.#replace(
+            trx,
+            labelSets,
+            request,
+            format,
+            chunkSize,
+          );
+          for (const day of replaced.days) days.add(day);
+          for (const cluster of replaced.clusters) clusters.add(cluster);
+          return replaced;
+        } finally {
+          busy = false;
+        }
+      },
+      finalDays: (source, from, to) =>
+        this.#finalDays(trx ?? this.#db, source, from, to),
+    };
+    try {
+      let result: T;
+      try {
+        result = await store(tx);
+        await trx?.commit();
+      } catch (error) {
+        await trx?.rollback().catch(() => undefined);
+        throw error;
+      }
+      // Committed: the ids it learned are safe to reuse.
+      if (this.#labelSetIds.size > MAX_REMEMBERED_LABEL_SETS) {
+        this.#labelSetIds.clear();
+      }
+      for (const [canonical, id] of labelSets?.learned ?? []) {
+        this.#labelSetIds.set(canonical, id);
+      }
+      return {
+        result,
+        days: [...days].sort(),
+        clusters: [...clusters].sort(),
+      };
+    } finally {
+      for (const source of locked) this.#running.delete(source);
     }
-    if (request.from !== undefined && !isDay(request.from)) {
-      throw new InputError(`from is not a YYYY-MM-DD day: ${request.from}`);
-    }
-    if (request.to !== undefined && !isDay(request.to)) {
-      throw new InputError(`to is not a YYYY-MM-DD day: ${request.to}`);
-    }
-    return this.#isPostgres
-      ? this.#replace(request, postgresCopy, POSTGRES_CHUNK)
-      : this.#replace(request, sqliteInsert, SQLITE_CHUNK);
+  }
+
+  /**
+   * Takes the database's import lock of a source for the rest of the
+   * transaction: on PostgreSQL an advisory lock, which another replica's
+   * import of the source cannot take until this transaction ends. (SQLite
+   * has one connection, which the transaction holds.)
+   */
+  async #lock(trx: Knex.Transaction, source: string) {
+    if (!this.#isPostgres) return;
+    const { rows } = await trx.raw(
+      'SELECT pg_try_advisory_xact_lock(CAST(? AS bigint)) AS locked',
+      [importLockKey(source)],
+    );
+    if (!rows[0]?.locked) throw importRunning(source);
   }
 
   async #replace<T>(
+    trx: Knex.Transaction,
+    labelSets: LabelSetIds,
     request: CostReplaceRequest,
     format: RowFormat<T>,
     chunkSize: number,
   ): Promise<ReplaceResult> {
     const { source } = request;
-    let labelSets: LabelSetIds | undefined;
-    const result = await this.#db.transaction(async trx => {
-      const [created] = await trx('cost_imports')
-        .insert({ source, created_at: new Date() })
-        .returning('id');
-      const importId = Number(
-        typeof created === 'object' ? created.id : created,
-      );
-      const checker = new RecordChecker(request);
-      labelSets = new LabelSetIds(trx, this.#labelSetIds);
-      let rows: T[] = [];
-      let labels: string[] = [];
-      let stored = 0;
-      const writer = await format.open(trx, importId);
+    const [created] = await trx('cost_imports')
+      .insert({ source, created_at: new Date() })
+      .returning('id');
+    const importId = Number(typeof created === 'object' ? created.id : created);
+    const checker = new RecordChecker(request);
+    let rows: T[] = [];
+    let labels: string[] = [];
+    let stored = 0;
+    const writer = await format.open(trx, importId);
 
-      // Stores the chunk read so far. Looking up label sets no import has
-      // stored yet needs the connection, so the writer pauses for it.
-      const writeChunk = async () => {
-        const chunk = rows;
-        const chunkLabels = labels;
-        rows = [];
-        labels = [];
-        if (labelSets!.anyUnknown(chunkLabels)) await writer.pause();
-        const ids = await labelSets!.idsOf(chunkLabels);
-        await writer.write(ids, chunk);
-        stored += chunk.length;
-      };
+    // Stores the chunk read so far. Looking up label sets no import has
+    // stored yet needs the connection, so the writer pauses for it.
+    const writeChunk = async () => {
+      const chunk = rows;
+      const chunkLabels = labels;
+      rows = [];
+      labels = [];
+      if (labelSets.anyUnknown(chunkLabels)) await writer.pause();
+      const ids = await labelSets.idsOf(chunkLabels);
+      await writer.write(ids, chunk);
+      stored += chunk.length;
+    };
 
-      try {
-        let index = 0;
-        for await (const record of request.records) {
-          rows.push(format.encode(checker.recordValues(record, index)));
-          labels.push(canonicalLabels(record.labels ?? {}));
-          index++;
-          if (rows.length >= chunkSize) await writeChunk();
-          // Records from an array or generator never leave the microtask
-          // queue; give the connection's socket a turn now and then.
-          else if (index % 100 === 0) await setImmediatePromise();
-        }
-        if (rows.length > 0) await writeChunk();
-        await writer.end();
-      } catch (e) {
-        // Stop a write under way before the transaction rolls back.
-        await writer.abort(e as Error);
-        throw e;
+    try {
+      let index = 0;
+      for await (const record of request.records) {
+        rows.push(format.encode(checker.recordValues(record, index)));
+        labels.push(canonicalLabels(record.labels ?? {}));
+        index++;
+        if (rows.length >= chunkSize) await writeChunk();
+        // Records from an array or generator never leave the microtask
+        // queue; give the connection's socket a turn now and then.
+        else if (index % 100 === 0) await setImmediatePromise();
       }
+      if (rows.length > 0) await writeChunk();
+      await writer.end();
+    } catch (e) {
+      // Stop a write under way before the transaction rolls back.
+      await writer.abort(e as Error);
+      throw e;
+    }
 
-      const days =
-        request.from !== undefined
-          ? daysBetween(request.from, request.to!)
-          : [...checker.rowsPerDay.keys()].sort();
-      // The imports whose rows these days held, and their clusters: their
-      // pools change too.
-      const superseded = new Set<number>();
-      for (let i = 0; i < days.length; i += 500) {
-        const held = await trx('cost_source_days')
-          .where({ source })
-          .whereIn('day', days.slice(i, i + 500))
-          .distinct('import_id');
-        for (const row of held) superseded.add(Number(row.import_id));
-      }
-      const clusters = new Set(checker.clusters);
+    const days =
+      request.from !== undefined
+        ? daysBetween(request.from, request.to!)
+        : [...checker.rowsPerDay.keys()].sort();
+    // The imports whose rows these days held, and their clusters: their
+    // pools change too.
+    const superseded = new Set<number>();
+    for (const slice of slices(days)) {
+      const held = await trx('cost_source_days')
+        .where({ source })
+        .whereIn('day', slice)
+        .distinct('import_id');
+      for (const row of held) superseded.add(Number(row.import_id));
+    }
+    const clusters = new Set(checker.clusters);
+    for (const slice of slices([...superseded])) {
       for (const row of await trx('cost_import_clusters')
-        .whereIn('import_id', [...superseded])
+        .whereIn('import_id', slice)
         .distinct('cluster')) {
         clusters.add(row.cluster);
       }
-      if (checker.clusters.size > 0) {
-        await trx('cost_import_clusters').insert(
-          [...checker.clusters].map(cluster => ({
-            import_id: importId,
-            cluster,
-          })),
-        );
-      }
-      // The rows the source stored for these days before; this call's rows
-      // are not yet named in cost_source_days, so replaying a call leaves
-      // the same rows.
-      for (let i = 0; i < days.length; i += 500) {
-        const slice = days.slice(i, i + 500);
-        await trx.raw(
-          `DELETE FROM cost_rows WHERE (import_id, day) IN (
-             SELECT import_id, day FROM cost_source_days
-             WHERE source = ? AND day IN (${slice.map(() => '?').join(', ')})
-           )`,
-          [source, ...slice],
-        );
-      }
-      const importedAt = new Date();
-      const states = days.map(day => ({
-        source,
-        day,
-        import_id: importId,
-        final: request.final ?? false,
-        imported_at: importedAt,
-        description: request.description?.slice(0, 500) ?? null,
-        rows: checker.rowsPerDay.get(day) ?? 0,
-      }));
-      for (let i = 0; i < states.length; i += 400) {
-        await trx('cost_source_days')
-          .insert(states.slice(i, i + 400))
-          .onConflict(['source', 'day'])
-          .merge();
-      }
-      // Imports no day refers to any more.
-      const unused = (
-        await trx('cost_imports')
-          .where({ source })
-          .whereNotIn(
-            'id',
-            trx('cost_source_days').where({ source }).select('import_id'),
-          )
-          .pluck('id')
-      ).map(Number);
-      for (let i = 0; i < unused.length; i += 500) {
-        const slice = unused.slice(i, i + 500);
-        await trx('cost_import_clusters').whereIn('import_id', slice).delete();
-        await trx('cost_imports').whereIn('id', slice).delete();
-      }
-      return { stored, days, clusters: [...clusters].sort() };
-    });
-    // Committed: the ids it learned are safe to reuse.
-    if (this.#labelSetIds.size > MAX_REMEMBERED_LABEL_SETS) {
-      this.#labelSetIds.clear();
     }
-    for (const [canonical, id] of labelSets!.learned) {
-      this.#labelSetIds.set(canonical, id);
+    // knex writes a multi-row insert on SQLite as a compound SELECT, which
+    // SQLite caps at 500 terms.
+    for (const slice of slices([...checker.clusters], 400)) {
+      await trx('cost_import_clusters').insert(
+        slice.map(cluster => ({ import_id: importId, cluster })),
+      );
     }
-    return result;
+    // The rows the source stored for these days before; this call's rows
+    // are not yet named in cost_source_days, so replaying a call leaves
+    // the same rows.
+    for (const slice of slices(days)) {
+      await trx.raw(
+        `DELETE FROM cost_rows WHERE (import_id, day) IN (
+           SELECT import_id, day FROM cost_source_days
+           WHERE source = ? AND day IN (${slice.map(() => '?').join(', ')})
+         )`,
+        [source, ...slice],
+      );
+    }
+    const importedAt = new Date();
+    const states = days.map(day => ({
+      source,
+      day,
+      import_id: importId,
+      final: request.final ?? false,
+      imported_at: importedAt,
+      description: request.description?.slice(0, 500) ?? null,
+      rows: checker.rowsPerDay.get(day) ?? 0,
+    }));
+    for (const slice of slices(states, 400)) {
+      await trx('cost_source_days')
+        .insert(slice)
+        .onConflict(['source', 'day'])
+        .merge();
+    }
+    // Imports no day refers to any more, and any rows still left under
+    // them: such rows count in no day, yet the entity reads, which go
+    // through the label set index, would see them.
+    const unused = (
+      await trx('cost_imports')
+        .where({ source })
+        .whereNotIn(
+          'id',
+          trx('cost_source_days').where({ source }).select('import_id'),
+        )
+        .pluck('id')
+    ).map(Number);
+    for (const slice of slices(unused)) {
+      await trx('cost_rows').whereIn('import_id', slice).delete();
+      await trx('cost_import_clusters').whereIn('import_id', slice).delete();
+      await trx('cost_imports').whereIn('id', slice).delete();
+    }
+    return { stored, days, clusters: [...clusters].sort() };
   }
 
-  /** The days in [from, to) the source has stored as final. */
-  async finalDays(source: string, from: string, to: string) {
-    const rows = await this.#db('cost_source_days')
+  async #finalDays(
+    db: Knex,
+    source: string,
+    from: string,
+    to: string,
+  ): Promise<Set<string>> {
+    const rows = await db('cost_source_days')
       .where({ source, final: true })
       .where('day', '>=', from)
       .where('day', '<', to)
       .select('day');
     return new Set(rows.map(r => String(r.day)));
+  }
+
+  /** The days in [from, to) the source has stored as final. */
+  async finalDays(source: string, from: string, to: string) {
+    return this.#finalDays(this.#db, source, from, to);
   }
 
   async sources(): Promise<CostSourceStatus[]> {
@@ -752,17 +927,19 @@ export class DatabaseCostStore {
       }
       runs = [{ from: String(range.first), to: nextDay(String(range.last)) }];
     }
-    const rewrite = async (chunk: CostWindow) => {
-      const { sql, bindings } = this.#dayPoolsQuery(
-        chunk,
-        rules,
-        clusters,
-      ).toSQL();
+    const rewrite = async ({
+      window: chunk,
+      clusters: only,
+    }: {
+      window: CostWindow;
+      clusters?: string[];
+    }) => {
+      const { sql, bindings } = this.#dayPoolsQuery(chunk, rules, only).toSQL();
       await this.#db.transaction(async trx => {
         const stale = trx('cost_day_pools')
           .where('day', '>=', chunk.from)
           .where('day', '<', chunk.to);
-        if (clusters) stale.whereIn('cluster', clusters);
+        if (only) stale.whereIn('cluster', only);
         await stale.delete();
         await trx.raw(
           `INSERT INTO cost_day_pools (day, cluster, idle, shared, cloud, direct_total, entities, node_cost) ${sql}`,
@@ -770,7 +947,13 @@ export class DatabaseCostStore {
         );
       });
     };
-    const chunks = runs.flatMap(run => chunksOf(run, 31));
+    // Many clusters are rewritten a slice at a time, each bound twice.
+    const clusterSlices: Array<string[] | undefined> = clusters
+      ? slices([...new Set(clusters)])
+      : [undefined];
+    const chunks = runs
+      .flatMap(run => chunksOf(run, 31))
+      .flatMap(window => clusterSlices.map(c => ({ window, clusters: c })));
     // Two chunks at a time on PostgreSQL (a server process each); SQLite
     // has one connection.
     const parallel = this.#isPostgres ? 2 : 1;

@@ -5,6 +5,7 @@ import {
   type CostCategory,
   type CostRecord,
 } from '@paved/plugin-cost-common';
+import { COST_RECORD_TEXT_LIMITS, textLength } from '@paved/plugin-cost-node';
 
 /** The column each cost category is stored in. */
 export const CATEGORY_COLUMNS: Record<CostCategory, string> = {
@@ -122,10 +123,24 @@ function optionalNumber(
 
 function text(
   value: string | undefined,
-  field: string,
+  field: (typeof TEXT_FIELDS)[number],
   index: number,
 ): string | null {
   if (value === undefined || value === '') return null;
+  const limit: number | undefined =
+    COST_RECORD_TEXT_LIMITS[field as keyof typeof COST_RECORD_TEXT_LIMITS];
+  // PostgreSQL refuses a longer value of its varchar column (a 500 at the
+  // end of the import), SQLite would keep it: refuse it here, named.
+  if (limit !== undefined && value.length > limit) {
+    const length = textLength(value);
+    if (length > limit) {
+      throw new InputError(
+        `Cost record ${
+          index + 1
+        }: ${field} is ${length} characters long; at most ${limit} are stored`,
+      );
+    }
+  }
   // Neither database stores a NUL character in text.
   if (value.includes('\u0000')) {
     throw new InputError(

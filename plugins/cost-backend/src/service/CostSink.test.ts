@@ -80,6 +80,46 @@ describe.each(databases.eachSupportedId())('CostSink (%s)', id => {
     expect(stored).toEqual(rewritten);
   });
 
+  it('stores the calls of a transaction together, or nothing of them when one fails', async () => {
+    const { sink, store, pools } = await setup();
+    await sink.replace(run('prod', ['2026-10-01']));
+    const before = await store.dayPools(window);
+    const failure = new Error('row 9: a late bad row');
+    await expect(
+      sink.transaction(async tx => {
+        await tx.replace(run('prod', ['2026-10-01', '2026-10-02']));
+        await tx.replace({
+          ...run('staging', ['2026-10-03']),
+          records: (async function* rows() {
+            yield* run('staging', ['2026-10-03']).records;
+            throw failure;
+          })(),
+        });
+      }),
+    ).rejects.toBe(failure);
+    // The first call was rolled back with the second.
+    expect(
+      await store.finalDays('opencost:prod', '2026-10-01', '2026-10-05'),
+    ).toEqual(new Set(['2026-10-01']));
+    expect(await store.dayPools(window)).toEqual(before);
+
+    await sink.transaction(async tx => {
+      await tx.replace(run('prod', ['2026-10-01', '2026-10-02']));
+      // Inside it, finalDays sees the transaction's own calls.
+      expect(
+        await tx.finalDays('opencost:prod', '2026-10-01', '2026-10-05'),
+      ).toEqual(new Set(['2026-10-01', '2026-10-02']));
+      await tx.replace(run('staging', ['2026-10-03']));
+    });
+    const { stored, rewritten } = await pools();
+    expect(stored.map(p => `${p.day} ${p.cluster}`).sort()).toEqual([
+      '2026-10-01 prod',
+      '2026-10-02 prod',
+      '2026-10-03 staging',
+    ]);
+    expect(stored).toEqual(rewritten);
+  });
+
   it('rewrites day pools that are missing (after an upgrade) on the next refresh', async () => {
     const { knex, sink, allocator, store } = await setup();
     await sink.replace(run('prod', ['2026-10-01']));

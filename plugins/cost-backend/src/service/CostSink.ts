@@ -2,7 +2,10 @@ import type {
   CostRecordSink,
   CostReplaceRequest,
 } from '@paved/plugin-cost-node';
-import type { DatabaseCostStore } from '../database/CostStore';
+import type {
+  CostImportTransaction,
+  DatabaseCostStore,
+} from '../database/CostStore';
 import type { CostAllocator } from './CostAllocator';
 
 /**
@@ -42,16 +45,26 @@ export class CostSink implements CostRecordSink {
   async batch<T>(store: (sink: CostRecordSink) => Promise<T>): Promise<T> {
     const days = new Set<string>();
     const clusters = new Set<string>();
+    const touched = (result: { days: string[]; clusters: string[] }) => {
+      for (const day of result.days) days.add(day);
+      for (const cluster of result.clusters) clusters.add(cluster);
+    };
     const batched: CostRecordSink = {
       replace: async request => {
         const result = await this.#store.replace(request);
-        for (const day of result.days) days.add(day);
-        for (const cluster of result.clusters) clusters.add(cluster);
+        touched(result);
         return { stored: result.stored };
       },
       finalDays: (source, from, to) => this.finalDays(source, from, to),
       // A batch inside a batch is part of it.
       batch: inner => inner(batched),
+      transaction: async inner => {
+        const result = await this.#store.transaction(tx =>
+          inner(transactionSink(tx)),
+        );
+        touched(result);
+        return result.result;
+      },
     };
     const derive = () =>
       days.size === 0
@@ -72,7 +85,33 @@ export class CostSink implements CostRecordSink {
     return result;
   }
 
+  /**
+   * The calls of `store` are one database transaction: all stored, or
+   * none when it throws. Pools are rewritten once, after the commit.
+   */
+  async transaction<T>(
+    store: (sink: CostRecordSink) => Promise<T>,
+  ): Promise<T> {
+    const { result, days, clusters } = await this.#store.transaction(tx =>
+      store(transactionSink(tx)),
+    );
+    if (days.length > 0) await this.#allocator.afterImport({ days, clusters });
+    return result;
+  }
+
   finalDays(source: string, from: string, to: string): Promise<Set<string>> {
     return this.#store.finalDays(source, from, to);
   }
+}
+
+/** A sink whose calls are part of one store transaction. */
+function transactionSink(tx: CostImportTransaction): CostRecordSink {
+  const sink: CostRecordSink = {
+    replace: async request => ({ stored: (await tx.replace(request)).stored }),
+    finalDays: (source, from, to) => tx.finalDays(source, from, to),
+    // Nested, they are part of the transaction.
+    batch: inner => inner(sink),
+    transaction: inner => inner(sink),
+  };
+  return sink;
 }

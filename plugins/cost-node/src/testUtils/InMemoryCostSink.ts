@@ -6,7 +6,8 @@ import type { CostRecordSink, CostReplaceRequest } from '../index';
  * `replace` reads the whole iterable first and changes nothing when reading
  * throws; then it replaces the source's rows for [from, to), or for the
  * days the records cover, and remembers which days are final. Rows of
- * other sources and days are untouched.
+ * other sources and days are untouched. `transaction` puts everything
+ * back as it was when its function throws.
  */
 export class InMemoryCostSink implements CostRecordSink {
   /** Rows by source, then by day. */
@@ -16,6 +17,8 @@ export class InMemoryCostSink implements CostRecordSink {
   readonly calls: Array<Omit<CostReplaceRequest, 'records'>> = [];
   /** How many batches were run. */
   batches = 0;
+  /** How many transactions were run (and committed). */
+  transactions = 0;
 
   async replace(request: CostReplaceRequest) {
     const { records, ...call } = request;
@@ -65,6 +68,31 @@ export class InMemoryCostSink implements CostRecordSink {
   async batch<T>(store: (sink: CostRecordSink) => Promise<T>): Promise<T> {
     this.batches++;
     return store(this);
+  }
+
+  async transaction<T>(
+    store: (sink: CostRecordSink) => Promise<T>,
+  ): Promise<T> {
+    const rows = new Map(
+      [...this.rows].map(([source, byDay]) => [source, new Map(byDay)]),
+    );
+    const finals = new Map(
+      [...this.finals].map(([source, days]) => [source, new Set(days)]),
+    );
+    const calls = this.calls.length;
+    try {
+      const result = await store(this);
+      this.transactions++;
+      return result;
+    } catch (error) {
+      // All or nothing: what the failed transaction stored goes.
+      this.rows.clear();
+      for (const [source, byDay] of rows) this.rows.set(source, byDay);
+      this.finals.clear();
+      for (const [source, days] of finals) this.finals.set(source, days);
+      this.calls.splice(calls);
+      throw error;
+    }
   }
 
   /** All rows a source holds, oldest day first. */
