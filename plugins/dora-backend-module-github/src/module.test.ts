@@ -386,6 +386,22 @@ describe.each(databases.eachSupportedId())(
     });
 
     describe('webhook refusals', () => {
+      // Nothing here is stored, so one backend serves every refusal.
+      const MAX_BODY_BYTES = 64 * 1024;
+      let shared: Awaited<ReturnType<typeof start>>;
+      beforeAll(async () => {
+        shared = await start({
+          config: {
+            dora: {
+              github: {
+                webhookSecret: secret,
+                webhookMaxBodyBytes: MAX_BODY_BYTES,
+              },
+            },
+          },
+        });
+      });
+      afterAll(() => shared.backend.stop());
       it.each([
         [
           'a body that never ends',
@@ -400,44 +416,36 @@ describe.each(databases.eachSupportedId())(
       ])(
         'refuses an unsigned delivery with %s before reading the body',
         async (_name, lengthHeaders, firstPart) => {
-          const { backend, knex, port } = await start();
-          try {
-            const res = await sendPartially(port, {
-              headers: {
-                'content-type': 'application/json',
-                'x-github-event': 'deployment_status',
-                ...lengthHeaders,
-              },
-              firstPart,
-            });
-            expect(res.status).toBe(401);
-            expect(res.body.error.message).toBe('Missing X-Hub-Signature-256');
-            // The unread rest of the body is not drained.
-            expect(res.headers.connection).toBe('close');
-            expect(await storedFacts(knex)).toBe(0);
-          } finally {
-            await backend.stop();
-          }
-        },
-      );
-
-      it('refuses a malformed signature header before reading the body', async () => {
-        const { backend, port } = await start();
-        try {
+          const { knex, port } = shared;
           const res = await sendPartially(port, {
             headers: {
               'content-type': 'application/json',
               'x-github-event': 'deployment_status',
-              'x-hub-signature-256': 'sha1=0123',
-              'transfer-encoding': 'chunked',
+              ...lengthHeaders,
             },
-            firstPart: '{',
+            firstPart,
           });
           expect(res.status).toBe(401);
-          expect(res.body.error.message).toMatch(/sha256=<64 hex digits>/);
-        } finally {
-          await backend.stop();
-        }
+          expect(res.body.error.message).toBe('Missing X-Hub-Signature-256');
+          // The unread rest of the body is not drained.
+          expect(res.headers.connection).toBe('close');
+          expect(await storedFacts(knex)).toBe(0);
+        },
+      );
+
+      it('refuses a malformed signature header before reading the body', async () => {
+        const { port } = shared;
+        const res = await sendPartially(port, {
+          headers: {
+            'content-type': 'application/json',
+            'x-github-event': 'deployment_status',
+            'x-hub-signature-256': 'sha1=0123',
+            'transfer-encoding': 'chunked',
+          },
+          firstPart: '{',
+        });
+        expect(res.status).toBe(401);
+        expect(res.body.error.message).toMatch(/sha256=<64 hex digits>/);
       });
 
       it.each([
@@ -446,67 +454,53 @@ describe.each(databases.eachSupportedId())(
       ])(
         'does not inflate a %s body: 415 and nothing stored',
         async (encoding, compress) => {
-          const { backend, deliverRaw, knex } = await start();
-          try {
-            const json = JSON.stringify(successfulDeployment());
-            const res = await deliverRaw(
-              {
-                'x-github-event': 'deployment_status',
-                'x-hub-signature-256': signatureOf(json),
-                'content-encoding': encoding,
-              },
-              compress(json),
-            );
-            expect(res.status).toBe(415);
-            expect((await res.json()).error.message).toBe(
-              `Content-Encoding ${encoding} is not accepted: deliveries are read uncompressed`,
-            );
-            expect(await storedFacts(knex)).toBe(0);
-          } finally {
-            await backend.stop();
-          }
+          const { deliverRaw, knex } = shared;
+          const json = JSON.stringify(successfulDeployment());
+          const res = await deliverRaw(
+            {
+              'x-github-event': 'deployment_status',
+              'x-hub-signature-256': signatureOf(json),
+              'content-encoding': encoding,
+            },
+            compress(json),
+          );
+          expect(res.status).toBe(415);
+          expect((await res.json()).error.message).toBe(
+            `Content-Encoding ${encoding} is not accepted: deliveries are read uncompressed`,
+          );
+          expect(await storedFacts(knex)).toBe(0);
         },
       );
 
       it('refuses a body over the configured limit with 413, declared or streamed', async () => {
-        const { backend, deliverRaw, knex, port } = await start({
-          config: {
-            dora: {
-              github: { webhookSecret: secret, webhookMaxBodyBytes: 4096 },
-            },
+        const { deliverRaw, knex, port } = shared;
+        const payload = successfulDeployment();
+        payload.padding = 'x'.repeat(MAX_BODY_BYTES);
+        const json = JSON.stringify(payload);
+        const declared = await deliverRaw(
+          {
+            'x-github-event': 'deployment_status',
+            'x-hub-signature-256': signatureOf(json),
           },
-        });
-        try {
-          const payload = successfulDeployment();
-          payload.padding = 'x'.repeat(5000);
-          const json = JSON.stringify(payload);
-          const declared = await deliverRaw(
-            {
-              'x-github-event': 'deployment_status',
-              'x-hub-signature-256': signatureOf(json),
-            },
-            json,
-          );
-          expect(declared.status).toBe(413);
-          expect((await declared.json()).error.message).toBe(
-            'The delivery body is larger than 4096 bytes (dora.github.webhookMaxBodyBytes)',
-          );
+          json,
+        );
+        expect(declared.status).toBe(413);
+        expect((await declared.json()).error.message).toBe(
+          `The delivery body is larger than ${MAX_BODY_BYTES} bytes (dora.github.webhookMaxBodyBytes)`,
+        );
 
-          // Without a length, refused once past the limit, before the end.
-          const streamed = await sendPartially(port, {
-            headers: {
-              'content-type': 'application/json',
-              'x-github-event': 'deployment_status',
-              'x-hub-signature-256': signatureOf(json),
-              'transfer-encoding': 'chunked',
-            },
-            firstPart: json,
-          });
-          expect(streamed.status).toBe(413);
-          expect(await storedFacts(knex)).toBe(0);
-        } finally {
-          await backend.stop();
-        }
+        // Without a length, refused once past the limit, before the end.
+        const streamed = await sendPartially(port, {
+          headers: {
+            'content-type': 'application/json',
+            'x-github-event': 'deployment_status',
+            'x-hub-signature-256': signatureOf(json),
+            'transfer-encoding': 'chunked',
+          },
+          firstPart: json,
+        });
+        expect(streamed.status).toBe(413);
+        expect(await storedFacts(knex)).toBe(0);
       });
 
       it('verifies the signature over the raw bytes as sent', async () => {
@@ -646,54 +640,46 @@ describe.each(databases.eachSupportedId())(
       ])(
         'answers a signed delivery with %s 400 naming what is wrong, storing nothing',
         async (_name, event, body, message) => {
-          const { backend, deliverRaw, knex } = await start();
-          try {
-            const res = await deliverRaw(
-              {
-                'x-github-event': event,
-                'x-hub-signature-256': signatureOf(body),
-              },
-              body,
-            );
-            expect(res.status).toBe(400);
-            expect((await res.json()).error).toEqual({
-              name: 'InputError',
-              message,
-            });
-            expect(await storedFacts(knex)).toBe(0);
-            // Not recorded as processed: a corrected redelivery is read.
-            expect(await knex('dora_github_deliveries')).toEqual([]);
-          } finally {
-            await backend.stop();
-          }
+          const { deliverRaw, knex } = shared;
+          const res = await deliverRaw(
+            {
+              'x-github-event': event,
+              'x-hub-signature-256': signatureOf(body),
+            },
+            body,
+          );
+          expect(res.status).toBe(400);
+          expect((await res.json()).error).toEqual({
+            name: 'InputError',
+            message,
+          });
+          expect(await storedFacts(knex)).toBe(0);
+          // Not recorded as processed: a corrected redelivery is read.
+          expect(await knex('dora_github_deliveries')).toEqual([]);
         },
       );
 
       it('answers signed events it does not use with 202 ignored, whatever their body', async () => {
-        const { backend, deliverRaw, knex } = await start();
-        try {
-          for (const [event, body] of [
-            ['star', '{"action": "created"}'],
-            ['workflow_run', 'not even JSON'],
-          ]) {
-            const res = await deliverRaw(
-              {
-                'x-github-event': event,
-                'x-hub-signature-256': signatureOf(body),
-              },
-              body,
-            );
-            expect(res.status).toBe(202);
-            expect(await res.json()).toEqual({
-              accepted: 0,
-              unchanged: 0,
-              ignored: event,
-            });
-          }
-          expect(await storedFacts(knex)).toBe(0);
-        } finally {
-          await backend.stop();
+        const { deliverRaw, knex } = shared;
+        for (const [event, body] of [
+          ['star', '{"action": "created"}'],
+          ['workflow_run', 'not even JSON'],
+        ]) {
+          const res = await deliverRaw(
+            {
+              'x-github-event': event,
+              'x-hub-signature-256': signatureOf(body),
+            },
+            body,
+          );
+          expect(res.status).toBe(202);
+          expect(await res.json()).toEqual({
+            accepted: 0,
+            unchanged: 0,
+            ignored: event,
+          });
         }
+        expect(await storedFacts(knex)).toBe(0);
       });
     });
 
