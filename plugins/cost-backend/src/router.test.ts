@@ -73,7 +73,10 @@ function catalogWithReadRules(): CatalogService {
     get(target, name, receiver) {
       const method = Reflect.get(target, name, receiver);
       if (typeof method !== 'function') return method;
-      return async (request: unknown, options?: any) => {
+      return async (
+        request: unknown,
+        options?: { credentials?: BackstageCredentials },
+      ) => {
         const result = await method.call(target, request, options);
         if (name === 'getEntityByRef') {
           return visible(result, options) ? result : undefined;
@@ -416,9 +419,9 @@ describe('cost API', () => {
       `/rankings?entityRef=group:default/checkout-team&${window}`,
       AUDITOR,
     );
-    expect(rankings.body.byCost.map((r: any) => r.entityRef)).toEqual([
-      'component:default/checkout',
-    ]);
+    expect(
+      rankings.body.byCost.map((r: { entityRef: string }) => r.entityRef),
+    ).toEqual(['component:default/checkout']);
     // An admin, who sees everything, gets both.
     expect(
       (await call(`/entity?entityRef=group:default/checkout-team&${window}`))
