@@ -165,4 +165,54 @@ describe('the golden paths through the scaffolder dry-run API', () => {
     expect(response.status).toBe(400);
     expect(JSON.stringify(response.body.errors)).toMatch(/name/);
   });
+
+  it('validates a hostile 2 MB file in well under a second', async () => {
+    const hostile = `password:${' '.repeat(2_000_000)}a\rb`;
+    const template = {
+      apiVersion: 'scaffolder.backstage.io/v1beta3',
+      kind: 'Template',
+      metadata: { name: 'hostile', namespace: 'default' },
+      spec: {
+        type: 'service',
+        owner: 'group:default/logistics-routing',
+        parameters: [],
+        steps: [
+          {
+            id: 'fetch',
+            name: 'Fetch',
+            action: 'fetch:plain',
+            input: { url: './skeleton' },
+          },
+          { id: 'validate', name: 'Validate', action: 'goldenpath:validate' },
+        ],
+      },
+    };
+
+    const start = Date.now();
+    const response = await request(server)
+      .post('/api/scaffolder/v2/dry-run')
+      .set('Authorization', mockCredentials.user.header())
+      .send({
+        template,
+        values: {},
+        secrets: {},
+        directoryContents: [
+          {
+            path: 'skeleton/config/hostile.yaml',
+            base64Content: Buffer.from(hostile).toString('base64'),
+          },
+        ],
+      });
+
+    // The whole dry run: upload, fetch, the guardrails and the answer.
+    expect(Date.now() - start).toBeLessThan(1000);
+    // The step's InputError, as the dry-run API answers it.
+    expect(response.status).toBe(400);
+    expect(response.body.error.message).toContain(
+      'config/hostile.yaml: is too large to check as YAML (2000012 characters, the limit is 65536)',
+    );
+    expect(response.body.error.message).toContain(
+      "config/hostile.yaml:1: contains a plaintext secret (literal 'password' value)",
+    );
+  });
 });

@@ -117,4 +117,42 @@ describe('goldenpath:validate', () => {
       ),
     });
   });
+
+  it('validates a hostile 2 MB file in well under a second', async () => {
+    workspace.setContent({
+      ...cleanWorkspace(),
+      // Made the previous secret-value pattern backtrack quadratically.
+      'config/hostile.yaml': `password:${' '.repeat(2_000_000)}a\rb`,
+    });
+    const { ctx } = context();
+
+    const start = Date.now();
+    const error = await action.handler(ctx).catch(e => e);
+
+    expect(Date.now() - start).toBeLessThan(1000);
+    expect(error.name).toBe('InputError');
+    expect(error.message).toContain(
+      'config/hostile.yaml: is too large to check as YAML (2000012 characters, the limit is 65536) — split it into smaller files',
+    );
+    expect(error.message).toContain(
+      "config/hostile.yaml:1: contains a plaintext secret (literal 'password' value)",
+    );
+  });
+
+  it('parses a hostile YAML file under the size limit quickly', async () => {
+    workspace.setContent({
+      ...cleanWorkspace(),
+      // Thousands of parse errors on one line.
+      'config/anchors.yaml': `a: ${'&a '.repeat(20_000)}`,
+    });
+    const { ctx } = context();
+
+    const start = Date.now();
+    const error = await action.handler(ctx).catch(e => e);
+
+    expect(Date.now() - start).toBeLessThan(1000);
+    expect(error.message).toMatch(
+      /config\/anchors\.yaml:1: is not valid YAML \(.* at line 1, column \d+\)/,
+    );
+  });
 });

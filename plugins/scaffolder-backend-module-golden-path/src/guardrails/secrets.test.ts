@@ -4,7 +4,7 @@ import {
   DEPLOY_WORKFLOW,
   fakeSecrets,
 } from '../__testUtils__/fixtures';
-import { checkSecrets } from './secrets';
+import { checkSecrets, MAX_INSPECTED_VALUE, parseKeyLine } from './secrets';
 import { formatFinding } from './types';
 
 function check(path: string, content: string): string[] {
@@ -93,5 +93,57 @@ describe('checkSecrets', () => {
     const findings = check('src/a.ts', fakeSecrets.githubToken);
     expect(findings).toHaveLength(1);
     expect(findings[0]).not.toContain(fakeSecrets.githubToken);
+  });
+
+  it('reports a secret value too long to inspect instead of scanning it', () => {
+    const long = 'x'.repeat(MAX_INSPECTED_VALUE + 1);
+    expect(
+      check(
+        'config/app.yaml',
+        `password: ${long}\nenv:\n  - name: API_TOKEN\n    value: ${long}\n`,
+      ),
+    ).toEqual([
+      expect.stringMatching(
+        /^config\/app\.yaml:1: .*'password' value too long to inspect, over 4096 characters/,
+      ),
+      expect.stringMatching(
+        /^config\/app\.yaml:4: .*value for environment variable 'API_TOKEN' too long to inspect/,
+      ),
+    ]);
+  });
+
+  it('reads key lines as before', () => {
+    expect(parseKeyLine('  - "client_secret" : abc # note')).toEqual({
+      key: 'client_secret',
+      value: 'abc # note',
+    });
+    expect(parseKeyLine('password:')).toEqual({ key: 'password' });
+    expect(parseKeyLine('password:abc')).toBeUndefined();
+    expect(parseKeyLine('# password: abc')).toBeUndefined();
+  });
+
+  // Inputs that made the previous patterns backtrack quadratically (a
+  // 40 KB line took seconds); 2 MB each must take well under a second.
+  const SIZE = 2_000_000;
+  it.each([
+    ['spaces before a carriage return', `password:${' '.repeat(SIZE)}a\rb`],
+    ['spaces without a comment', `password: a${' '.repeat(SIZE)}b`],
+    ['unclosed expressions', `password: ${'${{'.repeat(SIZE / 3)}`],
+    ['unclosed braces', `secret: x${'{{'.repeat(SIZE / 2)}`],
+    [
+      'an unclosed env value',
+      `- name: API_TOKEN\n  value: "${'{{'.repeat(SIZE / 2)}"`,
+    ],
+    [
+      'quotes, backslashes and equals signs',
+      `password: ${'\'"\\='.repeat(SIZE / 4)}`,
+    ],
+    ['one long word', 'a'.repeat(SIZE)],
+    ['token prefixes', `${'-ghp_'.repeat(SIZE / 5)}`],
+    ['half private key headers', `${'-----BEGIN A '.repeat(SIZE / 13)}`],
+  ])('checks a 2 MB file of %s in well under a second', (_, content) => {
+    const start = Date.now();
+    checkSecrets([{ path: 'config/hostile.yaml', content }]);
+    expect(Date.now() - start).toBeLessThan(1000);
   });
 });
