@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import { InputError } from '@backstage/errors';
 import { InMemoryCostSink } from '@paved/plugin-cost-node/testUtils';
 import { FocusSource } from './FocusSource';
 
@@ -122,5 +123,36 @@ describe('FocusSource', () => {
       '2026-10-15': 10,
       '2026-11-01': 12,
     });
+  });
+
+  it('stores nothing of a file whose corrections fail to store, and keeps the previous import', async () => {
+    const { sink, importFile, daily } = await setup();
+    await importFile('2026-10.csv', october);
+    await importFile('2026-11.csv', november);
+    const before = daily();
+    // The store refuses a correction row late, after the file's own rows
+    // were stored in the same transaction.
+    const replace = sink.replace.bind(sink);
+    jest.spyOn(sink, 'replace').mockImplementation(async request => {
+      if (request.source.includes(':corrections-')) {
+        throw new InputError(
+          'Cost record 1: resourceName contains a NUL character',
+        );
+      }
+      return replace(request);
+    });
+    const reissued = monthFile(
+      ['2026-11-01', '2026-12-01'],
+      [
+        { day: '2026-11-01', cost: 99 },
+        { day: '2026-11-02', cost: 99 },
+        { day: '2026-10-14', cost: -1, correction: true },
+      ],
+    );
+    await expect(importFile('2026-11-v2.csv', reissued)).rejects.toThrow(
+      'resourceName contains a NUL character',
+    );
+    expect(daily()).toEqual(before);
+    expect(sink.transactions).toBe(2);
   });
 });

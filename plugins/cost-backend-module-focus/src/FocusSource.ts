@@ -77,8 +77,10 @@ export class FocusSource implements CostSource {
   /**
    * Replaces what the import stored for the days the file covers with the
    * file's rows. A bad row throws a FocusParseError and nothing of the file
-   * is stored (the sink's replace is all or nothing); importing the same
-   * file again changes nothing.
+   * is stored (the file and its corrections are one sink transaction);
+   * importing the same file again changes nothing. While another import of
+   * the same name is being stored, the sink refuses this one with a
+   * ConflictError.
    *
    * Rows of earlier periods (FOCUS ChargeClass "Correction": a charge
    * outside the row's own billing period) do not replace those days; they
@@ -129,7 +131,10 @@ export class FocusSource implements CostSource {
         yield record;
       }
     }
-    const stored = await sink.batch(async batched => {
+    // One transaction: the file's rows and its corrections are stored
+    // together or not at all, and a concurrent import of the same name is
+    // refused (409) rather than mixed with this one.
+    const stored = await sink.transaction(async batched => {
       let count = (
         await batched.replace({
           source,

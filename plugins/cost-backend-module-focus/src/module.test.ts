@@ -13,6 +13,7 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
+import { ConflictError } from '@backstage/errors';
 import {
   costSourcesExtensionPoint,
   type CostSource,
@@ -186,6 +187,79 @@ describe('FOCUS module', () => {
         );
         // The good first row of the bad file did not replace 2026-11-01.
         expect(sink.effectiveTotal('focus:aws-payer')).toBe(35);
+      } finally {
+        await backend.stop();
+      }
+    });
+
+    it('answers 400 naming the row and columns of a charge period too long or a value too long for the database', async () => {
+      const { backend, sink, upload } = await start();
+      try {
+        await upload(november);
+        const cases: Array<[string, string]> = [
+          [
+            // A charge claiming a century would be split into 36,500 rows.
+            focusRow({ day: '2026-11-01', cost: 1, app: 'x' }).replace(
+              '2026-11-01T00:00:00Z',
+              '1926-11-01T00:00:00Z',
+            ),
+            'row 3, columns ChargePeriodStart, ChargePeriodEnd: the charge period is 36526 days long; a row covers at most 366 days',
+          ],
+          [
+            focusRow({ day: '2026-11-01', cost: 1, app: 'x' }).replace(
+              'eu-west-1,1,',
+              `${'eu-west-1-'.repeat(7)},1,`,
+            ),
+            'row 3, column RegionId: ',
+          ],
+        ];
+        for (const [row, problem] of cases) {
+          const res = await upload(
+            focusFile([
+              focusRow({ day: '2026-11-01', cost: 99, app: 'orders-service' }),
+              row,
+            ]),
+          );
+          expect(res.status).toBe(400);
+          const { error } = await res.json();
+          expect(error.name).toBe('InputError');
+          expect(error.message).toContain(problem);
+        }
+        const long = await upload(
+          focusFile([
+            focusRow({ day: '2026-11-01', cost: 99, app: 'orders-service' }),
+            focusRow({ day: '2026-11-01', cost: 1, app: 'x' }).replace(
+              'eu-west-1,1,',
+              `eu-west-1,${'9'.repeat(256)},`,
+            ),
+          ]),
+        );
+        expect(long.status).toBe(400);
+        expect((await long.json()).error.message).toContain(
+          'row 3, column SubAccountId: ',
+        );
+        expect(sink.effectiveTotal('focus:aws-payer')).toBe(35);
+      } finally {
+        await backend.stop();
+      }
+    });
+
+    it('answers 409 while another import of the same name is being stored', async () => {
+      const { backend, sink, upload } = await start();
+      try {
+        jest
+          .spyOn(sink, 'transaction')
+          .mockRejectedValueOnce(
+            new ConflictError(
+              'An import of source focus:aws-payer is running; try again when it has finished',
+            ),
+          );
+        const res = await upload(november);
+        expect(res.status).toBe(409);
+        expect((await res.json()).error.message).toBe(
+          'An import of source focus:aws-payer is running; try again when it has finished',
+        );
+        expect(sink.records('focus:aws-payer')).toEqual([]);
       } finally {
         await backend.stop();
       }

@@ -343,6 +343,39 @@ describe('parseFocusCsv', () => {
       ],
       [{ Tags: '["app"]' }, 'column Tags: "[\\"app\\"]" is not a JSON object'],
       [{ ServiceName: '' }, 'column ServiceName: is empty'],
+      [
+        {
+          ChargePeriodStart: '2026-01-01T00:00:00Z',
+          ChargePeriodEnd: '2027-01-02T12:00:00Z',
+        },
+        'columns ChargePeriodStart, ChargePeriodEnd: the charge period is 366.5 days long',
+      ],
+      [
+        {
+          ChargePeriodStart: '1900-01-01T00:00:00Z',
+          ChargePeriodEnd: '2026-01-01T00:00:00Z',
+        },
+        'columns ChargePeriodStart, ChargePeriodEnd: the charge period is 46021 days long; a row covers at most 366 days',
+      ],
+      [
+        { RegionId: 'r'.repeat(64) },
+        `column RegionId: "${'r'.repeat(
+          60,
+        )}..." is 64 characters long; at most 63 are stored`,
+      ],
+      [{ ChargeCategory: 'c'.repeat(64) }, 'column ChargeCategory: '],
+      [{ SubAccountId: '1'.repeat(256) }, 'column SubAccountId: '],
+      [
+        { ServiceName: 's'.repeat(300) },
+        `column ServiceName: "${'s'.repeat(
+          60,
+        )}..." is 300 characters long; at most 255 are stored`,
+      ],
+      [{ ServiceCategory: 'x'.repeat(256) }, 'column ServiceCategory: '],
+      [
+        { ResourceName: 'vol\u00001' },
+        'column ResourceName: contains a NUL character',
+      ],
     ])('%j', async (bad, problem) => {
       const { error, yielded } = await parseFailure(withBadSecondRow(bad));
       expect(error.message).toContain(
@@ -352,6 +385,50 @@ describe('parseFocusCsv', () => {
       expect(error.name).toBe('InputError');
       // Only the good row before it came out; nothing after it.
       expect(yielded).toHaveLength(1);
+    });
+
+    it('a charge period longer than its billing period', async () => {
+      const header = [...HEADER, 'BillingPeriodStart', 'BillingPeriodEnd'];
+      const month = {
+        ...usage,
+        BillingPeriodStart: '2026-11-01T00:00:00Z',
+        BillingPeriodEnd: '2026-12-01T00:00:00Z',
+      };
+      const { error, yielded } = await parseFailure(
+        csv(
+          [
+            month,
+            // A 45-day charge in a 30-day billing period.
+            {
+              ...month,
+              ChargePeriodStart: '2026-10-17T00:00:00Z',
+              ChargePeriodEnd: '2026-12-01T00:00:00Z',
+            },
+          ],
+          header,
+        ),
+      );
+      expect(error.message).toBe(
+        'FOCUS file bill.csv cannot be imported: row 3, columns ChargePeriodStart, ChargePeriodEnd, BillingPeriodStart, BillingPeriodEnd: the charge period (45 days) is longer than its billing period (30 days)',
+      );
+      expect(yielded).toHaveLength(1);
+      // As long as the billing period is fine, and characters are counted
+      // as the database counts them.
+      const records = await parseAll(
+        csv(
+          [
+            {
+              ...month,
+              ChargePeriodStart: '2026-11-01T00:00:00Z',
+              ChargePeriodEnd: '2026-12-01T00:00:00Z',
+              RegionId: '🚀'.repeat(63),
+            },
+          ],
+          header,
+        ),
+      );
+      expect(records).toHaveLength(30);
+      expect(records[0].regionId).toBe('🚀'.repeat(63));
     });
 
     it('counts rows as a spreadsheet does when values hold line breaks', async () => {

@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { InputError } from '@backstage/errors';
 import type { CostCategory, CostRecord } from '@paved/plugin-cost-common';
+import { COST_RECORD_TEXT_LIMITS, textLength } from '@paved/plugin-cost-node';
 import { CsvRecords, CsvSyntaxError } from './csvRecords';
 
 /**
@@ -59,15 +60,21 @@ const LOAD_BALANCING_SUBCATEGORY = 'Load Balancing';
 export class FocusParseError extends InputError {
   readonly fileName: string;
   readonly row: number;
+  /** The column, or the columns joined with ", " when several are at fault. */
   readonly column?: string;
 
   constructor(options: {
     fileName: string;
     row: number;
     column?: string;
+    /** Several columns that together are wrong (a period too long). */
+    columns?: string[];
     problem: string;
   }) {
-    const where = options.column
+    // eslint-disable-next-line no-nested-ternary
+    const where = options.columns
+      ? `row ${options.row}, columns ${options.columns.join(', ')}`
+      : options.column
       ? `row ${options.row}, column ${options.column}`
       : `row ${options.row}`;
     super(
@@ -75,11 +82,35 @@ export class FocusParseError extends InputError {
     );
     this.fileName = options.fileName;
     this.row = options.row;
-    this.column = options.column;
+    this.column = options.columns?.join(', ') ?? options.column;
   }
 }
 
 const DAY_MS = 86_400_000;
+
+/**
+ * The longest charge period a row may have. A row is split over the days
+ * of its period, so a row claiming a century would become 36,500 rows; a
+ * billing file's charges span at most its (monthly or yearly) period.
+ */
+export const MAX_CHARGE_PERIOD_DAYS = 366;
+
+/**
+ * The FOCUS columns kept in a bounded database column, and the cost record
+ * field each is stored as: a longer value is refused, naming the column.
+ */
+const BOUNDED_COLUMNS: Partial<
+  Record<FocusColumn, keyof typeof COST_RECORD_TEXT_LIMITS>
+> = {
+  ServiceName: 'serviceName',
+  ServiceCategory: 'serviceCategory',
+  RegionId: 'regionId',
+  SubAccountId: 'subAccountId',
+  ChargeCategory: 'chargeCategory',
+};
+
+/** A length in days, as a person reads it (1.5, not 1.5000000001). */
+const inDays = (ms: number) => Number((ms / DAY_MS).toFixed(2));
 const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATE_TIME =
@@ -261,6 +292,7 @@ class FocusRowReader {
       );
     }
     const billingPeriod = this.#billingPeriod();
+    this.#checkChargePeriodLength(end - start, billingPeriod !== undefined);
     const billedCost = this.#amount('BilledCost');
     const effectiveCost = this.#amount('EffectiveCost');
     const listCost = this.#amount('ListCost');
@@ -303,6 +335,35 @@ class FocusRowReader {
     return this.#day.text;
   }
 
+  /**
+   * A charge is split over its days: a period longer than its billing
+   * period (which it belongs to) or than a year is a mistake in the file.
+   */
+  #checkChargePeriodLength(length: number, hasBillingPeriod: boolean) {
+    const chargeColumns = ['ChargePeriodStart', 'ChargePeriodEnd'];
+    if (length > MAX_CHARGE_PERIOD_DAYS * DAY_MS) {
+      throw new FocusParseError({
+        fileName: this.#fileName,
+        row: this.row,
+        columns: chargeColumns,
+        problem: `the charge period is ${inDays(
+          length,
+        )} days long; a row covers at most ${MAX_CHARGE_PERIOD_DAYS} days`,
+      });
+    }
+    const billing = this.#period.to - this.#period.from;
+    if (hasBillingPeriod && length > billing) {
+      throw new FocusParseError({
+        fileName: this.#fileName,
+        row: this.row,
+        columns: [...chargeColumns, 'BillingPeriodStart', 'BillingPeriodEnd'],
+        problem: `the charge period (${inDays(
+          length,
+        )} days) is longer than its billing period (${inDays(billing)} days)`,
+      });
+    }
+  }
+
   #fail(column: FocusColumn, problem: string): never {
     throw new FocusParseError({
       fileName: this.#fileName,
@@ -314,16 +375,41 @@ class FocusRowReader {
 
   #text(column: FocusColumn) {
     const at = this.#index[column];
-    return at < 0 ? '' : this.#fields[at].trim();
+    if (at < 0) return '';
+    const value = this.#fields[at].trim();
+    // Neither database stores a NUL character in text.
+    if (value.includes('\u0000'))
+      this.#fail(column, 'contains a NUL character');
+    return value;
+  }
+
+  /** A text stored in a bounded column: refused when longer. */
+  #bounded(column: FocusColumn, value: string) {
+    const field = BOUNDED_COLUMNS[column];
+    const limit = field ? COST_RECORD_TEXT_LIMITS[field] : undefined;
+    if (limit !== undefined && value.length > limit) {
+      const length = textLength(value);
+      if (length > limit) {
+        this.#fail(
+          column,
+          `${quote(
+            value,
+          )} is ${length} characters long; at most ${limit} are stored`,
+        );
+      }
+    }
+    return value;
   }
 
   #optional(column: FocusColumn) {
-    return this.#text(column) || undefined;
+    return this.#bounded(column, this.#text(column)) || undefined;
   }
 
   #required(column: FocusColumn) {
     const value = this.#text(column);
-    return value === '' ? this.#fail(column, 'is empty') : value;
+    return value === ''
+      ? this.#fail(column, 'is empty')
+      : this.#bounded(column, value);
   }
 
   #amount(column: FocusColumn) {
