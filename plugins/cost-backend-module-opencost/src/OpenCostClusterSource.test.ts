@@ -4,6 +4,7 @@ import {
   mockServices,
   registerMswTestHooks,
 } from '@backstage/backend-test-utils';
+import { ConflictError } from '@backstage/errors';
 import recorded from './__fixtures__/allocation-two-days.json';
 import { InMemoryCostSink } from '@paved/plugin-cost-node/testUtils';
 import { DEFAULT_AGGREGATE } from './config';
@@ -169,6 +170,25 @@ describe('OpenCostClusterSource', () => {
     expect(
       sink.records(SOURCE).filter(r => r.day === '2026-11-22'),
     ).toHaveLength(4);
+  });
+
+  it('stops, storing nothing more, while another replica is importing the cluster', async () => {
+    jest
+      .spyOn(sink, 'replace')
+      .mockRejectedValue(
+        new ConflictError(
+          `An import of source ${SOURCE} is running; try again when it has finished`,
+        ),
+      );
+    const summary = await source.pull();
+    expect(summary.stored).toEqual([]);
+    // One attempt, not one per day: the other run's rows stand.
+    expect(sink.replace).toHaveBeenCalledTimes(1);
+    expect(sink.records(SOURCE)).toEqual([]);
+    expect(warnings()).toEqual([]);
+    expect(logger.info).toHaveBeenCalledWith(
+      `OpenCost eu-west-nonprod: An import of source ${SOURCE} is running; try again when it has finished; pulling the remaining days next run`,
+    );
   });
 
   it('stores the other days of a run when one day is malformed', async () => {

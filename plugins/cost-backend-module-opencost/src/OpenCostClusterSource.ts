@@ -1,4 +1,5 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
+import { isError } from '@backstage/errors';
 import type { CostRecord } from '@paved/plugin-cost-common';
 import type { CostRecordSink, CostSource } from '@paved/plugin-cost-node';
 import type { OpenCostClusterConfig } from './config';
@@ -94,6 +95,36 @@ export class OpenCostClusterSource implements CostSource {
       dayStart(day) + DAY_MS + this.#finalAfterMs <= now;
     // One batch: the pools of the pulled days are rewritten once, after
     // the last run, not after each of them.
+    try {
+      await this.#pullInto(sink, pending, isFinal, summary, signal);
+    } catch (e) {
+      if (!isImportRunning(e)) throw e;
+      // Another replica's run of this cluster (one that outlived its task
+      // timeout) is storing it: its rows stand, this run stores nothing
+      // more, and the days are pulled again next run.
+      this.#logger.info(
+        `OpenCost ${this.#cluster.name}: ${
+          (e as Error).message
+        }; pulling the remaining days next run`,
+      );
+    }
+    this.#logger.info(
+      `OpenCost ${this.#cluster.name}: stored ${
+        summary.stored.length
+      } day(s), ${summary.failed.length} failed, ${
+        summary.skippedFinal
+      } already final`,
+    );
+    return summary;
+  }
+
+  async #pullInto(
+    sink: CostRecordSink,
+    pending: string[],
+    isFinal: (day: string) => boolean,
+    summary: PullSummary,
+    signal?: AbortSignal,
+  ) {
     await sink.batch(async batched => {
       for (const run of consecutiveRuns(pending, DAYS_PER_REQUEST)) {
         if (signal?.aborted) break;
@@ -132,6 +163,7 @@ export class OpenCostClusterSource implements CostSource {
             );
             summary.stored.push(...part);
           } catch (e) {
+            if (isImportRunning(e)) throw e;
             if (part.length === 1) this.#fail(summary, part[0], e);
             else {
               await this.#storeEach(summary, part, signal, day =>
@@ -142,14 +174,6 @@ export class OpenCostClusterSource implements CostSource {
         }
       }
     });
-    this.#logger.info(
-      `OpenCost ${this.#cluster.name}: stored ${
-        summary.stored.length
-      } day(s), ${summary.failed.length} failed, ${
-        summary.skippedFinal
-      } already final`,
-    );
-    return summary;
   }
 
   async #fetchDays(days: string[], signal?: AbortSignal) {
@@ -184,6 +208,7 @@ export class OpenCostClusterSource implements CostSource {
         await store(day);
         summary.stored.push(day);
       } catch (e) {
+        if (isImportRunning(e)) throw e;
         this.#fail(summary, day, e);
       }
     }
@@ -230,6 +255,11 @@ export class OpenCostClusterSource implements CostSource {
       }`,
     );
   }
+}
+
+/** The sink's answer while another import of the source is being stored. */
+function isImportRunning(error: unknown) {
+  return isError(error) && error.name === 'ConflictError';
 }
 
 /** Splits days where `test` changes its answer. */
