@@ -1,6 +1,17 @@
+import { HumanDuration } from '@backstage/types';
+
 export interface Config {
   paved?: {
     goldenPath?: {
+      /** The git CLI the golden-path actions run. */
+      git?: {
+        /**
+         * How long one git command (clone, push, merge, commit…) may run
+         * before it is killed with its hooks, e.g. `{ seconds: 30 }`, `30s`
+         * or `PT30S`. Default two minutes.
+         */
+        timeout?: HumanDuration | string;
+      };
       /** Where `goldenpath:publish` puts the repositories it creates. */
       publish?: {
         /**

@@ -1,6 +1,8 @@
 import { resolve as resolvePath } from 'node:path';
 import { targetPaths } from '@backstage/cli-common';
-import { Config } from '@backstage/config';
+import { Config, readDurationFromConfig } from '@backstage/config';
+import { durationToMilliseconds } from '@backstage/types';
+import { DEFAULT_GIT_TIMEOUT_MS } from './publish/git';
 
 /** Where `goldenpath:publish` creates repositories, read from `paved.goldenPath.publish`. */
 export type GoldenPathPublishConfig =
@@ -68,4 +70,23 @@ export function readGoldenPathPublishConfig(
     owner: config.getString('paved.goldenPath.publish.github.owner'),
     repoVisibility: repoVisibility as (typeof VISIBILITIES)[number],
   };
+}
+
+/**
+ * How long one git command (clone, push, merge…) may run:
+ * `paved.goldenPath.git.timeout`, a duration (`{ seconds: 30 }`, `30s`
+ * or `PT30S`). Default two minutes.
+ */
+export function readGitTimeoutMs(config: Config): number {
+  const key = 'paved.goldenPath.git.timeout';
+  if (!config.has(key)) {
+    return DEFAULT_GIT_TIMEOUT_MS;
+  }
+  const timeoutMs = durationToMilliseconds(
+    readDurationFromConfig(config, { key }),
+  );
+  if (!(timeoutMs > 0)) {
+    throw new Error(`Invalid ${key}: must be a positive duration`);
+  }
+  return timeoutMs;
 }

@@ -11,7 +11,8 @@ import {
   createGoldenPathUpgradeAction,
   createGoldenPathValidateAction,
 } from './actions';
-import { readGoldenPathPublishConfig } from './config';
+import { readGitTimeoutMs, readGoldenPathPublishConfig } from './config';
+import { setGitTimeout } from './publish/git';
 import { createRepositoryPublisher } from './publish';
 import { createFetchTemplateRenderer } from './upgrade/renderTemplate';
 import { goldenPathPermissions } from './permissions';
@@ -50,6 +51,7 @@ export const scaffolderModuleGoldenPath = createBackendModule({
         // tooling see it; the catalog evaluates its conditions (catalog-entity).
         permissionsRegistry.addPermissions(goldenPathPermissions);
         const publishConfig = readGoldenPathPublishConfig(config);
+        setGitTimeout(readGitTimeoutMs(config));
         const publisher = createRepositoryPublisher(publishConfig, config);
         scaffolder.addActions(
           createGoldenPathValidateAction({ catalog }),
