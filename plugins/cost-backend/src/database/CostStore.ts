@@ -929,17 +929,21 @@ export class DatabaseCostStore {
     }
     const rewrite = async ({
       window: chunk,
-      clusters: only,
+      clusters: someClusters,
     }: {
       window: CostWindow;
       clusters?: string[];
     }) => {
-      const { sql, bindings } = this.#dayPoolsQuery(chunk, rules, only).toSQL();
+      const { sql, bindings } = this.#dayPoolsQuery(
+        chunk,
+        rules,
+        someClusters,
+      ).toSQL();
       await this.#db.transaction(async trx => {
         const stale = trx('cost_day_pools')
           .where('day', '>=', chunk.from)
           .where('day', '<', chunk.to);
-        if (only) stale.whereIn('cluster', only);
+        if (someClusters) stale.whereIn('cluster', someClusters);
         await stale.delete();
         await trx.raw(
           `INSERT INTO cost_day_pools (day, cluster, idle, shared, cloud, direct_total, entities, node_cost) ${sql}`,
