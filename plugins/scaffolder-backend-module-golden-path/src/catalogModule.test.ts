@@ -31,6 +31,21 @@ describe('file locations through the catalog API', () => {
         'outside-api',
       ),
       'app-config.yaml': 'backend:\n  database:\n    password: hunter2\n',
+      // A repository whose catalog-info.yaml points out of the directory.
+      'repos/nested/catalog-info.yaml': [
+        'apiVersion: backstage.io/v1alpha1',
+        'kind: Location',
+        'metadata: { name: nested }',
+        'spec:',
+        '  targets: [../../outside/catalog-info.yaml]',
+      ].join('\n'),
+      'repos/nested-ok/catalog-info.yaml': [
+        'apiVersion: backstage.io/v1alpha1',
+        'kind: Location',
+        'metadata: { name: nested-ok }',
+        'spec:',
+        '  targets: [../payments-api/catalog-info.yaml]',
+      ].join('\n'),
     });
     // A link inside the directory to a repository outside it.
     symlinkSync(root.resolve('outside'), join(directory, 'linked'));
@@ -139,6 +154,37 @@ describe('file locations through the catalog API', () => {
       );
     } finally {
       await started.backend.stop();
+    }
+  });
+
+  it('refuses a nested Location that points out of the directory, and follows one that stays inside', async () => {
+    const { backend, register } = await startCatalog();
+    try {
+      const escaping = await register(
+        join(directory, 'nested', 'catalog-info.yaml'),
+        true,
+      );
+      expect(escaping.status).toBe(400);
+      expect(escaping.body.error.message).toContain(
+        `Refused file location '${join(
+          directory,
+          'nested',
+          '../../outside/catalog-info.yaml',
+        )}': it is outside`,
+      );
+
+      const staying = await register(
+        join(directory, 'nested-ok', 'catalog-info.yaml'),
+        true,
+      );
+      expect(staying.status).toBe(201);
+      expect(
+        staying.body.entities.map(
+          (e: { metadata: { name: string } }) => e.metadata.name,
+        ),
+      ).toContain('payments-api');
+    } finally {
+      await backend.stop();
     }
   });
 });

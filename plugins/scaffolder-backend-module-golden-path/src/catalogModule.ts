@@ -2,6 +2,7 @@ import { realpath } from 'node:fs/promises';
 import {
   dirname,
   isAbsolute,
+  join,
   relative,
   resolve as resolvePath,
 } from 'node:path';
@@ -9,8 +10,14 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
+import { Entity } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
-import { catalogLocationsExtensionPoint } from '@backstage/plugin-catalog-node';
+import {
+  CatalogProcessor,
+  catalogLocationsExtensionPoint,
+  catalogProcessingExtensionPoint,
+  LocationSpec,
+} from '@backstage/plugin-catalog-node';
 import express from 'express';
 import { readGoldenPathPublishConfig } from './config';
 
@@ -72,6 +79,66 @@ export async function assertFileTargetInside(
 }
 
 /**
+ * `Location` entities read from a file inside the repository directory (a
+ * repository's own catalog-info.yaml) may only point at files inside it too:
+ * a repository cannot make the catalog read `/etc/passwd` or the backend's
+ * configuration through a nested location.
+ */
+export class ConfinedFileLocationsProcessor implements CatalogProcessor {
+  readonly #directory: string;
+
+  constructor(directory: string) {
+    this.#directory = directory;
+  }
+
+  getProcessorName(): string {
+    return 'GoldenPathConfinedFileLocationsProcessor';
+  }
+
+  async preProcessEntity(
+    entity: Entity,
+    location: LocationSpec,
+  ): Promise<Entity> {
+    if (entity.kind !== 'Location' || location.type !== 'file') {
+      return entity;
+    }
+    const source = resolvePath(location.target);
+    const [realDirectory, realSource] = await Promise.all([
+      realPathOf(this.#directory),
+      realPathOf(source),
+    ]);
+    if (
+      !isInside(this.#directory, source) &&
+      !isInside(realDirectory, realSource)
+    ) {
+      return entity;
+    }
+    const spec = (entity.spec ?? {}) as {
+      type?: unknown;
+      target?: unknown;
+      targets?: unknown;
+    };
+    if ((spec.type ?? location.type) !== 'file') {
+      return entity;
+    }
+    const targets = [
+      spec.target,
+      ...(Array.isArray(spec.targets) ? spec.targets : []),
+    ].filter((t): t is string => typeof t === 'string');
+    for (const target of targets) {
+      // As the catalog resolves them: relative to the file when starting with '.'.
+      await assertFileTargetInside(
+        this.#directory,
+        target.startsWith('.')
+          ? join(dirname(location.target), target)
+          : target,
+      );
+    }
+    return entity;
+  }
+}
+
+/**
  * Lets the catalog accept registered `file` locations besides `url` ones, so
  * `goldenpath:register` can register repositories the local publish target
  * created — only files inside the local repository directory
@@ -89,13 +156,15 @@ export const catalogModuleGoldenPathFileLocations = createBackendModule({
     reg.registerInit({
       deps: {
         locations: catalogLocationsExtensionPoint,
+        processing: catalogProcessingExtensionPoint,
         config: coreServices.rootConfig,
         httpRouter: coreServices.httpRouter,
         logger: coreServices.logger,
       },
-      async init({ locations, config, httpRouter, logger }) {
+      async init({ locations, processing, config, httpRouter, logger }) {
         const { directory } = readGoldenPathPublishConfig(config);
         locations.setAllowedLocationTypes(['url', 'file']);
+        processing.addProcessor(new ConfinedFileLocationsProcessor(directory));
 
         // Modules initialise before their plugin, so this runs ahead of the
         // catalog's own location routes (which find the body parsed).
