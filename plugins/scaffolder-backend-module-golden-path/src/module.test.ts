@@ -1,6 +1,9 @@
 import { createBackendPlugin } from '@backstage/backend-plugin-api';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import { catalogLocationsExtensionPoint } from '@backstage/plugin-catalog-node';
+import {
+  catalogLocationsExtensionPoint,
+  catalogProcessingExtensionPoint,
+} from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   scaffolderActionsExtensionPoint,
@@ -28,6 +31,12 @@ function recordingPlugins() {
     register(env) {
       env.registerExtensionPoint(catalogLocationsExtensionPoint, {
         setAllowedLocationTypes: types => allowedLocationTypes.push(types),
+      });
+      env.registerExtensionPoint(catalogProcessingExtensionPoint, {
+        addProcessor: () => {},
+        addEntityProvider: () => {},
+        addPlaceholderResolver: () => {},
+        setOnProcessingErrorHandler: () => {},
       });
       env.registerInit({ deps: {}, async init() {} });
     },
