@@ -95,6 +95,7 @@ export function git(
     const stderr: Buffer[] = [];
     let size = 0;
     let settled = false;
+    let timer: NodeJS.Timeout | undefined = undefined;
     const settle = (error: Error | undefined, value?: string) => {
       if (settled) return;
       settled = true;
@@ -110,7 +111,7 @@ export function git(
         // Already gone.
       }
     };
-    const timer = setTimeout(() => {
+    timer = setTimeout(() => {
       killGroup();
       child.stdout.destroy();
       child.stderr.destroy();
