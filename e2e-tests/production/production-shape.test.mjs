@@ -89,6 +89,7 @@ function startReplica(port) {
         POSTGRES_PASSWORD: 'unused-with-trust-auth',
         POSTGRES_DB: database,
         PAVED_CI_TOKEN: ciToken,
+        PAVED_ADMIN_GROUPS: 'group:default/portal-admins',
         AUTH_SESSION_SECRET: randomBytes(24).toString('hex'),
         AUTH_GITHUB_CLIENT_ID: 'dummy-client-id',
         AUTH_GITHUB_CLIENT_SECRET: 'dummy-client-secret',
