@@ -25,6 +25,20 @@ import { REQUEST_RATE_ANNOTATION } from './CostStates';
 import { chartStyles } from '@paved/portal-ui';
 import styles from './cost.module.css';
 
+/** Why there is no cost per request: a refused query, or no data. */
+const NoRequestData = ({ problem }: { problem?: string }) =>
+  problem ? (
+    <Text as="p" variant="body-small" className={styles.over}>
+      No cost per request: {problem}
+    </Text>
+  ) : (
+    <Text as="p" variant="body-small" color="secondary">
+      No request data. Add the <code>{REQUEST_RATE_ANNOTATION}</code> annotation
+      with a Prometheus query for the workload’s requests per second (the
+      default query on its Kubernetes id found none).
+    </Text>
+  );
+
 /**
  * Cost ÷ requests per period. A period without requests has no cost per
  * request (a gap, never zero); without any request data the card says how
@@ -42,16 +56,8 @@ export const CostPerRequest = ({ cost }: { cost: EntityCost }) => {
         </Text>
       </CardHeader>
       <CardBody>
-        {!hasRequests && cost.costPerRequestProblem ? (
-          <Text as="p" variant="body-small" className={styles.over}>
-            No cost per request: {cost.costPerRequestProblem}
-          </Text>
-        ) : !hasRequests ? (
-          <Text as="p" variant="body-small" color="secondary">
-            No request data. Add the <code>{REQUEST_RATE_ANNOTATION}</code>{' '}
-            annotation with a Prometheus query for the workload’s requests per
-            second (the default query on its Kubernetes id found none).
-          </Text>
+        {!hasRequests ? (
+          <NoRequestData problem={cost.costPerRequestProblem} />
         ) : (
           <>
             <dl className={styles.facts}>
