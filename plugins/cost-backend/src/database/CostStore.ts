@@ -178,6 +178,19 @@ export type CostSums = {
   totalWeight: number;
 };
 
+/** Adds `from`'s sums into `into`, category by category. */
+export function addSums(into: CostSums, from: CostSums) {
+  for (const c of COST_CATEGORIES) into.byCategory[c] += from.byCategory[c];
+  into.total += from.total;
+  into.cloud += from.cloud;
+  into.cpuWeighted += from.cpuWeighted;
+  into.cpuHours += from.cpuHours;
+  into.ramWeighted += from.ramWeighted;
+  into.ramHours += from.ramHours;
+  into.totalWeighted += from.totalWeighted;
+  into.totalWeight += from.totalWeight;
+}
+
 export type DirectCostRow = CostSums & {
   /** Null for unattributed rows and for rows summed over the scope. */
   entityRef: string | null;
@@ -771,15 +784,7 @@ export class DatabaseCostStore {
         continue;
       }
       into.entities += row.entities;
-      for (const c of COST_CATEGORIES) into.byCategory[c] += row.byCategory[c];
-      into.total += row.total;
-      into.cloud += row.cloud;
-      into.cpuWeighted += row.cpuWeighted;
-      into.cpuHours += row.cpuHours;
-      into.ramWeighted += row.ramWeighted;
-      into.ramHours += row.ramHours;
-      into.totalWeighted += row.totalWeighted;
-      into.totalWeight += row.totalWeight;
+      addSums(into, row);
     }
     return [...merged.values()];
   }

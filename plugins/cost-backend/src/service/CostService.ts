@@ -20,6 +20,7 @@ import {
 } from '@paved/plugin-cost-common';
 import { type CsvCell, toCsv } from '@paved/csv-export';
 import {
+  addSums,
   type CostSums,
   type DatabaseCostStore,
   type PoolRules,
@@ -91,18 +92,6 @@ function emptySums(): CostSums {
     totalWeighted: 0,
     totalWeight: 0,
   };
-}
-
-function addSums(into: CostSums, from: CostSums) {
-  for (const c of COST_CATEGORIES) into.byCategory[c] += from.byCategory[c];
-  into.total += from.total;
-  into.cloud += from.cloud;
-  into.cpuWeighted += from.cpuWeighted;
-  into.cpuHours += from.cpuHours;
-  into.ramWeighted += from.ramWeighted;
-  into.ramHours += from.ramHours;
-  into.totalWeighted += from.totalWeighted;
-  into.totalWeight += from.totalWeight;
 }
 
 const emptyDay = (): DayCost => ({

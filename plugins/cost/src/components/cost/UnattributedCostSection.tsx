@@ -18,6 +18,23 @@ function whereFrom(row: UnattributedRow): string {
   return parts.length > 0 ? parts.join(' / ') : '—';
 }
 
+/** A label set as `key=value` chips, or "no labels". */
+const LabelList = ({ labels }: { labels: Record<string, string> }) => (
+  <span className={styles.labelList}>
+    {Object.entries(labels).length === 0 ? (
+      <Text variant="body-small" color="secondary">
+        no labels
+      </Text>
+    ) : (
+      Object.entries(labels).map(([key, label]) => (
+        <code key={key}>
+          {key}={label}
+        </code>
+      ))
+    )}
+  </span>
+);
+
 /**
  * The organisation's cost no entity claims, with the labels that matched
  * nothing, so nobody takes the team views for the whole bill. Only admins
@@ -76,19 +93,7 @@ export const UnattributedCostSection = ({ window }: { window: CostWindow }) => {
                 {value.rows.map((row, index) => (
                   <tr key={index}>
                     <td>
-                      <span className={styles.labelList}>
-                        {Object.entries(row.labels).length === 0 ? (
-                          <Text variant="body-small" color="secondary">
-                            no labels
-                          </Text>
-                        ) : (
-                          Object.entries(row.labels).map(([key, label]) => (
-                            <code key={key}>
-                              {key}={label}
-                            </code>
-                          ))
-                        )}
-                      </span>
+                      <LabelList labels={row.labels} />
                     </td>
                     <td>{whereFrom(row)}</td>
                     <td data-numeric>{formatMoney(row.cost, currency)}</td>
@@ -126,15 +131,7 @@ export const UnattributedCostSection = ({ window }: { window: CostWindow }) => {
                   {value.conflicts.map((conflict, index) => (
                     <tr key={index}>
                       <td>
-                        <span className={styles.labelList}>
-                          {Object.entries(conflict.labels).map(
-                            ([key, label]) => (
-                              <code key={key}>
-                                {key}={label}
-                              </code>
-                            ),
-                          )}
-                        </span>
+                        <LabelList labels={conflict.labels} />
                       </td>
                       <td>
                         <ul className={styles.claims}>
