@@ -32,7 +32,7 @@ import type { Entity } from '@backstage/catalog-model';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { InMemoryCatalogClient } from '@backstage/catalog-client/testUtils';
 import type { CostRecord } from '@paved/plugin-cost-common';
-import { DatabaseCostStore } from '../src/database/CostStore';
+import { DatabaseCostStore } from '../src/database/DatabaseCostStore';
 import { CostAllocator } from '../src/service/CostAllocator';
 import { CostScopes } from '../src/service/CostScopes';
 import {

@@ -7,7 +7,7 @@ import { actionsRegistryServiceMock } from '@backstage/backend-test-utils/alpha'
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { registerCostActions } from './actions';
-import { DatabaseCostStore } from './database/CostStore';
+import { DatabaseCostStore } from './database/DatabaseCostStore';
 import { CostAllocator } from './service/CostAllocator';
 import { CostScopes } from './service/CostScopes';
 import { CostService, defaultAllocationRules } from './service/CostService';

@@ -11,7 +11,7 @@ import {
   type CostSource,
 } from '@paved/plugin-cost-node';
 import { registerCostActions } from './actions';
-import { DatabaseCostStore } from './database/CostStore';
+import { DatabaseCostStore } from './database/DatabaseCostStore';
 import { PrometheusRequestCounts } from './prometheus';
 import { createRouter } from './router';
 import { CostAllocator } from './service/CostAllocator';

@@ -8,7 +8,7 @@ import type {
 } from '@backstage/backend-plugin-api';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
-import type { DatabaseCostStore } from './database/CostStore';
+import type { CostStore } from './database/CostStore';
 import { authorizeCostRead } from './service/CostAccess';
 import {
   type CostService,
@@ -20,7 +20,7 @@ export type RouterOptions = {
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   cost: CostService;
-  store: Pick<DatabaseCostStore, 'sources'>;
+  store: Pick<CostStore, 'sources'>;
 };
 
 const windowFields = {

@@ -2,7 +2,7 @@ import { TestDatabases } from '@backstage/backend-test-utils';
 import { ConflictError, InputError } from '@backstage/errors';
 import type { CostRecord } from '@paved/plugin-cost-common';
 import type { Knex } from 'knex';
-import { DatabaseCostStore } from './CostStore';
+import { DatabaseCostStore } from './DatabaseCostStore';
 import { cloud, workload } from '../testing/records';
 
 jest.setTimeout(60_000);

@@ -1,5 +1,5 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
-import { DatabaseCostStore } from './CostStore';
+import { DatabaseCostStore } from './DatabaseCostStore';
 import { workload } from '../testing/records';
 
 jest.setTimeout(60_000);

@@ -1,6 +1,6 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import type { Knex } from 'knex';
-import { DatabaseCostStore } from './CostStore';
+import { DatabaseCostStore } from './DatabaseCostStore';
 import { cloud, failingAfter, idle, workload } from '../testing/records';
 
 jest.setTimeout(60_000);

@@ -7,7 +7,7 @@ import {
 } from '@backstage/catalog-model';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import type { AllocationClaim } from '@paved/plugin-cost-common';
-import type { DatabaseCostStore, PoolRules } from '../database/CostStore';
+import type { CostStore, PoolRules } from '../database/CostStore';
 import {
   type LabelSelector,
   matches,
@@ -141,7 +141,7 @@ export function allocate(
  * computed over the distinct label sets, never per row.
  */
 export class CostAllocator {
-  readonly #store: DatabaseCostStore;
+  readonly #store: CostStore;
   readonly #catalog: CatalogService;
   readonly #auth: AuthService;
   readonly #logger: LoggerService;
@@ -151,7 +151,7 @@ export class CostAllocator {
   #running: Promise<unknown> = Promise.resolve();
 
   static create(options: {
-    store: DatabaseCostStore;
+    store: CostStore;
     catalog: CatalogService;
     auth: AuthService;
     logger: LoggerService;
@@ -164,7 +164,7 @@ export class CostAllocator {
   }
 
   private constructor(options: {
-    store: DatabaseCostStore;
+    store: CostStore;
     catalog: CatalogService;
     auth: AuthService;
     logger: LoggerService;

@@ -7,7 +7,6 @@ import { InputError, isError } from '@backstage/errors';
 import {
   COST_CATEGORIES,
   type CostByCategory,
-  type CostCategory,
   type CostGranularity,
   type CostPoint,
   type CostRankings,
@@ -19,13 +18,9 @@ import {
   type UnattributedCost,
 } from '@paved/plugin-cost-common';
 import { type CsvCell, toCsv } from '@paved/csv-export';
-import {
-  addSums,
-  type CostSums,
-  type DatabaseCostStore,
-  type PoolRules,
-  daysBetween,
-} from '../database/CostStore';
+import type { CostStore, CostSums, PoolRules } from '../database/CostStore';
+import { addSums, emptySums } from '../database/costSums';
+import { daysBetween } from '../database/rows';
 import {
   budgetFor,
   costPerRequest,
@@ -77,23 +72,6 @@ const addDays = (day: string, n: number) =>
     .toISOString()
     .slice(0, 10);
 
-function emptySums(): CostSums {
-  return {
-    byCategory: Object.fromEntries(COST_CATEGORIES.map(c => [c, 0])) as Record<
-      CostCategory,
-      number
-    >,
-    total: 0,
-    cloud: 0,
-    cpuWeighted: 0,
-    cpuHours: 0,
-    ramWeighted: 0,
-    ramHours: 0,
-    totalWeighted: 0,
-    totalWeight: 0,
-  };
-}
-
 const emptyDay = (): DayCost => ({
   direct: emptySums(),
   distributedIdle: 0,
@@ -128,7 +106,7 @@ export function parseWindow(input: {
  * configured rules, computed from SQL aggregates over the window.
  */
 export class CostService {
-  readonly #store: DatabaseCostStore;
+  readonly #store: CostStore;
   readonly #scopes: CostScopes;
   readonly #config: RootConfigService;
   readonly #rules: AllocationRules;
@@ -138,7 +116,7 @@ export class CostService {
   readonly #allocator?: Pick<CostAllocator, 'conflicts'>;
 
   static create(options: {
-    store: DatabaseCostStore;
+    store: CostStore;
     scopes: CostScopes;
     config: RootConfigService;
     rules: AllocationRules;
@@ -152,7 +130,7 @@ export class CostService {
   }
 
   private constructor(options: {
-    store: DatabaseCostStore;
+    store: CostStore;
     scopes: CostScopes;
     config: RootConfigService;
     rules: AllocationRules;
@@ -180,7 +158,7 @@ export class CostService {
     entityRef: string,
     credentials: BackstageCredentials,
   ): Promise<CostScope> {
-    return this.#scopes.resolve(entityRef, credentials);
+    return this.#scopes.resolve(entityRef, { credentials });
   }
 
   /**
@@ -403,7 +381,7 @@ export class CostService {
       ? budgetFor(scope.entity, this.#config)
       : { budget: undefined, problem: undefined };
     const allocationProblem =
-      scope?.kind === 'component' ? selectorProblemOf(scope.entity) : undefined;
+      scope?.kind === 'entity' ? selectorProblemOf(scope.entity) : undefined;
     const now = today();
     const forecast =
       window.to >= now
@@ -480,7 +458,7 @@ export class CostService {
     scope: CostScope | undefined,
     window: CostWindow,
   ): Promise<{ requests?: Map<string, number>; problem?: string }> {
-    if (!this.#requests || !scope || scope.kind !== 'component') {
+    if (!this.#requests || !scope || scope.kind !== 'entity') {
       return {};
     }
     try {
@@ -509,7 +487,7 @@ export class CostService {
 
   /** A group's or system's components ranked by cost and by change. */
   async rankings(scope: CostScope, window: CostWindow): Promise<CostRankings> {
-    if (scope.kind === 'component') {
+    if (scope.kind === 'entity') {
       throw new InputError(
         'entityRef must be a group or a system to rank its components',
       );

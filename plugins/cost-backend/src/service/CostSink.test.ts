@@ -1,6 +1,6 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { DatabaseCostStore } from '../database/CostStore';
+import { DatabaseCostStore } from '../database/DatabaseCostStore';
 import { organisation } from '../testing/organisation';
 import { idle, workload } from '../testing/records';
 import { CostAllocator } from './CostAllocator';

@@ -2,10 +2,7 @@ import type {
   CostRecordSink,
   CostReplaceRequest,
 } from '@paved/plugin-cost-node';
-import type {
-  CostImportTransaction,
-  DatabaseCostStore,
-} from '../database/CostStore';
+import type { CostImportTransaction, CostStore } from '../database/CostStore';
 import type { CostAllocator } from './CostAllocator';
 
 /**
@@ -15,17 +12,17 @@ import type { CostAllocator } from './CostAllocator';
  * next scheduled refresh.
  */
 export class CostSink implements CostRecordSink {
-  readonly #store: DatabaseCostStore;
+  readonly #store: CostStore;
   readonly #allocator: CostAllocator;
 
   static create(options: {
-    store: DatabaseCostStore;
+    store: CostStore;
     allocator: CostAllocator;
   }) {
     return new CostSink(options.store, options.allocator);
   }
 
-  private constructor(store: DatabaseCostStore, allocator: CostAllocator) {
+  private constructor(store: CostStore, allocator: CostAllocator) {
     this.#store = store;
     this.#allocator = allocator;
   }

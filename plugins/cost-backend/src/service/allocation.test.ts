@@ -4,7 +4,7 @@ import {
   TestDatabases,
 } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { DatabaseCostStore } from '../database/CostStore';
+import { DatabaseCostStore } from '../database/DatabaseCostStore';
 import { cloud, workload } from '../testing/records';
 import { DAY, fixture, organisation, window } from '../testing/organisation';
 import { CostAllocator } from './CostAllocator';

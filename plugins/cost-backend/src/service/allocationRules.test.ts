@@ -5,7 +5,7 @@ import {
 } from '@backstage/backend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { DatabaseCostStore } from '../database/CostStore';
+import { DatabaseCostStore } from '../database/DatabaseCostStore';
 import { workload } from '../testing/records';
 import { CostAllocator } from './CostAllocator';
 import { CostScopes } from './CostScopes';
