@@ -5,9 +5,10 @@ export type {
   StartOptions,
   TokenConfig,
 } from './server';
-export { ClusterState } from './state';
-export { ObjectStore } from './cluster';
-export type { KubeObject } from './cluster';
+export { ClusterState } from './state/ClusterState';
+export type { ClusterStateOptions } from './state/ClusterState';
+export { ObjectStore } from './state/ObjectStore';
+export type { KubeObject } from './kubeObject';
 export {
   FERNHILL_SCENARIO,
   loadScenarioFile,

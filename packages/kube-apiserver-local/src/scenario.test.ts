@@ -6,7 +6,7 @@ import {
   loadScenarioFile,
   parseScenarioFile,
 } from './scenario';
-import { ClusterState } from './state';
+import { ClusterState } from './state/ClusterState';
 import { typeOfKind } from './resources';
 
 const CATALOG = resolve(__dirname, '../../../catalog/components');
@@ -42,7 +42,7 @@ describe('the fernhill scenario', () => {
   });
 
   it('seeds the nonprod cluster with staging and dev namespaces, one pending, one OOMKilled', () => {
-    const c = new ClusterState(file.clusters[1]);
+    const c = ClusterState.create(file.clusters[1]);
     const ns = c.list(typeOfKind('Namespace')).map(n => n.metadata.name);
     expect(ns).toEqual(
       expect.arrayContaining([
@@ -95,7 +95,7 @@ describe('mutations', () => {
       .filter(p => p.metadata.labels?.['backstage.io/kubernetes-id'] === id);
 
   it('scales up and down, bumping the resourceVersion', () => {
-    const c = new ClusterState(file.clusters[0]);
+    const c = ClusterState.create(file.clusters[0]);
     const rv = c.resourceVersion;
     c.scale('sre', 'alert-router', 5);
     expect(c.resourceVersion).toBeGreaterThan(rv);
@@ -112,7 +112,7 @@ describe('mutations', () => {
   });
 
   it('a rollout of the stuck deployment fixes it', () => {
-    const c = new ClusterState(file.clusters[0]);
+    const c = ClusterState.create(file.clusters[0]);
     c.rollout(
       'storefront',
       'search-service',
@@ -137,7 +137,7 @@ describe('mutations', () => {
   });
 
   it('crashing pods makes the deployment unavailable', () => {
-    const c = new ClusterState(file.clusters[0]);
+    const c = ClusterState.create(file.clusters[0]);
     for (const p of pods(c, 'alert-router')) c.crash('sre', p.metadata.name);
     const dep = c.get(typeOfKind('Deployment'), 'sre', 'alert-router')!;
     expect(dep.status).toMatchObject({

@@ -6,7 +6,7 @@ import {
 } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { AddressInfo } from 'node:net';
-import { KubeObject, WatchFilter } from './cluster';
+import { KubeObject } from './kubeObject';
 import {
   RESOURCE_TYPES,
   ResourceType,
@@ -21,7 +21,8 @@ import {
   parseFieldSelector,
   parseLabelSelector,
 } from './selectors';
-import { ClusterState } from './state';
+import { ClusterState } from './state/ClusterState';
+import { WatchFilter } from './state/watch';
 import { toTable, wantsTable } from './table';
 import { selfSignedCertificate } from './tls';
 
@@ -181,7 +182,7 @@ export class LocalKubeApiServer {
   ) {}
 
   static async start(opts: StartOptions): Promise<RunningServer> {
-    const cluster = new ClusterState(opts.scenario, {
+    const cluster = ClusterState.create(opts.scenario, {
       historySize: opts.historySize,
     });
     const srv = new LocalKubeApiServer(cluster, opts);

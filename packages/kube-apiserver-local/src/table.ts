@@ -1,4 +1,4 @@
-import { KubeObject } from './cluster';
+import { KubeObject } from './kubeObject';
 import { ResourceType } from './resources';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
