@@ -1,15 +1,14 @@
 import express from 'express';
-import Router from 'express-promise-router';
-import { z } from 'zod/v3';
 import type {
   BackstageCredentials,
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { InputError, NotAllowedError } from '@backstage/errors';
+import { NotAllowedError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { kubeStatusReadPermission } from '@paved/plugin-kube-status-common';
 import type { KubeStatusService } from './service/KubeStatusService';
+import { createOpenApiRouter } from './schema/openapi/generated';
 
 export type RouterOptions = {
   httpAuth: HttpAuthService;
@@ -17,25 +16,17 @@ export type RouterOptions = {
   status: KubeStatusService;
 };
 
-const entityQuery = z.object({
-  entityRef: z
-    .string({ required_error: 'entityRef is required' })
-    .min(1, 'entityRef is required'),
-});
-
-function entityRefOf(query: unknown): string {
-  const parsed = entityQuery.safeParse(query);
-  if (!parsed.success) {
-    throw new InputError(parsed.error.issues.map(i => i.message).join('; '));
-  }
-  return parsed.data.entityRef;
-}
-
+/**
+ * The routes of src/schema/openapi.yaml. The generated router has already
+ * checked each request against the spec (entityRef present and non-empty);
+ * what the spec cannot say (a ref that parses, of the right kind, in the
+ * catalog) the status service checks.
+ */
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
   const { httpAuth, permissions, status } = options;
-  const router = Router();
+  const router = await createOpenApiRouter();
 
   /** Every route reads: user or service credentials holding kube-status.read. */
   const readerCredentials = async (
@@ -56,12 +47,12 @@ export async function createRouter(
 
   router.get('/entity', async (req, res) => {
     const credentials = await readerCredentials(req);
-    res.json(await status.entityStatus(entityRefOf(req.query), credentials));
+    res.json(await status.entityStatus(req.query.entityRef, credentials));
   });
 
   router.get('/team', async (req, res) => {
     const credentials = await readerCredentials(req);
-    res.json(await status.teamStatus(entityRefOf(req.query), credentials));
+    res.json(await status.teamStatus(req.query.entityRef, credentials));
   });
 
   return router;

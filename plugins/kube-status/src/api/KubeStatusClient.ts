@@ -1,34 +1,37 @@
 import type { DiscoveryApi, FetchApi } from '@backstage/frontend-plugin-api';
 import { ResponseError } from '@backstage/errors';
-import type {
-  EntityKubeStatus,
-  TeamKubeStatus,
+import {
+  DefaultApiClient,
+  type EntityKubeStatus,
+  type TeamKubeStatus,
+  type TypedResponse,
 } from '@paved/plugin-kube-status-common';
 import type { KubeStatusApi } from './KubeStatusApi';
 
-/** {@link KubeStatusApi} over HTTP, with the signed-in user's credentials. */
+/**
+ * {@link KubeStatusApi} over the client generated from the backend's OpenAPI
+ * document, with the signed-in user's credentials (the fetch API adds them).
+ */
 export class KubeStatusClient implements KubeStatusApi {
-  readonly #discoveryApi: DiscoveryApi;
-  readonly #fetchApi: FetchApi;
+  readonly #client: DefaultApiClient;
 
   constructor(options: { discoveryApi: DiscoveryApi; fetchApi: FetchApi }) {
-    this.#discoveryApi = options.discoveryApi;
-    this.#fetchApi = options.fetchApi;
+    this.#client = new DefaultApiClient(options);
   }
 
-  async #get<T>(path: string, entityRef: string): Promise<T> {
-    const base = await this.#discoveryApi.getBaseUrl('kube-status');
-    const query = new URLSearchParams({ entityRef });
-    const response = await this.#fetchApi.fetch(`${base}${path}?${query}`);
-    if (!response.ok) throw await ResponseError.fromResponse(response);
-    return (await response.json()) as T;
+  async getEntityStatus(entityRef: string): Promise<EntityKubeStatus> {
+    return bodyOf(await this.#client.getEntityStatus({ query: { entityRef } }));
   }
 
-  getEntityStatus(entityRef: string): Promise<EntityKubeStatus> {
-    return this.#get('/entity', entityRef);
+  async getTeamStatus(entityRef: string): Promise<TeamKubeStatus> {
+    return bodyOf(await this.#client.getTeamStatus({ query: { entityRef } }));
   }
+}
 
-  getTeamStatus(entityRef: string): Promise<TeamKubeStatus> {
-    return this.#get('/team', entityRef);
+/** The typed body of a 2xx answer; any other answer as a ResponseError. */
+async function bodyOf<T>(response: TypedResponse<T>): Promise<T> {
+  if (!response.ok) {
+    throw await ResponseError.fromResponse(response);
   }
+  return response.json();
 }
