@@ -18,7 +18,7 @@ import type {
 } from '@backstage/backend-plugin-api';
 import type { Entity } from '@backstage/catalog-model';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
-import { DatabaseDoraStore } from '../src/database/DoraStore';
+import { DatabaseDoraStore } from '../src/database/DatabaseDoraStore';
 import { CatalogScopes } from '../src/catalog/CatalogScopes';
 import { DoraEventIngestor } from '../src/service/DoraEventIngestor';
 import { DoraMetricsService } from '../src/service/DoraMetricsService';

@@ -9,7 +9,7 @@ import {
   doraSourcesExtensionPoint,
   type DoraEventSource,
 } from '@paved/plugin-dora-node';
-import { DatabaseDoraStore } from './database/DoraStore';
+import { DatabaseDoraStore } from './database/DatabaseDoraStore';
 import { CatalogScopes } from './catalog/CatalogScopes';
 import { defaultMetricRules } from './metrics/computeMetrics';
 import { createRouter } from './router';

@@ -1,6 +1,6 @@
 import { TestDatabases, mockServices } from '@backstage/backend-test-utils';
 import type { DoraDeploymentRow } from '@paved/plugin-dora-common';
-import { DatabaseDoraStore } from './DoraStore';
+import { DatabaseDoraStore } from './DatabaseDoraStore';
 
 jest.setTimeout(60_000);
 

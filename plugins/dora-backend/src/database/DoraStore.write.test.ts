@@ -4,7 +4,7 @@ import type { DoraEvent } from '@paved/plugin-dora-common';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { CatalogScopes } from '../catalog/CatalogScopes';
 import { DoraEventIngestor } from '../service/DoraEventIngestor';
-import { DatabaseDoraStore } from './DoraStore';
+import { DatabaseDoraStore } from './DatabaseDoraStore';
 
 jest.setTimeout(60_000);
 

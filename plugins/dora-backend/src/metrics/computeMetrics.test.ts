@@ -3,7 +3,7 @@ import type {
   StoredChange,
   StoredDeployment,
   StoredIncident,
-} from '../database/DoraStore';
+} from './facts';
 import {
   analyseDeployments,
   computeMetrics,

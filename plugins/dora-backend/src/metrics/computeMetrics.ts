@@ -17,7 +17,7 @@ import {
   type StoredChange,
   type StoredDeployment,
   type StoredIncident,
-} from '../database/DoraStore';
+} from './facts';
 
 const DAY = 86_400_000;
 

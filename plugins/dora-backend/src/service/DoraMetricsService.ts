@@ -14,13 +14,9 @@ import {
   type DoraSeries,
   type DoraSeriesInterval,
 } from '@paved/plugin-dora-common';
-import type {
-  AnalysedDeploymentKey,
-  DeploymentVerdict,
-  DoraStore,
-} from '../database/DoraStore';
+import type { AnalysedDeploymentKey, DoraStore } from '../database/DoraStore';
 import type { CatalogScopes } from '../catalog/CatalogScopes';
-import type { ScopeFacts } from '../database/DoraStore';
+import type { DeploymentVerdict, ScopeFacts } from '../metrics/facts';
 import {
   ALL_TIME,
   analyseDeployments,

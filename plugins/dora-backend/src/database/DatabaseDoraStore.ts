@@ -1,0 +1,642 @@
+import { createHash } from 'node:crypto';
+import type { Knex } from 'knex';
+import {
+  DatabaseService,
+  resolvePackagePath,
+} from '@backstage/backend-plugin-api';
+import type {
+  DoraDeploymentFilter,
+  DoraDeploymentRow,
+  DoraEvent,
+} from '@paved/plugin-dora-common';
+import {
+  leadTimesOf,
+  type DeploymentVerdict,
+  type ScopeFacts,
+  type StoredChange,
+  type StoredDeployment,
+  type StoredIncident,
+} from '../metrics/facts';
+import type { AnalysedDeploymentKey, DoraStore } from './DoraStore';
+
+const migrationsDir = resolvePackagePath(
+  '@paved/plugin-dora-backend',
+  'migrations',
+);
+
+/** The drill-down's order: newest first, ties by event id and source. */
+const newestFirst = [
+  { column: 'finished_at', order: 'desc' },
+  { column: 'event_id', order: 'desc' },
+  { column: 'source', order: 'desc' },
+] as const;
+
+const tableByType = {
+  deployment: 'dora_deployments',
+  change: 'dora_changes',
+  incident: 'dora_incidents',
+} as const;
+
+function toRow(source: string, event: DoraEvent, entityRef: string | null) {
+  const base = {
+    source,
+    event_id: event.id,
+    service: event.service,
+    entity_ref: entityRef,
+  };
+  switch (event.type) {
+    case 'deployment':
+      return {
+        ...base,
+        environment: event.environment,
+        status: event.status,
+        started_at: new Date(event.startedAt),
+        finished_at: new Date(event.finishedAt),
+        commit_sha: event.commitSha,
+        commits: JSON.stringify(event.commits ?? []),
+        rollback: event.rollback ?? false,
+        unplanned: event.unplanned ?? false,
+        observed_at: event.observedAt ? new Date(event.observedAt) : null,
+      };
+    case 'change':
+      return {
+        ...base,
+        sha: event.sha,
+        authored_at: new Date(event.authoredAt),
+        pr_number: event.prNumber ?? null,
+        labels: JSON.stringify(event.labels ?? []),
+      };
+    case 'incident':
+      return {
+        ...base,
+        environment: event.environment,
+        opened_at: new Date(event.openedAt),
+        resolved_at: event.resolvedAt ? new Date(event.resolvedAt) : null,
+        caused_by_deployment_id: event.causedByDeploymentId ?? null,
+        caused_by_sha: event.causedBySha ?? null,
+        resolved_by_deployment_id: event.resolvedByDeploymentId ?? null,
+      };
+    default:
+      throw new Error('unreachable');
+  }
+}
+
+/** The content of an event, independent of key order and of defaults. */
+function contentHash(event: DoraEvent): string {
+  const { source: _source, ...content } = event as DoraEvent & {
+    source?: string;
+  };
+  const canonical = JSON.stringify(
+    Object.keys(content)
+      .sort()
+      .map(k => [k, (content as Record<string, unknown>)[k]]),
+  );
+  return createHash('sha256').update(canonical).digest('hex');
+}
+
+type Timestamp = Date | string | number;
+
+type DeploymentRow = {
+  source: string;
+  event_id: string;
+  service: string;
+  entity_ref: string | null;
+  environment: string;
+  status: 'success' | 'failure';
+  started_at: Timestamp;
+  finished_at: Timestamp;
+  commit_sha: string;
+  commits: string;
+  rollback: boolean | number;
+  unplanned: boolean | number;
+};
+
+type ChangeRow = {
+  source: string;
+  event_id: string;
+  service: string;
+  entity_ref: string | null;
+  sha: string;
+  authored_at: Timestamp;
+  pr_number: number | null;
+  labels: string;
+};
+
+type IncidentRow = {
+  source: string;
+  event_id: string;
+  service: string;
+  entity_ref: string | null;
+  environment: string;
+  opened_at: Timestamp;
+  resolved_at: Timestamp | null;
+  caused_by_deployment_id: string | null;
+  caused_by_sha: string | null;
+  resolved_by_deployment_id: string | null;
+};
+
+/** Marks the facts of these entities as changed (every replica re-reads them). */
+async function bumpVersions(tx: Knex.Transaction, entityRefs: string[]) {
+  for (const refs of chunk([...entityRefs].sort(), 200)) {
+    await tx('dora_entity_versions')
+      .insert(refs.map(entity_ref => ({ entity_ref, version: 1 })))
+      .onConflict('entity_ref')
+      .merge({ version: tx.raw('?? + 1', ['dora_entity_versions.version']) });
+  }
+}
+
+function chunk<T>(items: T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let i = 0; i < items.length; i += size) {
+    chunks.push(items.slice(i, i + size));
+  }
+  return chunks;
+}
+
+const toDate = (value: Timestamp) =>
+  value instanceof Date ? value : new Date(value);
+
+/**
+ * Lists up to this long are bound one parameter per value (`IN (?, ...)`);
+ * longer ones (a team of thousands of components) as one JSON parameter,
+ * so no read ever meets SQLite's (32,766) or PostgreSQL's (65,535) limit
+ * on bound parameters, and a read stays one statement that can sort and
+ * page.
+ */
+const MAX_LISTED_VALUES = 500;
+
+/** Restricts `column` to `values`, in one statement however many there are. */
+function whereIn(
+  db: Knex,
+  query: Knex.QueryBuilder,
+  column: string,
+  values: string[],
+): Knex.QueryBuilder {
+  if (values.length <= MAX_LISTED_VALUES) return query.whereIn(column, values);
+  const list = JSON.stringify(values);
+  return db.client.dialect === 'postgresql'
+    ? query.whereRaw(
+        '?? = any(array(select jsonb_array_elements_text(?::jsonb)))',
+        [column, list],
+      )
+    : query.whereRaw('?? in (select value from json_each(?))', [column, list]);
+}
+
+/**
+ * Limits an update to a stored deployment not observed later than `event`
+ * (by `observedAt`), so a replayed older state changes nothing.
+ */
+function newerDeploymentState(query: Knex.QueryBuilder, event: DoraEvent) {
+  if (event.type !== 'deployment' || !event.observedAt) return query;
+  const observedAt = new Date(event.observedAt);
+  return query.where(q =>
+    q.whereNull('observed_at').orWhere('observed_at', '<=', observedAt),
+  );
+}
+
+/**
+ * A deployment event that does not list its commits (e.g. a webhook that
+ * cannot know them) keeps those recorded by an earlier event.
+ */
+function keepRecordedCommits<R extends object>(row: R, event: DoraEvent) {
+  if (event.type !== 'deployment' || event.commits !== undefined) return row;
+  const { commits: _recorded, ...rest } = row as R & { commits?: string };
+  return rest;
+}
+
+/** DORA facts in the plugin's own database (SQLite or PostgreSQL). */
+export class DatabaseDoraStore implements DoraStore {
+  readonly #db: Knex;
+
+  static async create(options: {
+    database: DatabaseService;
+    skipMigrations?: boolean;
+  }): Promise<DatabaseDoraStore> {
+    const client = await options.database.getClient();
+    if (!options.database.migrations?.skip && !options.skipMigrations) {
+      await client.migrate.latest({ directory: migrationsDir });
+    }
+    return new DatabaseDoraStore(client);
+  }
+
+  private constructor(db: Knex) {
+    this.#db = db;
+  }
+
+  async ingest(
+    source: string,
+    events: Array<{ event: DoraEvent; entityRef: string | null }>,
+  ) {
+    return this.#ingestInto(this.#db, source, events);
+  }
+
+  async ingestSources(
+    batches: Array<{
+      source: string;
+      events: Array<{ event: DoraEvent; entityRef: string | null }>;
+    }>,
+  ) {
+    let accepted = 0;
+    let unchanged = 0;
+    await this.#db.transaction(async tx => {
+      for (const { source, events } of batches) {
+        const result = await this.#ingestInto(tx, source, events);
+        accepted += result.accepted;
+        unchanged += result.unchanged;
+      }
+    });
+    return { accepted, unchanged };
+  }
+
+  /**
+   * One source's batch, in a transaction of its own, or in a savepoint of
+   * the caller's transaction when `db` is one.
+   */
+  async #ingestInto(
+    db: Knex,
+    source: string,
+    events: Array<{ event: DoraEvent; entityRef: string | null }>,
+  ) {
+    let accepted = 0;
+    let unchanged = 0;
+    const touched = new Set<string>();
+    await db.transaction(async tx => {
+      for (const [type, table] of Object.entries(tableByType)) {
+        // The last occurrence of an id in a batch wins, as if sent in order.
+        const latest = new Map<
+          string,
+          { event: DoraEvent; entityRef: string | null }
+        >();
+        for (const item of events) {
+          if (item.event.type === type) latest.set(item.event.id, item);
+        }
+        if (latest.size === 0) continue;
+        unchanged +=
+          events.filter(e => e.event.type === type).length - latest.size;
+
+        const existing = new Map<
+          string,
+          { hash: string; entityRef: string | null }
+        >();
+        for (const ids of chunk([...latest.keys()], 500)) {
+          const rows = await tx(table)
+            .where({ source })
+            .whereIn('event_id', ids)
+            .select('event_id', 'content_hash', 'entity_ref');
+          for (const row of rows) {
+            existing.set(row.event_id, {
+              hash: row.content_hash,
+              entityRef: row.entity_ref,
+            });
+          }
+        }
+
+        const inserts = [];
+        for (const { event, entityRef } of latest.values()) {
+          const hash = contentHash(event);
+          const previous = existing.get(event.id);
+          if (previous?.hash === hash) {
+            unchanged++;
+            continue;
+          }
+          if (entityRef) touched.add(entityRef);
+          if (previous?.entityRef) touched.add(previous.entityRef);
+          const row = {
+            ...toRow(source, event, entityRef),
+            content_hash: hash,
+          };
+          if (previous === undefined) {
+            inserts.push(row);
+            accepted++;
+            continue;
+          }
+          const updated = await newerDeploymentState(
+            tx(table).where({ source, event_id: event.id }),
+            event,
+          ).update(keepRecordedCommits(row, event));
+          if (updated > 0) accepted++;
+          else unchanged++;
+        }
+        // SQLite allows 32,766 bound parameters a statement, PostgreSQL
+        // 65,535; 500 rows of at most 13 columns stay well under both.
+        for (const rows of chunk(inserts, 500)) {
+          await tx(table).insert(rows);
+        }
+      }
+      await bumpVersions(tx, [...touched]);
+    });
+    return { accepted, unchanged };
+  }
+
+  async factsFor(options: {
+    entityRefs?: string[];
+    environment?: string;
+  }): Promise<ScopeFacts> {
+    const scoped = (query: Knex.QueryBuilder) =>
+      options.entityRefs
+        ? whereIn(this.#db, query, 'entity_ref', options.entityRefs)
+        : query.whereNotNull('entity_ref');
+    const inEnvironment = (query: Knex.QueryBuilder) =>
+      options.environment
+        ? query.where('environment', options.environment)
+        : query;
+
+    const [deployments, changes, incidents] = await Promise.all([
+      inEnvironment(scoped(this.#db('dora_deployments'))),
+      scoped(this.#db('dora_changes')),
+      inEnvironment(scoped(this.#db('dora_incidents'))),
+    ]);
+    return {
+      deployments: deployments.map(
+        (r: DeploymentRow): StoredDeployment => ({
+          source: r.source,
+          id: r.event_id,
+          service: r.service,
+          entityRef: r.entity_ref,
+          environment: r.environment,
+          status: r.status,
+          startedAt: toDate(r.started_at),
+          finishedAt: toDate(r.finished_at),
+          commitSha: r.commit_sha,
+          commits: JSON.parse(r.commits),
+          rollback: Boolean(r.rollback),
+          unplanned: Boolean(r.unplanned),
+        }),
+      ),
+      changes: changes.map(
+        (r: ChangeRow): StoredChange => ({
+          source: r.source,
+          id: r.event_id,
+          service: r.service,
+          entityRef: r.entity_ref,
+          sha: r.sha,
+          authoredAt: toDate(r.authored_at),
+          prNumber: r.pr_number,
+          labels: JSON.parse(r.labels),
+        }),
+      ),
+      incidents: incidents.map(
+        (r: IncidentRow): StoredIncident => ({
+          source: r.source,
+          id: r.event_id,
+          service: r.service,
+          entityRef: r.entity_ref,
+          environment: r.environment,
+          openedAt: toDate(r.opened_at),
+          resolvedAt: r.resolved_at ? toDate(r.resolved_at) : null,
+          causedByDeploymentId: r.caused_by_deployment_id,
+          causedBySha: r.caused_by_sha,
+          resolvedByDeploymentId: r.resolved_by_deployment_id,
+        }),
+      ),
+    };
+  }
+
+  async unattributedServices() {
+    const counts = new Map<string, number>();
+    for (const table of Object.values(tableByType)) {
+      const rows = (await this.#db(table)
+        .whereNull('entity_ref')
+        .groupBy('service')
+        .select('service')
+        .count({ events: '*' })) as Array<{
+        service: string;
+        events: string | number;
+      }>;
+      for (const row of rows) {
+        const service = String(row.service);
+        counts.set(service, (counts.get(service) ?? 0) + Number(row.events));
+      }
+    }
+    return [...counts]
+      .map(([service, events]) => ({ service, events }))
+      .sort((a, b) => a.service.localeCompare(b.service));
+  }
+
+  async attribute(service: string, entityRef: string) {
+    await this.#db.transaction(async tx => {
+      for (const table of Object.values(tableByType)) {
+        await tx(table)
+          .whereNull('entity_ref')
+          .where({ service })
+          .update({ entity_ref: entityRef });
+      }
+      await bumpVersions(tx, [entityRef]);
+    });
+  }
+
+  async staleAnalyses(entityRefs?: string[]) {
+    const stale = new Map<string, number>();
+    const query = this.#db('dora_entity_versions as v')
+      .leftJoin('dora_analysis_versions as a', 'a.entity_ref', 'v.entity_ref')
+      .where(q =>
+        q
+          .whereNull('a.version')
+          .orWhereRaw('?? <> ??', ['a.version', 'v.version']),
+      )
+      .select('v.entity_ref', 'v.version');
+    if (entityRefs) whereIn(this.#db, query, 'v.entity_ref', entityRefs);
+    for (const row of await query) {
+      stale.set(row.entity_ref, Number(row.version));
+    }
+    return stale;
+  }
+
+  async replaceAnalyses(
+    entityRef: string,
+    version: number,
+    rows: DoraDeploymentRow[],
+  ) {
+    await this.#db.transaction(async tx => {
+      await tx('dora_analysed_deployments')
+        .where({ entity_ref: entityRef })
+        .delete();
+      const records = rows.map(row => ({
+        entity_ref: entityRef,
+        environment: row.environment,
+        source: row.source,
+        event_id: row.id,
+        finished_at: new Date(row.finishedAt),
+        rollback: row.rollback,
+        failed: row.failed,
+        recovery_seconds: row.recoverySeconds,
+        rework: row.rework,
+        lead_times: JSON.stringify(leadTimesOf(row)),
+        row: JSON.stringify(row),
+      }));
+      for (const batch of chunk(records, 100)) {
+        // Another replica may be writing the same analysis: same rows.
+        await tx('dora_analysed_deployments')
+          .insert(batch)
+          .onConflict(['entity_ref', 'environment', 'source', 'event_id'])
+          .merge();
+      }
+      await tx('dora_analysis_versions')
+        .insert({ entity_ref: entityRef, version })
+        .onConflict('entity_ref')
+        .merge();
+    });
+  }
+
+  /** Analysed deployments of a scope, window and filter, newest first. */
+  #analysedQuery(options: {
+    entityRefs?: string[];
+    environment: string;
+    from: Date;
+    to: Date;
+    filter?: DoraDeploymentFilter;
+  }) {
+    const query = this.#db('dora_analysed_deployments')
+      .where('environment', options.environment)
+      .where('finished_at', '>=', options.from)
+      .where('finished_at', '<', options.to);
+    if (options.entityRefs) {
+      whereIn(this.#db, query, 'entity_ref', options.entityRefs);
+    }
+    if (options.filter === 'failed') query.where('failed', true);
+    if (options.filter === 'rework') query.where('rework', true);
+    if (options.filter === 'with-changes') {
+      query.whereNot('lead_times', '[]');
+    }
+    return query;
+  }
+
+  async analysedDeployments(options: {
+    entityRefs?: string[];
+    environment: string;
+    from: Date;
+    to: Date;
+    filter?: DoraDeploymentFilter;
+  }) {
+    const records = await this.#analysedQuery(options)
+      .orderBy([...newestFirst])
+      .select('row');
+    return records.map((record: { row: string }) =>
+      JSON.parse(record.row),
+    ) as DoraDeploymentRow[];
+  }
+
+  async analysedDeploymentsAfter(options: {
+    entityRefs?: string[];
+    environment: string;
+    from: Date;
+    to: Date;
+    filter?: DoraDeploymentFilter;
+    limit: number;
+    after?: AnalysedDeploymentKey;
+  }) {
+    const query = this.#analysedQuery(options);
+    const after = options.after;
+    if (after) {
+      query.where(q =>
+        q
+          .where('finished_at', '<', after.finishedAt)
+          .orWhere(q2 =>
+            q2
+              .where('finished_at', after.finishedAt)
+              .where('event_id', '<', after.eventId),
+          )
+          .orWhere(q3 =>
+            q3
+              .where('finished_at', after.finishedAt)
+              .where('event_id', after.eventId)
+              .where('source', '<', after.source),
+          ),
+      );
+    }
+    const records: Array<{
+      row: string;
+      finished_at: Timestamp;
+      event_id: string;
+      source: string;
+    }> = await query
+      .orderBy([...newestFirst])
+      .limit(options.limit)
+      .select('row', 'finished_at', 'event_id', 'source');
+    const last = records[records.length - 1];
+    return {
+      items: records.map(record =>
+        JSON.parse(record.row),
+      ) as DoraDeploymentRow[],
+      next:
+        last && records.length === options.limit
+          ? {
+              finishedAt: toDate(last.finished_at),
+              eventId: last.event_id,
+              source: last.source,
+            }
+          : undefined,
+    };
+  }
+
+  async analysedDeploymentPage(options: {
+    entityRefs?: string[];
+    environment: string;
+    from: Date;
+    to: Date;
+    filter?: DoraDeploymentFilter;
+    limit: number;
+    offset: number;
+  }) {
+    const [counted] = await this.#analysedQuery(options).count({
+      total: '*',
+    });
+    const totalItems = Number(counted?.total ?? 0);
+    if (options.offset >= totalItems) return { items: [], totalItems };
+    const records = await this.#analysedQuery(options)
+      .orderBy([...newestFirst])
+      .limit(options.limit)
+      .offset(options.offset)
+      .select('row');
+    return {
+      items: records.map((record: { row: string }) =>
+        JSON.parse(record.row),
+      ) as DoraDeploymentRow[],
+      totalItems,
+    };
+  }
+
+  async deploymentVerdicts(options: {
+    entityRefs?: string[];
+    environment: string;
+    from: Date;
+    to: Date;
+  }) {
+    const query = this.#analysedQuery(options).select(
+      'entity_ref',
+      'finished_at',
+      'rollback',
+      'failed',
+      'recovery_seconds',
+      'rework',
+      'lead_times',
+    );
+    const verdicts: DeploymentVerdict[] = [];
+    for (const r of await query) {
+      verdicts.push({
+        entityRef: r.entity_ref,
+        finishedAt: toDate(r.finished_at).getTime(),
+        rollback: Boolean(r.rollback),
+        failed: Boolean(r.failed),
+        recoverySeconds:
+          r.recovery_seconds === null ? null : Number(r.recovery_seconds),
+        rework: Boolean(r.rework),
+        leadTimes: JSON.parse(r.lead_times),
+      });
+    }
+    return verdicts;
+  }
+
+  async versionsFor(entityRefs?: string[]) {
+    const versions = new Map<string, number>();
+    const query = this.#db('dora_entity_versions').select(
+      'entity_ref',
+      'version',
+    );
+    if (entityRefs) whereIn(this.#db, query, 'entity_ref', entityRefs);
+    for (const row of await query) {
+      versions.set(row.entity_ref, Number(row.version));
+    }
+    return versions;
+  }
+}
