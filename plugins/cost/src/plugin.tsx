@@ -26,6 +26,8 @@ export const entityCostContent = EntityContentBlueprint.make({
   params: {
     path: 'cost',
     title: 'Cost',
+    // What it costs to run: an operational concern.
+    group: 'operation',
     filter: { kind: { $in: ['system', 'component'] } },
     loader: () =>
       import('./components/EntityCostContent').then(m => (
@@ -40,6 +42,8 @@ export const groupCostContent = EntityContentBlueprint.make({
   params: {
     path: 'cost',
     title: 'Cost',
+    // What it costs to run: an operational concern.
+    group: 'operation',
     filter: { kind: 'group' },
     loader: () =>
       import('./components/GroupCostContent').then(m => <m.GroupCostContent />),

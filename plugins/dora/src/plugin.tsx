@@ -42,6 +42,9 @@ export const groupDeliveryContent = EntityContentBlueprint.make({
   params: {
     path: 'delivery',
     title: 'Delivery',
+    // Measurements of how it ships, beside the other dashboards; alone in
+    // its group it stays a tab of its own.
+    group: 'observability',
     filter: { kind: 'group' },
     loader: () =>
       import('./components/EntityDeliveryContent').then(m => (
@@ -55,6 +58,9 @@ export const entityDeliveryContent = EntityContentBlueprint.make({
   params: {
     path: 'delivery',
     title: 'Delivery',
+    // Measurements of how it ships, beside the other dashboards; alone in
+    // its group it stays a tab of its own.
+    group: 'observability',
     filter: { kind: { $in: ['system', 'component'] } },
     loader: () =>
       import('./components/EntityDeliveryContent').then(m => (

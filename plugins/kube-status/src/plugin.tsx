@@ -55,6 +55,8 @@ export const teamWorkloadsContent = EntityContentBlueprint.make({
   params: {
     path: 'workloads',
     title: 'Workloads',
+    // Beside the official Kubernetes tab, in the same group.
+    group: 'deployment',
     filter: { kind: { $in: ['group', 'system'] } },
     loader: () =>
       import('./components/TeamWorkloadsContent').then(m => (
@@ -69,6 +71,8 @@ export const componentWorkloadsContent = EntityContentBlueprint.make({
   params: {
     path: 'workloads',
     title: 'Workloads',
+    // Beside the official Kubernetes tab, in the same group.
+    group: 'deployment',
     filter: kubernetesComponent,
     loader: () =>
       import('./components/ComponentWorkloadsContent').then(m => (
