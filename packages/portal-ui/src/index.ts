@@ -1,5 +1,7 @@
 /**
- * Styles Paved's frontend plugins share, built on @backstage/ui's tokens.
+ * What Paved's frontend plugins share: styles built on @backstage/ui's tokens,
+ * one meaning of a time window, error states, downloads and small formatters
+ * (test helpers are in `@paved/portal-ui/testUtils`).
  *
  * @packageDocumentation
  */
@@ -34,3 +36,17 @@ export const helpStyles = help;
 
 /** The status tones a chip can take; none is neutral. */
 export type ChipTone = 'success' | 'info' | 'warning' | 'danger';
+
+export { errorMessage, formatDay, isForbidden, plural } from './format';
+export {
+  isoDate,
+  resolveWindow,
+  startOfDay,
+  windowPresets,
+  type DayWindow,
+  type ResolvedWindow,
+  type WindowChoice,
+} from './window';
+export { ReadError } from './ReadError';
+export { saveBlob } from './download';
+export { useSearchParamsUpdate } from './useSearchParamsUpdate';

@@ -1,11 +1,14 @@
-import { useCallback, useMemo, useState } from 'react';
-import { useAppSearchParams } from '@backstage/frontend-plugin-api';
-import type { CostGranularity } from '@paved/plugin-cost-common';
+import { useMemo, useState } from 'react';
+import {
+  MAX_COST_WINDOW_DAYS,
+  type CostGranularity,
+} from '@paved/plugin-cost-common';
 import {
   resolveWindow,
+  useSearchParamsUpdate,
   windowPresets,
   type ResolvedWindow,
-} from '../lib/window';
+} from '@paved/portal-ui';
 
 /** What a cost view shows, kept in the URL so a view can be shared and reloaded. */
 export type CostSelection = {
@@ -23,7 +26,7 @@ export function useCostSelection(): {
   selection: CostSelection;
   update: (change: CostSelectionChange) => void;
 } {
-  const [params, setParams] = useAppSearchParams();
+  const [params, update] = useSearchParamsUpdate<'window' | 'granularity'>();
   // The window ends on the day the page was opened, so every read on the
   // page uses the same days even across midnight.
   const [now] = useState(() => new Date());
@@ -32,27 +35,14 @@ export function useCostSelection(): {
     ? requested!
     : windowPresets[0].id;
   const window = useMemo(
-    () => resolveWindow(windowPreset, now),
+    () =>
+      resolveWindow({ preset: windowPreset }, now, {
+        maxDays: MAX_COST_WINDOW_DAYS,
+      }),
     [windowPreset, now],
   );
   const granularity: CostGranularity =
     params.get('granularity') === 'month' ? 'month' : 'day';
-
-  const update = useCallback(
-    (change: CostSelectionChange) =>
-      setParams(
-        previous => {
-          const next = new URLSearchParams(previous);
-          for (const [key, value] of Object.entries(change)) {
-            if (value === undefined || value === '') next.delete(key);
-            else next.set(key, value);
-          }
-          return next;
-        },
-        { replace: true },
-      ),
-    [setParams],
-  );
 
   return { selection: { windowPreset, window, granularity }, update };
 }

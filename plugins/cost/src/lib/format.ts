@@ -1,4 +1,3 @@
-import type { ResponseError } from '@backstage/errors';
 import type { CostCategory } from '@paved/plugin-cost-common';
 
 /**
@@ -132,12 +131,3 @@ export const categoryLabels: Record<CostCategory, string> = {
   shared: 'Shared',
   idle: 'Idle',
 };
-
-export function plural(count: number, one: string, many = `${one}s`) {
-  return `${count} ${count === 1 ? one : many}`;
-}
-
-/** Whether a read failed because the user may not see it (HTTP 403). */
-export function isForbidden(error: Error | undefined): boolean {
-  return (error as Partial<ResponseError> | undefined)?.statusCode === 403;
-}

@@ -1,16 +1,15 @@
 import type { ReactElement } from 'react';
-import { http, HttpResponse, type JsonBodyType } from 'msw';
+import { HttpResponse } from 'msw';
 import type { SetupServer } from 'msw/node';
-import {
-  renderInTestApp,
-  type TestAppOptions,
-} from '@backstage/frontend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
-import {
-  EntityProvider,
-  entityRouteRef,
-} from '@backstage/plugin-catalog-react';
+import { EntityProvider } from '@backstage/plugin-catalog-react';
 import type { DoraSeries } from '@paved/plugin-dora-common';
+import {
+  renderInPortal,
+  serveReads,
+  type RenderOptions,
+  type RouteHandler,
+} from '@paved/portal-ui/testUtils';
 import { doraApi } from '../plugin';
 import { EntityDeliveryContent } from '../components/EntityDeliveryContent';
 
@@ -19,24 +18,9 @@ const DAY = 86_400_000;
 /** Renders an element the way the app does: with the DORA API and entity routes. */
 export function renderDora(
   element: ReactElement,
-  options: {
-    config?: TestAppOptions['config'];
-    apis?: TestAppOptions['apis'];
-    initialRouteEntries?: string[];
-  } = {},
+  options: Omit<RenderOptions, 'extensions'> = {},
 ) {
-  return renderInTestApp(element, {
-    extensions: [doraApi],
-    mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
-    // Extra config replaces the test app's, so keep the URLs discovery needs.
-    config: options.config && {
-      app: { baseUrl: 'http://localhost:3000' },
-      backend: { baseUrl: 'http://localhost:7007' },
-      ...options.config,
-    },
-    apis: options.apis,
-    initialRouteEntries: options.initialRouteEntries,
-  });
+  return renderInPortal(element, { ...options, extensions: [doraApi] });
 }
 
 export function renderEntityDelivery(
@@ -83,38 +67,18 @@ export function serveDora(
   routes: Partial<
     Record<
       'metrics' | 'series' | 'breakdown' | 'deployments' | 'unattributed',
-      (url: URL) => JsonBodyType | Response
+      RouteHandler
     >
   >,
 ) {
-  const requests: URL[] = [];
-  server.use(
-    http.get('*/api/dora/:route', ({ request, params }) => {
-      const url = new URL(request.url);
-      requests.push(url);
-      const handler = routes[params.route as keyof typeof routes];
-      if (!handler) {
-        if (params.route === 'unattributed') {
-          return HttpResponse.json(
-            {
-              error: { name: 'NotAllowedError', message: 'Only portal admins' },
-            },
-            { status: 403 },
-          );
-        }
-        if (params.route === 'series') {
-          return HttpResponse.json(seriesFixture(url, [1, 2, 3]));
-        }
-        return HttpResponse.json(
-          { error: { name: 'NotFoundError', message: `no ${params.route}` } },
-          { status: 404 },
-        );
-      }
-      const result = handler(url);
-      return result instanceof Response ? result : HttpResponse.json(result);
-    }),
-  );
-  return requests;
+  return serveReads(server, 'dora', routes, {
+    unattributed: () =>
+      HttpResponse.json(
+        { error: { name: 'NotAllowedError', message: 'Only portal admins' } },
+        { status: 403 },
+      ),
+    series: url => seriesFixture(url, [1, 2, 3]),
+  });
 }
 
 /** The current window's read has the later `to`; the previous window ends where it starts. */

@@ -1,10 +1,10 @@
-import { useCallback, useMemo, useState } from 'react';
-import { useAppSearchParams } from '@backstage/frontend-plugin-api';
+import { useMemo, useState } from 'react';
 import {
   doraMetricNames,
   type DoraMetricName,
   type DoraSeriesInterval,
 } from '@paved/plugin-dora-common';
+import { useSearchParamsUpdate } from '@paved/portal-ui';
 import { resolveWindow, type ResolvedWindow } from '../lib/window';
 
 /** What a dashboard shows, kept in the URL so a view can be shared and reloaded. */
@@ -44,14 +44,11 @@ export function useDeliverySelection(): {
   selection: DeliverySelection;
   update: (change: DeliverySelectionChange) => void;
 } {
-  const [params, setParams] = useAppSearchParams();
-  // "Last N days" ends when the page was opened, so the numbers hold still
-  // while the user looks at them (and every read uses the same window).
-  const [now] = useState(() => {
-    const date = new Date();
-    date.setSeconds(0, 0);
-    return date;
-  });
+  const [params, update] =
+    useSearchParamsUpdate<keyof DeliverySelectionChange>();
+  // "Last N days" end with the day the page was opened, so every read on
+  // the page uses the same window even across midnight.
+  const [now] = useState(() => new Date());
 
   const windowPreset = params.get('window') ?? '30';
   const customFrom = params.get('from') ?? undefined;
@@ -80,22 +77,6 @@ export function useDeliverySelection(): {
         ? deployments
         : undefined,
   };
-
-  const update = useCallback(
-    (change: DeliverySelectionChange) =>
-      setParams(
-        previous => {
-          const next = new URLSearchParams(previous);
-          for (const [key, value] of Object.entries(change)) {
-            if (value === undefined || value === '') next.delete(key);
-            else next.set(key, value);
-          }
-          return next;
-        },
-        { replace: true },
-      ),
-    [setParams],
-  );
 
   return { selection, update };
 }

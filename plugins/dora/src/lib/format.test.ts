@@ -1,4 +1,3 @@
-import { ResponseError } from '@backstage/errors';
 import {
   changeFailRateBenchmark,
   changeLeadTimeBenchmark,
@@ -9,7 +8,6 @@ import {
   benchmarkLabel,
   describeFailure,
   describeReworkReason,
-  errorMessage,
   formatDuration,
   formatFrequency,
   formatRate,
@@ -124,49 +122,5 @@ describe('describeFailure', () => {
     expect(describeReworkReason('resolves:INC-9')).toBe(
       'Resolves incident INC-9',
     );
-  });
-});
-
-describe('errorMessage', () => {
-  const jsonResponse = (body: unknown) =>
-    new Response(JSON.stringify(body), {
-      status: 403,
-      statusText: 'Forbidden',
-      headers: { 'Content-Type': 'application/json' },
-    });
-
-  it('shows the backend’s own message with the status', async () => {
-    const backstageBody = await ResponseError.fromResponse(
-      jsonResponse({
-        error: {
-          name: 'NotAllowedError',
-          message: 'You may not read DORA metrics',
-        },
-        response: { statusCode: 403 },
-      }),
-    );
-    expect(errorMessage(backstageBody)).toBe(
-      'You may not read DORA metrics (HTTP 403)',
-    );
-
-    const error = await ResponseError.fromResponse(
-      new Response(
-        JSON.stringify({
-          error: {
-            name: 'NotAllowedError',
-            message: 'You may not read DORA metrics',
-          },
-        }),
-        {
-          status: 403,
-          statusText: 'Forbidden',
-          headers: { 'Content-Type': 'application/json' },
-        },
-      ),
-    );
-    expect(errorMessage(error)).toBe(
-      'You may not read DORA metrics (HTTP 403)',
-    );
-    expect(errorMessage(new Error('Failed to fetch'))).toBe('Failed to fetch');
   });
 });

@@ -1,5 +1,4 @@
 import type { DoraBenchmark, FailureReason } from '@paved/plugin-dora-common';
-import type { ResponseError } from '@backstage/errors';
 
 /**
  * How the dashboards write numbers, in one place so the tiles, trends,
@@ -42,10 +41,6 @@ export function formatFrequency(perDay: number | null | undefined): string {
   if (perDay >= 0.995) return `${formatNumber(perDay)} / day`;
   if (perDay * 7 >= 0.995) return `${formatNumber(perDay * 7)} / week`;
   return `${formatNumber(perDay * 30)} / month`;
-}
-
-export function plural(count: number, one: string, many = `${one}s`) {
-  return `${count} ${count === 1 ? one : many}`;
 }
 
 const bandNames = {
@@ -157,28 +152,4 @@ export function formatDate(iso: string | Date): string {
 /** "3 Mar" (UTC), for chart axes. */
 export function formatShortDate(iso: string | Date): string {
   return shortDateFormat.format(new Date(iso));
-}
-
-/**
- * The message to show for a failed read: the backend's own words with the
- * HTTP status, else the error's message. Backstage's error bodies are
- * `{ error, response }`; a bare `{ error }` body reaches us inside the
- * generic "Request failed with status ..., <body>" message, so that is
- * unpacked too.
- */
-export function errorMessage(error: Error): string {
-  const { body, statusCode } = error as Partial<ResponseError>;
-  let message = body?.error?.message;
-  const raw =
-    message && /^Request failed with status [^,]*, (\{.*\})$/s.exec(message);
-  if (raw) {
-    try {
-      message = JSON.parse(raw[1])?.error?.message ?? message;
-    } catch {
-      // Not JSON after all: keep the whole text.
-    }
-  }
-  return message && statusCode
-    ? `${message} (HTTP ${statusCode})`
-    : error.message;
 }

@@ -5,12 +5,12 @@ import type {
   DoraMetrics,
   DoraSeries,
 } from '@paved/plugin-dora-common';
+import { plural } from '@paved/portal-ui';
 import {
   formatDuration,
   formatFrequency,
   formatNumber,
   formatRate,
-  plural,
 } from './format';
 
 export type MetricKind = 'frequency' | 'duration' | 'rate';

@@ -1,13 +1,15 @@
 import type { ReactElement } from 'react';
-import { http, HttpResponse, type JsonBodyType } from 'msw';
 import type { SetupServer } from 'msw/node';
-import { renderInTestApp } from '@backstage/frontend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
 import {
-  EntityProvider,
-  entityRouteRef,
-} from '@backstage/plugin-catalog-react';
+  errorResponse,
+  renderForEntity as renderInPortalForEntity,
+  serveReads,
+  type RouteHandler,
+} from '@paved/portal-ui/testUtils';
 import { kubeStatusApi } from '../plugin';
+
+export { errorResponse };
 
 /** Renders an entity's view the way the app does: with the API and entity routes. */
 export function renderForEntity(
@@ -15,22 +17,10 @@ export function renderForEntity(
   element: ReactElement,
   options: { initialRouteEntries?: string[] } = {},
 ) {
-  return renderInTestApp(
-    <EntityProvider entity={entity}>{element}</EntityProvider>,
-    {
-      extensions: [kubeStatusApi],
-      mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
-      initialRouteEntries: options.initialRouteEntries,
-    },
-  );
-}
-
-/** A Backstage error body, as the backend's error handler writes it. */
-export function errorResponse(status: number, name: string, message: string) {
-  return HttpResponse.json(
-    { error: { name, message }, response: { statusCode: status } },
-    { status },
-  );
+  return renderInPortalForEntity(entity, element, {
+    extensions: [kubeStatusApi],
+    initialRouteEntries: options.initialRouteEntries,
+  });
 }
 
 /**
@@ -39,22 +29,7 @@ export function errorResponse(status: number, name: string, message: string) {
  */
 export function serveKubeStatus(
   server: SetupServer,
-  routes: Partial<
-    Record<'entity' | 'team', (url: URL) => JsonBodyType | Response>
-  >,
+  routes: Partial<Record<'entity' | 'team', RouteHandler>>,
 ) {
-  const requests: URL[] = [];
-  server.use(
-    http.get('*/api/kube-status/:route', ({ request, params }) => {
-      const url = new URL(request.url);
-      requests.push(url);
-      const handler = routes[params.route as keyof typeof routes];
-      if (!handler) {
-        return errorResponse(404, 'NotFoundError', `no ${params.route}`);
-      }
-      const result = handler(url);
-      return result instanceof Response ? result : HttpResponse.json(result);
-    }),
-  );
-  return requests;
+  return serveReads(server, 'kube-status', routes);
 }

@@ -1,4 +1,3 @@
-import type { ResponseError } from '@backstage/errors';
 import type { WorkloadHealth } from '@paved/plugin-kube-status-common';
 
 /**
@@ -13,10 +12,6 @@ export const healthLabels: Record<WorkloadHealth, string> = {
   progressing: 'Progressing',
   healthy: 'Healthy',
 };
-
-export function plural(count: number, one: string, many = `${one}s`) {
-  return `${count} ${count === 1 ? one : many}`;
-}
 
 /** "just now", "45 s ago", "12 min ago", "3 h ago", "2 d ago". */
 export function formatRelative(iso: string, now: Date = new Date()): string {
@@ -82,20 +77,4 @@ export function compareEnvironments(a: string, b: string): number {
     return 2;
   };
   return rank(a) - rank(b) || a.localeCompare(b);
-}
-
-/**
- * The message to show for a failed read: the backend's own words with the
- * HTTP status, else the error's message.
- */
-export function errorMessage(error: Error): string {
-  const { body, statusCode } = error as Partial<ResponseError>;
-  const message = body?.error?.message;
-  return message && statusCode
-    ? `${message} (HTTP ${statusCode})`
-    : error.message;
-}
-
-export function isForbidden(error: Error): boolean {
-  return (error as Partial<ResponseError>).statusCode === 403;
 }

@@ -9,12 +9,12 @@ import {
   type WorkloadHealth,
   type WorkloadStatus,
 } from '@paved/plugin-kube-status-common';
+import { plural } from '@paved/portal-ui';
 import {
   compareEnvironments,
   environmentOf,
   healthLabels,
   imageVersion,
-  plural,
 } from './format';
 
 /** One line of a team's Workloads table: a workload of one of its components. */

@@ -11,15 +11,11 @@ import {
 } from '@backstage/ui';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useEntity, useEntityRefLink } from '@backstage/plugin-catalog-react';
+import { MAX_COST_WINDOW_DAYS } from '@paved/plugin-cost-common';
+import { isForbidden, resolveWindow } from '@paved/portal-ui';
 import { costApiRef } from '../../api';
 import { hasCost } from '../../hooks/useCostData';
-import {
-  formatMoney,
-  formatMoneyChange,
-  formatShare,
-  isForbidden,
-} from '../../lib/format';
-import { resolveWindow } from '../../lib/window';
+import { formatMoney, formatMoneyChange, formatShare } from '../../lib/format';
 import { CostError, CostLoading } from '../cost';
 import styles from '../cost/cost.module.css';
 
@@ -34,7 +30,13 @@ export const EntityCostCard = () => {
   const entityLink = useEntityRefLink();
   const entityRef = stringifyEntityRef(entity);
   const [now] = useState(() => new Date());
-  const window = useMemo(() => resolveWindow('30', now), [now]);
+  const window = useMemo(
+    () =>
+      resolveWindow({ preset: '30' }, now, {
+        maxDays: MAX_COST_WINDOW_DAYS,
+      }),
+    [now],
+  );
   const { value, loading, error, retry } = useAsyncRetry(async () => {
     const [cost, sources] = await Promise.all([
       costApi.getEntityCost(entityRef, window, 'day'),

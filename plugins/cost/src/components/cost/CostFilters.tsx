@@ -4,8 +4,7 @@ import type {
   CostSelection,
   CostSelectionChange,
 } from '../../hooks/useCostSelection';
-import { filterStyles } from '@paved/portal-ui';
-import { windowPresets } from '../../lib/window';
+import { filterStyles, windowPresets } from '@paved/portal-ui';
 
 /** Window and granularity pickers, and whatever the view adds at the end. */
 export const CostFilters = ({

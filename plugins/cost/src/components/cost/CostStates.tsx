@@ -1,8 +1,7 @@
-import { Progress, ResponseErrorPanel } from '@backstage/core-components';
-import { Alert, Button, Card, CardBody, Flex, Text } from '@backstage/ui';
+import { Progress } from '@backstage/core-components';
+import { Card, CardBody, Text } from '@backstage/ui';
 import type { Entity } from '@backstage/catalog-model';
-import { helpStyles } from '@paved/portal-ui';
-import { isForbidden } from '../../lib/format';
+import { helpStyles, ReadError } from '@paved/portal-ui';
 
 export const COST_ALLOCATION_ANNOTATION = 'paved.dev/cost-allocation';
 export const KUBERNETES_ID_ANNOTATION = 'backstage.io/kubernetes-id';
@@ -24,34 +23,24 @@ export const CostError = ({
   entity?: Entity;
   onRetry?: () => void;
 }) => {
-  if (isForbidden(error)) {
-    const owner = entity?.spec?.owner;
-    return (
-      <Alert
-        status="info"
-        title="You may not see this cost"
-        description={
+  const owner = entity?.spec?.owner;
+  return (
+    <ReadError
+      title="Could not load cost"
+      error={error}
+      onRetry={onRetry}
+      forbidden={{
+        title: 'You may not see this cost',
+        description: (
           <>
             Cost is visible to the members of the team that owns{' '}
             {entity ? 'this entity' : 'it'}
             {typeof owner === 'string' ? ` (${owner})` : ''} and to portal
             admins. Ask one of them, or ask to join the team.
           </>
-        }
-      />
-    );
-  }
-  return (
-    <Flex direction="column" gap="2">
-      <ResponseErrorPanel error={error} title="Could not load cost" />
-      {onRetry && (
-        <div>
-          <Button size="small" variant="secondary" onPress={onRetry}>
-            Retry
-          </Button>
-        </div>
-      )}
-    </Flex>
+        ),
+      }}
+    />
   );
 };
 

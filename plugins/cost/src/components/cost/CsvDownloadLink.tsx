@@ -5,20 +5,9 @@ import { useApi } from '@backstage/frontend-plugin-api';
 import { Text } from '@backstage/ui';
 import { RiDownload2Line } from '@remixicon/react';
 import { parseEntityRef } from '@backstage/catalog-model';
+import { saveBlob } from '@paved/portal-ui';
 import { costApiRef, type CostWindow } from '../../api';
 import styles from './cost.module.css';
-
-function saveBlob(blob: Blob, filename: string) {
-  const url = URL.createObjectURL(blob);
-  const anchor = document.createElement('a');
-  anchor.href = url;
-  anchor.download = filename;
-  document.body.appendChild(anchor);
-  anchor.click();
-  anchor.remove();
-  // Some browsers read the URL after click() returns.
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
 
 /**
  * A link to the entity's cost rows as CSV. The href is the export's real

@@ -1,7 +1,7 @@
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { useApi } from '@backstage/frontend-plugin-api';
+import type { ResolvedWindow } from '@paved/portal-ui';
 import { costApiRef } from '../../api';
-import type { ResolvedWindow } from '../../lib/window';
 import { ComponentRankings } from './ComponentRankings';
 import { CostError, CostLoading } from './CostStates';
 

@@ -2,12 +2,12 @@ import { useEffect } from 'react';
 import { configApiRef, useApi } from '@backstage/frontend-plugin-api';
 import { Container, Flex, Skeleton, Text } from '@backstage/ui';
 import { parseEntityRef } from '@backstage/catalog-model';
+import { errorMessage } from '@paved/portal-ui';
 import { useDeliverySelection } from '../../hooks/useDeliverySelection';
 import { DeliveryDashboard, DeliveryFilters } from '../dashboard';
 import { ORGANISATION, TeamSelect } from './TeamSelect';
 import { useOwnTeam, useTeams } from './useTeams';
 import styles from './DeliveryPage.module.css';
-import { errorMessage } from '../../lib/format';
 
 /**
  * The Delivery page: a team's DORA metrics (the signed-in user's team

@@ -2,8 +2,6 @@ import { useMemo, useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { useApi } from '@backstage/frontend-plugin-api';
 import {
-  Alert,
-  Button,
   Card,
   CardBody,
   CardFooter,
@@ -15,6 +13,7 @@ import {
 } from '@backstage/ui';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useEntity, useEntityRefLink } from '@backstage/plugin-catalog-react';
+import { ReadError } from '@paved/portal-ui';
 import { doraApiRef } from '../../api';
 import { DEFAULT_ENVIRONMENT } from '../../hooks/useDeliverySelection';
 import { scopeOf } from '../../hooks/useDoraData';
@@ -22,7 +21,6 @@ import { metricDefinitions } from '../../lib/metrics';
 import { resolveWindow } from '../../lib/window';
 import { BenchmarkChip, DemoDataBadge } from '../dashboard';
 import styles from './EntityDoraCard.module.css';
-import { errorMessage } from '../../lib/format';
 
 /**
  * The component's five DORA numbers over the last 30 days in production,
@@ -57,15 +55,10 @@ export const EntityDoraCard = () => {
       <CardBody>
         {loading && <Skeleton width="100%" height={150} />}
         {error && (
-          <Alert
-            status="danger"
+          <ReadError
             title="Could not load delivery metrics"
-            description={errorMessage(error)}
-            customActions={
-              <Button size="small" variant="secondary" onPress={retry}>
-                Retry
-              </Button>
-            }
+            error={error}
+            onRetry={retry}
           />
         )}
         {value && !loading && value.deploymentFrequency.deployments === 0 && (

@@ -1,24 +1,16 @@
 import { useEffect, useMemo, useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { useApi } from '@backstage/frontend-plugin-api';
-import {
-  Alert,
-  Button,
-  Card,
-  CardBody,
-  Flex,
-  Skeleton,
-  Text,
-} from '@backstage/ui';
+import { Button, Card, CardBody, Flex, Skeleton, Text } from '@backstage/ui';
 import { parseEntityRef, type Entity } from '@backstage/catalog-model';
 import type { DoraBreakdown } from '@paved/plugin-dora-common';
+import { plural, ReadError } from '@paved/portal-ui';
 import { doraApiRef } from '../../api';
 import type {
   DeliverySelection,
   DeliverySelectionChange,
 } from '../../hooks/useDeliverySelection';
 import { scopeOf, useMetricsWithPrevious } from '../../hooks/useDoraData';
-import { errorMessage, plural } from '../../lib/format';
 import { metricDefinition } from '../../lib/metrics';
 import { DeploymentsDialog } from './DeploymentsDialog';
 import { MetricTiles, MetricTilesSkeleton } from './MetricTiles';
@@ -84,15 +76,10 @@ const ServicesSection = ({
 }) => {
   if (state.error) {
     return (
-      <Alert
-        status="danger"
+      <ReadError
         title="Could not load the services of this scope"
-        description={errorMessage(state.error)}
-        customActions={
-          <Button size="small" variant="secondary" onPress={onRetry}>
-            Retry
-          </Button>
-        }
+        error={state.error}
+        onRetry={onRetry}
       />
     );
   }
@@ -176,15 +163,10 @@ export const DeliveryDashboard = ({
   let content;
   if (metrics.error) {
     content = (
-      <Alert
-        status="danger"
+      <ReadError
         title="Could not load delivery metrics"
-        description={errorMessage(metrics.error)}
-        customActions={
-          <Button size="small" variant="secondary" onPress={metrics.retry}>
-            Retry
-          </Button>
-        }
+        error={metrics.error}
+        onRetry={metrics.retry}
       />
     );
   } else if (!metrics.value || (metrics.loading && !quietRecheck)) {

@@ -23,14 +23,13 @@ import type {
   DoraDeploymentPage,
   DoraDeploymentRow,
 } from '@paved/plugin-dora-common';
+import { errorMessage, plural, saveBlob } from '@paved/portal-ui';
 import { doraApiRef, type DoraScope } from '../../api';
 import {
   describeFailure,
   describeReworkReason,
-  errorMessage,
   formatDateTime,
   formatDuration,
-  plural,
   shortSha,
 } from '../../lib/format';
 import type { MetricDefinition } from '../../lib/metrics';
@@ -180,18 +179,6 @@ const Deployment = ({ row }: { row: DoraDeploymentRow }) => (
     )}
   </li>
 );
-
-function saveBlob(blob: Blob, filename: string) {
-  const url = URL.createObjectURL(blob);
-  const anchor = document.createElement('a');
-  anchor.href = url;
-  anchor.download = filename;
-  document.body.appendChild(anchor);
-  anchor.click();
-  anchor.remove();
-  // Some browsers read the URL after click() returns.
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
 
 function csvFilename(scope: DoraScope, filter: string) {
   const name = scope.entityRef

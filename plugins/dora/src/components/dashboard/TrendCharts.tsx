@@ -2,8 +2,6 @@ import { useMemo } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { useApi } from '@backstage/frontend-plugin-api';
 import {
-  Alert,
-  Button,
   Card,
   CardBody,
   CardHeader,
@@ -26,10 +24,10 @@ import {
 } from 'recharts';
 import type { DoraSeriesInterval } from '@paved/plugin-dora-common';
 import { doraApiRef, type DoraScope } from '../../api';
-import { errorMessage, formatShortDate, plural } from '../../lib/format';
+import { formatShortDate } from '../../lib/format';
 import { valueAxis } from '../../lib/axis';
 import { metricDefinitions, type MetricDefinition } from '../../lib/metrics';
-import { chartStyles } from '@paved/portal-ui';
+import { chartStyles, plural, ReadError } from '@paved/portal-ui';
 import styles from './dashboard.module.css';
 
 type ChartPoint = {
@@ -119,17 +117,12 @@ export const TrendChart = ({
       <CardBody>
         {loading && <Skeleton width="100%" height={160} />}
         {error && (
-          <Alert
-            status="danger"
+          <ReadError
             title={`Could not load the ${metric.title.toLocaleLowerCase(
               'en-US',
             )} trend`}
-            description={errorMessage(error)}
-            customActions={
-              <Button size="small" variant="secondary" onPress={retry}>
-                Retry
-              </Button>
-            }
+            error={error}
+            onRetry={retry}
           />
         )}
         {value && !loading && !error && (

@@ -1,8 +1,8 @@
 import useAsync from 'react-use/esm/useAsync';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { Alert, Card, CardBody, CardHeader, Text } from '@backstage/ui';
+import { errorMessage, plural } from '@paved/portal-ui';
 import { doraApiRef } from '../../api';
-import { errorMessage, plural } from '../../lib/format';
 import { DORA_SERVICE_ANNOTATION } from './SendEventsHelp';
 import styles from './dashboard.module.css';
 

@@ -1,6 +1,7 @@
 import { Card, CardBody, CardHeader, Flex, Text } from '@backstage/ui';
 import type { WorkloadStatus } from '@paved/plugin-kube-status-common';
-import { environmentOf, plural, shortImage } from '../../lib/format';
+import { plural } from '@paved/portal-ui';
+import { environmentOf, shortImage } from '../../lib/format';
 import { CheckList, HealthChip, ProblemList, RolloutState } from '../shared';
 import shared from '../shared/shared.module.css';
 import { RolloutHistory } from './RolloutHistory';

@@ -14,8 +14,8 @@ import {
   useEntityPresentation,
   useEntityRefLink,
 } from '@backstage/plugin-catalog-react';
+import { plural } from '@paved/portal-ui';
 import { useEntityKubeStatus } from '../../hooks/usePolledStatus';
-import { plural } from '../../lib/format';
 import { environmentStatuses } from '../../lib/workloads';
 import {
   ClusterSyncBanner,

@@ -9,9 +9,9 @@ import {
   useEntityRefLink,
 } from '@backstage/plugin-catalog-react';
 import type { TeamKubeStatus } from '@paved/plugin-kube-status-common';
-import { filterStyles } from '@paved/portal-ui';
+import { filterStyles, plural } from '@paved/portal-ui';
 import { useTeamKubeStatus } from '../../hooks/usePolledStatus';
-import { plural, shortImage } from '../../lib/format';
+import { shortImage } from '../../lib/format';
 import {
   clusterWarnings,
   componentTitle,

@@ -1,6 +1,6 @@
 import { Text } from '@backstage/ui';
 import type { PodProblem } from '@paved/plugin-kube-status-common';
-import { plural } from '../../lib/format';
+import { plural } from '@paved/portal-ui';
 import { groupProblems } from '../../lib/workloads';
 import styles from './shared.module.css';
 

@@ -1,6 +1,7 @@
 import { Text } from '@backstage/ui';
+import { errorMessage } from '@paved/portal-ui';
 import { REFRESH_INTERVAL_MS } from '../../hooks/usePolledStatus';
-import { errorMessage, formatDateTime } from '../../lib/format';
+import { formatDateTime } from '../../lib/format';
 
 /**
  * That the page keeps itself current, and, when the last refresh failed,

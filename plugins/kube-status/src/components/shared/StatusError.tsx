@@ -1,5 +1,4 @@
-import { Alert, Button } from '@backstage/ui';
-import { errorMessage, isForbidden } from '../../lib/format';
+import { ReadError } from '@paved/portal-ui';
 
 /**
  * Why the status could not be read: a plain sentence for a missing
@@ -14,28 +13,15 @@ export const StatusError = ({
   /** What could not be seen, e.g. "the workloads of Checkout". */
   subject: string;
   onRetry: () => void;
-}) => {
-  if (isForbidden(error)) {
-    return (
-      <Alert
-        status="warning"
-        icon
-        title={`You don't have permission to see ${subject}.`}
-        description="Kubernetes status is shown to the people allowed to read it. Ask the owning team or a portal admin if you need access."
-      />
-    );
-  }
-  return (
-    <Alert
-      status="danger"
-      icon
-      title={`Could not load ${subject}`}
-      description={errorMessage(error)}
-      customActions={
-        <Button size="small" variant="secondary" onPress={onRetry}>
-          Retry
-        </Button>
-      }
-    />
-  );
-};
+}) => (
+  <ReadError
+    title={`Could not load ${subject}`}
+    error={error}
+    onRetry={onRetry}
+    forbidden={{
+      title: `You don't have permission to see ${subject}.`,
+      description:
+        'Kubernetes status is shown to the people allowed to read it. Ask the owning team or a portal admin if you need access.',
+    }}
+  />
+);
