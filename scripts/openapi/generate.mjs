@@ -14,6 +14,10 @@
 //
 //   node scripts/openapi/generate.mjs           write every plugin's files
 //   node scripts/openapi/generate.mjs --check   fail if any file is stale
+//   node scripts/openapi/generate.mjs --spec <openapi.yaml> --server-dir <dir>
+//        [--client-dir <dir>] [--plugin-id <id>] [--check]
+//                                               one document into the given
+//                                               directories (for tests)
 import {
   readFileSync,
   writeFileSync,
@@ -62,6 +66,32 @@ function findTargets() {
     });
   }
   return targets;
+}
+
+/**
+ * The one target named on the command line by --spec, or undefined when
+ * there is none (then every plugin's document is the target).
+ */
+function explicitTarget(argv) {
+  const value = flag => {
+    const index = argv.indexOf(flag);
+    if (index === -1) return undefined;
+    const text = argv[index + 1];
+    if (!text || text.startsWith('--'))
+      throw new Error(`${flag} needs a value`);
+    return text;
+  };
+  const specPath = value('--spec');
+  if (!specPath) return undefined;
+  const serverDir = value('--server-dir');
+  if (!serverDir) throw new Error('--spec needs --server-dir');
+  const clientDir = value('--client-dir');
+  return {
+    specPath: resolve(specPath),
+    pluginId: value('--plugin-id') ?? 'example',
+    serverDir: resolve(serverDir),
+    clientDir: clientDir ? resolve(clientDir) : undefined,
+  };
 }
 
 // ---- JSON schema → TypeScript ---------------------------------------------
@@ -452,7 +482,8 @@ function listFiles(dir) {
 async function main() {
   const check = process.argv.includes('--check');
   const stale = [];
-  for (const target of findTargets()) {
+  const explicit = explicitTarget(process.argv);
+  for (const target of explicit ? [explicit] : findTargets()) {
     const files = await render(target);
     const dirs = [target.serverDir, target.clientDir].filter(Boolean);
     const existing = dirs.flatMap(listFiles);
