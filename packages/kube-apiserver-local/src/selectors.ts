@@ -1,5 +1,4 @@
 /** Label and field selectors, as the Kubernetes API server parses them. */
-/* eslint-disable @typescript-eslint/no-explicit-any */
 
 export type LabelRequirement =
   | { key: string; op: 'eq' | 'neq'; values: [string] }
@@ -134,14 +133,28 @@ export function parseFieldSelector(
   });
 }
 
+/** The value at a dotted path, e.g. `involvedObject.name`. */
+function valueAt(object: object, path: string): unknown {
+  let value: unknown = object;
+  for (const part of path.split('.')) {
+    value =
+      value !== null && typeof value === 'object'
+        ? (value as Record<string, unknown>)[part]
+        : undefined;
+  }
+  return value;
+}
+
 export function matchesFields(
   reqs: FieldRequirement[],
-  object: Record<string, any>,
+  object: object,
 ): boolean {
   return reqs.every(r => {
-    let v: any = object;
-    for (const part of r.path.split('.')) v = v?.[part];
-    if (r.path === 'source' && v && typeof v === 'object') v = v.component;
+    let v = valueAt(object, r.path);
+    // An event's `source` field selects on the reporting component.
+    if (r.path === 'source' && v && typeof v === 'object') {
+      v = (v as { component?: unknown }).component;
+    }
     const actual = v === undefined || v === null ? '' : String(v);
     return r.neq ? actual !== r.value : actual === r.value;
   });

@@ -1,7 +1,5 @@
-import { KubeObject } from './kubeObject';
+import { Container, ContainerStatus, KubeObject } from './kubeObject';
 import { ResourceType } from './resources';
-
-/* eslint-disable @typescript-eslint/no-explicit-any */
 
 /**
  * Server-side printing (`Accept: application/json;as=Table;g=meta.k8s.io;v=v1`),
@@ -29,8 +27,16 @@ export function humanDuration(ms: number): string {
 const age = (o: KubeObject) =>
   humanDuration(Date.now() - Date.parse(o.metadata.creationTimestamp ?? ''));
 
+function containerStatuses(p: KubeObject): ContainerStatus[] {
+  return p.status?.containerStatuses ?? [];
+}
+
+function templateContainers(d: KubeObject): Container[] {
+  return d.spec.template.spec.containers;
+}
+
 function podStatus(p: KubeObject): string {
-  for (const c of p.status?.containerStatuses ?? []) {
+  for (const c of containerStatuses(p)) {
     if (c.state?.waiting?.reason) return c.state.waiting.reason;
     if (c.state?.terminated?.reason) return c.state.terminated.reason;
   }
@@ -38,16 +44,21 @@ function podStatus(p: KubeObject): string {
 }
 
 function podRestarts(p: KubeObject): string {
-  const cs = p.status?.containerStatuses ?? [];
-  const n = cs.reduce((a: number, c: any) => a + (c.restartCount ?? 0), 0);
+  const cs = containerStatuses(p);
+  const n = cs.reduce((a, c) => a + (c.restartCount ?? 0), 0);
   const last = cs
-    .map((c: any) => c.lastState?.terminated?.finishedAt)
+    .map(c => c.lastState?.terminated?.finishedAt)
     .filter(Boolean)
     .sort()
     .pop();
   return last && n > 0
     ? `${n} (${humanDuration(Date.now() - Date.parse(last))} ago)`
     : String(n);
+}
+
+function servicePorts(s: KubeObject): string {
+  const ports: Array<{ port: number; protocol: string }> = s.spec.ports;
+  return ports.map(p => `${p.port}/${p.protocol}`).join(',');
 }
 
 const PRINTERS: Record<
@@ -65,11 +76,10 @@ const PRINTERS: Record<
       ['Node', 'string', 1],
     ],
     cells: p => {
-      const cs = p.status?.containerStatuses ?? [];
       const total = p.spec?.containers?.length ?? 0;
       return [
         p.metadata.name,
-        `${cs.filter((c: any) => c.ready).length}/${total}`,
+        `${containerStatuses(p).filter(c => c.ready).length}/${total}`,
         podStatus(p),
         podRestarts(p),
         age(p),
@@ -94,8 +104,12 @@ const PRINTERS: Record<
       d.status?.updatedReplicas ?? 0,
       d.status?.availableReplicas ?? 0,
       age(d),
-      d.spec.template.spec.containers.map((c: any) => c.name).join(','),
-      d.spec.template.spec.containers.map((c: any) => c.image).join(','),
+      templateContainers(d)
+        .map(c => c.name)
+        .join(','),
+      templateContainers(d)
+        .map(c => c.image)
+        .join(','),
     ],
   },
   ReplicaSet: {
@@ -128,7 +142,7 @@ const PRINTERS: Record<
       s.spec.type,
       s.spec.clusterIP,
       '<none>',
-      s.spec.ports.map((p: any) => `${p.port}/${p.protocol}`).join(','),
+      servicePorts(s),
       age(s),
     ],
   },

@@ -345,6 +345,7 @@ export function containersOf(pod: KubeObject): Container[] {
 
 /** Whether the pod's containers have started at all (had a status). */
 export function hasContainerStatuses(pod: KubeObject): boolean {
-  const statuses: ContainerStatus[] | undefined = pod.status?.containerStatuses;
-  return statuses !== undefined;
+  const statuses: ContainerStatus[] | null | undefined =
+    pod.status?.containerStatuses;
+  return Boolean(statuses);
 }
