@@ -4,6 +4,7 @@ import type { Knex } from 'knex';
 import {
   createBackendModule,
   type BackstageCredentials,
+  type ServiceFactory,
 } from '@backstage/backend-plugin-api';
 import {
   mockCredentials,
@@ -89,10 +90,12 @@ describe('POST /api/dora/events: who may write, and under which source', () => {
   async function start(
     knex: Knex,
     entities: Entity[] = [component('checkout-service')],
+    auditor: ServiceFactory = mockServices.auditor.factory(),
   ) {
     const backend = await startTestBackend({
       features: [
         doraPlugin,
+        auditor,
         githubLikeSource,
         permissions.factory,
         mockServices.database.factory({ knex }),
@@ -208,7 +211,7 @@ describe('POST /api/dora/events: who may write, and under which source', () => {
           });
           expect(res.status).toBe(400);
           expect(res.body.error.message).toContain('events[1].source');
-          expect(res.body.problems).toEqual([
+          expect(res.body.error.problems).toEqual([
             {
               index: 1,
               field: 'source',
@@ -245,7 +248,7 @@ describe('POST /api/dora/events: who may write, and under which source', () => {
         events: [deployment('run-1', { source: 'user:default/someone' })],
       });
       expect(res.status).toBe(400);
-      expect(res.body.problems).toEqual([
+      expect(res.body.error.problems).toEqual([
         {
           index: 0,
           field: 'source',
@@ -253,6 +256,49 @@ describe('POST /api/dora/events: who may write, and under which source', () => {
         },
       ]);
       expect(await rows()).toEqual(before);
+    } finally {
+      await backend.stop();
+    }
+  });
+
+  it('audits every batch written, with its caller, and every batch refused', async () => {
+    const knex = await databases.init('SQLITE_3');
+    const success = jest.fn();
+    const fail = jest.fn();
+    const auditor = mockServices.auditor.mock({
+      createEvent: jest.fn(async () => ({ success, fail })),
+    });
+    const { backend, post } = await start(
+      knex,
+      [component('checkout-service')],
+      auditor.factory,
+    );
+    try {
+      const stored = await post(mockCredentials.user.header(ADMIN), {
+        events: [deployment('run-1'), deployment('run-2')],
+      });
+      expect(stored.status).toBe(200);
+      expect(auditor.createEvent).toHaveBeenLastCalledWith(
+        expect.objectContaining({
+          eventId: 'dora-events-create',
+          severityLevel: 'medium',
+          meta: { source: ADMIN, events: 2 },
+        }),
+      );
+      expect(success).toHaveBeenCalledWith({
+        meta: { accepted: 2, unchanged: 0 },
+      });
+
+      const refused = await post(mockCredentials.user.header(ADMIN), {
+        events: [deployment('run-3', { source: 'github' })],
+      });
+      expect(refused.status).toBe(400);
+      expect(fail).toHaveBeenCalledWith({
+        error: expect.objectContaining({
+          problems: [expect.objectContaining({ index: 0, field: 'source' })],
+        }),
+      });
+      expect(success).toHaveBeenCalledTimes(1);
     } finally {
       await backend.stop();
     }

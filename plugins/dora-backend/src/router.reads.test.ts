@@ -168,25 +168,37 @@ describe('DORA reads', () => {
       [`/metrics?${WINDOW}&entityRef=checkout`, /^entityRef must be/],
       [
         `/metrics?${WINDOW}&entityRef=component:default/${'x'.repeat(300)}`,
-        /^entityRef is longer than 255/,
+        /entityRef must NOT have more than 255 characters/,
       ],
-      [`/metrics?${WINDOW}&environment=${'p'.repeat(64)}`, /^environment/],
+      [
+        `/metrics?${WINDOW}&environment=${'p'.repeat(64)}`,
+        /environment must NOT have more than 63 characters/,
+      ],
       [`/metrics?${WINDOW}&environment=prod%0Auction`, /^environment/],
-      [`/metrics?${WINDOW}&colour=blue`, /^unknown parameter colour/],
+      [`/metrics?${WINDOW}&colour=blue`, /Unknown query parameter 'colour'/],
       [
         '/metrics?from=2026-10-01T00:00:00Z&from=2026-10-02T00:00:00Z',
-        /^from must be given once/,
+        /from must be string/,
       ],
-      [`/breakdown?${WINDOW}&metric=changeFailRate`, /unknown parameter/],
-      [`/series?${WINDOW}&metric=vibes`, /^metric must be one of/],
+      [
+        `/breakdown?${WINDOW}&metric=changeFailRate`,
+        /Unknown query parameter 'metric'/,
+      ],
+      [
+        `/series?${WINDOW}&metric=vibes`,
+        /metric must be equal to one of the allowed values: deploymentFrequency/,
+      ],
       [
         `/series?${WINDOW}&metric=changeFailRate&interval=hour`,
-        /^interval must be one of day, week, month/,
+        /interval must be equal to one of the allowed values: day, week, month/,
       ],
-      [`/deployments?${WINDOW}&filter=odd`, /^filter must be one of/],
-      [`/deployments?${WINDOW}&limit=0`, /^limit must be a whole number/],
-      [`/deployments?${WINDOW}&limit=501`, /^limit must be a whole number/],
-      [`/deployments?${WINDOW}&limit=ten`, /^limit must be a whole number/],
+      [
+        `/deployments?${WINDOW}&filter=odd`,
+        /filter must be equal to one of the allowed values: all, failed/,
+      ],
+      [`/deployments?${WINDOW}&limit=0`, /limit must be >= 1/],
+      [`/deployments?${WINDOW}&limit=501`, /limit must be <= 500/],
+      [`/deployments?${WINDOW}&limit=ten`, /limit must be integer/],
       [`/deployments?${WINDOW}&cursor=%%%`, /^cursor is not one/],
       [
         `/deployments?${WINDOW}&cursor=${Buffer.from('-5').toString(
@@ -195,7 +207,7 @@ describe('DORA reads', () => {
         /^cursor is not one/,
       ],
       ['/export.csv?to=2026-10-31', /^to must be an ISO-8601 timestamp/],
-      [`/export.csv?${WINDOW}&limit=5`, /^unknown parameter limit/],
+      [`/export.csv?${WINDOW}&limit=5`, /Unknown query parameter 'limit'/],
     ];
 
     it('refuses a bad read with 400 naming what is wrong, without reading the database', async () => {

@@ -146,7 +146,7 @@ describe('DORA event API and metrics', () => {
           ],
         });
         expect(res.status).toBe(400);
-        expect(res.body.problems).toEqual(
+        expect(res.body.error.problems).toEqual(
           expect.arrayContaining([
             expect.objectContaining({ index: 1, field: 'finishedAt' }),
             expect.objectContaining({ index: 2, field: 'type' }),
@@ -155,7 +155,7 @@ describe('DORA event API and metrics', () => {
           ]),
         );
         expect(
-          res.body.problems.some((p: { index: number }) => p.index === 0),
+          res.body.error.problems.some((p: { index: number }) => p.index === 0),
         ).toBe(false);
         const m = await call('GET', metricsPath);
         expect(m.body.deploymentFrequency.deployments).toBe(0);

@@ -1,4 +1,8 @@
-import type { DeploymentFrequencyBucket } from './metrics';
+import type {
+  DeploymentFrequencyBucket,
+  DoraBand,
+  DoraBenchmark,
+} from './schema/openapi/generated';
 
 /**
  * DORA's published benchmarks, kept in one table so a new report is one
@@ -17,18 +21,10 @@ import type { DeploymentFrequencyBucket } from './metrics';
  * were built from four metrics, so deployment rework rate has no cluster.
  */
 
-/** A DORA 2024 software delivery performance cluster. */
-export type DoraBand = 'elite' | 'high' | 'medium' | 'low';
-
-/** The benchmark a metric value falls in, with its sources named. */
-export type DoraBenchmark = {
-  /** The 2024 cluster; `null` when there is no value or no cluster. */
-  band: DoraBand | null;
-  bandSource: string;
-  /** The 2025 survey bucket, e.g. "between one day and one week". */
-  surveyBucket: string | null;
-  surveySource: string;
-};
+// A band (a DORA 2024 software delivery performance cluster) and the
+// benchmark a value falls in are part of the API's responses: their types
+// are the models generated from the OpenAPI document.
+export type { DoraBand, DoraBenchmark } from './schema/openapi/generated';
 
 export const DORA_2024_SOURCE =
   'DORA Accelerate State of DevOps Report 2024, software delivery performance clusters';

@@ -1,4 +1,5 @@
 import { z } from 'zod/v4';
+import type { DoraEvent, DoraEventProblem } from './schema/openapi/generated';
 
 /**
  * The DORA event contract CI pipelines post to `POST /api/dora/events`.
@@ -67,21 +68,19 @@ export const incidentEventSchema = z
     { path: ['resolvedAt'], message: 'resolvedAt must not be before openedAt' },
   );
 
-/** @public */
-export type DeploymentEvent = z.infer<typeof deploymentEventSchema>;
-/** @public */
-export type ChangeEvent = z.infer<typeof changeEventSchema>;
-/** @public */
-export type IncidentEvent = z.infer<typeof incidentEventSchema>;
-/** @public */
-export type DoraEvent = DeploymentEvent | ChangeEvent | IncidentEvent;
-
-/** One problem with one event of a batch. */
-export type DoraEventProblem = {
-  index: number;
-  field: string;
-  message: string;
-};
+/**
+ * The events' types are the models generated from the OpenAPI document;
+ * the schemas above are the rulebook every batch is checked by (with
+ * the checks across fields JSON Schema cannot state), and a test in the
+ * DORA backend holds the two to the same contract.
+ */
+export type {
+  ChangeEvent,
+  DeploymentEvent,
+  DoraEvent,
+  DoraEventProblem,
+  IncidentEvent,
+} from './schema/openapi/generated';
 
 export const MAX_EVENTS_PER_BATCH = 1000;
 

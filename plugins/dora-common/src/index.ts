@@ -1,6 +1,7 @@
 /**
  * The DORA event contract, metric types and permissions shared by Paved's
- * DORA plugins.
+ * DORA plugins, and the API's client and models generated from its OpenAPI
+ * document.
  *
  * @packageDocumentation
  */
@@ -9,3 +10,4 @@ export * from './bounds';
 export * from './events';
 export * from './metrics';
 export * from './permissions';
+export * from './schema/openapi/generated';

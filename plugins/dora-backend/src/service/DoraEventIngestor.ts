@@ -1,6 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { BackstageCredentials } from '@backstage/backend-plugin-api';
-import { parseDoraEventBatch, type DoraEvent } from '@paved/plugin-dora-common';
+import { InputError } from '@backstage/errors';
+import {
+  parseDoraEventBatch,
+  type DoraEvent,
+  type DoraEventProblem,
+} from '@paved/plugin-dora-common';
 import type { DoraEventSink, DoraIngestResult } from '@paved/plugin-dora-node';
 import type { DoraStore } from '../database/DoraStore';
 import type {
@@ -8,10 +13,15 @@ import type {
   DoraAliasConflict,
 } from '../catalog/CatalogScopes';
 
-type Problem = { index: number; field: string; message: string };
+type Problem = DoraEventProblem;
 
-/** A batch that failed validation; nothing from it was stored. */
-export class DoraBatchRejectedError extends Error {
+/**
+ * A batch that failed validation; nothing from it was stored. An
+ * `InputError` (so the API answers 400) whose message names the first
+ * problem; Backstage's error handler serialises its `problems`, so the
+ * client finds every one in `error.problems`.
+ */
+export class DoraBatchRejectedError extends InputError {
   readonly problems: Problem[];
   constructor(problems: Problem[]) {
     const [first] = problems;
@@ -23,7 +33,6 @@ export class DoraBatchRejectedError extends Error {
         problems.length > 1 ? ` (and ${problems.length - 1} more problems)` : ''
       }`,
     );
-    this.name = 'InputError';
     this.problems = problems;
   }
 }

@@ -98,6 +98,10 @@ describe('DORA read bounds', () => {
       }),
     ).toEqual({ limit: 500, offset: 40 });
     expect(() => parsePage({ limit: '1e3' })).toThrow(/^limit/);
+    // As the HTTP API's validator hands it over.
+    expect(parsePage({ limit: 25 })).toEqual({ limit: 25, offset: 0 });
+    expect(() => parsePage({ limit: 2.5 })).toThrow(/^limit/);
+    expect(() => parsePage({ limit: 501 })).toThrow(/^limit/);
     expect(() =>
       parsePage({ cursor: Buffer.from('1234567890').toString('base64url') }),
     ).toThrow(/^cursor/);

@@ -279,11 +279,17 @@ export function parsePage(raw: RawReadQuery): {
   limit: number;
   offset: number;
 } {
-  const limitText = text(raw, 'limit');
+  // The HTTP API's validator hands over the integer its spec declares; an
+  // action's input carries the digits as text.
+  const limitValue =
+    typeof raw.limit === 'number' ? raw.limit : text(raw, 'limit');
   let limit = DORA_DEFAULT_PAGE_SIZE;
-  if (limitText !== undefined) {
-    limit = /^\d{1,4}$/.test(limitText) ? Number(limitText) : NaN;
-    if (!(limit >= 1 && limit <= DORA_MAX_PAGE_SIZE)) {
+  if (limitValue !== undefined) {
+    if (typeof limitValue === 'number') limit = limitValue;
+    else limit = /^\d{1,4}$/.test(limitValue) ? Number(limitValue) : NaN;
+    if (
+      !(Number.isInteger(limit) && limit >= 1 && limit <= DORA_MAX_PAGE_SIZE)
+    ) {
       throw new InputError(
         `limit must be a whole number from 1 to ${DORA_MAX_PAGE_SIZE}`,
       );
