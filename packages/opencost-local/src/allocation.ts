@@ -9,7 +9,9 @@ import {
   sanitizeLabelName,
   zeroQuantities,
 } from './model';
+import { OpenCostHttpError, openCostError } from './errors';
 import type { ScenarioCluster } from './scenario';
+import { Window, goTime, rfc3339 } from './window';
 
 /**
  * OpenCost's allocation query, as the real `ComputeAllocationHandler` and
@@ -22,114 +24,6 @@ import type { ScenarioCluster } from './scenario';
 export const IDLE = '__idle__';
 export const UNALLOCATED = '__unallocated__';
 const MAX_STEPS = 5000;
-
-/** An error the real API answers with; `body` is text or a JSON object. */
-export class OpenCostHttpError extends Error {
-  constructor(readonly status: number, readonly body: string | object) {
-    super(typeof body === 'string' ? body : JSON.stringify(body));
-  }
-}
-
-/** What `WriteError` in OpenCost's router writes. */
-function writeError(status: number, message: string) {
-  return new OpenCostHttpError(status, {
-    code: status,
-    status: '',
-    data: null,
-    message: `Error: ${message}`,
-  });
-}
-
-export interface Window {
-  start: number;
-  end: number;
-}
-
-function goTime(ms: number) {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, '+0000');
-}
-
-function rfc3339(ms: number) {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
-const UNITS: Record<string, number> = {
-  m: 60_000,
-  h: 3_600_000,
-  d: DAY_MS,
-  w: 7 * DAY_MS,
-};
-
-/** OpenCost's `parseWindow`, in UTC. */
-export function parseWindow(text: string, now: number): Window {
-  const today = Math.floor(now / DAY_MS) * DAY_MS;
-  const weekday = new Date(today).getUTCDay();
-  const monthStart = Date.UTC(
-    new Date(now).getUTCFullYear(),
-    new Date(now).getUTCMonth(),
-    1,
-  );
-  switch (text) {
-    case 'today':
-      return { start: today, end: today + DAY_MS };
-    case 'yesterday':
-      return { start: today - DAY_MS, end: today };
-    case 'week':
-      return { start: today - weekday * DAY_MS, end: now };
-    case 'lastweek': {
-      const start = today - (weekday + 7) * DAY_MS;
-      return { start, end: start + 7 * DAY_MS };
-    }
-    case 'month':
-      return { start: monthStart, end: now };
-    case 'lastmonth': {
-      const d = new Date(monthStart - DAY_MS);
-      return {
-        start: Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1),
-        end: monthStart,
-      };
-    }
-    default:
-  }
-  const duration = /^(\d+)(m|h|d|w)$/.exec(text);
-  if (duration) {
-    const unit = UNITS[duration[2]];
-    const n = Number(duration[1]);
-    if (duration[2] === 'w') {
-      const end = Math.floor(now / DAY_MS) * DAY_MS + DAY_MS;
-      return { start: end - n * unit, end };
-    }
-    // Rounded forward to the unit: `7d` ends at the end of today.
-    const end = Math.floor(now / unit) * unit + unit;
-    return { start: end - n * unit, end };
-  }
-  const unix = /^(\d+)[,|-](\d+)$/.exec(text);
-  if (unix) {
-    return { start: Number(unix[1]) * 1000, end: Number(unix[2]) * 1000 };
-  }
-  const rfc =
-    /(\d\d\d\d-\d\d-\d\dT\d\d:\d\d:\d\dZ),(\d\d\d\d-\d\d-\d\dT\d\d:\d\d:\d\dZ)/.exec(
-      text,
-    );
-  if (rfc) {
-    const start = Date.parse(rfc[1]);
-    const end = Date.parse(rfc[2]);
-    if (!Number.isNaN(start) && !Number.isNaN(end)) return { start, end };
-  }
-  throw new OpenCostHttpError(
-    400,
-    `Invalid 'window' parameter: illegal window: ${text}\n`,
-  );
-}
-
-/** OpenCost's `timeutil.ParseDuration`: `1d`, `24h`, `30m`, `1w`, `90s`. */
-export function parseDuration(text: string | null): number | undefined {
-  if (!text) return undefined;
-  const m = /^(\d+(?:\.\d+)?)(s|m|h|d|w)$/.exec(text.trim());
-  if (!m) return undefined;
-  const ms = Number(m[1]) * (m[2] === 's' ? 1000 : UNITS[m[2]]);
-  return ms > 0 ? ms : undefined;
-}
 
 const PROPERTIES = new Set([
   'cluster',
@@ -480,7 +374,7 @@ export function queryAllocations(
 ): Array<Record<string, AllocationJson>> {
   const { window } = query;
   if (window.end < window.start) {
-    throw writeError(
+    throw openCostError(
       500,
       `illegal window: [${goTime(window.start)}, ${goTime(window.end)})`,
     );
@@ -488,7 +382,7 @@ export function queryAllocations(
   const step = query.step ?? window.end - window.start;
   if (step > 0 && (window.end - window.start) / step > MAX_STEPS) {
     // Not in OpenCost (it would grind on); keeps the stand-in responsive.
-    throw writeError(400, `bad request - more than ${MAX_STEPS} steps`);
+    throw openCostError(400, `bad request - more than ${MAX_STEPS} steps`);
   }
   const sets: Array<{ window: Window; set: AllocationSet }> = [];
   for (let s = window.start; s < window.end; s += step) {

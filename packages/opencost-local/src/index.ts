@@ -8,5 +8,6 @@ export { LocalOpenCost } from './server';
 export type { RunningOpenCost, StartOptions } from './server';
 export { FERNHILL_SCENARIO, loadScenario, parseScenario } from './scenario';
 export type { CostScenario } from './scenario';
-export { IDLE, UNALLOCATED, parseWindow } from './allocation';
+export { IDLE, UNALLOCATED } from './allocation';
+export { parseWindow } from './window';
 export type { AllocationJson } from './allocation';

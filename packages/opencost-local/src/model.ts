@@ -1,4 +1,4 @@
-import type { CostScenario, ScenarioCluster } from './scenario';
+import type { ScenarioCluster } from './scenario';
 
 /**
  * The cost model of the stand-in: one allocation per pod and UTC day,
@@ -443,8 +443,4 @@ export function dayAllocations(
     quantities: idle,
   });
   return allocations;
-}
-
-export function clusterNames(scenario: CostScenario) {
-  return scenario.clusters.map(c => c.name);
 }

@@ -5,15 +5,11 @@ import {
   createServer,
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  OpenCostHttpError,
-  parseAggregate,
-  parseDuration,
-  parseWindow,
-  queryAllocations,
-} from './allocation';
+import { DataOptions, queryAllocations } from './allocation';
+import { OpenCostHttpError } from './errors';
 import { DAY_MS } from './model';
-import type { CostScenario } from './scenario';
+import { ALLOCATION_PATHS, allocationQueryOf } from './request';
+import type { CostScenario, ScenarioCluster } from './scenario';
 
 export interface StartOptions {
   scenario: CostScenario;
@@ -42,18 +38,8 @@ export interface RunningOpenCost {
   stop(): Promise<void>;
 }
 
-const ALLOCATION_PATHS = new Set([
-  '/allocation',
-  '/allocation/compute',
-  // The OpenCost UI proxies the API under /model/.
-  '/model/allocation',
-  '/model/allocation/compute',
-]);
-
-function bool(value: string | null, fallback: boolean) {
-  if (value === null) return fallback;
-  return value.toLowerCase() === 'true' || value === '1';
-}
+const DEFAULT_HISTORY_DAYS = 400;
+const DEFAULT_SPIKE = { service: 'product-catalog-service', daysAgo: 3 };
 
 function send(res: ServerResponse, status: number, body: string | object) {
   if (typeof body === 'string') {
@@ -73,109 +59,28 @@ function send(res: ServerResponse, status: number, body: string | object) {
  * the scenario at `/allocation` and each one at `/<cluster>/allocation`.
  */
 export class LocalOpenCost {
+  readonly #clusters: ScenarioCluster[];
+  readonly #token: string | undefined;
+  readonly #now: () => Date;
+  /** The cost model's fixed points, set when the server starts. */
+  readonly #model: Omit<DataOptions, 'now'>;
+
   static async start(options: StartOptions): Promise<RunningOpenCost> {
-    const now = options.now ?? (() => new Date());
-    const startedDay = Math.floor(now().getTime() / DAY_MS) * DAY_MS;
-    const spike = options.spike ?? {
-      service: 'product-catalog-service',
-      daysAgo: 3,
-    };
-    const model = {
-      spikeService: spike.service,
-      spikeDay: startedDay - spike.daysAgo * DAY_MS,
-      historyStart: startedDay - (options.historyDays ?? 400) * DAY_MS,
-    };
-    const clusters = options.scenario.clusters;
-
-    const handle = (req: IncomingMessage, res: ServerResponse) => {
-      const url = new URL(req.url ?? '/', 'http://localhost');
-      if (options.token) {
-        const auth = req.headers.authorization ?? '';
-        if (auth !== `Bearer ${options.token}`) {
-          send(res, 401, 'Unauthorized\n');
-          return;
-        }
-      }
-      let path = url.pathname.replace(/\/+$/, '') || '/';
-      let selected = clusters;
-      const first = path.split('/')[1];
-      const cluster = clusters.find(c => c.name === first);
-      if (cluster) {
-        selected = [cluster];
-        path = path.slice(first.length + 1) || '/';
-      }
-      if (path === '/healthz') {
-        send(res, 200, '');
-        return;
-      }
-      if (!ALLOCATION_PATHS.has(path) || req.method !== 'GET') {
-        send(res, 404, '404 page not found\n');
-        return;
-      }
-      try {
-        const q = url.searchParams;
-        const at = now().getTime();
-        const window = parseWindow(q.get('window') ?? '', at);
-        const aggregate = parseAggregate(q.get('aggregate'));
-        const includeIdle = bool(q.get('includeIdle'), false);
-        if (
-          bool(q.get('includeProportionalAssetResourceCosts'), false) &&
-          !includeIdle
-        ) {
-          throw new OpenCostHttpError(400, {
-            code: 400,
-            status: '',
-            data: null,
-            message:
-              'Error: bad request - includeIdle must be set true if includeProportionalAssetResourceCosts is true',
-          });
-        }
-        const data = queryAllocations(
-          selected,
-          {
-            window,
-            step: parseDuration(q.get('step')),
-            aggregate,
-            // accumulateBy=all is the newer spelling of accumulate=true.
-            accumulate:
-              bool(q.get('accumulate'), false) ||
-              q.get('accumulateBy') === 'all',
-            includeIdle,
-            shareIdle: bool(q.get('shareIdle'), false),
-            includeAggregatedMetadata: bool(
-              q.get('includeAggregatedMetadata'),
-              false,
-            ),
-          },
-          { ...model, now: at },
-        );
-        send(res, 200, { code: 200, status: 'success', data });
-      } catch (e) {
-        if (e instanceof OpenCostHttpError) {
-          send(res, e.status, e.body);
-          return;
-        }
-        send(res, 500, {
-          code: 500,
-          status: '',
-          data: null,
-          message: `Error: ${(e as Error).message}`,
-        });
-      }
-    };
-
-    const server: Server = createServer(handle);
+    const openCost = new LocalOpenCost(options);
+    const server: Server = createServer((req, res) =>
+      openCost.#handle(req, res),
+    );
+    const host = options.host ?? '127.0.0.1';
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve);
+      server.listen(options.port ?? 0, host, resolve);
     });
     const { port } = server.address() as AddressInfo;
-    const host = options.host ?? '127.0.0.1';
     const url = `http://${host}:${port}`;
     return {
       url,
       clusterUrls: Object.fromEntries(
-        clusters.map(c => [c.name, `${url}/${c.name}`]),
+        openCost.#clusters.map(c => [c.name, `${url}/${c.name}`]),
       ),
       stop: () =>
         new Promise<void>(resolve => {
@@ -183,5 +88,62 @@ export class LocalOpenCost {
           server.close(() => resolve());
         }),
     };
+  }
+
+  private constructor(options: StartOptions) {
+    this.#clusters = options.scenario.clusters;
+    this.#token = options.token;
+    this.#now = options.now ?? (() => new Date());
+    const startedDay = Math.floor(this.#now().getTime() / DAY_MS) * DAY_MS;
+    const spike = options.spike ?? DEFAULT_SPIKE;
+    this.#model = {
+      spikeService: spike.service,
+      spikeDay: startedDay - spike.daysAgo * DAY_MS,
+      historyStart:
+        startedDay - (options.historyDays ?? DEFAULT_HISTORY_DAYS) * DAY_MS,
+    };
+  }
+
+  #handle(req: IncomingMessage, res: ServerResponse) {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (this.#token && req.headers.authorization !== `Bearer ${this.#token}`) {
+      send(res, 401, 'Unauthorized\n');
+      return;
+    }
+    const { path, clusters } = this.#select(url.pathname);
+    if (path === '/healthz') {
+      send(res, 200, '');
+      return;
+    }
+    if (!ALLOCATION_PATHS.has(path) || req.method !== 'GET') {
+      send(res, 404, '404 page not found\n');
+      return;
+    }
+    try {
+      const now = this.#now().getTime();
+      const query = allocationQueryOf(url.searchParams, now);
+      const data = queryAllocations(clusters, query, { ...this.#model, now });
+      send(res, 200, { code: 200, status: 'success', data });
+    } catch (e) {
+      if (e instanceof OpenCostHttpError) {
+        send(res, e.status, e.body);
+        return;
+      }
+      send(res, 500, {
+        code: 500,
+        status: '',
+        data: null,
+        message: `Error: ${(e as Error).message}`,
+      });
+    }
+  }
+
+  /** `/<cluster>/...` selects one cluster; any other path all of them. */
+  #select(pathname: string): { path: string; clusters: ScenarioCluster[] } {
+    const path = pathname.replace(/\/+$/, '') || '/';
+    const first = path.split('/')[1];
+    const cluster = this.#clusters.find(c => c.name === first);
+    if (!cluster) return { path, clusters: this.#clusters };
+    return { path: path.slice(first.length + 1) || '/', clusters: [cluster] };
   }
 }
