@@ -14,8 +14,7 @@ import {
 } from '@backstage/backend-test-utils';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
-import { stringifyEntityRef } from '@backstage/catalog-model';
-import { entitiesInScope } from './scopes';
+import { CatalogScopeResolver } from './CatalogScopeResolver';
 
 jest.setTimeout(120_000);
 
@@ -71,7 +70,7 @@ function organisationYaml(): string {
  * a scope of hundreds of groups must not become one request URL over
  * Node's 16 KB header limit (which the catalog answers with 431).
  */
-describe('entitiesInScope against the real catalog', () => {
+describe('CatalogScopeResolver against the real catalog', () => {
   it('resolves an organisation of 331 groups in bounded requests', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paved-scopes-'));
     const file = path.join(dir, 'organisation.yaml');
@@ -88,19 +87,16 @@ describe('entitiesInScope against the real catalog', () => {
           },
           async init({ catalog, httpRouter, httpAuth }) {
             const router = express.Router();
+            const scopes = CatalogScopeResolver.create({ catalog });
             router.get('/scope', async (req, res, next) => {
               try {
                 const credentials = await httpAuth.credentials(req);
-                const scope = await catalog.getEntityByRef(
-                  String(req.query.entityRef),
-                  { credentials },
-                );
-                const members = await entitiesInScope(catalog, scope!, {
-                  kinds: ['component'],
-                  fields: ['kind', 'metadata.name', 'metadata.namespace'],
-                  credentials,
-                });
-                res.json(members?.map(e => stringifyEntityRef(e)));
+                const entityRef = req.query.entityRef;
+                const scope =
+                  typeof entityRef === 'string'
+                    ? await scopes.resolve(entityRef, { credentials })
+                    : await scopes.organisation({ credentials });
+                res.json(scope.members.map(member => member.entityRef));
               } catch (error) {
                 next(error);
               }
@@ -157,6 +153,10 @@ describe('entitiesInScope against the real catalog', () => {
         '/probe/scope?entityRef=group:default/dept-3',
       );
       expect(await department.json()).toHaveLength(TEAMS_PER_DEPARTMENT);
+
+      // Every component, page by page: the organisation without a group.
+      const everything = await get('/probe/scope');
+      expect(await everything.json()).toEqual(refs);
     } finally {
       await backend.stop();
       fs.rmSync(dir, { recursive: true, force: true });

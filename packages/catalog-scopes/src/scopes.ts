@@ -19,11 +19,8 @@ const PAGE_SIZE = 1000;
  * Every entity matching `query`, page by page. The query travels in the body
  * of the catalog's POST /entities/by-query, so its size does not depend on
  * Node's 16 KB limit for request headers: an organisation with hundreds of
- * groups is one bounded request per page, never a 431.
- *
- * A catalog that fails (down, overloaded, or refusing the request) is a
- * 503 for the caller, whatever the catalog answered: its status code says
- * nothing about the caller's request.
+ * groups is one bounded request per page, never a 431. A catalog that
+ * fails is a 503 (see `catalogUnavailable`).
  */
 export async function queryAllEntities(
   catalog: CatalogService,
@@ -50,13 +47,22 @@ export async function queryAllEntities(
       items.push(...page.items);
     }
   } catch (error) {
-    throw new ServiceUnavailableError(
-      `The software catalog could not be read; try again shortly (${
-        isError(error) ? error.message : String(error)
-      })`,
-    );
+    throw catalogUnavailable(error);
   }
   return items;
+}
+
+/**
+ * A catalog that fails (down, overloaded, or refusing the request) is a
+ * 503 for the caller, whatever the catalog answered: its status code says
+ * nothing about the caller's request.
+ */
+export function catalogUnavailable(error: unknown): ServiceUnavailableError {
+  return new ServiceUnavailableError(
+    `The software catalog could not be read; try again shortly (${
+      isError(error) ? error.message : String(error)
+    })`,
+  );
 }
 
 /**

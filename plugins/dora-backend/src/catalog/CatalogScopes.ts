@@ -3,9 +3,8 @@ import type {
   BackstageCredentials,
 } from '@backstage/backend-plugin-api';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
-import { NotFoundError, InputError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
-import { entitiesInScope } from '@paved/catalog-scopes';
+import { CatalogScopeResolver } from '@paved/catalog-scopes';
 
 export const DORA_SERVICE_ANNOTATION = 'paved.dev/dora-service';
 export const PROJECT_SLUG_ANNOTATION = 'github.com/project-slug';
@@ -21,12 +20,14 @@ export type DoraAliasConflict = {
 
 /**
  * Everything the DORA plugin asks the catalog: which component an event's
- * `service` names, and which components a scope (component, system, group)
- * covers.
+ * `service` names, and which components a scope (component, system, group,
+ * organisation) covers, the latter through the shared
+ * `CatalogScopeResolver`.
  */
 export class CatalogScopes {
   readonly #catalog: CatalogService;
   readonly #auth: AuthService;
+  readonly #scopes: CatalogScopeResolver;
 
   static create(options: { catalog: CatalogService; auth: AuthService }) {
     return new CatalogScopes(options.catalog, options.auth);
@@ -35,9 +36,16 @@ export class CatalogScopes {
   private constructor(catalog: CatalogService, auth: AuthService) {
     this.#catalog = catalog;
     this.#auth = auth;
+    this.#scopes = CatalogScopeResolver.create({ catalog });
   }
 
-  async #credentials(): Promise<BackstageCredentials> {
+  /**
+   * Events arrive without a caller (webhooks, pollers, the background
+   * attribution), so which component a service names is decided with the
+   * plugin's own credentials. What a read covers is always resolved with
+   * the reader's (`componentsOf`).
+   */
+  async #ownCredentials(): Promise<BackstageCredentials> {
     return this.#auth.getOwnServiceCredentials();
   }
 
@@ -100,7 +108,7 @@ export class CatalogScopes {
           'metadata.annotations',
         ],
       },
-      { credentials: await this.#credentials() },
+      { credentials: await this.#ownCredentials() },
     );
     const refs = new Set<string>();
     const claims = new Map<string, Set<string>>();
@@ -151,52 +159,19 @@ export class CatalogScopes {
   }
 
   /**
-   * The component refs a scope covers, as the caller sees the catalog: a
-   * component itself, a system's components, a group's components (owned by
-   * it or any descendant group), or without a scope every component. The
-   * caller's credentials apply the catalog's read rules: an entity the
-   * caller may not see is not found, and components it may not see are left
-   * out of a system or a group.
+   * The component refs a scope covers, as the caller sees the catalog (see
+   * `CatalogScopeResolver`): a component itself, a system's components, a
+   * group's components (owned by it or any descendant group), or without
+   * a scope every component, i.e. the organisation.
    */
   async componentsOf(
     entityRef: string | undefined,
     credentials: BackstageCredentials,
   ): Promise<string[]> {
-    if (entityRef === undefined) {
-      const { items } = await this.#catalog.getEntities(
-        {
-          filter: { kind: 'component' },
-          fields: ['kind', 'metadata.name', 'metadata.namespace'],
-        },
-        { credentials },
-      );
-      return items.map(e => stringifyEntityRef(e));
-    }
-    let ref;
-    try {
-      ref = parseEntityRef(entityRef);
-    } catch (e) {
-      throw new InputError(`entityRef is not a valid entity ref: ${entityRef}`);
-    }
-    const entity = await this.#catalog.getEntityByRef(ref, { credentials });
-    if (!entity) {
-      throw new NotFoundError(
-        `No entity ${stringifyEntityRef(ref)} in the catalog`,
-      );
-    }
-    if (entity.kind.toLocaleLowerCase('en-US') === 'component') {
-      return [stringifyEntityRef(entity)];
-    }
-    const components = await entitiesInScope(this.#catalog, entity, {
-      kinds: ['component'],
-      fields: ['kind', 'metadata.name', 'metadata.namespace'],
-      credentials,
-    });
-    if (!components) {
-      throw new InputError(
-        `DORA metrics are kept for components, systems and groups, not ${entity.kind}`,
-      );
-    }
-    return components.map(e => stringifyEntityRef(e));
+    const scope =
+      entityRef === undefined
+        ? await this.#scopes.organisation({ credentials })
+        : await this.#scopes.resolve(entityRef, { credentials });
+    return scope.members.map(member => member.entityRef);
   }
 }

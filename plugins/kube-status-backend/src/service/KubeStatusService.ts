@@ -1,13 +1,6 @@
 import type { BackstageCredentials } from '@backstage/backend-plugin-api';
-import {
-  type CompoundEntityRef,
-  type Entity,
-  parseEntityRef,
-  stringifyEntityRef,
-} from '@backstage/catalog-model';
-import { InputError, NotFoundError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
-import { entitiesInScope } from '@paved/catalog-scopes';
+import { CatalogScopeResolver } from '@paved/catalog-scopes';
 import {
   type EntityKubeStatus,
   type TeamKubeStatus,
@@ -19,29 +12,8 @@ import {
   hasKubernetesAnnotations,
 } from '../status/entityStatus';
 
-/** The catalog fields the status needs of a component. */
-const COMPONENT_FIELDS = [
-  'kind',
-  'metadata.name',
-  'metadata.namespace',
-  'metadata.title',
-  'metadata.annotations',
-];
-
-function parseRef(entityRef: string, defaultKind: string): CompoundEntityRef {
-  try {
-    return parseEntityRef(entityRef, {
-      defaultKind,
-      defaultNamespace: 'default',
-    });
-  } catch (error) {
-    throw new InputError(
-      `entityRef '${entityRef}' is not an entity ref: ${
-        (error as Error).message
-      }`,
-    );
-  }
-}
+/** The catalog fields the status needs of a component besides its name. */
+const COMPONENT_FIELDS = ['metadata.annotations'];
 
 /**
  * Answers entity and team status questions: which components the catalog
@@ -49,79 +21,61 @@ function parseRef(entityRef: string, defaultKind: string): CompoundEntityRef {
  * from the clusters' watch caches.
  */
 export class KubeStatusService {
-  readonly #catalog: CatalogService;
+  readonly #scopes: CatalogScopeResolver;
   readonly #clusters: CachedCluster[];
 
   static create(options: {
     catalog: CatalogService;
     clusters: CachedCluster[];
   }) {
-    return new KubeStatusService(options.catalog, options.clusters);
+    return new KubeStatusService(
+      CatalogScopeResolver.create({
+        catalog: options.catalog,
+        memberFields: COMPONENT_FIELDS,
+      }),
+      options.clusters,
+    );
   }
 
-  private constructor(catalog: CatalogService, clusters: CachedCluster[]) {
-    this.#catalog = catalog;
+  private constructor(scopes: CatalogScopeResolver, clusters: CachedCluster[]) {
+    this.#scopes = scopes;
     this.#clusters = clusters;
   }
 
-  async #entity(
-    ref: CompoundEntityRef,
-    credentials: BackstageCredentials,
-  ): Promise<Entity> {
-    const entity = await this.#catalog.getEntityByRef(ref, { credentials });
-    if (!entity) {
-      throw new NotFoundError(
-        `No entity ${stringifyEntityRef(ref)} in the catalog`,
-      );
-    }
-    return entity;
-  }
-
-  /** The status of one component. */
+  /** The status of one component; a bare name is a component's. */
   async entityStatus(
     entityRef: string,
     credentials: BackstageCredentials,
   ): Promise<EntityKubeStatus> {
-    const ref = parseRef(entityRef, 'component');
-    if (ref.kind.toLocaleLowerCase('en-US') !== 'component') {
-      throw new InputError(
-        `entityRef must name a component, not a ${ref.kind}`,
-      );
-    }
-    const entity = await this.#entity(ref, credentials);
+    const { entity } = await this.#scopes.resolve(entityRef, {
+      credentials,
+      kinds: ['component'],
+      defaultKind: 'component',
+    });
     return entityKubeStatus(entity, this.#clusters);
   }
 
   /**
    * The status of every component of a group (owned by it or by any of its
-   * sub-groups) or of a system (part of it). Components without Kubernetes
-   * annotations are left out.
+   * sub-groups) or of a system (part of it); a bare name is a group's.
+   * Components without Kubernetes annotations are left out.
    */
   async teamStatus(
     entityRef: string,
     credentials: BackstageCredentials,
   ): Promise<TeamKubeStatus> {
-    const ref = parseRef(entityRef, 'group');
-    const kind = ref.kind.toLocaleLowerCase('en-US');
-    if (kind !== 'group' && kind !== 'system') {
-      throw new InputError(
-        `entityRef must name a group or a system, not a ${ref.kind}`,
-      );
-    }
-    const entity = await this.#entity(ref, credentials);
-    const normalized = stringifyEntityRef(entity);
-    const components =
-      (await entitiesInScope(this.#catalog, entity, {
-        kinds: ['component'],
-        fields: COMPONENT_FIELDS,
-        credentials,
-      })) ?? [];
-    const statuses = components
+    const scope = await this.#scopes.resolve(entityRef, {
+      credentials,
+      kinds: ['group', 'system'],
+      defaultKind: 'group',
+    });
+    const statuses = scope.members
+      .map(member => member.entity)
       .filter(hasKubernetesAnnotations)
       .map(c => entityKubeStatus(c, this.#clusters))
       .sort((a, b) => a.entityRef.localeCompare(b.entityRef));
     return {
-      entityRef: normalized,
+      entityRef: scope.entityRef,
       health: worstHealth(statuses.map(s => s.health)),
       components: statuses,
       clusters: this.#clusters.map(c => c.syncStatus()),

@@ -1,0 +1,216 @@
+import type { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { mockCredentials } from '@backstage/backend-test-utils';
+import { type Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { CatalogScopeResolver } from './CatalogScopeResolver';
+
+const entity = (
+  kind: string,
+  name: string,
+  spec: Record<string, unknown> = {},
+  metadata: Partial<Entity['metadata']> = {},
+): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind,
+  metadata: { name, namespace: 'default', ...metadata },
+  spec,
+});
+
+// payments sits below engineering; checkout and orders-db are part of the
+// shop system; the catalog has not processed relations here, so spec.owner,
+// spec.parent and spec.system are what links them.
+const entities: Entity[] = [
+  entity('Group', 'engineering', { type: 'department', children: [] }),
+  entity('Group', 'payments', { type: 'team', parent: 'engineering' }),
+  entity('Group', 'marketing', { type: 'team' }),
+  entity('System', 'shop', { owner: 'payments' }),
+  entity(
+    'Component',
+    'checkout',
+    { owner: 'payments', system: 'shop' },
+    {
+      title: 'Checkout',
+      annotations: { 'backstage.io/kubernetes-id': 'checkout' },
+    },
+  ),
+  entity('Component', 'ledger', { owner: 'payments' }),
+  entity('Resource', 'orders-db', { owner: 'payments', system: 'shop' }),
+  entity('Component', 'campaigns', { owner: 'marketing' }),
+  entity('User', 'alice', {}),
+];
+
+const alice = mockCredentials.user('user:default/alice');
+const refs = (scope: { members: Array<{ entityRef: string }> }) =>
+  scope.members.map(m => m.entityRef);
+
+/** A catalog that hides `ledger` from alice, as a permission policy would. */
+function catalogAsSeenByAlice(): CatalogService {
+  const inner = catalogServiceMock({ entities });
+  const visible = (credentials: BackstageCredentials, e: Entity) =>
+    !(
+      (credentials.principal as { userEntityRef?: string }).userEntityRef ===
+        'user:default/alice' &&
+      stringifyEntityRef(e) === 'component:default/ledger'
+    );
+  return catalogServiceMock.mock({
+    async getEntityByRef(ref, options) {
+      const found = await inner.getEntityByRef(ref, options);
+      return found && visible(options.credentials, found) ? found : undefined;
+    },
+    async queryEntities(request, options) {
+      const page = await inner.queryEntities(request, options);
+      return {
+        ...page,
+        items: page.items.filter(e => visible(options.credentials, e)),
+      };
+    },
+  });
+}
+
+describe('CatalogScopeResolver', () => {
+  const catalog = catalogServiceMock({ entities });
+  const credentials = mockCredentials.user();
+
+  it('makes an entity of a member kind a scope of itself', async () => {
+    const resolver = CatalogScopeResolver.create({ catalog });
+    const scope = await resolver.resolve('component:default/checkout', {
+      credentials,
+    });
+    expect(scope).toMatchObject({
+      kind: 'entity',
+      entityRef: 'component:default/checkout',
+      entity: { metadata: { name: 'checkout' } },
+      members: [{ entityRef: 'component:default/checkout', title: 'Checkout' }],
+    });
+  });
+
+  it('gives a group what it and the groups below it own, sorted, with the asked fields', async () => {
+    const resolver = CatalogScopeResolver.create({
+      catalog,
+      memberFields: ['metadata.annotations'],
+    });
+    const scope = await resolver.resolve('group:default/engineering', {
+      credentials,
+    });
+    expect(scope.kind).toBe('group');
+    expect(refs(scope)).toEqual([
+      'component:default/checkout',
+      'component:default/ledger',
+    ]);
+    expect(scope.members[0].entity.metadata.annotations).toEqual({
+      'backstage.io/kubernetes-id': 'checkout',
+    });
+  });
+
+  it('gives a system its parts, of every member kind', async () => {
+    const resolver = CatalogScopeResolver.create({
+      catalog,
+      memberKinds: ['component', 'resource'],
+    });
+    const scope = await resolver.resolve('system:default/shop', {
+      credentials,
+    });
+    expect(scope.kind).toBe('system');
+    expect(refs(scope)).toEqual([
+      'component:default/checkout',
+      'resource:default/orders-db',
+    ]);
+    const resource = await resolver.resolve('resource:default/orders-db', {
+      credentials,
+    });
+    expect(resource.kind).toBe('entity');
+  });
+
+  it('gives the organisation every member, sorted', async () => {
+    const resolver = CatalogScopeResolver.create({ catalog });
+    expect(refs(await resolver.organisation({ credentials }))).toEqual([
+      'component:default/campaigns',
+      'component:default/checkout',
+      'component:default/ledger',
+    ]);
+  });
+
+  it("reads with the caller's credentials, so the catalog's read rules apply", async () => {
+    const resolver = CatalogScopeResolver.create({
+      catalog: catalogAsSeenByAlice(),
+    });
+    await expect(
+      resolver.resolve('component:default/ledger', { credentials: alice }),
+    ).rejects.toMatchObject({
+      name: 'NotFoundError',
+      message: 'No entity component:default/ledger in the catalog',
+    });
+    expect(
+      refs(
+        await resolver.resolve('group:default/payments', {
+          credentials: alice,
+        }),
+      ),
+    ).toEqual(['component:default/checkout']);
+    expect(
+      refs(await resolver.organisation({ credentials: alice })),
+    ).not.toContain('component:default/ledger');
+    // Anyone else sees the ledger.
+    expect(
+      refs(await resolver.resolve('group:default/payments', { credentials })),
+    ).toContain('component:default/ledger');
+  });
+
+  it('refuses a kind the caller does not accept before asking the catalog', async () => {
+    const getEntityByRef = jest.fn();
+    const resolver = CatalogScopeResolver.create({
+      catalog: catalogServiceMock.mock({ getEntityByRef }),
+    });
+    await expect(
+      resolver.resolve('component:default/checkout', {
+        credentials,
+        kinds: ['group', 'system'],
+      }),
+    ).rejects.toMatchObject({
+      name: 'InputError',
+      message: 'entityRef must name a group or a system, not a component',
+    });
+    await expect(
+      resolver.resolve('user:default/alice', { credentials }),
+    ).rejects.toMatchObject({
+      name: 'InputError',
+      message:
+        'entityRef must name a component, a system or a group, not a user',
+    });
+    expect(getEntityByRef).not.toHaveBeenCalled();
+  });
+
+  it('takes a bare name only where the caller gives a default kind', async () => {
+    const resolver = CatalogScopeResolver.create({ catalog });
+    const scope = await resolver.resolve('checkout', {
+      credentials,
+      defaultKind: 'component',
+    });
+    expect(scope.entityRef).toBe('component:default/checkout');
+    await expect(
+      resolver.resolve('checkout', { credentials }),
+    ).rejects.toMatchObject({
+      name: 'InputError',
+      message: expect.stringContaining(
+        "entityRef 'checkout' is not an entity ref",
+      ),
+    });
+  });
+
+  it('is a retryable 503 when the catalog cannot be read', async () => {
+    const resolver = CatalogScopeResolver.create({
+      catalog: catalogServiceMock.mock({
+        getEntityByRef: async () => {
+          throw new Error('connect ECONNREFUSED');
+        },
+      }),
+    });
+    await expect(
+      resolver.resolve('group:default/payments', { credentials }),
+    ).rejects.toMatchObject({
+      name: 'ServiceUnavailableError',
+      message: expect.stringContaining('could not be read; try again'),
+    });
+  });
+});

@@ -1,0 +1,215 @@
+import type { BackstageCredentials } from '@backstage/backend-plugin-api';
+import {
+  type CompoundEntityRef,
+  type Entity,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import { InputError, NotFoundError, isError } from '@backstage/errors';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  catalogUnavailable,
+  entitiesInScope,
+  queryAllEntities,
+} from './scopes';
+
+/** An entity a scope covers. */
+export type ScopeMember = {
+  entityRef: string;
+  title?: string;
+  /** The member's kind, name, namespace, title and the resolver's `memberFields`. */
+  entity: Entity;
+};
+
+/** What one catalog entity covers. */
+export type EntityScope = {
+  /**
+   * `entity`: the entity is of a member kind and covers only itself;
+   * `system`: its parts; `group`: what it or any group below it owns.
+   */
+  kind: 'entity' | 'system' | 'group';
+  /** The scope's entity, as the catalog returns it for the caller. */
+  entity: Entity;
+  entityRef: string;
+  /** Sorted by entity ref. */
+  members: ScopeMember[];
+};
+
+/** What the whole organisation covers: every member the caller can see. */
+export type OrganisationScope = {
+  kind: 'organisation';
+  /** Sorted by entity ref. */
+  members: ScopeMember[];
+};
+
+/** Fields every member is read with. */
+const MEMBER_FIELDS = [
+  'kind',
+  'metadata.name',
+  'metadata.namespace',
+  'metadata.title',
+];
+
+const lower = (kind: string) => kind.toLocaleLowerCase('en-US');
+
+/** "a component", "a group or a system", "a component, a system or a group". */
+function alternatives(kinds: string[]): string {
+  const named = kinds.map(kind => `a ${kind}`);
+  return named.length === 1
+    ? named[0]
+    : `${named.slice(0, -1).join(', ')} or ${named[named.length - 1]}`;
+}
+
+/**
+ * What a component, a system, a group (with every group below it) or the
+ * organisation covers in the catalog, resolved one way for every Paved
+ * backend plugin.
+ *
+ * Every read uses the credentials the caller passes, so the catalog's read
+ * rules apply: an entity the caller may not see is not found, and a system,
+ * group or the organisation covers only the members the caller can see.
+ * For a user's request these are the user's credentials; only work without
+ * a caller (a scheduled task, a webhook) passes the plugin's own.
+ */
+export class CatalogScopeResolver {
+  readonly #catalog: CatalogService;
+  readonly #memberKinds: string[];
+  readonly #memberFields: string[];
+
+  /**
+   * @param options.memberKinds - the kinds a scope covers (default
+   *   `['component']`); an entity of one of them is a scope of itself.
+   * @param options.memberFields - catalog fields the members are read
+   *   with besides kind, name, namespace and title (e.g.
+   *   `metadata.annotations`).
+   */
+  static create(options: {
+    catalog: CatalogService;
+    memberKinds?: string[];
+    memberFields?: string[];
+  }): CatalogScopeResolver {
+    return new CatalogScopeResolver(
+      options.catalog,
+      (options.memberKinds ?? ['component']).map(lower),
+      [...MEMBER_FIELDS, ...(options.memberFields ?? [])],
+    );
+  }
+
+  private constructor(
+    catalog: CatalogService,
+    memberKinds: string[],
+    memberFields: string[],
+  ) {
+    this.#catalog = catalog;
+    this.#memberKinds = memberKinds;
+    this.#memberFields = memberFields;
+  }
+
+  /**
+   * The scope an entity ref names and the members it covers.
+   *
+   * @param options.kinds - the kinds of scope the caller accepts, in the
+   *   order the error names them; by default the member kinds, system and
+   *   group.
+   * @param options.defaultKind - the kind of a ref that names none
+   *   (`checkout` for `component:default/checkout`); by default a ref must
+   *   name its kind.
+   * @throws InputError for a malformed ref or a kind not in `kinds` (before
+   *   the catalog is asked), NotFoundError for an entity that does not
+   *   exist or the caller may not see, ServiceUnavailableError when the
+   *   catalog cannot be read.
+   */
+  async resolve(
+    entityRef: string,
+    options: {
+      credentials: BackstageCredentials;
+      kinds?: string[];
+      defaultKind?: string;
+    },
+  ): Promise<EntityScope> {
+    const { credentials } = options;
+    const kinds = (
+      options.kinds ?? [...this.#memberKinds, 'system', 'group']
+    ).map(lower);
+    let ref: CompoundEntityRef;
+    try {
+      ref = parseEntityRef(entityRef, {
+        defaultKind: options.defaultKind,
+        defaultNamespace: 'default',
+      });
+    } catch (error) {
+      throw new InputError(
+        `entityRef '${entityRef}' is not an entity ref: ${
+          isError(error) ? error.message : String(error)
+        }`,
+      );
+    }
+    if (!kinds.includes(lower(ref.kind))) {
+      throw new InputError(
+        `entityRef must name ${alternatives(kinds)}, not a ${ref.kind}`,
+      );
+    }
+    let entity: Entity | undefined;
+    try {
+      entity = await this.#catalog.getEntityByRef(ref, { credentials });
+    } catch (error) {
+      throw catalogUnavailable(error);
+    }
+    if (!entity) {
+      throw new NotFoundError(
+        `No entity ${stringifyEntityRef(ref)} in the catalog`,
+      );
+    }
+    const entityRefOfScope = stringifyEntityRef(entity);
+    const kind = lower(entity.kind);
+    if (this.#memberKinds.includes(kind)) {
+      return {
+        kind: 'entity',
+        entity,
+        entityRef: entityRefOfScope,
+        members: [memberOf(entity)],
+      };
+    }
+    const members = await entitiesInScope(this.#catalog, entity, {
+      kinds: this.#memberKinds,
+      fields: this.#memberFields,
+      credentials,
+    });
+    if (!members) {
+      // Only reachable when `kinds` names a kind that covers nothing.
+      throw new InputError(
+        `entityRef must name ${alternatives(kinds)}, not a ${entity.kind}`,
+      );
+    }
+    return {
+      kind: kind === 'system' ? 'system' : 'group',
+      entity,
+      entityRef: entityRefOfScope,
+      members: members.map(memberOf),
+    };
+  }
+
+  /** Every member the caller can see: what "the organisation" covers. */
+  async organisation(options: {
+    credentials: BackstageCredentials;
+  }): Promise<OrganisationScope> {
+    const items = await queryAllEntities(
+      this.#catalog,
+      { kind: { $in: this.#memberKinds } },
+      { fields: this.#memberFields, credentials: options.credentials },
+    );
+    const byRef = new Map(items.map(e => [stringifyEntityRef(e), e]));
+    return {
+      kind: 'organisation',
+      members: [...byRef.keys()].sort().map(ref => memberOf(byRef.get(ref)!)),
+    };
+  }
+}
+
+function memberOf(entity: Entity): ScopeMember {
+  return {
+    entityRef: stringifyEntityRef(entity),
+    ...(entity.metadata.title ? { title: entity.metadata.title } : {}),
+    entity,
+  };
+}
