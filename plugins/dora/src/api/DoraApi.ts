@@ -7,6 +7,7 @@ import type {
   DoraMetrics,
   DoraSeries,
   DoraSeriesInterval,
+  DoraUnattributedService as DoraUnattributedServiceModel,
 } from '@paved/plugin-dora-common';
 
 /**
@@ -21,7 +22,7 @@ export type DoraScope = {
 };
 
 /** A service name the DORA backend could not match to a catalog entity. */
-export type DoraUnattributedService = { service: string; events: number };
+export type DoraUnattributedService = DoraUnattributedServiceModel;
 
 /** The browser's view of the DORA backend (`/api/dora`). */
 export interface DoraApi {

@@ -1,87 +1,105 @@
 import type { DiscoveryApi, FetchApi } from '@backstage/frontend-plugin-api';
 import { ResponseError } from '@backstage/errors';
-import type {
-  DoraBreakdown,
-  DoraDeploymentFilter,
-  DoraDeploymentPage,
-  DoraMetricName,
-  DoraMetrics,
-  DoraSeries,
-  DoraSeriesInterval,
+import {
+  DefaultApiClient,
+  pluginId,
+  type DoraBreakdown,
+  type DoraDeploymentFilter,
+  type DoraDeploymentPage,
+  type DoraMetricName,
+  type DoraMetrics,
+  type DoraSeries,
+  type DoraSeriesInterval,
 } from '@paved/plugin-dora-common';
 import type { DoraApi, DoraScope, DoraUnattributedService } from './DoraApi';
 
-type Params = Record<string, string | number | undefined>;
+/** An answer of the DORA backend, typed by the operation that gave it. */
+type Answer<T> = Omit<Response, 'json'> & { json(): Promise<T> };
 
-/** {@link DoraApi} over HTTP, with the signed-in user's credentials. */
+/** The answer if it is a success; otherwise its error body as an error. */
+async function ok<T>(answer: Answer<T>): Promise<Answer<T>> {
+  if (!answer.ok) throw await ResponseError.fromResponse(answer);
+  return answer;
+}
+
+/** A scope as query parameters; an empty entity ref is the organisation. */
+function scopeQuery(scope: DoraScope) {
+  return {
+    entityRef: scope.entityRef || undefined,
+    from: scope.from,
+    to: scope.to,
+    environment: scope.environment,
+  };
+}
+
+/**
+ * {@link DoraApi} over HTTP, with the signed-in user's credentials: the
+ * client generated from the DORA backend's OpenAPI document, with its
+ * error answers turned into errors.
+ */
 export class DoraClient implements DoraApi {
   readonly #discoveryApi: DiscoveryApi;
-  readonly #fetchApi: FetchApi;
+  readonly #api: DefaultApiClient;
 
   constructor(options: { discoveryApi: DiscoveryApi; fetchApi: FetchApi }) {
     this.#discoveryApi = options.discoveryApi;
-    this.#fetchApi = options.fetchApi;
+    this.#api = new DefaultApiClient(options);
   }
 
-  async #request(path: string, params: Params = {}): Promise<Response> {
-    const query = new URLSearchParams();
-    for (const [key, value] of Object.entries(params)) {
-      if (value !== undefined && value !== '') query.set(key, String(value));
-    }
-    const base = await this.#discoveryApi.getBaseUrl('dora');
-    const search = query.toString();
-    return this.#fetchApi.fetch(`${base}${path}${search ? `?${search}` : ''}`);
+  async getMetrics(scope: DoraScope): Promise<DoraMetrics> {
+    const answer = await this.#api.getMetrics({ query: scopeQuery(scope) });
+    return (await ok(answer)).json();
   }
 
-  async #get(path: string, params?: Params): Promise<Response> {
-    const response = await this.#request(path, params);
-    if (!response.ok) throw await ResponseError.fromResponse(response);
-    return response;
-  }
-
-  getMetrics(scope: DoraScope): Promise<DoraMetrics> {
-    return this.#get('/metrics', scope).then(r => r.json());
-  }
-
-  getSeries(
+  async getSeries(
     scope: DoraScope,
     metric: DoraMetricName,
     interval: DoraSeriesInterval,
   ): Promise<DoraSeries> {
-    return this.#get('/series', { ...scope, metric, interval }).then(r =>
-      r.json(),
-    );
+    const answer = await this.#api.getSeries({
+      query: { ...scopeQuery(scope), metric, interval },
+    });
+    return (await ok(answer)).json();
   }
 
-  getBreakdown(scope: DoraScope): Promise<DoraBreakdown> {
-    return this.#get('/breakdown', scope).then(r => r.json());
+  async getBreakdown(scope: DoraScope): Promise<DoraBreakdown> {
+    const answer = await this.#api.getBreakdown({ query: scopeQuery(scope) });
+    return (await ok(answer)).json();
   }
 
-  getDeployments(
+  async getDeployments(
     scope: DoraScope,
     options: { filter: DoraDeploymentFilter; limit?: number; cursor?: string },
   ): Promise<DoraDeploymentPage> {
-    return this.#get('/deployments', { ...scope, ...options }).then(r =>
-      r.json(),
-    );
+    const answer = await this.#api.getDeployments({
+      query: {
+        ...scopeQuery(scope),
+        filter: options.filter,
+        limit: options.limit,
+        cursor: options.cursor || undefined,
+      },
+    });
+    return (await ok(answer)).json();
   }
 
-  exportCsv(scope: DoraScope, filter: DoraDeploymentFilter): Promise<Blob> {
-    return this.#get('/export.csv', { ...scope, filter }).then(r => r.blob());
+  async exportCsv(
+    scope: DoraScope,
+    filter: DoraDeploymentFilter,
+  ): Promise<Blob> {
+    const answer = await this.#api.getDeploymentsCsv({
+      query: { ...scopeQuery(scope), filter },
+    });
+    return (await ok(answer)).blob();
   }
 
   async getUnattributed(): Promise<DoraUnattributedService[] | undefined> {
-    const response = await this.#request('/unattributed');
+    const answer = await this.#api.getUnattributed({});
     // Only portal admins may list them; for everyone else there is nothing to show.
-    if (response.status === 403) return undefined;
-    if (!response.ok) throw await ResponseError.fromResponse(response);
-    const body = (await response.json()) as {
-      services: DoraUnattributedService[];
-    };
-    return body.services;
+    if (answer.status === 403) return undefined;
+    return (await (await ok(answer)).json()).services;
   }
 
   async getEventsUrl(): Promise<string> {
-    return `${await this.#discoveryApi.getBaseUrl('dora')}/events`;
+    return `${await this.#discoveryApi.getBaseUrl(pluginId)}/events`;
   }
 }
