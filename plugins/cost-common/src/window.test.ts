@@ -1,4 +1,12 @@
-import { MAX_COST_WINDOW_DAYS, parseCostWindow } from './window';
+import {
+  DAY_MS,
+  MAX_COST_WINDOW_DAYS,
+  addDays,
+  dayStart,
+  daysInMonthOf,
+  formatDay,
+  parseCostWindow,
+} from './window';
 
 const now = new Date('2026-11-27T15:00:00Z');
 
@@ -58,5 +66,42 @@ describe('parseCostWindow', () => {
     );
     expect('error' in result && result.error).toContain('at most 731 days');
     expect(performance.now() - started).toBeLessThan(20);
+  });
+});
+
+describe('UTC days', () => {
+  it('formats the UTC day of an instant, whatever the time of day', () => {
+    expect(formatDay(Date.parse('2026-10-01T23:59:59.999Z'))).toBe(
+      '2026-10-01',
+    );
+    expect(formatDay(Date.parse('2026-10-01T23:30:00-02:00'))).toBe(
+      '2026-10-02',
+    );
+  });
+
+  it('gives the start of a day, and nothing for a day that does not exist', () => {
+    expect(dayStart('2026-10-01')).toBe(Date.parse('2026-10-01T00:00:00Z'));
+    expect(dayStart('2024-02-29')).toBe(Date.parse('2024-02-29T00:00:00Z'));
+    for (const wrong of ['2026-02-29', '2026-13-01', '2026-1-01', '']) {
+      expect(dayStart(wrong)).toBeUndefined();
+    }
+  });
+
+  it('adds days across months, years and a leap day', () => {
+    expect(addDays('2024-02-28', 1)).toBe('2024-02-29');
+    expect(addDays('2024-03-01', -1)).toBe('2024-02-29');
+    expect(addDays('2026-12-31', 1)).toBe('2027-01-01');
+    expect(dayStart(addDays('2026-10-01', 30))! - dayStart('2026-10-01')!).toBe(
+      30 * DAY_MS,
+    );
+    expect(() => addDays('2026-02-30', 1)).toThrow(
+      "'2026-02-30' is not a YYYY-MM-DD day",
+    );
+  });
+
+  it('counts the days of a month, February by the year', () => {
+    expect(daysInMonthOf('2024-02-10')).toBe(29);
+    expect(daysInMonthOf('2026-02-10')).toBe(28);
+    expect(daysInMonthOf('2026-12-31')).toBe(31);
   });
 });

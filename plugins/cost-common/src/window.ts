@@ -1,7 +1,8 @@
 /**
  * The one definition of a cost window, shared by the backend's HTTP routes
  * and MCP actions (and usable by the frontend): whole UTC days, `from`
- * inclusive and `to` exclusive.
+ * inclusive and `to` exclusive. The UTC-day arithmetic below is the one
+ * every cost package uses for `YYYY-MM-DD` days.
  */
 export type CostWindow = { from: string; to: string };
 
@@ -14,19 +15,49 @@ export const MAX_COST_SERIES_POINTS = 1000;
 /** The window a read gets when it names none: the last 30 full days. */
 export const DEFAULT_COST_WINDOW_DAYS = 30;
 
-const DAY_MS = 86_400_000;
+/** Milliseconds in a UTC day (UTC has no daylight saving). */
+export const DAY_MS = 86_400_000;
+
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 const MIN_MS = Date.parse('0001-01-01T00:00:00Z');
 const MAX_MS = Date.parse('9999-12-31T00:00:00Z');
-const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
-/** Milliseconds of a valid `YYYY-MM-DD` day, or undefined. */
-function dayMs(value: string): number | undefined {
-  if (!DAY.test(value)) return undefined;
-  const ms = Date.parse(`${value}T00:00:00Z`);
-  if (Number.isNaN(ms) || isoDay(ms) !== value) return undefined;
+/** The `YYYY-MM-DD` UTC day an instant (epoch milliseconds) falls on. */
+export function formatDay(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+/**
+ * The start of a `YYYY-MM-DD` UTC day in epoch milliseconds, or undefined
+ * for anything else, including days that do not exist (`2026-02-30`).
+ */
+export function dayStart(day: string): number | undefined {
+  if (!DAY.test(day)) return undefined;
+  const ms = Date.parse(`${day}T00:00:00Z`);
+  if (Number.isNaN(ms) || formatDay(ms) !== day) return undefined;
   return ms;
+}
+
+function checkedDayStart(day: string): number {
+  const ms = dayStart(day);
+  if (ms === undefined) {
+    throw new RangeError(`'${truncate(day)}' is not a YYYY-MM-DD day`);
+  }
+  return ms;
+}
+
+/** The UTC day `days` days after (or, negative, before) `day`. */
+export function addDays(day: string, days: number): string {
+  return formatDay(checkedDayStart(day) + days * DAY_MS);
+}
+
+/** The number of days in the month of a `YYYY-MM-DD` day. */
+export function daysInMonthOf(day: string): number {
+  const date = new Date(checkedDayStart(day));
+  return new Date(
+    Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 0),
+  ).getUTCDate();
 }
 
 /**
@@ -56,11 +87,8 @@ export function parseCostWindow(
     }
     ms[key] = parsed;
   }
-  const today = Date.UTC(
-    now.getUTCFullYear(),
-    now.getUTCMonth(),
-    now.getUTCDate(),
-  );
+  // Epoch days are whole UTC days: the start of today is a multiple of a day.
+  const today = Math.floor(now.getTime() / DAY_MS) * DAY_MS;
   const to =
     ms.to ??
     (ms.from !== undefined
@@ -94,7 +122,7 @@ export function parseCostWindow(
   if (from < MIN_MS || to > MAX_MS) {
     return { error: 'from and to must be days of the years 0001 to 9999' };
   }
-  return { window: { from: isoDay(from), to: isoDay(to) } };
+  return { window: { from: formatDay(from), to: formatDay(to) } };
 }
 
 const TIMESTAMP =
@@ -102,10 +130,10 @@ const TIMESTAMP =
 
 function parseDayOrMidnight(value: string): number | undefined {
   if (value.length > 40) return undefined;
-  const day = dayMs(value);
+  const day = dayStart(value);
   if (day !== undefined) return day;
   const timestamp = TIMESTAMP.exec(value);
-  if (!timestamp || dayMs(timestamp[1]) === undefined) return undefined;
+  if (!timestamp || dayStart(timestamp[1]) === undefined) return undefined;
   const ms = Date.parse(value);
   if (Number.isNaN(ms) || ms % DAY_MS !== 0) return undefined;
   return ms;

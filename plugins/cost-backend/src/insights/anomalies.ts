@@ -1,5 +1,5 @@
-import type { CostAnomaly } from '@paved/plugin-cost-common';
-import { addDays, parseDay, totalsByDay } from './days';
+import { addDays, type CostAnomaly } from '@paved/plugin-cost-common';
+import { parseDay, totalsByDay } from './days';
 
 export interface AnomalyOptions {
   /** How many calendar days before a day form its baseline (default 14). */

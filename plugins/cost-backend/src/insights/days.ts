@@ -1,33 +1,17 @@
 import { InputError } from '@backstage/errors';
+import { dayStart } from '@paved/plugin-cost-common';
 
-/** Milliseconds in a UTC calendar day (UTC has no daylight saving). */
-export const DAY_MS = 86_400_000;
-
-const DAY_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
-
-/** Start of a UTC day, in epoch milliseconds; rejects "2026-02-30" and the like. */
+/**
+ * Start of a `YYYY-MM-DD` UTC day in epoch milliseconds (the arithmetic is
+ * cost-common's), for input a caller sent: anything else, including days
+ * that do not exist (`2026-02-30`), is a 400 naming `what`.
+ */
 export function parseDay(day: string, what = 'day'): number {
-  const ms = DAY_PATTERN.test(day) ? Date.parse(`${day}T00:00:00Z`) : NaN;
-  if (Number.isNaN(ms) || formatDay(ms) !== day) {
+  const ms = dayStart(day);
+  if (ms === undefined) {
     throw new InputError(`Invalid ${what} '${day}', expected YYYY-MM-DD`);
   }
   return ms;
-}
-
-export function formatDay(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
-}
-
-export function addDays(day: string, days: number): string {
-  return formatDay(parseDay(day) + days * DAY_MS);
-}
-
-/** Number of days in the month of a YYYY-MM-DD day. */
-export function daysInMonthOf(day: string): number {
-  const date = new Date(parseDay(day));
-  return new Date(
-    Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 0),
-  ).getUTCDate();
 }
 
 /** Sums entries of the same day (a series may list a day more than once). */

@@ -1,5 +1,9 @@
-import type { CostForecast } from '@paved/plugin-cost-common';
-import { addDays, daysInMonthOf, parseDay, totalsByDay } from './days';
+import {
+  addDays,
+  type CostForecast,
+  daysInMonthOf,
+} from '@paved/plugin-cost-common';
+import { parseDay, totalsByDay } from './days';
 
 /** How many complete days before `today` the daily run rate is taken from. */
 export const FORECAST_RATE_DAYS = 7;

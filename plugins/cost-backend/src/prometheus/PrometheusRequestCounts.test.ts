@@ -3,7 +3,7 @@ import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Entity } from '@backstage/catalog-model';
 import { mockServices } from '@backstage/backend-test-utils';
-import { formatDay } from '../insights/days';
+import { formatDay } from '@paved/plugin-cost-common';
 import {
   PrometheusRequestCounts,
   type RequestCountSource,

@@ -4,7 +4,8 @@ import type {
 } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef, type Entity } from '@backstage/catalog-model';
 import { CustomErrorBase, isError } from '@backstage/errors';
-import { formatDay, parseDay } from '../insights/days';
+import { formatDay } from '@paved/plugin-cost-common';
+import { parseDay } from '../insights/days';
 import { checkRequestRateQuery, metricNamesOf } from './requestRateQuery';
 
 /** Requests served by an entity's workload, per UTC day. */
