@@ -206,6 +206,10 @@ function operations(spec) {
       );
       const body = resolveRef(spec, op.requestBody);
       const bodyType = body?.content?.['application/json']?.schema;
+      // A body in another media type (a text/csv upload) is sent as is.
+      const bodyMediaType = bodyType
+        ? undefined
+        : Object.keys(body?.content ?? {})[0];
       const ok = Object.entries(op.responses ?? {}).find(([code]) =>
         /^2\d\d$/.test(code),
       );
@@ -219,6 +223,7 @@ function operations(spec) {
         params,
         body,
         bodyType,
+        bodyMediaType,
         jsonResponse,
         textResponse,
       });
@@ -244,7 +249,13 @@ function paramsType(params, location, refs) {
     .join('\n')}\n}`;
 }
 
-function requestShape(o, refs) {
+/**
+ * The request's parts. `rawBody` is the type of a body that is not JSON,
+ * for the client (a string or a Blob: a file, which fetch streams without a
+ * duplex option). The server leaves it out: the router parses only JSON,
+ * so its handler reads such a body from the request stream.
+ */
+function requestShape(o, refs, rawBody) {
   const parts = [];
   const path = paramsType(o.params, 'path', refs);
   const query = paramsType(o.params, 'query', refs);
@@ -254,6 +265,8 @@ function requestShape(o, refs) {
     parts.push(
       `body${o.body.required ? '' : '?'}: ${tsType(o.bodyType, refs)};`,
     );
+  else if (o.bodyMediaType && rawBody)
+    parts.push(`body${o.body.required ? '' : '?'}: ${rawBody};`);
   return parts;
 }
 
@@ -330,7 +343,7 @@ function clientFile(spec, pluginId) {
     const name = typeName(o.op.operationId);
     const method =
       o.op.operationId[0].toLowerCase() + o.op.operationId.slice(1);
-    const parts = requestShape(o, refs);
+    const parts = requestShape(o, refs, 'Blob | string');
     const response = responseType(o, refs);
     types.push(
       `${docComment(
@@ -354,12 +367,14 @@ function clientFile(spec, pluginId) {
         : `const query = '';`,
     );
     const init = [`method: '${o.method.toUpperCase()}',`];
+    const contentType = o.bodyType ? 'application/json' : o.bodyMediaType;
     init.push(
       `headers: { ${
-        o.bodyType ? `'Content-Type': 'application/json', ` : ''
+        contentType ? `'Content-Type': '${contentType}', ` : ''
       }...(options?.token && { Authorization: \`Bearer \${options.token}\` }) },`,
     );
     if (o.bodyType) init.push('body: JSON.stringify(request.body),');
+    else if (o.bodyMediaType) init.push('body: request.body,');
     init.push('signal: options?.signal,');
     lines.push(
       `return await this.#fetchApi.fetch(\`\${baseUrl}${pathExpr}\${query}\`, {\n${init.join(
