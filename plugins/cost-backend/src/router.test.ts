@@ -354,6 +354,7 @@ describe('cost API', () => {
     ['/entity?from=2026-10-05&to=2026-10-01', 'from must be before to'],
     ['/entity?granularity=week', 'granularity'],
     ['/entity?entityRef=not a ref', 'entityRef'],
+    ['/entity?entityRef=', 'entityRef'],
     ['/rankings', 'entityRef'],
     ['/rankings?entityRef=component:default/checkout', 'group or a system'],
   ])('answers %s with 400 naming %s', async (path, name) => {
@@ -442,6 +443,22 @@ describe('cost API', () => {
         'it reads node_cpu_seconds_total, which is not an allowed request metric',
       ),
     });
+  });
+
+  it('serves its OpenAPI document, which describes every route under /api/cost', async () => {
+    const res = await call('/openapi.json');
+    expect(res.status).toBe(200);
+    expect(Object.keys(res.body.paths).sort()).toEqual(
+      [
+        '/entity',
+        '/export.csv',
+        // Served by the FOCUS module under the cost plugin's path.
+        '/focus/imports',
+        '/rankings',
+        '/sources',
+        '/unattributed',
+      ].map(path => `/api/cost${path}`),
+    );
   });
 
   it('answers an unknown entity with 404', async () => {

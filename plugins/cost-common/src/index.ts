@@ -8,3 +8,16 @@ export * from './api';
 export * from './permissions';
 export * from './records';
 export * from './window';
+// The client generated from the backend's OpenAPI document; the models it
+// reads are exported by ./api under their domain names.
+export { DefaultApiClient } from './schema/openapi/generated';
+export type {
+  ExportCostCsv,
+  GetCostSources,
+  GetEntityCost,
+  GetRankings,
+  GetUnattributedCost,
+  ImportFocusFile,
+  RequestOptions,
+  TypedResponse,
+} from './schema/openapi/generated';
