@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { ServiceUnavailableError } from '@backstage/errors';
-import type { CostRecord } from '@paved/plugin-cost-common';
+import type { CostRecord, FocusImportResult } from '@paved/plugin-cost-common';
 import type { CostRecordSink, CostSource } from '@paved/plugin-cost-node';
 import {
   type FocusBillingPeriod,
@@ -39,18 +39,8 @@ export function focusCorrectionsSourceId(
   return `focus:${name}:corrections-${billingPeriodFrom}`;
 }
 
-export interface FocusImportResult {
-  source: string;
-  /** Cost rows stored (a row spanning several days counts once per day). */
-  stored: number;
-  /**
-   * The UTC days the file's own billing period rows cover, and the first
-   * and last of them (corrections of earlier periods not counted).
-   */
-  days: number;
-  from?: string;
-  to?: string;
-}
+/** What a file stored: the upload route's answer, as the cost API documents it. */
+export type { FocusImportResult } from '@paved/plugin-cost-common';
 
 /**
  * The FOCUS cost source: imports files (configured or uploaded) into the

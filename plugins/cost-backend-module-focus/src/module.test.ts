@@ -21,6 +21,7 @@ import {
 import { InMemoryCostSink } from '@paved/plugin-cost-node/testUtils';
 import { focusFile, focusRow } from './__testUtils__/focusCsv';
 import { costModuleFocus, FOCUS_IMPORT_TASK_ID } from './module';
+import { FOCUS_IMPORT_AUDIT_EVENT } from './uploadRoute';
 
 jest.setTimeout(60_000);
 
@@ -62,6 +63,7 @@ describe('FOCUS module', () => {
     options: {
       config?: Record<string, any>;
       permission?: 'ALLOW' | 'DENY';
+      auditor?: ReturnType<typeof mockServices.auditor.mock>;
     } = {},
   ) {
     const sink = new InMemoryCostSink();
@@ -84,6 +86,7 @@ describe('FOCUS module', () => {
         mockServices.permissions.factory({
           result: (options.permission ?? 'ALLOW') as PermissionResult,
         }),
+        ...(options.auditor ? [options.auditor.factory] : []),
       ],
     });
     const { port } = backend.server.address() as AddressInfo;
@@ -185,6 +188,8 @@ describe('FOCUS module', () => {
         expect(body.error.message).toContain(
           'row 3, column BilledCost: "abc" is not a number',
         );
+        // The row and the column reach the caller as fields, for tools.
+        expect(body.error).toMatchObject({ row: 3, column: 'BilledCost' });
         // The good first row of the bad file did not replace 2026-11-01.
         expect(sink.effectiveTotal('focus:aws-payer')).toBe(35);
       } finally {
@@ -347,6 +352,45 @@ describe('FOCUS module', () => {
           expect((await res.json()).error.message).toContain('import name');
         }
         expect(sink.calls).toEqual([]);
+      } finally {
+        await backend.stop();
+      }
+    });
+
+    it('audits every upload, stored or refused, with the import and what was stored', async () => {
+      const success = jest.fn();
+      const fail = jest.fn();
+      const auditor = mockServices.auditor.mock({
+        createEvent: jest.fn(async () => ({ success, fail })),
+      });
+      const { backend, upload } = await start({ auditor });
+      try {
+        expect((await upload(november)).status).toBe(201);
+        expect(auditor.createEvent).toHaveBeenLastCalledWith(
+          expect.objectContaining({
+            eventId: FOCUS_IMPORT_AUDIT_EVENT,
+            severityLevel: 'medium',
+            meta: { importName: 'aws-payer' },
+          }),
+        );
+        expect(success).toHaveBeenCalledWith({
+          meta: {
+            source: 'focus:aws-payer',
+            stored: 3,
+            days: 2,
+            from: '2026-11-01',
+            to: '2026-11-02',
+          },
+        });
+
+        const refused = await upload('{"rows":[]}', {
+          contentType: 'application/json',
+        });
+        expect(refused.status).toBe(415);
+        expect(fail).toHaveBeenCalledWith({
+          error: expect.objectContaining({ name: 'UnsupportedMediaTypeError' }),
+        });
+        expect(success).toHaveBeenCalledTimes(1);
       } finally {
         await backend.stop();
       }

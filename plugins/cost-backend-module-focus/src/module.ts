@@ -29,6 +29,7 @@ export const costModuleFocus = createBackendModule({
         httpRouter: coreServices.httpRouter,
         httpAuth: coreServices.httpAuth,
         permissions: coreServices.permissions,
+        auditor: coreServices.auditor,
         scheduler: coreServices.scheduler,
         sources: costSourcesExtensionPoint,
       },
@@ -38,6 +39,7 @@ export const costModuleFocus = createBackendModule({
         httpRouter,
         httpAuth,
         permissions,
+        auditor,
         scheduler,
         sources,
       }) {
@@ -50,6 +52,7 @@ export const costModuleFocus = createBackendModule({
             source,
             httpAuth,
             permissions,
+            auditor,
             maxBytes:
               focus?.getOptionalNumber('maxUploadBytes') ??
               DEFAULT_MAX_UPLOAD_BYTES,

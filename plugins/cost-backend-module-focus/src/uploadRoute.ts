@@ -1,20 +1,34 @@
 import { Transform, type TransformCallback } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import type {
+  AuditorService,
+  BackstageCredentials,
   HttpAuthService,
   HttpRouterService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { InputError, NotAllowedError } from '@backstage/errors';
-import { costImportPermission } from '@paved/plugin-cost-common';
+import {
+  costImportPermission,
+  type FocusImportResult,
+} from '@paved/plugin-cost-common';
 import { isValidImportName, type FocusSource } from './FocusSource';
 
 type Handler = Parameters<HttpRouterService['use']>[0];
 type Request = Parameters<Handler>[0];
 type Response = Parameters<Handler>[1];
 
-/** The path of the upload route, under the cost plugin's /api/cost. */
+/**
+ * The path of the upload route, under the cost plugin's /api/cost. The cost
+ * plugin's OpenAPI document (plugins/cost-backend/src/schema/openapi.yaml,
+ * operation ImportFocusFile) describes it; this module serves it because it
+ * streams a text/csv body, which the cost plugin's JSON router does not
+ * read.
+ */
 export const FOCUS_UPLOAD_PATH = '/focus/imports';
+
+/** The audit event of an upload, allowed or refused. */
+export const FOCUS_IMPORT_AUDIT_EVENT = 'cost-focus-import';
 
 /** An error the framework answers with its statusCode (413, 415). */
 class HttpStatusError extends Error {
@@ -57,19 +71,23 @@ class ByteLimit extends Transform {
  * and replaces what import `<name>` stored for the days it covers. Needs
  * user or service credentials allowed `cost.import`. Answers 201 with what
  * was stored, or 400 naming the bad row and column with nothing stored.
+ * Every upload by a signed-in caller is audited, stored or refused.
  */
 export function focusUploadHandler(options: {
   source: FocusSource;
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
+  auditor: AuditorService;
   maxBytes: number;
 }): Handler {
-  const { source, httpAuth, permissions, maxBytes } = options;
+  const { source, httpAuth, permissions, auditor, maxBytes } = options;
 
-  const upload = async (req: Request, res: Response) => {
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
+  /** Checks the upload and stores the file; throws what the caller is answered. */
+  const receive = async (
+    req: Request,
+    res: Response,
+    credentials: BackstageCredentials,
+  ): Promise<FocusImportResult> => {
     const [decision] = await permissions.authorize(
       [{ permission: costImportPermission }],
       { credentials },
@@ -135,12 +153,41 @@ export function focusUploadHandler(options: {
         ? req.query.fileName.slice(0, 200)
         : `upload to ${name}`;
     try {
-      const result = await source.importFile({ name, fileName, input: body });
-      res.status(201).json(result);
+      return await source.importFile({ name, fileName, input: body });
     } catch (error) {
       // Stopped at a bad row with the body still coming: answer, then close
       // the connection rather than read the rest of a large file.
       if (!req.complete) res.setHeader('Connection', 'close');
+      throw error;
+    }
+  };
+
+  const upload = async (req: Request, res: Response) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const auditorEvent = await auditor.createEvent({
+      eventId: FOCUS_IMPORT_AUDIT_EVENT,
+      request: req,
+      severityLevel: 'medium',
+      meta: {
+        importName: typeof req.query.name === 'string' ? req.query.name : null,
+      },
+    });
+    try {
+      const result = await receive(req, res, credentials);
+      await auditorEvent.success({
+        meta: {
+          source: result.source,
+          stored: result.stored,
+          days: result.days,
+          from: result.from,
+          to: result.to,
+        },
+      });
+      res.status(201).json(result);
+    } catch (error) {
+      await auditorEvent.fail({ error: error as Error });
       throw error;
     }
   };
