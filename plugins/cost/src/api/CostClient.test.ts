@@ -40,6 +40,15 @@ describe('CostClient', () => {
     );
   });
 
+  it('sends no entityRef for the organisation', async () => {
+    const { client, calls } = clientAnswering(() => new Response('day\n'));
+    await client.exportCsv('', window);
+    expect(calls).toEqual([
+      'http://paved.test/api/cost/export.csv?from=2026-10-28&to=2026-11-27',
+    ]);
+    expect(await client.getExportUrl('', window)).toBe(calls[0]);
+  });
+
   it('turns a 403 on an entity into an error with its status', async () => {
     const { client } = clientAnswering(() =>
       Response.json(

@@ -1,92 +1,103 @@
 import type { DiscoveryApi, FetchApi } from '@backstage/frontend-plugin-api';
 import { ResponseError } from '@backstage/errors';
-import type {
-  CostGranularity,
-  CostRankings,
-  CostSourceStatus,
-  EntityCost,
-  UnattributedCost,
+import {
+  DefaultApiClient,
+  type CostGranularity,
+  type CostRankings,
+  type CostSourceStatus,
+  type EntityCost,
+  type TypedResponse,
+  type UnattributedCost,
 } from '@paved/plugin-cost-common';
 import type { CostApi, CostWindow } from './CostApi';
 
-type Params = Record<string, string | undefined>;
-
-/** {@link CostApi} over HTTP, with the signed-in user's credentials. */
+/**
+ * {@link CostApi} over the client generated from the backend's OpenAPI
+ * document, with the signed-in user's credentials (the fetch API adds them).
+ */
 export class CostClient implements CostApi {
+  readonly #client: DefaultApiClient;
   readonly #discoveryApi: DiscoveryApi;
-  readonly #fetchApi: FetchApi;
 
   constructor(options: { discoveryApi: DiscoveryApi; fetchApi: FetchApi }) {
+    this.#client = new DefaultApiClient(options);
     this.#discoveryApi = options.discoveryApi;
-    this.#fetchApi = options.fetchApi;
   }
 
-  async #url(path: string, params: Params = {}): Promise<string> {
-    const query = new URLSearchParams();
-    for (const [key, value] of Object.entries(params)) {
-      if (value !== undefined && value !== '') query.set(key, value);
-    }
-    const base = await this.#discoveryApi.getBaseUrl('cost');
-    const search = query.toString();
-    return `${base}${path}${search ? `?${search}` : ''}`;
-  }
-
-  async #get(path: string, params?: Params): Promise<Response> {
-    const response = await this.#fetchApi.fetch(await this.#url(path, params));
-    if (!response.ok) throw await ResponseError.fromResponse(response);
-    return response;
-  }
-
-  getEntityCost(
+  async getEntityCost(
     entityRef: string,
     window: CostWindow,
     granularity: CostGranularity,
   ): Promise<EntityCost> {
-    return this.#get('/entity', {
-      entityRef,
-      from: window.from,
-      to: window.to,
-      granularity,
-    }).then(r => r.json());
+    return bodyOf(
+      await this.#client.getEntityCost({
+        query: { ...scopeOf(entityRef), ...windowOf(window), granularity },
+      }),
+    );
   }
 
-  getRankings(entityRef: string, window: CostWindow): Promise<CostRankings> {
-    return this.#get('/rankings', {
-      entityRef,
-      from: window.from,
-      to: window.to,
-    }).then(r => r.json());
+  async getRankings(
+    entityRef: string,
+    window: CostWindow,
+  ): Promise<CostRankings> {
+    return bodyOf(
+      await this.#client.getRankings({
+        query: { entityRef, ...windowOf(window) },
+      }),
+    );
   }
 
   async getUnattributed(
     window: CostWindow,
   ): Promise<UnattributedCost | undefined> {
-    const response = await this.#fetchApi.fetch(
-      await this.#url('/unattributed', { from: window.from, to: window.to }),
-    );
+    const response = await this.#client.getUnattributedCost({
+      query: windowOf(window),
+    });
     // Only admins may see organisation-wide cost; for everyone else there is nothing to show.
     if (response.status === 403) return undefined;
-    if (!response.ok) throw await ResponseError.fromResponse(response);
-    return response.json();
+    return bodyOf(response);
   }
 
-  getSources(): Promise<CostSourceStatus[]> {
-    return this.#get('/sources').then(r => r.json());
+  async getSources(): Promise<CostSourceStatus[]> {
+    return bodyOf(await this.#client.getCostSources({}));
   }
 
-  getExportUrl(entityRef: string, window: CostWindow): Promise<string> {
-    return this.#url('/export.csv', {
-      entityRef,
-      from: window.from,
-      to: window.to,
+  async getExportUrl(entityRef: string, window: CostWindow): Promise<string> {
+    // The link's href: the generated client fetches, it does not hand out
+    // URLs. The path and parameters are those of its exportCostCsv.
+    const query = new URLSearchParams({
+      ...scopeOf(entityRef),
+      ...windowOf(window),
     });
+    return `${await this.#discoveryApi.getBaseUrl('cost')}/export.csv?${query}`;
   }
 
   async exportCsv(entityRef: string, window: CostWindow): Promise<Blob> {
-    const response = await this.#fetchApi.fetch(
-      await this.getExportUrl(entityRef, window),
-    );
+    const response = await this.#client.exportCostCsv({
+      query: { ...scopeOf(entityRef), ...windowOf(window) },
+    });
     if (!response.ok) throw await ResponseError.fromResponse(response);
     return response.blob();
   }
+}
+
+/** The entityRef parameter; none (the organisation) for an empty ref. */
+function scopeOf(entityRef: string): { entityRef?: string } {
+  return entityRef ? { entityRef } : {};
+}
+
+/** The window's parameters; an empty day is left to the backend's default. */
+function windowOf(window: CostWindow): { from?: string; to?: string } {
+  return {
+    ...(window.from ? { from: window.from } : {}),
+    ...(window.to ? { to: window.to } : {}),
+  };
+}
+
+/** The typed body of a 2xx answer; any other answer as a ResponseError. */
+async function bodyOf<T>(response: TypedResponse<T>): Promise<T> {
+  if (!response.ok) {
+    throw await ResponseError.fromResponse(response);
+  }
+  return response.json();
 }
