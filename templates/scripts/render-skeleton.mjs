@@ -4,7 +4,11 @@
  * The template entity, templates/all.yaml and the rendered catalog-info.yaml
  * also go through the catalog's default entity policies and kind validators.
  *
- *   node templates/scripts/render-skeleton.mjs <template-dir> <out-dir> [answers.json]
+ *   node templates/scripts/render-skeleton.mjs <template-file> <out-dir> [answers.json]
+ *
+ * e.g. templates/typescript-service.yaml. The template's directory is the
+ * one fetch:template resolves its relative `url`s against: each golden path
+ * renders its own skeleton and the shared one from there.
  *
  * It runs Backstage's own scaffolder code from node_modules: the template
  * entity is checked with the catalog's Template validator, the answers are
@@ -90,22 +94,26 @@ function fail(message) {
 }
 
 async function main() {
-  const [templateDirArg, outDirArg, answersFile] = process.argv.slice(2);
-  if (!templateDirArg || !outDirArg) {
-    fail('usage: render-skeleton.mjs <template-dir> <out-dir> [answers.json]');
+  const [templateFileArg, outDirArg, answersFile] = process.argv.slice(2);
+  if (!templateFileArg || !outDirArg) {
+    fail('usage: render-skeleton.mjs <template-file> <out-dir> [answers.json]');
   }
-  const templateDir = path.resolve(templateDirArg);
+  const templateFile = path.resolve(templateFileArg);
+  const templateDir = path.dirname(templateFile);
   const outDir = path.resolve(outDirArg);
   const answers = answersFile
     ? JSON.parse(await fs.readFile(answersFile, 'utf8'))
     : DEFAULT_ANSWERS;
 
   // 1. The Template entity, parsed like the catalog does (yaml package).
-  const templateFile = path.join(templateDir, 'template.yaml');
   const entity = yaml.parse(await fs.readFile(templateFile, 'utf8'));
-  await checkEntity('template.yaml', entity, templateEntityV1beta3Validator);
+  await checkEntity(
+    path.basename(templateFile),
+    entity,
+    templateEntityV1beta3Validator,
+  );
   const location = yaml.parse(
-    await fs.readFile(path.join(templateDir, '..', 'all.yaml'), 'utf8'),
+    await fs.readFile(path.join(templateDir, 'all.yaml'), 'utf8'),
   );
   await checkEntity('all.yaml', location, locationEntityV1alpha1Validator);
 
@@ -207,11 +215,21 @@ async function main() {
       },
       templateInfo: {
         entityRef: `template:default/${entity.metadata.name}`,
-        baseUrl: pathToFileURL(path.join(contentsDir, 'template.yaml')).href,
+        baseUrl: pathToFileURL(
+          path.join(contentsDir, path.basename(templateFile)),
+        ).href,
         entity: { metadata: entity.metadata },
       },
+      // The template file and the skeletons its fetch steps name, not the
+      // other templates beside it.
       directoryContents: await serializeDirectoryContents(templateDir, {
         gitignore: false,
+        globPatterns: [
+          path.basename(templateFile),
+          ...entity.spec.steps
+            .filter(step => step.action === 'fetch:template')
+            .map(step => `${path.posix.normalize(step.input.url)}/**`),
+        ],
       }),
       secrets: {},
       credentials: {

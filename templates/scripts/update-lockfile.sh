@@ -9,11 +9,12 @@
 # Needs Node.js 24 and npm, and the npm registry.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-template="$here/../typescript-service"
+templates=$(cd "$here/.." && pwd)
+skeleton="$templates/typescript-service/skeleton"
 scratch=$(mktemp -d /tmp/golden-path-lock.XXXXXX)
 trap 'rm -rf "$scratch"' EXIT
 
-node "$here/render-skeleton.mjs" "$template" "$scratch/out" > /dev/null
+node "$here/render-skeleton.mjs" "$templates/typescript-service.yaml" "$scratch/out" > /dev/null
 rm -f "$scratch/out/package-lock.json"
 (cd "$scratch/out" && npm install --ignore-scripts --no-audit --no-fund > /dev/null)
 node -e '
@@ -23,5 +24,5 @@ node -e '
   lock.name = "${{ values.name }}";
   lock.packages[""].name = "${{ values.name }}";
   fs.writeFileSync(to, JSON.stringify(lock, null, 2) + "\n");
-' "$scratch/out/package-lock.json" "$template/skeleton/package-lock.json"
-echo "updated $template/skeleton/package-lock.json ($(grep -c '"node_modules/' "$template/skeleton/package-lock.json") packages)"
+' "$scratch/out/package-lock.json" "$skeleton/package-lock.json"
+echo "updated $skeleton/package-lock.json ($(grep -c '"node_modules/' "$skeleton/package-lock.json") packages)"

@@ -71,34 +71,78 @@ cat > "$out/answers/edge.json" << 'EOF'
 }
 EOF
 
-# Files that must stay identical in both skeletons (the stacks differ only
-# in code, build, Dockerfile and docs).
-shared_files() {
-  (cd "$templates/typescript-service/skeleton" && find infra k8s/overlays scripts .paved .yamllint.yaml .github/CODEOWNERS -type f | sort)
-}
-check_shared() {
-  local rc=0
-  while read -r f; do
-    if ! cmp -s "$templates/typescript-service/skeleton/$f" "$templates/python-service/skeleton/$f"; then
-      echo "differs: $f"
-      rc=1
-    fi
-  done < <(shared_files)
-  echo "$(shared_files | wc -l) shared files compared"
+# The files every golden path generates live once, in shared/skeleton, and
+# each template renders them after its own skeleton. fetch:template never
+# replaces a file, so a path in both would silently keep the stack's copy:
+# the two sets must stay apart.
+check_skeletons_apart() {
+  local rc=0 template f
+  for template in typescript-service python-service; do
+    while read -r f; do
+      if [ -e "$templates/$template/skeleton/$f" ]; then
+        echo "in both shared/skeleton and $template/skeleton: $f"
+        rc=1
+      fi
+    done < <(cd "$templates/shared/skeleton" && find . -type f | sed 's#^\./##' | sort)
+  done
+  echo "$(cd "$templates/shared/skeleton" && find . -type f | wc -l) shared files checked"
   return $rc
+}
+# Every Template entity in templates/ (outside the skeletons) is a target of all.yaml.
+check_all_yaml() {
+  python3 - "$templates" << 'EOF'
+import os, sys, yaml
+root = sys.argv[1]
+found = set()
+for dirpath, dirnames, filenames in os.walk(root):
+    dirnames[:] = [d for d in dirnames if d not in ("skeleton", "scripts")]
+    for name in filenames:
+        path = os.path.join(dirpath, name)
+        if name.endswith(".yaml") and (yaml.safe_load(open(path, encoding="utf-8")) or {}).get("kind") == "Template":
+            found.add("./" + os.path.relpath(path, root))
+listed = set(yaml.safe_load(open(os.path.join(root, "all.yaml"), encoding="utf-8"))["spec"]["targets"])
+print("templates:", sorted(found), "all.yaml:", sorted(listed))
+sys.exit(0 if found == listed else 1)
+EOF
+}
+# The rules can fail: a render with a probe removed, a token planted and a
+# contract annotation dropped must be rejected, by the guardrails
+# (goldenpath:validate's TypeScript) and by the template's own checks.
+check_catches_broken_render() { # <template> <rendered-dir> <answers.json>
+  local broken="$out/broken-$1"
+  rm -rf "$broken" && cp -a "$2" "$broken"
+  python3 - "$broken" << 'EOF'
+import sys
+root = sys.argv[1]
+def edit(path, old, new):
+    text = open(f"{root}/{path}", encoding="utf-8").read()
+    assert old in text, f"{path} has no {old!r}"
+    open(f"{root}/{path}", "w", encoding="utf-8").write(text.replace(old, new, 1))
+edit("k8s/base/deployment.yaml", "readinessProbe:", "startupProbeCopy:")
+edit("catalog-info.yaml", "paved.dev/dora-service:", "paved.dev/dora-service-typo:")
+# Assembled here so that this script itself holds no token-shaped string.
+open(f"{root}/docs/notes.md", "w", encoding="utf-8").write("token " + "ghp_" + "x" * 36 + "\n")
+EOF
+  local report rc
+  report=$(python3 "$here/check-rendered.py" "$templates/$1.yaml" "$broken" "$3")
+  rc=$?
+  echo "$report"
+  [ $rc -eq 1 ] &&
+    grep -q "guardrails: goldenpath:validate kubernetes: k8s/base/deployment.yaml:.*has no readinessProbe" <<< "$report" &&
+    grep -q "kubectl kustomize): goldenpath:validate kubernetes: production.yaml:.*has no readinessProbe" <<< "$report" &&
+    grep -q "guardrails: goldenpath:validate secrets: docs/notes.md:1: contains a plaintext secret (GitHub token)" <<< "$report" &&
+    grep -q "catalog-info.yaml: annotation paved.dev/dora-service should be" <<< "$report"
 }
 
 echo "golden paths: $templates"
-step "shared skeleton files identical in both templates" check_shared
-step "templates/all.yaml lists every template.yaml" bash -c "
-  cd '$templates' && diff <(find . -name template.yaml -not -path '*/skeleton/*' | sed 's#^\./#./#' | sort) \
-    <(python3 -c 'import yaml,sys; print(\"\n\".join(sorted(yaml.safe_load(open(\"all.yaml\"))[\"spec\"][\"targets\"])))')"
+step "shared skeleton and stack skeletons share no file" check_skeletons_apart
+step "templates/all.yaml lists every template" check_all_yaml
 
 if command -v yamllint > /dev/null; then
-  step "yamllint template.yaml and all.yaml" bash -c "cd '$templates' && yamllint --strict \
-    -c typescript-service/skeleton/.yamllint.yaml all.yaml */template.yaml"
+  step "yamllint the template files and all.yaml" bash -c "cd '$templates' && yamllint --strict \
+    -c shared/skeleton/.yamllint.yaml *.yaml */template.yaml"
 else
-  skip "yamllint template.yaml and all.yaml (not installed)"
+  skip "yamllint the template files and all.yaml (not installed)"
 fi
 
 for template in typescript-service python-service; do
@@ -106,12 +150,16 @@ for template in typescript-service python-service; do
     dir="$out/$template-$answers"
     echo "== $template ($answers answers) -> $dir"
     step "$template/$answers: render with the scaffolder (dry run)" \
-      node "$here/render-skeleton.mjs" "$templates/$template" "$dir" "$out/answers/$answers.json"
+      node "$here/render-skeleton.mjs" "$templates/$template.yaml" "$dir" "$out/answers/$answers.json"
     if [ ! -f "$dir/catalog-info.yaml" ]; then
       continue
     fi
     step "$template/$answers: golden-path rules (check-rendered.py)" \
-      python3 "$here/check-rendered.py" "$templates/$template" "$dir" "$out/answers/$answers.json"
+      python3 "$here/check-rendered.py" "$templates/$template.yaml" "$dir" "$out/answers/$answers.json"
+    if [ "$answers" = full ]; then
+      step "$template/$answers: check-rendered.py rejects a broken render" \
+        check_catches_broken_render "$template" "$dir" "$out/answers/$answers.json"
+    fi
     for env in dev staging production; do
       step "$template/$answers: kubectl kustomize k8s/overlays/$env" kubectl kustomize "$dir/k8s/overlays/$env"
     done

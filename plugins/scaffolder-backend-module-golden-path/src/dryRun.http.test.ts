@@ -87,18 +87,20 @@ describe('the golden paths through the scaffolder dry-run API', () => {
   });
   afterAll(() => stop?.());
 
-  const dryRun = (template: string, values: Record<string, unknown>) => {
-    const dir = join(TEMPLATES, template);
-    return request(server)
+  const dryRun = (template: string, values: Record<string, unknown>) =>
+    request(server)
       .post('/api/scaffolder/v2/dry-run')
       .set('Authorization', mockCredentials.user.header())
       .send({
-        template: parse(readFileSync(join(dir, 'template.yaml'), 'utf8')),
+        template: parse(
+          readFileSync(join(TEMPLATES, `${template}.yaml`), 'utf8'),
+        ),
         values,
         secrets: {},
-        directoryContents: directoryContents(dir),
+        // The template file's directory, with the template's own skeleton
+        // and the shared one that its fetch steps render.
+        directoryContents: directoryContents(TEMPLATES),
       });
-  };
 
   const answers = {
     name: 'parcel-tracker',

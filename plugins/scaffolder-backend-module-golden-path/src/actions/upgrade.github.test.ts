@@ -44,7 +44,14 @@ const template: Entity = {
       )}`,
     },
   },
-  spec: { type: 'service', owner: 'group:default/platform', steps: [] },
+  spec: {
+    type: 'service',
+    owner: 'group:default/platform',
+    // As in the fixture's template.yaml: the skeleton the upgrade renders.
+    steps: [
+      { id: 'fetch', action: 'fetch:template', input: { url: './skeleton' } },
+    ],
+  },
 };
 
 const component: Entity = {
@@ -157,7 +164,7 @@ describe('goldenpath:upgrade with the GitHub target', () => {
     const workspacePath = root.resolve('workspace');
     await render({
       templatePath: join(FIXTURE, 'v1', 'template.yaml'),
-      skeletonUrl: './skeleton',
+      skeletonUrls: ['./skeleton'],
       values: {
         name: 'parcel-tracker',
         owner: 'group:default/logistics',

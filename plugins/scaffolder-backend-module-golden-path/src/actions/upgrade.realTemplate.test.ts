@@ -19,7 +19,7 @@ import { createGoldenPathUpgradeAction } from './upgrade';
 /** The real golden path, as it is in this repository now. */
 const TEMPLATE_FILE = resolve(
   __dirname,
-  '../../../../templates/typescript-service/template.yaml',
+  '../../../../templates/typescript-service.yaml',
 );
 /** A component created from version 1.2.0 of it, with a developer commit. */
 const BUNDLE = resolve(

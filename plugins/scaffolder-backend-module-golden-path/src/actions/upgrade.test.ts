@@ -14,7 +14,10 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { parse } from 'yaml';
 import { LocalRepositoryPublisher } from '../publish';
-import { createFetchTemplateRenderer } from '../upgrade/renderTemplate';
+import {
+  createFetchTemplateRenderer,
+  skeletonUrlsOf,
+} from '../upgrade/renderTemplate';
 import { LocalUpgradeRepositories } from '../upgrade/repositories';
 import { createGoldenPathPublishAction } from './publish';
 import { createGoldenPathUpgradeAction, valuesFromAnswers } from './upgrade';
@@ -46,7 +49,14 @@ function templateEntity(version: '1.0.0' | '2.0.0'): Entity {
         )}`,
       },
     },
-    spec: { type: 'service', owner: 'group:default/platform', steps: [] },
+    spec: {
+      type: 'service',
+      owner: 'group:default/platform',
+      // As in the fixture's template.yaml: the skeleton the upgrade renders.
+      steps: [
+        { id: 'fetch', action: 'fetch:template', input: { url: './skeleton' } },
+      ],
+    },
   };
 }
 
@@ -107,7 +117,7 @@ describe('goldenpath:upgrade with the local target', () => {
     const ctx = createMockActionContext({ workspacePath });
     await render({
       templatePath: join(FIXTURE, 'v1', 'template.yaml'),
-      skeletonUrl: './skeleton',
+      skeletonUrls: ['./skeleton'],
       values: {
         name: 'parcel-tracker',
         owner: 'group:default/logistics',
@@ -358,8 +368,7 @@ describe('re-rendering a real golden path from its recorded answers', () => {
       const templatePath = resolve(
         __dirname,
         '../../../../templates',
-        name,
-        'template.yaml',
+        `${name}.yaml`,
       );
       const template = parse(readFileSync(templatePath, 'utf8'));
       const version =
@@ -383,7 +392,8 @@ describe('re-rendering a real golden path from its recorded answers', () => {
       const renderOnce = async (dir: string, values: any) => {
         await render({
           templatePath,
-          skeletonUrl: './skeleton',
+          // Its own skeleton and the shared one, as the template's steps say.
+          skeletonUrls: skeletonUrlsOf(template),
           values,
           templateRef: `template:default/${name}`,
           targetDir: root.resolve(dir),

@@ -28,7 +28,7 @@ import { REPO_NAME_PATTERN, TEMPLATE_BRANCH } from '../publish';
 import { git, GitCommandError } from '../publish/git';
 import { goldenPathUpgradePermission } from '../permissions';
 import { PAVED_COMMITTER } from '../publish/LocalRepositoryPublisher';
-import { TemplateRenderer } from '../upgrade/renderTemplate';
+import { skeletonUrlsOf, TemplateRenderer } from '../upgrade/renderTemplate';
 import type {
   UpgradeCheckout,
   UpgradeRepositories,
@@ -377,14 +377,15 @@ export function createGoldenPathUpgradeAction(options: {
     const worktree = join(work, 'merge');
     let worktreeAdded = false;
     try {
-      // 1. Render the current template with the recorded answers.
+      // 1. Render the current template (every skeleton it fetches) with the
+      // recorded answers.
       const renderDir = join(work, 'render');
       await render({
         templatePath: templateFilePath(
           template.metadata.annotations?.[MANAGED_BY_LOCATION],
           templateRef,
         ),
-        skeletonUrl: './skeleton',
+        skeletonUrls: skeletonUrlsOf(template),
         values: valuesFromAnswers(
           answers.values,
           template.metadata.name,
