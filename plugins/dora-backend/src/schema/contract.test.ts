@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { z } from 'zod/v4';
 import {
   changeEventSchema,
@@ -104,5 +106,37 @@ describe('the DORA event contract', () => {
       typeCheck<MutuallyAssignable<DoraIngestResult, SpecIngestResult>>(),
       typeCheck<MutuallyAssignable<DoraAliasConflict, SpecAliasConflict>>(),
     ]).toEqual([true, true, true, true, true]);
+  });
+
+  it('the published docs show the schemas and the example of the spec', () => {
+    const page = readFileSync(
+      resolve(__dirname, '../../../../docs/dora-events-api.md'),
+      'utf8',
+    );
+    /** The JSON block after `heading` in the page. */
+    const jsonAfter = (heading: string) => {
+      const start = page.indexOf(heading);
+      expect(start).toBeGreaterThanOrEqual(0);
+      const block = /```json\n([\s\S]*?)\n```/.exec(page.slice(start));
+      return JSON.parse(block![1]);
+    };
+    const {
+      DoraEventBatch,
+      DoraEvent,
+      DeploymentEvent,
+      ChangeEvent,
+      IncidentEvent,
+    } = specSchemas;
+    expect(jsonAfter('### Schema')).toEqual({
+      DoraEventBatch,
+      DoraEvent,
+      DeploymentEvent,
+      ChangeEvent,
+      IncidentEvent,
+    });
+    expect(jsonAfter('### Example')).toEqual(
+      spec.paths['/events'].post.requestBody.content['application/json']
+        .example,
+    );
   });
 });
