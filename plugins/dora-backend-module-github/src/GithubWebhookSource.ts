@@ -104,6 +104,11 @@ function readBody(req: express.Request, limit: number): Promise<Buffer> {
  * duplicate and not processed again (it would map to the same event ids
  * anyway). Refusals before the body is read close the connection so an
  * unread body is never drained.
+ *
+ * The DORA plugin's OpenAPI document (`plugins/dora-backend/src/schema/openapi.yaml`)
+ * documents this route, but its validating router leaves it alone: this
+ * router is mounted before it and reads the raw body itself, because the
+ * signature is over the bytes as sent.
  */
 export class GithubWebhookSource implements DoraEventSource {
   readonly id = 'github-webhook';
