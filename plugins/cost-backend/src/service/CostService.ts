@@ -6,7 +6,6 @@ import type {
 import { InputError, isError } from '@backstage/errors';
 import {
   COST_CATEGORIES,
-  type CostByCategory,
   type CostGranularity,
   type CostPoint,
   type CostRankings,
@@ -14,12 +13,10 @@ import {
   type CostWindow,
   type EntityCost,
   parseCostWindow,
-  type RankedComponent,
   type UnattributedCost,
 } from '@paved/plugin-cost-common';
 import { type CsvCell, toCsv } from '@paved/csv-export';
-import type { CostStore, CostSums, PoolRules } from '../database/CostStore';
-import { addSums, emptySums } from '../database/costSums';
+import type { CostStore } from '../database/CostStore';
 import { daysBetween } from '../database/rows';
 import {
   budgetFor,
@@ -29,37 +26,31 @@ import {
   reconcile,
 } from '../insights';
 import type { RequestCountSource } from '../prometheus';
+import {
+  type AllocationRules,
+  allocateDays,
+  attributedShareOf,
+  byPeriod,
+  costPoint,
+  dayTotal,
+  type DayCosts,
+  efficiencyOf,
+  organisationDays,
+  periodOf,
+  rankMembers,
+  round,
+  sumByMonth,
+  sumEntities,
+} from './allocationMaths';
 import { type CostAllocator, selectorProblemOf } from './CostAllocator';
 import type { CostScope, CostScopes } from './CostScopes';
 
-/** How idle or shared cost reaches entities. */
-export type DistributionRule = 'weighted' | 'even' | 'none';
-
-export type AllocationRules = PoolRules & {
-  idle: DistributionRule;
-  shared: DistributionRule;
-};
-
-export const defaultAllocationRules: AllocationRules = {
-  idle: 'weighted',
-  shared: 'weighted',
-  sharedNamespaces: ['kube-system'],
-};
-
+export {
+  type AllocationRules,
+  type DistributionRule,
+  defaultAllocationRules,
+} from './allocationMaths';
 export type { CostWindow };
-
-/** One entity's (or the organisation's) cost on one day. */
-type DayCost = {
-  direct: CostSums;
-  distributedIdle: number;
-  distributedShared: number;
-  /**
-   * The part of the bills of Kubernetes nodes this cost stands for: in each
-   * cluster with node rows, its share of what the nodes cost by OpenCost
-   * times what they were billed.
-   */
-  billedNodes: number;
-};
 
 const DAY_MS = 86_400_000;
 const UNATTRIBUTED_ROWS = 200;
@@ -71,19 +62,6 @@ const addDays = (day: string, n: number) =>
   new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY_MS)
     .toISOString()
     .slice(0, 10);
-
-const emptyDay = (): DayCost => ({
-  direct: emptySums(),
-  distributedIdle: 0,
-  distributedShared: 0,
-  billedNodes: 0,
-});
-
-const dayTotal = (d: DayCost) =>
-  d.direct.total + d.distributedIdle + d.distributedShared;
-
-/** Drops floating-point dust from sums of many rows. */
-const round = (n: number) => Math.round(n * 1e6) / 1e6;
 
 /**
  * Parses and checks a window (`parseCostWindow` of the common package, the
@@ -173,7 +151,7 @@ export class CostService {
     window: CostWindow,
     perEntity = true,
     clusterDays = this.#clusterDays(window),
-  ): Promise<Map<string, Map<string, DayCost>>> {
+  ): Promise<Map<string, DayCosts>> {
     const rules = this.#rules;
     const [direct, { pools, nodeBills }] = await Promise.all([
       this.#store.directCost({
@@ -184,54 +162,7 @@ export class CostService {
       }),
       clusterDays,
     ]);
-    const poolOf = new Map(pools.map(p => [`${p.day}|${p.cluster}`, p]));
-    const nodeBillOf = new Map(
-      nodeBills.map(b => [`${b.day}|${b.cluster}`, b.billed]),
-    );
-
-    const share = (
-      rule: DistributionRule,
-      pool: number,
-      own: { total: number; entities: number },
-      all: { total: number; entities: number },
-    ) => {
-      if (rule === 'none' || pool === 0 || all.entities === 0) return 0;
-      if (rule === 'weighted' && all.total > 0) {
-        return (pool * own.total) / all.total;
-      }
-      // Even, or weighted when nobody in the cluster had cost to weigh by.
-      return (pool * own.entities) / all.entities;
-    };
-
-    const result = new Map<string, Map<string, DayCost>>();
-    for (const row of direct) {
-      const ref = perEntity ? row.entityRef! : 'scope';
-      let days = result.get(ref);
-      if (!days) result.set(ref, (days = new Map()));
-      let day = days.get(row.day);
-      if (!day) days.set(row.day, (day = emptyDay()));
-      addSums(day.direct, row);
-      const pool = poolOf.get(`${row.day}|${row.cluster}`);
-      if (pool) {
-        const idle = share(rules.idle, pool.idle, row, pool);
-        const shared = share(rules.shared, pool.shared, row, pool);
-        day.distributedIdle += idle;
-        day.distributedShared += shared;
-        const nodeBill = nodeBillOf.get(`${row.day}|${row.cluster}`);
-        if (nodeBill !== undefined && pool.nodeCost > 0) {
-          // What of its cost runs on the nodes: CPU, RAM, GPU, and the
-          // idle and shared capacity it was given.
-          const onNodes =
-            row.byCategory.compute +
-            row.byCategory.memory +
-            row.byCategory.gpu +
-            idle +
-            shared;
-          day.billedNodes += (onNodes * nodeBill) / pool.nodeCost;
-        }
-      }
-    }
-    return result;
+    return allocateDays({ direct, pools, nodeBills, rules, perEntity });
   }
 
   /** Per day and cluster of a window: the pools and the nodes' bills. */
@@ -258,45 +189,12 @@ export class CostService {
       }),
       clusterDays,
     ]);
-    const days = new Map<string, DayCost>();
-    const attributedByDay = new Map<string, number>();
-    const dayOf = (d: string) => {
-      let day = days.get(d);
-      if (!day) days.set(d, (day = emptyDay()));
-      return day;
-    };
-    for (const entityDays of perEntity.values()) {
-      for (const [d, cost] of entityDays) {
-        const day = dayOf(d);
-        addSums(day.direct, cost.direct);
-        day.distributedIdle += cost.distributedIdle;
-        day.distributedShared += cost.distributedShared;
-        attributedByDay.set(d, (attributedByDay.get(d) ?? 0) + dayTotal(cost));
-      }
-    }
-    for (const row of unattributed) addSums(dayOf(row.day).direct, row);
-    // The whole bill of every cluster's nodes, whether or not OpenCost
-    // allocated the cluster.
-    for (const bill of nodeBills) dayOf(bill.day).billedNodes += bill.billed;
-    // Pools as their own lines; the part distributed to entities is already
-    // in distributedIdle/Shared, the rest stays direct at the org level.
-    const poolLeft = new Map<string, { idle: number; shared: number }>();
-    for (const pool of pools) {
-      const left = poolLeft.get(pool.day) ?? { idle: 0, shared: 0 };
-      left.idle += pool.idle;
-      left.shared += pool.shared;
-      poolLeft.set(pool.day, left);
-      dayOf(pool.day).direct.cloud += pool.cloud;
-    }
-    for (const [d, left] of poolLeft) {
-      const day = dayOf(d);
-      const idle = left.idle - day.distributedIdle;
-      const shared = left.shared - day.distributedShared;
-      day.direct.byCategory.idle += idle;
-      day.direct.byCategory.shared += shared;
-      day.direct.total += idle + shared;
-    }
-    return { days, attributedByDay };
+    return organisationDays({
+      attributed: perEntity,
+      unattributed,
+      pools,
+      nodeBills,
+    });
   }
 
   /** Cost of an entity (component, resource, system, group), or of the organisation. */
@@ -306,70 +204,33 @@ export class CostService {
     granularity: CostGranularity;
   }): Promise<EntityCost> {
     const { scope, window, granularity } = options;
-    let days: Map<string, DayCost>;
+    let days: DayCosts;
     let attributedShare = 1;
     if (scope) {
-      const perEntity = await this.#allocate(
-        scope.members.map(m => m.entityRef),
-        window,
-        false,
+      days = sumEntities(
+        await this.#allocate(
+          scope.members.map(m => m.entityRef),
+          window,
+          false,
+        ),
       );
-      days = new Map();
-      for (const entityDays of perEntity.values()) {
-        for (const [d, cost] of entityDays) {
-          const day = days.get(d) ?? emptyDay();
-          addSums(day.direct, cost.direct);
-          day.distributedIdle += cost.distributedIdle;
-          day.distributedShared += cost.distributedShared;
-          day.billedNodes += cost.billedNodes;
-          days.set(d, day);
-        }
-      }
     } else {
       const org = await this.#organisation(window);
       days = org.days;
-      const total = [...days.values()].reduce((s, d) => s + dayTotal(d), 0);
-      const attributed = [...org.attributedByDay.values()].reduce(
-        (s, v) => s + v,
-        0,
-      );
-      attributedShare = total > 0 ? round(attributed / total) : 1;
+      attributedShare = attributedShareOf(org.days, org.attributedByDay);
     }
 
-    const periodOf = (day: string) =>
-      granularity === 'month' ? day.slice(0, 7) : day;
-    const periods = new Map<string, DayCost>();
-    const all = emptyDay();
-    for (const d of [...days.keys()].sort()) {
-      const cost = days.get(d)!;
-      const period = periods.get(periodOf(d)) ?? emptyDay();
-      for (const target of [period, all]) {
-        addSums(target.direct, cost.direct);
-        target.distributedIdle += cost.distributedIdle;
-        target.distributedShared += cost.distributedShared;
-      }
-      periods.set(periodOf(d), period);
-    }
+    const { periods, all } = byPeriod(days, granularity);
     const series: CostPoint[] = [...periods.entries()].map(
-      ([period, cost]) => ({
-        period,
-        ...this.#point(cost),
-      }),
+      ([period, cost]) => ({ period, ...costPoint(cost) }),
     );
     const dailySeries = [...days.entries()]
       .map(([day, cost]) => ({ day, total: dayTotal(cost) }))
       .sort((a, b) => a.day.localeCompare(b.day));
 
-    const monthOf = (entries: Array<[string, number]>) => {
-      const months = new Map<string, number>();
-      for (const [d, v] of entries) {
-        months.set(d.slice(0, 7), (months.get(d.slice(0, 7)) ?? 0) + v);
-      }
-      return months;
-    };
     const reconciliation = reconcile(
-      monthOf(dailySeries.map(s => [s.day, s.total])),
-      monthOf(
+      sumByMonth(dailySeries.map(s => [s.day, s.total])),
+      sumByMonth(
         [...days.entries()].map(([d, c]) => [
           d,
           c.direct.cloud + c.billedNodes,
@@ -394,10 +255,8 @@ export class CostService {
     const requestsByPeriod = new Map<string, number>();
     for (const [d, n] of requests ?? []) {
       if (d < window.from || d >= window.to) continue;
-      requestsByPeriod.set(
-        periodOf(d),
-        (requestsByPeriod.get(periodOf(d)) ?? 0) + n,
-      );
+      const period = periodOf(d, granularity);
+      requestsByPeriod.set(period, (requestsByPeriod.get(period) ?? 0) + n);
     }
     const perRequest = requests
       ? costPerRequest(costByPeriod, requestsByPeriod)
@@ -409,23 +268,17 @@ export class CostService {
         ? served.reduce((s, p) => s + p.cost, 0) / requestTotal
         : null;
 
-    const d = all.direct;
     return {
       entityRef: scope?.entityRef ?? 'organisation',
       from: window.from,
       to: window.to,
       currency: this.#currency,
       granularity,
-      ...this.#point(all),
+      ...costPoint(all),
       series,
       costPerRequest: perRequest,
       averageCostPerRequest,
-      efficiency: {
-        cpu: d.cpuHours > 0 ? round(d.cpuWeighted / d.cpuHours) : null,
-        ram: d.ramHours > 0 ? round(d.ramWeighted / d.ramHours) : null,
-        total:
-          d.totalWeight > 0 ? round(d.totalWeighted / d.totalWeight) : null,
-      },
+      efficiency: efficiencyOf(all.direct),
       attributedShare,
       ...(budget ? { budget } : {}),
       ...(budgetProblem ? { budgetProblem } : {}),
@@ -434,23 +287,6 @@ export class CostService {
       ...(costPerRequestProblem ? { costPerRequestProblem } : {}),
       anomalies: findAnomalies(dailySeries, { notOverFrom: now }),
       reconciliation,
-    };
-  }
-
-  #point(cost: DayCost) {
-    const byCategory: CostByCategory = {};
-    for (const c of COST_CATEGORIES) {
-      let value = cost.direct.byCategory[c];
-      if (c === 'idle') value += cost.distributedIdle;
-      if (c === 'shared') value += cost.distributedShared;
-      if (value !== 0) byCategory[c] = round(value);
-    }
-    const distributed = cost.distributedIdle + cost.distributedShared;
-    return {
-      total: round(cost.direct.total + distributed),
-      direct: round(cost.direct.total),
-      distributed: round(distributed),
-      byCategory,
     };
   }
 
@@ -498,33 +334,17 @@ export class CostService {
       scope.members.map(m => m.entityRef),
       { from: previousFrom, to: window.to },
     );
-    const ranked: RankedComponent[] = scope.members.map(member => {
-      let total = 0;
-      let previousTotal = 0;
-      for (const [d, cost] of perEntity.get(member.entityRef) ?? []) {
-        if (d >= window.from) total += dayTotal(cost);
-        else previousTotal += dayTotal(cost);
-      }
-      const change = total - previousTotal;
-      return {
-        entityRef: member.entityRef,
-        ...(member.title ? { title: member.title } : {}),
-        total: round(total),
-        previousTotal: round(previousTotal),
-        change: round(change),
-        changePercent: previousTotal > 0 ? round(change / previousTotal) : null,
-      };
-    });
-    const byName = (a: RankedComponent, b: RankedComponent) =>
-      a.entityRef.localeCompare(b.entityRef);
+    const { byCost, byChange } = rankMembers(
+      scope.members,
+      perEntity,
+      window.from,
+    );
     return {
       entityRef: scope.entityRef,
       ...window,
       currency: this.#currency,
-      byCost: [...ranked].sort((a, b) => b.total - a.total || byName(a, b)),
-      byChange: [...ranked].sort(
-        (a, b) => Math.abs(b.change) - Math.abs(a.change) || byName(a, b),
-      ),
+      byCost,
+      byChange,
     };
   }
 
