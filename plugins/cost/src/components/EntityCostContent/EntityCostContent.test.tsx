@@ -125,11 +125,11 @@ describe('the Cost tab of a component', () => {
   it('lists an anomaly with its baseline and score', async () => {
     serveCost(server, { entity: () => checkoutCost });
     await renderTab();
-    const table = await screen.findByRole('table', { name: 'Cost anomalies' });
+    const table = await screen.findByRole('grid', { name: 'Cost anomalies' });
     const [, row] = within(table).getAllByRole('row');
     expect(
       within(row)
-        .getAllByRole('cell')
+        .getAllByRole('gridcell')
         .map(cell => cell.textContent),
     ).toEqual(['€95.10', '€40.20 ± €6.30', '8.7 sd above']);
     expect(within(row).getByRole('rowheader')).toHaveTextContent('25 Nov 2026');
@@ -147,7 +147,7 @@ describe('the Cost tab of a component', () => {
     expect(
       within(efficiency).getByText('Memory').parentElement,
     ).toHaveTextContent('62%');
-    const reconciliation = screen.getByRole('table', {
+    const reconciliation = screen.getByRole('grid', {
       name: 'Reconciliation per month',
     });
     expect(within(reconciliation).getAllByRole('row')[1]).toHaveTextContent(
@@ -336,7 +336,7 @@ describe('the Cost tab of a system', () => {
       rankings: () => checkoutRankings,
     });
     await renderCost(commerceSystem, <EntityCostContent />);
-    const byCost = await screen.findByRole('table', {
+    const byCost = await screen.findByRole('grid', {
       name: 'Components by cost',
     });
     expect(
@@ -358,7 +358,7 @@ describe('the Cost tab of a system', () => {
       false,
     );
     expect(
-      screen.queryByRole('table', { name: 'Components by cost' }),
+      screen.queryByRole('grid', { name: 'Components by cost' }),
     ).toBeNull();
   });
 });

@@ -25,7 +25,7 @@ describe('the Cost tab of a group', () => {
     const total = await screen.findByRole('article', { name: 'Total' });
     expect(within(total).getByText('€5,000.00')).toBeInTheDocument();
 
-    const byCost = await screen.findByRole('table', {
+    const byCost = await screen.findByRole('grid', {
       name: 'Components by cost',
     });
     const costRows = within(byCost).getAllByRole('row').slice(1);
@@ -37,7 +37,7 @@ describe('the Cost tab of a group', () => {
       within(costRows[0]).getByRole('link', { name: 'Payments API' }),
     ).toHaveAttribute('href', '/catalog/default/component/payments-api/cost');
 
-    const byChange = screen.getByRole('table', {
+    const byChange = screen.getByRole('grid', {
       name: 'Components by change',
     });
     const changeRows = within(byChange).getAllByRole('row').slice(1);
@@ -58,7 +58,7 @@ describe('the Cost tab of a group', () => {
       rankings: () => checkoutRankings,
     });
     await renderCost(checkoutTeam, <GroupCostContent />);
-    await screen.findByRole('table', { name: 'Components by cost' });
+    await screen.findByRole('grid', { name: 'Components by cost' });
     await waitFor(() =>
       expect(requests.some(url => url.pathname.endsWith('/unattributed'))).toBe(
         true,
@@ -88,7 +88,7 @@ describe('the Cost tab of a group', () => {
       '€3,000.00 of €40,000.00 (7.5%) matched no catalog entity; 93% is attributed',
     );
     const rows = within(
-      within(section).getByRole('table', { name: 'Unmatched labels' }),
+      within(section).getByRole('grid', { name: 'Unmatched labels' }),
     )
       .getAllByRole('row')
       .slice(1);
@@ -97,7 +97,7 @@ describe('the Cost tab of a group', () => {
       'no labelsAmazon S3€500.00',
     ]);
     const conflicts = within(
-      within(section).getByRole('table', {
+      within(section).getByRole('grid', {
         name: 'Conflicting allocation claims',
       }),
     )

@@ -1,4 +1,16 @@
-import { Card, CardBody, CardHeader, Text } from '@backstage/ui';
+import {
+  Card,
+  CardBody,
+  CardHeader,
+  Cell,
+  CellText,
+  Column,
+  Row,
+  TableBody,
+  TableHeader,
+  TableRoot,
+  Text,
+} from '@backstage/ui';
 import type { EntityCost } from '@paved/plugin-cost-common';
 import { formatMoney, formatNumber, formatPeriod } from '../../lib/format';
 import styles from './cost.module.css';
@@ -21,40 +33,32 @@ export const Anomalies = ({ cost }: { cost: EntityCost }) => (
         </Text>
       ) : (
         <div className={styles.tableFrame}>
-          <table className={styles.table} aria-label="Cost anomalies">
-            <thead>
-              <tr>
-                <th scope="col">Day</th>
-                <th scope="col" data-numeric>
-                  Cost
-                </th>
-                <th scope="col" data-numeric>
-                  Baseline (mean ± sd)
-                </th>
-                <th scope="col" data-numeric>
-                  Score
-                </th>
-              </tr>
-            </thead>
-            <tbody>
+          <TableRoot aria-label="Cost anomalies">
+            <TableHeader>
+              <Column isRowHeader>Day</Column>
+              <Column className={styles.numeric}>Cost</Column>
+              <Column className={styles.numeric}>Baseline (mean ± sd)</Column>
+              <Column className={styles.numeric}>Score</Column>
+            </TableHeader>
+            <TableBody>
               {cost.anomalies.map(anomaly => (
-                <tr key={anomaly.day}>
-                  <th scope="row">{formatPeriod(anomaly.day)}</th>
-                  <td data-numeric>
+                <Row key={anomaly.day} id={anomaly.day}>
+                  <CellText title={formatPeriod(anomaly.day)} />
+                  <Cell className={styles.numeric}>
                     {formatMoney(anomaly.cost, cost.currency)}
-                  </td>
-                  <td data-numeric>
+                  </Cell>
+                  <Cell className={styles.numeric}>
                     {formatMoney(anomaly.baselineMean, cost.currency)} ±{' '}
                     {formatMoney(anomaly.baselineStdDev, cost.currency)}
-                  </td>
-                  <td data-numeric>
+                  </Cell>
+                  <Cell className={styles.numeric}>
                     {formatNumber(Math.abs(anomaly.score))} sd{' '}
                     {anomaly.direction === 'spike' ? 'above' : 'below'}
-                  </td>
-                </tr>
+                  </Cell>
+                </Row>
               ))}
-            </tbody>
-          </table>
+            </TableBody>
+          </TableRoot>
         </div>
       )}
     </CardBody>

@@ -1,16 +1,30 @@
-import { Card, CardBody, CardHeader, Link, Text } from '@backstage/ui';
+import {
+  Card,
+  CardBody,
+  CardHeader,
+  Cell,
+  CellText,
+  Column,
+  Row,
+  TableBody,
+  TableHeader,
+  TableRoot,
+  Text,
+} from '@backstage/ui';
 import { parseEntityRef } from '@backstage/catalog-model';
 import { useEntityRefLink } from '@backstage/plugin-catalog-react';
 import type { CostRankings, RankedComponent } from '@paved/plugin-cost-common';
 import { formatMoney, formatMoneyChange, formatShare } from '../../lib/format';
 import styles from './cost.module.css';
 
-const ComponentLink = ({ component }: { component: RankedComponent }) => {
+/** A component's name, linking to its own Cost tab. */
+const ComponentCell = ({ component }: { component: RankedComponent }) => {
   const entityLink = useEntityRefLink();
   return (
-    <Link href={`${entityLink(component.entityRef)}/cost`}>
-      {component.title ?? parseEntityRef(component.entityRef).name}
-    </Link>
+    <CellText
+      title={component.title ?? parseEntityRef(component.entityRef).name}
+      href={`${entityLink(component.entityRef)}/cost`}
+    />
   );
 };
 
@@ -59,34 +73,26 @@ export const ComponentRankings = ({
         </CardHeader>
         <CardBody>
           <div className={styles.tableFrame}>
-            <table className={styles.table} aria-label="Components by cost">
-              <thead>
-                <tr>
-                  <th scope="col">Component</th>
-                  <th scope="col" data-numeric>
-                    Cost
-                  </th>
-                  <th scope="col" data-numeric>
-                    Share
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
+            <TableRoot aria-label="Components by cost">
+              <TableHeader>
+                <Column isRowHeader>Component</Column>
+                <Column className={styles.numeric}>Cost</Column>
+                <Column className={styles.numeric}>Share</Column>
+              </TableHeader>
+              <TableBody>
                 {byCost.map(component => (
-                  <tr key={component.entityRef}>
-                    <th scope="row">
-                      <ComponentLink component={component} />
-                    </th>
-                    <td data-numeric>
+                  <Row key={component.entityRef} id={component.entityRef}>
+                    <ComponentCell component={component} />
+                    <Cell className={styles.numeric}>
                       {formatMoney(component.total, currency)}
-                    </td>
-                    <td data-numeric>
+                    </Cell>
+                    <Cell className={styles.numeric}>
                       {total > 0 ? formatShare(component.total / total) : '—'}
-                    </td>
-                  </tr>
+                    </Cell>
+                  </Row>
                 ))}
-              </tbody>
-            </table>
+              </TableBody>
+            </TableRoot>
           </div>
           {withoutCost > 0 && (
             <Text as="p" variant="body-x-small" color="secondary">
@@ -106,35 +112,27 @@ export const ComponentRankings = ({
         </CardHeader>
         <CardBody>
           <div className={styles.tableFrame}>
-            <table className={styles.table} aria-label="Components by change">
-              <thead>
-                <tr>
-                  <th scope="col">Component</th>
-                  <th scope="col" data-numeric>
-                    Change
-                  </th>
-                  <th scope="col" data-numeric>
-                    Before
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
+            <TableRoot aria-label="Components by change">
+              <TableHeader>
+                <Column isRowHeader>Component</Column>
+                <Column className={styles.numeric}>Change</Column>
+                <Column className={styles.numeric}>Before</Column>
+              </TableHeader>
+              <TableBody>
                 {byChange.map(component => (
-                  <tr key={component.entityRef}>
-                    <th scope="row">
-                      <ComponentLink component={component} />
-                    </th>
-                    <td data-numeric>
+                  <Row key={component.entityRef} id={component.entityRef}>
+                    <ComponentCell component={component} />
+                    <Cell className={styles.numeric}>
                       {formatMoneyChange(component.change, currency)} (
                       {signedShare(component.changePercent)})
-                    </td>
-                    <td data-numeric>
+                    </Cell>
+                    <Cell className={styles.numeric}>
                       {formatMoney(component.previousTotal, currency)}
-                    </td>
-                  </tr>
+                    </Cell>
+                  </Row>
                 ))}
-              </tbody>
-            </table>
+              </TableBody>
+            </TableRoot>
           </div>
         </CardBody>
       </Card>

@@ -1,4 +1,16 @@
-import { Card, CardBody, CardHeader, Text } from '@backstage/ui';
+import {
+  Card,
+  CardBody,
+  CardHeader,
+  Cell,
+  CellText,
+  Column,
+  Row,
+  TableBody,
+  TableHeader,
+  TableRoot,
+  Text,
+} from '@backstage/ui';
 import type { EntityCost } from '@paved/plugin-cost-common';
 import {
   formatMoney,
@@ -26,40 +38,32 @@ export const Reconciliation = ({ cost }: { cost: EntityCost }) => (
         </Text>
       ) : (
         <div className={styles.tableFrame}>
-          <table className={styles.table} aria-label="Reconciliation per month">
-            <thead>
-              <tr>
-                <th scope="col">Month</th>
-                <th scope="col" data-numeric>
-                  Allocated
-                </th>
-                <th scope="col" data-numeric>
-                  Billed
-                </th>
-                <th scope="col" data-numeric>
-                  Difference
-                </th>
-              </tr>
-            </thead>
-            <tbody>
+          <TableRoot aria-label="Reconciliation per month">
+            <TableHeader>
+              <Column isRowHeader>Month</Column>
+              <Column className={styles.numeric}>Allocated</Column>
+              <Column className={styles.numeric}>Billed</Column>
+              <Column className={styles.numeric}>Difference</Column>
+            </TableHeader>
+            <TableBody>
               {cost.reconciliation.map(month => (
-                <tr key={month.month}>
-                  <th scope="row">{formatPeriod(month.month)}</th>
-                  <td data-numeric>
+                <Row key={month.month} id={month.month}>
+                  <CellText title={formatPeriod(month.month)} />
+                  <Cell className={styles.numeric}>
                     {formatMoney(month.allocated, cost.currency)}
-                  </td>
-                  <td data-numeric>
+                  </Cell>
+                  <Cell className={styles.numeric}>
                     {formatMoney(month.billed, cost.currency)}
-                  </td>
-                  <td data-numeric>
+                  </Cell>
+                  <Cell className={styles.numeric}>
                     {month.differencePercent === null
                       ? 'Nothing billed'
                       : formatSignedPercent(month.differencePercent)}
-                  </td>
-                </tr>
+                  </Cell>
+                </Row>
               ))}
-            </tbody>
-          </table>
+            </TableBody>
+          </TableRoot>
         </div>
       )}
       {cost.reconciliation.length > 0 && (

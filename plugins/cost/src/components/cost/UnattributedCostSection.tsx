@@ -1,7 +1,19 @@
 import useAsync from 'react-use/esm/useAsync';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { ResponseErrorPanel } from '@backstage/core-components';
-import { Card, CardBody, CardHeader, Text } from '@backstage/ui';
+import {
+  Card,
+  CardBody,
+  CardHeader,
+  Cell,
+  CellText,
+  Column,
+  Row,
+  TableBody,
+  TableHeader,
+  TableRoot,
+  Text,
+} from '@backstage/ui';
 import type { UnattributedRow } from '@paved/plugin-cost-common';
 import { costApiRef, type CostWindow } from '../../api';
 import { formatMoney, formatShare } from '../../lib/format';
@@ -79,28 +91,26 @@ export const UnattributedCostSection = ({ window }: { window: CostWindow }) => {
           </Text>
         ) : (
           <div className={styles.tableFrame}>
-            <table className={styles.table} aria-label="Unmatched labels">
-              <thead>
-                <tr>
-                  <th scope="col">Labels</th>
-                  <th scope="col">Where</th>
-                  <th scope="col" data-numeric>
-                    Cost
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
+            <TableRoot aria-label="Unmatched labels">
+              <TableHeader>
+                <Column isRowHeader>Labels</Column>
+                <Column>Where</Column>
+                <Column className={styles.numeric}>Cost</Column>
+              </TableHeader>
+              <TableBody>
                 {value.rows.map((row, index) => (
-                  <tr key={index}>
-                    <td>
+                  <Row key={index} id={index}>
+                    <Cell>
                       <LabelList labels={row.labels} />
-                    </td>
-                    <td>{whereFrom(row)}</td>
-                    <td data-numeric>{formatMoney(row.cost, currency)}</td>
-                  </tr>
+                    </Cell>
+                    <CellText title={whereFrom(row)} />
+                    <Cell className={styles.numeric}>
+                      {formatMoney(row.cost, currency)}
+                    </Cell>
+                  </Row>
                 ))}
-              </tbody>
-            </table>
+              </TableBody>
+            </TableRoot>
           </div>
         )}
         {value.conflicts.length > 0 && (
@@ -114,26 +124,19 @@ export const UnattributedCostSection = ({ window }: { window: CostWindow }) => {
               <code>{COST_ALLOCATION_ANNOTATION}</code> selector keeps them.
             </Text>
             <div className={styles.tableFrame}>
-              <table
-                className={styles.table}
-                aria-label="Conflicting allocation claims"
-              >
-                <thead>
-                  <tr>
-                    <th scope="col">Labels</th>
-                    <th scope="col">Claimed by</th>
-                    <th scope="col" data-numeric>
-                      Cost
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
+              <TableRoot aria-label="Conflicting allocation claims">
+                <TableHeader>
+                  <Column isRowHeader>Labels</Column>
+                  <Column>Claimed by</Column>
+                  <Column className={styles.numeric}>Cost</Column>
+                </TableHeader>
+                <TableBody>
                   {value.conflicts.map((conflict, index) => (
-                    <tr key={index}>
-                      <td>
+                    <Row key={index} id={index}>
+                      <Cell>
                         <LabelList labels={conflict.labels} />
-                      </td>
-                      <td>
+                      </Cell>
+                      <Cell>
                         <ul className={styles.claims}>
                           {conflict.claims.map(claim => (
                             <li key={claim.entityRef}>
@@ -142,14 +145,14 @@ export const UnattributedCostSection = ({ window }: { window: CostWindow }) => {
                             </li>
                           ))}
                         </ul>
-                      </td>
-                      <td data-numeric>
+                      </Cell>
+                      <Cell className={styles.numeric}>
                         {formatMoney(conflict.cost, currency)}
-                      </td>
-                    </tr>
+                      </Cell>
+                    </Row>
                   ))}
-                </tbody>
-              </table>
+                </TableBody>
+              </TableRoot>
             </div>
           </>
         )}
