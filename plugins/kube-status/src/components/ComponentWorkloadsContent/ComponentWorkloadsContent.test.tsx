@@ -53,7 +53,7 @@ describe('the Workloads tab of a component', () => {
     serveKubeStatus(server, { entity: () => checkoutStatus });
     await renderForEntity(checkoutServiceEntity, <ComponentWorkloadsContent />);
 
-    const history = await screen.findByRole('table', {
+    const history = await screen.findByRole('grid', {
       name: 'Rollout history of checkout-service in prod-eu',
     });
     const rows = within(history).getAllByRole('row').slice(1);

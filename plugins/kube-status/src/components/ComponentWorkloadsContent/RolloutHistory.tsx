@@ -1,5 +1,14 @@
-import { Text } from '@backstage/ui';
+import {
+  Cell,
+  Column,
+  Row,
+  TableBody,
+  TableHeader,
+  TableRoot,
+  Text,
+} from '@backstage/ui';
 import type { WorkloadStatus } from '@paved/plugin-kube-status-common';
+import { chipStyles } from '@paved/portal-ui';
 import { formatDateTime, formatRelative, shortImage } from '../../lib/format';
 import shared from '../shared/shared.module.css';
 
@@ -20,33 +29,30 @@ export const RolloutHistory = ({ workload }: { workload: WorkloadStatus }) => {
   const now = new Date();
   return (
     <div className={shared.tableFrame}>
-      <table
-        className={shared.table}
+      <TableRoot
         aria-label={`Rollout history of ${workload.name} in ${workload.cluster}`}
       >
-        <thead>
-          <tr>
-            <th scope="col">Revision</th>
-            <th scope="col">Images</th>
-            <th scope="col">Created</th>
-            <th scope="col">Ready / total</th>
-          </tr>
-        </thead>
-        <tbody>
+        <TableHeader>
+          <Column isRowHeader>Revision</Column>
+          <Column>Images</Column>
+          <Column>Created</Column>
+          <Column>Ready / total</Column>
+        </TableHeader>
+        <TableBody>
           {revisions.map(revision => (
-            <tr key={revision.name}>
-              <th scope="row" className={shared.numeric}>
+            <Row key={revision.name} id={revision.name}>
+              <Cell className={shared.numeric}>
                 {revision.revision}{' '}
                 {revision.current && (
-                  <span className={`${shared.chip} ${shared.current}`}>
+                  <span className={chipStyles.chip} data-tone="info">
                     Current
                   </span>
                 )}
                 <Text as="p" variant="body-x-small" color="secondary">
                   {revision.name}
                 </Text>
-              </th>
-              <td>
+              </Cell>
+              <Cell>
                 <ul className={shared.images}>
                   {revision.images.map(image => (
                     <li key={image} title={image}>
@@ -54,22 +60,22 @@ export const RolloutHistory = ({ workload }: { workload: WorkloadStatus }) => {
                     </li>
                   ))}
                 </ul>
-              </td>
-              <td>
+              </Cell>
+              <Cell>
                 <span title={formatDateTime(revision.created)}>
                   {formatRelative(revision.created, now)}
                 </span>
                 <Text as="p" variant="body-x-small" color="secondary">
                   {formatDateTime(revision.created)}
                 </Text>
-              </td>
-              <td className={shared.numeric}>
+              </Cell>
+              <Cell className={shared.numeric}>
                 {revision.readyReplicas}/{revision.replicas}
-              </td>
-            </tr>
+              </Cell>
+            </Row>
           ))}
-        </tbody>
-      </table>
+        </TableBody>
+      </TableRoot>
     </div>
   );
 };

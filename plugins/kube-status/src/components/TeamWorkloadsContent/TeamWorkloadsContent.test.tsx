@@ -22,15 +22,19 @@ describe('the Workloads tab of a team', () => {
 
   /** The table's workload rows (not the problem rows under them), as text. */
   const workloadRows = () =>
-    within(screen.getByRole('table', { name: 'Workloads' }))
+    within(screen.getByRole('grid', { name: 'Workloads' }))
       .getAllByRole('row')
-      .filter(row => within(row).queryByRole('rowheader'));
+      .filter(
+        row =>
+          within(row).queryByRole('rowheader') &&
+          !within(row).queryByRole('list', { name: 'Pod problems' }),
+      );
 
   const rowOf = (component: string, environment: string) =>
     workloadRows().find(
       row =>
         within(row).queryByRole('link', { name: component }) &&
-        within(row).queryByRole('cell', { name: environment }),
+        within(row).queryByRole('gridcell', { name: environment }),
     )!;
 
   it('shows every workload, worst first, under a summary of the services', async () => {
@@ -210,7 +214,7 @@ describe('the Workloads tab of a team', () => {
   it('shows no banner when every cluster is in sync', async () => {
     serveKubeStatus(server, { team: () => checkoutTeamStatus });
     await renderForEntity(checkoutGroup, <TeamWorkloadsContent />);
-    await screen.findByRole('table', { name: 'Workloads' });
+    await screen.findByRole('grid', { name: 'Workloads' });
     expect(
       screen.queryByRole('region', { name: 'Cluster sync problems' }),
     ).not.toBeInTheDocument();
@@ -234,7 +238,7 @@ describe('the Workloads tab of a team', () => {
         name: 'Surfacing your Kubernetes components as part of an entity',
       }),
     ).toHaveAttribute('href', expect.stringContaining('backstage.io/docs'));
-    expect(screen.queryByRole('table')).not.toBeInTheDocument();
+    expect(screen.queryByRole('grid')).not.toBeInTheDocument();
   });
 
   it('says plainly when the user may not see the workloads', async () => {
@@ -253,7 +257,7 @@ describe('the Workloads tab of a team', () => {
         "You don't have permission to see the workloads of Checkout.",
       ),
     ).toBeInTheDocument();
-    expect(screen.queryByRole('table')).not.toBeInTheDocument();
+    expect(screen.queryByRole('grid')).not.toBeInTheDocument();
   });
 
   it('shows the backend’s error and reads again on Retry', async () => {
@@ -276,7 +280,7 @@ describe('the Workloads tab of a team', () => {
     fail = false;
     await userEvent.click(screen.getByRole('button', { name: 'Retry' }));
     expect(
-      await screen.findByRole('table', { name: 'Workloads' }),
+      await screen.findByRole('grid', { name: 'Workloads' }),
     ).toBeInTheDocument();
   });
 });

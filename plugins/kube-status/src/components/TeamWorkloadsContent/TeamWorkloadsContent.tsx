@@ -1,7 +1,18 @@
 import { Fragment, useMemo } from 'react';
 import { Progress } from '@backstage/core-components';
 import { useAppSearchParams } from '@backstage/frontend-plugin-api';
-import { Flex, Link, Select, Text } from '@backstage/ui';
+import {
+  Cell,
+  CellText,
+  Column,
+  Flex,
+  Row,
+  Select,
+  TableBody,
+  TableHeader,
+  TableRoot,
+  Text,
+} from '@backstage/ui';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import {
   useEntity,
@@ -36,6 +47,18 @@ import shared from '../shared/shared.module.css';
 const ALL_ENVIRONMENTS = 'all';
 const COLUMNS = 9;
 
+/** A component's name, linking to its page, and which workload of it this is. */
+const ComponentCell = ({ row }: { row: WorkloadRow }) => {
+  const entityLink = useEntityRefLink();
+  return (
+    <CellText
+      title={row.componentTitle}
+      href={entityLink(row.componentRef)}
+      description={`${row.workload.kind} ${row.workload.name}`}
+    />
+  );
+};
+
 const WorkloadTableRow = ({
   row,
   stale,
@@ -44,21 +67,18 @@ const WorkloadTableRow = ({
   /** The row's cluster is not in sync: what it shows may be old. */
   stale: boolean;
 }) => {
-  const entityLink = useEntityRefLink();
   const { workload } = row;
   const { replicas, autoscaler } = workload;
   const hasProblems = workload.problems.length > 0;
   return (
     <Fragment>
-      <tr data-has-details={hasProblems || undefined}>
-        <th scope="row">
-          <Link href={entityLink(row.componentRef)}>{row.componentTitle}</Link>
-          <Text as="p" variant="body-x-small" color="secondary">
-            {workload.kind} {workload.name}
-          </Text>
-        </th>
-        <td>{row.environment}</td>
-        <td>
+      <Row
+        id={row.id}
+        className={hasProblems ? shared.rowWithDetails : undefined}
+      >
+        <ComponentCell row={row} />
+        <Cell>{row.environment}</Cell>
+        <Cell>
           {workload.cluster}
           <Text as="p" variant="body-x-small" color="secondary">
             {workload.namespace}
@@ -68,17 +88,17 @@ const WorkloadTableRow = ({
               may be stale
             </Text>
           )}
-        </td>
-        <td>
+        </Cell>
+        <Cell>
           <HealthChip health={workload.health} />
           <Text as="p" variant="body-x-small" color="secondary">
             {workload.summary}
           </Text>
-        </td>
-        <td>
+        </Cell>
+        <Cell>
           <RolloutState rollout={workload.rollout} />
-        </td>
-        <td className={shared.numeric}>
+        </Cell>
+        <Cell className={shared.numeric}>
           {replicas.ready}/{replicas.desired} ready
           {autoscaler && (
             <Text as="p" variant="body-x-small" color="secondary">
@@ -90,8 +110,8 @@ const WorkloadTableRow = ({
               {plural(workload.restarts, 'restart')}
             </Text>
           )}
-        </td>
-        <td>
+        </Cell>
+        <Cell>
           <ul className={shared.images}>
             {workload.images.map(image => (
               <li key={image} title={image}>
@@ -99,8 +119,8 @@ const WorkloadTableRow = ({
               </li>
             ))}
           </ul>
-        </td>
-        <td>
+        </Cell>
+        <Cell>
           {hasProblems ? (
             <Text variant="body-small" color="danger">
               {plural(workload.problems.length, 'failing pod')}
@@ -110,17 +130,17 @@ const WorkloadTableRow = ({
               None
             </Text>
           )}
-        </td>
-        <td>
+        </Cell>
+        <Cell>
           <ChecksSummary checks={workload.checks} />
-        </td>
-      </tr>
+        </Cell>
+      </Row>
       {hasProblems && (
-        <tr data-details>
-          <td colSpan={COLUMNS}>
+        <Row id={`${row.id}:problems`} className={shared.detailsRow}>
+          <Cell colSpan={COLUMNS}>
             <ProblemList problems={workload.problems} />
-          </td>
-        </tr>
+          </Cell>
+        </Row>
       )}
     </Fragment>
   );
@@ -153,21 +173,19 @@ const WorkloadsTable = ({
   }
   return (
     <div className={shared.tableFrame}>
-      <table className={shared.table} aria-label="Workloads">
-        <thead>
-          <tr>
-            <th scope="col">Component</th>
-            <th scope="col">Environment</th>
-            <th scope="col">Cluster</th>
-            <th scope="col">Health</th>
-            <th scope="col">Rollout</th>
-            <th scope="col">Replicas</th>
-            <th scope="col">Images</th>
-            <th scope="col">Pods</th>
-            <th scope="col">Checks</th>
-          </tr>
-        </thead>
-        <tbody>
+      <TableRoot aria-label="Workloads">
+        <TableHeader>
+          <Column isRowHeader>Component</Column>
+          <Column>Environment</Column>
+          <Column>Cluster</Column>
+          <Column>Health</Column>
+          <Column>Rollout</Column>
+          <Column>Replicas</Column>
+          <Column>Images</Column>
+          <Column>Pods</Column>
+          <Column>Checks</Column>
+        </TableHeader>
+        <TableBody>
           {rows.map(row => (
             <WorkloadTableRow
               key={row.id}
@@ -175,8 +193,8 @@ const WorkloadsTable = ({
               stale={staleClusters.has(row.workload.cluster)}
             />
           ))}
-        </tbody>
-      </table>
+        </TableBody>
+      </TableRoot>
     </div>
   );
 };
