@@ -191,7 +191,7 @@ describe('the Delivery dashboard', () => {
       within(dialog).getByText('Delivers a change labelled “hotfix”'),
     ).toBeInTheDocument();
     // Each delivered change with its lead time.
-    const changes = within(dialog).getByRole('table', {
+    const changes = within(dialog).getByRole('grid', {
       name: '2 delivered changes',
     });
     expect(within(changes).getByText('PR-501')).toBeInTheDocument();

@@ -1,16 +1,22 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useId, useState } from 'react';
 import useAsyncFn from 'react-use/esm/useAsyncFn';
 import { useApi } from '@backstage/frontend-plugin-api';
 import {
   Alert,
   Button,
+  Cell,
+  Column,
   Dialog,
   DialogBody,
   DialogFooter,
   DialogHeader,
   Flex,
   Link,
+  Row,
   Skeleton,
+  TableBody,
+  TableHeader,
+  TableRoot,
   Text,
 } from '@backstage/ui';
 import { RiDownloadLine } from '@remixicon/react';
@@ -49,6 +55,55 @@ const ServiceName = ({ row }: { row: DoraDeploymentRow }) => {
     <Link href={entityLink(row.entityRef)} weight="bold">
       {primaryTitle}
     </Link>
+  );
+};
+
+/** The changes a deployment delivered, each with its lead time. */
+const DeliveredChanges = ({ row }: { row: DoraDeploymentRow }) => {
+  const titleId = useId();
+  return (
+    <div className={styles.changes}>
+      <Text as="p" id={titleId} variant="body-small" weight="bold">
+        {plural(row.delivered.length, 'delivered change')}
+      </Text>
+      <TableRoot aria-labelledby={titleId}>
+        <TableHeader>
+          <Column isRowHeader>Commit</Column>
+          <Column>Change</Column>
+          <Column>Authored</Column>
+          <Column className={styles.numeric}>Lead time</Column>
+        </TableHeader>
+        <TableBody>
+          {row.delivered.map(change => (
+            <Row key={change.sha} id={change.sha}>
+              <Cell>
+                <code className={styles.sha} title={change.sha}>
+                  {shortSha(change.sha)}
+                </code>
+              </Cell>
+              <Cell>
+                {change.changeId ?? '—'}
+                {change.labels && change.labels.length > 0 && (
+                  <span className={styles.labels}>
+                    {change.labels.map(label => (
+                      <span key={label}>{label}</span>
+                    ))}
+                  </span>
+                )}
+              </Cell>
+              <Cell>
+                {change.authoredAt ? formatDateTime(change.authoredAt) : '—'}
+              </Cell>
+              <Cell className={styles.numeric}>
+                {change.leadTimeSeconds === undefined
+                  ? 'unknown'
+                  : formatDuration(change.leadTimeSeconds)}
+              </Cell>
+            </Row>
+          ))}
+        </TableBody>
+      </TableRoot>
+    </div>
   );
 };
 
@@ -108,46 +163,7 @@ const Deployment = ({ row }: { row: DoraDeploymentRow }) => (
     )}
 
     {row.delivered.length > 0 ? (
-      <table className={styles.changes}>
-        <caption>{plural(row.delivered.length, 'delivered change')}</caption>
-        <thead>
-          <tr>
-            <th scope="col">Commit</th>
-            <th scope="col">Change</th>
-            <th scope="col">Authored</th>
-            <th scope="col">Lead time</th>
-          </tr>
-        </thead>
-        <tbody>
-          {row.delivered.map(change => (
-            <tr key={change.sha}>
-              <td>
-                <code className={styles.sha} title={change.sha}>
-                  {shortSha(change.sha)}
-                </code>
-              </td>
-              <td>
-                {change.changeId ?? '—'}
-                {change.labels && change.labels.length > 0 && (
-                  <span className={styles.labels}>
-                    {change.labels.map(label => (
-                      <span key={label}>{label}</span>
-                    ))}
-                  </span>
-                )}
-              </td>
-              <td>
-                {change.authoredAt ? formatDateTime(change.authoredAt) : '—'}
-              </td>
-              <td>
-                {change.leadTimeSeconds === undefined
-                  ? 'unknown'
-                  : formatDuration(change.leadTimeSeconds)}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <DeliveredChanges row={row} />
     ) : (
       <Text as="p" variant="body-small" color="secondary">
         Delivered no new changes (a redeploy or a rollback).
