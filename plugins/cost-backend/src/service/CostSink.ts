@@ -15,10 +15,7 @@ export class CostSink implements CostRecordSink {
   readonly #store: CostStore;
   readonly #allocator: CostAllocator;
 
-  static create(options: {
-    store: CostStore;
-    allocator: CostAllocator;
-  }) {
+  static create(options: { store: CostStore; allocator: CostAllocator }) {
     return new CostSink(options.store, options.allocator);
   }
 

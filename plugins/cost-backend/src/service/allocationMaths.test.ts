@@ -292,7 +292,10 @@ describe('organisationDays', () => {
 
 describe('byPeriod', () => {
   const days: DayCosts = new Map([
-    ['2026-11-01', dayCost({ direct: sums({ compute: 3 }), distributedIdle: 1 })],
+    [
+      '2026-11-01',
+      dayCost({ direct: sums({ compute: 3 }), distributedIdle: 1 }),
+    ],
     ['2026-10-31', dayCost({ direct: sums({ compute: 2 }) })],
     ['2026-10-30', dayCost({ direct: sums({ memory: 1 }), billedNodes: 9 })],
   ]);
@@ -371,7 +374,8 @@ describe('efficiencyOf', () => {
 });
 
 describe('rankMembers', () => {
-  const cost = (direct: number) => dayCost({ direct: sums({ compute: direct }) });
+  const cost = (direct: number) =>
+    dayCost({ direct: sums({ compute: direct }) });
 
   it('ranks by cost and by the size of the change from the period before', () => {
     const perEntity = new Map<string, DayCosts>([
