@@ -3,9 +3,9 @@ import { Progress } from '@backstage/core-components';
 import { useAppSearchParams } from '@backstage/frontend-plugin-api';
 import {
   Cell,
-  CellText,
   Column,
   Flex,
+  Link,
   Row,
   Select,
   TableBody,
@@ -47,15 +47,19 @@ import shared from '../shared/shared.module.css';
 const ALL_ENVIRONMENTS = 'all';
 const COLUMNS = 9;
 
-/** A component's name, linking to its page, and which workload of it this is. */
+/**
+ * A component's name, linking to its page, and which workload of it this
+ * is, in small type that may wrap: nine columns share the width.
+ */
 const ComponentCell = ({ row }: { row: WorkloadRow }) => {
   const entityLink = useEntityRefLink();
   return (
-    <CellText
-      title={row.componentTitle}
-      href={entityLink(row.componentRef)}
-      description={`${row.workload.kind} ${row.workload.name}`}
-    />
+    <Cell>
+      <Link href={entityLink(row.componentRef)}>{row.componentTitle}</Link>
+      <Text as="p" variant="body-x-small" color="secondary">
+        {row.workload.kind} {row.workload.name}
+      </Text>
+    </Cell>
   );
 };
 
