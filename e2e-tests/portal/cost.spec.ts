@@ -62,7 +62,7 @@ test('a component’s Cost tab shows what it cost, direct and distributed, per c
 
 test('a team’s Cost tab ranks the components it owns', async ({ page }) => {
   await page.goto('/catalog/default/group/checkout/cost');
-  const ranking = page.getByRole('table', { name: 'Components by cost' });
+  const ranking = page.getByRole('grid', { name: 'Components by cost' });
   await expect(ranking).toBeVisible({ timeout: 60_000 });
   await expect(
     ranking.getByRole('link', { name: 'Checkout Service' }),

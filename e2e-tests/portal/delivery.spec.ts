@@ -341,13 +341,13 @@ test('a drill-down lists the deployments behind a number and downloads them as C
   // Lead time opens the deployments that delivered changes, with their lead times.
   await tile(page, 'Change lead time').click();
   await expect(
-    dialog.getByRole('table', { name: /delivered changes?$/ }).first(),
+    dialog.getByRole('grid', { name: /delivered changes?$/ }).first(),
   ).toBeVisible();
   await expect(
     dialog
-      .getByRole('table', { name: /delivered changes?$/ })
+      .getByRole('grid', { name: /delivered changes?$/ })
       .first()
-      .getByRole('cell', { name: /^\d+(\.\d)? (s|min|h|d)$/ })
+      .getByRole('gridcell', { name: /^\d+(\.\d)? (s|min|h|d)$/ })
       .first(),
   ).toBeVisible();
   await screenshot(page, 'delivery-drill-down-lead-time');

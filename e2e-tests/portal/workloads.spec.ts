@@ -9,7 +9,7 @@ test('a team’s Workloads tab shows each service’s live state, with the crash
   page,
 }) => {
   await page.goto('/catalog/default/group/data-platform/workloads');
-  const table = page.getByRole('table', { name: 'Workloads' });
+  const table = page.getByRole('grid', { name: 'Workloads' });
   await expect(table).toBeVisible({ timeout: 60_000 });
   // The summary counts the team's services by health.
   await expect(page.getByText(/\d+ services · \d+ failing/)).toBeVisible();
@@ -33,7 +33,7 @@ test('a component’s Workloads tab shows a stuck rollout and its rollout histor
   await page.goto('/catalog/default/component/search-service/workloads');
   await expect(
     page
-      .getByRole('table', { name: /Rollout history of search-service/ })
+      .getByRole('grid', { name: /Rollout history of search-service/ })
       .first(),
   ).toBeVisible({ timeout: 60_000 });
   await expect(
