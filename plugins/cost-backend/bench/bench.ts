@@ -31,7 +31,12 @@ import type {
 import type { Entity } from '@backstage/catalog-model';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { InMemoryCatalogClient } from '@backstage/catalog-client/testUtils';
-import type { CostRecord } from '@paved/plugin-cost-common';
+import {
+  addDays,
+  type CostRecord,
+  DAY_MS,
+  formatDay,
+} from '@paved/plugin-cost-common';
 import { DatabaseCostStore } from '../src/database/DatabaseCostStore';
 import { CostAllocator } from '../src/service/CostAllocator';
 import { CostScopes } from '../src/service/CostScopes';
@@ -50,11 +55,10 @@ const CLUSTERS = 3;
 const OPENCOST_RUN_DAYS = 10;
 const TEAM_SIZE = 50;
 const FIRST_DAY = Date.parse('2025-11-01T00:00:00Z');
-const DAY_MS = 86_400_000;
 // The days as strings once: generating the input should not cost more
 // than importing it.
 const DAY_STRINGS = Array.from({ length: DAYS + 1 }, (_, i) =>
-  new Date(FIRST_DAY + i * DAY_MS).toISOString().slice(0, 10),
+  formatDay(FIRST_DAY + i * DAY_MS),
 );
 const dayOf = (i: number) => DAY_STRINGS[i];
 const END = dayOf(DAYS);
@@ -200,7 +204,7 @@ async function writeFocusCsv(path: string) {
   out.write(header);
   for (let i = 0; i < FOCUS_ROWS; i++) {
     const { day, resource, tags, cost } = focusRow(i);
-    const end = new Date(Date.parse(`${day}T00:00:00Z`) + DAY_MS).toISOString();
+    const end = `${addDays(day, 1)}T00:00:00Z`;
     const line = `${day}T00:00:00Z,${end},${cost * 1.1},${cost},${
       cost * 1.3
     },Usage,Amazon Elastic Block Store,Storage,arn:aws:ec2:eu-west-1:123456789012:volume/vol-${resource},vol-${resource},eu-west-1,123456789012,"${JSON.stringify(

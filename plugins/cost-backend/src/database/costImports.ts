@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { setImmediate as setImmediatePromise } from 'node:timers/promises';
 import type { Knex } from 'knex';
 import { ConflictError, InputError } from '@backstage/errors';
-import type { CostSourceStatus } from '@paved/plugin-cost-common';
+import { addDays, type CostSourceStatus } from '@paved/plugin-cost-common';
 import {
   COST_REPLACE_MAX_DAYS,
   COST_SOURCE_ID_MAX_LENGTH,
@@ -66,8 +66,7 @@ function checkRequest(request: CostReplaceRequest) {
   }
   if (
     request.from !== undefined &&
-    Date.parse(request.to!) - Date.parse(request.from) >
-      COST_REPLACE_MAX_DAYS * 86_400_000
+    request.to! > addDays(request.from, COST_REPLACE_MAX_DAYS)
   ) {
     throw new InputError(
       `A replace covers at most ${COST_REPLACE_MAX_DAYS} days; ${request.from} to ${request.to} is longer`,

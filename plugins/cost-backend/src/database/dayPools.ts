@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { addDays } from '@paved/plugin-cost-common';
 import type {
   CostWindow,
   DirectTotalRow,
@@ -12,19 +13,11 @@ import { isPostgres, slices } from './sql';
 // distribute and the direct totals to distribute it by, derived from the
 // rows and their allocation and rewritten after imports and re-allocation.
 
-function nextDay(day: string): string {
-  return new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000)
-    .toISOString()
-    .slice(0, 10);
-}
-
 /** Splits a window into windows of at most `days` days. */
 function chunksOf(window: CostWindow, days: number): CostWindow[] {
   const chunks: CostWindow[] = [];
   for (let from = window.from; from < window.to; ) {
-    const end = new Date(Date.parse(`${from}T00:00:00Z`) + days * 86_400_000)
-      .toISOString()
-      .slice(0, 10);
+    const end = addDays(from, days);
     const to = end < window.to ? end : window.to;
     chunks.push({ from, to });
     from = to;
@@ -122,8 +115,8 @@ export async function refreshDayPools(
     runs = [];
     for (const day of sorted) {
       const last = runs[runs.length - 1];
-      if (last && last.to === day) last.to = nextDay(day);
-      else runs.push({ from: day, to: nextDay(day) });
+      if (last && last.to === day) last.to = addDays(day, 1);
+      else runs.push({ from: day, to: addDays(day, 1) });
     }
   } else {
     const [range] = await db('cost_source_days')
@@ -134,7 +127,7 @@ export async function refreshDayPools(
       await db('cost_day_pools').delete();
       return;
     }
-    runs = [{ from: String(range.first), to: nextDay(String(range.last)) }];
+    runs = [{ from: String(range.first), to: addDays(String(range.last), 1) }];
   }
   const rewrite = async ({
     window: chunk,

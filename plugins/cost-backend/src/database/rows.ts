@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
 import { InputError } from '@backstage/errors';
 import {
+  addDays,
   COST_CATEGORIES,
   type CostCategory,
   type CostRecord,
+  dayStart,
 } from '@paved/plugin-cost-common';
 import { COST_RECORD_TEXT_LIMITS, textLength } from '@paved/plugin-cost-node';
 
@@ -70,7 +72,6 @@ const TEXT_FIELDS = [
   'chargeCategory',
 ] as const;
 
-const DAY_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 const KINDS = new Set(['workload', 'idle', 'unallocated', 'cloud']);
 
 /** Canonical form of a label set: its keys sorted. */
@@ -87,22 +88,17 @@ export function labelsHash(canonical: string): string {
   return createHash('sha256').update(canonical).digest('hex').slice(0, 40);
 }
 
+/** A `YYYY-MM-DD` day that exists (not `2026-02-30`). */
 export function isDay(value: unknown): value is string {
-  if (typeof value !== 'string' || !DAY_PATTERN.test(value)) return false;
-  const time = Date.parse(`${value}T00:00:00Z`);
-  // 2026-02-30 parses (as March 2nd) but is not a day.
-  return !Number.isNaN(time) && new Date(time).toISOString().startsWith(value);
+  return typeof value === 'string' && dayStart(value) !== undefined;
 }
 
-/** Every day in [from, to). */
+/** Every day in [from, to), two `YYYY-MM-DD` days. */
 export function daysBetween(from: string, to: string): string[] {
   const days: string[] = [];
-  for (
-    let t = Date.parse(`${from}T00:00:00Z`);
-    t < Date.parse(`${to}T00:00:00Z`);
-    t += 86_400_000
-  ) {
-    days.push(new Date(t).toISOString().slice(0, 10));
+  // YYYY-MM-DD days sort as text in the order of time.
+  for (let day = from; day < to; day = addDays(day, 1)) {
+    days.push(day);
   }
   return days;
 }

@@ -5,6 +5,7 @@ import type {
 } from '@backstage/backend-plugin-api';
 import { InputError, isError } from '@backstage/errors';
 import {
+  addDays,
   COST_CATEGORIES,
   type CostGranularity,
   type CostPoint,
@@ -12,6 +13,7 @@ import {
   type AllocationConflict,
   type CostWindow,
   type EntityCost,
+  formatDay,
   parseCostWindow,
   type UnattributedCost,
 } from '@paved/plugin-cost-common';
@@ -52,16 +54,11 @@ export {
 } from './allocationMaths';
 export type { CostWindow };
 
-const DAY_MS = 86_400_000;
 const UNATTRIBUTED_ROWS = 200;
 /** The largest unattributed label sets checked for conflicting claims. */
 const CONFLICT_LABEL_SETS = 1000;
 
-const today = () => new Date().toISOString().slice(0, 10);
-const addDays = (day: string, n: number) =>
-  new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY_MS)
-    .toISOString()
-    .slice(0, 10);
+const today = () => formatDay(Date.now());
 
 /**
  * Parses and checks a window (`parseCostWindow` of the common package, the
