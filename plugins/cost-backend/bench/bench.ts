@@ -39,7 +39,6 @@ import {
 } from '@paved/plugin-cost-common';
 import { DatabaseCostStore } from '../src/database/DatabaseCostStore';
 import { CostAllocator } from '../src/service/CostAllocator';
-import { CostScopes } from '../src/service/CostScopes';
 import {
   CostService,
   defaultAllocationRules,
@@ -361,7 +360,7 @@ async function run(name: string, knex: Knex, focusCsv?: string) {
 
   const cost = CostService.create({
     store,
-    scopes: CostScopes.create({ catalog }),
+    catalog,
     config,
     rules: defaultAllocationRules,
     currency: 'USD',

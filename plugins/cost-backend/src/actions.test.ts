@@ -9,7 +9,6 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { registerCostActions } from './actions';
 import { DatabaseCostStore } from './database/DatabaseCostStore';
 import { CostAllocator } from './service/CostAllocator';
-import { CostScopes } from './service/CostScopes';
 import { CostService, defaultAllocationRules } from './service/CostService';
 import { fixture, organisation } from './testing/organisation';
 
@@ -39,7 +38,7 @@ describe('cost MCP actions', () => {
     await allocator.afterImport({ days });
     const cost = CostService.create({
       store,
-      scopes: CostScopes.create({ catalog }),
+      catalog,
       config: mockServices.rootConfig(),
       rules: defaultAllocationRules,
       currency: 'USD',

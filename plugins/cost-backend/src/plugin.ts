@@ -15,7 +15,6 @@ import { DatabaseCostStore } from './database/DatabaseCostStore';
 import { PrometheusRequestCounts } from './prometheus';
 import { createRouter } from './router';
 import { CostAllocator } from './service/CostAllocator';
-import { CostScopes } from './service/CostScopes';
 import {
   CostService,
   defaultAllocationRules,
@@ -115,7 +114,7 @@ export const costPlugin = createBackendPlugin({
         });
         const cost = CostService.create({
           store,
-          scopes: CostScopes.create({ catalog: deps.catalog }),
+          catalog: deps.catalog,
           config,
           rules,
           currency: config.getOptionalString('cost.currency') ?? 'USD',

@@ -4,6 +4,8 @@ import type {
   RootConfigService,
 } from '@backstage/backend-plugin-api';
 import { InputError, isError } from '@backstage/errors';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+import { CatalogScopeResolver, type EntityScope } from '@paved/catalog-scopes';
 import {
   addDays,
   COST_CATEGORIES,
@@ -44,8 +46,11 @@ import {
   sumByMonth,
   sumEntities,
 } from './allocationMaths';
-import { type CostAllocator, selectorProblemOf } from './CostAllocator';
-import type { CostScope, CostScopes } from './CostScopes';
+import {
+  ALLOCATED_KINDS,
+  type CostAllocator,
+  selectorProblemOf,
+} from './CostAllocator';
 
 export {
   type AllocationRules,
@@ -53,6 +58,14 @@ export {
   defaultAllocationRules,
 } from './allocationMaths';
 export type { CostWindow };
+
+/**
+ * A catalog entity and the entities whose cost it sums: a component or
+ * resource itself (`kind: 'entity'`), a system's parts, or what a group
+ * and the groups below it own. The organisation is no scope: its cost is
+ * every attributed row.
+ */
+export type CostScope = EntityScope;
 
 const UNATTRIBUTED_ROWS = 200;
 /** The largest unattributed label sets checked for conflicting claims. */
@@ -82,7 +95,7 @@ export function parseWindow(input: {
  */
 export class CostService {
   readonly #store: CostStore;
-  readonly #scopes: CostScopes;
+  readonly #scopes: CatalogScopeResolver;
   readonly #config: RootConfigService;
   readonly #rules: AllocationRules;
   readonly #currency: string;
@@ -92,7 +105,8 @@ export class CostService {
 
   static create(options: {
     store: CostStore;
-    scopes: CostScopes;
+    /** Resolves scopes; members are the kinds cost is allocated to. */
+    catalog: CatalogService;
     config: RootConfigService;
     rules: AllocationRules;
     currency: string;
@@ -106,7 +120,7 @@ export class CostService {
 
   private constructor(options: {
     store: CostStore;
-    scopes: CostScopes;
+    catalog: CatalogService;
     config: RootConfigService;
     rules: AllocationRules;
     currency: string;
@@ -116,7 +130,14 @@ export class CostService {
   }) {
     this.#allocator = options.allocator;
     this.#store = options.store;
-    this.#scopes = options.scopes;
+    // The shared resolver, with the kinds cost is allocated to as members.
+    // It reads with the caller's credentials, so the catalog's read rules
+    // apply: an entity the caller cannot see is not found, and a team or
+    // system sums only the members the caller can see.
+    this.#scopes = CatalogScopeResolver.create({
+      catalog: options.catalog,
+      memberKinds: ALLOCATED_KINDS,
+    });
     this.#config = options.config;
     this.#rules = options.rules;
     this.#currency = options.currency;
@@ -128,7 +149,7 @@ export class CostService {
     return this.#currency;
   }
 
-  /** Resolves a scope with the caller's credentials (see CostScopes). */
+  /** Resolves a scope with the caller's credentials (see CostScope). */
   resolve(
     entityRef: string,
     credentials: BackstageCredentials,

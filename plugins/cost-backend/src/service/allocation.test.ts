@@ -8,7 +8,6 @@ import { DatabaseCostStore } from '../database/DatabaseCostStore';
 import { cloud, workload } from '../testing/records';
 import { DAY, fixture, organisation, window } from '../testing/organisation';
 import { CostAllocator } from './CostAllocator';
-import { CostScopes } from './CostScopes';
 import {
   type AllocationRules,
   CostService,
@@ -40,11 +39,10 @@ describe.each(databases.eachSupportedId())('cost allocation (%s)', id => {
     });
     const { days } = await store.replace({ source: 'test', records });
     await allocator.afterImport({ days });
-    const scopes = CostScopes.create({ catalog });
     const service = (rules: Partial<AllocationRules> = {}) =>
       CostService.create({
         store,
-        scopes,
+        catalog,
         config: mockServices.rootConfig(),
         rules: {
           idle: 'weighted',
@@ -110,7 +108,7 @@ describe.each(databases.eachSupportedId())('cost allocation (%s)', id => {
       (
         await CostService.create({
           store,
-          scopes: CostScopes.create({ catalog }),
+          catalog,
           config: mockServices.rootConfig(),
           rules: {
             idle: 'none',

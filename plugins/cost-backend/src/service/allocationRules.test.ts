@@ -8,7 +8,6 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { DatabaseCostStore } from '../database/DatabaseCostStore';
 import { workload } from '../testing/records';
 import { CostAllocator } from './CostAllocator';
-import { CostScopes } from './CostScopes';
 import { CostService } from './CostService';
 
 jest.setTimeout(60_000);
@@ -82,7 +81,7 @@ describe.each(databases.eachSupportedId())(
       await allocator.afterImport({ days });
       const cost = CostService.create({
         store,
-        scopes: CostScopes.create({ catalog }),
+        catalog,
         config: mockServices.rootConfig(),
         rules: { idle: 'none', shared: 'none', sharedNamespaces: [] },
         currency: 'EUR',
