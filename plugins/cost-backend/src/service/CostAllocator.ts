@@ -6,6 +6,7 @@ import {
   stringifyEntityRef,
 } from '@backstage/catalog-model';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
+import { queryAllEntities } from '@paved/catalog-scopes';
 import type { AllocationClaim } from '@paved/plugin-cost-common';
 import type { CostStore, PoolRules } from '../database/CostStore';
 import {
@@ -270,9 +271,12 @@ export class CostAllocator {
   }
 
   async #candidates(options: { quiet?: boolean } = {}): Promise<Candidate[]> {
-    const { items } = await this.#catalog.getEntities(
+    // Paged: an organisation's every component and resource in bounded
+    // requests, not one answer of unbounded size.
+    const items = await queryAllEntities(
+      this.#catalog,
+      { kind: { $in: ALLOCATED_KINDS } },
       {
-        filter: { kind: ALLOCATED_KINDS },
         fields: [
           'kind',
           'metadata.name',
@@ -281,8 +285,8 @@ export class CostAllocator {
           'spec.owner',
           'relations',
         ],
+        credentials: await this.#auth.getOwnServiceCredentials(),
       },
-      { credentials: await this.#auth.getOwnServiceCredentials() },
     );
     const candidates: Candidate[] = [];
     for (const entity of items) {

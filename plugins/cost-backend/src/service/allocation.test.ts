@@ -91,8 +91,8 @@ describe.each(databases.eachSupportedId())('cost allocation (%s)', id => {
     let catalog = catalogServiceMock({ entities: organisation });
     // The allocator reads whatever the catalog holds at refresh time.
     const liveCatalog = {
-      getEntities: (...args: Parameters<typeof catalog.getEntities>) =>
-        catalog.getEntities(...args),
+      queryEntities: (...args: Parameters<typeof catalog.queryEntities>) =>
+        catalog.queryEntities(...args),
     } as unknown as typeof catalog;
     const allocator = CostAllocator.create({
       store,
