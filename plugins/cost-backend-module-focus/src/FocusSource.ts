@@ -1,6 +1,10 @@
 import type { Readable } from 'node:stream';
 import { ServiceUnavailableError } from '@backstage/errors';
-import type { CostRecord, FocusImportResult } from '@paved/plugin-cost-common';
+import {
+  addDays,
+  type CostRecord,
+  type FocusImportResult,
+} from '@paved/plugin-cost-common';
 import type { CostRecordSink, CostSource } from '@paved/plugin-cost-node';
 import {
   type FocusBillingPeriod,
@@ -169,7 +173,7 @@ export class FocusSource implements CostSource {
     const { stored } = await sink.replace({
       source: options.source,
       from: days[0],
-      to: nextDay(days[days.length - 1]),
+      to: addDays(days[days.length - 1], 1),
       records: options.records,
       final: true,
       description: options.description,
@@ -180,10 +184,4 @@ export class FocusSource implements CostSource {
 
 function within(day: string, period: FocusBillingPeriod) {
   return day >= period.from && day < period.to;
-}
-
-function nextDay(day: string) {
-  return new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000)
-    .toISOString()
-    .slice(0, 10);
 }

@@ -1,7 +1,12 @@
 import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { InputError } from '@backstage/errors';
-import type { CostCategory, CostRecord } from '@paved/plugin-cost-common';
+import {
+  type CostCategory,
+  type CostRecord,
+  DAY_MS,
+  formatDay,
+} from '@paved/plugin-cost-common';
 import { COST_RECORD_TEXT_LIMITS, textLength } from '@paved/plugin-cost-node';
 import { CsvRecords, CsvSyntaxError } from './csvRecords';
 
@@ -86,8 +91,6 @@ export class FocusParseError extends InputError {
   }
 }
 
-const DAY_MS = 86_400_000;
-
 /**
  * The longest charge period a row may have. A row is split over the days
  * of its period, so a row claiming a century would become 36,500 rows; a
@@ -169,8 +172,7 @@ export function shareOverDays(
 }
 
 /** YYYY-MM-DD of a day counted from the epoch. */
-const dayText = (dayIndex: number) =>
-  new Date(dayIndex * DAY_MS).toISOString().slice(0, 10);
+const dayText = (dayIndex: number) => formatDay(dayIndex * DAY_MS);
 
 /** Splits an amount by shares so that the parts add up to it exactly. */
 function splitAmount(amount: number, shares: number[]): number[] {

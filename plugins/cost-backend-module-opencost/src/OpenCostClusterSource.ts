@@ -1,17 +1,19 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { isError } from '@backstage/errors';
-import type { CostRecord } from '@paved/plugin-cost-common';
+import {
+  addDays,
+  type CostRecord,
+  DAY_MS,
+  dayStart,
+  formatDay,
+} from '@paved/plugin-cost-common';
 import type { CostRecordSink, CostSource } from '@paved/plugin-cost-node';
 import type { OpenCostClusterConfig } from './config';
 import { OpenCostAllocationSet, OpenCostClient } from './OpenCostClient';
 import { allocationToRecord } from './mapAllocation';
 
-const DAY_MS = 86_400_000;
 /** Days per request; each is still stored on its own. */
 const DAYS_PER_REQUEST = 10;
-
-const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-const dayStart = (day: string) => Date.parse(`${day}T00:00:00Z`);
 
 export interface PullSummary {
   stored: string[];
@@ -83,16 +85,17 @@ export class OpenCostClusterSource implements CostSource {
     const first = today - (this.#backfillDays - 1) * DAY_MS;
     const final = await sink.finalDays(
       this.id,
-      isoDay(first),
-      isoDay(today + DAY_MS),
+      formatDay(first),
+      formatDay(today + DAY_MS),
     );
     const pending: string[] = [];
     for (let d = first; d <= today; d += DAY_MS) {
-      if (final.has(isoDay(d))) summary.skippedFinal += 1;
-      else pending.push(isoDay(d));
+      if (final.has(formatDay(d))) summary.skippedFinal += 1;
+      else pending.push(formatDay(d));
     }
+    // The pending days are formatDay's, so each has a start.
     const isFinal = (day: string) =>
-      dayStart(day) + DAY_MS + this.#finalAfterMs <= now;
+      dayStart(day)! + DAY_MS + this.#finalAfterMs <= now;
     // One batch: the pools of the pulled days are rewritten once, after
     // the last run, not after each of them.
     try {
@@ -177,8 +180,9 @@ export class OpenCostClusterSource implements CostSource {
   }
 
   async #fetchDays(days: string[], signal?: AbortSignal) {
-    const start = dayStart(days[0]);
-    const end = dayStart(days[days.length - 1]) + DAY_MS;
+    // The days of a run are formatDay's, so each has a start.
+    const start = dayStart(days[0])!;
+    const end = dayStart(days[days.length - 1])! + DAY_MS;
     const sets = await this.#client.allocation(
       {
         start: new Date(start).toISOString(),
@@ -226,7 +230,7 @@ export class OpenCostClusterSource implements CostSource {
       for (const allocation of Object.values(sets[i])) {
         if (
           allocation?.window?.start &&
-          isoDay(Date.parse(allocation.window.start)) !== day
+          formatDay(Date.parse(allocation.window.start)) !== day
         ) {
           throw new Error(
             `allocation ${allocation.name} is for ${allocation.window.start}, not ${day}`,
@@ -238,7 +242,7 @@ export class OpenCostClusterSource implements CostSource {
     await sink.replace({
       source: this.id,
       from: days[0],
-      to: isoDay(dayStart(days[days.length - 1]) + DAY_MS),
+      to: addDays(days[days.length - 1], 1),
       records,
       final,
       description: `OpenCost ${withoutCredentials(this.#cluster.baseUrl)}`,
@@ -278,11 +282,7 @@ function consecutiveRuns(days: string[], max: number): string[][] {
   const runs: string[][] = [];
   for (const day of days) {
     const run = runs[runs.length - 1];
-    if (
-      run &&
-      run.length < max &&
-      dayStart(day) - dayStart(run[run.length - 1]) === DAY_MS
-    ) {
+    if (run && run.length < max && addDays(run[run.length - 1], 1) === day) {
       run.push(day);
     } else {
       runs.push([day]);
