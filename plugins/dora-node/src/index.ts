@@ -4,13 +4,13 @@
  * @packageDocumentation
  */
 import { createExtensionPoint } from '@backstage/backend-plugin-api';
+import type { DoraIngestResult } from '@paved/plugin-dora-common';
 
-/** The result of storing a batch, as `POST /api/dora/events` returns it. */
-export type DoraIngestResult = {
-  accepted: number;
-  unchanged: number;
-  unattributedServices: string[];
-};
+/**
+ * The result of storing a batch, as `POST /api/dora/events` returns it: the
+ * event API's model, generated from its OpenAPI document.
+ */
+export type { DoraIngestResult };
 
 /**
  * Where a source delivers events. Batches are validated exactly like the
