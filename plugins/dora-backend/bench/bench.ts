@@ -18,8 +18,8 @@ import type {
 } from '@backstage/backend-plugin-api';
 import type { Entity } from '@backstage/catalog-model';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { DatabaseDoraStore } from '../src/database/DatabaseDoraStore';
-import { CatalogScopes } from '../src/catalog/CatalogScopes';
 import { DoraEventIngestor } from '../src/service/DoraEventIngestor';
 import { DoraMetricsService } from '../src/service/DoraMetricsService';
 import { defaultMetricRules } from '../src/metrics/computeMetrics';
@@ -35,51 +35,31 @@ const TEAM_SIZE = 50;
 const start = Date.parse('2025-11-01T00:00:00Z');
 const DAY = 86_400_000;
 
-/** A catalog of SERVICES components in teams of TEAM_SIZE. */
+/**
+ * SERVICES components in teams of TEAM_SIZE, in the catalog service mock
+ * (the catalog's own filter rules and paging, so a team resolves to its 50
+ * components as it would in the portal).
+ */
 function fakeCatalog(): CatalogService {
+  const teamOf = (i: number) => `team-${Math.floor(i / TEAM_SIZE)}`;
   const components: Entity[] = Array.from({ length: SERVICES }, (_, i) => ({
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Component',
     metadata: { name: `service-${i}`, namespace: 'default' },
-    spec: { owner: `team-${Math.floor(i / TEAM_SIZE)}` },
-    relations: [
-      {
-        type: 'ownedBy',
-        targetRef: `group:default/team-${Math.floor(i / TEAM_SIZE)}`,
-      },
-    ],
+    spec: { owner: teamOf(i) },
+    relations: [{ type: 'ownedBy', targetRef: `group:default/${teamOf(i)}` }],
   }));
-  const team = (ref: string): Entity => ({
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Group',
-    metadata: { name: ref.split('/')[1], namespace: 'default' },
-    spec: {},
-    relations: [],
-  });
-  const refOf = (e: Entity) =>
-    `${e.kind.toLowerCase()}:default/${e.metadata.name}`;
-  return {
-    async getEntities(request: any) {
-      const owners = request?.filter?.['relations.ownedBy'];
-      const wanted = owners ? new Set([owners].flat()) : undefined;
-      return {
-        items: components.filter(
-          c => !wanted || c.relations!.some(r => wanted.has(r.targetRef)),
-        ),
-      };
-    },
-    async getEntityByRef(ref: any) {
-      const text =
-        typeof ref === 'string'
-          ? ref
-          : `${ref.kind}:${ref.namespace}/${ref.name}`;
-      if (text.toLowerCase().startsWith('group:')) return team(text);
-      return components.find(c => refOf(c) === text.toLowerCase());
-    },
-    async getEntitiesByRefs() {
-      return { items: [] };
-    },
-  } as unknown as CatalogService;
+  const teams: Entity[] = Array.from(
+    { length: Math.ceil(SERVICES / TEAM_SIZE) },
+    (_, t) => ({
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Group',
+      metadata: { name: `team-${t}`, namespace: 'default' },
+      spec: { type: 'team', children: [] },
+      relations: [],
+    }),
+  );
+  return catalogServiceMock({ entities: [...components, ...teams] });
 }
 
 const auth = {
@@ -184,16 +164,18 @@ async function refreshPlannerStatistics(knex: Knex) {
 async function run(name: string, knex: Knex) {
   const database = { getClient: async () => knex } as DatabaseService;
   const store = await DatabaseDoraStore.create({ database });
-  const scopes = CatalogScopes.create({ catalog: fakeCatalog(), auth });
+  const catalog = fakeCatalog();
   const metrics = DoraMetricsService.create({
     store,
-    scopes,
+    catalog,
+    auth,
     rules: defaultMetricRules,
     logger,
   });
   const ingestor = DoraEventIngestor.create({
     store,
-    scopes,
+    catalog,
+    auth,
     onStored: () => metrics.refreshSoon(),
   });
 

@@ -6,7 +6,6 @@ import {
 } from '@backstage/backend-test-utils';
 import { actionsRegistryServiceMock } from '@backstage/backend-test-utils/alpha';
 import { registerDoraActions } from './actions';
-import { CatalogScopes } from './catalog/CatalogScopes';
 import { DatabaseDoraStore } from './database/DatabaseDoraStore';
 import { defaultMetricRules } from './metrics/computeMetrics';
 import { DoraMetricsService } from './service/DoraMetricsService';
@@ -33,25 +32,24 @@ describe('DORA actions', () => {
     const store = await DatabaseDoraStore.create({
       database: mockServices.database({ knex }),
     });
-    const scopes = CatalogScopes.create({
-      catalog: catalogAsSeenBy(
-        [
-          component('checkout-service'),
-          component('secret-service'),
-          {
-            apiVersion: 'backstage.io/v1alpha1',
-            kind: 'Group',
-            metadata: { name: 'checkout', namespace: 'default' },
-            spec: { type: 'team', children: [] },
-          },
-        ],
-        { [OUTSIDER]: ['component:default/secret-service'] },
-      ),
-      auth: mockServices.auth(),
-    });
+    const catalog = catalogAsSeenBy(
+      [
+        component('checkout-service'),
+        component('secret-service'),
+        {
+          apiVersion: 'backstage.io/v1alpha1',
+          kind: 'Group',
+          metadata: { name: 'checkout', namespace: 'default' },
+          spec: { type: 'team', children: [] },
+        },
+      ],
+      { [OUTSIDER]: ['component:default/secret-service'] },
+    );
+    const auth = mockServices.auth();
     const metrics = DoraMetricsService.create({
       store,
-      scopes,
+      catalog,
+      auth,
       logger: mockServices.logger.mock(),
       rules: {
         incidentAttributionWindowMs:
@@ -61,7 +59,8 @@ describe('DORA actions', () => {
     });
     const ingestor = DoraEventIngestor.create({
       store,
-      scopes,
+      catalog,
+      auth,
       onStored: () => {},
     });
     await ingestor.ingest(

@@ -10,7 +10,6 @@ import {
   type DoraEventSource,
 } from '@paved/plugin-dora-node';
 import { DatabaseDoraStore } from './database/DatabaseDoraStore';
-import { CatalogScopes } from './catalog/CatalogScopes';
 import { defaultMetricRules } from './metrics/computeMetrics';
 import { createRouter } from './router';
 import { DoraMetricsService } from './service/DoraMetricsService';
@@ -75,15 +74,12 @@ export const doraPlugin = createBackendPlugin({
         const store = await DatabaseDoraStore.create({
           database: deps.database,
         });
-        const scopes = CatalogScopes.create({
-          catalog: deps.catalog,
-          auth: deps.auth,
-        });
         const windowDays =
           config.getOptionalNumber('dora.incidentAttributionWindowDays') ?? 7;
         const metrics = DoraMetricsService.create({
           store,
-          scopes,
+          catalog: deps.catalog,
+          auth: deps.auth,
           logger: deps.logger,
           rules: {
             incidentAttributionWindowMs: windowDays * 86_400_000,
@@ -94,7 +90,8 @@ export const doraPlugin = createBackendPlugin({
         });
         const ingestor = DoraEventIngestor.create({
           store,
-          scopes,
+          catalog: deps.catalog,
+          auth: deps.auth,
           onStored: () => metrics.refreshSoon(),
           // The event API refuses these as `source` labels.
           reservedSources: sources.list().map(source => source.id),

@@ -2,7 +2,6 @@ import type { Knex } from 'knex';
 import { TestDatabases, mockServices } from '@backstage/backend-test-utils';
 import type { DoraEvent } from '@paved/plugin-dora-common';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { CatalogScopes } from '../catalog/CatalogScopes';
 import { DoraEventIngestor } from '../service/DoraEventIngestor';
 import { DatabaseDoraStore } from './DatabaseDoraStore';
 
@@ -111,10 +110,8 @@ describe('DoraStore writes', () => {
       });
       const ingestor = DoraEventIngestor.create({
         store,
-        scopes: CatalogScopes.create({
-          catalog: catalogServiceMock(),
-          auth: mockServices.auth(),
-        }),
+        catalog: catalogServiceMock(),
+        auth: mockServices.auth(),
       });
       const caller = 'service:ci-pipelines';
       await failWritesOf(knex, `${caller}#staging`);

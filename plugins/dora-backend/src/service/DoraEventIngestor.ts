@@ -1,17 +1,19 @@
 import { createHash } from 'node:crypto';
-import type { BackstageCredentials } from '@backstage/backend-plugin-api';
+import type {
+  AuthService,
+  BackstageCredentials,
+} from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   parseDoraEventBatch,
+  type DoraAliasConflict,
   type DoraEvent,
   type DoraEventProblem,
 } from '@paved/plugin-dora-common';
 import type { DoraEventSink, DoraIngestResult } from '@paved/plugin-dora-node';
 import type { DoraStore } from '../database/DoraStore';
-import type {
-  CatalogScopes,
-  DoraAliasConflict,
-} from '../catalog/CatalogScopes';
+import { DoraServiceIndex } from '../catalog/DoraServiceIndex';
 
 type Problem = DoraEventProblem;
 
@@ -92,24 +94,26 @@ export function callerSource(credentials: BackstageCredentials): string {
  */
 export class DoraEventIngestor implements DoraEventSink {
   readonly #store: DoraStore;
-  readonly #scopes: CatalogScopes;
+  readonly #services: DoraServiceIndex;
   readonly #onStored: () => void;
   readonly #reserved: Set<string>;
 
   /**
-   * `onStored` runs after a batch changed stored facts (e.g. re-analysis);
-   * `reservedSources` are the ids of the registered sources (added to
-   * `RESERVED_DORA_SOURCES`).
+   * `catalog` and `auth` resolve each event's service to a component, with
+   * the plugin's own credentials; `onStored` runs after a batch changed
+   * stored facts (e.g. re-analysis); `reservedSources` are the ids of the
+   * registered sources (added to `RESERVED_DORA_SOURCES`).
    */
   static create(options: {
     store: DoraStore;
-    scopes: CatalogScopes;
+    catalog: CatalogService;
+    auth: AuthService;
     onStored?: () => void;
     reservedSources?: string[];
   }) {
     return new DoraEventIngestor(
       options.store,
-      options.scopes,
+      DoraServiceIndex.create(options),
       options.onStored ?? (() => {}),
       [...RESERVED_DORA_SOURCES, ...(options.reservedSources ?? [])],
     );
@@ -117,12 +121,12 @@ export class DoraEventIngestor implements DoraEventSink {
 
   private constructor(
     store: DoraStore,
-    scopes: CatalogScopes,
+    services: DoraServiceIndex,
     onStored: () => void,
     reserved: string[],
   ) {
     this.#store = store;
-    this.#scopes = scopes;
+    this.#services = services;
     this.#onStored = onStored;
     this.#reserved = new Set(reserved.map(s => s.toLocaleLowerCase('en-US')));
   }
@@ -202,14 +206,14 @@ export class DoraEventIngestor implements DoraEventSink {
 
   /** The catalog's `paved.dev/dora-service` aliases that resolve to nothing. */
   aliasConflicts(): Promise<DoraAliasConflict[]> {
-    return this.#scopes.aliasConflicts();
+    return this.#services.aliasConflicts();
   }
 
   async #save(
     events: DoraEvent[],
     sources: string[],
   ): Promise<DoraIngestResult> {
-    const resolved = await this.#scopes.resolveServices([
+    const resolved = await this.#services.resolveServices([
       ...new Set(events.map(e => e.service)),
     ]);
     const bySource = new Map<

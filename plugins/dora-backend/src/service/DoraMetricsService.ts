@@ -1,8 +1,11 @@
 import type {
+  AuthService,
   BackstageCredentials,
   LoggerService,
 } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+import { CatalogScopeResolver } from '@paved/catalog-scopes';
 import { toCsv } from '@paved/csv-export';
 import {
   doraMetricNames,
@@ -15,7 +18,7 @@ import {
   type DoraSeriesInterval,
 } from '@paved/plugin-dora-common';
 import type { AnalysedDeploymentKey, DoraStore } from '../database/DoraStore';
-import type { CatalogScopes } from '../catalog/CatalogScopes';
+import { DoraServiceIndex } from '../catalog/DoraServiceIndex';
 import type { DeploymentVerdict, ScopeFacts } from '../metrics/facts';
 import {
   ALL_TIME,
@@ -102,7 +105,8 @@ function nextBoundary(start: Date, interval: SeriesInterval) {
  */
 export class DoraMetricsService {
   readonly #store: DoraStore;
-  readonly #scopes: CatalogScopes;
+  readonly #scopes: CatalogScopeResolver;
+  readonly #services: DoraServiceIndex;
   readonly #rules: MetricRules;
   readonly #logger: LoggerService;
   #lastAttribution = 0;
@@ -112,9 +116,14 @@ export class DoraMetricsService {
   /** The background analysis pass running now, if any. */
   #pass: Promise<void> | undefined;
 
+  /**
+   * `catalog` resolves a read's scope with the reader's credentials and,
+   * with `auth`, late-arriving events' services with the plugin's own.
+   */
   static create(options: {
     store: DoraStore;
-    scopes: CatalogScopes;
+    catalog: CatalogService;
+    auth: AuthService;
     rules: MetricRules;
     logger: LoggerService;
   }) {
@@ -123,12 +132,15 @@ export class DoraMetricsService {
 
   private constructor(options: {
     store: DoraStore;
-    scopes: CatalogScopes;
+    catalog: CatalogService;
+    auth: AuthService;
     rules: MetricRules;
     logger: LoggerService;
   }) {
     this.#store = options.store;
-    this.#scopes = options.scopes;
+    // Members are components: what DORA measures.
+    this.#scopes = CatalogScopeResolver.create({ catalog: options.catalog });
+    this.#services = DoraServiceIndex.create(options);
     this.#rules = options.rules;
     this.#logger = options.logger;
   }
@@ -221,7 +233,7 @@ export class DoraMetricsService {
   async #attribute(
     unattributed: Array<{ service: string; events: number }>,
   ): Promise<void> {
-    const resolved = await this.#scopes.resolveServices(
+    const resolved = await this.#services.resolveServices(
       unattributed.map(u => u.service),
     );
     for (const { service } of unattributed) {
@@ -238,10 +250,14 @@ export class DoraMetricsService {
    */
   async #scope(scope: ReadScope, credentials: BackstageCredentials) {
     const unattributedEvents = await this.#attributeLateArrivals();
-    const entityRefs = await this.#scopes.componentsOf(
-      scope.entityRef,
-      credentials,
-    );
+    // A component itself, a system's or a group's components (owned by it
+    // or any group below), or without an entity ref every component: the
+    // organisation.
+    const covered =
+      scope.entityRef === undefined
+        ? await this.#scopes.organisation({ credentials })
+        : await this.#scopes.resolve(scope.entityRef, { credentials });
+    const entityRefs = covered.members.map(member => member.entityRef);
     // Share the entities a running background pass is writing.
     await this.#pass?.catch(() => {});
     await this.#analyseStale(entityRefs);

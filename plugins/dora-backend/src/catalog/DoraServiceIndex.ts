@@ -4,46 +4,35 @@ import type {
 } from '@backstage/backend-plugin-api';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
-import { CatalogScopeResolver } from '@paved/catalog-scopes';
+import type { DoraAliasConflict } from '@paved/plugin-dora-common';
 
 export const DORA_SERVICE_ANNOTATION = 'paved.dev/dora-service';
 export const PROJECT_SLUG_ANNOTATION = 'github.com/project-slug';
 
-/** A `paved.dev/dora-service` alias that does not name one component. */
-export type DoraAliasConflict = {
-  alias: string;
-  /** The components involved: those claiming the alias, and the one it names. */
-  claimedBy: string[];
-  /** Why the alias is not resolved. */
-  reason: string;
-};
-
 /**
- * Everything the DORA plugin asks the catalog: which component an event's
- * `service` names, and which components a scope (component, system, group,
- * organisation) covers, the latter through the shared
- * `CatalogScopeResolver`.
+ * Which catalog component an event's `service` names: by entity ref, by
+ * `paved.dev/dora-service` alias, by `github.com/project-slug` or by name.
+ * What a read's scope covers is the shared `CatalogScopeResolver`'s
+ * business (see `DoraMetricsService`).
  */
-export class CatalogScopes {
+export class DoraServiceIndex {
   readonly #catalog: CatalogService;
   readonly #auth: AuthService;
-  readonly #scopes: CatalogScopeResolver;
 
   static create(options: { catalog: CatalogService; auth: AuthService }) {
-    return new CatalogScopes(options.catalog, options.auth);
+    return new DoraServiceIndex(options.catalog, options.auth);
   }
 
   private constructor(catalog: CatalogService, auth: AuthService) {
     this.#catalog = catalog;
     this.#auth = auth;
-    this.#scopes = CatalogScopeResolver.create({ catalog });
   }
 
   /**
    * Events arrive without a caller (webhooks, pollers, the background
    * attribution), so which component a service names is decided with the
    * plugin's own credentials. What a read covers is always resolved with
-   * the reader's (`componentsOf`).
+   * the reader's.
    */
   async #ownCredentials(): Promise<BackstageCredentials> {
     return this.#auth.getOwnServiceCredentials();
@@ -156,22 +145,5 @@ export class CatalogScopes {
       }
     }
     return { refs, byAlias, bySlug, byName, conflicts };
-  }
-
-  /**
-   * The component refs a scope covers, as the caller sees the catalog (see
-   * `CatalogScopeResolver`): a component itself, a system's components, a
-   * group's components (owned by it or any descendant group), or without
-   * a scope every component, i.e. the organisation.
-   */
-  async componentsOf(
-    entityRef: string | undefined,
-    credentials: BackstageCredentials,
-  ): Promise<string[]> {
-    const scope =
-      entityRef === undefined
-        ? await this.#scopes.organisation({ credentials })
-        : await this.#scopes.resolve(entityRef, { credentials });
-    return scope.members.map(member => member.entityRef);
   }
 }
