@@ -4,6 +4,7 @@ import type {
 } from '@backstage/backend-plugin-api';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
+import { queryAllEntities } from '@paved/catalog-scopes';
 import type { DoraAliasConflict } from '@paved/plugin-dora-common';
 
 export const DORA_SERVICE_ANNOTATION = 'paved.dev/dora-service';
@@ -87,17 +88,19 @@ export class DoraServiceIndex {
   }
 
   async #serviceIndex() {
-    const { items } = await this.#catalog.getEntities(
+    // Paged: every component of the organisation in bounded requests.
+    const items = await queryAllEntities(
+      this.#catalog,
+      { kind: 'component' },
       {
-        filter: { kind: 'component' },
         fields: [
           'kind',
           'metadata.name',
           'metadata.namespace',
           'metadata.annotations',
         ],
+        credentials: await this.#ownCredentials(),
       },
-      { credentials: await this.#ownCredentials() },
     );
     const refs = new Set<string>();
     const claims = new Map<string, Set<string>>();
