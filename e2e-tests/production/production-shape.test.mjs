@@ -3,7 +3,8 @@
  * The production shape of Paved: the built backend bundle, started with
  * app-config.production.yaml against the local PostgreSQL server, as two
  * replicas sharing one database. Run by `./paved test` after
- * `yarn build:backend`; needs PostgreSQL on 127.0.0.1:5432.
+ * `yarn build:backend`, with PAVED_PG_URL naming the PostgreSQL server the run
+ * provides (without it, the server on 127.0.0.1:5432 as user `postgres`).
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -21,7 +22,16 @@ const { Client } = require('pg');
 const bundle = path.join(repoRoot, 'packages/backend/dist/bundle.tar.gz');
 const database = `paved_production_shape_${process.pid}`;
 const ciToken = randomBytes(24).toString('base64url');
-const pgAdmin = { host: '127.0.0.1', port: 5432, user: 'postgres' };
+const pgUrl = new URL(
+  process.env.PAVED_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432',
+);
+const pgAdmin = {
+  host: pgUrl.hostname,
+  port: Number(pgUrl.port || 5432),
+  user: decodeURIComponent(pgUrl.username) || 'postgres',
+  // Unchecked by the trust authentication of the servers ./paved provides.
+  password: decodeURIComponent(pgUrl.password) || 'unused-with-trust-auth',
+};
 
 /** @type {string} */
 let workDir;
@@ -86,7 +96,7 @@ function startReplica(port) {
         POSTGRES_HOST: pgAdmin.host,
         POSTGRES_PORT: String(pgAdmin.port),
         POSTGRES_USER: pgAdmin.user,
-        POSTGRES_PASSWORD: 'unused-with-trust-auth',
+        POSTGRES_PASSWORD: pgAdmin.password,
         POSTGRES_DB: database,
         PAVED_CI_TOKEN: ciToken,
         PAVED_ADMIN_GROUPS: 'group:default/portal-admins',
