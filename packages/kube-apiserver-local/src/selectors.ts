@@ -1,4 +1,10 @@
-/** Label and field selectors, as the Kubernetes API server parses them. */
+/**
+ * Label and field selectors, as the Kubernetes API server parses them.
+ *
+ * Deliberately not `@paved/label-selectors`: this stand-in checks Paved's
+ * Kubernetes clients, so it parses selectors its own way, as the API server
+ * does; sharing the clients' parser would make that check circular.
+ */
 
 export type LabelRequirement =
   | { key: string; op: 'eq' | 'neq'; values: [string] }

@@ -5,68 +5,9 @@ import {
   specificity,
 } from './selectors';
 
-const labels = { app: 'checkout', tier: 'web', track: 'stable' };
-
-describe('label selectors', () => {
-  it.each([
-    ['app=checkout', true],
-    ['app==checkout', true],
-    ['app=orders', false],
-    ['app!=orders', true],
-    ['app!=checkout', false],
-    ['missing!=x', true],
-    ['tier in (web, api)', true],
-    ['tier in (api)', false],
-    ['tier notin (api,batch)', true],
-    ['tier notin (web)', false],
-    ['missing notin (web)', true],
-    ['track', true],
-    ['missing', false],
-    ['!missing', true],
-    ['!track', false],
-    ['app=checkout,tier in (web),!canary', true],
-    ['app=checkout,tier=api', false],
-  ])('%s matches: %s', (selector, expected) => {
-    expect(matches(parseSelector(selector), labels)).toBe(expected);
-  });
-
-  it('matches OpenCost’s sanitised label names with the Kubernetes names', () => {
-    const opencostLabels = {
-      app_kubernetes_io_part_of: 'checkout',
-      paved_dev_environment: 'production',
-    };
-    expect(
-      matches(
-        parseSelector(
-          'app.kubernetes.io/part-of=checkout,paved.dev/environment=production',
-        ),
-        opencostLabels,
-      ),
-    ).toBe(true);
-    expect(
-      matches(
-        parseSelector('app.kubernetes.io/part-of=payments'),
-        opencostLabels,
-      ),
-    ).toBe(false);
-    expect(
-      matches(parseSelector('!app.kubernetes.io/part-of'), opencostLabels),
-    ).toBe(false);
-  });
-
-  it('counts requirements, commas inside parentheses included in one', () => {
-    expect(
-      parseSelector('app in (a,b),tier!=test,!legacy').requirements,
-    ).toHaveLength(3);
-  });
-
-  it.each(['', '  ', 'app in (a', 'app=a,,tier=b', 'app=has space', '=x'])(
-    'refuses %p',
-    text => {
-      expect(() => parseSelector(text)).toThrow();
-    },
-  );
-
+// Parsing and matching are tested in @paved/label-selectors; these are the
+// rules cost allocation adds to them.
+describe('allocation selectors', () => {
   it.each([
     '!team',
     'app!=checkout',
@@ -91,5 +32,33 @@ describe('label selectors', () => {
   it('counts only positive requirements as specificity', () => {
     expect(specificity(parseSelector('app=a,!x,!y,z!=1,w notin (q)'))).toBe(1);
     expect(specificity(parseSelector('app in (a,b),tier,!legacy'))).toBe(2);
+  });
+
+  it.each(['', '  ', 'app=a,,tier=b', 'app=has space', '_app=x'])(
+    'reads selectors strictly: refuses %p',
+    text => {
+      expect(() => parseSelector(text)).toThrow();
+    },
+  );
+
+  it('matches OpenCost’s sanitised label names with the Kubernetes names', () => {
+    const opencostLabels = {
+      app_kubernetes_io_part_of: 'checkout',
+      paved_dev_environment: 'production',
+    };
+    expect(
+      matches(
+        parseSelector(
+          'app.kubernetes.io/part-of=checkout,paved.dev/environment=production',
+        ),
+        opencostLabels,
+      ),
+    ).toBe(true);
+    expect(
+      matches(
+        parseSelector('app.kubernetes.io/part-of=payments'),
+        opencostLabels,
+      ),
+    ).toBe(false);
   });
 });

@@ -7,15 +7,15 @@ import {
   WORKLOAD_HEALTH_ORDER,
   worstHealth,
 } from '@paved/plugin-kube-status-common';
-import type { ClusterCache } from '../cache/ClusterCache';
-import type { ResourceName } from '../cache/resources';
 import {
   type LabelRequirement,
   LabelSelectorError,
   fromSelectorObject,
   matchesLabels,
   parseLabelSelector,
-} from './labelSelector';
+} from '@paved/label-selectors';
+import type { ClusterCache } from '../cache/ClusterCache';
+import type { ResourceName } from '../cache/resources';
 import { workloadStatus } from './workloadStatus';
 
 export const KUBERNETES_ID_ANNOTATION = 'backstage.io/kubernetes-id';
@@ -124,7 +124,11 @@ export function entityKubeStatus(
   }
   let selector: LabelRequirement[];
   try {
-    selector = parseLabelSelector(matchedBy);
+    // Read leniently, as this plugin always has: the selector only finds
+    // workloads to show, it claims nothing.
+    selector = parseLabelSelector(matchedBy, {
+      parsing: 'lenient',
+    }).requirements;
   } catch (error) {
     if (!(error instanceof LabelSelectorError)) throw error;
     return { ...base, matchedBy, health: 'unknown', workloads: [] };

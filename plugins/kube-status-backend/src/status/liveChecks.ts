@@ -1,7 +1,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- pod template JSON, read defensively */
+import { fromSelectorObject, matchesLabels } from '@paved/label-selectors';
 import type { LiveCheck, WorkloadKind } from '@paved/plugin-kube-status-common';
 import type { KubeObject } from '../cache/resources';
-import { fromSelectorObject, matchesLabels } from './labelSelector';
 
 export const PRODUCTION = 'production';
 
