@@ -8,6 +8,7 @@ import {
   DefaultGithubCredentialsProvider,
   ScmIntegrations,
 } from '@backstage/integration';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import type { DoraEventSink } from '@paved/plugin-dora-node';
 import { GithubSourceStore } from '../database/GithubSourceStore';
@@ -73,7 +74,7 @@ describe.each(databases.eachSupportedId())(
 
     async function setup(
       repositories = [paymentsApi(NOW).repository],
-      options: { organization?: string } = {},
+      options: { organization?: string; catalog?: CatalogService } = {},
     ) {
       repositories.forEach(r => github.add(r));
       const knex = await databases.init(databaseId);
@@ -93,14 +94,16 @@ describe.each(databases.eachSupportedId())(
       const sleep = jest.fn(async (_ms: number) => {});
       const logger = mockServices.logger.mock();
       const poller = GithubDeploymentPoller.create({
-        catalog: catalogServiceMock({
-          entities: [
-            ...repositories.map(r =>
-              component(r.name.toLowerCase(), `${r.owner}/${r.name}`),
-            ),
-            { ...component('website', ''), metadata: { name: 'website' } },
-          ],
-        }),
+        catalog:
+          options.catalog ??
+          catalogServiceMock({
+            entities: [
+              ...repositories.map(r =>
+                component(r.name.toLowerCase(), `${r.owner}/${r.name}`),
+              ),
+              { ...component('website', ''), metadata: { name: 'website' } },
+            ],
+          }),
         auth: mockServices.auth(),
         integrations,
         credentials:
@@ -462,6 +465,18 @@ describe.each(databases.eachSupportedId())(
       expect(
         await store.getCursor('fernhill/payments-api', 'production'),
       ).toBeUndefined();
+    });
+
+    it('ends the run as unavailable (503) when the catalog fails, polling nothing', async () => {
+      const catalog = catalogServiceMock.mock({
+        queryEntities: jest.fn().mockRejectedValue(new Error('catalog down')),
+      });
+      const { poller, sink } = await setup(undefined, { catalog });
+      await expect(poller.poll()).rejects.toMatchObject({
+        name: 'ServiceUnavailableError',
+        message: expect.stringContaining('catalog down'),
+      });
+      expect(sink.events).toEqual([]);
     });
   },
 );

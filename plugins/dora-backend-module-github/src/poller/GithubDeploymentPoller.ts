@@ -1,12 +1,12 @@
 import { Octokit } from '@octokit/rest';
 import type { AuthService, LoggerService } from '@backstage/backend-plugin-api';
-import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import type {
   GithubCredentialsProvider,
   ScmIntegrationRegistry,
 } from '@backstage/integration';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
+import { queryAllEntities } from '@paved/catalog-scopes';
 import type { DoraEventSink, DoraEventSource } from '@paved/plugin-dora-node';
 import type {
   GithubSourceStore,
@@ -172,21 +172,23 @@ export class GithubDeploymentPoller implements DoraEventSource {
 
   /** Components with a project slug in the organisation, one per repository. */
   async #repositories(): Promise<Repository[]> {
-    const { items } = await this.#catalog.getEntities(
+    // Paged: every annotated component in bounded requests; a catalog that
+    // fails ends the run as unavailable (503), and the next run tries again.
+    const items = await queryAllEntities(
+      this.#catalog,
       {
-        filter: {
-          kind: 'component',
-          [`metadata.annotations.${PROJECT_SLUG_ANNOTATION}`]:
-            CATALOG_FILTER_EXISTS,
-        },
+        kind: 'component',
+        [`metadata.annotations.${PROJECT_SLUG_ANNOTATION}`]: { $exists: true },
+      },
+      {
         fields: [
           'kind',
           'metadata.name',
           'metadata.namespace',
           'metadata.annotations',
         ],
+        credentials: await this.#auth.getOwnServiceCredentials(),
       },
-      { credentials: await this.#auth.getOwnServiceCredentials() },
     );
     const bySlug = new Map<string, Repository>();
     for (const entity of items) {
