@@ -1,7 +1,6 @@
 import type { AuthService, LoggerService } from '@backstage/backend-plugin-api';
 import {
   type Entity,
-  parseEntityRef,
   RELATION_OWNED_BY,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
@@ -72,22 +71,14 @@ export function selectorProblemOf(entity: Entity): string | undefined {
   }
 }
 
-/** The owner of an entity as a full ref (relation first, then spec.owner). */
+/**
+ * The owner of an entity as a full ref: the catalog's ownedBy relation,
+ * which the catalog derives from `spec.owner` (kind defaulting to group,
+ * namespace to the entity's). Team scopes are resolved by the same
+ * relation, so a conflict names the owner a team's cost is read by.
+ */
 export function ownerOf(entity: Entity): string | undefined {
-  const relation = entity.relations?.find(r => r.type === RELATION_OWNED_BY);
-  if (relation) return relation.targetRef;
-  const owner = entity.spec?.owner;
-  if (typeof owner !== 'string' || !owner) return undefined;
-  try {
-    return stringifyEntityRef(
-      parseEntityRef(owner, {
-        defaultKind: 'group',
-        defaultNamespace: entity.metadata.namespace ?? 'default',
-      }),
-    );
-  } catch {
-    return undefined;
-  }
+  return entity.relations?.find(r => r.type === RELATION_OWNED_BY)?.targetRef;
 }
 
 /** Where a label set's cost goes, and who else claimed it. */
@@ -282,7 +273,6 @@ export class CostAllocator {
           'metadata.name',
           'metadata.namespace',
           'metadata.annotations',
-          'spec.owner',
           'relations',
         ],
         credentials: await this.#auth.getOwnServiceCredentials(),
