@@ -1,4 +1,4 @@
-import type { CostRecord } from '@paved/plugin-cost-common';
+import { addDays, type CostRecord } from '@paved/plugin-cost-common';
 import type { CostRecordSink, CostReplaceRequest } from '../index';
 
 /**
@@ -26,12 +26,8 @@ export class InMemoryCostSink implements CostRecordSink {
     for await (const record of records) incoming.push(record);
     const days = new Set<string>();
     if (request.from !== undefined && request.to !== undefined) {
-      for (
-        let d = new Date(`${request.from}T00:00:00Z`);
-        d.toISOString().slice(0, 10) < request.to;
-        d.setUTCDate(d.getUTCDate() + 1)
-      ) {
-        days.add(d.toISOString().slice(0, 10));
+      for (let day = request.from; day < request.to; day = addDays(day, 1)) {
+        days.add(day);
       }
       for (const r of incoming) {
         if (!days.has(r.day)) {
