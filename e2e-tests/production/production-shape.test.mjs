@@ -2,9 +2,11 @@
 /*
  * The production shape of Paved: the built backend bundle, started with
  * app-config.production.yaml against the local PostgreSQL server, as two
- * replicas sharing one database. Run by `./paved test` after
- * `yarn build:backend`, with PAVED_PG_URL naming the PostgreSQL server the run
- * provides (without it, the server on 127.0.0.1:5432 as user `postgres`).
+ * replicas sharing one database and one Redis (the cache). Run by
+ * `./paved test` after `yarn build:backend`, with PAVED_PG_URL and
+ * PAVED_REDIS_URL naming the servers the run provides (without them, the
+ * PostgreSQL server on 127.0.0.1:5432 as user `postgres` and Redis on
+ * 127.0.0.1:6379).
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -25,6 +27,7 @@ const ciToken = randomBytes(24).toString('base64url');
 const pgUrl = new URL(
   process.env.PAVED_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432',
 );
+const redisUrl = process.env.PAVED_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const pgAdmin = {
   host: pgUrl.hostname,
   port: Number(pgUrl.port || 5432),
@@ -98,6 +101,7 @@ function startReplica(port) {
         POSTGRES_USER: pgAdmin.user,
         POSTGRES_PASSWORD: pgAdmin.password,
         POSTGRES_DB: database,
+        REDIS_URL: redisUrl,
         PAVED_CI_TOKEN: ciToken,
         PAVED_ADMIN_GROUPS: 'group:default/portal-admins',
         AUTH_SESSION_SECRET: randomBytes(24).toString('hex'),
@@ -261,4 +265,37 @@ test('a second replica starts cleanly against the same database', async () => {
   const res = await readPortalEntity(7108);
   assert.equal(res.status, 200);
   assert.doesNotMatch(second.output, /migration.*(failed|locked)/i);
+});
+
+test('search indexes into PostgreSQL, the one index both replicas read', async () => {
+  // The catalog collator is a global task (30 s after start) of whichever
+  // replica claims it; the Postgres engine writes its documents to the
+  // search plugin's schema, where every replica queries them. (The CI
+  // token may only call the catalog and DORA, so this reads the table.)
+  for (const replica of replicas) {
+    assert.doesNotMatch(
+      /** @type {typeof replica & { output: string }} */ (replica).output,
+      /Postgres search engine is not supported/,
+    );
+  }
+  const db = new Client({ ...pgAdmin, database });
+  await db.connect();
+  try {
+    const indexed = async () =>
+      (
+        await db.query(
+          `SELECT count(*)::int AS n FROM search.documents
+           WHERE type = 'software-catalog'
+             AND document->>'location' = '/catalog/default/component/paved'`,
+        )
+      ).rows[0].n;
+    let n = await indexed();
+    for (let i = 0; i < 60 && n === 0; i++) {
+      await new Promise(r => setTimeout(r, 2000));
+      n = await indexed();
+    }
+    assert.equal(n, 1);
+  } finally {
+    await db.end();
+  }
 });
