@@ -37,7 +37,17 @@ export const helpStyles = help;
 /** The status tones a chip can take; none is neutral. */
 export type ChipTone = 'success' | 'info' | 'warning' | 'danger';
 
-export { errorMessage, formatDay, isForbidden, plural } from './format';
+export {
+  errorMessage,
+  formatDateTime,
+  formatDay,
+  formatNumber,
+  formatShortDay,
+  formatUtcDateTime,
+  isForbidden,
+  plural,
+} from './format';
+export { ChartDataTable, type ChartDataRow } from './ChartDataTable';
 export {
   isoDate,
   resolveWindow,

@@ -1,4 +1,5 @@
 import type { CostCategory } from '@paved/plugin-cost-common';
+import { formatDay, formatNumber, formatShortDay } from '@paved/portal-ui';
 
 /**
  * How the cost views write money, shares and periods, in one place so the
@@ -64,12 +65,6 @@ export function formatMoneyChange(amount: number, currency: string): string {
   return text;
 }
 
-/** One decimal below 10, whole numbers above; never a trailing ".0". */
-export function formatNumber(value: number): string {
-  if (Math.abs(value) >= 9.95) return String(Math.round(value));
-  return String(Math.round(value * 10) / 10);
-}
-
 /** A share 0..1 as a percentage: "42%", "4.5%". */
 export function formatShare(share: number | null | undefined): string {
   if (share === null || share === undefined) return '—';
@@ -89,17 +84,6 @@ export function formatCount(value: number): string {
   return new Intl.NumberFormat('en-US').format(Math.round(value));
 }
 
-const dayFormat = new Intl.DateTimeFormat('en-GB', {
-  day: 'numeric',
-  month: 'short',
-  year: 'numeric',
-  timeZone: 'UTC',
-});
-const shortDayFormat = new Intl.DateTimeFormat('en-GB', {
-  day: 'numeric',
-  month: 'short',
-  timeZone: 'UTC',
-});
 const monthFormat = new Intl.DateTimeFormat('en-GB', {
   month: 'short',
   year: 'numeric',
@@ -111,13 +95,13 @@ export function formatPeriod(period: string): string {
   if (/^\d{4}-\d{2}$/.test(period)) {
     return monthFormat.format(new Date(`${period}-01T00:00:00Z`));
   }
-  return dayFormat.format(new Date(`${period}T00:00:00Z`));
+  return formatDay(period);
 }
 
 /** For chart axes: "3 Mar" or "Mar 2026". */
 export function formatShortPeriod(period: string): string {
   if (/^\d{4}-\d{2}$/.test(period)) return formatPeriod(period);
-  return shortDayFormat.format(new Date(`${period}T00:00:00Z`));
+  return formatShortDay(period);
 }
 
 export const categoryLabels: Record<CostCategory, string> = {

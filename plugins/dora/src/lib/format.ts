@@ -1,4 +1,5 @@
 import type { DoraBenchmark, FailureReason } from '@paved/plugin-dora-common';
+import { formatNumber } from '@paved/portal-ui';
 
 /**
  * How the dashboards write numbers, in one place so the tiles, trends,
@@ -9,12 +10,6 @@ import type { DoraBenchmark, FailureReason } from '@paved/plugin-dora-common';
 const MINUTE = 60;
 const HOUR = 3600;
 const DAY = 86_400;
-
-/** One decimal below 10, whole numbers above; never a trailing ".0". */
-export function formatNumber(value: number): string {
-  if (Math.abs(value) >= 9.95) return String(Math.round(value));
-  return String(Math.round(value * 10) / 10);
-}
 
 /** Seconds in the largest unit that keeps them readable: "45 s", "12 min", "3.2 h", "2.1 d". */
 export function formatDuration(seconds: number | null | undefined): string {
@@ -118,38 +113,4 @@ export function describeReworkReason(reason: string): string {
     return `Resolves incident ${reason.slice('resolves:'.length)}`;
   }
   return reason;
-}
-
-const dateTimeFormat = new Intl.DateTimeFormat('en-GB', {
-  day: 'numeric',
-  month: 'short',
-  year: 'numeric',
-  hour: '2-digit',
-  minute: '2-digit',
-});
-const dateFormat = new Intl.DateTimeFormat('en-GB', {
-  day: 'numeric',
-  month: 'short',
-  year: 'numeric',
-  timeZone: 'UTC',
-});
-const shortDateFormat = new Intl.DateTimeFormat('en-GB', {
-  day: 'numeric',
-  month: 'short',
-  timeZone: 'UTC',
-});
-
-/** "3 Mar 2026, 14:05" in the reader's time zone. */
-export function formatDateTime(iso: string): string {
-  return dateTimeFormat.format(new Date(iso));
-}
-
-/** "3 Mar 2026" (UTC, as the windows and series are cut in UTC). */
-export function formatDate(iso: string | Date): string {
-  return dateFormat.format(new Date(iso));
-}
-
-/** "3 Mar" (UTC), for chart axes. */
-export function formatShortDate(iso: string | Date): string {
-  return shortDateFormat.format(new Date(iso));
 }

@@ -5,13 +5,8 @@ import type {
   DoraMetrics,
   DoraSeries,
 } from '@paved/plugin-dora-common';
-import { plural } from '@paved/portal-ui';
-import {
-  formatDuration,
-  formatFrequency,
-  formatNumber,
-  formatRate,
-} from './format';
+import { formatNumber, plural } from '@paved/portal-ui';
+import { formatDuration, formatFrequency, formatRate } from './format';
 
 export type MetricKind = 'frequency' | 'duration' | 'rate';
 

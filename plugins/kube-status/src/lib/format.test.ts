@@ -1,9 +1,5 @@
-import {
-  formatDateTime,
-  formatRelative,
-  imageVersion,
-  shortImage,
-} from './format';
+import { formatUtcDateTime } from '@paved/portal-ui';
+import { formatRelative, imageVersion, shortImage } from './format';
 
 describe('format', () => {
   it('shortens images to their name and version', () => {
@@ -27,7 +23,7 @@ describe('format', () => {
     expect(formatRelative('2026-11-26T21:48:00.000Z', now)).toBe('12 min ago');
     expect(formatRelative('2026-11-26T19:00:00.000Z', now)).toBe('3 h ago');
     expect(formatRelative('2026-11-24T22:00:00.000Z', now)).toBe('2 d ago');
-    expect(formatDateTime('2026-11-26T21:15:00.000Z')).toBe(
+    expect(formatUtcDateTime('2026-11-26T21:15:00.000Z')).toBe(
       '26 Nov 2026, 21:15 UTC',
     );
   });

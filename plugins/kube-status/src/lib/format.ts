@@ -23,23 +23,6 @@ export function formatRelative(iso: string, now: Date = new Date()): string {
   return `${Math.round(seconds / 86_400)} d ago`;
 }
 
-const dateTimeFormat = new Intl.DateTimeFormat('en-GB', {
-  day: 'numeric',
-  month: 'short',
-  year: 'numeric',
-  hour: '2-digit',
-  minute: '2-digit',
-  timeZone: 'UTC',
-});
-
-/**
- * "26 Nov 2026, 14:05 UTC": in UTC, as kubectl and the clusters' own logs
- * write times, so the two can be compared.
- */
-export function formatDateTime(iso: string): string {
-  return `${dateTimeFormat.format(new Date(iso))} UTC`;
-}
-
 /**
  * The short name of an image, without its registry and path:
  * `ghcr.io/fernhill/checkout-service:1.4.2` -> `checkout-service:1.4.2`;

@@ -12,7 +12,8 @@ import {
   Text,
 } from '@backstage/ui';
 import type { EntityCost } from '@paved/plugin-cost-common';
-import { formatMoney, formatNumber, formatPeriod } from '../../lib/format';
+import { formatNumber } from '@paved/portal-ui';
+import { formatMoney, formatPeriod } from '../../lib/format';
 import styles from './cost.module.css';
 
 /** Days far outside the scope's recent baseline, with the numbers behind each flag. */

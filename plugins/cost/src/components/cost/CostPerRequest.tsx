@@ -1,10 +1,4 @@
-import {
-  Card,
-  CardBody,
-  CardHeader,
-  Text,
-  VisuallyHidden,
-} from '@backstage/ui';
+import { Card, CardBody, CardHeader, Text } from '@backstage/ui';
 import {
   CartesianGrid,
   Line,
@@ -22,7 +16,7 @@ import {
 } from '../../lib/format';
 import { moneyAxis, periodAxis } from './chartAxes';
 import { REQUEST_RATE_ANNOTATION } from './CostStates';
-import { chartStyles } from '@paved/portal-ui';
+import { ChartDataTable, chartStyles } from '@paved/portal-ui';
 import styles from './cost.module.css';
 
 /** Why there is no cost per request: a refused query, or no data. */
@@ -92,31 +86,20 @@ export const CostPerRequest = ({ cost }: { cost: EntityCost }) => {
                 </LineChart>
               </ResponsiveContainer>
             </div>
-            <VisuallyHidden>
-              <table>
-                <caption>Cost per request per period</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Period</th>
-                    <th scope="col">Cost per request</th>
-                    <th scope="col">Requests</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {cost.costPerRequest.map(point => (
-                    <tr key={point.period}>
-                      <th scope="row">{formatPeriod(point.period)}</th>
-                      <td>
-                        {point.costPerRequest === null
-                          ? 'No requests'
-                          : formatMoney(point.costPerRequest, cost.currency)}
-                      </td>
-                      <td>{formatCount(point.requests)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </VisuallyHidden>
+            <ChartDataTable
+              caption="Cost per request per period"
+              columns={['Period', 'Cost per request', 'Requests']}
+              rows={cost.costPerRequest.map(point => ({
+                key: point.period,
+                label: formatPeriod(point.period),
+                cells: [
+                  point.costPerRequest === null
+                    ? 'No requests'
+                    : formatMoney(point.costPerRequest, cost.currency),
+                  formatCount(point.requests),
+                ],
+              }))}
+            />
           </>
         )}
       </CardBody>

@@ -1,11 +1,5 @@
 import { useMemo } from 'react';
-import {
-  Card,
-  CardBody,
-  CardHeader,
-  Text,
-  VisuallyHidden,
-} from '@backstage/ui';
+import { Card, CardBody, CardHeader, Text } from '@backstage/ui';
 import {
   Bar,
   BarChart,
@@ -27,7 +21,7 @@ import {
   formatPeriod,
 } from '../../lib/format';
 import { moneyAxis, periodAxis } from './chartAxes';
-import { chartStyles } from '@paved/portal-ui';
+import { ChartDataTable, chartStyles } from '@paved/portal-ui';
 import styles from './cost.module.css';
 
 type ChartPoint = { period: string; total: number } & Partial<
@@ -146,38 +140,26 @@ export const CostTrendChart = ({
           ))}
         </ul>
         {/* The same numbers for screen readers. */}
-        <VisuallyHidden>
-          <table>
-            <caption>
-              Cost per {unit} by category,{' '}
-              {windowLabel.toLocaleLowerCase('en-US')}
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">Period</th>
-                <th scope="col">Total</th>
-                {categories.map(category => (
-                  <th scope="col" key={category}>
-                    {categoryLabels[category]}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {data.map(point => (
-                <tr key={point.period}>
-                  <th scope="row">{formatPeriod(point.period)}</th>
-                  <td>{formatMoney(point.total, cost.currency)}</td>
-                  {categories.map(category => (
-                    <td key={category}>
-                      {formatMoney(point[category] ?? 0, cost.currency)}
-                    </td>
-                  ))}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </VisuallyHidden>
+        <ChartDataTable
+          caption={`Cost per ${unit} by category, ${windowLabel.toLocaleLowerCase(
+            'en-US',
+          )}`}
+          columns={[
+            'Period',
+            'Total',
+            ...categories.map(category => categoryLabels[category]),
+          ]}
+          rows={data.map(point => ({
+            key: point.period,
+            label: formatPeriod(point.period),
+            cells: [
+              formatMoney(point.total, cost.currency),
+              ...categories.map(category =>
+                formatMoney(point[category] ?? 0, cost.currency),
+              ),
+            ],
+          }))}
+        />
       </CardBody>
     </Card>
   );

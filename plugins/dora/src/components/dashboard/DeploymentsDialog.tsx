@@ -29,12 +29,16 @@ import type {
   DoraDeploymentPage,
   DoraDeploymentRow,
 } from '@paved/plugin-dora-common';
-import { errorMessage, plural, saveBlob } from '@paved/portal-ui';
+import {
+  errorMessage,
+  formatDateTime,
+  plural,
+  saveBlob,
+} from '@paved/portal-ui';
 import { doraApiRef, type DoraScope } from '../../api';
 import {
   describeFailure,
   describeReworkReason,
-  formatDateTime,
   formatDuration,
   shortSha,
 } from '../../lib/format';

@@ -10,7 +10,6 @@ import {
   Text,
   ToggleButton,
   ToggleButtonGroup,
-  VisuallyHidden,
 } from '@backstage/ui';
 import {
   Bar,
@@ -24,10 +23,15 @@ import {
 } from 'recharts';
 import type { DoraSeriesInterval } from '@paved/plugin-dora-common';
 import { doraApiRef, type DoraScope } from '../../api';
-import { formatShortDate } from '../../lib/format';
 import { valueAxis } from '../../lib/axis';
 import { metricDefinitions, type MetricDefinition } from '../../lib/metrics';
-import { chartStyles, plural, ReadError } from '@paved/portal-ui';
+import {
+  ChartDataTable,
+  chartStyles,
+  formatShortDay,
+  plural,
+  ReadError,
+} from '@paved/portal-ui';
 import styles from './dashboard.module.css';
 
 type ChartPoint = {
@@ -44,10 +48,10 @@ const intervalNames: Record<DoraSeriesInterval, string> = {
 };
 
 function periodLabel(point: ChartPoint, interval: DoraSeriesInterval) {
-  if (interval === 'day') return formatShortDate(point.start);
+  if (interval === 'day') return formatShortDay(point.start);
   // The last bucket ends at the window's end; name both ends.
   const lastDay = new Date(Date.parse(point.end) - 1);
-  return `${formatShortDate(point.start)} – ${formatShortDate(lastDay)}`;
+  return `${formatShortDay(point.start)} – ${formatShortDay(lastDay)}`;
 }
 
 const ChartTooltip = ({
@@ -136,7 +140,7 @@ export const TrendChart = ({
                   <CartesianGrid vertical={false} />
                   <XAxis
                     dataKey="start"
-                    tickFormatter={formatShortDate}
+                    tickFormatter={formatShortDay}
                     minTickGap={16}
                     tickLine={false}
                     fontSize={11}
@@ -179,39 +183,18 @@ export const TrendChart = ({
               </ResponsiveContainer>
             </div>
             {/* The same points for screen readers. */}
-            <VisuallyHidden>
-              <table>
-                <caption>
-                  {metric.title} per {intervalNames[interval]}
-                </caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Period</th>
-                    <th scope="col">{metric.title}</th>
-                    <th scope="col">Based on</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {value.map(point => (
-                    <tr key={point.start}>
-                      <th scope="row">{periodLabel(point, interval)}</th>
-                      <td>
-                        {point.value === null
-                          ? 'No data'
-                          : metric.format(point.value)}
-                      </td>
-                      <td>
-                        {plural(
-                          point.n,
-                          metric.countNoun,
-                          metric.countNounPlural,
-                        )}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </VisuallyHidden>
+            <ChartDataTable
+              caption={`${metric.title} per ${intervalNames[interval]}`}
+              columns={['Period', metric.title, 'Based on']}
+              rows={value.map(point => ({
+                key: point.start,
+                label: periodLabel(point, interval),
+                cells: [
+                  point.value === null ? 'No data' : metric.format(point.value),
+                  plural(point.n, metric.countNoun, metric.countNounPlural),
+                ],
+              }))}
+            />
           </>
         )}
       </CardBody>

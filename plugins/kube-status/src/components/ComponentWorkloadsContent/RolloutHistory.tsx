@@ -8,8 +8,8 @@ import {
   Text,
 } from '@backstage/ui';
 import type { WorkloadStatus } from '@paved/plugin-kube-status-common';
-import { chipStyles } from '@paved/portal-ui';
-import { formatDateTime, formatRelative, shortImage } from '../../lib/format';
+import { chipStyles, formatUtcDateTime } from '@paved/portal-ui';
+import { formatRelative, shortImage } from '../../lib/format';
 import shared from '../shared/shared.module.css';
 
 /** A workload's revisions, newest first, the one it rolls towards marked. */
@@ -62,11 +62,11 @@ export const RolloutHistory = ({ workload }: { workload: WorkloadStatus }) => {
                 </ul>
               </Cell>
               <Cell>
-                <span title={formatDateTime(revision.created)}>
+                <span title={formatUtcDateTime(revision.created)}>
                   {formatRelative(revision.created, now)}
                 </span>
                 <Text as="p" variant="body-x-small" color="secondary">
-                  {formatDateTime(revision.created)}
+                  {formatUtcDateTime(revision.created)}
                 </Text>
               </Cell>
               <Cell className={shared.numeric}>

@@ -1,6 +1,7 @@
 import { Alert } from '@backstage/ui';
 import type { ClusterSyncStatus } from '@paved/plugin-kube-status-common';
-import { formatDateTime, formatRelative } from '../../lib/format';
+import { formatUtcDateTime } from '@paved/portal-ui';
+import { formatRelative } from '../../lib/format';
 import { clusterWarnings } from '../../lib/workloads';
 
 /**
@@ -15,7 +16,7 @@ export const ClusterSyncBanner = ({
 }) => {
   const warnings = clusterWarnings(
     clusters,
-    iso => `${formatRelative(iso)} (${formatDateTime(iso)})`,
+    iso => `${formatRelative(iso)} (${formatUtcDateTime(iso)})`,
   );
   if (warnings.length === 0) return null;
   return (

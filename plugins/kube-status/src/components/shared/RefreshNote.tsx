@@ -1,7 +1,6 @@
 import { Text } from '@backstage/ui';
-import { errorMessage } from '@paved/portal-ui';
+import { errorMessage, formatUtcDateTime } from '@paved/portal-ui';
 import { REFRESH_INTERVAL_MS } from '../../hooks/usePolledStatus';
-import { formatDateTime } from '../../lib/format';
 
 /**
  * That the page keeps itself current, and, when the last refresh failed,
@@ -19,7 +18,7 @@ export const RefreshNote = ({
     return (
       <Text as="p" variant="body-x-small" color="warning" role="status">
         Could not refresh ({errorMessage(error)}): showing the status read at{' '}
-        {formatDateTime(updatedAt.toISOString())}. Trying again; {every}.
+        {formatUtcDateTime(updatedAt.toISOString())}. Trying again; {every}.
       </Text>
     );
   }
