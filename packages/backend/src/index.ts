@@ -47,6 +47,10 @@ backend.add(import('@backstage/plugin-kubernetes-backend'));
 backend.add(import('@backstage/plugin-user-settings-backend'));
 backend.add(import('@backstage/plugin-notifications-backend'));
 backend.add(import('@backstage/plugin-signals-backend'));
+// The events bus: events one replica publishes (catalog changes, signals,
+// notifications) reach every replica through the database, not only the
+// process that sent them.
+backend.add(import('@backstage/plugin-events-backend'));
 
 // The same platform data for AI assistants.
 backend.add(import('@backstage/plugin-mcp-actions-backend'));
