@@ -6,6 +6,7 @@ import type {
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { NotAllowedError } from '@backstage/errors';
+import { retryAfterOnUnavailable } from '@paved/database-errors';
 import {
   AuthorizeResult,
   type BasicPermission,
@@ -193,5 +194,8 @@ export async function createRouter(
     });
   });
 
+  // Backstage's error handler answers a 503 (the database out of reach)
+  // without a retry hint; this adds `Retry-After` and passes it on.
+  router.use(retryAfterOnUnavailable());
   return router;
 }

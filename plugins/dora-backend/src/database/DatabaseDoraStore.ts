@@ -4,6 +4,7 @@ import {
   DatabaseService,
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
+import { withDatabaseErrors } from '@paved/database-errors';
 import type {
   DoraDeploymentFilter,
   DoraDeploymentRow,
@@ -17,7 +18,11 @@ import {
   type StoredDeployment,
   type StoredIncident,
 } from '../metrics/facts';
-import type { AnalysedDeploymentKey, DoraStore } from './DoraStore';
+import type {
+  AnalysedDeploymentKey,
+  DoraStore,
+  ResolvedDoraEvent,
+} from './DoraStore';
 
 const migrationsDir = resolvePackagePath(
   '@paved/plugin-dora-backend',
@@ -204,6 +209,118 @@ function keepRecordedCommits<R extends object>(row: R, event: DoraEvent) {
   return rest;
 }
 
+/** A stored row's content hash and attribution. */
+type StoredState = { hash: string; entityRef: string | null };
+
+async function storedStates(
+  tx: Knex.Transaction,
+  table: string,
+  source: string,
+  ids: string[],
+) {
+  const stored = new Map<string, StoredState>();
+  for (const batch of chunk(ids, 500)) {
+    const rows = await tx(table)
+      .where({ source })
+      .whereIn('event_id', batch)
+      .select('event_id', 'content_hash', 'entity_ref');
+    for (const row of rows) {
+      stored.set(row.event_id, {
+        hash: row.content_hash,
+        entityRef: row.entity_ref,
+      });
+    }
+  }
+  return stored;
+}
+
+/**
+ * Stores one source's events of one type: new ones inserted, changed ones
+ * updated, the rest counted unchanged. The entities whose facts changed
+ * are added to `touched`.
+ */
+async function storeEvents(
+  tx: Knex.Transaction,
+  table: string,
+  source: string,
+  events: ResolvedDoraEvent[],
+  touched: Set<string>,
+) {
+  // The last occurrence of an id in a batch wins, as if sent in order.
+  const latest = new Map<string, ResolvedDoraEvent>();
+  for (const item of events) latest.set(item.event.id, item);
+  let accepted = 0;
+  let unchanged = events.length - latest.size;
+  const ids = [...latest.keys()].sort();
+  const stored = await storedStates(tx, table, source, ids);
+
+  // New events first, in id order. One a concurrent batch inserted since
+  // the read above is skipped here, then compared like a stored one.
+  const fresh = ids.filter(id => !stored.has(id));
+  const raced: string[] = [];
+  // SQLite allows 32,766 bound parameters a statement, PostgreSQL 65,535;
+  // 500 rows of at most 14 columns stay well under both.
+  for (const batch of chunk(fresh, 500)) {
+    const inserted: Array<{ event_id: string }> = await tx(table)
+      .insert(
+        batch.map(id => {
+          const { event, entityRef } = latest.get(id)!;
+          return {
+            ...toRow(source, event, entityRef ?? null),
+            content_hash: contentHash(event),
+          };
+        }),
+      )
+      .onConflict(['source', 'event_id'])
+      .ignore()
+      .returning('event_id');
+    const insertedIds = new Set(inserted.map(row => row.event_id));
+    for (const id of batch) {
+      if (!insertedIds.has(id)) {
+        raced.push(id);
+        continue;
+      }
+      accepted++;
+      const entityRef = latest.get(id)!.entityRef;
+      if (entityRef) touched.add(entityRef);
+    }
+  }
+  for (const [id, state] of await storedStates(tx, table, source, raced)) {
+    stored.set(id, state);
+  }
+
+  // Then stored events, in id order: updated only when their content
+  // changed (and, for a deployment, its state is not older).
+  for (const id of ids) {
+    const previous = stored.get(id);
+    if (!previous) continue;
+    const { event, entityRef } = latest.get(id)!;
+    const hash = contentHash(event);
+    if (previous.hash === hash) {
+      unchanged++;
+      continue;
+    }
+    // An event the catalog could not be asked about keeps its attribution.
+    const attributedTo =
+      entityRef === undefined ? previous.entityRef : entityRef;
+    const row = { ...toRow(source, event, attributedTo), content_hash: hash };
+    // Not already this content: a concurrent batch that stored the same
+    // change first leaves nothing to count.
+    const updated = await newerDeploymentState(
+      tx(table).where({ source, event_id: id }).whereNot('content_hash', hash),
+      event,
+    ).update(keepRecordedCommits(row, event));
+    if (updated === 0) {
+      unchanged++;
+      continue;
+    }
+    accepted++;
+    if (attributedTo) touched.add(attributedTo);
+    if (previous.entityRef) touched.add(previous.entityRef);
+  }
+  return { accepted, unchanged };
+}
+
 /** DORA facts in the plugin's own database (SQLite or PostgreSQL). */
 export class DatabaseDoraStore implements DoraStore {
   readonly #db: Knex;
@@ -216,111 +333,49 @@ export class DatabaseDoraStore implements DoraStore {
     if (!options.database.migrations?.skip && !options.skipMigrations) {
       await client.migrate.latest({ directory: migrationsDir });
     }
-    return new DatabaseDoraStore(client);
+    // A lost connection answers 503; other database errors log bounded.
+    return withDatabaseErrors(new DatabaseDoraStore(client));
   }
 
   private constructor(db: Knex) {
     this.#db = db;
   }
 
-  async ingest(
-    source: string,
-    events: Array<{ event: DoraEvent; entityRef: string | null }>,
-  ) {
-    return this.#ingestInto(this.#db, source, events);
-  }
-
-  async ingestSources(
-    batches: Array<{
-      source: string;
-      events: Array<{ event: DoraEvent; entityRef: string | null }>;
-    }>,
-  ) {
-    let accepted = 0;
-    let unchanged = 0;
-    await this.#db.transaction(async tx => {
-      for (const { source, events } of batches) {
-        const result = await this.#ingestInto(tx, source, events);
-        accepted += result.accepted;
-        unchanged += result.unchanged;
-      }
-    });
-    return { accepted, unchanged };
+  async ingest(source: string, events: ResolvedDoraEvent[]) {
+    return this.ingestSources([{ source, events }]);
   }
 
   /**
-   * One source's batch, in a transaction of its own, or in a savepoint of
-   * the caller's transaction when `db` is one.
+   * Several replicas may store the same events at once (a client re-sends
+   * a batch to another replica, two senders share events). So rows are
+   * inserted with `ON CONFLICT DO NOTHING`, and one a concurrent batch
+   * stored first is compared and updated like any stored row: a re-sent
+   * event is "unchanged", never a unique-key error. Every batch takes its
+   * row locks in one order (source, type, event id; then the entities'
+   * versions), so concurrent batches wait for each other on PostgreSQL
+   * instead of deadlocking.
    */
-  async #ingestInto(
-    db: Knex,
-    source: string,
-    events: Array<{ event: DoraEvent; entityRef: string | null }>,
+  async ingestSources(
+    batches: Array<{ source: string; events: ResolvedDoraEvent[] }>,
   ) {
     let accepted = 0;
     let unchanged = 0;
     const touched = new Set<string>();
-    await db.transaction(async tx => {
-      for (const [type, table] of Object.entries(tableByType)) {
-        // The last occurrence of an id in a batch wins, as if sent in order.
-        const latest = new Map<
-          string,
-          { event: DoraEvent; entityRef: string | null }
-        >();
-        for (const item of events) {
-          if (item.event.type === type) latest.set(item.event.id, item);
-        }
-        if (latest.size === 0) continue;
-        unchanged +=
-          events.filter(e => e.event.type === type).length - latest.size;
-
-        const existing = new Map<
-          string,
-          { hash: string; entityRef: string | null }
-        >();
-        for (const ids of chunk([...latest.keys()], 500)) {
-          const rows = await tx(table)
-            .where({ source })
-            .whereIn('event_id', ids)
-            .select('event_id', 'content_hash', 'entity_ref');
-          for (const row of rows) {
-            existing.set(row.event_id, {
-              hash: row.content_hash,
-              entityRef: row.entity_ref,
-            });
-          }
-        }
-
-        const inserts = [];
-        for (const { event, entityRef } of latest.values()) {
-          const hash = contentHash(event);
-          const previous = existing.get(event.id);
-          if (previous?.hash === hash) {
-            unchanged++;
-            continue;
-          }
-          if (entityRef) touched.add(entityRef);
-          if (previous?.entityRef) touched.add(previous.entityRef);
-          const row = {
-            ...toRow(source, event, entityRef),
-            content_hash: hash,
-          };
-          if (previous === undefined) {
-            inserts.push(row);
-            accepted++;
-            continue;
-          }
-          const updated = await newerDeploymentState(
-            tx(table).where({ source, event_id: event.id }),
-            event,
-          ).update(keepRecordedCommits(row, event));
-          if (updated > 0) accepted++;
-          else unchanged++;
-        }
-        // SQLite allows 32,766 bound parameters a statement, PostgreSQL
-        // 65,535; 500 rows of at most 13 columns stay well under both.
-        for (const rows of chunk(inserts, 500)) {
-          await tx(table).insert(rows);
+    const bySource = [...batches].sort((a, b) =>
+      a.source < b.source ? -1 : Number(a.source > b.source),
+    );
+    await this.#db.transaction(async tx => {
+      for (const { source, events } of bySource) {
+        for (const [type, table] of Object.entries(tableByType)) {
+          const result = await storeEvents(
+            tx,
+            table,
+            source,
+            events.filter(e => e.event.type === type),
+            touched,
+          );
+          accepted += result.accepted;
+          unchanged += result.unchanged;
         }
       }
       await bumpVersions(tx, [...touched]);

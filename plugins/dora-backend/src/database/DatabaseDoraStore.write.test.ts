@@ -103,6 +103,63 @@ describe('DoraStore writes', () => {
       ).toEqual({ accepted: 2, unchanged: 0 });
     });
 
+    it('answers concurrent sends of the same events from several replicas without an error, storing and counting each event once', async () => {
+      const knex = await databases.init(databaseId);
+      const database = mockServices.database({ knex });
+      // Four stores on one database: four replicas of the backend.
+      const replicas = [];
+      for (let i = 0; i < 4; i++) {
+        replicas.push(await DatabaseDoraStore.create({ database }));
+      }
+      const source = 'service:ci-pipelines';
+      const batch = Array.from({ length: 300 }, (_, i) =>
+        item(`run-${String(i).padStart(3, '0')}`),
+      );
+      // Each replica gets the batch twice, in its own order, all at once.
+      const sends = replicas.flatMap((replica, r) => [
+        replica.ingest(source, r % 2 ? [...batch].reverse() : batch),
+        replica.ingestSources([{ source, events: batch }]),
+      ]);
+      const results = await Promise.all(sends);
+
+      const total = results.reduce(
+        (sum, result) => ({
+          accepted: sum.accepted + result.accepted,
+          unchanged: sum.unchanged + result.unchanged,
+        }),
+        { accepted: 0, unchanged: 0 },
+      );
+      expect(total).toEqual({
+        accepted: batch.length,
+        unchanged: batch.length * (sends.length - 1),
+      });
+      expect(
+        Number((await knex('dora_deployments').count({ n: '*' }))[0].n),
+      ).toBe(batch.length);
+      // Stored once: one change of the entity's facts.
+      expect(await replicas[0].versionsFor()).toEqual(
+        new Map([['component:default/checkout-service', 1]]),
+      );
+    });
+
+    it('counts a concurrent change of a stored event once, and keeps the last', async () => {
+      const knex = await databases.init(databaseId);
+      const database = mockServices.database({ knex });
+      const a = await DatabaseDoraStore.create({ database });
+      const b = await DatabaseDoraStore.create({ database });
+      const source = 'service:ci-pipelines';
+      await a.ingest(source, [item('run-1', 'success')]);
+      const results = await Promise.all([
+        a.ingest(source, [item('run-1', 'failure'), item('run-2')]),
+        b.ingest(source, [item('run-1', 'failure'), item('run-2')]),
+      ]);
+      expect(results.map(r => r.accepted).sort()).toEqual([0, 2]);
+      expect(results.map(r => r.unchanged).sort()).toEqual([0, 2]);
+      expect(
+        await knex('dora_deployments').orderBy('event_id').select('status'),
+      ).toEqual([{ status: 'failure' }, { status: 'success' }]);
+    });
+
     it('stores an event API batch with several source labels all or nothing', async () => {
       const knex = await databases.init(databaseId);
       const store = await DatabaseDoraStore.create({

@@ -12,25 +12,34 @@ export type AnalysedDeploymentKey = {
   source: string;
 };
 
+/**
+ * An event and the catalog entity its service resolved to: `null` when it
+ * names none (stored unattributed), `undefined` when the catalog could not
+ * be asked (stored unattributed when new, for late attribution to resolve;
+ * a stored event keeps the attribution it has).
+ */
+export type ResolvedDoraEvent = {
+  event: DoraEvent;
+  entityRef: string | null | undefined;
+};
+
 /** DORA facts, their attribution to entities and the analysed deployments. */
 export interface DoraStore {
   /**
    * Stores a validated batch in one transaction. Re-sent events with the
-   * same content are left alone; changed ones are updated in place.
+   * same content are left alone (`unchanged`), also when another replica
+   * is storing them at the same moment; changed ones are updated in place.
    */
   ingest(
     source: string,
-    events: Array<{ event: DoraEvent; entityRef: string | null }>,
+    events: ResolvedDoraEvent[],
   ): Promise<{ accepted: number; unchanged: number }>;
   /**
    * Stores the batches of several sources in one transaction: all or
    * nothing (one failing source leaves the others' facts as they were).
    */
   ingestSources(
-    batches: Array<{
-      source: string;
-      events: Array<{ event: DoraEvent; entityRef: string | null }>;
-    }>,
+    batches: Array<{ source: string; events: ResolvedDoraEvent[] }>,
   ): Promise<{ accepted: number; unchanged: number }>;
   /**
    * Facts of the given entities (or of every attributed entity), in one

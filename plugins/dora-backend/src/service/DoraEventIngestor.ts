@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type {
   AuthService,
   BackstageCredentials,
+  LoggerService,
 } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
@@ -12,7 +13,7 @@ import {
   type DoraEventProblem,
 } from '@paved/plugin-dora-common';
 import type { DoraEventSink, DoraIngestResult } from '@paved/plugin-dora-node';
-import type { DoraStore } from '../database/DoraStore';
+import type { DoraStore, ResolvedDoraEvent } from '../database/DoraStore';
 import { DoraServiceIndex } from '../catalog/DoraServiceIndex';
 
 type Problem = DoraEventProblem;
@@ -97,12 +98,14 @@ export class DoraEventIngestor implements DoraEventSink {
   readonly #services: DoraServiceIndex;
   readonly #onStored: () => void;
   readonly #reserved: Set<string>;
+  readonly #logger?: LoggerService;
 
   /**
    * `catalog` and `auth` resolve each event's service to a component, with
    * the plugin's own credentials; `onStored` runs after a batch changed
    * stored facts (e.g. re-analysis); `reservedSources` are the ids of the
-   * registered sources (added to `RESERVED_DORA_SOURCES`).
+   * registered sources (added to `RESERVED_DORA_SOURCES`); `logger` hears
+   * when the catalog could not be asked.
    */
   static create(options: {
     store: DoraStore;
@@ -110,12 +113,14 @@ export class DoraEventIngestor implements DoraEventSink {
     auth: AuthService;
     onStored?: () => void;
     reservedSources?: string[];
+    logger?: LoggerService;
   }) {
     return new DoraEventIngestor(
       options.store,
       DoraServiceIndex.create(options),
       options.onStored ?? (() => {}),
       [...RESERVED_DORA_SOURCES, ...(options.reservedSources ?? [])],
+      options.logger,
     );
   }
 
@@ -124,11 +129,13 @@ export class DoraEventIngestor implements DoraEventSink {
     services: DoraServiceIndex,
     onStored: () => void,
     reserved: string[],
+    logger?: LoggerService,
   ) {
     this.#store = store;
     this.#services = services;
     this.#onStored = onStored;
     this.#reserved = new Set(reserved.map(s => s.toLocaleLowerCase('en-US')));
+    this.#logger = logger;
   }
 
   /** A server-side source's batch, stored under `source` (or each event's own). */
@@ -209,19 +216,39 @@ export class DoraEventIngestor implements DoraEventSink {
     return this.#services.aliasConflicts();
   }
 
+  /**
+   * Which component each service names, or `undefined` when the catalog
+   * cannot be asked right now. Ingest does not fail for that: a CI
+   * pipeline's deployment would be lost unless it retried. Its events are
+   * stored unattributed instead (an update keeps the attribution its event
+   * has), and late attribution gives them their component on the next
+   * read, from the catalog as it is then. A stale copy of the index was
+   * not an option: it could give events to a component that no longer
+   * claims them, and late attribution never revisits those.
+   */
+  async #resolveServices(services: string[]) {
+    try {
+      return await this.#services.resolveServices(services);
+    } catch (error) {
+      this.#logger?.warn(
+        `DORA ingest could not ask the catalog which components its services name; the events are stored unattributed until the next read attributes them: ${error}`,
+      );
+      return undefined;
+    }
+  }
+
   async #save(
     events: DoraEvent[],
     sources: string[],
   ): Promise<DoraIngestResult> {
-    const resolved = await this.#services.resolveServices([
-      ...new Set(events.map(e => e.service)),
-    ]);
-    const bySource = new Map<
-      string,
-      Array<{ event: DoraEvent; entityRef: string | null }>
-    >();
+    const services = [...new Set(events.map(e => e.service))];
+    const resolved = await this.#resolveServices(services);
+    const bySource = new Map<string, ResolvedDoraEvent[]>();
     events.forEach((event, index) => {
-      const item = { event, entityRef: resolved.get(event.service) ?? null };
+      const item = {
+        event,
+        entityRef: resolved ? resolved.get(event.service) ?? null : undefined,
+      };
       const batch = bySource.get(sources[index]);
       if (batch) batch.push(item);
       else bySource.set(sources[index], [item]);
@@ -231,9 +258,10 @@ export class DoraEventIngestor implements DoraEventSink {
       [...bySource].map(([source, batch]) => ({ source, events: batch })),
     );
     if (accepted > 0) this.#onStored();
-    const unattributedServices = [...resolved]
-      .filter(([, ref]) => !ref)
-      .map(([service]) => service);
+    // Without the catalog, no service was matched to a component (yet).
+    const unattributedServices = resolved
+      ? [...resolved].filter(([, ref]) => !ref).map(([service]) => service)
+      : services;
     return { accepted, unchanged, unattributedServices };
   }
 }
