@@ -7,8 +7,16 @@ import {
   CustomErrorBase,
   InputError,
 } from '@backstage/errors';
-import type { DoraEventSink, DoraEventSource } from '@paved/plugin-dora-node';
-import type { DeliveryLog } from './database/GithubSourceStore';
+import { retryAfterOnUnavailable } from '@paved/database-errors';
+import type {
+  DoraEventSink,
+  DoraEventSource,
+  DoraIngestResult,
+} from '@paved/plugin-dora-node';
+import {
+  DELIVERY_CLAIM_MS,
+  type DeliveryLog,
+} from './database/GithubSourceStore';
 import { GITHUB_EVENT_SOURCE } from './eventIds';
 import { MAPPED_GITHUB_EVENTS, mapGithubEvent } from './mapGithubEvent';
 
@@ -100,9 +108,10 @@ function readBody(req: express.Request, limit: number): Promise<Buffer> {
  * - signed but not JSON, not an object, or lacking (or mistyping) a field
  *   its event needs (400, naming the fields).
  * Signed events DORA does not use are answered 202 "ignored". A delivery
- * whose `X-GitHub-Delivery` was already processed is answered as a
- * duplicate and not processed again (it would map to the same event ids
- * anyway). Refusals before the body is read close the connection so an
+ * whose `X-GitHub-Delivery` was already processed, or is being processed
+ * by another replica, is answered 200 as a duplicate and not processed
+ * again (it would map to the same event ids anyway): each delivery is
+ * claimed in the database before it is read. Refusals before the body is read close the connection so an
  * unread body is never drained.
  *
  * The DORA plugin's OpenAPI document (`plugins/dora-backend/src/schema/openapi.yaml`)
@@ -195,38 +204,83 @@ export class GithubWebhookSource implements DoraEventSource {
       }
       // A GUID from GitHub; the column holds 100 characters.
       const delivery = req.header('x-github-delivery')?.slice(0, 100);
-      if (delivery && (await this.#deliveries.hasDelivery(delivery))) {
+      // Claimed before it is read, so the same delivery at two replicas is
+      // processed by one of them; the other answers it as a duplicate.
+      const claimedAt = new Date();
+      if (
+        delivery &&
+        !(await this.#deliveries.claimDelivery(delivery, claimedAt))
+      ) {
         res.status(200).json({ duplicate: true, delivery });
         return;
       }
-      let payload: unknown;
+      let result: DoraIngestResult | undefined;
       try {
-        payload = JSON.parse(raw.toString('utf8'));
-      } catch {
-        throw new InputError(
-          'The delivery body is not JSON (the webhook content type must be application/json)',
-        );
+        result = await this.#process(eventName, raw, delivery);
+      } catch (error) {
+        if (delivery) await this.#release(delivery, claimedAt);
+        throw error;
       }
-      const events = mapGithubEvent(eventName, payload, {
-        incidentLabels: this.#incidentLabels,
-      });
-      if (events.length === 0) {
+      if (!result) {
+        // Nothing stored: not recorded, so a redelivery is read again.
+        if (delivery) await this.#release(delivery, claimedAt);
         res.status(202).json({ accepted: 0, unchanged: 0, ignored: eventName });
         return;
       }
-      if (!this.#sink) throw new Error('DORA plugin has not started yet');
-      const result = await this.#sink.ingest(GITHUB_EVENT_SOURCE, events);
-      // Recorded only once processed: a delivery that failed may come again.
-      if (delivery) {
-        await this.#deliveries.recordDelivery(delivery, new Date());
-      }
-      this.#logger.info(
-        `GitHub delivery ${delivery ?? '(no id)'} (${eventName}): ${
-          result.accepted
-        } accepted, ${result.unchanged} unchanged`,
-      );
+      if (delivery) await this.#deliveries.completeDelivery(delivery);
       res.status(202).json(result);
     });
+    // Backstage's error handler answers a 503 (the database out of reach)
+    // without a retry hint; this adds `Retry-After` and passes it on.
+    router.use(retryAfterOnUnavailable());
     return router;
+  }
+
+  /**
+   * Gives up a delivery's claim, so that a redelivery is processed. If
+   * that fails too (the database is away), the claim lapses on its own
+   * (see `DELIVERY_CLAIM_MS`); the client hears of the first error.
+   */
+  async #release(delivery: string, claimedAt: Date) {
+    try {
+      await this.#deliveries.releaseDelivery(delivery, claimedAt);
+    } catch (error) {
+      this.#logger.warn(
+        `GitHub delivery ${delivery} could not be released for redelivery; its claim lapses in ${
+          DELIVERY_CLAIM_MS / 60_000
+        } minutes: ${error}`,
+      );
+    }
+  }
+
+  /**
+   * Stores the events of a signed delivery; undefined when it maps to no
+   * events.
+   */
+  async #process(
+    eventName: string,
+    raw: Buffer,
+    delivery: string | undefined,
+  ): Promise<DoraIngestResult | undefined> {
+    let payload: unknown;
+    try {
+      payload = JSON.parse(raw.toString('utf8'));
+    } catch {
+      throw new InputError(
+        'The delivery body is not JSON (the webhook content type must be application/json)',
+      );
+    }
+    const events = mapGithubEvent(eventName, payload, {
+      incidentLabels: this.#incidentLabels,
+    });
+    if (events.length === 0) return undefined;
+    if (!this.#sink) throw new Error('DORA plugin has not started yet');
+    const result = await this.#sink.ingest(GITHUB_EVENT_SOURCE, events);
+    this.#logger.info(
+      `GitHub delivery ${delivery ?? '(no id)'} (${eventName}): ${
+        result.accepted
+      } accepted, ${result.unchanged} unchanged`,
+    );
+    return result;
   }
 }

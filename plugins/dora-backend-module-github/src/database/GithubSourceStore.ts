@@ -3,6 +3,7 @@ import {
   type DatabaseService,
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
+import { withDatabaseErrors } from '@paved/database-errors';
 
 const migrationsDir = resolvePackagePath(
   '@paved/plugin-dora-backend-module-github',
@@ -20,11 +21,29 @@ export type PollCursor = {
   baseSha?: string;
 };
 
-/** Webhook deliveries already processed, by `X-GitHub-Delivery`. */
+/**
+ * Webhook deliveries by `X-GitHub-Delivery`: each processed once, whichever
+ * replica receives it, and however often.
+ */
 export interface DeliveryLog {
-  hasDelivery(deliveryId: string): Promise<boolean>;
-  recordDelivery(deliveryId: string, receivedAt: Date): Promise<void>;
+  /**
+   * Claims a delivery for processing; false when it was processed already
+   * or is being processed now (by this or another replica). A claim left
+   * by a replica that died while processing is taken over once
+   * {@link DELIVERY_CLAIM_MS} old.
+   */
+  claimDelivery(deliveryId: string, claimedAt: Date): Promise<boolean>;
+  /** Records a claimed delivery as processed. */
+  completeDelivery(deliveryId: string): Promise<void>;
+  /** Gives up a claim, so that a redelivery is processed. */
+  releaseDelivery(deliveryId: string, claimedAt: Date): Promise<void>;
 }
+
+/**
+ * How long a claim holds: far longer than a delivery takes to process, so
+ * only a claim whose replica died is ever taken over.
+ */
+export const DELIVERY_CLAIM_MS = 10 * 60_000;
 
 /**
  * The GitHub source's own tables in the DORA plugin's database, migrated
@@ -41,7 +60,8 @@ export class GithubSourceStore implements DeliveryLog {
         tableName: 'dora_github_knex_migrations',
       });
     }
-    return new GithubSourceStore(db);
+    // A lost connection answers 503; other database errors log bounded.
+    return withDatabaseErrors(new GithubSourceStore(db));
   }
 
   private constructor(db: Knex) {
@@ -84,18 +104,43 @@ export class GithubSourceStore implements DeliveryLog {
     });
   }
 
-  async hasDelivery(deliveryId: string): Promise<boolean> {
-    const row = await this.#db('dora_github_deliveries')
-      .where({ delivery_id: deliveryId })
-      .first('delivery_id');
-    return Boolean(row);
+  async claimDelivery(deliveryId: string, claimedAt: Date): Promise<boolean> {
+    // One statement, atomic on both databases: a new delivery is inserted,
+    // a stale claim taken over, anything else left alone. Only the replica
+    // whose statement wrote the row gets it back.
+    const claimed = await this.#db('dora_github_deliveries')
+      .insert({
+        delivery_id: deliveryId,
+        received_at: claimedAt,
+        processed: false,
+      })
+      .onConflict('delivery_id')
+      .merge(['received_at'])
+      .where('dora_github_deliveries.processed', false)
+      .where(
+        'dora_github_deliveries.received_at',
+        '<',
+        new Date(claimedAt.getTime() - DELIVERY_CLAIM_MS),
+      )
+      .returning('delivery_id');
+    return claimed.length > 0;
   }
 
-  async recordDelivery(deliveryId: string, receivedAt: Date): Promise<void> {
+  async completeDelivery(deliveryId: string): Promise<void> {
     await this.#db('dora_github_deliveries')
-      .insert({ delivery_id: deliveryId, received_at: receivedAt })
-      .onConflict('delivery_id')
-      .ignore();
+      .where({ delivery_id: deliveryId })
+      .update({ processed: true });
+  }
+
+  async releaseDelivery(deliveryId: string, claimedAt: Date): Promise<void> {
+    // Only this claim: not one another replica took over meanwhile.
+    await this.#db('dora_github_deliveries')
+      .where({
+        delivery_id: deliveryId,
+        received_at: claimedAt,
+        processed: false,
+      })
+      .delete();
   }
 
   /** Forgets deliveries received before the given time; returns how many. */
