@@ -6,6 +6,7 @@ import type {
 } from '@backstage/backend-plugin-api';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
+import { retryAfterOnUnavailable } from '@paved/database-errors';
 import type { CostStore } from './database/CostStore';
 import { createOpenApiRouter } from './schema/openapi/generated';
 import { authorizeCostRead } from './service/CostAccess';
@@ -104,5 +105,8 @@ export async function createRouter(
     res.json(await store.sources());
   });
 
+  // Backstage's error handler answers a 503 (the database out of reach)
+  // without a retry hint; this adds `Retry-After` and passes it on.
+  router.use(retryAfterOnUnavailable());
   return router;
 }

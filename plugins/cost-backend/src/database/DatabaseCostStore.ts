@@ -3,6 +3,7 @@ import {
   type DatabaseService,
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
+import { withDatabaseErrors } from '@paved/database-errors';
 import type { CostSourceStatus } from '@paved/plugin-cost-common';
 import type { CostReplaceRequest } from '@paved/plugin-cost-node';
 import * as allocations from './allocations';
@@ -47,7 +48,8 @@ export class DatabaseCostStore implements CostStore {
     if (!options.skipMigrations && !options.database.migrations?.skip) {
       await db.migrate.latest({ directory: migrationsDir });
     }
-    return new DatabaseCostStore(db);
+    // A lost connection answers 503; other database errors log bounded.
+    return withDatabaseErrors(new DatabaseCostStore(db));
   }
 
   private constructor(db: Knex) {
