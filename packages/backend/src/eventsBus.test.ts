@@ -22,7 +22,10 @@ jest.setTimeout(60_000);
  * "events backend not found" and keeps its events to itself.
  */
 
-const databases = TestDatabases.create({ ids: ['POSTGRES_15'] });
+// The events bus needs PostgreSQL: whichever version the run provides.
+const databases = TestDatabases.create({
+  ids: ['POSTGRES_18', 'POSTGRES_17', 'POSTGRES_16', 'POSTGRES_15', 'POSTGRES_14', 'POSTGRES_13'],
+});
 const postgres = databases.eachSupportedId();
 const describeOnPostgres = postgres.length > 0 ? describe : describe.skip;
 

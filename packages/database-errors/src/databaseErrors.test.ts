@@ -15,7 +15,7 @@ import {
 
 jest.setTimeout(60_000);
 
-const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
+const databases = TestDatabases.create();
 
 /** The error a promise rejects with. */
 async function rejectionOf(promise: Promise<unknown>): Promise<Error> {

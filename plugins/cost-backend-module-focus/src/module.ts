@@ -4,6 +4,8 @@ import {
   readSchedulerServiceTaskScheduleDefinitionFromConfig,
 } from '@backstage/backend-plugin-api';
 import { costSourcesExtensionPoint } from '@paved/plugin-cost-node';
+import express from 'express';
+import { retryAfterOnUnavailable } from '@paved/database-errors';
 import { FocusFileImports, type FocusFileImport } from './FocusFileImports';
 import { FocusSource, isValidImportName } from './FocusSource';
 import { focusUploadHandler } from './uploadRoute';
@@ -47,7 +49,8 @@ export const costModuleFocus = createBackendModule({
         const source = FocusSource.create();
         sources.addSource(source);
 
-        httpRouter.use(
+        const uploads = express.Router();
+        uploads.use(
           focusUploadHandler({
             source,
             httpAuth,
@@ -58,6 +61,9 @@ export const costModuleFocus = createBackendModule({
               DEFAULT_MAX_UPLOAD_BYTES,
           }),
         );
+        // An upload that meets a lost database is a 503; tell the sender when to retry.
+        uploads.use(retryAfterOnUnavailable());
+        httpRouter.use(uploads);
 
         const imports: FocusFileImport[] = (
           focus?.getOptionalConfigArray('imports') ?? []

@@ -27,7 +27,7 @@ function successfulDeployment() {
   return structuredClone(found) as any;
 }
 
-const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
+const databases = TestDatabases.create();
 
 /** A backend with the DORA plugin and the GitHub module: one replica. */
 async function startReplica(knex: Knex) {

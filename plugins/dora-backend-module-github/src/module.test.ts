@@ -132,7 +132,7 @@ const server = setupServer(
 );
 registerMswTestHooks(server);
 
-const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
+const databases = TestDatabases.create();
 
 describe.each(databases.eachSupportedId())(
   'GitHub module on %p',

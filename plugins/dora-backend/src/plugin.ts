@@ -92,6 +92,7 @@ export const doraPlugin = createBackendPlugin({
           store,
           catalog: deps.catalog,
           auth: deps.auth,
+          logger: deps.logger,
           onStored: () => metrics.refreshSoon(),
           // The event API refuses these as `source` labels.
           reservedSources: sources.list().map(source => source.id),

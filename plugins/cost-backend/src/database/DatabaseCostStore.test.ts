@@ -5,7 +5,7 @@ import { cloud, failingAfter, idle, workload } from '../testing/records';
 
 jest.setTimeout(60_000);
 
-const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
+const databases = TestDatabases.create();
 
 async function storeOn(id: Parameters<TestDatabases['init']>[0]) {
   const knex = await databases.init(id);

@@ -7,7 +7,7 @@ import { cloud, workload } from '../testing/records';
 
 jest.setTimeout(60_000);
 
-const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
+const databases = TestDatabases.create();
 
 /**
  * Every row in cost_rows, whichever import it belongs to: rows an import

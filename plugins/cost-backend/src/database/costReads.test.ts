@@ -4,7 +4,7 @@ import { workload } from '../testing/records';
 
 jest.setTimeout(60_000);
 
-const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
+const databases = TestDatabases.create();
 
 const rules = { sharedNamespaces: ['kube-system'] };
 const TEAM = 5000;

@@ -8,7 +8,7 @@ const migrations = {
   directory: resolvePackagePath('@paved/plugin-cost-backend', 'migrations'),
 };
 
-const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
+const databases = TestDatabases.create();
 
 /** One representative row per table, in an order the ids allow. */
 async function seed(knex: Knex) {

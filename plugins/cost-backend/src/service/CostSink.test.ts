@@ -8,7 +8,7 @@ import { CostSink } from './CostSink';
 
 jest.setTimeout(60_000);
 
-const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
+const databases = TestDatabases.create();
 const rules = { sharedNamespaces: ['kube-system'] };
 const window = { from: '2026-10-01', to: '2026-11-01' };
 

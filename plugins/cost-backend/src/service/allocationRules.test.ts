@@ -12,7 +12,7 @@ import { CostService } from './CostService';
 
 jest.setTimeout(60_000);
 
-const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
+const databases = TestDatabases.create();
 
 const DAY = '2026-10-01';
 const window = { from: DAY, to: '2026-10-02' };

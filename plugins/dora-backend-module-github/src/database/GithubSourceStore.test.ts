@@ -3,7 +3,7 @@ import { DELIVERY_CLAIM_MS, GithubSourceStore } from './GithubSourceStore';
 
 jest.setTimeout(60_000);
 
-const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
+const databases = TestDatabases.create();
 
 describe.each(databases.eachSupportedId())(
   'GitHub delivery claims on %s',

@@ -16,7 +16,7 @@ const pluginMigrations = {
   directory: resolvePackagePath('@paved/plugin-dora-backend', 'migrations'),
 };
 
-const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
+const databases = TestDatabases.create();
 
 const TABLES = ['dora_github_poll_cursors', 'dora_github_deliveries'];
 

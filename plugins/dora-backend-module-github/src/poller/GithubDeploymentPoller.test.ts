@@ -60,7 +60,7 @@ class RecordingSink implements DoraEventSink {
 const server = setupServer();
 registerMswTestHooks(server);
 
-const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
+const databases = TestDatabases.create();
 
 describe.each(databases.eachSupportedId())(
   'GitHub deployment poller on %p',

@@ -8,7 +8,7 @@ const migrations = {
   directory: resolvePackagePath('@paved/plugin-dora-backend', 'migrations'),
 };
 
-const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
+const databases = TestDatabases.create();
 
 const TABLES = [
   'dora_deployments',
