@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import { addDays } from '@paved/plugin-cost-common';
 import type {
@@ -23,6 +24,37 @@ function chunksOf(window: CostWindow, days: number): CostWindow[] {
     from = to;
   }
   return chunks;
+}
+
+/**
+ * The PostgreSQL advisory lock key of a day's pools: 64 bits of a hash, so
+ * two days (or a day and a source's import lock) practically never share one.
+ */
+function dayPoolLockKey(day: string): string {
+  return createHash('sha256')
+    .update(`paved-cost-day-pools:${day}`)
+    .digest()
+    .readBigInt64BE(0)
+    .toString();
+}
+
+/**
+ * Takes the pool locks of a window's days for the rest of the transaction,
+ * so a rewrite of the same days elsewhere (another replica's upload, the
+ * scheduled pull, the allocator's refresh, or a second chunk of this one)
+ * waits until this one has committed and then rewrites from what it wrote.
+ * Without it both delete nothing, both insert, and the second insert fails
+ * on the (day, cluster) primary key. Days are locked in ascending order, as
+ * every rewrite does, so two rewrites wait for each other but never
+ * deadlock. Nothing to do on SQLite: its one connection serialises writers.
+ */
+async function lockDayPools(trx: Knex.Transaction, window: CostWindow) {
+  if (!isPostgres(trx)) return;
+  for (let day = window.from; day < window.to; day = addDays(day, 1)) {
+    await trx.raw('SELECT pg_advisory_xact_lock(CAST(? AS bigint))', [
+      dayPoolLockKey(day),
+    ]);
+  }
 }
 
 /**
@@ -143,6 +175,7 @@ export async function refreshDayPools(
       someClusters,
     ).toSQL();
     await db.transaction(async trx => {
+      await lockDayPools(trx, chunk);
       const stale = trx('cost_day_pools')
         .where('day', '>=', chunk.from)
         .where('day', '<', chunk.to);
