@@ -2,7 +2,13 @@ export interface Config {
   /**
    * Paved's Kubernetes status backend. The clusters themselves are read from
    * `kubernetes.clusterLocatorMethods` (type `config`), the same list the
-   * official Kubernetes plugin uses.
+   * official Kubernetes plugin uses (whose schema declares the cluster
+   * fields): `authProvider: serviceAccount` with `serviceAccountToken`, or
+   * without it the token of the pod Paved runs in
+   * (`/var/run/secrets/kubernetes.io/serviceaccount/token`, read again on
+   * every list and watch because it rotates); the API server's CA from
+   * `caData`, `caFile`, or with the pod's token and neither of them the
+   * pod's `ca.crt`.
    */
   kubeStatus?: {
     /**

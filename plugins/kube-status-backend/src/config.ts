@@ -1,4 +1,10 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { RootConfigService } from '@backstage/backend-plugin-api';
+
+/** Where Kubernetes mounts a pod's own service account (token, ca.crt). */
+export const POD_SERVICE_ACCOUNT_DIR =
+  '/var/run/secrets/kubernetes.io/serviceaccount';
 
 /** One cluster from `kubernetes.clusterLocatorMethods[type=config].clusters`. */
 export interface ClusterConfig {
@@ -6,8 +12,16 @@ export interface ClusterConfig {
   url: string;
   /** The service account token; never logged nor returned. */
   serviceAccountToken?: string;
+  /**
+   * A file holding the token instead, read again on every list and watch
+   * because projected service account tokens rotate: the pod's own when no
+   * token is configured.
+   */
+  serviceAccountTokenFile?: string;
   skipTLSVerify: boolean;
   caData?: string;
+  /** A file holding the API server's CA certificate (PEM). */
+  caFile?: string;
 }
 
 export interface InformerTimings {
@@ -29,6 +43,12 @@ export interface KubeStatusConfig {
  * Only `serviceAccount` auth is supported: the cache runs as the backend,
  * not as the viewer.
  *
+ * A cluster without a `serviceAccountToken` is read with the token of the
+ * pod Paved runs in (as the official plugin does), when Kubernetes mounted
+ * one in `serviceAccountDir`; its `ca.crt` then verifies the API server
+ * unless `caData` or `caFile` is configured. Without a mount such a cluster
+ * is read without a token, as before.
+ *
  * Every cluster of the list must have an `https:` URL, including those this
  * plugin skips: the official Kubernetes plugin reads the same list, and over
  * plain `http:` the portal's cluster credentials and every answer would
@@ -39,7 +59,10 @@ export interface KubeStatusConfig {
  */
 export function readKubeStatusConfig(
   config: RootConfigService,
+  options: { serviceAccountDir?: string } = {},
 ): KubeStatusConfig {
+  const serviceAccountDir =
+    options.serviceAccountDir ?? POD_SERVICE_ACCOUNT_DIR;
   const clusters: ClusterConfig[] = [];
   const skipped: string[] = [];
   const insecureHttpAllowed = readInsecureHttpOptIn(config);
@@ -59,12 +82,21 @@ export function readKubeStatusConfig(
         );
         continue;
       }
+      const serviceAccountToken = c.getOptionalString('serviceAccountToken');
+      const caData = c.getOptionalString('caData');
+      const podAccount = serviceAccountToken
+        ? undefined
+        : podServiceAccount(serviceAccountDir);
       clusters.push({
         name,
         url,
-        serviceAccountToken: c.getOptionalString('serviceAccountToken'),
+        serviceAccountToken,
+        serviceAccountTokenFile: podAccount?.tokenFile,
         skipTLSVerify: c.getOptionalBoolean('skipTLSVerify') ?? false,
-        caData: c.getOptionalString('caData'),
+        caData,
+        caFile:
+          c.getOptionalString('caFile') ??
+          (caData ? undefined : podAccount?.caFile),
       });
     }
   }
@@ -79,6 +111,20 @@ export function readKubeStatusConfig(
       retryDelayMs: seconds('retryDelaySeconds', 30),
     },
   };
+}
+
+/**
+ * The token and CA files of the pod's own service account, if Kubernetes
+ * mounted them. Only whether the token exists is checked here; it is read
+ * when used, since it rotates.
+ */
+function podServiceAccount(
+  dir: string,
+): { tokenFile: string; caFile?: string } | undefined {
+  const tokenFile = join(dir, 'token');
+  if (!existsSync(tokenFile)) return undefined;
+  const caFile = join(dir, 'ca.crt');
+  return { tokenFile, caFile: existsSync(caFile) ? caFile : undefined };
 }
 
 /** Which clusters may be reached over plain `http:`, from `paved.kubernetes`. */

@@ -1,4 +1,5 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- API server JSON, read defensively */
+import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 import https from 'node:https';
 import { KubeConfig } from '@kubernetes/client-node';
@@ -16,9 +17,44 @@ export class KubeApiError extends Error {
   }
 }
 
+type Authenticator = Parameters<KubeConfig['addAuthenticator']>[0];
+
+/** The auth provider name of a user whose token is read from a file. */
+const TOKEN_FILE_PROVIDER = 'paved-service-account-token-file';
+
+/**
+ * Sets the bearer token read from a file, on every request (each list page
+ * and each watch (re)connect): a projected service account token is
+ * replaced by the kubelet before it expires. client-node's own token-file
+ * support keeps one token for the whole process (for all clusters) and
+ * re-reads it only once a minute.
+ */
+function tokenFileAuthenticator(tokenFile: string): Authenticator {
+  return {
+    isAuthProvider: user => user.authProvider?.name === TOKEN_FILE_PROVIDER,
+    async applyAuthentication(_user, opts) {
+      let token: string;
+      try {
+        token = (await readFile(tokenFile, 'utf8')).trim();
+      } catch (error) {
+        throw new Error(
+          `cannot read the service account token file ${tokenFile}: ${
+            (error as NodeJS.ErrnoException).code ?? String(error)
+          }`,
+        );
+      }
+      opts.headers = { ...opts.headers, Authorization: `Bearer ${token}` };
+    },
+  };
+}
+
 /** The client-node config for one cluster: TLS settings and the token. */
 export function kubeConfigFor(cluster: ClusterConfig): KubeConfig {
   const kc = new KubeConfig();
+  const tokenFile = cluster.serviceAccountToken
+    ? undefined
+    : cluster.serviceAccountTokenFile;
+  if (tokenFile) kc.addAuthenticator(tokenFileAuthenticator(tokenFile));
   kc.loadFromOptions({
     clusters: [
       {
@@ -26,9 +62,14 @@ export function kubeConfigFor(cluster: ClusterConfig): KubeConfig {
         server: cluster.url,
         skipTLSVerify: cluster.skipTLSVerify,
         caData: cluster.caData,
+        caFile: cluster.caFile,
       },
     ],
-    users: [{ name: 'kube-status', token: cluster.serviceAccountToken }],
+    users: [
+      tokenFile
+        ? { name: 'kube-status', authProvider: { name: TOKEN_FILE_PROVIDER } }
+        : { name: 'kube-status', token: cluster.serviceAccountToken },
+    ],
     contexts: [
       { name: cluster.name, cluster: cluster.name, user: 'kube-status' },
     ],
