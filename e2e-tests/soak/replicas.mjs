@@ -300,6 +300,21 @@ export class Replica {
     }
   }
 
+  /**
+   * How many lines of the replica's log match `pattern`.
+   * @param {RegExp} pattern
+   */
+  logLines(pattern) {
+    try {
+      return fs
+        .readFileSync(this.logFile, 'utf8')
+        .split('\n')
+        .filter(line => pattern.test(line)).length;
+    } catch {
+      return 0;
+    }
+  }
+
   logBytes() {
     try {
       return fs.statSync(this.logFile).size;

@@ -108,7 +108,8 @@ const log = message =>
  * restarted, Redis answering again), and how many seconds after the end
  * each replica answered again (or why it did not).
  * @typedef {{ name: string, start: number, end?: number,
- *   recovery: Map<number, number | string> }} Fault
+ *   recovery: Map<number, number | string>,
+ *   slowCause: Map<number, string> }} Fault
  */
 /** @type {Fault[]} */
 const faults = [];
@@ -117,7 +118,7 @@ const faults = [];
  * Every attempt a client made: when it was sent and answered, its status
  * (0: no answer, the connection failed) and the replica that answered.
  * @typedef {{ kind: string, sent: number, answered: number, status: number,
- *   replica: string, retryAfter?: string }} Attempt
+ *   replica: string, retryAfter?: string, message?: string }} Attempt
  */
 /** @type {Attempt[]} */
 const attempts = [];
@@ -142,10 +143,27 @@ const unconfirmedBatches = [];
 const ingestTotals = { accepted: 0, unchanged: 0, pairs: 0, splitPairs: 0 };
 const focusImports = { ok: 0, failed: 0, stored: new Set() };
 
-/** @type {{ replica: number, generation: number, t: number, kb: number }[]} */
+/**
+ * @type {{ replica: number, generation: number, t: number, kb: number,
+ *   deployments: number }[]}
+ */
 const rssSamples = [];
 
 // ---- the HTTP client every load generator uses -----------------------------
+
+/**
+ * The message of a Backstage error body, shortened, to tell 5xx apart.
+ * @param {unknown} body
+ */
+function errorMessage(body) {
+  const message =
+    body && typeof body === 'object' && 'error' in body
+      ? String(
+          /** @type {{ error: { message?: unknown } }} */ (body).error.message,
+        )
+      : String(body);
+  return message.length > 90 ? `${message.slice(0, 90)}…` : message;
+}
 
 const MAX_TRIES = 12;
 const RETRY_DEADLINE_MS = 90_000;
@@ -210,6 +228,7 @@ async function call(kind, urlPath, options) {
       status: last.status,
       replica: last.replica,
       retryAfter,
+      message: last.status >= 500 ? errorMessage(last.body) : undefined,
     });
     const retryable = last.status === 0 || last.status >= 500;
     if (!retryable) break;
@@ -239,6 +258,8 @@ const doraWindow = `from=${encodeURIComponent(
 const costWindow = 'from=2026-08-01&to=2026-11-27';
 
 let nextDeployment = 0;
+/** When the load phase began; times in the table count from it. */
+let loadStartedAt = Date.now();
 
 /** One batch: deployments of the portal's own component and their commits. */
 function nextBatch() {
@@ -404,6 +425,7 @@ async function measureRecovery(fault) {
   const end = fault.end ?? Date.now();
   await Promise.all(
     replicas.map(async replica => {
+      let lastAnswer = 'not ready';
       while (Date.now() - end < 120_000) {
         if (replica.running && (await replica.ready())) {
           try {
@@ -414,21 +436,30 @@ async function measureRecovery(fault) {
                 signal: AbortSignal.timeout(10_000),
               },
             );
-            await res.arrayBuffer();
+            const text = await res.text();
             if (res.ok) {
-              fault.recovery.set(
-                replica.index,
-                Math.max(0, (Date.now() - end) / 1000),
-              );
+              const seconds = Math.max(0, (Date.now() - end) / 1000);
+              fault.recovery.set(replica.index, seconds);
+              if (seconds > RECOVERY_BOUND_S) {
+                fault.slowCause.set(replica.index, lastAnswer);
+              }
               return;
             }
-          } catch {
-            // not yet
+            let body;
+            try {
+              body = JSON.parse(text);
+            } catch {
+              body = text;
+            }
+            lastAnswer = `read answered ${res.status} "${errorMessage(body)}"`;
+          } catch (error) {
+            lastAnswer = `read failed: ${error}`;
           }
         }
         await sleep(500);
       }
       fault.recovery.set(replica.index, 'not in 120 s');
+      fault.slowCause.set(replica.index, lastAnswer);
     }),
   );
 }
@@ -436,7 +467,12 @@ async function measureRecovery(fault) {
 /** @param {string} name */
 function beginFault(name) {
   /** @type {Fault} */
-  const fault = { name, start: Date.now(), recovery: new Map() };
+  const fault = {
+    name,
+    start: Date.now(),
+    recovery: new Map(),
+    slowCause: new Map(),
+  };
   faults.push(fault);
   log(`fault: ${name}`);
   return fault;
@@ -507,6 +543,7 @@ async function sampleRss() {
           generation: replica.generation,
           t: Date.now(),
           kb,
+          deployments: sentDeployments.size,
         });
       }
     }
@@ -700,15 +737,20 @@ function checkServerErrors() {
         : ''
     }`;
   });
-  const describeOutside = outside
-    .slice(0, 5)
-    .map(
-      a =>
-        `${a.status || 'cut'} ${a.kind} at ${(
-          (a.sent - startedAt) /
-          1000
-        ).toFixed(0)} s from replica ${a.replica}`,
-    );
+  // Grouped by what the answer said, with the requests and when.
+  /** @type {Map<string, Attempt[]>} */
+  const byCause = new Map();
+  for (const a of outside) {
+    const key = `${a.status || 'cut'} "${a.message ?? ''}"`;
+    byCause.set(key, [...(byCause.get(key) ?? []), a]);
+  }
+  const describeOutside = [...byCause].map(([cause, list]) => {
+    const kinds = [...new Set(list.map(a => a.kind))].join(', ');
+    const times = list.map(a => Math.round((a.sent - loadStartedAt) / 1000));
+    return `${list.length}× ${cause} (${kinds}; ${Math.min(
+      ...times,
+    )}–${Math.max(...times)} s into the load)`;
+  });
   table.push({
     criterion: 'no 5xx except during a named fault, then retried successfully',
     result: outside.length === 0 && gaveUp.length === 0 ? 'PASS' : 'FAIL',
@@ -741,13 +783,18 @@ function checkServerErrors() {
 }
 
 function checkRecovery() {
+  /** @type {string[]} */
   const slow = [];
   const parts = [];
   for (const fault of faults) {
     const times = replicas.map(r => {
       const t = fault.recovery.get(r.index);
       if (typeof t !== 'number' || t > RECOVERY_BOUND_S) {
-        slow.push(`${fault.name}: replica ${r.index} ${t ?? 'unmeasured'}`);
+        slow.push(
+          `${fault.name}: replica ${r.index}, until then ${
+            fault.slowCause.get(r.index) ?? 'unmeasured'
+          }`,
+        );
       }
       return typeof t === 'number' ? `${t.toFixed(1)} s` : String(t);
     });
@@ -756,7 +803,9 @@ function checkRecovery() {
   table.push({
     criterion: `each replica recovers within ${RECOVERY_BOUND_S} s of the fault ending (readiness + a read)`,
     result: slow.length === 0 ? 'PASS' : 'FAIL',
-    detail: `replicas 0 / 1 / 2 — ${parts.join('; ')}`,
+    detail:
+      `replicas 0 / 1 / 2 — ${parts.join('; ')}` +
+      (slow.length ? `; late: ${slow.join('; ')}` : ''),
   });
 }
 
@@ -771,6 +820,7 @@ function checkRss(loadEnd) {
   const parts = [];
   let ok = true;
   let peakKb = 0;
+  let dataGrowth = '';
   for (const replica of replicas) {
     // The process running at the end, from its readiness to the load's end.
     const samples = rssSamples.filter(
@@ -796,6 +846,9 @@ function checkRss(loadEnd) {
         last / 1024
       ).toFixed(0)} MB (×${ratio.toFixed(2)})`,
     );
+    dataGrowth = `${samples[q].deployments} → ${
+      samples[samples.length - 1].deployments
+    }`;
   }
   const judged = loadMs >= RSS_MIN_LOAD_MS;
   table.push({
@@ -804,7 +857,8 @@ function checkRss(loadEnd) {
     detail:
       `VmRSS every 2 s during the load; ${parts.join('; ')}; peak ${(
         peakKb / 1024
-      ).toFixed(0)} MB` +
+      ).toFixed(0)} MB; meanwhile the stored deployments grew ${dataGrowth} ` +
+      `(every DORA read analyses its scope's facts)` +
       (judged
         ? ''
         : `; not judged: a load phase under ${
@@ -815,7 +869,11 @@ function checkRss(loadEnd) {
   table.push({
     criterion: 'PostgreSQL connections',
     result: 'INFO',
-    detail: `the replicas held at most ${peakConnections} connections to the soak's database (sampled every 2 s; the server allows ${maxConnections} in all, for every database)`,
+    detail:
+      `the replicas held at most ${peakConnections} connections to the soak's database (sampled every 2 s; the server allows ${maxConnections} in all, for every database); ` +
+      `"too many clients" refusals in the replicas' logs: ${replicas
+        .map(r => r.logLines(/too many clients/))
+        .join(' / ')}`,
   });
 }
 
@@ -1017,6 +1075,7 @@ async function main() {
 
   log(`load for ${loadMs / 1000} s, with faults at 15 %, 45 % and 70 % of it`);
   const loadStart = Date.now();
+  loadStartedAt = loadStart;
   const rssSampler = sampleRss();
   const load = [
     ...Array.from({ length: SENDERS }, (_, i) => sendBatches(i)),
