@@ -24,7 +24,14 @@ jest.setTimeout(60_000);
 
 // The events bus needs PostgreSQL: whichever version the run provides.
 const databases = TestDatabases.create({
-  ids: ['POSTGRES_18', 'POSTGRES_17', 'POSTGRES_16', 'POSTGRES_15', 'POSTGRES_14', 'POSTGRES_13'],
+  ids: [
+    'POSTGRES_18',
+    'POSTGRES_17',
+    'POSTGRES_16',
+    'POSTGRES_15',
+    'POSTGRES_14',
+    'POSTGRES_13',
+  ],
 });
 const postgres = databases.eachSupportedId();
 const describeOnPostgres = postgres.length > 0 ? describe : describe.skip;
