@@ -433,7 +433,9 @@ async function measureRecovery(fault) {
               `${replica.url}/api/dora/metrics?${doraWindow}`,
               {
                 headers: { authorization: `Bearer ${tokens.observer}` },
-                signal: AbortSignal.timeout(10_000),
+                // As long as the load's clients wait: a DORA read under
+                // constant ingest can take tens of seconds.
+                signal: AbortSignal.timeout(30_000),
               },
             );
             const text = await res.text();
