@@ -11,3 +11,5 @@ export type { CostScenario } from './scenario';
 export { IDLE, UNALLOCATED } from './allocation';
 export { parseWindow } from './window';
 export type { AllocationJson } from './allocation';
+export { FAULT_PATH } from './faults';
+export type { OpenCostFault } from './faults';

@@ -1,4 +1,5 @@
 import { LocalOpenCost, RunningOpenCost } from './server';
+import { isLoopback } from './faults';
 import { loadScenario } from './scenario';
 
 // Thursday afternoon; 2026-11-21/22 are the weekend, 2026-11-23 the spike.
@@ -387,5 +388,135 @@ describe('LocalOpenCost', () => {
     } finally {
       await guarded.stop();
     }
+  });
+});
+
+describe('LocalOpenCost fault switch', () => {
+  const scenario = loadScenario();
+  const ADMIN = 'admin-secret';
+  let server: RunningOpenCost;
+
+  beforeEach(async () => {
+    server = await LocalOpenCost.start({
+      scenario,
+      now: () => NOW,
+      adminToken: ADMIN,
+    });
+  });
+  afterEach(() => server.stop());
+
+  const allocation = () =>
+    `${server.clusterUrls['eu-west-prod']}/allocation?window=yesterday&aggregate=namespace`;
+  const faultSwitch = (
+    method: string,
+    body?: object,
+    token = ADMIN,
+  ) =>
+    fetch(`${server.url}/__stand-in/fault`, {
+      method,
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        'content-type': 'application/json',
+      },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+
+  it('answers 500s with OpenCost error bodies while the error fault is set, then answers again', async () => {
+    const set = await faultSwitch('PUT', { kind: 'error' });
+    expect(set.status).toBe(200);
+    expect(await set.json()).toEqual({ fault: { kind: 'error' } });
+
+    const failed = await fetch(allocation());
+    expect(failed.status).toBe(500);
+    expect(await failed.json()).toMatchObject({
+      code: 500,
+      data: null,
+      message: expect.stringContaining('Error:'),
+    });
+
+    await faultSwitch('PUT', { kind: 'error', status: 503 });
+    expect((await fetch(allocation())).status).toBe(503);
+    expect(await (await faultSwitch('GET')).json()).toEqual({
+      fault: { kind: 'error', status: 503 },
+    });
+
+    const cleared = await faultSwitch('DELETE');
+    expect(await cleared.json()).toEqual({ fault: null });
+    const ok = await fetch(allocation());
+    expect(ok.status).toBe(200);
+    expect((await ok.json()).data[0].checkout.totalCost).toBeGreaterThan(0);
+  });
+
+  it('holds requests unanswered under the timeout fault until the client gives up', async () => {
+    server.setFault({ kind: 'timeout' });
+    expect(server.fault).toEqual({ kind: 'timeout' });
+    const started = Date.now();
+    await expect(
+      fetch(allocation(), { signal: AbortSignal.timeout(500) }),
+    ).rejects.toMatchObject({ name: 'TimeoutError' });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(450);
+
+    server.setFault(undefined);
+    const ok = await fetch(allocation(), { signal: AbortSignal.timeout(5000) });
+    expect(ok.status).toBe(200);
+  });
+
+  it('stops at once with requests still held, and drops them after maxHangMs', async () => {
+    const bounded = await LocalOpenCost.start({
+      scenario,
+      now: () => NOW,
+      maxHangMs: 300,
+    });
+    bounded.setFault({ kind: 'timeout' });
+    const url = `${bounded.url}/allocation?window=yesterday`;
+    // Dropped unanswered after 300 ms: the client sees the socket close.
+    await expect(fetch(url)).rejects.toThrow();
+
+    const held = fetch(url).then(
+      () => 'answered',
+      () => 'dropped',
+    );
+    await new Promise(r => setTimeout(r, 100));
+    const stopping = Date.now();
+    await bounded.stop();
+    expect(Date.now() - stopping).toBeLessThan(1000);
+    expect(await held).toBe('dropped');
+  });
+
+  it('refuses the switch without the admin token, and has none without one', async () => {
+    expect((await faultSwitch('PUT', { kind: 'error' }, '')).status).toBe(
+      401,
+    );
+    expect((await faultSwitch('PUT', { kind: 'error' }, 'wrong')).status).toBe(
+      401,
+    );
+    expect((await fetch(allocation())).status).toBe(200);
+    const bad = await faultSwitch('PUT', { kind: 'explode' });
+    expect(bad.status).toBe(400);
+    expect((await faultSwitch('PUT', { kind: 'error', status: 200 })).status).toBe(
+      400,
+    );
+
+    const plain = await LocalOpenCost.start({ scenario, now: () => NOW });
+    try {
+      const res = await fetch(`${plain.url}/__stand-in/fault`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${ADMIN}` },
+        body: JSON.stringify({ kind: 'error' }),
+      });
+      expect(res.status).toBe(404);
+    } finally {
+      await plain.stop();
+    }
+  });
+
+  it('answers the switch on loopback addresses only', () => {
+    expect(isLoopback('127.0.0.1')).toBe(true);
+    expect(isLoopback('::1')).toBe(true);
+    expect(isLoopback('::ffff:127.0.0.1')).toBe(true);
+    expect(isLoopback('10.0.0.4')).toBe(false);
+    expect(isLoopback('::ffff:192.168.1.2')).toBe(false);
+    expect(isLoopback('fe80::1')).toBe(false);
+    expect(isLoopback(undefined)).toBe(false);
   });
 });
