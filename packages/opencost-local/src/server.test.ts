@@ -407,11 +407,7 @@ describe('LocalOpenCost fault switch', () => {
 
   const allocation = () =>
     `${server.clusterUrls['eu-west-prod']}/allocation?window=yesterday&aggregate=namespace`;
-  const faultSwitch = (
-    method: string,
-    body?: object,
-    token = ADMIN,
-  ) =>
+  const faultSwitch = (method: string, body?: object, token = ADMIN) =>
     fetch(`${server.url}/__stand-in/fault`, {
       method,
       headers: {
@@ -484,18 +480,16 @@ describe('LocalOpenCost fault switch', () => {
   });
 
   it('refuses the switch without the admin token, and has none without one', async () => {
-    expect((await faultSwitch('PUT', { kind: 'error' }, '')).status).toBe(
-      401,
-    );
+    expect((await faultSwitch('PUT', { kind: 'error' }, '')).status).toBe(401);
     expect((await faultSwitch('PUT', { kind: 'error' }, 'wrong')).status).toBe(
       401,
     );
     expect((await fetch(allocation())).status).toBe(200);
     const bad = await faultSwitch('PUT', { kind: 'explode' });
     expect(bad.status).toBe(400);
-    expect((await faultSwitch('PUT', { kind: 'error', status: 200 })).status).toBe(
-      400,
-    );
+    expect(
+      (await faultSwitch('PUT', { kind: 'error', status: 200 })).status,
+    ).toBe(400);
 
     const plain = await LocalOpenCost.start({ scenario, now: () => NOW });
     try {
