@@ -21,3 +21,5 @@ export type {
   WorkloadSpec,
   WorkloadState,
 } from './scenario';
+export { FAULT_PATH } from './faults';
+export type { KubeFault } from './faults';

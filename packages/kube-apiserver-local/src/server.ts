@@ -6,6 +6,7 @@ import {
 } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { AddressInfo, Socket } from 'node:net';
+import { handleFaultRequest, KubeFault } from './faults';
 import { sendPodLog } from './podLog';
 import { apiVersionOf } from './resources';
 import {
@@ -46,6 +47,12 @@ export interface StartOptions {
   tls?: { key: string; cert: string } | 'self-signed';
   /** Interval of BOOKMARK events on watches that ask for them (default 5s). */
   bookmarkIntervalMs?: number;
+  /**
+   * Turns on the fault switch at `PUT|DELETE|GET /__stand-in/fault`, which
+   * then needs `Authorization: Bearer <adminToken>` and answers only on
+   * loopback. Without it the path does not exist.
+   */
+  adminToken?: string;
 }
 
 /** One request the server received, for tests that count API calls. */
@@ -64,6 +71,14 @@ export interface RunningServer {
   requests: ReceivedRequest[];
   /** Ends every open watch stream, as a load balancer dropping connections. */
   dropWatches(): void;
+  /**
+   * `error`: every request from now on is answered with `status` (default
+   * 500) until cleared with `undefined`. `drop-watches`: ends every open
+   * watch stream now (as `dropWatches`), leaving any lasting fault as it is.
+   */
+  setFault(fault: KubeFault | undefined): void;
+  /** The lasting fault in force, if any. */
+  readonly fault: KubeFault | undefined;
   stop(): Promise<void>;
 }
 
@@ -86,6 +101,8 @@ export class LocalKubeApiServer {
   readonly #requests: ReceivedRequest[] = [];
   /** Closers of the open watch streams. */
   readonly #openWatches = new Set<() => void>();
+  readonly #adminToken: string | undefined;
+  #fault: KubeFault | undefined;
 
   static async start(opts: StartOptions): Promise<RunningServer> {
     const cluster = ClusterState.create(opts.scenario, {
@@ -95,7 +112,7 @@ export class LocalKubeApiServer {
     const tls = opts.tls === 'self-signed' ? selfSignedCertificate() : opts.tls;
     const host = opts.host ?? '127.0.0.1';
     const listener = (req: IncomingMessage, res: ServerResponse) =>
-      apiServer.#receive(req, res);
+      apiServer.#receive(req, res).catch(() => res.destroy());
     const server: Server = tls
       ? createHttpsServer(tls, listener)
       : createServer(listener);
@@ -114,6 +131,12 @@ export class LocalKubeApiServer {
       cluster,
       requests: apiServer.#requests,
       dropWatches: () => apiServer.#closeWatches(),
+      setFault: fault => {
+        apiServer.#setFault(fault);
+      },
+      get fault() {
+        return apiServer.#fault;
+      },
       stop: () =>
         new Promise<void>(resolve => {
           apiServer.#closeWatches();
@@ -126,15 +149,37 @@ export class LocalKubeApiServer {
   private constructor(cluster: ClusterState, opts: StartOptions) {
     this.#cluster = cluster;
     this.#tokens = opts.tokens;
+    this.#adminToken = opts.adminToken;
     this.#bookmarkIntervalMs =
       opts.bookmarkIntervalMs ?? DEFAULT_BOOKMARK_INTERVAL_MS;
   }
 
-  #closeWatches() {
-    for (const close of [...this.#openWatches]) close();
+  /** Ends the open watches; how many there were. */
+  #closeWatches(): number {
+    const open = [...this.#openWatches];
+    for (const close of open) close();
+    return open.length;
   }
 
-  #receive(req: IncomingMessage, res: ServerResponse) {
+  #setFault(fault: KubeFault | undefined): object {
+    if (fault?.kind === 'drop-watches') {
+      return { dropped: this.#closeWatches(), fault: this.#fault ?? null };
+    }
+    this.#fault = fault;
+    return { fault: fault ?? null };
+  }
+
+  async #receive(req: IncomingMessage, res: ServerResponse) {
+    if (
+      this.#adminToken &&
+      (await handleFaultRequest(req, res, {
+        adminToken: this.#adminToken,
+        current: () => this.#fault,
+        set: fault => this.#setFault(fault),
+      }))
+    ) {
+      return;
+    }
     const url = new URL(req.url ?? '/', 'http://localhost');
     const query = Object.fromEntries(url.searchParams);
     this.#requests.push({
@@ -143,6 +188,18 @@ export class LocalKubeApiServer {
       query,
       watch: ['1', 'true'].includes(query.watch ?? ''),
     });
+    if (this.#fault?.kind === 'error') {
+      const code = this.#fault.status ?? 500;
+      sendStatus(
+        res,
+        kubeStatus(
+          code,
+          code === 503 ? 'ServiceUnavailable' : 'InternalError',
+          'Internal error occurred: stand-in fault: etcdserver: request timed out',
+        ),
+      );
+      return;
+    }
     try {
       this.#handle(req, res, url);
     } catch (e) {

@@ -13,6 +13,7 @@ export async function startProd(
     historySize?: number;
     bookmarkIntervalMs?: number;
     tls?: 'self-signed';
+    adminToken?: string;
   } = {},
 ): Promise<RunningServer> {
   const file = loadScenarioFile(FERNHILL_SCENARIO);

@@ -178,12 +178,13 @@ export class LocalOpenCost {
 
   /** Keeps a request unanswered until its client leaves or the bound. */
   #hold(res: ServerResponse) {
+    let timer: NodeJS.Timeout | undefined = undefined;
     const release = () => {
       clearTimeout(timer);
       this.#held.delete(release);
       res.destroy();
     };
-    const timer = setTimeout(release, this.#maxHangMs);
+    timer = setTimeout(release, this.#maxHangMs);
     timer.unref();
     this.#held.add(release);
     res.on('close', release);
