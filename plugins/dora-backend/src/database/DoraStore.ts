@@ -54,12 +54,17 @@ export interface DoraStore {
    * older than their facts, with their current facts' version.
    */
   staleAnalyses(entityRefs?: string[]): Promise<Map<string, number>>;
-  /** Replaces an entity's analysed deployments (all environments). */
+  /**
+   * Replaces an entity's analysed deployments (all environments) with the
+   * analysis of its facts at `version`, writing only the rows that changed.
+   * Writers of one entity take turns (on every replica); one that finds the
+   * analysis already at `version` or newer writes nothing and answers false.
+   */
   replaceAnalyses(
     entityRef: string,
     version: number,
     rows: DoraDeploymentRow[],
-  ): Promise<void>;
+  ): Promise<boolean>;
   /** What the metrics need of each analysed deployment in `[from, to)`. */
   deploymentVerdicts(options: {
     entityRefs?: string[];

@@ -378,6 +378,8 @@ export function metricsFromDeployments(options: {
   from: Date;
   to: Date;
   unattributedEvents: number;
+  /** Entities of the scope whose newest facts are not analysed yet. */
+  analysisPending?: number;
 }): DoraMetrics {
   const { from, to } = options;
   const analyses = options.deployments.filter(
@@ -440,5 +442,6 @@ export function metricsFromDeployments(options: {
       benchmark: reworkRateBenchmark(reworkRate),
     },
     unattributedEvents: options.unattributedEvents,
+    analysisPending: options.analysisPending ?? 0,
   };
 }

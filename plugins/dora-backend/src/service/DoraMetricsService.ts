@@ -43,6 +43,11 @@ import {
 const CSV_BATCH_SIZE = 1000;
 const REFRESH_DELAY_MS = 1000;
 const ATTRIBUTION_INTERVAL_MS = 10_000;
+/**
+ * A read analyses at most this many stale entities of its scope itself;
+ * a bigger backlog is the background pass's, and the read does not wait.
+ */
+const INLINE_ANALYSIS_LIMIT = 20;
 
 /**
  * A read as the HTTP API or an MCP action receives it (query parameters or
@@ -113,8 +118,6 @@ export class DoraMetricsService {
   #attribution: Promise<void> = Promise.resolve();
   #refreshing: Promise<void> | undefined;
   #refreshAgain = false;
-  /** The background analysis pass running now, if any. */
-  #pass: Promise<void> | undefined;
 
   /**
    * `catalog` resolves a read's scope with the reader's credentials and,
@@ -157,13 +160,10 @@ export class DoraMetricsService {
       while (this.#refreshAgain) {
         await new Promise(resolve => setTimeout(resolve, REFRESH_DELAY_MS));
         this.#refreshAgain = false;
-        this.#pass = this.#analyseStale(undefined);
         try {
-          await this.#pass;
+          await this.#analyseStale(undefined);
         } catch (error) {
           this.#logger.warn(`DORA analysis refresh failed: ${error}`);
-        } finally {
-          this.#pass = undefined;
         }
       }
     })().finally(() => {
@@ -176,9 +176,30 @@ export class DoraMetricsService {
     while (this.#refreshing) await this.#refreshing;
   }
 
+  /**
+   * Before a read: analyses the scope's stale entities when there are few
+   * (a component or a team just sent to), so the read sees its newest
+   * events; more are left to the background pass, and the read answers from
+   * what is analysed, saying how many entities are pending, rather than
+   * waiting on a backlog. Answers the entities still pending.
+   */
+  async #analyseFewStale(entityRefs: string[]): Promise<Set<string>> {
+    const stale = await this.#store.staleAnalyses(entityRefs);
+    if (stale.size > INLINE_ANALYSIS_LIMIT) {
+      this.refreshSoon();
+      return new Set(stale.keys());
+    }
+    await this.#analyse(stale);
+    return new Set();
+  }
+
   /** Analyses the stale entities among `entityRefs` (or all of them). */
   async #analyseStale(entityRefs: string[] | undefined) {
-    const stale = await this.#store.staleAnalyses(entityRefs);
+    await this.#analyse(await this.#store.staleAnalyses(entityRefs));
+  }
+
+  /** Analyses entities from their facts, each at the version given. */
+  async #analyse(stale: Map<string, number>) {
     const refs = [...stale.keys()];
     for (let i = 0; i < refs.length; i += 100) {
       const batch = refs.slice(i, i + 100);
@@ -258,9 +279,7 @@ export class DoraMetricsService {
         ? await this.#scopes.organisation({ credentials })
         : await this.#scopes.resolve(scope.entityRef, { credentials });
     const entityRefs = covered.members.map(member => member.entityRef);
-    // Share the entities a running background pass is writing.
-    await this.#pass?.catch(() => {});
-    await this.#analyseStale(entityRefs);
+    const pending = await this.#analyseFewStale(entityRefs);
     return {
       from: scope.from,
       to: scope.to,
@@ -268,6 +287,8 @@ export class DoraMetricsService {
       entityRefs,
       entityRef: scope.entityRef ?? null,
       unattributedEvents,
+      pending,
+      analysisPending: pending.size,
     };
   }
 
@@ -314,6 +335,7 @@ export class DoraMetricsService {
             ...loaded,
             deployments,
             entityRef,
+            analysisPending: loaded.pending.has(entityRef) ? 1 : 0,
           }),
         })),
     };

@@ -306,6 +306,28 @@ describe('the Delivery dashboard', () => {
     expect(within(frequency).getByText('1.7 / day')).toBeInTheDocument();
   });
 
+  it('says when deployments are still being analysed instead of reporting none', async () => {
+    let analysed = false;
+    serveDora(server, {
+      metrics: url => {
+        if (!analysed) return { ...emptyMetrics, analysisPending: 30 };
+        return isPreviousWindow(url) ? previousMetrics : currentMetrics;
+      },
+    });
+    await renderEntityDelivery(checkoutService);
+    expect(
+      await screen.findByText(
+        /The newest events of 30 components in this scope are still being analysed/,
+      ),
+    ).toBeInTheDocument();
+
+    analysed = true;
+    await userEvent.click(screen.getByRole('button', { name: 'Check again' }));
+    expect(
+      await screen.findByRole('article', { name: 'Deployment frequency' }),
+    ).toBeInTheDocument();
+  });
+
   it('shows a backend error as an error, not as zeros', async () => {
     serveDora(server, {
       metrics: () =>

@@ -193,6 +193,17 @@ export const DeliveryDashboard = ({
               environment={environment}
               entity={scope.kind === 'component' ? scope.entity : undefined}
             />
+            {(metrics.value.current.analysisPending ?? 0) > 0 && (
+              <Text as="p" variant="body-small" color="secondary">
+                The newest events of{' '}
+                {plural(
+                  metrics.value.current.analysisPending ?? 0,
+                  'component',
+                )}{' '}
+                in this scope are still being analysed (the portal just
+                received many); their deployments count in a moment.
+              </Text>
+            )}
             {waiting > 0 && (
               <Text as="p" variant="body-small" color="secondary">
                 {plural(waiting, 'event')} in the portal name a service no
@@ -234,6 +245,12 @@ export const DeliveryDashboard = ({
                   current.unattributedEvents,
                   'event',
                 )} name services no catalog component matches and count nowhere.`
+              : ''}
+            {current.analysisPending
+              ? ` The newest events of ${plural(
+                  current.analysisPending,
+                  'component',
+                )} are still being analysed and count in a moment; check again shortly.`
               : ''}
           </Text>
         </section>

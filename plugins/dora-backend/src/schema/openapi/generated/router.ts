@@ -622,6 +622,11 @@ export const spec = {
             type: 'integer',
             description: 'Events of services no catalog entity matches.',
           },
+          analysisPending: {
+            type: 'integer',
+            description:
+              'Components of the scope whose newest events are still being analysed (a moment after a large ingest); their newest deployments count once analysed. A read analyses a few itself and never waits on a backlog.',
+          },
         },
       },
       Benchmarked: {

@@ -261,6 +261,10 @@ export type DoraMetrics = {
    * Events of services no catalog entity matches.
    */
   unattributedEvents: number;
+  /**
+   * Components of the scope whose newest events are still being analysed (a moment after a large ingest); their newest deployments count once analysed. A read analyses a few itself and never waits on a backlog.
+   */
+  analysisPending?: number;
 };
 
 /**

@@ -1,0 +1,111 @@
+import {
+  mockCredentials,
+  mockServices,
+  TestDatabases,
+} from '@backstage/backend-test-utils';
+import type { Entity } from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { DatabaseDoraStore } from '../database/DatabaseDoraStore';
+import { defaultMetricRules } from '../metrics/computeMetrics';
+import { DoraMetricsService } from './DoraMetricsService';
+
+jest.setTimeout(60_000);
+
+const TEAMS = ['small', 'large'];
+/** More than a read analyses itself. */
+const LARGE_TEAM_SERVICES = 30;
+
+const component = (name: string, owner: string): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: { name, namespace: 'default' },
+  spec: { type: 'service', owner, lifecycle: 'production' },
+  relations: [{ type: 'ownedBy', targetRef: `group:default/${owner}` }],
+});
+
+const names = [
+  'small-a',
+  'small-b',
+  ...Array.from({ length: LARGE_TEAM_SERVICES }, (_, i) => `large-${i}`),
+];
+const entities: Entity[] = [
+  ...names.map(name => component(name, name.split('-')[0])),
+  ...TEAMS.map(team => ({
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Group',
+    metadata: { name: team, namespace: 'default' },
+    spec: { type: 'team', children: [] },
+  })),
+];
+
+const window = {
+  from: '2026-10-01T00:00:00Z',
+  to: '2026-10-31T00:00:00Z',
+};
+
+describe('DoraMetricsService reads while analysis is behind', () => {
+  const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+
+  async function service() {
+    const knex = await databases.init('SQLITE_3');
+    const store = await DatabaseDoraStore.create({
+      database: mockServices.database({ knex }),
+    });
+    const metrics = DoraMetricsService.create({
+      store,
+      catalog: catalogServiceMock({ entities }),
+      auth: mockServices.auth(),
+      rules: defaultMetricRules,
+      logger: mockServices.logger.mock(),
+    });
+    // Stored but not analysed yet: as just after a large ingest, before
+    // the background pass.
+    await store.ingest(
+      'ci',
+      names.map(name => ({
+        entityRef: `component:default/${name}`,
+        event: {
+          type: 'deployment' as const,
+          id: `deploy-${name}`,
+          service: name,
+          environment: 'production',
+          status: 'success' as const,
+          startedAt: '2026-10-02T09:00:00Z',
+          finishedAt: '2026-10-02T10:00:00Z',
+          commitSha: 'abc1234',
+        },
+      })),
+    );
+    return metrics;
+  }
+
+  it('analyses a few stale components itself, so a team sees what it just sent', async () => {
+    const metrics = await service();
+    const small = await metrics.metrics(
+      { ...window, entityRef: 'group:default/small' },
+      mockCredentials.user(),
+    );
+    expect(small.deploymentFrequency.deployments).toBe(2);
+    expect(small.analysisPending).toBe(0);
+  });
+
+  it('answers a large scope from what is analysed, saying how much is pending, and is complete once the background pass ran', async () => {
+    const metrics = await service();
+    const started = Date.now();
+    const large = await metrics.metrics(
+      { ...window, entityRef: 'group:default/large' },
+      mockCredentials.user(),
+    );
+    expect(large.analysisPending).toBe(LARGE_TEAM_SERVICES);
+    expect(large.deploymentFrequency.deployments).toBe(0);
+    expect(Date.now() - started).toBeLessThan(5_000);
+
+    await metrics.settled();
+    const after = await metrics.metrics(
+      { ...window, entityRef: 'group:default/large' },
+      mockCredentials.user(),
+    );
+    expect(after.analysisPending).toBe(0);
+    expect(after.deploymentFrequency.deployments).toBe(LARGE_TEAM_SERVICES);
+  });
+});
