@@ -152,4 +152,28 @@ describe('when the catalog fails', () => {
       message: expect.stringContaining('could not be read; try again'),
     });
   });
+
+  it('is a 403 that says why when the catalog refuses the caller’s own credentials', async () => {
+    const refusing = catalogServiceMock.mock({
+      queryEntities: async () => {
+        throw Object.assign(
+          new Error(
+            "Access to target plugin 'catalog' is not included in token's access restrictions",
+          ),
+          { name: 'NotAllowedError' },
+        );
+      },
+    });
+    await expect(
+      entitiesInScope(refusing, byName('engineering'), {
+        kinds: ['component'],
+        credentials,
+      }),
+    ).rejects.toMatchObject({
+      name: 'NotAllowedError',
+      message: expect.stringMatching(
+        /may not read the software catalog.*not included in token's access restrictions.*accessRestrictions/,
+      ),
+    });
+  });
 });

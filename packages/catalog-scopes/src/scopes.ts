@@ -9,7 +9,11 @@ import {
   stringifyEntityRef,
 } from '@backstage/catalog-model';
 import type { FilterPredicate } from '@backstage/filter-predicates';
-import { ServiceUnavailableError, isError } from '@backstage/errors';
+import {
+  NotAllowedError,
+  ServiceUnavailableError,
+  isError,
+} from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 
 /** Entities per catalog request while paging through a scope. */
@@ -53,16 +57,38 @@ export async function queryAllEntities(
 }
 
 /**
- * A catalog that fails (down, overloaded, or refusing the request) is a
- * 503 for the caller, whatever the catalog answered: its status code says
- * nothing about the caller's request.
+ * What a failed catalog read means for the caller. The catalog refusing the
+ * caller's own credentials (a 401/403: e.g. a static token whose access
+ * restrictions do not include the catalog) is a 403 that says so; anything
+ * else (down, overloaded) is a 503 for the caller, whatever the catalog
+ * answered: its status code says nothing about the caller's request.
  */
-export function catalogUnavailable(error: unknown): ServiceUnavailableError {
+export function catalogUnavailable(
+  error: unknown,
+): ServiceUnavailableError | NotAllowedError {
+  if (refusesCaller(error)) {
+    return new NotAllowedError(
+      `These credentials may not read the software catalog, which this read needs to resolve its scope (${
+        (error as Error).message
+      }); a static token used for reads needs either no accessRestrictions or the catalog among them without permission limits`,
+    );
+  }
   return new ServiceUnavailableError(
     `The software catalog could not be read; try again shortly (${
       isError(error) ? error.message : String(error)
     })`,
   );
+}
+
+function refusesCaller(error: unknown): boolean {
+  if (!isError(error)) return false;
+  if (error.name === 'NotAllowedError' || error.name === 'AuthenticationError') {
+    return true;
+  }
+  const status =
+    (error as { statusCode?: unknown }).statusCode ??
+    (error as { response?: { status?: unknown } }).response?.status;
+  return status === 401 || status === 403;
 }
 
 /**
