@@ -42,7 +42,7 @@ export interface Config {
     budgets?: { [entityRef: string]: number };
     /** Prometheus for request counts (cost per request). Off when unset. */
     prometheus?: {
-      /** e.g. http://prometheus:9090 */
+      /** e.g. http://prometheus:9090; `none` (or unset): cost per request is off. */
       baseUrl?: string;
       /**
        * Headers sent with every query, e.g. Authorization.

@@ -71,6 +71,19 @@ describe('the portal configuration', () => {
     },
   );
 
+  it("connects none of the local default's demo data sources in production", async () => {
+    const config = await production();
+    expect(
+      config.getConfigArray('kubernetes.clusterLocatorMethods')[0].get(
+        'clusters',
+      ),
+    ).toEqual([]);
+    expect(config.get('cost.opencost.clusters')).toEqual([]);
+    expect(config.get('cost.focus.imports')).toEqual([]);
+    // Without PROMETHEUS_URL, cost per request is off, not the demo server.
+    expect(config.getString('cost.prometheus.baseUrl')).toBe('none');
+  });
+
   it("reaches the local default's demo clusters over https only", async () => {
     const methods = (await local()).getConfigArray(
       'kubernetes.clusterLocatorMethods',

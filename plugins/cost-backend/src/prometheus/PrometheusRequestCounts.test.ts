@@ -289,7 +289,7 @@ describe('PrometheusRequestCounts when Prometheus misbehaves', () => {
 });
 
 describe('PrometheusRequestCounts.fromConfig', () => {
-  it('is undefined without cost.prometheus.baseUrl', () => {
+  it('is undefined without cost.prometheus.baseUrl or with none', () => {
     const logger = mockServices.logger.mock();
     expect(
       PrometheusRequestCounts.fromConfig(mockServices.rootConfig(), logger),
@@ -297,6 +297,14 @@ describe('PrometheusRequestCounts.fromConfig', () => {
     expect(
       PrometheusRequestCounts.fromConfig(
         mockServices.rootConfig({ data: { cost: { prometheus: {} } } }),
+        logger,
+      ),
+    ).toBeUndefined();
+    expect(
+      PrometheusRequestCounts.fromConfig(
+        mockServices.rootConfig({
+          data: { cost: { prometheus: { baseUrl: 'none' } } },
+        }),
         logger,
       ),
     ).toBeUndefined();

@@ -90,7 +90,10 @@ export class PrometheusRequestCounts implements RequestCountSource {
 
   /**
    * Reads `cost.prometheus`; undefined when `cost.prometheus.baseUrl` is
-   * not set (cost per request then stays empty).
+   * not set or `none` (cost per request then stays empty). `none` lets a
+   * configuration layer turn off what a lower layer set: the production
+   * configuration says `${PROMETHEUS_URL:-none}`, so an unset variable does
+   * not fall back to the local default's demo Prometheus.
    */
   static fromConfig(
     config: RootConfigService,
@@ -98,7 +101,7 @@ export class PrometheusRequestCounts implements RequestCountSource {
   ): RequestCountSource | undefined {
     const prometheus = config.getOptionalConfig('cost.prometheus');
     const baseUrl = prometheus?.getOptionalString('baseUrl');
-    if (!prometheus || !baseUrl) {
+    if (!prometheus || !baseUrl || baseUrl === 'none') {
       return undefined;
     }
     const headersConfig = prometheus.getOptionalConfig('headers');
