@@ -2,13 +2,89 @@ import type {
   AuthService,
   BackstageCredentials,
 } from '@backstage/backend-plugin-api';
-import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  type Entity,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { queryAllEntities } from '@paved/catalog-scopes';
 import type { DoraAliasConflict } from '@paved/plugin-dora-common';
 
 export const DORA_SERVICE_ANNOTATION = 'paved.dev/dora-service';
 export const PROJECT_SLUG_ANNOTATION = 'github.com/project-slug';
+
+/** Fields the index needs of a component. */
+const INDEX_FIELDS = [
+  'kind',
+  'metadata.name',
+  'metadata.namespace',
+  'metadata.annotations',
+];
+
+/** Names per catalog query when resolving services. */
+const RESOLVE_CHUNK = 100;
+/**
+ * How long a resolution is kept: a catalog change (a new alias) applies to
+ * new events after at most this long; events already stored unattributed
+ * are attributed again by the late attribution.
+ */
+const RESOLUTION_TTL_MS = 30_000;
+const RESOLUTION_CACHE_SIZE = 20_000;
+
+/**
+ * Which component each alias, slug and name stands for, among `items`, and
+ * the aliases in conflict there. Complete for a name when `items` holds
+ * every component claiming it as alias, slug or name.
+ */
+function indexOf(items: Entity[]) {
+  const refs = new Set<string>();
+  const claims = new Map<string, Set<string>>();
+  const bySlug = new Map<string, string>();
+  const byName = new Map<string, string>();
+  for (const entity of items) {
+    const ref = stringifyEntityRef(entity);
+    refs.add(ref);
+    const alias = entity.metadata.annotations?.[DORA_SERVICE_ANNOTATION];
+    if (alias) claims.set(alias, (claims.get(alias) ?? new Set()).add(ref));
+    const slug = entity.metadata.annotations?.[PROJECT_SLUG_ANNOTATION];
+    if (slug) bySlug.set(slug.toLocaleLowerCase('en-US'), ref);
+    if ((entity.metadata.namespace ?? 'default') === 'default') {
+      byName.set(entity.metadata.name, ref);
+    }
+  }
+  const byAlias = new Map<string, string>();
+  const conflicts = new Map<string, DoraAliasConflict>();
+  for (const [alias, claimants] of claims) {
+    const reasons: string[] = [];
+    const involved = new Set(claimants);
+    if (claimants.size > 1) {
+      reasons.push(`claimed by ${claimants.size} components`);
+    }
+    const named = byName.get(alias);
+    if (named && !claimants.has(named)) {
+      reasons.push(`the name of ${named}`);
+      involved.add(named);
+    }
+    const slugged = bySlug.get(alias.toLocaleLowerCase('en-US'));
+    if (slugged && !claimants.has(slugged)) {
+      reasons.push(`the github.com/project-slug of ${slugged}`);
+      involved.add(slugged);
+    }
+    if (reasons.length > 0) {
+      conflicts.set(alias, {
+        alias,
+        claimedBy: [...involved].sort(),
+        reason: `${DORA_SERVICE_ANNOTATION} '${alias}' is ${reasons.join(
+          ' and ',
+        )}; its events stay unattributed until one component claims it`,
+      });
+    } else {
+      byAlias.set(alias, [...claimants][0]);
+    }
+  }
+  return { refs, byAlias, bySlug, byName, conflicts };
+}
 
 /**
  * Which catalog component an event's `service` names: by entity ref, by
@@ -19,6 +95,11 @@ export const PROJECT_SLUG_ANNOTATION = 'github.com/project-slug';
 export class DoraServiceIndex {
   readonly #catalog: CatalogService;
   readonly #auth: AuthService;
+  /** Recent resolutions, oldest first. */
+  readonly #resolved = new Map<
+    string,
+    { ref: string | null; expires: number }
+  >();
 
   static create(options: { catalog: CatalogService; auth: AuthService }) {
     return new DoraServiceIndex(options.catalog, options.auth);
@@ -46,11 +127,85 @@ export class DoraServiceIndex {
    * component of that name. Unknown names map to null (unattributed), and so
    * do aliases in conflict (see `aliasConflicts`): an ambiguous name is never
    * given to whichever component happens to be listed last.
+   *
+   * Asks the catalog only about the names given (bounded requests whose
+   * size does not depend on the catalog's), so ingest neither slows down as
+   * the catalog grows nor reads it whole per batch; answers are kept for
+   * {@link RESOLUTION_TTL_MS}.
    */
   async resolveServices(
     services: string[],
   ): Promise<Map<string, string | null>> {
-    const index = await this.#serviceIndex();
+    const resolved = new Map<string, string | null>();
+    const now = Date.now();
+    const unknown: string[] = [];
+    for (const service of new Set(services)) {
+      const cached = this.#resolved.get(service);
+      if (cached && cached.expires > now) resolved.set(service, cached.ref);
+      else unknown.push(service);
+    }
+    for (let i = 0; i < unknown.length; i += RESOLVE_CHUNK) {
+      const chunk = unknown.slice(i, i + RESOLVE_CHUNK);
+      const fresh = await this.#resolveFromCatalog(chunk);
+      for (const [service, ref] of fresh) {
+        resolved.set(service, ref);
+        this.#remember(service, ref, now);
+      }
+    }
+    return resolved;
+  }
+
+  #remember(service: string, ref: string | null, now: number) {
+    if (this.#resolved.size >= RESOLUTION_CACHE_SIZE) {
+      // Oldest first: a Map iterates in insertion order.
+      for (const key of this.#resolved.keys()) {
+        this.#resolved.delete(key);
+        if (this.#resolved.size < RESOLUTION_CACHE_SIZE * 0.9) break;
+      }
+    }
+    this.#resolved.delete(service);
+    this.#resolved.set(service, { ref, expires: now + RESOLUTION_TTL_MS });
+  }
+
+  /** Resolves a bounded list of names with one bounded catalog query. */
+  async #resolveFromCatalog(
+    services: string[],
+  ): Promise<Map<string, string | null>> {
+    const refs: string[] = [];
+    const names: string[] = [];
+    for (const service of services) {
+      if (!service.includes(':')) {
+        names.push(service);
+        continue;
+      }
+      try {
+        refs.push(stringifyEntityRef(parseEntityRef(service)));
+      } catch {
+        // Not an entity ref: resolves to nothing.
+      }
+    }
+    const any = [];
+    if (names.length) {
+      any.push(
+        { [`metadata.annotations.${DORA_SERVICE_ANNOTATION}`]: { $in: names } },
+        { [`metadata.annotations.${PROJECT_SLUG_ANNOTATION}`]: { $in: names } },
+        { 'metadata.name': { $in: names } },
+      );
+    }
+    // The catalog compares case-insensitively; the index below is exact
+    // where resolution is (names, aliases) and lower-case for slugs.
+    for (const ref of refs) {
+      const { namespace, name } = parseEntityRef(ref);
+      any.push({ 'metadata.namespace': namespace, 'metadata.name': name });
+    }
+    const items = any.length
+      ? await queryAllEntities(
+          this.#catalog,
+          { kind: 'component', $any: any },
+          { fields: INDEX_FIELDS, credentials: await this.#ownCredentials() },
+        )
+      : [];
+    const index = indexOf(items);
     const resolved = new Map<string, string | null>();
     for (const service of services) {
       let ref: string | null = null;
@@ -92,61 +247,8 @@ export class DoraServiceIndex {
     const items = await queryAllEntities(
       this.#catalog,
       { kind: 'component' },
-      {
-        fields: [
-          'kind',
-          'metadata.name',
-          'metadata.namespace',
-          'metadata.annotations',
-        ],
-        credentials: await this.#ownCredentials(),
-      },
+      { fields: INDEX_FIELDS, credentials: await this.#ownCredentials() },
     );
-    const refs = new Set<string>();
-    const claims = new Map<string, Set<string>>();
-    const bySlug = new Map<string, string>();
-    const byName = new Map<string, string>();
-    for (const entity of items) {
-      const ref = stringifyEntityRef(entity);
-      refs.add(ref);
-      const alias = entity.metadata.annotations?.[DORA_SERVICE_ANNOTATION];
-      if (alias) claims.set(alias, (claims.get(alias) ?? new Set()).add(ref));
-      const slug = entity.metadata.annotations?.[PROJECT_SLUG_ANNOTATION];
-      if (slug) bySlug.set(slug.toLocaleLowerCase('en-US'), ref);
-      if ((entity.metadata.namespace ?? 'default') === 'default') {
-        byName.set(entity.metadata.name, ref);
-      }
-    }
-    const byAlias = new Map<string, string>();
-    const conflicts = new Map<string, DoraAliasConflict>();
-    for (const [alias, claimants] of claims) {
-      const reasons: string[] = [];
-      const involved = new Set(claimants);
-      if (claimants.size > 1) {
-        reasons.push(`claimed by ${claimants.size} components`);
-      }
-      const named = byName.get(alias);
-      if (named && !claimants.has(named)) {
-        reasons.push(`the name of ${named}`);
-        involved.add(named);
-      }
-      const slugged = bySlug.get(alias.toLocaleLowerCase('en-US'));
-      if (slugged && !claimants.has(slugged)) {
-        reasons.push(`the github.com/project-slug of ${slugged}`);
-        involved.add(slugged);
-      }
-      if (reasons.length > 0) {
-        conflicts.set(alias, {
-          alias,
-          claimedBy: [...involved].sort(),
-          reason: `${DORA_SERVICE_ANNOTATION} '${alias}' is ${reasons.join(
-            ' and ',
-          )}; its events stay unattributed until one component claims it`,
-        });
-      } else {
-        byAlias.set(alias, [...claimants][0]);
-      }
-    }
-    return { refs, byAlias, bySlug, byName, conflicts };
+    return indexOf(items);
   }
 }
