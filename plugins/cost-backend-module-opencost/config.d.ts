@@ -28,6 +28,11 @@ export interface Config {
          */
         aggregate?: string;
       }>;
+      /**
+       * How long one allocation request may take before it is abandoned
+       * (the pull then retries on its next run). Default: 120.
+       */
+      requestTimeoutSeconds?: number;
       /** How often to pull. Default: every hour. */
       schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
       /** How many days back (including today) to keep pulled. Default: 90. */

@@ -51,7 +51,7 @@ export interface AllocationRequest {
   aggregate: string;
 }
 
-const TIMEOUT_MS = 120_000;
+const DEFAULT_TIMEOUT_MS = 120_000;
 
 function snippet(text: string) {
   const flat = text.replace(/\s+/g, ' ').trim();
@@ -62,14 +62,29 @@ function snippet(text: string) {
 export class OpenCostClient {
   readonly #baseUrl: string;
   readonly #token?: string;
+  readonly #timeoutMs: number;
 
-  static create(options: { baseUrl: string; token?: string }) {
-    return new OpenCostClient(options.baseUrl, options.token);
+  static create(options: {
+    baseUrl: string;
+    token?: string;
+    /** Per request; default 120 s. */
+    requestTimeoutMs?: number;
+  }) {
+    return new OpenCostClient(
+      options.baseUrl,
+      options.token,
+      options.requestTimeoutMs ?? DEFAULT_TIMEOUT_MS,
+    );
   }
 
-  private constructor(baseUrl: string, token?: string) {
+  private constructor(
+    baseUrl: string,
+    token: string | undefined,
+    timeoutMs: number,
+  ) {
     this.#baseUrl = baseUrl.replace(/\/+$/, '');
     this.#token = token;
+    this.#timeoutMs = timeoutMs;
   }
 
   /** The request URL; carries no secret, so it may be logged. */
@@ -95,7 +110,7 @@ export class OpenCostClient {
     request: AllocationRequest,
     signal?: AbortSignal,
   ): Promise<OpenCostAllocationSet[]> {
-    const timeout = AbortSignal.timeout(TIMEOUT_MS);
+    const timeout = AbortSignal.timeout(this.#timeoutMs);
     let res: Response;
     try {
       res = await fetch(this.url(request), {

@@ -23,6 +23,7 @@ describe('readOpenCostSettings', () => {
           baseUrl: 'http://127.0.0.1:9003/eu-west-prod',
           token: undefined,
           aggregate: 'cluster,namespace,controllerKind,controller',
+          requestTimeoutMs: 120_000,
         },
       ],
       schedule: expect.objectContaining({ frequency: { hours: 1 } }),

@@ -16,6 +16,8 @@ export interface OpenCostClusterConfig {
   /** Sent as a bearer token; never logged. */
   token?: string;
   aggregate: string;
+  /** How long one allocation request may take before it is abandoned. */
+  requestTimeoutMs?: number;
 }
 
 export interface OpenCostSettings {
@@ -35,11 +37,19 @@ export function readOpenCostSettings(
   config: RootConfigService,
 ): OpenCostSettings {
   const root = config.getOptionalConfig('cost.opencost');
+  const requestTimeoutSeconds =
+    root?.getOptionalNumber('requestTimeoutSeconds') ?? 120;
+  if (!(requestTimeoutSeconds > 0 && requestTimeoutSeconds <= 3600)) {
+    throw new InputError(
+      'cost.opencost.requestTimeoutSeconds must be more than 0 and at most 3600',
+    );
+  }
   const clusters = (root?.getOptionalConfigArray('clusters') ?? []).map(c => ({
     name: c.getString('name'),
     baseUrl: c.getString('baseUrl').replace(/\/+$/, ''),
     token: c.getOptionalString('token'),
     aggregate: c.getOptionalString('aggregate') ?? DEFAULT_AGGREGATE,
+    requestTimeoutMs: requestTimeoutSeconds * 1000,
   }));
   const names = new Set<string>();
   for (const c of clusters) {

@@ -110,6 +110,39 @@ describe('OpenCost against the local stand-in', () => {
     },
   );
 
+  it('abandons a request OpenCost never answers after the configured timeout, and pulls again once it answers', async () => {
+    const sink = new InMemoryCostSink();
+    const source = OpenCostClusterSource.create({
+      cluster: {
+        name: CLUSTERS[0],
+        baseUrl: opencost.clusterUrls[CLUSTERS[0]],
+        token: TOKEN,
+        aggregate: 'cluster,namespace,controllerKind,controller',
+        requestTimeoutMs: 300,
+      },
+      logger: mockServices.logger.mock(),
+      backfillDays: 2,
+      finalAfterHours: 48,
+      now: () => NOW,
+    });
+    await source.connect(sink);
+    opencost.setFault({ kind: 'timeout' });
+    const started = Date.now();
+    let hung;
+    try {
+      hung = await source.pull();
+    } finally {
+      opencost.setFault(undefined);
+    }
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(hung.failed.length).toBeGreaterThan(0);
+    expect(sink.days(source.id)).toEqual([]);
+
+    const again = await source.pull();
+    expect(again.failed).toEqual([]);
+    expect(sink.days(source.id)).toEqual(['2026-11-25', '2026-11-26']);
+  });
+
   it('sends the token as a bearer token (and fails without it)', async () => {
     const sink = new InMemoryCostSink();
     const anonymous = clusterSource('eu-west-prod', {});
