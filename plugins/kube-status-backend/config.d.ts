@@ -22,7 +22,7 @@ export interface Config {
      * about once a minute).
      */
     silentWatchTimeoutSeconds?: number;
-    /** Wait before retrying a failed or forbidden list. Default 30. */
+    /** Wait before retrying a failed or forbidden list. Default 10. */
     retryDelaySeconds?: number;
   };
   paved?: {

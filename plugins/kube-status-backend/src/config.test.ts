@@ -71,7 +71,7 @@ describe('readKubeStatusConfig', () => {
       timings: {
         resyncIntervalMs: 600_000,
         silentWatchTimeoutMs: 30_000,
-        retryDelayMs: 30_000,
+        retryDelayMs: 10_000,
       },
     });
   });

@@ -108,7 +108,7 @@ export function readKubeStatusConfig(
     timings: {
       resyncIntervalMs: seconds('resyncIntervalSeconds', 600),
       silentWatchTimeoutMs: seconds('silentWatchTimeoutSeconds', 120),
-      retryDelayMs: seconds('retryDelaySeconds', 30),
+      retryDelayMs: seconds('retryDelaySeconds', 10),
     },
   };
 }
