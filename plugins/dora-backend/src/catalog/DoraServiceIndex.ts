@@ -201,7 +201,8 @@ export class DoraServiceIndex {
     const items = any.length
       ? await queryAllEntities(
           this.#catalog,
-          { kind: 'component', $any: any },
+          // (A field and an operator cannot share one object.)
+          { kind: 'component', $any: any } as any,
           { fields: INDEX_FIELDS, credentials: await this.#ownCredentials() },
         )
       : [];
