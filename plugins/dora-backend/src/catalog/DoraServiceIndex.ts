@@ -202,7 +202,7 @@ export class DoraServiceIndex {
       ? await queryAllEntities(
           this.#catalog,
           // (A field and an operator cannot share one object.)
-          { kind: 'component', $any: any } as any,
+          { $all: [{ kind: 'component' }, { $any: any }] },
           { fields: INDEX_FIELDS, credentials: await this.#ownCredentials() },
         )
       : [];
