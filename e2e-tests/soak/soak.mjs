@@ -12,8 +12,8 @@
  *
  * --minutes N  the length of the load phase (default 8); start-up and the
  *              checks add about two minutes
- * --short      a 90-second load phase with every fault (what a quick check
- *              or CI runs)
+ * --short      a 60-second load phase with every fault, shorter (what
+ *              ./paved test runs)
  * --keep       keep the working directory (replica logs) after a pass
  *
  * Needs `yarn build:backend` (packages/backend/dist/bundle.tar.gz), the
@@ -30,6 +30,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { startProxy } from './proxy.mjs';
+import { startStandIns } from './standins.mjs';
 import {
   Replica,
   SoakRedis,
@@ -54,7 +55,7 @@ const { values: args } = parseArgs({
     keep: { type: 'boolean', default: false },
   },
 });
-const loadMs = args.short ? 90_000 : Number(args.minutes) * 60_000;
+const loadMs = args.short ? 60_000 : Number(args.minutes) * 60_000;
 if (!(loadMs > 0)) {
   console.error('--minutes must be a positive number');
   process.exit(2);
@@ -109,7 +110,9 @@ const log = message =>
  * each replica answered again (or why it did not).
  * @typedef {{ name: string, start: number, end?: number,
  *   recovery: Map<number, number | string>,
- *   slowCause: Map<number, string> }} Fault
+ *   slowCause: Map<number, string>,
+ *   recovered?: (replica: Replica) => Promise<string | undefined>,
+ *   observed?: string }} Fault
  */
 /** @type {Fault[]} */
 const faults = [];
@@ -367,6 +370,10 @@ const reads = [
     )}&${costWindow}`,
   },
   { kind: 'cost (organisation)', path: `/api/cost/entity?${costWindow}` },
+  {
+    kind: 'Kubernetes status (component)',
+    path: `/api/kube-status/entity?entityRef=${encodeURIComponent(COMPONENT)}`,
+  },
 ];
 
 /** @param {number} reader */
@@ -439,13 +446,22 @@ async function measureRecovery(fault) {
               },
             );
             const text = await res.text();
-            if (res.ok) {
+            const upstream =
+              res.ok && fault.recovered
+                ? await fault.recovered(replica)
+                : undefined;
+            if (upstream) lastAnswer = upstream;
+            if (res.ok && !upstream) {
               const seconds = Math.max(0, (Date.now() - end) / 1000);
               fault.recovery.set(replica.index, seconds);
               if (seconds > RECOVERY_BOUND_S) {
                 fault.slowCause.set(replica.index, lastAnswer);
               }
               return;
+            }
+            if (res.ok) {
+              await sleep(500);
+              continue;
             }
             let body;
             try {
@@ -466,14 +482,19 @@ async function measureRecovery(fault) {
   );
 }
 
-/** @param {string} name */
-function beginFault(name) {
+/**
+ * @param {string} name
+ * @param {Fault['recovered']} [recovered] for a fault upstream: what still
+ *   shows it on a replica (undefined once the replica has recovered)
+ */
+function beginFault(name, recovered) {
   /** @type {Fault} */
   const fault = {
     name,
     start: Date.now(),
     recovery: new Map(),
     slowCause: new Map(),
+    recovered,
   };
   faults.push(fault);
   log(`fault: ${name}`);
@@ -515,13 +536,127 @@ async function terminateDatabaseConnections() {
 async function stopAndStartRedis() {
   const fault = beginFault('Redis stopped and started');
   await redis.stop();
-  await sleep(args.short ? 8000 : 20_000);
+  await sleep(args.short ? 5000 : 20_000);
   await redis.start();
+  return endFault(fault);
+}
+
+// ---- faults upstream: the stand-ins of Kubernetes, OpenCost and GitHub ----
+
+/** @type {Awaited<ReturnType<typeof startStandIns>>} */
+let standIns;
+/** How long each upstream fault lasts (each of its phases). */
+const upstreamPhaseMs = () => (args.short ? 5000 : 20_000);
+
+/**
+ * A replica's answer to a read, or why there is none.
+ * @param {Replica} replica
+ * @param {string} urlPath
+ */
+async function readDirect(replica, urlPath) {
+  try {
+    const res = await fetch(`${replica.url}${urlPath}`, {
+      headers: { authorization: `Bearer ${tokens.observer}` },
+      signal: AbortSignal.timeout(10_000),
+    });
+    const text = await res.text();
+    return res.ok
+      ? { ok: true, body: JSON.parse(text) }
+      : { ok: false, why: `${urlPath} answered ${res.status}` };
+  } catch (error) {
+    return { ok: false, why: `${urlPath} failed: ${error}` };
+  }
+}
+
+/**
+ * What a replica's Kubernetes status says of the clusters that is not
+ * "synced" (undefined when every cluster is).
+ * @param {Replica} replica
+ */
+async function clustersNotSynced(replica) {
+  const answer = await readDirect(
+    replica,
+    `/api/kube-status/entity?entityRef=${encodeURIComponent(COMPONENT)}`,
+  );
+  if (!answer.ok) return answer.why;
+  /** @type {{ cluster: string, state: string }[]} */
+  const clusters = answer.body.clusters ?? [];
+  const unsynced = clusters.filter(c => c.state !== 'synced');
+  return unsynced.length || clusters.length === 0
+    ? `clusters ${
+        clusters.map(c => `${c.cluster} ${c.state}`).join(', ') || 'none'
+      }`
+    : undefined;
+}
+
+async function kubernetesFault() {
+  const fault = beginFault(
+    'Kubernetes API servers dropping every watch, then answering 500',
+    clustersNotSynced,
+  );
+  await standIns.setFault('kubernetes', { kind: 'drop-watches' });
+  await standIns.setFault('kubernetes', { kind: 'error', status: 500 });
+  await sleep(upstreamPhaseMs());
+  fault.observed = `during it, replica 0 said: ${
+    (await clustersNotSynced(replicas[0])) ?? 'every cluster synced'
+  }`;
+  await standIns.setFault('kubernetes', undefined);
+  return endFault(fault);
+}
+
+/**
+ * Whether every OpenCost source has been pulled since `since`, as a
+ * replica's cost sources say (undefined when so).
+ * @param {number} since
+ */
+const openCostPulledSince = since => async (/** @type {Replica} */ replica) => {
+  const answer = await readDirect(replica, '/api/cost/sources');
+  if (!answer.ok) return answer.why;
+  /** @type {{ source: string, lastImportAt?: string }[]} */
+  const sources = answer.body.filter((/** @type {{ source: string }} */ s) =>
+    s.source.startsWith('opencost:'),
+  );
+  const stale = sources.filter(
+    s => !s.lastImportAt || Date.parse(s.lastImportAt) < since,
+  );
+  return stale.length || sources.length === 0
+    ? `OpenCost last pulled: ${
+        sources
+          .map(s => `${s.source} ${s.lastImportAt ?? 'never'}`)
+          .join(', ') || 'no source'
+      }`
+    : undefined;
+};
+
+async function openCostFault() {
+  /** @type {Fault} */
+  const fault = beginFault('OpenCost answering 500, then timing out', replica =>
+    openCostPulledSince(fault.end ?? Date.now())(replica),
+  );
+  await standIns.setFault('opencost', { kind: 'error', status: 500 });
+  await sleep(upstreamPhaseMs());
+  await standIns.setFault('opencost', { kind: 'timeout' });
+  await sleep(upstreamPhaseMs());
+  await standIns.setFault('opencost', undefined);
+  return endFault(fault);
+}
+
+async function githubFault() {
+  const fault = beginFault('GitHub answering 502, then rate-limited');
+  await standIns.setFault('github', { kind: 'error', status: 502 });
+  await sleep(upstreamPhaseMs());
+  const resetInSeconds = upstreamPhaseMs() / 1000;
+  // GitHub's primary rate limit: 403 until its reset, then it lifts.
+  await standIns.setFault('github', { kind: 'rate-limit', resetInSeconds });
+  await sleep(resetInSeconds * 1000 + 1000);
+  await standIns.setFault('github', undefined);
   return endFault(fault);
 }
 
 /** @type {number[]} */
 const connectionSamples = [];
+/** When the most connections were held, and by which plugins' pools. */
+let peakConnections = { t: 0, byPool: '' };
 let maxConnections = '?';
 
 /**
@@ -532,10 +667,23 @@ let sampling = true;
 async function sampleRss() {
   while (sampling) {
     pgQuery(
-      'SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1',
+      `SELECT application_name AS name, count(*)::int AS n
+       FROM pg_stat_activity WHERE datname = $1 GROUP BY 1`,
       [database],
     )
-      .then(rows => connectionSamples.push(rows[0].n))
+      .then(rows => {
+        const n = rows.reduce((sum, row) => sum + row.n, 0);
+        connectionSamples.push(n);
+        if (n >= Math.max(0, ...connectionSamples)) {
+          peakConnections = {
+            t: Date.now(),
+            byPool: rows
+              .sort((a, b) => b.n - a.n)
+              .map(row => `${row.name || '(unnamed)'} ${row.n}`)
+              .join(', '),
+          };
+        }
+      })
       .catch(() => undefined);
     for (const replica of replicas) {
       const kb = replica.rssKb();
@@ -588,6 +736,7 @@ function faultOf(a) {
 async function listDeployments(replica) {
   /** @type {string[]} */
   const ids = [];
+  polled.length = 0;
   let cursor;
   for (let page = 0; page < 1000; page++) {
     const query = `entityRef=${encodeURIComponent(
@@ -601,15 +750,25 @@ async function listDeployments(replica) {
     });
     if (!answer.ok) throw new Error(`deployments page: ${answer.status}`);
     const body =
-      /** @type {{ items: { id: string }[], nextCursor?: string }} */ (
+      /** @type {{ items: { id: string, source: string }[], nextCursor?: string }} */ (
         answer.body
       );
-    ids.push(...body.items.map(item => item.id));
+    // The GitHub poller's deployments (source github) are not the soak's.
+    for (const item of body.items) {
+      if (item.source === 'github') polled.push(item.id);
+      else ids.push(item.id);
+    }
     cursor = body.nextCursor;
     if (!cursor) break;
   }
   return ids;
 }
+
+/** Deployments of source github in the database, in any window. */
+let githubStored = 0;
+/** Deployments the GitHub poller stored from the stand-in, by id. */
+/** @type {string[]} */
+const polled = [];
 
 /** @param {Set<string>} sent @param {string[]} stored */
 function compareIds(sent, stored) {
@@ -634,14 +793,27 @@ async function checkEvents() {
   const schema = 'dora';
   const dbDeployments = (
     await pgQuery(
-      `SELECT event_id FROM ${schema}.dora_deployments`,
+      `SELECT event_id FROM ${schema}.dora_deployments WHERE source <> 'github'`,
       [],
       database,
     )
   ).map(r => String(r.event_id));
   const dbChanges = (
-    await pgQuery(`SELECT event_id FROM ${schema}.dora_changes`, [], database)
+    await pgQuery(
+      `SELECT event_id FROM ${schema}.dora_changes WHERE source <> 'github'`,
+      [],
+      database,
+    )
   ).map(r => String(r.event_id));
+  githubStored = Number(
+    (
+      await pgQuery(
+        `SELECT count(*) AS n FROM ${schema}.dora_deployments WHERE source = 'github'`,
+        [],
+        database,
+      )
+    )[0].n,
+  );
   const byDbDeployments = compareIds(sentDeployments, dbDeployments);
   const byDbChanges = compareIds(sentChanges, dbChanges);
   const metrics = await call(
@@ -659,7 +831,7 @@ async function checkEvents() {
     byApi.ok &&
     byDbDeployments.ok &&
     byDbChanges.ok &&
-    counted === sentSuccessful.size &&
+    counted === sentSuccessful.size + polled.length &&
     unconfirmedBatches.length === 0;
   const describe = (/** @type {ReturnType<typeof compareIds>} */ c) =>
     `${c.missing.length} missing, ${c.extra.length} extra, ${c.duplicates} twice`;
@@ -674,7 +846,7 @@ async function checkEvents() {
       `database (dora_deployments, dora_changes; no API lists changes): ${describe(
         byDbDeployments,
       )} / ${describe(byDbChanges)}; ` +
-      `the component's metrics count ${counted} deployments` +
+      `the component's metrics count ${counted} deployments (${polled.length} of them polled from the GitHub stand-in)` +
       (unconfirmedBatches.length
         ? `; ${unconfirmedBatches.length} batches never answered 200`
         : ''),
@@ -683,7 +855,9 @@ async function checkEvents() {
 
 async function checkIdenticalMetrics() {
   const readsToCompare = [
-    ...reads,
+    // Kubernetes status is each replica's own watch cache (README, "Running
+    // several replicas"): its timestamps differ by design.
+    ...reads.filter(read => !read.kind.startsWith('Kubernetes')),
     {
       kind: 'DORA series (component, daily deployments)',
       path: `/api/dora/series?entityRef=${encodeURIComponent(
@@ -803,7 +977,7 @@ function checkRecovery() {
     parts.push(`${fault.name}: ${times.join(' / ')}`);
   }
   table.push({
-    criterion: `each replica recovers within ${RECOVERY_BOUND_S} s of the fault ending (readiness + a read)`,
+    criterion: `each replica recovers within ${RECOVERY_BOUND_S} s of the fault ending (readiness + a read; upstream: clusters synced, OpenCost pulled again)`,
     result: slow.length === 0 ? 'PASS' : 'FAIL',
     detail:
       `replicas 0 / 1 / 2 — ${parts.join('; ')}` +
@@ -867,12 +1041,17 @@ function checkRss(loadEnd) {
             RSS_MIN_LOAD_MS / 60_000
           } minutes is mostly the processes' warm-up`),
   });
-  const peakConnections = Math.max(0, ...connectionSamples);
+  const peak = Math.max(0, ...connectionSamples);
   table.push({
     criterion: 'PostgreSQL connections',
     result: 'INFO',
     detail:
-      `the replicas held at most ${peakConnections} connections to the soak's database (sampled every 2 s; the server allows ${maxConnections} in all, for every database); ` +
+      `the replicas held at most ${peak} connections to the soak's database (sampled every 2 s; the server allows ${maxConnections} in all, for every database)` +
+      (peak
+        ? `, ${Math.round(
+            (peakConnections.t - loadStartedAt) / 1000,
+          )} s into the load, by application_name: ${peakConnections.byPool}; `
+        : '; ') +
       `"too many clients" refusals in the replicas' logs: ${replicas
         .map(r => r.logLines(/too many clients/))
         .join(' / ')}`,
@@ -916,18 +1095,24 @@ function infoRows() {
       .map(r => `replica ${r.index}: ${(r.logBytes() / 1024).toFixed(0)} KB`)
       .join('; '),
   });
-  for (const name of [
-    'OpenCost stand-in answering 500s and timing out',
-    'Kubernetes stand-in dropping watches',
-    'GitHub fixtures answering 5xx and rate limits',
-  ]) {
-    table.push({
-      criterion: name,
-      result: 'NOT INJECTED',
-      detail:
-        'the production configuration connects no cluster, OpenCost or GitHub, and the stand-ins have no fault switch a separate process can use',
-    });
-  }
+  table.push({
+    criterion: 'faults upstream',
+    result: 'INFO',
+    detail:
+      `Kubernetes (both clusters), OpenCost and GitHub are the local stand-ins (packages/*-local), switched through their fault endpoints; ` +
+      faults
+        .filter(f => f.observed)
+        .map(f => `${f.name}: ${f.observed}`)
+        .join('; ') +
+      `; the GitHub poller stored ${githubStored} deployments of the stand-in's fernhill/paved (${polled.length} in the read window) despite its faults; ` +
+      `OpenCost pull failures logged: ${replicas
+        .map(r =>
+          r.logLines(/opencost/i)
+            ? r.logLines(/OpenCost.*(fail|error|timed out|500)/i)
+            : 0,
+        )
+        .join(' / ')}`,
+  });
 }
 
 function printTable() {
@@ -955,6 +1140,7 @@ async function cleanUp() {
   await proxy?.close().catch(() => undefined);
   await Promise.all(replicas.map(r => r.stop()));
   await redis?.stop();
+  await standIns?.stop();
   if (databaseCreated) {
     await pgQuery(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch(
       error => console.error(`could not drop ${database}: ${error}`),
@@ -1003,9 +1189,27 @@ async function main() {
       },
     },
   };
+  standIns = await startStandIns();
+  const upstream = standIns.configLayer;
+  const opencost = {
+    ...upstream.cost.opencost,
+    // Pulls often enough that a 30-second recovery is possible, and a hung
+    // OpenCost holds a pull no longer than 10 s.
+    schedule: {
+      ...upstream.cost.opencost.schedule,
+      // (In minutes: configuration layers merge, and app-config.yaml's
+      // `minutes: 30` would stay beside a `seconds` here.)
+      frequency: { minutes: 0.25 },
+    },
+    requestTimeoutSeconds: 10,
+  };
   fs.writeFileSync(
     path.join(workDir, 'app-config.soak.yaml'),
-    YAML.stringify(soakConfig),
+    YAML.stringify({
+      ...soakConfig,
+      ...upstream,
+      cost: { ...upstream.cost, opencost },
+    }),
   );
 
   await pgQuery(`CREATE DATABASE ${database}`);
@@ -1075,7 +1279,11 @@ async function main() {
   attempts.length = 0;
   outcomes.length = 0;
 
-  log(`load for ${loadMs / 1000} s, with faults at 15 %, 45 % and 70 % of it`);
+  log(
+    `load for ${
+      loadMs / 1000
+    } s, with faults at 15 % (replica), 25 % (Kubernetes), 45 % (database), 55 % (OpenCost), 70 % (Redis) and 82 % (GitHub) of it`,
+  );
   const loadStart = Date.now();
   loadStartedAt = loadStart;
   const rssSampler = sampleRss();
@@ -1091,10 +1299,16 @@ async function main() {
   };
   await at(0.15);
   faultRuns.push(killAndRestartReplica());
+  await at(0.25);
+  faultRuns.push(kubernetesFault());
   await at(0.45);
   faultRuns.push(terminateDatabaseConnections());
+  await at(0.55);
+  faultRuns.push(openCostFault());
   await at(0.7);
   faultRuns.push(stopAndStartRedis());
+  await at(0.82);
+  faultRuns.push(githubFault());
   await at(1);
   loading = false;
   await Promise.all(load);
