@@ -31,6 +31,7 @@
  * database paved_scale_<pid> it drops at the end and a Redis of its own.
  */
 import { parseArgs } from 'node:util';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -138,6 +139,13 @@ const firstAfter = new Map();
 
 /** @type {{ t: number, kb: number, phase: string }[]} */
 const rssSamples = [];
+
+/**
+ * The most components a DORA read reported as still being analysed
+ * (`analysisPending`), by read kind and phase.
+ * @type {Map<string, number>}
+ */
+const pendingMax = new Map();
 
 /**
  * The message of an error answer, shortened.
@@ -316,6 +324,11 @@ async function timedRead(read) {
   const answer = await call(read.route, read.path());
   if (answer.ok) {
     read.after?.(answer.body);
+    const pending = answer.body?.analysisPending;
+    if (typeof pending === 'number') {
+      const key = `${read.kind}|${at}`;
+      pendingMax.set(key, Math.max(pendingMax.get(key) ?? 0, pending));
+    }
     if (at === 'before' || at === 'during' || at === 'after') {
       const times = readTimes.get(read.kind) ?? {
         before: [],
@@ -434,12 +447,44 @@ let redis;
 let databaseCreated = false;
 let workDir = '';
 let sampling = true;
+let bundleBuilt = '';
+let head = 'unknown';
 
 async function sampleRss() {
   while (sampling) {
     const kb = replica?.rssKb();
     if (kb !== undefined) rssSamples.push({ t: Date.now(), kb, phase });
     await sleep(2000);
+  }
+}
+
+/**
+ * PostgreSQL connections every 5 s: the backend's (to the run's database)
+ * and the server's in all (its max_connections is shared with whatever
+ * else runs on the machine).
+ */
+const connections = { backendPeak: 0, serverPeak: 0, max: 0 };
+async function sampleConnections() {
+  while (sampling) {
+    try {
+      const [row] = await pgQuery(
+        `SELECT count(*) FILTER (WHERE datname = $1) AS backend, count(*) AS server
+           FROM pg_stat_activity WHERE backend_type = 'client backend'`,
+        [database],
+      );
+      connections.backendPeak = Math.max(
+        connections.backendPeak,
+        Number(row.backend),
+      );
+      connections.serverPeak = Math.max(
+        connections.serverPeak,
+        Number(row.server),
+      );
+    } catch {
+      // the server refused one more connection: the peak is the maximum
+      connections.serverPeak = connections.max;
+    }
+    await sleep(5000);
   }
 }
 
@@ -537,6 +582,15 @@ async function main() {
   if (!fs.existsSync(bundle)) {
     throw new Error('run `yarn build:backend` first');
   }
+  bundleBuilt = fs.statSync(bundle).mtime.toISOString().slice(0, 16);
+  try {
+    head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+    }).trim();
+  } catch {
+    // not a git checkout
+  }
   workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'paved-scale-'));
   // A copy of the bundle: a rebuild during the run does not disturb it.
   unpackBundle(workDir);
@@ -602,6 +656,9 @@ async function main() {
   databaseCreated = true;
   const [{ server_version: pgVersion }] = await pgQuery('SHOW server_version');
   const [{ autovacuum }] = await pgQuery('SHOW autovacuum');
+  connections.max = Number(
+    (await pgQuery('SHOW max_connections'))[0].max_connections,
+  );
   redis = new SoakRedis(await freeUnreservedPort());
   await redis.start();
   const port = await freeUnreservedPort();
@@ -644,6 +701,7 @@ async function main() {
   const spawnedAt = Date.now();
   replica.start();
   const rssSampler = sampleRss();
+  const connectionSampler = sampleConnections();
   await replica.waitReady(240_000);
   const readyAt = Date.now();
   log(`backend ready in ${((readyAt - spawnedAt) / 1000).toFixed(1)} s`);
@@ -767,9 +825,25 @@ async function main() {
     'GET /api/dora/metrics (no entityRef)',
     `/api/dora/metrics?${doraWindow}`,
   );
+  // How long after the last batch every component's analysis is current
+  // (the organisation read reports none pending), at most 3 minutes.
+  /** @type {number | undefined} */
+  let analysisCurrentAfter;
+  for (let i = 0; Date.now() - ingest.endedAt < 3 * 60_000; i++) {
+    const answer = await call(
+      'GET /api/dora/metrics (no entityRef)',
+      `/api/dora/metrics?${doraWindow}`,
+    );
+    if (answer.ok && answer.body?.analysisPending === 0) {
+      analysisCurrentAfter = Date.now() - ingest.endedAt;
+      break;
+    }
+    await sleep(2000);
+  }
   const endedAt = Date.now();
   sampling = false;
   await rssSampler;
+  await connectionSampler;
 
   // ---- the table ----
   const lines = [];
@@ -788,7 +862,7 @@ async function main() {
       .map(([k, n]) => `${fmtInt(n)} ${k}s`)
       .join(', ')}; ${
       os.cpus().length
-    } cores; PostgreSQL ${pgVersion} (autovacuum ${autovacuum}); one replica of the built backend, production configuration; run ${(
+    } cores; PostgreSQL ${pgVersion} (autovacuum ${autovacuum}); one replica of the built backend (bundle built ${bundleBuilt}, HEAD ${head}), production configuration; run ${(
       (endedAt - startedAt) /
       60_000
     ).toFixed(1)} min.`,
@@ -896,6 +970,26 @@ async function main() {
       ],
       ['unattributed services', String(ingest.unattributed.size)],
       [
+        'most components pending analysis in a DORA read (during / after)',
+        reads
+          .filter(r => r.kind.startsWith('DORA'))
+          .map(
+            r =>
+              `${r.kind.replace('DORA metrics: ', '')}: ${
+                pendingMax.get(`${r.kind}|during`) ?? '–'
+              } / ${pendingMax.get(`${r.kind}|after`) ?? '–'}`,
+          )
+          .join(', '),
+      ],
+      [
+        'analysis current (organisation read: none pending)',
+        analysisCurrentAfter === undefined
+          ? 'not within 3 min of the last batch'
+          : `${(analysisCurrentAfter / 1000).toFixed(
+              1,
+            )} s after the last batch (after the reads above)`,
+      ],
+      [
         'DORA deployments after (component / organisation, window)',
         `${
           componentMetrics.body?.deploymentFrequency?.deployments ??
@@ -920,6 +1014,10 @@ async function main() {
         mib.length ? `${fmtInt(Math.max(...mib))} MiB` : '–',
       ];
     }),
+  );
+  lines.push(
+    `PostgreSQL connections (sampled every 5 s): the backend's peak ${connections.backendPeak}; the server's peak ${connections.serverPeak} of max_connections ${connections.max}.`,
+    '',
   );
   if (failures.size === 0) lines.push('Non-2xx answers: none.', '');
   else
