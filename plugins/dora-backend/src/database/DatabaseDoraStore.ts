@@ -489,7 +489,7 @@ export class DatabaseDoraStore implements DoraStore {
     });
   }
 
-  async staleAnalyses(entityRefs?: string[]) {
+  async staleAnalyses(entityRefs?: string[], options?: { limit?: number }) {
     const stale = new Map<string, number>();
     const query = this.#db('dora_entity_versions as v')
       .leftJoin('dora_analysis_versions as a', 'a.entity_ref', 'v.entity_ref')
@@ -500,6 +500,7 @@ export class DatabaseDoraStore implements DoraStore {
       )
       .select('v.entity_ref', 'v.version');
     if (entityRefs) whereIn(this.#db, query, 'v.entity_ref', entityRefs);
+    if (options?.limit !== undefined) query.limit(options.limit);
     for (const row of await query) {
       stale.set(row.entity_ref, Number(row.version));
     }

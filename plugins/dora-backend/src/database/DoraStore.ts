@@ -51,9 +51,13 @@ export interface DoraStore {
   }): Promise<ScopeFacts>;
   /**
    * Entities (of the given ones, or all) whose analysed deployments are
-   * older than their facts, with their current facts' version.
+   * older than their facts, with their current facts' version (at most
+   * `limit` of them when given).
    */
-  staleAnalyses(entityRefs?: string[]): Promise<Map<string, number>>;
+  staleAnalyses(
+    entityRefs?: string[],
+    options?: { limit?: number },
+  ): Promise<Map<string, number>>;
   /**
    * Replaces an entity's analysed deployments (all environments) with the
    * analysis of its facts at `version`, writing only the rows that changed.

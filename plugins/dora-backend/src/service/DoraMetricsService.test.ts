@@ -46,7 +46,8 @@ const window = {
 describe('DoraMetricsService reads while analysis is behind', () => {
   const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 
-  async function service() {
+  /** The service, with deployments of `sent` stored but not analysed. */
+  async function service(sent = names) {
     const knex = await databases.init('SQLITE_3');
     const store = await DatabaseDoraStore.create({
       database: mockServices.database({ knex }),
@@ -62,7 +63,7 @@ describe('DoraMetricsService reads while analysis is behind', () => {
     // the background pass.
     await store.ingest(
       'ci',
-      names.map(name => ({
+      sent.map(name => ({
         entityRef: `component:default/${name}`,
         event: {
           type: 'deployment' as const,
@@ -80,13 +81,25 @@ describe('DoraMetricsService reads while analysis is behind', () => {
   }
 
   it('analyses a few stale components itself, so a team sees what it just sent', async () => {
-    const metrics = await service();
+    const metrics = await service(['small-a', 'small-b']);
     const small = await metrics.metrics(
       { ...window, entityRef: 'group:default/small' },
       mockCredentials.user(),
     );
     expect(small.deploymentFrequency.deployments).toBe(2);
     expect(small.analysisPending).toBe(0);
+  });
+
+  it('answers even a small scope from what is analysed while a large ingest is being analysed elsewhere', async () => {
+    const metrics = await service();
+    const small = await metrics.metrics(
+      { ...window, entityRef: 'group:default/small' },
+      mockCredentials.user(),
+    );
+    // The two components of team small are stale, and so are the thirty of
+    // team large: a backlog the read does not queue behind.
+    expect(small.analysisPending).toBe(2);
+    await metrics.settled();
   });
 
   it('answers a large scope from what is analysed, saying how much is pending, and is complete once the background pass ran', async () => {

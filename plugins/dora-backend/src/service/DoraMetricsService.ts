@@ -178,14 +178,24 @@ export class DoraMetricsService {
 
   /**
    * Before a read: analyses the scope's stale entities when there are few
-   * (a component or a team just sent to), so the read sees its newest
-   * events; more are left to the background pass, and the read answers from
-   * what is analysed, saying how many entities are pending, rather than
-   * waiting on a backlog. Answers the entities still pending.
+   * in all (a component or a team just sent to), so the read sees its
+   * newest events; when more are stale, in the scope or anywhere (a large
+   * ingest under way), they are left to the background pass and the read
+   * answers from what is analysed, saying how many are pending, rather
+   * than waiting on a backlog. Answers the entities still pending.
    */
   async #analyseFewStale(entityRefs: string[]): Promise<Set<string>> {
     const stale = await this.#store.staleAnalyses(entityRefs);
-    if (stale.size > INLINE_ANALYSIS_LIMIT) {
+    if (stale.size === 0) return new Set();
+    // While a large ingest is being analysed (a backlog anywhere), a read
+    // does not add its own analyses to the queue either.
+    const backlog =
+      stale.size > INLINE_ANALYSIS_LIMIT
+        ? stale
+        : await this.#store.staleAnalyses(undefined, {
+            limit: INLINE_ANALYSIS_LIMIT + 1,
+          });
+    if (backlog.size > INLINE_ANALYSIS_LIMIT) {
       this.refreshSoon();
       return new Set(stale.keys());
     }
