@@ -216,3 +216,79 @@ describe('CatalogScopeResolver', () => {
     });
   });
 });
+
+describe('CatalogScopeResolver keeping resolved scopes for a moment', () => {
+  /** alice's view of the catalog, counting the requests it answers. */
+  function countingCatalog() {
+    const inner = catalogAsSeenByAlice();
+    const calls = { count: 0, failNext: false };
+    const catalog = {
+      async getEntityByRef(
+        ...args: Parameters<CatalogService['getEntityByRef']>
+      ) {
+        calls.count += 1;
+        if (calls.failNext) {
+          calls.failNext = false;
+          throw new Error('connect ECONNREFUSED');
+        }
+        return inner.getEntityByRef(...args);
+      },
+      async queryEntities(
+        ...args: Parameters<CatalogService['queryEntities']>
+      ) {
+        calls.count += 1;
+        return inner.queryEntities(...args);
+      },
+    } as CatalogService;
+    return { catalog, calls };
+  }
+
+  it('answers the same caller from one resolution, also when it asks several times at once', async () => {
+    const { catalog, calls } = countingCatalog();
+    const resolver = CatalogScopeResolver.create({ catalog });
+    const scopes = await Promise.all(
+      [1, 2, 3].map(() =>
+        resolver.resolve('group:default/engineering', { credentials: alice }),
+      ),
+    );
+    const once = calls.count;
+    expect(scopes.map(refs)).toEqual([
+      ['component:default/checkout'],
+      ['component:default/checkout'],
+      ['component:default/checkout'],
+    ]);
+    await resolver.resolve('group:default/engineering', { credentials: alice });
+    await resolver.organisation({ credentials: alice });
+    await resolver.organisation({ credentials: alice });
+    expect(calls.count).toBe(once + 1);
+  });
+
+  it('never answers one caller with a scope resolved for another', async () => {
+    const { catalog } = countingCatalog();
+    const resolver = CatalogScopeResolver.create({ catalog });
+    const forAlice = await resolver.resolve('group:default/engineering', {
+      credentials: alice,
+    });
+    const forBob = await resolver.resolve('group:default/engineering', {
+      credentials: mockCredentials.user('user:default/bob'),
+    });
+    expect(refs(forAlice)).toEqual(['component:default/checkout']);
+    expect(refs(forBob)).toEqual([
+      'component:default/checkout',
+      'component:default/ledger',
+    ]);
+  });
+
+  it('does not keep a failure: the next request asks the catalog again', async () => {
+    const { catalog, calls } = countingCatalog();
+    const resolver = CatalogScopeResolver.create({ catalog });
+    calls.failNext = true;
+    await expect(
+      resolver.resolve('component:default/checkout', { credentials: alice }),
+    ).rejects.toMatchObject({ name: 'ServiceUnavailableError' });
+    const scope = await resolver.resolve('component:default/checkout', {
+      credentials: alice,
+    });
+    expect(refs(scope)).toEqual(['component:default/checkout']);
+  });
+});

@@ -52,6 +52,27 @@ const MEMBER_FIELDS = [
 
 const lower = (kind: string) => kind.toLocaleLowerCase('en-US');
 
+const DEFAULT_CACHE_TTL_MS = 10_000;
+/** Resolved scopes kept at most (each caller's few recent ones). */
+const CACHE_ENTRIES = 500;
+
+/** Who is asking, as the catalog's read rules see it. */
+function callerKey(credentials: BackstageCredentials): string {
+  const principal = credentials.principal as {
+    type?: string;
+    userEntityRef?: string;
+    subject?: string;
+    accessRestrictions?: unknown;
+  };
+  if (principal.type === 'user') return `user:${principal.userEntityRef}`;
+  if (principal.type === 'service') {
+    return `service:${principal.subject}:${JSON.stringify(
+      principal.accessRestrictions ?? null,
+    )}`;
+  }
+  return String(principal.type ?? 'none');
+}
+
 /** "a component", "a group or a system", "a component, a system or a group". */
 function alternatives(kinds: string[]): string {
   const named = kinds.map(kind => `a ${kind}`);
@@ -75,6 +96,9 @@ export class CatalogScopeResolver {
   readonly #catalog: CatalogService;
   readonly #memberKinds: string[];
   readonly #memberFields: string[];
+  readonly #cacheTtlMs: number;
+  /** Recent answers (and those being computed), per caller; oldest first. */
+  readonly #cache = new Map<string, { at: number; scope: Promise<unknown> }>();
 
   /**
    * @param options.memberKinds - the kinds a scope covers (default
@@ -82,16 +106,23 @@ export class CatalogScopeResolver {
    * @param options.memberFields - catalog fields the members are read
    *   with besides kind, name, namespace and title (e.g.
    *   `metadata.annotations`).
+   * @param options.cacheTtlMs - how long a caller's resolved scope is kept
+   *   (default 10 s; 0: never): an organisation of thousands of
+   *   components takes the catalog most of a second to list, and a page
+   *   asks for the same scope several times at once. Concurrent requests
+   *   for one scope share one resolution; failures are not kept.
    */
   static create(options: {
     catalog: CatalogService;
     memberKinds?: string[];
     memberFields?: string[];
+    cacheTtlMs?: number;
   }): CatalogScopeResolver {
     return new CatalogScopeResolver(
       options.catalog,
       (options.memberKinds ?? ['component']).map(lower),
       [...MEMBER_FIELDS, ...(options.memberFields ?? [])],
+      options.cacheTtlMs ?? DEFAULT_CACHE_TTL_MS,
     );
   }
 
@@ -99,10 +130,39 @@ export class CatalogScopeResolver {
     catalog: CatalogService,
     memberKinds: string[],
     memberFields: string[],
+    cacheTtlMs: number,
   ) {
     this.#catalog = catalog;
     this.#memberKinds = memberKinds;
     this.#memberFields = memberFields;
+    this.#cacheTtlMs = cacheTtlMs;
+  }
+
+  /**
+   * A caller's answer from the cache, or computed once for every concurrent
+   * asker. The key names the caller, so no one sees a scope resolved with
+   * someone else's read rules.
+   */
+  #cached<T>(
+    credentials: BackstageCredentials,
+    request: unknown[],
+    compute: () => Promise<T>,
+  ): Promise<T> {
+    if (this.#cacheTtlMs <= 0) return compute();
+    const key = JSON.stringify([callerKey(credentials), ...request]);
+    const now = Date.now();
+    const hit = this.#cache.get(key);
+    if (hit && now - hit.at < this.#cacheTtlMs) return hit.scope as Promise<T>;
+    const scope = compute();
+    this.#cache.delete(key);
+    this.#cache.set(key, { at: now, scope });
+    scope.catch(() => {
+      if (this.#cache.get(key)?.scope === scope) this.#cache.delete(key);
+    });
+    while (this.#cache.size > CACHE_ENTRIES) {
+      this.#cache.delete(this.#cache.keys().next().value!);
+    }
+    return scope;
   }
 
   /**
@@ -120,6 +180,21 @@ export class CatalogScopeResolver {
    *   catalog cannot be read.
    */
   async resolve(
+    entityRef: string,
+    options: {
+      credentials: BackstageCredentials;
+      kinds?: string[];
+      defaultKind?: string;
+    },
+  ): Promise<EntityScope> {
+    return this.#cached(
+      options.credentials,
+      ['resolve', entityRef, options.kinds, options.defaultKind],
+      () => this.#resolve(entityRef, options),
+    );
+  }
+
+  async #resolve(
     entityRef: string,
     options: {
       credentials: BackstageCredentials;
@@ -191,6 +266,14 @@ export class CatalogScopeResolver {
 
   /** Every member the caller can see: what "the organisation" covers. */
   async organisation(options: {
+    credentials: BackstageCredentials;
+  }): Promise<OrganisationScope> {
+    return this.#cached(options.credentials, ['organisation'], () =>
+      this.#organisation(options),
+    );
+  }
+
+  async #organisation(options: {
     credentials: BackstageCredentials;
   }): Promise<OrganisationScope> {
     const items = await queryAllEntities(

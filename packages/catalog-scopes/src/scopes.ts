@@ -82,7 +82,10 @@ export function catalogUnavailable(
 
 function refusesCaller(error: unknown): boolean {
   if (!isError(error)) return false;
-  if (error.name === 'NotAllowedError' || error.name === 'AuthenticationError') {
+  if (
+    error.name === 'NotAllowedError' ||
+    error.name === 'AuthenticationError'
+  ) {
     return true;
   }
   const status =
