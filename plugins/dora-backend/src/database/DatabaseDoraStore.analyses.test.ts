@@ -120,3 +120,51 @@ describe('DoraStore analyses written by several replicas', () => {
     });
   });
 });
+
+describe('DoraStore planner statistics on PostgreSQL', () => {
+  const databases = TestDatabases.create();
+  const postgres = databases
+    .eachSupportedId()
+    .filter(([id]) => id.startsWith('POSTGRES'));
+
+  it.each(postgres)(
+    'refreshes them itself after a large ingest, so plans do not assume empty tables (%s)',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const store = await DatabaseDoraStore.create({
+        database: mockServices.database({ knex }),
+      });
+      const lastAnalyze = async () =>
+        (
+          await knex.raw(
+            `SELECT last_analyze FROM pg_stat_user_tables WHERE relname = 'dora_deployments'`,
+          )
+        ).rows[0]?.last_analyze ?? null;
+      expect(await lastAnalyze()).toBeNull();
+      for (let batch = 0; batch < 6; batch++) {
+        await store.ingest(
+          'ci',
+          Array.from({ length: 1000 }, (_, i) => ({
+            entityRef,
+            event: {
+              type: 'deployment' as const,
+              id: `deploy-${batch}-${i}`,
+              service: 'checkout',
+              environment: 'production',
+              status: 'success' as const,
+              startedAt: '2026-06-01T09:00:00Z',
+              finishedAt: '2026-06-01T10:00:00Z',
+              commitSha: 'abc1234',
+            },
+          })),
+        );
+      }
+      let analyzed = null;
+      for (let tries = 0; tries < 50 && !analyzed; tries++) {
+        await new Promise(resolve => setTimeout(resolve, 100));
+        analyzed = await lastAnalyze();
+      }
+      expect(analyzed).not.toBeNull();
+    },
+  );
+});
