@@ -91,6 +91,8 @@ function headline(metrics: DoraMetrics, metric: MetricName) {
   }
 }
 
+const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
+
 function nextBoundary(start: Date, interval: SeriesInterval) {
   const next = new Date(start);
   if (interval === 'day') next.setUTCDate(next.getUTCDate() + 1);
@@ -151,20 +153,27 @@ export class DoraMetricsService {
   /**
    * Re-analyses, in the background, every entity whose facts changed. A
    * pass starts a moment after the first call, so a burst of batches is
-   * analysed once; calls during a pass coalesce into one more pass.
+   * analysed once; calls during a pass coalesce into one more pass, which
+   * waits as long as the last pass took, so that a long ingest keeps at
+   * least half of the time for itself and for reads.
    */
   refreshSoon(): void {
     this.#refreshAgain = true;
     if (this.#refreshing) return;
     this.#refreshing = (async () => {
+      let lastPassMs = 0;
       while (this.#refreshAgain) {
-        await new Promise(resolve => setTimeout(resolve, REFRESH_DELAY_MS));
+        // Under sustained ingest, analysis takes at most half of the time:
+        // the next pass waits as long as the last one took.
+        await sleep(Math.max(REFRESH_DELAY_MS, lastPassMs));
         this.#refreshAgain = false;
+        const started = Date.now();
         try {
           await this.#analyseStale(undefined);
         } catch (error) {
           this.#logger.warn(`DORA analysis refresh failed: ${error}`);
         }
+        lastPassMs = Date.now() - started;
       }
     })().finally(() => {
       this.#refreshing = undefined;
