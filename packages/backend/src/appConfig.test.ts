@@ -74,9 +74,9 @@ describe('the portal configuration', () => {
   it("connects none of the local default's demo data sources in production", async () => {
     const config = await production();
     expect(
-      config.getConfigArray('kubernetes.clusterLocatorMethods')[0].get(
-        'clusters',
-      ),
+      config
+        .getConfigArray('kubernetes.clusterLocatorMethods')[0]
+        .get('clusters'),
     ).toEqual([]);
     expect(config.get('cost.opencost.clusters')).toEqual([]);
     expect(config.get('cost.focus.imports')).toEqual([]);

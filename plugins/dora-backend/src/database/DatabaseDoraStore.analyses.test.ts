@@ -85,15 +85,9 @@ describe('DoraStore analyses written by several replicas', () => {
 
     it('never replaces an analysis with an older one', async () => {
       const [store] = await replicas();
-      expect(await store.replaceAnalyses(entityRef, 5, history(10))).toBe(
-        true,
-      );
-      expect(await store.replaceAnalyses(entityRef, 4, history(3))).toBe(
-        false,
-      );
-      expect(await store.replaceAnalyses(entityRef, 5, history(3))).toBe(
-        false,
-      );
+      expect(await store.replaceAnalyses(entityRef, 5, history(10))).toBe(true);
+      expect(await store.replaceAnalyses(entityRef, 4, history(3))).toBe(false);
+      expect(await store.replaceAnalyses(entityRef, 5, history(3))).toBe(false);
       expect(await store.analysedDeployments(window)).toHaveLength(10);
     });
 

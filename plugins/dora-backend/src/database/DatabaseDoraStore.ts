@@ -557,83 +557,85 @@ export class DatabaseDoraStore implements DoraStore {
     version: number,
     rows: DoraDeploymentRow[],
   ) {
-    return this.#db.transaction(async tx => {
-      // Claim the entity's analysis first: its version row, locked until
-      // commit, so replicas analysing the same entity take turns instead of
-      // interleaving row locks (which deadlocked); a writer that then finds
-      // the analysis at this version or newer has nothing to do.
-      await tx('dora_analysis_versions')
-        .insert({ entity_ref: entityRef, version: 0 })
-        .onConflict('entity_ref')
-        .ignore();
-      const claim = tx('dora_analysis_versions')
-        .where({ entity_ref: entityRef })
-        .first('version');
-      if (tx.client.config.client === 'pg') claim.forUpdate();
-      const current = await claim;
-      if (current && Number(current.version) >= version) return false;
+    return this.#db
+      .transaction(async tx => {
+        // Claim the entity's analysis first: its version row, locked until
+        // commit, so replicas analysing the same entity take turns instead of
+        // interleaving row locks (which deadlocked); a writer that then finds
+        // the analysis at this version or newer has nothing to do.
+        await tx('dora_analysis_versions')
+          .insert({ entity_ref: entityRef, version: 0 })
+          .onConflict('entity_ref')
+          .ignore();
+        const claim = tx('dora_analysis_versions')
+          .where({ entity_ref: entityRef })
+          .first('version');
+        if (tx.client.config.client === 'pg') claim.forUpdate();
+        const current = await claim;
+        if (current && Number(current.version) >= version) return false;
 
-      // Write only what changed: under constant ingest an entity's newest
-      // few verdicts change, not its whole history.
-      const records = new Map(
-        rows.map(row => {
-          const json = JSON.stringify(row);
-          const record = {
-            entity_ref: entityRef,
-            environment: row.environment,
-            source: row.source,
-            event_id: row.id,
-            finished_at: new Date(row.finishedAt),
-            rollback: row.rollback,
-            failed: row.failed,
-            recovery_seconds: row.recoverySeconds,
-            rework: row.rework,
-            lead_times: JSON.stringify(leadTimesOf(row)),
-            row: json,
-            row_hash: createHash('sha256').update(json).digest('hex'),
-          };
-          return [analysedKey(record), record];
-        }),
-      );
-      const stored = (await tx('dora_analysed_deployments')
-        .where({ entity_ref: entityRef })
-        .select('environment', 'source', 'event_id', 'row_hash')) as Array<{
-        environment: string;
-        source: string;
-        event_id: string;
-        row_hash: string | null;
-      }>;
-      for (const row of stored) {
-        const key = analysedKey(row);
-        const record = records.get(key);
-        if (!record) {
-          await tx('dora_analysed_deployments')
-            .where({
+        // Write only what changed: under constant ingest an entity's newest
+        // few verdicts change, not its whole history.
+        const records = new Map(
+          rows.map(row => {
+            const json = JSON.stringify(row);
+            const record = {
               entity_ref: entityRef,
               environment: row.environment,
               source: row.source,
-              event_id: row.event_id,
-            })
-            .delete();
-        } else if (record.row_hash === row.row_hash) {
-          records.delete(key);
+              event_id: row.id,
+              finished_at: new Date(row.finishedAt),
+              rollback: row.rollback,
+              failed: row.failed,
+              recovery_seconds: row.recoverySeconds,
+              rework: row.rework,
+              lead_times: JSON.stringify(leadTimesOf(row)),
+              row: json,
+              row_hash: createHash('sha256').update(json).digest('hex'),
+            };
+            return [analysedKey(record), record];
+          }),
+        );
+        const stored = (await tx('dora_analysed_deployments')
+          .where({ entity_ref: entityRef })
+          .select('environment', 'source', 'event_id', 'row_hash')) as Array<{
+          environment: string;
+          source: string;
+          event_id: string;
+          row_hash: string | null;
+        }>;
+        for (const row of stored) {
+          const key = analysedKey(row);
+          const record = records.get(key);
+          if (!record) {
+            await tx('dora_analysed_deployments')
+              .where({
+                entity_ref: entityRef,
+                environment: row.environment,
+                source: row.source,
+                event_id: row.event_id,
+              })
+              .delete();
+          } else if (record.row_hash === row.row_hash) {
+            records.delete(key);
+          }
         }
-      }
-      for (const batch of chunk([...records.values()], 100)) {
-        await tx('dora_analysed_deployments')
-          .insert(batch)
-          .onConflict(['entity_ref', 'environment', 'source', 'event_id'])
-          .merge();
-      }
-      await tx('dora_analysis_versions')
-        .where({ entity_ref: entityRef })
-        .update({ version });
-      return records.size;
-    }).then(written => {
-      if (written === false) return false;
-      this.#noteWrites(written);
-      return true;
-    });
+        for (const batch of chunk([...records.values()], 100)) {
+          await tx('dora_analysed_deployments')
+            .insert(batch)
+            .onConflict(['entity_ref', 'environment', 'source', 'event_id'])
+            .merge();
+        }
+        await tx('dora_analysis_versions')
+          .where({ entity_ref: entityRef })
+          .update({ version });
+        return records.size;
+      })
+      .then(written => {
+        if (written === false) return false;
+        this.#noteWrites(written);
+        return true;
+      });
   }
 
   /** Analysed deployments of a scope, window and filter, newest first. */

@@ -200,8 +200,8 @@ export const DeliveryDashboard = ({
                   metrics.value.current.analysisPending ?? 0,
                   'component',
                 )}{' '}
-                in this scope are still being analysed (the portal just
-                received many); their deployments count in a moment.
+                in this scope are still being analysed (the portal just received
+                many); their deployments count in a moment.
               </Text>
             )}
             {waiting > 0 && (
