@@ -1075,30 +1075,38 @@ for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM'])) {
     cleanUp().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
   });
 }
-try {
-  await main();
-} catch (error) {
-  console.error(error);
-  exitCode = 1;
-} finally {
-  await cleanUp();
-}
-if (workDir) {
-  if (args.keep || exitCode !== 0) {
-    log(`kept ${workDir}`);
-  } else {
-    const result = path.join(workDir, 'result.md');
-    const kept = path.join(os.tmpdir(), `paved-scale-result-${process.pid}.md`);
-    const keptLog = path.join(
-      os.tmpdir(),
-      `paved-scale-backend-${process.pid}.log`,
-    );
-    if (fs.existsSync(result)) fs.copyFileSync(result, kept);
-    if (replica && fs.existsSync(replica.logFile)) {
-      fs.copyFileSync(replica.logFile, keptLog);
-    }
-    fs.rmSync(workDir, { recursive: true, force: true });
-    log(`table also in ${kept}, the backend's log in ${keptLog}`);
+/** Runs the benchmark, cleans up and exits with its code. */
+async function run() {
+  try {
+    await main();
+  } catch (error) {
+    console.error(error);
+    exitCode = 1;
+  } finally {
+    await cleanUp();
   }
+  if (workDir) {
+    if (args.keep || exitCode !== 0) {
+      log(`kept ${workDir}`);
+    } else {
+      const result = path.join(workDir, 'result.md');
+      const kept = path.join(
+        os.tmpdir(),
+        `paved-scale-result-${process.pid}.md`,
+      );
+      const keptLog = path.join(
+        os.tmpdir(),
+        `paved-scale-backend-${process.pid}.log`,
+      );
+      if (fs.existsSync(result)) fs.copyFileSync(result, kept);
+      if (replica && fs.existsSync(replica.logFile)) {
+        fs.copyFileSync(replica.logFile, keptLog);
+      }
+      fs.rmSync(workDir, { recursive: true, force: true });
+      log(`table also in ${kept}, the backend's log in ${keptLog}`);
+    }
+  }
+  process.exit(exitCode);
 }
-process.exit(exitCode);
+
+run();

@@ -741,5 +741,8 @@ async function main() {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  await main();
+  main().catch(error => {
+    console.error(error);
+    process.exit(1);
+  });
 }
