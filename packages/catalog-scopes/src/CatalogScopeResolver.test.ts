@@ -217,6 +217,8 @@ describe('CatalogScopeResolver', () => {
   });
 });
 
+const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
+
 describe('CatalogScopeResolver keeping resolved scopes for a moment', () => {
   /** alice's view of the catalog, counting the requests it answers. */
   function countingCatalog() {
@@ -261,6 +263,30 @@ describe('CatalogScopeResolver keeping resolved scopes for a moment', () => {
     await resolver.organisation({ credentials: alice });
     await resolver.organisation({ credentials: alice });
     expect(calls.count).toBe(once + 1);
+  });
+
+  it('answers with a recent scope while resolving it again in the background, and resolves an old one first', async () => {
+    const { catalog, calls } = countingCatalog();
+    const resolver = CatalogScopeResolver.create({ catalog, cacheTtlMs: 300 });
+    const ask = () =>
+      resolver.resolve('group:default/engineering', { credentials: alice });
+    await ask();
+    const perResolution = calls.count;
+    await sleep(400);
+    // Past the TTL: answered at once, one resolution starts behind it.
+    await ask();
+    await ask();
+    for (let i = 0; i < 50 && calls.count < 2 * perResolution; i++) {
+      await sleep(10);
+    }
+    expect(calls.count).toBe(2 * perResolution);
+    // Fresh again after the background resolution.
+    await ask();
+    expect(calls.count).toBe(2 * perResolution);
+    // Past six TTLs: resolved before answering.
+    await sleep(1900);
+    await ask();
+    expect(calls.count).toBe(3 * perResolution);
   });
 
   it('never answers one caller with a scope resolved for another', async () => {

@@ -53,6 +53,12 @@ const MEMBER_FIELDS = [
 const lower = (kind: string) => kind.toLocaleLowerCase('en-US');
 
 const DEFAULT_CACHE_TTL_MS = 10_000;
+/**
+ * A scope older than the TTL but younger than this many TTLs still answers
+ * while it is resolved again in the background (so at most 60 s old by
+ * default); an older one is resolved before answering.
+ */
+const STALE_FACTOR = 6;
 /** Resolved scopes kept at most (each caller's few recent ones). */
 const CACHE_ENTRIES = 500;
 
@@ -98,7 +104,10 @@ export class CatalogScopeResolver {
   readonly #memberFields: string[];
   readonly #cacheTtlMs: number;
   /** Recent answers (and those being computed), per caller; oldest first. */
-  readonly #cache = new Map<string, { at: number; scope: Promise<unknown> }>();
+  readonly #cache = new Map<
+    string,
+    { at: number; scope: Promise<unknown>; refreshing?: boolean }
+  >();
 
   /**
    * @param options.memberKinds - the kinds a scope covers (default
@@ -110,7 +119,9 @@ export class CatalogScopeResolver {
    *   (default 10 s; 0: never): an organisation of thousands of
    *   components takes the catalog most of a second to list, and a page
    *   asks for the same scope several times at once. Concurrent requests
-   *   for one scope share one resolution; failures are not kept.
+   *   for one scope share one resolution; failures are not kept. Up to six
+   *   times as old, a kept scope still answers while it is resolved again
+   *   in the background.
    */
   static create(options: {
     catalog: CatalogService;
@@ -153,16 +164,36 @@ export class CatalogScopeResolver {
     const now = Date.now();
     const hit = this.#cache.get(key);
     if (hit && now - hit.at < this.#cacheTtlMs) return hit.scope as Promise<T>;
+    if (hit && now - hit.at < this.#cacheTtlMs * STALE_FACTOR) {
+      // Still recent enough to answer with, while a fresh resolution
+      // replaces it in the background: a page read every few seconds never
+      // waits for a listing of the whole organisation.
+      if (!hit.refreshing) {
+        hit.refreshing = true;
+        const fresh = compute();
+        fresh.then(
+          () => this.#remember(key, fresh),
+          () => {
+            hit.refreshing = false;
+          },
+        );
+      }
+      return hit.scope as Promise<T>;
+    }
     const scope = compute();
-    this.#cache.delete(key);
-    this.#cache.set(key, { at: now, scope });
+    this.#remember(key, scope);
     scope.catch(() => {
       if (this.#cache.get(key)?.scope === scope) this.#cache.delete(key);
     });
+    return scope;
+  }
+
+  #remember(key: string, scope: Promise<unknown>) {
+    this.#cache.delete(key);
+    this.#cache.set(key, { at: Date.now(), scope });
     while (this.#cache.size > CACHE_ENTRIES) {
       this.#cache.delete(this.#cache.keys().next().value!);
     }
-    return scope;
   }
 
   /**
