@@ -10,6 +10,7 @@ import type {
   DoraDeploymentRow,
   DoraEvent,
 } from '@paved/plugin-dora-common';
+import type { DeploymentSummary } from '../metrics/computeMetrics';
 import {
   leadTimesOf,
   type DeploymentVerdict,
@@ -785,6 +786,86 @@ export class DatabaseDoraStore implements DoraStore {
       });
     }
     return verdicts;
+  }
+
+  async deploymentSummary(options: {
+    entityRefs?: string[];
+    environment: string;
+    from: Date;
+    to: Date;
+  }): Promise<DeploymentSummary | undefined> {
+    // SQLite (the local default's small organisation) sums in Node.
+    if (this.#db.client.config.client !== 'pg') return undefined;
+    const window = () =>
+      this.#analysedQuery(options)
+        .select(
+          'finished_at',
+          'rollback',
+          'failed',
+          'recovery_seconds',
+          'rework',
+          'lead_times',
+        )
+        .as('w');
+    const db = this.#db;
+    const [counts] = await db
+      .from(window())
+      .select(
+        db.raw('count(*)::int as deployments'),
+        db.raw('(count(*) filter (where not rollback))::int as non_rollback'),
+        db.raw(
+          '(count(*) filter (where failed and not rollback))::int as failed_non_rollback',
+        ),
+        db.raw('(count(*) filter (where rework))::int as rework'),
+      );
+    const days = await db
+      .from(window())
+      .select(
+        db.raw(
+          'floor(extract(epoch from (finished_at - ?::timestamptz)) / 86400)::int as day',
+          [options.from.toISOString()],
+        ),
+      )
+      .count({ n: '*' })
+      .groupBy('day');
+    const percentiles = 'percentile_cont(array[0.5, 0.75, 0.9]) within group';
+    const [lead] = await db
+      .from(window())
+      .joinRaw(
+        'cross join lateral jsonb_array_elements_text(w.lead_times::jsonb) as lt(v)',
+      )
+      .select(
+        db.raw(`${percentiles} (order by lt.v::float8) as p`),
+        db.raw('count(*)::int as n'),
+      );
+    const [recovery] = await db
+      .from(window())
+      .where('failed', true)
+      .whereNotNull('recovery_seconds')
+      .select(
+        db.raw(`${percentiles} (order by recovery_seconds) as p`),
+        db.raw('count(*)::int as n'),
+      );
+    const distribution = (row: { p: number[] | null; n: number }) => ({
+      p50: row.p ? Number(row.p[0]) : null,
+      p75: row.p ? Number(row.p[1]) : null,
+      p90: row.p ? Number(row.p[2]) : null,
+      n: Number(row.n),
+    });
+    return {
+      deployments: Number(counts.deployments),
+      nonRollback: Number(counts.non_rollback),
+      failedNonRollback: Number(counts.failed_non_rollback),
+      rework: Number(counts.rework),
+      perDay: new Map(
+        (days as Array<{ day: number; n: string | number }>).map(r => [
+          Number(r.day),
+          Number(r.n),
+        ]),
+      ),
+      leadTime: distribution(lead),
+      recovery: distribution(recovery),
+    };
   }
 
   async versionsFor(entityRefs?: string[]) {

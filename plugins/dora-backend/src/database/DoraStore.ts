@@ -3,6 +3,7 @@ import type {
   DoraDeploymentRow,
   DoraEvent,
 } from '@paved/plugin-dora-common';
+import type { DeploymentSummary } from '../metrics/computeMetrics';
 import type { DeploymentVerdict, ScopeFacts } from '../metrics/facts';
 
 /** Where a row stands in the newest-first order of analysed deployments. */
@@ -76,6 +77,17 @@ export interface DoraStore {
     from: Date;
     to: Date;
   }): Promise<DeploymentVerdict[]>;
+  /**
+   * The metrics' summary of the analysed deployments finished in
+   * `[from, to)`, computed in the database; undefined where the store
+   * leaves that to `summariseDeployments` over `deploymentVerdicts`.
+   */
+  deploymentSummary(options: {
+    entityRefs?: string[];
+    environment: string;
+    from: Date;
+    to: Date;
+  }): Promise<DeploymentSummary | undefined>;
   /** Analysed deployments finished in `[from, to)`, newest first. */
   analysedDeployments(options: {
     entityRefs?: string[];

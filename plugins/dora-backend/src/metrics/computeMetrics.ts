@@ -77,25 +77,26 @@ function distribution(values: number[]): DurationDistribution {
 }
 
 /**
- * The median number of deployments per period of `[from, to)`: counted
- * per non-empty period only, the empty ones are implied, so memory is
- * proportional to the deployments, never to the window.
+ * The median number of deployments per period of `[from, to)`, from the
+ * deployments per day of the window (day index from `from`): counted per
+ * non-empty period only, the empty ones are implied, so memory is
+ * proportional to the days with deployments, never to the window.
  */
 function medianPerPeriod(
-  finishedAt: Date[],
+  perDay: Map<number, number>,
   from: Date,
   to: Date,
-  periodMs: number,
+  periodDays: number,
 ): number {
   const periods = Math.max(
     1,
-    Math.floor((to.getTime() - from.getTime()) / periodMs),
+    Math.floor((to.getTime() - from.getTime()) / (periodDays * DAY)),
   );
   const counts = new Map<number, number>();
-  for (const t of finishedAt) {
-    const index = Math.floor((t.getTime() - from.getTime()) / periodMs);
+  for (const [day, n] of perDay) {
+    const index = Math.floor(day / periodDays);
     if (index >= 0 && index < periods) {
-      counts.set(index, (counts.get(index) ?? 0) + 1);
+      counts.set(index, (counts.get(index) ?? 0) + n);
     }
   }
   const nonEmpty = [...counts.values()].sort((a, b) => a - b);
@@ -108,19 +109,43 @@ function medianPerPeriod(
   return nth(lower) + (nth(upper) - nth(lower)) * (position - lower);
 }
 
+/** Deployments per day of `[from, …)`, by day index from `from`. */
+function deploymentsPerDay(finishedAt: number[], from: Date) {
+  const perDay = new Map<number, number>();
+  for (const t of finishedAt) {
+    const day = Math.floor((t - from.getTime()) / DAY);
+    perDay.set(day, (perDay.get(day) ?? 0) + 1);
+  }
+  return perDay;
+}
+
 /** DORA survey bucket from the median deployments per day, week and month. */
 export function frequencyBucket(
   finishedAt: Date[],
   from: Date,
   to: Date,
 ): DeploymentFrequencyBucket | null {
-  if (finishedAt.length === 0) return null;
-  const perPeriod = (periodMs: number) =>
-    medianPerPeriod(finishedAt, from, to, periodMs);
-  if (perPeriod(DAY) > 1) return 'on-demand';
-  if (perPeriod(DAY) >= 1) return 'daily';
-  if (perPeriod(7 * DAY) >= 1) return 'weekly';
-  if (perPeriod(30 * DAY) >= 1) return 'monthly';
+  return bucketOf(
+    deploymentsPerDay(
+      finishedAt.map(d => d.getTime()),
+      from,
+    ),
+    from,
+    to,
+  );
+}
+
+function bucketOf(
+  perDay: Map<number, number>,
+  from: Date,
+  to: Date,
+): DeploymentFrequencyBucket | null {
+  if (perDay.size === 0) return null;
+  const perPeriod = (days: number) => medianPerPeriod(perDay, from, to, days);
+  if (perPeriod(1) > 1) return 'on-demand';
+  if (perPeriod(1) >= 1) return 'daily';
+  if (perPeriod(7) >= 1) return 'weekly';
+  if (perPeriod(30) >= 1) return 'monthly';
   return 'less-than-monthly';
 }
 
@@ -368,6 +393,52 @@ export function computeMetrics(options: {
 }
 
 /**
+ * What the five metrics need of a scope's analysed deployments in a window:
+ * counts, deployments per day and the two duration distributions. The
+ * store computes it in SQL for large scopes on PostgreSQL
+ * (`DoraStore.deploymentSummary`); `summariseDeployments` is the same from
+ * the verdicts, and a test holds the two equal.
+ */
+export type DeploymentSummary = {
+  deployments: number;
+  nonRollback: number;
+  failedNonRollback: number;
+  rework: number;
+  /** Deployments per day index from `from` (days without any left out). */
+  perDay: Map<number, number>;
+  leadTime: DurationDistribution;
+  recovery: DurationDistribution;
+};
+
+/** The summary of the verdicts finished in `[from, to)`. */
+export function summariseDeployments(
+  deployments: DeploymentVerdict[],
+  from: Date,
+  to: Date,
+): DeploymentSummary {
+  const analyses = deployments.filter(
+    a => a.finishedAt >= from.getTime() && a.finishedAt < to.getTime(),
+  );
+  const nonRollback = analyses.filter(a => !a.rollback);
+  return {
+    deployments: analyses.length,
+    nonRollback: nonRollback.length,
+    failedNonRollback: nonRollback.filter(a => a.failed).length,
+    rework: analyses.filter(a => a.rework).length,
+    perDay: deploymentsPerDay(
+      analyses.map(a => a.finishedAt),
+      from,
+    ),
+    leadTime: distribution(analyses.flatMap(a => a.leadTimes)),
+    recovery: distribution(
+      analyses
+        .filter(a => a.failed)
+        .flatMap(a => (a.recoverySeconds !== null ? [a.recoverySeconds] : [])),
+    ),
+  };
+}
+
+/**
  * The five DORA metrics from analysed deployments (of any period; only those
  * finished in `[from, to)` count).
  */
@@ -381,31 +452,36 @@ export function metricsFromDeployments(options: {
   /** Entities of the scope whose newest facts are not analysed yet. */
   analysisPending?: number;
 }): DoraMetrics {
-  const { from, to } = options;
-  const analyses = options.deployments.filter(
-    a => a.finishedAt >= from.getTime() && a.finishedAt < to.getTime(),
-  );
-  const days = (to.getTime() - from.getTime()) / DAY;
-  const deployments = analyses.length;
-  const nonRollback = analyses.filter(a => !a.rollback);
-  const failedNonRollback = nonRollback.filter(a => a.failed);
-  const failed = analyses.filter(a => a.failed);
-  const rework = analyses.filter(a => a.rework).length;
-  const bucket = frequencyBucket(
-    analyses.map(a => new Date(a.finishedAt)),
-    from,
-    to,
-  );
-  const leadTime = distribution(analyses.flatMap(a => a.leadTimes));
-  const failRate = nonRollback.length
-    ? failedNonRollback.length / nonRollback.length
-    : null;
-  const recovery = distribution(
-    failed.flatMap(a =>
-      a.recoverySeconds !== null ? [a.recoverySeconds] : [],
+  return metricsFromSummary({
+    ...options,
+    summary: summariseDeployments(
+      options.deployments,
+      options.from,
+      options.to,
     ),
-  );
-  const reworkRate = deployments ? rework / deployments : null;
+  });
+}
+
+/** The five DORA metrics from a window's summary. */
+export function metricsFromSummary(options: {
+  summary: DeploymentSummary;
+  entityRef: string | null;
+  environment: string;
+  from: Date;
+  to: Date;
+  unattributedEvents: number;
+  analysisPending?: number;
+}): DoraMetrics {
+  const { from, to, summary } = options;
+  const days = (to.getTime() - from.getTime()) / DAY;
+  const deployments = summary.deployments;
+  const bucket = bucketOf(summary.perDay, from, to);
+  const leadTime = summary.leadTime;
+  const failRate = summary.nonRollback
+    ? summary.failedNonRollback / summary.nonRollback
+    : null;
+  const recovery = summary.recovery;
+  const reworkRate = deployments ? summary.rework / deployments : null;
 
   return {
     entityRef: options.entityRef,
@@ -427,8 +503,8 @@ export function metricsFromDeployments(options: {
     },
     changeFailRate: {
       rate: failRate,
-      failed: failedNonRollback.length,
-      deployments: nonRollback.length,
+      failed: summary.failedNonRollback,
+      deployments: summary.nonRollback,
       benchmark: changeFailRateBenchmark(failRate),
     },
     failedDeploymentRecoveryTime: {
@@ -437,7 +513,7 @@ export function metricsFromDeployments(options: {
     },
     deploymentReworkRate: {
       rate: reworkRate,
-      rework,
+      rework: summary.rework,
       deployments,
       benchmark: reworkRateBenchmark(reworkRate),
     },

@@ -24,7 +24,9 @@ import {
   ALL_TIME,
   analyseDeployments,
   metricsFromDeployments,
+  metricsFromSummary,
   percentile,
+  summariseDeployments,
   toDeploymentRow,
   type MetricRules,
 } from '../metrics/computeMetrics';
@@ -324,7 +326,17 @@ export class DoraMetricsService {
   ): Promise<DoraMetrics> {
     rejectUnknownParameters(query);
     const scope = parseReadScope(query);
-    return metricsFromDeployments(await this.#load(scope, credentials));
+    const resolved = await this.#scope(scope, credentials);
+    // Summed in the database where it can (a large scope's window holds
+    // hundreds of thousands of deployments), else from the verdicts.
+    const summary =
+      (await this.#store.deploymentSummary(resolved)) ??
+      summariseDeployments(
+        await this.#store.deploymentVerdicts(resolved),
+        resolved.from,
+        resolved.to,
+      );
+    return metricsFromSummary({ ...resolved, summary });
   }
 
   /** The metrics of each component of a scope, for ranking services. */
