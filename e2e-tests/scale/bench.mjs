@@ -42,8 +42,8 @@ import {
   SoakRedis,
   bundle,
   freePort,
-  pgAdminConfig,
   pgQuery,
+  productionEnv,
   repoRoot,
   sleep,
   unpackBundle,
@@ -663,29 +663,16 @@ async function main() {
   await redis.start();
   const port = await freeUnreservedPort();
   backendUrl = `http://127.0.0.1:${port}`;
-  const pgAdmin = pgAdminConfig();
   replica = new Replica({
     index: 0,
     port,
     workDir,
-    env: {
-      PATH: process.env.PATH ?? '',
-      NODE_ENV: 'production',
-      POSTGRES_HOST: pgAdmin.host,
-      POSTGRES_PORT: String(pgAdmin.port),
-      POSTGRES_USER: pgAdmin.user,
-      POSTGRES_PASSWORD: pgAdmin.password,
-      POSTGRES_DB: database,
-      REDIS_URL: redis.url,
-      PAVED_CI_TOKEN: tokens.ci,
-      PAVED_ADMIN_GROUPS: 'group:default/portal-admins',
-      AUTH_SESSION_SECRET: randomBytes(24).toString('hex'),
-      AUTH_GITHUB_CLIENT_ID: 'dummy-client-id',
-      AUTH_GITHUB_CLIENT_SECRET: 'dummy-client-secret',
-      GITHUB_ORG: 'globex',
-      TECHDOCS_BUCKET: 'paved-techdocs',
-      AWS_REGION: 'eu-west-1',
-    },
+    env: productionEnv({
+      database,
+      redisUrl: redis.url,
+      ciToken: tokens.ci,
+      githubOrg: 'globex',
+    }),
     configFiles: [
       'app-config.yaml',
       'app-config.production.yaml',

@@ -7,6 +7,7 @@
  * started and nothing else.
  */
 import { spawn, execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -57,6 +58,33 @@ export async function pgQuery(sql, params = [], database = 'postgres') {
   } finally {
     await client.end();
   }
+}
+
+/**
+ * The environment of a replica in production shape: the variables
+ * app-config.production.yaml reads, on the given database and Redis.
+ * @param {{ database: string, redisUrl: string, ciToken: string, githubOrg: string }} options
+ */
+export function productionEnv(options) {
+  const pgAdmin = pgAdminConfig();
+  return {
+    PATH: process.env.PATH ?? '',
+    NODE_ENV: 'production',
+    POSTGRES_HOST: pgAdmin.host,
+    POSTGRES_PORT: String(pgAdmin.port),
+    POSTGRES_USER: pgAdmin.user,
+    POSTGRES_PASSWORD: pgAdmin.password,
+    POSTGRES_DB: options.database,
+    REDIS_URL: options.redisUrl,
+    PAVED_CI_TOKEN: options.ciToken,
+    PAVED_ADMIN_GROUPS: 'group:default/portal-admins',
+    AUTH_SESSION_SECRET: randomBytes(24).toString('hex'),
+    AUTH_GITHUB_CLIENT_ID: 'dummy-client-id',
+    AUTH_GITHUB_CLIENT_SECRET: 'dummy-client-secret',
+    GITHUB_ORG: options.githubOrg,
+    TECHDOCS_BUCKET: 'paved-techdocs',
+    AWS_REGION: 'eu-west-1',
+  };
 }
 
 /** A TCP port nothing listens on now (the kernel's pick). */

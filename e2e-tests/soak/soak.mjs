@@ -36,9 +36,9 @@ import {
   SoakRedis,
   bundle,
   freePort,
-  pgAdminConfig,
   pgQuery,
   portInUse,
+  productionEnv,
   repoRoot,
   sleep,
   unpackBundle,
@@ -1221,25 +1221,12 @@ async function main() {
     `PostgreSQL database ${database}; Redis of the soak's own on ${redis.url}; working directory ${workDir}`,
   );
 
-  const pgAdmin = pgAdminConfig();
-  const env = {
-    PATH: process.env.PATH ?? '',
-    NODE_ENV: 'production',
-    POSTGRES_HOST: pgAdmin.host,
-    POSTGRES_PORT: String(pgAdmin.port),
-    POSTGRES_USER: pgAdmin.user,
-    POSTGRES_PASSWORD: pgAdmin.password,
-    POSTGRES_DB: database,
-    REDIS_URL: redis.url,
-    PAVED_CI_TOKEN: tokens.ci,
-    PAVED_ADMIN_GROUPS: 'group:default/portal-admins',
-    AUTH_SESSION_SECRET: randomBytes(24).toString('hex'),
-    AUTH_GITHUB_CLIENT_ID: 'dummy-client-id',
-    AUTH_GITHUB_CLIENT_SECRET: 'dummy-client-secret',
-    GITHUB_ORG: 'fernhill',
-    TECHDOCS_BUCKET: 'paved-techdocs',
-    AWS_REGION: 'eu-west-1',
-  };
+  const env = productionEnv({
+    database,
+    redisUrl: redis.url,
+    ciToken: tokens.ci,
+    githubOrg: 'fernhill',
+  });
   replicas = REPLICA_PORTS.map(
     (port, index) =>
       new Replica({
