@@ -44,6 +44,10 @@ import {
 /** How many deployments the CSV export reads at a time. */
 const CSV_BATCH_SIZE = 1000;
 const REFRESH_DELAY_MS = 1000;
+/** Entities the background analysis reads and analyses at a time. */
+const ANALYSIS_CHUNK = 100;
+/** Batches stored this recently mean ingest is under way. */
+const INGEST_ACTIVE_MS = 2000;
 const ATTRIBUTION_INTERVAL_MS = 10_000;
 /**
  * A read analyses at most this many stale entities of its scope itself;
@@ -122,6 +126,7 @@ export class DoraMetricsService {
   #attribution: Promise<void> = Promise.resolve();
   #refreshing: Promise<void> | undefined;
   #refreshAgain = false;
+  #lastStoredAt = 0;
 
   /**
    * `catalog` resolves a read's scope with the reader's credentials and,
@@ -153,33 +158,48 @@ export class DoraMetricsService {
   }
 
   /**
-   * Re-analyses, in the background, every entity whose facts changed. A
-   * pass starts a moment after the first call, so a burst of batches is
-   * analysed once; calls during a pass coalesce into one more pass, which
-   * waits as long as the last pass took, so that a long ingest keeps at
-   * least half of the time for itself and for reads.
+   * After a batch changed stored facts: re-analyses, in the background,
+   * every entity whose facts changed (see {@link DoraMetricsService.#refresh}).
    */
   refreshSoon(): void {
+    this.#lastStoredAt = Date.now();
+    this.#refresh();
+  }
+
+  /**
+   * Starts the background analysis unless it runs. A pass starts a moment
+   * after the first call, so a burst of batches is analysed once, and
+   * works through every entity stale at its start, 100 at a time; calls
+   * during a pass make one more pass. While batches keep arriving, each
+   * chunk is followed by a pause as long as it took, so that ingest and
+   * reads keep at least half of the time; once they stop, the backlog is
+   * analysed without pauses. A failure ends the passes (logged once); the
+   * next batch or read starts them again.
+   */
+  #refresh(): void {
     this.#refreshAgain = true;
     if (this.#refreshing) return;
     this.#refreshing = (async () => {
-      let lastPassMs = 0;
-      while (this.#refreshAgain) {
-        // Under sustained ingest, analysis takes at most half of the time:
-        // the next pass waits as long as the last one took.
-        await sleep(Math.max(REFRESH_DELAY_MS, lastPassMs));
-        this.#refreshAgain = false;
-        const started = Date.now();
-        try {
-          await this.#analyseStale(undefined);
-        } catch (error) {
-          this.#logger.warn(`DORA analysis refresh failed: ${error}`);
+      try {
+        await sleep(REFRESH_DELAY_MS);
+        while (this.#refreshAgain) {
+          this.#refreshAgain = false;
+          const stale = [...(await this.#store.staleAnalyses())];
+          for (let i = 0; i < stale.length; i += ANALYSIS_CHUNK) {
+            const started = Date.now();
+            await this.#analyse(new Map(stale.slice(i, i + ANALYSIS_CHUNK)));
+            if (Date.now() - this.#lastStoredAt < INGEST_ACTIVE_MS) {
+              await sleep(Date.now() - started);
+            }
+          }
+          if (this.#refreshAgain) await sleep(REFRESH_DELAY_MS);
         }
-        lastPassMs = Date.now() - started;
+      } catch (error) {
+        this.#logger.warn(`DORA analysis refresh failed: ${error}`);
+      } finally {
+        this.#refreshing = undefined;
       }
-    })().finally(() => {
-      this.#refreshing = undefined;
-    });
+    })();
   }
 
   /** Waits until background analysis is done (benchmark and shutdown). */
@@ -207,23 +227,18 @@ export class DoraMetricsService {
             limit: INLINE_ANALYSIS_LIMIT + 1,
           });
     if (backlog.size > INLINE_ANALYSIS_LIMIT) {
-      this.refreshSoon();
+      this.#refresh();
       return new Set(stale.keys());
     }
     await this.#analyse(stale);
     return new Set();
   }
 
-  /** Analyses the stale entities among `entityRefs` (or all of them). */
-  async #analyseStale(entityRefs: string[] | undefined) {
-    await this.#analyse(await this.#store.staleAnalyses(entityRefs));
-  }
-
   /** Analyses entities from their facts, each at the version given. */
   async #analyse(stale: Map<string, number>) {
     const refs = [...stale.keys()];
-    for (let i = 0; i < refs.length; i += 100) {
-      const batch = refs.slice(i, i + 100);
+    for (let i = 0; i < refs.length; i += ANALYSIS_CHUNK) {
+      const batch = refs.slice(i, i + ANALYSIS_CHUNK);
       const facts = await this.#store.factsFor({ entityRefs: batch });
       const byRef = new Map<string, ScopeFacts>(
         batch.map(ref => [
