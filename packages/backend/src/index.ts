@@ -4,8 +4,12 @@
  * locally, app-config.production.yaml in production).
  */
 import { createBackend } from '@backstage/backend-defaults';
+import { rootHttpRouter } from './http/uncompressedLoopback';
 
 const backend = createBackend();
+
+// Plugins calling each other over loopback get uncompressed answers.
+backend.add(rootHttpRouter);
 
 backend.add(import('@backstage/plugin-app-backend'));
 backend.add(import('@backstage/plugin-proxy-backend'));
