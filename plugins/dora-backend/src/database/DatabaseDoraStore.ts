@@ -868,6 +868,16 @@ export class DatabaseDoraStore implements DoraStore {
     };
   }
 
+  async analysisFingerprint(entityRefs?: string[]) {
+    const query = this.#db('dora_analysis_versions').select(
+      this.#db.raw('count(*) as analysed'),
+      this.#db.raw('coalesce(sum(version), 0) as versions'),
+    );
+    if (entityRefs) whereIn(this.#db, query, 'entity_ref', entityRefs);
+    const [row] = await query;
+    return `${Number(row.analysed)}:${Number(row.versions)}`;
+  }
+
   async versionsFor(entityRefs?: string[]) {
     const versions = new Map<string, number>();
     const query = this.#db('dora_entity_versions').select(

@@ -132,4 +132,11 @@ export interface DoraStore {
    * every entity with facts). A version changes whenever a fact does.
    */
   versionsFor(entityRefs?: string[]): Promise<Map<string, number>>;
+  /**
+   * A fingerprint of the analyses of the given entities (or all): it
+   * changes whenever one of their analysed deployments may have (analysis
+   * versions only grow), so a summary kept with it is current while it is
+   * unchanged.
+   */
+  analysisFingerprint(entityRefs?: string[]): Promise<string>;
 }

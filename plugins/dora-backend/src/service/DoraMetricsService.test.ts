@@ -122,3 +122,75 @@ describe('DoraMetricsService reads while analysis is behind', () => {
     expect(after.deploymentFrequency.deployments).toBe(LARGE_TEAM_SERVICES);
   });
 });
+
+describe('DoraMetricsService keeps a large scope summary', () => {
+  const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
+  /** A department: more components than a summary is kept for. */
+  const services = Array.from({ length: 120 }, (_, i) => `dept-${i}`);
+  const department: Entity[] = [
+    ...services.map(name => component(name, 'dept')),
+    {
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Group',
+      metadata: { name: 'dept', namespace: 'default' },
+      spec: { type: 'department', children: [] },
+    },
+  ];
+  const deployments = (day: string) =>
+    services.map(name => ({
+      entityRef: `component:default/${name}`,
+      event: {
+        type: 'deployment' as const,
+        id: `deploy-${name}-${day}`,
+        service: name,
+        environment: 'production',
+        status: 'success' as const,
+        startedAt: `2026-10-${day}T09:00:00Z`,
+        finishedAt: `2026-10-${day}T10:00:00Z`,
+        commitSha: `abc${day}`,
+      },
+    }));
+
+  it.each(databases.eachSupportedId())(
+    'never answers a kept summary once newer analyses are done (%p)',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const store = await DatabaseDoraStore.create({
+        database: mockServices.database({ knex }),
+      });
+      const metrics = DoraMetricsService.create({
+        store,
+        catalog: catalogServiceMock({ entities: department }),
+        auth: mockServices.auth(),
+        rules: defaultMetricRules,
+        logger: mockServices.logger.mock(),
+      });
+      const read = () =>
+        metrics.metrics(
+          { ...window, entityRef: 'group:default/dept' },
+          mockCredentials.user(),
+        );
+
+      await store.ingest('ci', deployments('02'));
+      await read();
+      await metrics.settled();
+      const first = await read();
+      expect(first.analysisPending).toBe(0);
+      expect(first.deploymentFrequency.deployments).toBe(120);
+      // Unchanged analyses: the same answer.
+      expect((await read()).deploymentFrequency.deployments).toBe(120);
+
+      // A second day arrives: until it is analysed the department answers
+      // what was analysed, saying how much is pending …
+      await store.ingest('ci', deployments('03'));
+      const during = await read();
+      expect(during.analysisPending).toBe(120);
+      expect(during.deploymentFrequency.deployments).toBe(120);
+      // … and once it is, never the kept summary.
+      await metrics.settled();
+      const after = await read();
+      expect(after.analysisPending).toBe(0);
+      expect(after.deploymentFrequency.deployments).toBe(240);
+    },
+  );
+});

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type {
   AuthService,
   BackstageCredentials,
@@ -28,6 +29,7 @@ import {
   percentile,
   summariseDeployments,
   toDeploymentRow,
+  type DeploymentSummary,
   type MetricRules,
 } from '../metrics/computeMetrics';
 import {
@@ -48,6 +50,19 @@ const REFRESH_DELAY_MS = 1000;
 const ANALYSIS_CHUNK = 100;
 /** Batches stored this recently mean ingest is under way. */
 const INGEST_ACTIVE_MS = 2000;
+/** Scopes of at least this many components keep their summary. */
+const KEPT_SUMMARY_MIN_MEMBERS = 100;
+/** How old a kept summary may be to answer while analysis is pending. */
+const KEPT_SUMMARY_MAX_AGE_MS = 30_000;
+/** Kept summaries (scopes × windows × environments), per replica. */
+const KEPT_SUMMARIES = 200;
+
+type KeptSummary = {
+  fingerprint: string;
+  at: number;
+  summary: DeploymentSummary;
+  summing?: Promise<void>;
+};
 const ATTRIBUTION_INTERVAL_MS = 10_000;
 /**
  * A read analyses at most this many stale entities of its scope itself;
@@ -126,6 +141,7 @@ export class DoraMetricsService {
   #attribution: Promise<void> = Promise.resolve();
   #refreshing: Promise<void> | undefined;
   #refreshAgain = false;
+  readonly #summaries = new Map<string, KeptSummary>();
   #lastStoredAt = 0;
 
   /**
@@ -342,16 +358,96 @@ export class DoraMetricsService {
     rejectUnknownParameters(query);
     const scope = parseReadScope(query);
     const resolved = await this.#scope(scope, credentials);
-    // Summed in the database where it can (a large scope's window holds
-    // hundreds of thousands of deployments), else from the verdicts.
-    const summary =
+    const summary = await this.#summary(resolved);
+    return metricsFromSummary({ ...resolved, summary });
+  }
+
+  /**
+   * The summary of a resolved scope's analysed deployments. A large scope
+   * (an organisation's year is hundreds of thousands of deployments) keeps
+   * its summary with the fingerprint of its analyses: unchanged, the kept
+   * one is exact and answers at once. Changed while analysis is pending
+   * (an ingest under way, when every answer lags anyway), a kept summary
+   * up to {@link KEPT_SUMMARY_MAX_AGE_MS} old answers while the scope is
+   * summed again in the background, once at a time; otherwise the read
+   * sums it.
+   */
+  async #summary(resolved: {
+    entityRefs: string[];
+    environment: string;
+    from: Date;
+    to: Date;
+    analysisPending: number;
+  }): Promise<DeploymentSummary> {
+    if (resolved.entityRefs.length < KEPT_SUMMARY_MIN_MEMBERS) {
+      return this.#sum(resolved);
+    }
+    const key = createHash('sha256')
+      .update(
+        JSON.stringify([
+          resolved.environment,
+          resolved.from.toISOString(),
+          resolved.to.toISOString(),
+          [...resolved.entityRefs].sort(),
+        ]),
+      )
+      .digest('base64');
+    const fingerprint = await this.#store.analysisFingerprint(
+      resolved.entityRefs,
+    );
+    const kept = this.#summaries.get(key);
+    if (kept?.fingerprint === fingerprint) return kept.summary;
+    const sum = async () => {
+      const summary = await this.#sum(resolved);
+      this.#keepSummary(key, { fingerprint, at: Date.now(), summary });
+      return summary;
+    };
+    if (
+      kept &&
+      resolved.analysisPending > 0 &&
+      Date.now() - kept.at < KEPT_SUMMARY_MAX_AGE_MS
+    ) {
+      kept.summing ??= sum()
+        .then(() => undefined)
+        .catch(error =>
+          this.#logger.warn(`DORA summary refresh failed: ${error}`),
+        )
+        .finally(() => {
+          kept.summing = undefined;
+        });
+      return kept.summary;
+    }
+    return sum();
+  }
+
+  /**
+   * Sums in the database where it can, else (SQLite, the local default's
+   * small organisation) from the verdicts.
+   */
+  async #sum(resolved: {
+    entityRefs: string[];
+    environment: string;
+    from: Date;
+    to: Date;
+  }): Promise<DeploymentSummary> {
+    return (
       (await this.#store.deploymentSummary(resolved)) ??
       summariseDeployments(
         await this.#store.deploymentVerdicts(resolved),
         resolved.from,
         resolved.to,
-      );
-    return metricsFromSummary({ ...resolved, summary });
+      )
+    );
+  }
+
+  #keepSummary(key: string, summary: KeptSummary) {
+    this.#summaries.delete(key);
+    if (this.#summaries.size >= KEPT_SUMMARIES) {
+      // The least recently kept first: a Map iterates in insertion order.
+      const oldest = this.#summaries.keys().next().value;
+      if (oldest !== undefined) this.#summaries.delete(oldest);
+    }
+    this.#summaries.set(key, summary);
   }
 
   /** The metrics of each component of a scope, for ranking services. */
