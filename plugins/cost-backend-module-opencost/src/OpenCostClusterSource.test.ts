@@ -226,6 +226,35 @@ describe('OpenCostClusterSource', () => {
     expect(warnings().join('\n')).toContain('could not pull 2026-11-22');
   });
 
+  it('says once per run, not once per day, that OpenCost does not answer', async () => {
+    const month = OpenCostClusterSource.create({
+      cluster: {
+        name: 'eu-west-nonprod',
+        baseUrl: BASE_URL,
+        aggregate: DEFAULT_AGGREGATE,
+      },
+      logger,
+      backfillDays: 30,
+      finalAfterHours: 6,
+      now: () => NOW,
+    });
+    await month.connect(sink);
+    failWhen = () => HttpResponse.text('upstream down', { status: 500 });
+    const summary = await month.pull();
+    expect(summary.failed).toHaveLength(30);
+    expect(summary.stored).toEqual([]);
+    // One line naming the month's days, whatever way the run split them.
+    const failed = warnings().filter(w => w.includes('could not pull'));
+    expect(failed.length).toBeLessThanOrEqual(2);
+    expect(failed.join('\n')).toMatch(
+      /could not pull 2026-10-27 and 29 more days to 2026-11-25, retrying next run/,
+    );
+    await month.pull();
+    expect(
+      warnings().filter(w => w.includes('could not pull')).length,
+    ).toBeLessThanOrEqual(2 * failed.length);
+  });
+
   it('skips final days and pulls the others again', async () => {
     await source.pull();
     requests.length = 0;

@@ -37,6 +37,8 @@ export class OpenCostClusterSource implements CostSource {
   readonly #backfillDays: number;
   readonly #finalAfterMs: number;
   readonly #now: () => Date;
+  /** This run's failed days, by reason. */
+  readonly #failures = new Map<string, string[]>();
   #sink?: CostRecordSink;
 
   static create(options: {
@@ -71,6 +73,7 @@ export class OpenCostClusterSource implements CostSource {
 
   async pull(signal?: AbortSignal): Promise<PullSummary> {
     const summary: PullSummary = { stored: [], failed: [], skippedFinal: 0 };
+    this.#failures.clear();
     const sink = this.#sink;
     if (!sink) {
       this.#logger.info(
@@ -111,6 +114,7 @@ export class OpenCostClusterSource implements CostSource {
         }; pulling the remaining days next run`,
       );
     }
+    this.#logFailures();
     this.#logger.info(
       `OpenCost ${this.#cluster.name}: stored ${
         summary.stored.length
@@ -249,15 +253,33 @@ export class OpenCostClusterSource implements CostSource {
     });
   }
 
+  /** Notes a day that could not be pulled; `pull` logs them together. */
   #fail(summary: PullSummary, day: string, error: unknown) {
     summary.failed.push(day);
-    this.#logger.warn(
-      `OpenCost ${
-        this.#cluster.name
-      }: could not pull ${day}, retrying next run: ${
-        (error as Error)?.message ?? String(error)
-      }`,
-    );
+    const reason = (error as Error)?.message ?? String(error);
+    this.#failures.set(reason, [...(this.#failures.get(reason) ?? []), day]);
+  }
+
+  /**
+   * One warning per distinct reason a run's days failed (an unreachable
+   * OpenCost fails every day of the backfill the same way), naming the
+   * days, instead of one line per day and run.
+   */
+  #logFailures() {
+    for (const [reason, days] of this.#failures) {
+      const named =
+        days.length <= 3
+          ? days.join(', ')
+          : `${days[0]} and ${days.length - 1} more days to ${
+              days[days.length - 1]
+            }`;
+      this.#logger.warn(
+        `OpenCost ${
+          this.#cluster.name
+        }: could not pull ${named}, retrying next run: ${reason}`,
+      );
+    }
+    this.#failures.clear();
   }
 }
 

@@ -451,11 +451,13 @@ export class DatabaseDoraStore implements DoraStore {
         ? query.where('environment', options.environment)
         : query;
 
-    const [deployments, changes, incidents] = await Promise.all([
-      inEnvironment(scoped(this.#db('dora_deployments'))),
-      scoped(this.#db('dora_changes')),
-      inEnvironment(scoped(this.#db('dora_incidents'))),
-    ]);
+    // One after the other: the analysis that reads them runs beside ingest
+    // and reads, and takes one of the plugin's few connections, not three.
+    const deployments = await inEnvironment(
+      scoped(this.#db('dora_deployments')),
+    );
+    const changes = await scoped(this.#db('dora_changes'));
+    const incidents = await inEnvironment(scoped(this.#db('dora_incidents')));
     return {
       deployments: deployments.map(
         (r: DeploymentRow): StoredDeployment => ({

@@ -40,6 +40,7 @@ describe('ClusterCache', () => {
       token?: string;
       timings?: Partial<InformerTimings>;
       bookmarkIntervalMs?: number;
+      logger?: ReturnType<typeof mockServices.logger.mock>;
     } = {},
   ) {
     const cluster: RunningServer = await startCluster({
@@ -54,7 +55,7 @@ describe('ClusterCache', () => {
         skipTLSVerify: true,
       },
       timings: { ...RELAXED, ...opts.timings },
-      logger: mockServices.rootLogger({ level: 'none' }),
+      logger: opts.logger ?? mockServices.rootLogger({ level: 'none' }),
     });
     cache.start();
     running.push(cache);
@@ -137,5 +138,26 @@ describe('ClusterCache', () => {
     expect(checkout().history).toHaveLength(3);
     cluster.cluster.scale('checkout', 'checkout-service', 5);
     await eventually(() => expect(checkout().replicas.desired).toBe(5));
+  });
+
+  it('says once that a resource type cannot be read, not on every retry', async () => {
+    const logger = mockServices.logger.mock();
+    const { cluster } = await start({ token: NO_PODS_TOKEN, logger });
+    const podLists = () =>
+      cluster.requests.filter(r => r.path.endsWith('/pods') && !r.watch).length;
+    // Retried every 200 ms …
+    await eventually(() => expect(podLists()).toBeGreaterThanOrEqual(6));
+    // … and said once.
+    type Logger = ReturnType<typeof mockServices.logger.mock>;
+    const warnings = (l: Logger): string[] => [
+      ...l.warn.mock.calls.map(call => String(call[0])),
+      // Each resource type logs through a child logger of its cluster.
+      ...l.child.mock.results.flatMap(r => warnings(r.value as Logger)),
+    ];
+    const podWarnings = warnings(logger).filter(line =>
+      line.startsWith('pods:'),
+    );
+    expect(podWarnings).toHaveLength(1);
+    expect(podWarnings[0]).toContain('retrying every 200 ms');
   });
 });

@@ -17,6 +17,8 @@ type WatchEnd = 'closed' | 'expired' | 'silent' | 'resync' | 'stopped';
 
 /** A watch that closes this soon without an event is retried after a pause. */
 const QUICK_CLOSE_MS = 1000;
+/** Repeated failures are logged at most this often. */
+const FAILURE_LOG_INTERVAL_MS = 60_000;
 
 /**
  * A list+watch cache of one resource type in one cluster, as client-go's
@@ -40,6 +42,13 @@ export class ResourceInformer {
   #stopped = true;
   #running?: Promise<void>;
   #interrupt?: () => void;
+  /** Consecutive failures, and when their last warning was logged. */
+  #failing?: {
+    reason: string;
+    attempts: number;
+    since: Date;
+    loggedAt: number;
+  };
 
   static create(options: {
     resource: CachedResource;
@@ -97,6 +106,7 @@ export class ResourceInformer {
         if (needsList) {
           await this.#list();
           needsList = false;
+          this.#recovered();
         }
         const startedAt = Date.now();
         const end = await this.#watch();
@@ -127,14 +137,53 @@ export class ResourceInformer {
         } else {
           this.#state = { state: 'error', reason };
         }
-        this.#logger.warn(
-          `${this.resource.name}: ${reason}; retrying in ${
-            this.#timings.retryDelayMs
-          } ms`,
-        );
+        this.#failed(reason);
         await this.#pause(this.#timings.retryDelayMs);
       }
     }
+  }
+
+  /**
+   * Logs a failure: the first of a run of them (or a new reason) at once,
+   * repeats at most once a minute with their count, so an unreachable
+   * cluster adds a line a minute per resource type, not one per retry.
+   */
+  #failed(reason: string) {
+    const now = Date.now();
+    const failing = this.#failing;
+    if (!failing || failing.reason !== reason) {
+      this.#failing = {
+        reason,
+        attempts: 1,
+        since: new Date(now),
+        loggedAt: now,
+      };
+      this.#logger.warn(
+        `${this.resource.name}: ${reason}; retrying every ${
+          this.#timings.retryDelayMs
+        } ms`,
+      );
+      return;
+    }
+    failing.attempts += 1;
+    if (now - failing.loggedAt >= FAILURE_LOG_INTERVAL_MS) {
+      failing.loggedAt = now;
+      this.#logger.warn(
+        `${this.resource.name}: still failing, ${
+          failing.attempts
+        } attempts since ${failing.since.toISOString()}: ${reason}`,
+      );
+    }
+  }
+
+  #recovered() {
+    if (!this.#failing) return;
+    this.#logger.info(
+      `${this.resource.name}: listed again after ${
+        this.#failing.attempts
+      } failed attempt(s) since ${this.#failing.since.toISOString()}`,
+    );
+    this.#failing = undefined;
   }
 
   async #list() {
