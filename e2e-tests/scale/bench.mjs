@@ -24,6 +24,9 @@
  * --window-days D     the window of every DORA and cost read, ending now
  *                     (default 365: the year of history)
  * --keep              keep the working directory (backend log, catalog)
+ * --batch-by B       team (default: one batch per team and day, as CI
+ *                     pipelines send) or department (a backfill: a
+ *                     department's day in one batch of up to 1,000 events)
  * --node-options OPTS NODE_OPTIONS for the backend (e.g. `--require` a
  *                     profiler)
  *
@@ -51,6 +54,7 @@ import {
   unpackBundle,
 } from '../soak/replicas.mjs';
 import {
+  byDepartment,
   deliveryHistory,
   expectedEntities,
   generateOrganisation,
@@ -72,6 +76,7 @@ const { values: args } = parseArgs({
     'window-days': { type: 'string', default: '365' },
     keep: { type: 'boolean', default: false },
     'node-options': { type: 'string' },
+    'batch-by': { type: 'string', default: 'team' },
   },
 });
 const scale = Number(args.scale);
@@ -81,6 +86,7 @@ const senders = Number(args.senders);
 const readers = Number(args.readers);
 const ingestMs = Number(args['ingest-minutes']) * 60_000;
 const windowDays = Number(args['window-days']);
+const batchBy = args['batch-by'];
 if (
   !(scale > 0) ||
   !Number.isInteger(seed) ||
@@ -88,10 +94,11 @@ if (
   !(senders >= 1) ||
   !(readers >= 0) ||
   !(ingestMs > 0) ||
-  !(windowDays >= 1 && windowDays <= 731)
+  !(windowDays >= 1 && windowDays <= 731) ||
+  !['team', 'department'].includes(String(batchBy))
 ) {
   console.error(
-    'bad arguments: --scale > 0, --seed an integer, --reads >= 2, --senders >= 1, --readers >= 0, --ingest-minutes > 0, --window-days 1..731',
+    'bad arguments: --scale > 0, --seed an integer, --reads >= 2, --senders >= 1, --readers >= 0, --ingest-minutes > 0, --window-days 1..731, --batch-by team or department',
   );
   process.exit(2);
 }
@@ -746,17 +753,17 @@ async function main() {
 
   // ---- a year of delivery history, with reads going on ----
   phase = 'during';
-  const history = deliveryHistory(org, {
-    end: historyEnd,
-    days: HISTORY_DAYS,
-    seed,
-  });
+  const year = () => {
+    const batches = deliveryHistory(org, {
+      end: historyEnd,
+      days: HISTORY_DAYS,
+      seed,
+    });
+    return batchBy === 'department' ? byDepartment(org, batches) : batches;
+  };
+  const history = year();
   // The size of the whole year, for the table (generated again; cheap).
-  for (const b of deliveryHistory(org, {
-    end: historyEnd,
-    days: HISTORY_DAYS,
-    seed,
-  })) {
+  for (const b of year()) {
     historyTotal.batches += 1;
     historyTotal.events += b.events.length;
   }
@@ -932,7 +939,7 @@ async function main() {
               }-minute limit`
         }), ${fmtInt(ingest.batches)} batches of ~${fmtInt(
           historyTotal.events / Math.max(1, historyTotal.batches),
-        )} events, ${senders} senders`,
+        )} events (one per ${batchBy} and day), ${senders} senders`,
       ],
       [
         'stored (accepted / unchanged)',

@@ -693,6 +693,43 @@ export function* deliveryHistory(org, options) {
   }
 }
 
+/**
+ * The same history as a backfill sends it: one team's batches of a day
+ * merged with the other teams' of its department, up to `maxBatch` events
+ * (whole batches only, so a deployment and its commits stay together).
+ *
+ * @param {Organisation} org
+ * @param {Iterable<{ day: number, team: string, events: object[] }>} batches
+ * @param {number} [maxBatch]
+ */
+export function* byDepartment(org, batches, maxBatch = 1000) {
+  const departmentOf = new Map(org.teams.map(t => [t.name, t.department]));
+  /** The day's open batch of each department. */
+  /** @type {Map<string, { day: number, team: string, events: object[] }>} */
+  let open = new Map();
+  let openDay = -1;
+  for (const batch of batches) {
+    if (batch.day !== openDay) {
+      yield* open.values();
+      open = new Map();
+      openDay = batch.day;
+    }
+    const department = departmentOf.get(batch.team) ?? batch.team;
+    const merged = open.get(department);
+    if (merged && merged.events.length + batch.events.length <= maxBatch) {
+      merged.events.push(...batch.events);
+      continue;
+    }
+    if (merged) yield merged;
+    open.set(department, {
+      day: batch.day,
+      team: department,
+      events: [...batch.events],
+    });
+  }
+  yield* open.values();
+}
+
 async function main() {
   const { values } = parseArgs({
     options: {
