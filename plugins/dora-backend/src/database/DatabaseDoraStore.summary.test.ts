@@ -89,7 +89,18 @@ describe('DoraStore.deploymentSummary', () => {
       expect(all.recovery.n).toBeGreaterThan(10);
       expect(all.failedNonRollback).toBeGreaterThan(10);
       for (const window of windows) {
-        for (const entityRefs of [undefined, refs.slice(1), [refs[0]], []]) {
+        // Also a scope longer than is bound value by value (one JSON list).
+        const large = [
+          ...refs,
+          ...Array.from({ length: 600 }, (_, i) => `component:default/x${i}`),
+        ];
+        for (const entityRefs of [
+          undefined,
+          refs.slice(1),
+          [refs[0]],
+          [],
+          large,
+        ]) {
           const options = { ...window, entityRefs, environment: 'production' };
           const fromVerdicts = summariseDeployments(
             await store.deploymentVerdicts(options),

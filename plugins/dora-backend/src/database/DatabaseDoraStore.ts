@@ -505,23 +505,24 @@ export class DatabaseDoraStore implements DoraStore {
   }
 
   async unattributedServices() {
-    const counts = new Map<string, number>();
-    for (const table of Object.values(tableByType)) {
-      const rows = (await this.#db(table)
-        .whereNull('entity_ref')
-        .groupBy('service')
-        .select('service')
-        .count({ events: '*' })) as Array<{
-        service: string;
-        events: string | number;
-      }>;
-      for (const row of rows) {
-        const service = String(row.service);
-        counts.set(service, (counts.get(service) ?? 0) + Number(row.events));
-      }
-    }
-    return [...counts]
-      .map(([service, events]) => ({ service, events }))
+    // One statement over the three tables (each read by its partial index
+    // of unattributed events).
+    const [first, ...rest] = Object.values(tableByType).map(table =>
+      this.#db(table).whereNull('entity_ref').select('service'),
+    );
+    const rows = (await this.#db
+      .from(first.unionAll(rest).as('u'))
+      .groupBy('service')
+      .select('service')
+      .count({ events: '*' })) as Array<{
+      service: string;
+      events: string | number;
+    }>;
+    return rows
+      .map(row => ({
+        service: String(row.service),
+        events: Number(row.events),
+      }))
       .sort((a, b) => a.service.localeCompare(b.service));
   }
 
@@ -798,75 +799,76 @@ export class DatabaseDoraStore implements DoraStore {
   }): Promise<DeploymentSummary | undefined> {
     // SQLite (the local default's small organisation) sums in Node.
     if (this.#db.client.config.client !== 'pg') return undefined;
-    const window = () =>
-      this.#analysedQuery(options)
-        .select(
+    const db = this.#db;
+    const percentiles = 'percentile_cont(array[0.5, 0.75, 0.9]) within group';
+    // One statement, one round trip: the window is read once (a CTE used
+    // several times is materialised) and summed four ways.
+    const [row] = await db
+      .with(
+        'w',
+        this.#analysedQuery(options).select(
           'finished_at',
           'rollback',
           'failed',
           'recovery_seconds',
           'rework',
           'lead_times',
-        )
-        .as('w');
-    const db = this.#db;
-    const [counts] = await db
-      .from(window())
-      .select(
-        db.raw('count(*)::int as deployments'),
-        db.raw('(count(*) filter (where not rollback))::int as non_rollback'),
-        db.raw(
-          '(count(*) filter (where failed and not rollback))::int as failed_non_rollback',
         ),
-        db.raw('(count(*) filter (where rework))::int as rework'),
-      );
-    const days = await db
-      .from(window())
+      )
       .select(
         db.raw(
-          'floor(extract(epoch from (finished_at - ?::timestamptz)) / 86400)::int as day',
+          `(select json_build_object(
+              'deployments', count(*),
+              'nonRollback', count(*) filter (where not rollback),
+              'failedNonRollback', count(*) filter (where failed and not rollback),
+              'rework', count(*) filter (where rework)
+            ) from w) as counts`,
+        ),
+        db.raw(
+          `(select coalesce(json_agg(json_build_array(d.day, d.n)), '[]'::json)
+            from (
+              select floor(extract(epoch from (finished_at - ?::timestamptz)) / 86400)::int as day,
+                count(*)::int as n
+              from w group by 1
+            ) d) as per_day`,
           [options.from.toISOString()],
         ),
-      )
-      .count({ n: '*' })
-      .groupBy('day');
-    const percentiles = 'percentile_cont(array[0.5, 0.75, 0.9]) within group';
-    const [lead] = await db
-      .from(window())
-      .joinRaw(
-        'cross join lateral jsonb_array_elements_text(w.lead_times::jsonb) as lt(v)',
-      )
-      .select(
-        db.raw(`${percentiles} (order by lt.v::float8) as p`),
-        db.raw('count(*)::int as n'),
+        db.raw(
+          `(select json_build_object('p', ${percentiles} (order by lt.v::float8), 'n', count(*))
+            from w cross join lateral jsonb_array_elements_text(w.lead_times::jsonb) as lt(v)
+          ) as lead`,
+        ),
+        db.raw(
+          `(select json_build_object('p', ${percentiles} (order by recovery_seconds), 'n', count(*))
+            from w where failed and recovery_seconds is not null
+          ) as recovery`,
+        ),
       );
-    const [recovery] = await db
-      .from(window())
-      .where('failed', true)
-      .whereNotNull('recovery_seconds')
-      .select(
-        db.raw(`${percentiles} (order by recovery_seconds) as p`),
-        db.raw('count(*)::int as n'),
-      );
-    const distribution = (row: { p: number[] | null; n: number }) => ({
-      p50: row.p ? Number(row.p[0]) : null,
-      p75: row.p ? Number(row.p[1]) : null,
-      p90: row.p ? Number(row.p[2]) : null,
-      n: Number(row.n),
-    });
+    const json = <T>(value: unknown): T =>
+      (typeof value === 'string' ? JSON.parse(value) : value) as T;
+    const counts = json<Record<string, number>>(row.counts);
+    const distribution = (value: unknown) => {
+      const { p, n } = json<{ p: number[] | null; n: number }>(value);
+      return {
+        p50: p ? Number(p[0]) : null,
+        p75: p ? Number(p[1]) : null,
+        p90: p ? Number(p[2]) : null,
+        n: Number(n),
+      };
+    };
     return {
       deployments: Number(counts.deployments),
-      nonRollback: Number(counts.non_rollback),
-      failedNonRollback: Number(counts.failed_non_rollback),
+      nonRollback: Number(counts.nonRollback),
+      failedNonRollback: Number(counts.failedNonRollback),
       rework: Number(counts.rework),
       perDay: new Map(
-        (days as Array<{ day: number; n: string | number }>).map(r => [
-          Number(r.day),
-          Number(r.n),
+        json<Array<[number, number]>>(row.per_day).map(([day, n]) => [
+          Number(day),
+          Number(n),
         ]),
       ),
-      leadTime: distribution(lead),
-      recovery: distribution(recovery),
+      leadTime: distribution(row.lead),
+      recovery: distribution(row.recovery),
     };
   }
 

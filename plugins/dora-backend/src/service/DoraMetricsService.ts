@@ -322,14 +322,15 @@ export class DoraMetricsService {
    * date.
    */
   async #scope(scope: ReadScope, credentials: BackstageCredentials) {
-    const unattributedEvents = await this.#attributeLateArrivals();
     // A component itself, a system's or a group's components (owned by it
     // or any group below), or without an entity ref every component: the
-    // organisation.
-    const covered =
+    // organisation; resolved while late arrivals are attributed.
+    const [unattributedEvents, covered] = await Promise.all([
+      this.#attributeLateArrivals(),
       scope.entityRef === undefined
-        ? await this.#scopes.organisation({ credentials })
-        : await this.#scopes.resolve(scope.entityRef, { credentials });
+        ? this.#scopes.organisation({ credentials })
+        : this.#scopes.resolve(scope.entityRef, { credentials }),
+    ]);
     const entityRefs = covered.members.map(member => member.entityRef);
     const pending = await this.#analyseFewStale(entityRefs);
     return {
