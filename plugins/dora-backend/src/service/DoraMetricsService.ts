@@ -187,9 +187,9 @@ export class DoraMetricsService {
    * after the first call, so a burst of batches is analysed once, and
    * works through every entity stale at its start, 100 at a time; calls
    * during a pass make one more pass. While batches keep arriving, each
-   * chunk is followed by a pause as long as it took, so that ingest and
-   * reads keep at least half of the time; once they stop, the backlog is
-   * analysed without pauses. A failure ends the passes (logged once); the
+   * chunk is followed by a pause twice as long as it took, so that ingest
+   * and reads keep at least two thirds of the time; once they stop, the
+   * backlog is analysed without pauses. A failure ends the passes (logged once); the
    * next batch or read starts them again.
    */
   #refresh(): void {
@@ -205,7 +205,7 @@ export class DoraMetricsService {
             const started = Date.now();
             await this.#analyse(new Map(stale.slice(i, i + ANALYSIS_CHUNK)));
             if (Date.now() - this.#lastStoredAt < INGEST_ACTIVE_MS) {
-              await sleep(Date.now() - started);
+              await sleep(2 * (Date.now() - started));
             }
           }
           if (this.#refreshAgain) await sleep(REFRESH_DELAY_MS);
