@@ -93,6 +93,9 @@ export function parseWindow(input: {
  * allocation mapping plus idle and shared cost distributed by the
  * configured rules, computed from SQL aggregates over the window.
  */
+/** Repeated request-count failures are logged at most this often. */
+const REQUEST_FAILURE_LOG_INTERVAL_MS = 60_000;
+
 export class CostService {
   readonly #store: CostStore;
   readonly #scopes: CatalogScopeResolver;
@@ -101,6 +104,8 @@ export class CostService {
   readonly #currency: string;
   readonly #requests?: RequestCountSource;
   readonly #logger: LoggerService;
+  #requestFailures = 0;
+  #requestFailureLoggedAt = -Infinity;
   readonly #allocator?: Pick<CostAllocator, 'conflicts'>;
 
   static create(options: {
@@ -329,14 +334,37 @@ export class CostService {
         return { problem: e.message };
       }
       // Cost is still worth showing when Prometheus is down.
-      this.#logger.warn(
-        `Could not read request counts of ${scope.entityRef}: ${e}`,
-      );
+      this.#warnRequestsFailed(scope.entityRef, e);
       return {
         problem:
           'Prometheus did not answer the request counts; cost per request is missing for now.',
       };
     }
+  }
+
+  /**
+   * Logs that Prometheus did not answer: the first time at once, then at
+   * most once a minute with how many reads it failed since (every read of
+   * a cost page asks it), so an unreachable Prometheus adds a line a
+   * minute, not one per read.
+   */
+  #warnRequestsFailed(entityRef: string, error: unknown) {
+    const now = Date.now();
+    this.#requestFailures += 1;
+    if (now - this.#requestFailureLoggedAt < REQUEST_FAILURE_LOG_INTERVAL_MS) {
+      return;
+    }
+    const since =
+      this.#requestFailures > 1
+        ? ` (${
+            this.#requestFailures
+          } reads without request counts since the last warning)`
+        : '';
+    this.#logger.warn(
+      `Could not read request counts of ${entityRef}: ${error}${since}`,
+    );
+    this.#requestFailureLoggedAt = now;
+    this.#requestFailures = 0;
   }
 
   /** A group's or system's components ranked by cost and by change. */
