@@ -493,8 +493,10 @@ describe('parseFocusCsv', () => {
     expect(effectiveTotal).toBeCloseTo(totalRows * 10.25, 3);
     // Backpressure: the parser asked for more input only as rows were taken.
     expect(producedAtFirstThousand).toBeLessThan(50_000);
-    // 180,000 more rows held in memory would take well over 100 MB.
-    expect(heapLate - heapEarly).toBeLessThan(64 * 1024 * 1024);
+    // 180,000 more records held in memory (each over a kilobyte) would
+    // take well over 180 MB; garbage not yet collected varies by run and
+    // reached 67 MB once.
+    expect(heapLate - heapEarly).toBeLessThan(128 * 1024 * 1024);
     // eslint-disable-next-line no-console
     console.info(
       `parsed ${totalRows} FOCUS rows at ${Math.round(

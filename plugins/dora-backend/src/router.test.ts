@@ -113,7 +113,6 @@ describe('DORA event API and metrics', () => {
           body: { accepted: 3, unchanged: 0, unattributedServices: [] },
         });
         const first = await call('GET', metricsPath);
-        console.log(JSON.stringify(first.body).slice(0, 600));
         expect(first.body.deploymentFrequency.deployments).toBe(2);
         expect(first.body.changeLeadTime.p50).toBe(4 * 3600);
 
