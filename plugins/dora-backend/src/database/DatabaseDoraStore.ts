@@ -168,6 +168,16 @@ function chunk<T>(items: T[], size: number): T[][] {
   return chunks;
 }
 
+/** What the metrics read of an analysed deployment. */
+const VERDICT_COLUMNS = [
+  'finished_at',
+  'rollback',
+  'failed',
+  'recovery_seconds',
+  'rework',
+  'lead_times',
+];
+
 const toDate = (value: Timestamp) =>
   value instanceof Date ? value : new Date(value);
 
@@ -768,12 +778,7 @@ export class DatabaseDoraStore implements DoraStore {
   }) {
     const query = this.#analysedQuery(options).select(
       'entity_ref',
-      'finished_at',
-      'rollback',
-      'failed',
-      'recovery_seconds',
-      'rework',
-      'lead_times',
+      ...VERDICT_COLUMNS,
     );
     const verdicts: DeploymentVerdict[] = [];
     for (const r of await query) {
@@ -804,17 +809,7 @@ export class DatabaseDoraStore implements DoraStore {
     // One statement, one round trip: the window is read once (a CTE used
     // several times is materialised) and summed four ways.
     const [row] = await db
-      .with(
-        'w',
-        this.#analysedQuery(options).select(
-          'finished_at',
-          'rollback',
-          'failed',
-          'recovery_seconds',
-          'rework',
-          'lead_times',
-        ),
-      )
+      .with('w', this.#analysedQuery(options).select(...VERDICT_COLUMNS))
       .select(
         db.raw(
           `(select json_build_object(
