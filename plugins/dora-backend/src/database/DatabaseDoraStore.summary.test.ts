@@ -1,6 +1,9 @@
 import { TestDatabases, mockServices } from '@backstage/backend-test-utils';
 import type { DoraDeploymentRow } from '@paved/plugin-dora-common';
-import { summariseDeployments } from '../metrics/computeMetrics';
+import {
+  summariseDeployments,
+  type DeploymentSummary,
+} from '../metrics/computeMetrics';
 import { DatabaseDoraStore } from './DatabaseDoraStore';
 
 jest.setTimeout(60_000);
@@ -114,6 +117,134 @@ describe('DoraStore.deploymentSummary', () => {
           );
         }
       }
+    },
+  );
+});
+
+describe('DoraStore.deploymentSummary of an organisation (day totals)', () => {
+  const databases = TestDatabases.create();
+  const DAY = 24 * HOUR;
+
+  /** Counts and days exact, percentiles within 1 % of the verdicts' own. */
+  function expectCloseTo(actual: DeploymentSummary, exact: DeploymentSummary) {
+    expect({ ...actual, leadTime: undefined, recovery: undefined }).toEqual({
+      ...exact,
+      leadTime: undefined,
+      recovery: undefined,
+    });
+    for (const key of ['leadTime', 'recovery'] as const) {
+      expect(actual[key].n).toBe(exact[key].n);
+      for (const p of ['p50', 'p75', 'p90'] as const) {
+        const want = exact[key][p]!;
+        expect(Math.abs(actual[key][p]! - want)).toBeLessThanOrEqual(
+          0.01 * want + 1e-9,
+        );
+      }
+    }
+  }
+
+  // SQLite, the local default's database, keeps no day totals (see above).
+  it.each(
+    databases.eachSupportedId().filter(([id]) => id.startsWith('POSTGRES')),
+  )(
+    'sums most of the organisation from day totals, kept current as analyses change (%s)',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const store = await DatabaseDoraStore.create({
+        database: mockServices.database({ knex }),
+      });
+      const refs = Array.from(
+        { length: 120 },
+        (_, i) => `component:default/s${i}`,
+      );
+      const rowsOf = (ref: string, seed: number) =>
+        history(ref, seed).filter((_, i) => i % 6 === seed % 6);
+      for (const [i, ref] of refs.entries()) {
+        await store.replaceAnalyses(ref, 1, rowsOf(ref, i + 3));
+      }
+      const environment = 'production';
+      const exact = async (
+        window: { from: Date; to: Date },
+        entityRefs?: string[],
+      ) =>
+        summariseDeployments(
+          await store.deploymentVerdicts({
+            ...window,
+            entityRefs,
+            environment,
+          }),
+          window.from,
+          window.to,
+        );
+      const windows = [
+        { from: new Date(start), to: new Date(start + 90 * DAY) },
+        { from: new Date(start + 10 * DAY), to: new Date(start + 41 * DAY) },
+      ];
+      const scopesOfMost = [
+        undefined,
+        // The organisation: every analysed entity and some without history.
+        [...refs, 'component:default/new-1', 'component:default/new-2'],
+        // Most of it: the rest is summed from deployments and taken away.
+        refs.slice(15),
+      ];
+      // Less than half: summed from its deployments, exactly.
+      const lessThanHalf = refs.slice(0, 50);
+      const compareAll = async () => {
+        for (const window of windows) {
+          for (const entityRefs of scopesOfMost) {
+            const options = { ...window, entityRefs, environment };
+            expectCloseTo(
+              (await store.deploymentSummary(options))!,
+              await exact(window, entityRefs),
+            );
+          }
+          expect(
+            await store.deploymentSummary({
+              ...window,
+              entityRefs: lessThanHalf,
+              environment,
+            }),
+          ).toEqual(await exact(window, lessThanHalf));
+        }
+      };
+      const everything = await exact(windows[0]);
+      // Not a comparison of empty sums.
+      expect(everything.deployments).toBe(2400);
+      expect(everything.leadTime.n).toBeGreaterThan(1000);
+      expect(everything.recovery.n).toBeGreaterThan(100);
+      await compareAll();
+      // Everything read was settled on the way.
+      expect(await store.settleDayTotals({ environment, ...windows[0] })).toBe(
+        0,
+      );
+
+      // Analyses change: rows moved to another day, verdicts flipped, rows
+      // and whole histories gone, while other replicas settle days.
+      const changed = refs.slice(0, 30).map((ref, i) => {
+        const rows = rowsOf(ref, i + 3)
+          .filter((_, j) => j % 4 !== 1)
+          .map((row, j) =>
+            j % 3 === 0
+              ? {
+                  ...row,
+                  failed: !row.failed,
+                  recoverySeconds: row.failed ? null : 4_000 + j,
+                  finishedAt: new Date(
+                    Date.parse(row.finishedAt) + 2 * DAY,
+                  ).toISOString(),
+                }
+              : row,
+          );
+        return [ref, i % 10 === 0 ? [] : rows] as const;
+      });
+      await Promise.all([
+        ...changed.map(([ref, rows]) => store.replaceAnalyses(ref, 2, rows)),
+        store.settleDayTotals(),
+        store.settleDayTotals({ environment }),
+        store.settleDayTotals(),
+      ]);
+      expect((await exact(windows[0])).deployments).toBeLessThan(2400);
+      await compareAll();
     },
   );
 });

@@ -70,6 +70,15 @@ export interface DoraStore {
     version: number,
     rows: DoraDeploymentRow[],
   ): Promise<boolean>;
+  /**
+   * Brings the per-day totals of the days analyses changed (of one
+   * environment and window, or all) up to date; answers how many days.
+   */
+  settleDayTotals(options?: {
+    environment?: string;
+    from?: Date;
+    to?: Date;
+  }): Promise<number>;
   /** What the metrics need of each analysed deployment in `[from, to)`. */
   deploymentVerdicts(options: {
     entityRefs?: string[];
@@ -80,7 +89,10 @@ export interface DoraStore {
   /**
    * The metrics' summary of the analysed deployments finished in
    * `[from, to)`, computed in the database; undefined where the store
-   * leaves that to `summariseDeployments` over `deploymentVerdicts`.
+   * leaves that to `summariseDeployments` over `deploymentVerdicts`. A
+   * whole-day window of a scope holding most analysed entities (an
+   * organisation) is summed from per-day totals: its counts exact, its
+   * percentiles within 1 %.
    */
   deploymentSummary(options: {
     entityRefs?: string[];

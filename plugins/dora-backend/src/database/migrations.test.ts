@@ -17,6 +17,8 @@ const TABLES = [
   'dora_entity_versions',
   'dora_analysed_deployments',
   'dora_analysis_versions',
+  'dora_day_totals',
+  'dora_dirty_days',
 ];
 
 const entityRef = 'component:default/checkout';
@@ -82,6 +84,18 @@ async function seed(knex: Knex) {
     entity_ref: entityRef,
     version: 3,
   });
+  const day = new Date('2026-10-01T00:00:00Z');
+  await knex('dora_day_totals').insert({
+    environment: 'production',
+    day,
+    deployments: 1,
+    non_rollback: 1,
+    failed_non_rollback: 1,
+    rework: 0,
+    lead_time_buckets: JSON.stringify({ 577: 1 }),
+    recovery_buckets: JSON.stringify({ 414: 1 }),
+  });
+  await knex('dora_dirty_days').insert({ environment: 'production', day });
 }
 
 async function existingTables(knex: Knex) {
@@ -119,6 +133,40 @@ describe.each(databases.eachSupportedId())('DORA migrations (%s)', id => {
     await seed(knex);
     expect(await rowCounts(knex)).toEqual(
       Object.fromEntries(TABLES.map(t => [t, 1])),
+    );
+  });
+
+  it('marks the days of deployments analysed before day totals existed (PostgreSQL)', async () => {
+    const knex = await databases.init(id);
+    await knex.migrate.latest(migrations);
+    await knex.migrate.down(migrations);
+    expect(await knex.schema.hasTable('dora_day_totals')).toBe(false);
+    await knex('dora_analysed_deployments').insert(
+      ['2026-10-01T00:00:00Z', '2026-10-01T23:59:59Z'].map((at, i) => ({
+        entity_ref: entityRef,
+        environment: 'production',
+        source: 'github',
+        event_id: `deploy-${i}`,
+        finished_at: new Date(at),
+        rollback: false,
+        failed: false,
+        recovery_seconds: null,
+        rework: false,
+        lead_times: '[]',
+        row: '{}',
+      })),
+    );
+
+    await knex.migrate.latest(migrations);
+
+    const dirty = await knex('dora_dirty_days').select('environment', 'day');
+    // SQLite keeps no day totals: it sums in Node.
+    expect(
+      dirty.map(d => [d.environment, new Date(d.day).toISOString()]),
+    ).toEqual(
+      id.startsWith('POSTGRES')
+        ? [['production', '2026-10-01T00:00:00.000Z']]
+        : [],
     );
   });
 
