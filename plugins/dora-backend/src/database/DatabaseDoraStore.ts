@@ -11,11 +11,7 @@ import type {
   DoraEvent,
 } from '@paved/plugin-dora-common';
 import type { DeploymentSummary } from '../metrics/computeMetrics';
-import {
-  addBuckets,
-  bucketSql,
-  distributionOfBuckets,
-} from '../metrics/durationBuckets';
+import { DayTotals, type DayTotal } from '../metrics/dayTotals';
 import {
   leadTimesOf,
   type DeploymentVerdict,
@@ -190,112 +186,82 @@ const DAY_MS = 86_400_000;
 
 const isPostgres = (db: Knex) => db.client.config.client === 'pg';
 
-/** The (environment, UTC day) pairs whose totals a write changes. */
-class DirtyDays {
-  readonly #days = new Map<string, { environment: string; day: Date }>();
-
-  add(environment: string, finishedAt: Timestamp) {
-    const time = toDate(finishedAt).getTime();
-    const day = new Date(Math.floor(time / DAY_MS) * DAY_MS);
-    this.#days.set(`${environment}|${day.getTime()}`, { environment, day });
-  }
-
-  rows() {
-    return [...this.#days.values()];
-  }
-}
-
-/**
- * The PostgreSQL advisory lock key of an environment's day totals: 64 bits
- * of a hash, so two days practically never share one.
- */
-function dayTotalsLockKey(environment: string, day: Date): string {
-  return createHash('sha256')
-    .update(`paved-dora-day-totals:${environment}:${day.toISOString()}`)
-    .digest()
-    .readBigInt64BE(0)
-    .toString();
-}
-
 /** A JSON value as the driver returns it: parsed already, or text. */
 const parseJson = <T>(value: unknown): T =>
   (typeof value === 'string' ? JSON.parse(value) : value) as T;
 
-/**
- * Recomputes the totals of dirty days from their analysed deployments, in
- * one transaction. Each day's advisory lock is taken first (in ascending
- * order, as every settler does, so two wait rather than deadlock): a
- * second settler of the same day then finds its markers gone and leaves
- * it. Only the markers read before the recomputation are deleted; one an
- * analysis adds meanwhile stays for the next settler.
- */
-async function settleDays(
-  tx: Knex.Transaction,
-  days: Array<{ environment: string; day: Date }>,
-) {
-  for (const { environment, day } of days) {
-    await tx.raw('SELECT pg_advisory_xact_lock(CAST(? AS bigint))', [
-      dayTotalsLockKey(environment, day),
-    ]);
-  }
-  const pairs = days.map(d => [d.environment, d.day]);
-  const markers = (await tx('dora_dirty_days')
-    .whereIn(['environment', 'day'], pairs)
-    .pluck('id')) as string[];
-  if (markers.length === 0) return;
-  await tx('dora_day_totals').whereIn(['environment', 'day'], pairs).delete();
-  await tx.raw(
-    `WITH days(environment, day) AS (
-      VALUES ${days.map(() => '(?, ?::timestamptz)').join(', ')}
+/** A day total as stored: one row of changes, or a compacted day. */
+type DayTotalRecord = {
+  environment: string;
+  day: Timestamp;
+  deployments: number | string;
+  non_rollback: number | string;
+  failed_non_rollback: number | string;
+  rework: number | string;
+  lead_time_buckets: string;
+  recovery_buckets: string;
+};
+
+const bucketsOf = (json: string) =>
+  new Map(
+    Object.entries(JSON.parse(json) as Record<string, number>).map(
+      ([bucket, count]) => [Number(bucket), Number(count)],
     ),
-    w AS (
-      SELECT d.environment, d.day, a.rollback, a.failed, a.recovery_seconds,
-        a.rework, a.lead_times
-      FROM days d JOIN dora_analysed_deployments a
-        ON a.environment = d.environment
-        AND a.finished_at >= d.day AND a.finished_at < d.day + interval '1 day'
-    ),
-    counts AS (
-      SELECT environment, day, count(*) AS deployments,
-        count(*) FILTER (WHERE NOT rollback) AS non_rollback,
-        count(*) FILTER (WHERE failed AND NOT rollback) AS failed_non_rollback,
-        count(*) FILTER (WHERE rework) AS rework
-      FROM w GROUP BY environment, day
-    ),
-    lead AS (
-      SELECT environment, day, json_object_agg(bucket, n) AS buckets FROM (
-        SELECT environment, day, ${bucketSql('lt.v::float8')} AS bucket,
-          count(*) AS n
-        FROM w CROSS JOIN LATERAL
-          jsonb_array_elements_text(w.lead_times::jsonb) AS lt(v)
-        GROUP BY 1, 2, 3
-      ) b GROUP BY environment, day
-    ),
-    recovery AS (
-      SELECT environment, day, json_object_agg(bucket, n) AS buckets FROM (
-        SELECT environment, day, ${bucketSql('recovery_seconds')} AS bucket,
-          count(*) AS n
-        FROM w WHERE failed AND recovery_seconds IS NOT NULL
-        GROUP BY 1, 2, 3
-      ) b GROUP BY environment, day
-    )
-    INSERT INTO dora_day_totals (environment, day, deployments, non_rollback,
-      failed_non_rollback, rework, lead_time_buckets, recovery_buckets)
-    SELECT c.environment, c.day, c.deployments, c.non_rollback,
-      c.failed_non_rollback, c.rework,
-      coalesce(l.buckets::text, '{}'), coalesce(r.buckets::text, '{}')
-    FROM counts c
-      LEFT JOIN lead l ON l.environment = c.environment AND l.day = c.day
-      LEFT JOIN recovery r ON r.environment = c.environment AND r.day = c.day`,
-    days.flatMap(d => [d.environment, d.day.toISOString()]),
   );
-  await tx('dora_dirty_days')
-    .whereRaw('id = any(?::bigint[])', [markers])
-    .delete();
+
+const bucketsJson = (buckets: Map<number, number>) =>
+  JSON.stringify(Object.fromEntries(buckets));
+
+function fromDayTotalRecord(record: DayTotalRecord): DayTotal {
+  return {
+    environment: record.environment,
+    day: toDate(record.day).getTime(),
+    deployments: Number(record.deployments),
+    nonRollback: Number(record.non_rollback),
+    failedNonRollback: Number(record.failed_non_rollback),
+    rework: Number(record.rework),
+    leadTimes: bucketsOf(record.lead_time_buckets),
+    recovery: bucketsOf(record.recovery_buckets),
+  };
 }
 
-/** Dirty days whose totals one transaction recomputes. */
-const SETTLE_DAYS = 31;
+function toDayTotalRecord(total: DayTotal): DayTotalRecord {
+  return {
+    environment: total.environment,
+    day: new Date(total.day),
+    deployments: total.deployments,
+    non_rollback: total.nonRollback,
+    failed_non_rollback: total.failedNonRollback,
+    rework: total.rework,
+    lead_time_buckets: bucketsJson(total.leadTimes),
+    recovery_buckets: bucketsJson(total.recovery),
+  };
+}
+
+/** The verdict of an analysed deployment as stored. */
+function storedVerdict(row: {
+  entity_ref?: string | null;
+  finished_at: Timestamp;
+  rollback: unknown;
+  failed: unknown;
+  recovery_seconds: number | string | null;
+  rework: unknown;
+  lead_times: string;
+}): DeploymentVerdict {
+  return {
+    entityRef: row.entity_ref ?? null,
+    finishedAt: toDate(row.finished_at).getTime(),
+    rollback: Boolean(row.rollback),
+    failed: Boolean(row.failed),
+    recoverySeconds:
+      row.recovery_seconds === null ? null : Number(row.recovery_seconds),
+    rework: Boolean(row.rework),
+    leadTimes: JSON.parse(row.lead_times),
+  };
+}
+
+/** Days whose totals one transaction compacts. */
+const COMPACT_DAYS = 100;
 /**
  * Scopes are summed from the day totals once this many entities have
  * analyses and the scope holds more than half of them (what it lacks is
@@ -473,7 +439,6 @@ const ANALYZED_TABLES = [
   'dora_analysed_deployments',
   'dora_analysis_versions',
   'dora_day_totals',
-  'dora_dirty_days',
 ];
 /** Rows written before the first refresh of statistics; doubling after. */
 const FIRST_ANALYZE_ROWS = 5_000;
@@ -741,23 +706,24 @@ export class DatabaseDoraStore implements DoraStore {
             'environment',
             'source',
             'event_id',
-            'finished_at',
             'row_hash',
-          )) as Array<{
-          environment: string;
-          source: string;
-          event_id: string;
-          finished_at: Timestamp;
-          row_hash: string | null;
-        }>;
-        // The days whose totals this changes: those of every row written or
-        // deleted, and the day a rewritten row was on before.
-        const dirty = new DirtyDays();
+            ...VERDICT_COLUMNS,
+          )) as Array<
+          Parameters<typeof storedVerdict>[0] & {
+            environment: string;
+            source: string;
+            event_id: string;
+            row_hash: string | null;
+          }
+        >;
+        // What this changes on each day: the verdicts of rows rewritten or
+        // deleted taken away, those of rows written added.
+        const changes = new DayTotals();
         for (const row of stored) {
           const key = analysedKey(row);
           const record = records.get(key);
           if (record?.row_hash !== row.row_hash) {
-            dirty.add(row.environment, row.finished_at);
+            changes.addVerdict(row.environment, storedVerdict(row), -1);
           }
           if (!record) {
             await tx('dora_analysed_deployments')
@@ -779,11 +745,13 @@ export class DatabaseDoraStore implements DoraStore {
             .merge();
         }
         for (const record of records.values()) {
-          dirty.add(record.environment, record.finished_at);
+          changes.addVerdict(record.environment, storedVerdict(record), 1);
         }
+        // Appended, never updated: analyses of different entities on the
+        // same day never wait on one another.
         if (isPostgres(tx)) {
-          for (const batch of chunk(dirty.rows(), 100)) {
-            await tx('dora_dirty_days').insert(batch);
+          for (const batch of chunk(changes.days(), 100)) {
+            await tx('dora_day_totals').insert(batch.map(toDayTotalRecord));
           }
         }
         await tx('dora_analysis_versions')
@@ -926,40 +894,47 @@ export class DatabaseDoraStore implements DoraStore {
       'entity_ref',
       ...VERDICT_COLUMNS,
     );
-    const verdicts: DeploymentVerdict[] = [];
-    for (const r of await query) {
-      verdicts.push({
-        entityRef: r.entity_ref,
-        finishedAt: toDate(r.finished_at).getTime(),
-        rollback: Boolean(r.rollback),
-        failed: Boolean(r.failed),
-        recoverySeconds:
-          r.recovery_seconds === null ? null : Number(r.recovery_seconds),
-        rework: Boolean(r.rework),
-        leadTimes: JSON.parse(r.lead_times),
-      });
-    }
-    return verdicts;
+    return (await query).map(storedVerdict);
   }
 
-  async settleDayTotals(
-    options: { environment?: string; from?: Date; to?: Date } = {},
-  ): Promise<number> {
+  async compactDayTotals(): Promise<number> {
     if (!isPostgres(this.#db)) return 0;
-    const listed = this.#db('dora_dirty_days')
-      .distinct('environment', 'day')
-      .orderBy(['environment', 'day']);
-    if (options.environment) listed.where('environment', options.environment);
-    if (options.from) listed.where('day', '>=', options.from);
-    if (options.to) listed.where('day', '<', options.to);
-    const days = (await listed).map(
-      (row: { environment: string; day: Timestamp }) => ({
-        environment: row.environment,
-        day: toDate(row.day),
-      }),
-    );
-    for (const batch of chunk(days, SETTLE_DAYS)) {
-      await this.#db.transaction(tx => settleDays(tx, batch));
+    const days = (
+      await this.#db('dora_day_totals')
+        .select('environment', 'day')
+        .groupBy('environment', 'day')
+        .havingRaw('count(*) > 1')
+        .orderBy(['environment', 'day'])
+    ).map((row: { environment: string; day: Timestamp }) => [
+      row.environment,
+      toDate(row.day),
+    ]);
+    for (const batch of chunk(days, COMPACT_DAYS)) {
+      // The rows deleted are the rows summed: another compaction of the
+      // same day deletes none of them again (it waits, then finds them
+      // gone), and rows appended meanwhile stay as they are.
+      await this.#db.transaction(async tx => {
+        const deleted = (await tx('dora_day_totals')
+          .whereIn(['environment', 'day'], batch)
+          .delete()
+          .returning([
+            'environment',
+            'day',
+            'deployments',
+            'non_rollback',
+            'failed_non_rollback',
+            'rework',
+            'lead_time_buckets',
+            'recovery_buckets',
+          ])) as DayTotalRecord[];
+        const totals = new DayTotals();
+        for (const record of deleted) {
+          totals.addTotal(fromDayTotalRecord(record));
+        }
+        for (const rows of chunk(totals.days(), 100)) {
+          await tx('dora_day_totals').insert(rows.map(toDayTotalRecord));
+        }
+      });
     }
     return days.length;
   }
@@ -1060,129 +1035,31 @@ export class DatabaseDoraStore implements DoraStore {
   }
 
   /**
-   * The summary of every analysed entity's deployments from the day totals
-   * (their dirty days recomputed first), less those of the `missing`
-   * entities, summed from their deployments. Counts and deployments per
-   * day are exact; percentiles within 1 % (see durationBuckets).
+   * The summary of every analysed entity's deployments from the day
+   * totals, less those of the `missing` entities, summed from their
+   * deployments. Counts and deployments per day are exact; percentiles
+   * within 1 % (see durationBuckets).
    */
   async #summaryFromDayTotals(
     options: { environment: string; from: Date; to: Date },
     missing: string[],
   ): Promise<DeploymentSummary> {
-    await this.settleDayTotals(options);
-    const summary: DeploymentSummary = {
-      deployments: 0,
-      nonRollback: 0,
-      failedNonRollback: 0,
-      rework: 0,
-      perDay: new Map(),
-      leadTime: distributionOfBuckets(new Map()),
-      recovery: distributionOfBuckets(new Map()),
-    };
-    const lead = new Map<number, number>();
-    const recovery = new Map<number, number>();
-    const dayIndex = (day: Timestamp) =>
-      Math.floor((toDate(day).getTime() - options.from.getTime()) / DAY_MS);
-    const add = (
-      totals: {
-        deployments: number;
-        nonRollback: number;
-        failedNonRollback: number;
-        rework: number;
-        perDay: Array<[number, number]>;
-        lead: Record<string, number>;
-        recovery: Record<string, number>;
-      },
-      sign: 1 | -1,
-    ) => {
-      summary.deployments += sign * totals.deployments;
-      summary.nonRollback += sign * totals.nonRollback;
-      summary.failedNonRollback += sign * totals.failedNonRollback;
-      summary.rework += sign * totals.rework;
-      for (const [day, n] of totals.perDay) {
-        const count = (summary.perDay.get(day) ?? 0) + sign * n;
-        if (count === 0) summary.perDay.delete(day);
-        else summary.perDay.set(day, count);
-      }
-      addBuckets(lead, totals.lead, sign);
-      addBuckets(recovery, totals.recovery, sign);
-    };
-    const days = await this.#db('dora_day_totals')
+    const totals = new DayTotals();
+    const records = (await this.#db('dora_day_totals')
       .where('environment', options.environment)
       .where('day', '>=', options.from)
-      .where('day', '<', options.to);
-    for (const day of days) {
-      add(
-        {
-          deployments: Number(day.deployments),
-          nonRollback: Number(day.non_rollback),
-          failedNonRollback: Number(day.failed_non_rollback),
-          rework: Number(day.rework),
-          perDay: [[dayIndex(day.day), Number(day.deployments)]],
-          lead: JSON.parse(day.lead_time_buckets),
-          recovery: JSON.parse(day.recovery_buckets),
-        },
-        1,
-      );
-    }
+      .where('day', '<', options.to)) as DayTotalRecord[];
+    for (const record of records) totals.addTotal(fromDayTotalRecord(record));
     if (missing.length > 0) {
-      const [row] = await this.#db
-        .with(
-          'w',
-          this.#analysedQuery({ ...options, entityRefs: missing }).select(
-            ...VERDICT_COLUMNS,
-          ),
-        )
-        .select(
-          this.#db.raw(
-            `(select json_build_object(
-                'deployments', count(*),
-                'nonRollback', count(*) filter (where not rollback),
-                'failedNonRollback', count(*) filter (where failed and not rollback),
-                'rework', count(*) filter (where rework)
-              ) from w) as counts`,
-          ),
-          this.#db.raw(
-            `(select coalesce(json_agg(json_build_array(d.day, d.n)), '[]'::json)
-              from (
-                select floor(extract(epoch from (finished_at - ?::timestamptz)) / 86400)::int as day,
-                  count(*)::int as n
-                from w group by 1
-              ) d) as per_day`,
-            [options.from.toISOString()],
-          ),
-          this.#db.raw(
-            `(select coalesce(json_object_agg(b.bucket, b.n), '{}'::json) from (
-                select ${bucketSql('lt.v::float8')} as bucket, count(*) as n
-                from w cross join lateral jsonb_array_elements_text(w.lead_times::jsonb) as lt(v)
-                group by 1
-              ) b) as lead`,
-          ),
-          this.#db.raw(
-            `(select coalesce(json_object_agg(b.bucket, b.n), '{}'::json) from (
-                select ${bucketSql('recovery_seconds')} as bucket, count(*) as n
-                from w where failed and recovery_seconds is not null
-                group by 1
-              ) b) as recovery`,
-          ),
-        );
-      const counts = parseJson<Record<string, number>>(row.counts);
-      add(
-        {
-          deployments: Number(counts.deployments),
-          nonRollback: Number(counts.nonRollback),
-          failedNonRollback: Number(counts.failedNonRollback),
-          rework: Number(counts.rework),
-          perDay: parseJson<Array<[number, number]>>(row.per_day),
-          lead: parseJson(row.lead),
-          recovery: parseJson(row.recovery),
-        },
-        -1,
-      );
+      const verdicts = await this.deploymentVerdicts({
+        ...options,
+        entityRefs: missing,
+      });
+      for (const verdict of verdicts) {
+        totals.addVerdict(options.environment, verdict, -1);
+      }
     }
-    summary.leadTime = distributionOfBuckets(lead);
-    summary.recovery = distributionOfBuckets(recovery);
-    return summary;
+    return totals.summary(options.from, options.to);
   }
 
   async analysisFingerprint(entityRefs?: string[]) {

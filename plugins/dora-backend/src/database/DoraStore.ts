@@ -71,14 +71,10 @@ export interface DoraStore {
     rows: DoraDeploymentRow[],
   ): Promise<boolean>;
   /**
-   * Brings the per-day totals of the days analyses changed (of one
-   * environment and window, or all) up to date; answers how many days.
+   * Adds up each day's appended day totals into one row (reads of an
+   * organisation read one row a day); answers how many days it compacted.
    */
-  settleDayTotals(options?: {
-    environment?: string;
-    from?: Date;
-    to?: Date;
-  }): Promise<number>;
+  compactDayTotals(): Promise<number>;
   /** What the metrics need of each analysed deployment in `[from, to)`. */
   deploymentVerdicts(options: {
     entityRefs?: string[];

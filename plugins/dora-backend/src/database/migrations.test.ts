@@ -1,6 +1,7 @@
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { TestDatabases } from '@backstage/backend-test-utils';
 import type { Knex } from 'knex';
+import { bucketSeconds } from '../metrics/durationBuckets';
 
 jest.setTimeout(60_000);
 
@@ -18,7 +19,6 @@ const TABLES = [
   'dora_analysed_deployments',
   'dora_analysis_versions',
   'dora_day_totals',
-  'dora_dirty_days',
 ];
 
 const entityRef = 'component:default/checkout';
@@ -95,7 +95,6 @@ async function seed(knex: Knex) {
     lead_time_buckets: JSON.stringify({ 577: 1 }),
     recovery_buckets: JSON.stringify({ 414: 1 }),
   });
-  await knex('dora_dirty_days').insert({ environment: 'production', day });
 }
 
 async function existingTables(knex: Knex) {
@@ -136,7 +135,7 @@ describe.each(databases.eachSupportedId())('DORA migrations (%s)', id => {
     );
   });
 
-  it('marks the days of deployments analysed before day totals existed (PostgreSQL)', async () => {
+  it('totals the days of deployments analysed before day totals existed (PostgreSQL)', async () => {
     const knex = await databases.init(id);
     await knex.migrate.latest(migrations);
     await knex.migrate.down(migrations);
@@ -149,25 +148,42 @@ describe.each(databases.eachSupportedId())('DORA migrations (%s)', id => {
         event_id: `deploy-${i}`,
         finished_at: new Date(at),
         rollback: false,
-        failed: false,
-        recovery_seconds: null,
+        failed: i === 1,
+        recovery_seconds: i === 1 ? 3600 : null,
         rework: false,
-        lead_times: '[]',
+        lead_times: JSON.stringify(i === 1 ? [60, 7200] : []),
         row: '{}',
       })),
     );
 
     await knex.migrate.latest(migrations);
 
-    const dirty = await knex('dora_dirty_days').select('environment', 'day');
+    const totalsOnPostgres = [
+      {
+        environment: 'production',
+        day: '2026-10-01T00:00:00.000Z',
+        deployments: 2,
+        failed: 1,
+        leadTimes: [expect.closeTo(60, -0.2), expect.closeTo(7200, -2.2)],
+        recovery: [expect.closeTo(3600, -1.9)],
+      },
+    ];
+    const totals = await knex('dora_day_totals').select();
     // SQLite keeps no day totals: it sums in Node.
     expect(
-      dirty.map(d => [d.environment, new Date(d.day).toISOString()]),
-    ).toEqual(
-      id.startsWith('POSTGRES')
-        ? [['production', '2026-10-01T00:00:00.000Z']]
-        : [],
-    );
+      totals.map(t => ({
+        environment: t.environment,
+        day: new Date(t.day).toISOString(),
+        deployments: Number(t.deployments),
+        failed: Number(t.failed_non_rollback),
+        leadTimes: Object.keys(JSON.parse(t.lead_time_buckets)).map(b =>
+          bucketSeconds(Number(b)),
+        ),
+        recovery: Object.keys(JSON.parse(t.recovery_buckets)).map(b =>
+          bucketSeconds(Number(b)),
+        ),
+      })),
+    ).toEqual(id.startsWith('POSTGRES') ? totalsOnPostgres : []);
   });
 
   it('gives the entities of facts stored before it a first facts version', async () => {

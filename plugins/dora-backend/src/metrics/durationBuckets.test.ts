@@ -1,6 +1,7 @@
 import {
   BUCKET_ACCURACY,
   addBuckets,
+  bucketOf,
   bucketSeconds,
   distributionOfBuckets,
 } from './durationBuckets';
@@ -18,6 +19,17 @@ describe('duration buckets', () => {
       }
     }
     expect(bucketSeconds(0)).toBe(0);
+  });
+
+  it('put a duration in the bucket that stands for it', () => {
+    for (const seconds of [1, 1.5, 59, 60, 3_599, 86_400, 2_592_000, 31e6]) {
+      const value = bucketSeconds(bucketOf(seconds));
+      expect(Math.abs(value - seconds) / seconds).toBeLessThanOrEqual(
+        BUCKET_ACCURACY + 1e-12,
+      );
+    }
+    expect(bucketOf(0)).toBe(0);
+    expect(bucketOf(0.4)).toBe(0);
   });
 
   it('reads percentiles between the closest ranks, as percentile_cont does', () => {

@@ -11,9 +11,11 @@ export const BUCKET_ACCURACY = 0.01;
 const GAMMA = (1 + BUCKET_ACCURACY) / (1 - BUCKET_ACCURACY);
 const LOG_GAMMA = Math.log(GAMMA);
 
-/** A duration's bucket, as SQL over the float8 expression `seconds`. */
-export function bucketSql(seconds: string): string {
-  return `(case when ${seconds} < 1 then 0 else ceil(ln(${seconds}) / ${LOG_GAMMA}::float8)::int end)`;
+/** A duration's bucket (the day totals' migration computes it in SQL). */
+export function bucketOf(seconds: number): number {
+  return seconds < 1
+    ? 0
+    : Math.max(1, Math.ceil(Math.log(seconds) / LOG_GAMMA));
 }
 
 /** The duration a bucket stands for (its durations are within 1 % of it). */

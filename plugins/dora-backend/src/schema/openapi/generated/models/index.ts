@@ -210,7 +210,7 @@ export type DoraBenchmark = {
 };
 
 /**
- * Distribution of a duration, in seconds; `null` values when n = 0.
+ * Distribution of a duration, in seconds; `null` values when n = 0. For a scope holding most components with deployments (an organisation), summed from per-day totals, percentiles are within 1 % of the exact value.
  */
 export type DurationDistribution = {
   p50: number | null;
