@@ -702,29 +702,35 @@ export class DatabaseDoraStore implements DoraStore {
         );
         const stored = (await tx('dora_analysed_deployments')
           .where({ entity_ref: entityRef })
-          .select(
-            'environment',
-            'source',
-            'event_id',
-            'row_hash',
-            ...VERDICT_COLUMNS,
-          )) as Array<
-          Parameters<typeof storedVerdict>[0] & {
-            environment: string;
-            source: string;
-            event_id: string;
-            row_hash: string | null;
-          }
-        >;
-        // What this changes on each day: the verdicts of rows rewritten or
-        // deleted taken away, those of rows written added.
+          .select('environment', 'source', 'event_id', 'row_hash')) as Array<{
+          environment: string;
+          source: string;
+          event_id: string;
+          row_hash: string | null;
+        }>;
+        const replaced = stored.filter(
+          row => records.get(analysedKey(row))?.row_hash !== row.row_hash,
+        );
+        // What this changes on each day (PostgreSQL keeps day totals): the
+        // verdicts of rows rewritten or deleted taken away, those of rows
+        // written added.
+        const totals = isPostgres(tx);
         const changes = new DayTotals();
+        for (const batch of totals ? chunk(replaced, 100) : []) {
+          const verdicts = await tx('dora_analysed_deployments')
+            .where({ entity_ref: entityRef })
+            .whereIn(
+              ['environment', 'source', 'event_id'],
+              batch.map(row => [row.environment, row.source, row.event_id]),
+            )
+            .select('environment', ...VERDICT_COLUMNS);
+          for (const row of verdicts) {
+            changes.addVerdict(row.environment, storedVerdict(row), -1);
+          }
+        }
         for (const row of stored) {
           const key = analysedKey(row);
           const record = records.get(key);
-          if (record?.row_hash !== row.row_hash) {
-            changes.addVerdict(row.environment, storedVerdict(row), -1);
-          }
           if (!record) {
             await tx('dora_analysed_deployments')
               .where({
@@ -744,12 +750,12 @@ export class DatabaseDoraStore implements DoraStore {
             .onConflict(['entity_ref', 'environment', 'source', 'event_id'])
             .merge();
         }
-        for (const record of records.values()) {
+        for (const record of totals ? records.values() : []) {
           changes.addVerdict(record.environment, storedVerdict(record), 1);
         }
         // Appended, never updated: analyses of different entities on the
         // same day never wait on one another.
-        if (isPostgres(tx)) {
+        if (totals) {
           for (const batch of chunk(changes.days(), 100)) {
             await tx('dora_day_totals').insert(batch.map(toDayTotalRecord));
           }
@@ -1024,11 +1030,21 @@ export class DatabaseDoraStore implements DoraStore {
       options.from.getTime() % DAY_MS === 0 &&
       options.to.getTime() % DAY_MS === 0;
     if (!wholeDays) return undefined;
+    // A component's or a team's read asks nothing more: it cannot hold
+    // more than half of 100 or more entities.
+    const scopeSize = options.entityRefs?.length ?? Infinity;
+    if (scopeSize * 2 <= DAY_TOTALS_MIN_ENTITIES) return undefined;
+    const [{ analysedCount }] = await this.#db('dora_analysis_versions').count({
+      analysedCount: '*',
+    });
+    const count = Number(analysedCount);
+    if (count < DAY_TOTALS_MIN_ENTITIES || scopeSize * 2 <= count) {
+      return undefined;
+    }
+    if (!options.entityRefs) return [];
     const analysed = (await this.#db('dora_analysis_versions').pluck(
       'entity_ref',
     )) as string[];
-    if (analysed.length < DAY_TOTALS_MIN_ENTITIES) return undefined;
-    if (!options.entityRefs) return [];
     const scope = new Set(options.entityRefs);
     const missing = analysed.filter(ref => !scope.has(ref));
     return missing.length * 2 < analysed.length ? missing : undefined;

@@ -69,6 +69,8 @@ const ATTRIBUTION_INTERVAL_MS = 10_000;
  * a bigger backlog is the background pass's, and the read does not wait.
  */
 const INLINE_ANALYSIS_LIMIT = 20;
+/** How long a read takes a backlog it saw to be still there. */
+const BACKLOG_MEMORY_MS = 1_000;
 
 /**
  * A read as the HTTP API or an MCP action receives it (query parameters or
@@ -143,6 +145,8 @@ export class DoraMetricsService {
   #refreshAgain = false;
   readonly #summaries = new Map<string, KeptSummary>();
   #lastStoredAt = 0;
+  /** When a read last found a backlog of analyses. */
+  #backlogSeenAt = 0;
 
   /**
    * `catalog` resolves a read's scope with the reader's credentials and,
@@ -239,19 +243,29 @@ export class DoraMetricsService {
     const stale = await this.#store.staleAnalyses(entityRefs);
     if (stale.size === 0) return new Set();
     // While a large ingest is being analysed (a backlog anywhere), a read
-    // does not add its own analyses to the queue either.
+    // does not add its own analyses to the queue either. A backlog seen
+    // within the last second is taken as still there: during an ingest
+    // every read would otherwise ask again.
+    if (await this.#backlog(stale)) {
+      this.#refresh();
+      return new Set(stale.keys());
+    }
+    await this.#analyse(stale);
+    return new Set();
+  }
+
+  /** Whether more entities are stale than a read analyses itself. */
+  async #backlog(stale: Map<string, number>): Promise<boolean> {
+    if (Date.now() - this.#backlogSeenAt < BACKLOG_MEMORY_MS) return true;
     const backlog =
       stale.size > INLINE_ANALYSIS_LIMIT
         ? stale
         : await this.#store.staleAnalyses(undefined, {
             limit: INLINE_ANALYSIS_LIMIT + 1,
           });
-    if (backlog.size > INLINE_ANALYSIS_LIMIT) {
-      this.#refresh();
-      return new Set(stale.keys());
-    }
-    await this.#analyse(stale);
-    return new Set();
+    if (backlog.size <= INLINE_ANALYSIS_LIMIT) return false;
+    this.#backlogSeenAt = Date.now();
+    return true;
   }
 
   /** Analyses entities from their facts, each at the version given. */
