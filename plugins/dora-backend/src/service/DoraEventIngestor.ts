@@ -50,15 +50,12 @@ const SOURCE_LABEL = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 const MAX_SOURCE_LENGTH = 200;
 
 /**
- * Events validated and stored at once on a replica (a batch holds at most
- * 1,000); more batches wait their turn, in order. A backfill's
- * throughput is the same (the work is the process's CPU either way), but
- * reads arriving during it queue behind about three large batches, not
- * behind every sender's; CI's small batches (a team's day, tens of
- * events) still run side by side, where their round trips, not the CPU,
- * bound them.
+ * Batches validated and stored at once on a replica; more wait their turn.
+ * Throughput is the same (the work is the process's CPU either way), but
+ * reads arriving during a backfill queue behind three batches, not behind
+ * every sender's.
  */
-export const EVENTS_IN_FLIGHT = 1_300;
+const CONCURRENT_BATCHES = 3;
 
 /**
  * The source an event API caller's facts are stored under: its user entity
@@ -110,9 +107,8 @@ export class DoraEventIngestor implements DoraEventSink {
   readonly #onStored: () => void;
   readonly #reserved: Set<string>;
   readonly #logger?: LoggerService;
-  /** Events of the batches being stored. */
   #storing = 0;
-  readonly #waiting: Array<{ size: number; admit: () => void }> = [];
+  readonly #waiting: Array<() => void> = [];
 
   /**
    * `catalog` and `auth` resolve each event's service to a component, with
@@ -154,7 +150,7 @@ export class DoraEventIngestor implements DoraEventSink {
 
   /** A server-side source's batch, stored under `source` (or each event's own). */
   async ingest(source: string, events: unknown): Promise<DoraIngestResult> {
-    return this.#inTurn(events, () => this.#ingest(source, events));
+    return this.#inTurn(() => this.#ingest(source, events));
   }
 
   async #ingest(source: string, events: unknown): Promise<DoraIngestResult> {
@@ -184,7 +180,7 @@ export class DoraEventIngestor implements DoraEventSink {
     caller: string,
     events: unknown,
   ): Promise<DoraIngestResult> {
-    return this.#inTurn(events, () => this.#ingestFromCaller(caller, events));
+    return this.#inTurn(() => this.#ingestFromCaller(caller, events));
   }
 
   async #ingestFromCaller(
@@ -236,33 +232,18 @@ export class DoraEventIngestor implements DoraEventSink {
     );
   }
 
-  /**
-   * Runs a batch's `work` once it fits in {@link EVENTS_IN_FLIGHT} beside
-   * the batches being stored (at once when none are), after every batch
-   * that waited before it.
-   */
-  async #inTurn<T>(events: unknown, work: () => Promise<T>): Promise<T> {
-    // Unchecked input: anything but a list is rejected by `work` at once.
-    const size = Array.isArray(events) ? Math.max(1, events.length) : 1;
-    if (this.#waiting.length > 0 || !this.#fits(size)) {
-      await new Promise<void>(admit => this.#waiting.push({ size, admit }));
-    } else {
-      this.#storing += size;
+  /** Runs `work` when fewer than {@link CONCURRENT_BATCHES} batches are. */
+  async #inTurn<T>(work: () => Promise<T>): Promise<T> {
+    while (this.#storing >= CONCURRENT_BATCHES) {
+      await new Promise<void>(resolve => this.#waiting.push(resolve));
     }
+    this.#storing += 1;
     try {
       return await work();
     } finally {
-      this.#storing -= size;
-      while (this.#waiting.length > 0 && this.#fits(this.#waiting[0].size)) {
-        const next = this.#waiting.shift()!;
-        this.#storing += next.size;
-        next.admit();
-      }
+      this.#storing -= 1;
+      this.#waiting.shift()?.();
     }
-  }
-
-  #fits(size: number) {
-    return this.#storing === 0 || this.#storing + size <= EVENTS_IN_FLIGHT;
   }
 
   /** The catalog's `paved.dev/dora-service` aliases that resolve to nothing. */
