@@ -194,3 +194,57 @@ describe('DoraMetricsService keeps a large scope summary', () => {
     },
   );
 });
+
+describe('DoraMetricsService day totals', () => {
+  const databases = TestDatabases.create({ ids: ['POSTGRES_15'] });
+
+  it('compacts the day totals of analyses that reads made themselves', async () => {
+    const knex = await databases.init('POSTGRES_15');
+    const store = await DatabaseDoraStore.create({
+      database: mockServices.database({ knex }),
+    });
+    const metrics = DoraMetricsService.create({
+      store,
+      catalog: catalogServiceMock({ entities }),
+      auth: mockServices.auth(),
+      rules: defaultMetricRules,
+      logger: mockServices.logger.mock(),
+    });
+    const entityRef = 'component:default/small-a';
+    for (const [i, finishedAt] of [
+      '2026-10-02T10:00:00Z',
+      '2026-10-02T11:00:00Z',
+    ].entries()) {
+      await store.ingest('ci', [
+        {
+          entityRef,
+          event: {
+            type: 'deployment' as const,
+            id: `deploy-${i}`,
+            service: 'small-a',
+            environment: 'production',
+            status: 'success' as const,
+            startedAt: '2026-10-02T09:00:00Z',
+            finishedAt,
+            commitSha: 'abc1234',
+          },
+        },
+      ]);
+      // Few stale components and no backlog: the read analyses them.
+      const read = await metrics.metrics(
+        { ...window, entityRef },
+        mockCredentials.user(),
+      );
+      expect(read.deploymentFrequency.deployments).toBe(i + 1);
+    }
+    const rows = async () =>
+      Number((await knex('dora_day_totals').count({ n: '*' }))[0].n);
+    // Each analysis appended what it changed on the day.
+    expect(await rows()).toBe(2);
+
+    // The next pass finds nothing stale and folds the day into one row.
+    metrics.refreshSoon();
+    await metrics.settled();
+    expect(await rows()).toBe(1);
+  });
+});

@@ -206,6 +206,9 @@ export class DoraMetricsService {
         while (this.#refreshAgain) {
           this.#refreshAgain = false;
           const stale = [...(await this.#store.staleAnalyses())];
+          // Reads that analysed a few entities themselves left their day
+          // totals for a pass that finds nothing stale to compact.
+          if (stale.length === 0) await this.#store.compactDayTotals();
           for (let i = 0; i < stale.length; i += ANALYSIS_CHUNK) {
             const started = Date.now();
             await this.#analyse(new Map(stale.slice(i, i + ANALYSIS_CHUNK)));
