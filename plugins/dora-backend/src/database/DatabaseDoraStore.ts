@@ -990,10 +990,9 @@ export class DatabaseDoraStore implements DoraStore {
           ) as recovery`,
         ),
       );
-    const json = parseJson;
-    const counts = json<Record<string, number>>(row.counts);
+    const counts = parseJson<Record<string, number>>(row.counts);
     const distribution = (value: unknown) => {
-      const { p, n } = json<{ p: number[] | null; n: number }>(value);
+      const { p, n } = parseJson<{ p: number[] | null; n: number }>(value);
       return {
         p50: p ? Number(p[0]) : null,
         p75: p ? Number(p[1]) : null,
@@ -1007,7 +1006,7 @@ export class DatabaseDoraStore implements DoraStore {
       failedNonRollback: Number(counts.failedNonRollback),
       rework: Number(counts.rework),
       perDay: new Map(
-        json<Array<[number, number]>>(row.per_day).map(([day, n]) => [
+        parseJson<Array<[number, number]>>(row.per_day).map(([day, n]) => [
           Number(day),
           Number(n),
         ]),

@@ -4,6 +4,7 @@ import {
   TestDatabases,
 } from '@backstage/backend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
+import type { Knex } from 'knex';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { DatabaseDoraStore } from '../database/DatabaseDoraStore';
 import { defaultMetricRules } from '../metrics/computeMetrics';
@@ -38,6 +39,21 @@ const entities: Entity[] = [
   })),
 ];
 
+/** The service over a store in `knex`, with the catalog of `catalog`. */
+async function metricsOn(knex: Knex, catalog: Entity[] = entities) {
+  const store = await DatabaseDoraStore.create({
+    database: mockServices.database({ knex }),
+  });
+  const metrics = DoraMetricsService.create({
+    store,
+    catalog: catalogServiceMock({ entities: catalog }),
+    auth: mockServices.auth(),
+    rules: defaultMetricRules,
+    logger: mockServices.logger.mock(),
+  });
+  return { store, metrics };
+}
+
 const window = {
   from: '2026-10-01T00:00:00Z',
   to: '2026-10-31T00:00:00Z',
@@ -48,17 +64,9 @@ describe('DoraMetricsService reads while analysis is behind', () => {
 
   /** The service, with deployments of `sent` stored but not analysed. */
   async function service(sent = names) {
-    const knex = await databases.init('SQLITE_3');
-    const store = await DatabaseDoraStore.create({
-      database: mockServices.database({ knex }),
-    });
-    const metrics = DoraMetricsService.create({
-      store,
-      catalog: catalogServiceMock({ entities }),
-      auth: mockServices.auth(),
-      rules: defaultMetricRules,
-      logger: mockServices.logger.mock(),
-    });
+    const { store, metrics } = await metricsOn(
+      await databases.init('SQLITE_3'),
+    );
     // Stored but not analysed yet: as just after a large ingest, before
     // the background pass.
     await store.ingest(
@@ -155,16 +163,7 @@ describe('DoraMetricsService keeps a large scope summary', () => {
     'never answers a kept summary once newer analyses are done (%p)',
     async databaseId => {
       const knex = await databases.init(databaseId);
-      const store = await DatabaseDoraStore.create({
-        database: mockServices.database({ knex }),
-      });
-      const metrics = DoraMetricsService.create({
-        store,
-        catalog: catalogServiceMock({ entities: department }),
-        auth: mockServices.auth(),
-        rules: defaultMetricRules,
-        logger: mockServices.logger.mock(),
-      });
+      const { store, metrics } = await metricsOn(knex, department);
       const read = () =>
         metrics.metrics(
           { ...window, entityRef: 'group:default/dept' },
@@ -200,16 +199,7 @@ describe('DoraMetricsService day totals', () => {
 
   it('compacts the day totals of analyses that reads made themselves', async () => {
     const knex = await databases.init('POSTGRES_15');
-    const store = await DatabaseDoraStore.create({
-      database: mockServices.database({ knex }),
-    });
-    const metrics = DoraMetricsService.create({
-      store,
-      catalog: catalogServiceMock({ entities }),
-      auth: mockServices.auth(),
-      rules: defaultMetricRules,
-      logger: mockServices.logger.mock(),
-    });
+    const { store, metrics } = await metricsOn(knex);
     const entityRef = 'component:default/small-a';
     for (const [i, finishedAt] of [
       '2026-10-02T10:00:00Z',
