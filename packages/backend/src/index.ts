@@ -76,4 +76,8 @@ backend.add(import('@paved/plugin-kube-status-backend'));
 backend.add(import('@paved/plugin-cost-backend'));
 backend.add(import('@paved/plugin-cost-backend-module-opencost'));
 backend.add(import('@paved/plugin-cost-backend-module-focus'));
+
+// Outcomes: speed, stability and cost as one system, read from the DORA and
+// cost APIs on the caller's behalf.
+backend.add(import('@paved/plugin-outcomes-backend'));
 backend.start();

@@ -1,0 +1,32 @@
+import express from 'express';
+import type { HttpAuthService } from '@backstage/backend-plugin-api';
+import type { OutcomesService } from './service/OutcomesService';
+import { parseOutcomesQuery } from './service/window';
+import { createOpenApiRouter } from './schema/openapi/generated';
+
+export type RouterOptions = {
+  httpAuth: HttpAuthService;
+  outcomes: OutcomesService;
+};
+
+/**
+ * The routes of src/schema/openapi.yaml. Outcomes has no permission of its
+ * own: every number comes from the DORA and cost APIs asked with the
+ * caller's credentials, which check theirs.
+ */
+export async function createRouter(
+  options: RouterOptions,
+): Promise<express.Router> {
+  const { httpAuth, outcomes } = options;
+  const router = await createOpenApiRouter();
+
+  router.get('/scope', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const query = parseOutcomesQuery(req.query);
+    res.json(await outcomes.outcomes(query, credentials));
+  });
+
+  return router;
+}
