@@ -47,6 +47,13 @@ export {
   isForbidden,
   plural,
 } from './format';
+export {
+  formatDuration,
+  formatFrequency,
+  formatMoney,
+  formatRate,
+  moneyFormat,
+} from './measures';
 export { ChartDataTable, type ChartDataRow } from './ChartDataTable';
 export {
   isoDate,

@@ -49,7 +49,7 @@ describe('demo DORA history', () => {
   describe('through the real DORA plugin', () => {
     const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 
-    it('gives teams that differ: elite, struggling, improving', async () => {
+    it('gives teams that differ: elite, struggling, improving, speeding', async () => {
       const knex = await databases.init('SQLITE_3');
       const backend = await startTestBackend({
         features: [
@@ -105,6 +105,19 @@ describe('demo DORA history', () => {
           early.deploymentFrequency.deployments * 2,
         );
         expect(late.changeLeadTime.p50).toBeLessThan(early.changeLeadTime.p50);
+
+        // Fulfilment's inventory service ships faster and fails more.
+        const before = await metrics('inventory-service', 60, 30);
+        const now30 = await metrics('inventory-service', 30, 0);
+        expect(now30.deploymentFrequency.deployments).toBeGreaterThan(
+          before.deploymentFrequency.deployments * 1.2,
+        );
+        expect(now30.changeLeadTime.p50).toBeLessThan(
+          before.changeLeadTime.p50 * 0.9,
+        );
+        expect(now30.changeFailRate.rate).toBeGreaterThan(
+          before.changeFailRate.rate + 0.05,
+        );
 
         expect(elite.unattributedEvents).toBeGreaterThan(0); // legacy-billing
       } finally {

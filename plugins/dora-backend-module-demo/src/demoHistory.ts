@@ -7,7 +7,12 @@
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
 
-/** How a service ships; `improving` interpolates from `from` to `to`. */
+/**
+ * How a service ships; `improving` moves from struggling towards elite over
+ * the whole history, `speeding` ships steadily until its last ten weeks,
+ * then faster and faster while failing more and more (the speed that hides
+ * instability the Outcomes view warns about).
+ */
 type Profile = {
   deploysPerDay: number;
   leadTimeHours: [number, number];
@@ -38,8 +43,22 @@ const struggling: Profile = {
   hotfixShare: 0.2,
 };
 
-/** Which demo components ship how: one elite team, one struggling, one improving. */
-export const demoServices: Record<string, Profile | 'improving'> = {
+/** Where a speeding service ends up: fast, and failing every other time. */
+const reckless: Profile = {
+  deploysPerDay: 2.5,
+  leadTimeHours: [2, 12],
+  failureRate: 0.5,
+  recoveryHours: [1, 10],
+  hotfixShare: 0.18,
+};
+
+type Trajectory = Profile | 'improving' | 'speeding';
+
+/**
+ * Which demo components ship how: one elite team, one struggling, one
+ * improving, and one (fulfilment) whose speed hides rising failures.
+ */
+export const demoServices: Record<string, Trajectory> = {
   'checkout-service': elite,
   'orders-service': elite,
   'voucher-service': struggling,
@@ -47,7 +66,7 @@ export const demoServices: Record<string, Profile | 'improving'> = {
   'fraud-scoring': 'improving',
   'delivery-routing': struggling,
   'driver-app-bff': struggling,
-  'inventory-service': steady,
+  'inventory-service': 'speeding',
   'product-catalog-service': steady,
   'search-service': steady,
   'storefront-web': elite,
@@ -77,7 +96,24 @@ function seedOf(text: string) {
 
 const lerp = (a: number, b: number, t: number) => a + (b - a) * t;
 
-function profileAt(profile: Profile | 'improving', progress: number): Profile {
+function profileAt(profile: Trajectory, progress: number): Profile {
+  if (profile === 'speeding') {
+    // Ten weeks of 26 from steady to reckless.
+    const t = Math.max(0, (progress - 16 / 26) / (10 / 26));
+    return {
+      deploysPerDay: lerp(steady.deploysPerDay, reckless.deploysPerDay, t),
+      leadTimeHours: [
+        lerp(steady.leadTimeHours[0], reckless.leadTimeHours[0], t),
+        lerp(steady.leadTimeHours[1], reckless.leadTimeHours[1], t),
+      ],
+      failureRate: lerp(steady.failureRate, reckless.failureRate, t),
+      recoveryHours: [
+        lerp(steady.recoveryHours[0], reckless.recoveryHours[0], t),
+        lerp(steady.recoveryHours[1], reckless.recoveryHours[1], t),
+      ],
+      hotfixShare: lerp(steady.hotfixShare, reckless.hotfixShare, t),
+    };
+  }
   if (profile !== 'improving') return profile;
   return {
     deploysPerDay: lerp(
@@ -119,7 +155,7 @@ export function demoHistory(until: Date, days = 182): unknown[] {
   );
   const begin = end - days * DAY;
   const events: Array<{ at: number; event: Record<string, unknown> }> = [];
-  const services: Array<[string, Profile | 'improving']> = [
+  const services: Array<[string, Trajectory]> = [
     ...Object.entries(demoServices),
     [unknownDemoService, steady],
   ];

@@ -1,43 +1,19 @@
 import type { CostCategory } from '@paved/plugin-cost-common';
-import { formatDay, formatNumber, formatShortDay } from '@paved/portal-ui';
+import {
+  formatDay,
+  formatMoney,
+  formatNumber,
+  formatShortDay,
+  moneyFormat,
+} from '@paved/portal-ui';
 
 /**
  * How the cost views write money, shares and periods, in one place so the
  * tab, the card and the charts agree.
  */
 
-const moneyFormats = new Map<string, Intl.NumberFormat>();
-
-function moneyFormat(currency: string, options: Intl.NumberFormatOptions) {
-  const key = `${currency}:${JSON.stringify(options)}`;
-  let format = moneyFormats.get(key);
-  if (!format) {
-    format = new Intl.NumberFormat('en-US', {
-      style: 'currency',
-      currency,
-      ...options,
-    });
-    moneyFormats.set(key, format);
-  }
-  return format;
-}
-
-/** "$12,345.67"; amounts under a cent keep three significant digits ("$0.000412"). */
-export function formatMoney(
-  amount: number | null | undefined,
-  currency: string,
-): string {
-  if (amount === null || amount === undefined) return '—';
-  if (amount !== 0 && Math.abs(amount) < 0.01) {
-    return moneyFormat(currency, { maximumSignificantDigits: 3 }).format(
-      amount,
-    );
-  }
-  return moneyFormat(currency, {
-    minimumFractionDigits: 2,
-    maximumFractionDigits: 2,
-  }).format(amount);
-}
+// Money is written as every Paved view writes it.
+export { formatMoney } from '@paved/portal-ui';
 
 /** Whole currency units, for chart axes: "$1,200". */
 export function formatMoneyShort(amount: number, currency: string): string {

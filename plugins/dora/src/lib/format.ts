@@ -1,5 +1,4 @@
 import type { DoraBenchmark, FailureReason } from '@paved/plugin-dora-common';
-import { formatNumber } from '@paved/portal-ui';
 
 /**
  * How the dashboards write numbers, in one place so the tiles, trends,
@@ -7,36 +6,8 @@ import { formatNumber } from '@paved/portal-ui';
  * compare the page with the API).
  */
 
-const MINUTE = 60;
-const HOUR = 3600;
-const DAY = 86_400;
-
-/** Seconds in the largest unit that keeps them readable: "45 s", "12 min", "3.2 h", "2.1 d". */
-export function formatDuration(seconds: number | null | undefined): string {
-  if (seconds === null || seconds === undefined) return '—';
-  if (seconds < 59.5) return `${Math.max(0, Math.round(seconds))} s`;
-  if (seconds < 59.5 * MINUTE) return `${Math.round(seconds / MINUTE)} min`;
-  if (seconds < 23.95 * HOUR) return `${formatNumber(seconds / HOUR)} h`;
-  return `${formatNumber(seconds / DAY)} d`;
-}
-
-/** A rate 0..1 as a percentage: "12%", "4.5%". */
-export function formatRate(rate: number | null | undefined): string {
-  if (rate === null || rate === undefined) return '—';
-  return `${formatNumber(rate * 100)}%`;
-}
-
-/**
- * Deployments per day, per week or per month, whichever reads as a number
- * of at least one: "1.4 / day", "2.3 / week", "0.9 / month".
- */
-export function formatFrequency(perDay: number | null | undefined): string {
-  if (perDay === null || perDay === undefined) return '—';
-  if (perDay <= 0) return '0 / day';
-  if (perDay >= 0.995) return `${formatNumber(perDay)} / day`;
-  if (perDay * 7 >= 0.995) return `${formatNumber(perDay * 7)} / week`;
-  return `${formatNumber(perDay * 30)} / month`;
-}
+// Durations, rates and frequency are written as every Paved view writes them.
+export { formatDuration, formatFrequency, formatRate } from '@paved/portal-ui';
 
 const bandNames = {
   elite: 'Elite',

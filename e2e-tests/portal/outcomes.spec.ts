@@ -1,0 +1,104 @@
+import { test, expect } from '@playwright/test';
+import { screenshot, signIn } from './helpers';
+
+/*
+ * Outcomes in the local default: speed, stability and cost of a team on one
+ * tab, from the same DORA and cost APIs as the Delivery and Cost tabs. The
+ * demo fulfilment team ships faster and faster while failing more (its
+ * inventory service), so the speed-without-stability signal fires, and its
+ * link opens the deployments behind it.
+ */
+
+test.beforeEach(async ({ page }) => {
+  await signIn(page);
+});
+
+const money = (amount: number, currency: string) =>
+  new Intl.NumberFormat('en-US', {
+    style: 'currency',
+    currency,
+    minimumFractionDigits: 2,
+    maximumFractionDigits: 2,
+  }).format(amount);
+
+test('a team’s Outcomes tab shows speed, stability and cost together, and why to look closer', async ({
+  page,
+}) => {
+  const read = page.waitForResponse(
+    r =>
+      r.url().includes('/api/outcomes/scope?') &&
+      decodeURIComponent(r.url()).includes('group:default/fulfilment') &&
+      r.status() === 200,
+    { timeout: 60_000 },
+  );
+  await page.goto('/catalog/default/group/fulfilment/outcomes');
+  const outcomes = await (await read).json();
+
+  const tile = (name: string) => page.getByRole('article', { name });
+  if (outcomes.currency) {
+    await expect(
+      tile('Cost').getByText(
+        money(outcomes.cost.total.value, outcomes.currency),
+      ),
+    ).toBeVisible();
+  }
+  for (const name of [
+    'Change lead time',
+    'Deployment frequency',
+    'Recovery time',
+    'Change fail rate',
+    'Rework rate',
+  ]) {
+    await expect(tile(name)).toBeVisible();
+  }
+  await expect(page.getByRole('heading', { name: 'Guardrails' })).toBeVisible();
+  await expect(
+    page.getByRole('table', { name: 'Speed, stability and cost per week' }),
+  ).toBeAttached();
+
+  const signal = page
+    .getByRole('listitem')
+    .filter({
+      has: page.getByRole('heading', { name: /Speed is hiding instability/ }),
+    });
+  await expect(signal).toBeVisible();
+  await expect(signal.getByText('rule: speed-without-stability')).toBeVisible();
+  await screenshot(page, 'outcomes-team');
+
+  // The Cost tab, on the same days, answers the same total to the cent.
+  const costRead = page.waitForResponse(
+    r =>
+      r.url().includes('/api/cost/entity?') &&
+      decodeURIComponent(r.url()).includes('group:default/fulfilment') &&
+      r.status() === 200,
+    { timeout: 60_000 },
+  );
+  await page.getByRole('link', { name: 'Cost', exact: true }).first().click();
+  const cost = await (await costRead).json();
+  expect(cost.from).toBe(outcomes.window.from);
+  expect(cost.to).toBe(outcomes.window.to);
+  expect(outcomes.cost.total.value).toBe(cost.total);
+  await page.goBack();
+
+  await signal
+    .getByRole('link', { name: 'See the deployments behind it' })
+    .click();
+  await expect(page).toHaveURL(
+    /\/catalog\/default\/group\/fulfilment\/delivery\?/,
+  );
+  await expect(page.getByRole('dialog')).toBeVisible({ timeout: 60_000 });
+  await screenshot(page, 'outcomes-drill-down');
+});
+
+test('a component’s overview opens with its outcomes', async ({ page }) => {
+  await page.goto('/catalog/default/component/inventory-service');
+  const card = page.getByRole('article', { name: 'Outcomes' });
+  await expect(card).toBeVisible({ timeout: 60_000 });
+  await expect(card.getByText('Change lead time')).toBeVisible();
+  await expect(
+    card.getByRole('link', { name: 'Trends, signals and what delivery costs' }),
+  ).toHaveAttribute(
+    'href',
+    '/catalog/default/component/inventory-service/outcomes',
+  );
+});

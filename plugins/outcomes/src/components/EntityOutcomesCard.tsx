@@ -1,0 +1,103 @@
+import { useMemo, useState } from 'react';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import { useApi } from '@backstage/frontend-plugin-api';
+import {
+  Card,
+  CardBody,
+  CardFooter,
+  CardHeader,
+  Link,
+  Skeleton,
+  Text,
+} from '@backstage/ui';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { useEntity, useEntityRefLink } from '@backstage/plugin-catalog-react';
+import { ReadError, resolveWindow } from '@paved/portal-ui';
+import { outcomesApiRef } from '../api';
+import { changeText, guardrails, headline } from '../lib/measures';
+import styles from './EntityOutcomesCard.module.css';
+
+/**
+ * A component's outcomes at a glance on its overview: the four headline
+ * numbers and the two guardrails over the last 30 days with their change,
+ * and the first signal, linking to the Outcomes tab.
+ */
+export const EntityOutcomesCard = () => {
+  const { entity } = useEntity();
+  const api = useApi(outcomesApiRef);
+  const entityLink = useEntityRefLink();
+  const entityRef = stringifyEntityRef(entity);
+  const [now] = useState(() => new Date());
+  const window = useMemo(
+    () => resolveWindow({ preset: '30' }, now, { maxDays: 366 }),
+    [now],
+  );
+  const { value, loading, error, retry } = useAsyncRetry(
+    () =>
+      api.getOutcomes({
+        entityRef,
+        from: window.from,
+        to: window.to,
+        environment: 'production',
+      }),
+    [api, entityRef, window],
+  );
+  const signal = value?.signals[0];
+  return (
+    <Card aria-labelledby="outcomes-card-title">
+      <CardHeader>
+        <Text as="h2" id="outcomes-card-title" variant="title-x-small">
+          Outcomes
+        </Text>
+        <Text as="p" variant="body-small" color="secondary">
+          Speed, stability and cost · last 30 days vs the 30 before
+        </Text>
+      </CardHeader>
+      <CardBody>
+        {loading && <Skeleton width="100%" height={150} />}
+        {error && (
+          <ReadError
+            title="Could not load outcomes"
+            error={error}
+            onRetry={retry}
+          />
+        )}
+        {value && !loading && (
+          <>
+            <dl className={styles.measures}>
+              {[...headline, ...guardrails].map(d => {
+                const measure = d.pick(value);
+                const change = changeText(d, measure, window.days);
+                return (
+                  <div key={d.id} className={styles.measure}>
+                    <dt>{d.title}</dt>
+                    <dd>
+                      <span className={styles.value}>
+                        {d.format(measure.value, value.currency)}
+                      </span>
+                      <span className={styles.change} data-tone={change.tone}>
+                        {change.direction === 'none'
+                          ? ''
+                          : change.text.replace(/ vs previous \d+ days$/, '')}
+                      </span>
+                    </dd>
+                  </div>
+                );
+              })}
+            </dl>
+            {signal && (
+              <p className={styles.signal} data-tone={signal.tone}>
+                <strong>{signal.title}.</strong> {signal.message}
+              </p>
+            )}
+          </>
+        )}
+      </CardBody>
+      <CardFooter>
+        <Link href={`${entityLink(entity)}/outcomes`}>
+          Trends, signals and what delivery costs
+        </Link>
+      </CardFooter>
+    </Card>
+  );
+};
