@@ -3,6 +3,7 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { registerOutcomesActions } from './actions';
 import { readSignalThresholds } from './config';
 import { createRouter } from './router';
@@ -26,6 +27,7 @@ export const outcomesPlugin = createBackendPlugin({
         httpAuth: coreServices.httpAuth,
         httpRouter: coreServices.httpRouter,
         actionsRegistry: actionsRegistryServiceRef,
+        catalog: catalogServiceRef,
       },
       async init(deps) {
         const outcomes = OutcomesService.create({
@@ -33,6 +35,7 @@ export const outcomesPlugin = createBackendPlugin({
             auth: deps.auth,
             discovery: deps.discovery,
           }),
+          catalog: deps.catalog,
           thresholds: readSignalThresholds(deps.config),
         });
         registerOutcomesActions(deps.actionsRegistry, outcomes);

@@ -482,6 +482,38 @@ describe('outcomes API', () => {
     expect(refused.body.error.message).toMatch(/from must be before to/);
   });
 
+  it('lists every team side by side with the numbers of its own Outcomes tab', async () => {
+    const res = await get('outcomes', `/teams?${QUERY}`);
+    expect(res.status).toBe(200);
+    const table = res.body;
+    expect(table.window).toEqual(WINDOW);
+    expect(table.currency).toBe('EUR');
+    expect(table.truncated).toBe(false);
+    expect(table.teams.map((t: { entityRef: string }) => t.entityRef)).toEqual([
+      'group:default/engineering',
+      'group:default/team-fast',
+      'group:default/team-steady',
+    ]);
+    for (const team of table.teams) {
+      const own = await outcomesOf(team.entityRef);
+      expect(team.speed).toEqual(own.speed);
+      expect(team.stability).toEqual(own.stability);
+      expect(team.cost.total.value).toBe(own.cost.total.value);
+      expect(team.cost.perDeployment).toEqual(own.cost.perDeployment);
+    }
+    const fast = table.teams.find(
+      (t: { entityRef: string }) => t.entityRef === 'group:default/team-fast',
+    );
+    expect(fast.signals.map((s: { rule: string }) => s.rule)).toContain(
+      'speed-without-stability',
+    );
+    const refused = await get(
+      'outcomes',
+      `/teams?${QUERY}&entityRef=group:default/team-fast`,
+    );
+    expect(refused.status).toBe(400);
+  });
+
   it('needs credentials', async () => {
     const res = await get('outcomes', `/scope?${QUERY}`, null);
     expect(res.status).toBe(401);

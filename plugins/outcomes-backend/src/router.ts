@@ -28,5 +28,13 @@ export async function createRouter(
     res.json(await outcomes.outcomes(query, credentials));
   });
 
+  router.get('/teams', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const query = parseOutcomesQuery(req.query);
+    res.json(await outcomes.teams(query, credentials));
+  });
+
   return router;
 }

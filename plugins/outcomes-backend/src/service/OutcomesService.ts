@@ -12,11 +12,14 @@ import type {
   DoraSeries,
 } from '@paved/plugin-dora-common';
 import type {
-  Measure,
   Outcomes,
+  TeamOutcome,
+  TeamOutcomes,
   Unavailable,
   Week,
 } from '@paved/plugin-outcomes-common';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+import { NotFoundError } from '@backstage/errors';
 import {
   defaultSignalThresholds,
   type ComponentFacts,
@@ -25,7 +28,7 @@ import {
   type SignalThresholds,
   type WindowFacts,
 } from './facts';
-import { measureOf, ratio, unavailableMeasure } from './measures';
+import { measuresOf } from './measures';
 import type { Answer, PlatformReads } from './PlatformReads';
 import { evaluateSignals } from './signals';
 import type { OutcomesQuery } from './window';
@@ -39,6 +42,11 @@ const SERIES_METRICS: DoraMetricName[] = [
 ];
 
 const instant = (day: string) => `${day}T00:00:00Z`;
+
+/** The most teams the organisation table lists. */
+export const MAX_TEAMS = 500;
+/** Teams read at once for the organisation table. */
+const TEAM_CONCURRENCY = 6;
 
 function deliveryFacts(metrics: DoraMetrics): DeliveryFacts {
   return {
@@ -88,21 +96,183 @@ export function weeksOf(
  */
 export class OutcomesService {
   readonly #reads: PlatformReads;
+  readonly #catalog: CatalogService;
   readonly #thresholds: SignalThresholds;
 
   static create(options: {
     reads: PlatformReads;
+    catalog: CatalogService;
     thresholds?: Partial<SignalThresholds>;
   }) {
-    return new OutcomesService(options.reads, {
+    return new OutcomesService(options.reads, options.catalog, {
       ...defaultSignalThresholds,
       ...options.thresholds,
     });
   }
 
-  private constructor(reads: PlatformReads, thresholds: SignalThresholds) {
+  private constructor(
+    reads: PlatformReads,
+    catalog: CatalogService,
+    thresholds: SignalThresholds,
+  ) {
     this.#reads = reads;
+    this.#catalog = catalog;
     this.#thresholds = thresholds;
+  }
+
+  /**
+   * Every team the caller can see (groups of type `team`), each with its
+   * six numbers and unit cost against the previous window and the signals
+   * two windows can raise: the organisation's table.
+   */
+  async teams(
+    query: Pick<OutcomesQuery, 'environment' | 'windows'>,
+    credentials: BackstageCredentials,
+  ): Promise<TeamOutcomes> {
+    const teams: Array<{ entityRef: string; title?: string }> = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.#catalog.queryEntities(
+        cursor
+          ? { cursor, limit: 100 }
+          : {
+              filter: { kind: 'group', 'spec.type': 'team' },
+              fields: [
+                'kind',
+                'metadata.name',
+                'metadata.namespace',
+                'metadata.title',
+                'spec.profile.displayName',
+              ],
+              orderFields: { field: 'metadata.name', order: 'asc' },
+              limit: 100,
+            },
+        { credentials },
+      );
+      for (const entity of page.items) {
+        const profile = (entity.spec?.profile ?? {}) as {
+          displayName?: string;
+        };
+        teams.push({
+          entityRef: `group:${entity.metadata.namespace ?? 'default'}/${
+            entity.metadata.name
+          }`,
+          title: profile.displayName ?? entity.metadata.title,
+        });
+      }
+      cursor = page.pageInfo.nextCursor;
+    } while (cursor && teams.length < MAX_TEAMS);
+
+    const reads = this.#reads;
+    const [doraToken, costToken] = await Promise.all([
+      reads.tokenFor(credentials, 'dora'),
+      reads.tokenFor(credentials, 'cost'),
+    ]);
+    const listed = teams.slice(0, MAX_TEAMS);
+    const rows: Array<(TeamOutcome & { currency: string | null }) | undefined> =
+      new Array(listed.length);
+    let next = 0;
+    const worker = async () => {
+      while (next < listed.length) {
+        const i = next++;
+        rows[i] = await this.#teamRow(listed[i], query, {
+          dora: doraToken,
+          cost: costToken,
+        });
+      }
+    };
+    await Promise.all(
+      Array.from({ length: Math.min(TEAM_CONCURRENCY, listed.length) }, worker),
+    );
+    const found = rows.filter(
+      (r): r is TeamOutcome & { currency: string | null } => r !== undefined,
+    );
+    return {
+      environment: query.environment,
+      window: query.windows[0],
+      previousWindow: query.windows[1],
+      currency: found.find(r => r.currency)?.currency ?? null,
+      teams: found.map(({ currency: _currency, ...row }) => row),
+      truncated: teams.length > MAX_TEAMS || cursor !== undefined,
+    };
+  }
+
+  async #teamRow(
+    team: { entityRef: string; title?: string },
+    query: Pick<OutcomesQuery, 'environment' | 'windows'>,
+    tokens: { dora: string; cost: string },
+  ): Promise<(TeamOutcome & { currency: string | null }) | undefined> {
+    const reads = this.#reads;
+    const [now, before] = query.windows;
+    try {
+      const [metrics, previousMetrics, cost, previousCost] = await Promise.all([
+        ...[now, before].map(w =>
+          reads.ask('dora', () =>
+            reads.dora.getMetrics(
+              {
+                query: {
+                  entityRef: team.entityRef,
+                  from: instant(w.from),
+                  to: instant(w.to),
+                  environment: query.environment,
+                },
+              },
+              { token: tokens.dora },
+            ),
+          ),
+        ),
+        ...[now, before].map(w =>
+          reads.ask('cost', () =>
+            reads.cost.getEntityCost(
+              {
+                query: {
+                  entityRef: team.entityRef,
+                  from: w.from,
+                  to: w.to,
+                  granularity: 'month',
+                },
+              },
+              { token: tokens.cost },
+            ),
+          ),
+        ),
+      ] as const);
+      const window = (m: typeof metrics, c: typeof cost): WindowFacts => {
+        const dora = valueOf(m as Answer<DoraMetrics>);
+        const spend = valueOf(c as Answer<EntityCost>);
+        return {
+          delivery: dora ? deliveryFacts(dora) : null,
+          cost: spend ? costFacts(spend) : null,
+        };
+      };
+      const facts: [WindowFacts, WindowFacts, WindowFacts] = [
+        window(metrics, cost),
+        window(previousMetrics, previousCost),
+        { delivery: null, cost: null },
+      ];
+      const currency = valueOf(cost as Answer<EntityCost>)?.currency ?? null;
+      const measures = measuresOf({
+        now: facts[0],
+        before: facts[1],
+        current: valueOf(metrics as Answer<DoraMetrics>),
+        costDays: 0,
+        thresholds: this.#thresholds,
+      });
+      return {
+        entityRef: team.entityRef,
+        ...(team.title ? { title: team.title } : {}),
+        currency,
+        ...measures,
+        signals: evaluateSignals(
+          { entityRef: team.entityRef, currency, windows: facts },
+          this.#thresholds,
+        ),
+      };
+    } catch (error) {
+      // A team removed since it was listed is left out.
+      if (error instanceof NotFoundError) return undefined;
+      throw error;
+    }
   }
 
   get thresholds(): SignalThresholds {
@@ -215,46 +385,6 @@ export class OutcomesService {
     const currency = valueOf(cost)?.currency ?? null;
     const t = this.#thresholds;
 
-    const [now, before] = facts;
-    const current = valueOf(metrics[0]);
-    const delivery = (
-      pick: (d: DeliveryFacts) => number | null,
-      n: (d: DeliveryFacts) => number,
-      band: DoraMetrics[keyof DoraMetrics] | undefined,
-      better: 'lower' | 'higher',
-      rate = false,
-    ): Measure =>
-      now.delivery
-        ? measureOf(
-            {
-              value: pick(now.delivery),
-              previous: before.delivery ? pick(before.delivery) : null,
-              n: n(now.delivery),
-              band:
-                band && typeof band === 'object' && 'benchmark' in band
-                  ? band.benchmark.band
-                  : null,
-            },
-            { better, rate },
-            t,
-          )
-        : unavailableMeasure;
-    const costMeasure = (
-      pick: (w: WindowFacts) => number | null,
-      n: number,
-    ): Measure =>
-      now.cost && (now.delivery || pick(now) !== null)
-        ? measureOf(
-            {
-              value: pick(now),
-              previous: before.cost ? pick(before) : null,
-              n,
-            },
-            { better: 'lower' },
-            t,
-          )
-        : unavailableMeasure;
-
     const days = valueOf(cost)?.series ?? [];
     return {
       entityRef: entityRef ?? null,
@@ -262,75 +392,13 @@ export class OutcomesService {
       window: windows[0],
       previousWindow: windows[1],
       currency,
-      speed: {
-        changeLeadTime: delivery(
-          d => d.leadTime,
-          d => d.changes,
-          current?.changeLeadTime,
-          'lower',
-        ),
-        deploymentFrequency: delivery(
-          d => d.perDay,
-          d => d.deployments,
-          current?.deploymentFrequency,
-          'higher',
-        ),
-        failedDeploymentRecoveryTime: delivery(
-          d => d.recoveryTime,
-          d => d.recoveries,
-          current?.failedDeploymentRecoveryTime,
-          'lower',
-        ),
-      },
-      stability: {
-        changeFailRate: delivery(
-          d => d.changeFailRate,
-          d => d.deployments,
-          current?.changeFailRate,
-          'lower',
-          true,
-        ),
-        deploymentReworkRate: delivery(
-          d => d.deploymentReworkRate,
-          d => d.deployments,
-          current?.deploymentReworkRate,
-          'lower',
-          true,
-        ),
-      },
-      cost: {
-        total: now.cost
-          ? measureOf(
-              {
-                value: now.cost.total,
-                previous: before.cost?.total ?? null,
-                n: days.filter(p => p.total !== 0).length,
-              },
-              { better: 'lower' },
-              t,
-            )
-          : unavailableMeasure,
-        perDeployment: costMeasure(
-          w =>
-            w.delivery ? ratio(w.cost?.total, w.delivery.deployments) : null,
-          now.delivery?.deployments ?? 0,
-        ),
-        perChange: costMeasure(
-          w => (w.delivery ? ratio(w.cost?.total, w.delivery.changes) : null),
-          now.delivery?.changes ?? 0,
-        ),
-        perRequest: now.cost
-          ? measureOf(
-              {
-                value: now.cost.perRequest,
-                previous: before.cost?.perRequest ?? null,
-                n: Math.round(now.cost.requests ?? 0),
-              },
-              { better: 'lower' },
-              t,
-            )
-          : unavailableMeasure,
-      },
+      ...measuresOf({
+        now: facts[0],
+        before: facts[1],
+        current: valueOf(metrics[0]),
+        costDays: days.filter(p => p.total !== 0).length,
+        thresholds: t,
+      }),
       weeks: this.#weeks(windows[0], series, valueOf(cost)),
       signals: evaluateSignals(
         {

@@ -1,5 +1,11 @@
-import type { DoraBand, Measure, Verdict } from '@paved/plugin-outcomes-common';
-import type { SignalThresholds } from './facts';
+import type { DoraMetrics } from '@paved/plugin-dora-common';
+import type {
+  DoraBand,
+  Measure,
+  Outcomes,
+  Verdict,
+} from '@paved/plugin-outcomes-common';
+import type { DeliveryFacts, SignalThresholds, WindowFacts } from './facts';
 import { relativeChange } from './signals';
 
 /** Which way is good, and how a change is judged steady. */
@@ -66,4 +72,120 @@ export function ratio(
   if (amount === null || amount === undefined) return null;
   if (!count) return null;
   return amount / count;
+}
+
+/**
+ * The six numbers and the unit economics of a window against the one
+ * before, from what the DORA and cost APIs answered (`null` streams give
+ * unavailable numbers).
+ */
+export function measuresOf(options: {
+  now: WindowFacts;
+  before: WindowFacts;
+  /** The DORA answer of the window, for the bands. */
+  current: DoraMetrics | null;
+  /** Days of the window with cost, what the total rests on. */
+  costDays: number;
+  thresholds: SignalThresholds;
+}): Pick<Outcomes, 'speed' | 'stability' | 'cost'> {
+  const { now, before, current, costDays, thresholds: t } = options;
+  const delivery = (
+    pick: (d: DeliveryFacts) => number | null,
+    n: (d: DeliveryFacts) => number,
+    band: DoraBand | null | undefined,
+    better: 'lower' | 'higher',
+    rate = false,
+  ): Measure =>
+    now.delivery
+      ? measureOf(
+          {
+            value: pick(now.delivery),
+            previous: before.delivery ? pick(before.delivery) : null,
+            n: n(now.delivery),
+            band: band ?? null,
+          },
+          { better, rate },
+          t,
+        )
+      : unavailableMeasure;
+  // Numbers built from both streams need both.
+  const perUnit = (count: (d: DeliveryFacts) => number): Measure =>
+    now.cost && now.delivery
+      ? measureOf(
+          {
+            value: ratio(now.cost.total, count(now.delivery)),
+            previous:
+              before.cost && before.delivery
+                ? ratio(before.cost.total, count(before.delivery))
+                : null,
+            n: count(now.delivery),
+          },
+          { better: 'lower' },
+          t,
+        )
+      : unavailableMeasure;
+  return {
+    speed: {
+      changeLeadTime: delivery(
+        d => d.leadTime,
+        d => d.changes,
+        current?.changeLeadTime.benchmark.band,
+        'lower',
+      ),
+      deploymentFrequency: delivery(
+        d => d.perDay,
+        d => d.deployments,
+        current?.deploymentFrequency.benchmark.band,
+        'higher',
+      ),
+      failedDeploymentRecoveryTime: delivery(
+        d => d.recoveryTime,
+        d => d.recoveries,
+        current?.failedDeploymentRecoveryTime.benchmark.band,
+        'lower',
+      ),
+    },
+    stability: {
+      changeFailRate: delivery(
+        d => d.changeFailRate,
+        d => d.deployments,
+        current?.changeFailRate.benchmark.band,
+        'lower',
+        true,
+      ),
+      deploymentReworkRate: delivery(
+        d => d.deploymentReworkRate,
+        d => d.deployments,
+        current?.deploymentReworkRate.benchmark.band,
+        'lower',
+        true,
+      ),
+    },
+    cost: {
+      total: now.cost
+        ? measureOf(
+            {
+              value: now.cost.total,
+              previous: before.cost?.total ?? null,
+              n: costDays,
+            },
+            { better: 'lower' },
+            t,
+          )
+        : unavailableMeasure,
+      perDeployment: perUnit(d => d.deployments),
+      perChange: perUnit(d => d.changes),
+      perRequest: now.cost
+        ? measureOf(
+            {
+              value: now.cost.perRequest,
+              previous: before.cost?.perRequest ?? null,
+              n: Math.round(now.cost.requests ?? 0),
+            },
+            { better: 'lower' },
+            t,
+          )
+        : unavailableMeasure,
+    },
+  };
 }

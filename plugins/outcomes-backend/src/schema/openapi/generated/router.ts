@@ -395,6 +395,113 @@ export const spec = {
           },
         },
       },
+      TeamOutcome: {
+        type: 'object',
+        description:
+          "One team's numbers against the previous window, for the organisation's table.",
+        required: ['entityRef', 'speed', 'stability', 'cost', 'signals'],
+        properties: {
+          entityRef: {
+            type: 'string',
+          },
+          title: {
+            type: 'string',
+          },
+          speed: {
+            type: 'object',
+            required: [
+              'changeLeadTime',
+              'deploymentFrequency',
+              'failedDeploymentRecoveryTime',
+            ],
+            properties: {
+              changeLeadTime: {
+                $ref: '#/components/schemas/Measure',
+              },
+              deploymentFrequency: {
+                $ref: '#/components/schemas/Measure',
+              },
+              failedDeploymentRecoveryTime: {
+                $ref: '#/components/schemas/Measure',
+              },
+            },
+          },
+          stability: {
+            type: 'object',
+            required: ['changeFailRate', 'deploymentReworkRate'],
+            properties: {
+              changeFailRate: {
+                $ref: '#/components/schemas/Measure',
+              },
+              deploymentReworkRate: {
+                $ref: '#/components/schemas/Measure',
+              },
+            },
+          },
+          cost: {
+            type: 'object',
+            required: ['total', 'perDeployment', 'perChange', 'perRequest'],
+            properties: {
+              total: {
+                $ref: '#/components/schemas/Measure',
+              },
+              perDeployment: {
+                $ref: '#/components/schemas/Measure',
+              },
+              perChange: {
+                $ref: '#/components/schemas/Measure',
+              },
+              perRequest: {
+                $ref: '#/components/schemas/Measure',
+              },
+            },
+          },
+          signals: {
+            description:
+              'The signals two windows can raise (speed without stability, cost outpacing delivery, improvements).',
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/Signal',
+            },
+          },
+        },
+      },
+      TeamOutcomes: {
+        type: 'object',
+        description: 'Every team the caller can see, side by side.',
+        required: [
+          'environment',
+          'window',
+          'previousWindow',
+          'currency',
+          'teams',
+          'truncated',
+        ],
+        properties: {
+          environment: {
+            type: 'string',
+          },
+          window: {
+            $ref: '#/components/schemas/Window',
+          },
+          previousWindow: {
+            $ref: '#/components/schemas/Window',
+          },
+          currency: {
+            type: ['string', 'null'],
+          },
+          teams: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/TeamOutcome',
+            },
+          },
+          truncated: {
+            description: 'More teams exist than the 500 listed.',
+            type: 'boolean',
+          },
+        },
+      },
       ErrorResponse: {
         description: "Backstage's error body, as its error handler writes it.",
         type: 'object',
@@ -518,6 +625,46 @@ export const spec = {
           },
           '404': {
             $ref: '#/components/responses/NotFound',
+          },
+          '503': {
+            $ref: '#/components/responses/Unavailable',
+          },
+        },
+      },
+    },
+    '/teams': {
+      get: {
+        operationId: 'GetTeamOutcomes',
+        summary: "Every team's speed, stability and cost, side by side.",
+        description:
+          "Groups of type `team` the caller can see (at most 500), each read\nfrom the DORA and cost APIs on the caller's behalf like `/scope`.\n",
+        parameters: [
+          {
+            $ref: '#/components/parameters/from',
+          },
+          {
+            $ref: '#/components/parameters/to',
+          },
+          {
+            $ref: '#/components/parameters/environment',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The teams.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/TeamOutcomes',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
           },
           '503': {
             $ref: '#/components/responses/Unavailable',

@@ -4,7 +4,7 @@
 // * Regenerate: node scripts/openapi/generate.mjs                  *
 // ******************************************************************
 
-import type { Outcomes } from '../models';
+import type { Outcomes, TeamOutcomes } from '../models';
 
 /**
  * Speed, stability and cost of a scope, with trends and signals.
@@ -32,7 +32,29 @@ export type GetOutcomes = {
   response: Outcomes;
 };
 
+/**
+ * Every team's speed, stability and cost, side by side.
+ */
+export type GetTeamOutcomes = {
+  query: {
+    /**
+     * The first day of the window, YYYY-MM-DD (UTC).
+     */
+    from?: string;
+    /**
+     * The day after the window's last day, YYYY-MM-DD (UTC).
+     */
+    to?: string;
+    /**
+     * The delivery environment. Default: production.
+     */
+    environment?: string;
+  };
+  response: TeamOutcomes;
+};
+
 /** Every operation of the API, keyed as Backstage's typed router expects. */
 export type EndpointMap = {
   '#get|/scope': GetOutcomes;
+  '#get|/teams': GetTeamOutcomes;
 };

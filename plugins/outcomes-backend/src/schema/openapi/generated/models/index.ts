@@ -186,6 +186,48 @@ export type Outcomes = {
 };
 
 /**
+ * One team's numbers against the previous window, for the organisation's table.
+ */
+export type TeamOutcome = {
+  entityRef: string;
+  title?: string;
+  speed: {
+    changeLeadTime: Measure;
+    deploymentFrequency: Measure;
+    failedDeploymentRecoveryTime: Measure;
+  };
+  stability: {
+    changeFailRate: Measure;
+    deploymentReworkRate: Measure;
+  };
+  cost: {
+    total: Measure;
+    perDeployment: Measure;
+    perChange: Measure;
+    perRequest: Measure;
+  };
+  /**
+   * The signals two windows can raise (speed without stability, cost outpacing delivery, improvements).
+   */
+  signals: Array<Signal>;
+};
+
+/**
+ * Every team the caller can see, side by side.
+ */
+export type TeamOutcomes = {
+  environment: string;
+  window: Window;
+  previousWindow: Window;
+  currency: string | null;
+  teams: Array<TeamOutcome>;
+  /**
+   * More teams exist than the 500 listed.
+   */
+  truncated: boolean;
+};
+
+/**
  * Backstage's error body, as its error handler writes it.
  */
 export type ErrorResponse = {

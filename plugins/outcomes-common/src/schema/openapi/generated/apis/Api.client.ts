@@ -4,7 +4,7 @@
 // * Regenerate: node scripts/openapi/generate.mjs                  *
 // ******************************************************************
 
-import type { Outcomes } from '../models';
+import type { Outcomes, TeamOutcomes } from '../models';
 
 /** The pluginId the client asks Backstage's discovery API for. */
 export const pluginId = 'outcomes';
@@ -31,6 +31,26 @@ export type GetOutcomes = {
      * Omit it for the whole organisation.
      */
     entityRef?: string;
+    /**
+     * The first day of the window, YYYY-MM-DD (UTC).
+     */
+    from?: string;
+    /**
+     * The day after the window's last day, YYYY-MM-DD (UTC).
+     */
+    to?: string;
+    /**
+     * The delivery environment. Default: production.
+     */
+    environment?: string;
+  };
+};
+
+/**
+ * Every team's speed, stability and cost, side by side.
+ */
+export type GetTeamOutcomes = {
+  query: {
     /**
      * The first day of the window, YYYY-MM-DD (UTC).
      */
@@ -86,6 +106,26 @@ export class DefaultApiClient {
       request.query as Record<string, unknown> | undefined,
     );
     return await this.#fetchApi.fetch(`${baseUrl}/scope${query}`, {
+      method: 'GET',
+      headers: {
+        ...(options?.token && { Authorization: `Bearer ${options.token}` }),
+      },
+      signal: options?.signal,
+    });
+  }
+
+  /**
+   * Every team's speed, stability and cost, side by side.
+   */
+  public async getTeamOutcomes(
+    request: GetTeamOutcomes,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<TeamOutcomes>> {
+    const baseUrl = await this.#discoveryApi.getBaseUrl(pluginId);
+    const query = toQueryString(
+      request.query as Record<string, unknown> | undefined,
+    );
+    return await this.#fetchApi.fetch(`${baseUrl}/teams${query}`, {
       method: 'GET',
       headers: {
         ...(options?.token && { Authorization: `Bearer ${options.token}` }),
