@@ -56,11 +56,9 @@ test('a team’s Outcomes tab shows speed, stability and cost together, and why 
     page.getByRole('table', { name: 'Speed, stability and cost per week' }),
   ).toBeAttached();
 
-  const signal = page
-    .getByRole('listitem')
-    .filter({
-      has: page.getByRole('heading', { name: /Speed is hiding instability/ }),
-    });
+  const signal = page.getByRole('listitem').filter({
+    has: page.getByRole('heading', { name: /Speed is hiding instability/ }),
+  });
   await expect(signal).toBeVisible();
   await expect(signal.getByText('rule: speed-without-stability')).toBeVisible();
   await screenshot(page, 'outcomes-team');
@@ -100,5 +98,37 @@ test('a component’s overview opens with its outcomes', async ({ page }) => {
   ).toHaveAttribute(
     'href',
     '/catalog/default/component/inventory-service/outcomes',
+  );
+});
+
+test('leadership sees every team on one page, sortable, with the team whose speed hides failures', async ({
+  page,
+}) => {
+  const read = page.waitForResponse(
+    r => r.url().includes('/api/outcomes/teams?') && r.status() === 200,
+    { timeout: 60_000 },
+  );
+  await page.goto('/outcomes');
+  const answer = await (await read).json();
+  const table = page.getByRole('table', { name: 'Every team' });
+  await expect(table).toBeVisible();
+  await expect(table.getByRole('row')).toHaveCount(answer.teams.length + 1);
+  const fulfilment = table.getByRole('row', { name: /Fulfilment/ });
+  await expect(
+    fulfilment.getByText('Speed is hiding instability'),
+  ).toBeVisible();
+  await expect(
+    page.getByRole('table', { name: 'Teams by speed, stability and cost' }),
+  ).toBeAttached();
+
+  await table.getByRole('button', { name: 'Change fail rate' }).click();
+  await expect(
+    table.getByRole('columnheader', { name: /Change fail rate/ }),
+  ).toHaveAttribute('aria-sort', 'ascending');
+  await screenshot(page, 'outcomes-organisation');
+
+  await fulfilment.getByRole('link', { name: 'Fulfilment' }).click();
+  await expect(page).toHaveURL(
+    /\/catalog\/default\/group\/fulfilment\/outcomes/,
   );
 });

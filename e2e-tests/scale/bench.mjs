@@ -251,6 +251,12 @@ const doraWindow = `from=${windowFrom.toISOString()}&to=${windowTo.toISOString()
 const costWindow = `from=${windowFrom.toISOString().slice(0, 10)}&to=${windowTo
   .toISOString()
   .slice(0, 10)}`;
+// Outcomes compares with the two windows before: at most 366 days each.
+const outcomesWindow = `from=${new Date(
+  windowTo.getTime() - Math.min(windowDays, 366) * DAY,
+)
+  .toISOString()
+  .slice(0, 10)}&to=${windowTo.toISOString().slice(0, 10)}`;
 const q = (/** @type {string} */ value) => encodeURIComponent(value);
 
 /** The catalog list's next page: reads walk the component list. */
@@ -323,6 +329,27 @@ const reads = [
       path: () => `/api/kube-status/team?entityRef=${q(ref[scope])}`,
     }),
   ),
+  .../** @type {const} */ ([
+    'component',
+    'team',
+    'department',
+    'organisation',
+  ]).map(scope => ({
+    kind: `outcomes: ${scope}`,
+    route: `GET /api/outcomes/scope (${scope})`,
+    path: () =>
+      `/api/outcomes/scope?entityRef=${q(ref[scope])}&${outcomesWindow}`,
+  })),
+  {
+    kind: 'outcomes: organisation (no entityRef)',
+    route: 'GET /api/outcomes/scope (no entityRef)',
+    path: () => `/api/outcomes/scope?${outcomesWindow}`,
+  },
+  {
+    kind: 'outcomes: every team',
+    route: 'GET /api/outcomes/teams',
+    path: () => `/api/outcomes/teams?${outcomesWindow}`,
+  },
 ];
 
 /**

@@ -1,8 +1,10 @@
 import {
   ApiBlueprint,
   createFrontendPlugin,
+  createRouteRef,
   discoveryApiRef,
   fetchApiRef,
+  PageBlueprint,
 } from '@backstage/frontend-plugin-api';
 import {
   EntityCardBlueprint,
@@ -19,6 +21,20 @@ export const outcomesApi = ApiBlueprint.make({
       factory: ({ discoveryApi, fetchApi }) =>
         new OutcomesClient({ discoveryApi, fetchApi }),
     }),
+});
+
+const rootRouteRef = createRouteRef();
+
+/** The Outcomes page in the sidebar: every team side by side, for leadership. */
+export const outcomesPage = PageBlueprint.make({
+  params: {
+    path: '/outcomes',
+    title: 'Outcomes',
+    icon: <RiScales3Line size={20} />,
+    routeRef: rootRouteRef,
+    loader: () =>
+      import('./components/OrganisationPage').then(m => <m.OrganisationPage />),
+  },
 });
 
 /**
@@ -54,5 +70,11 @@ export const outcomesPlugin = createFrontendPlugin({
   title: 'Outcomes',
   icon: <RiScales3Line />,
   info: { packageJson: () => import('../package.json') },
-  extensions: [outcomesApi, entityOutcomesContent, entityOutcomesCard],
+  extensions: [
+    outcomesApi,
+    outcomesPage,
+    entityOutcomesContent,
+    entityOutcomesCard,
+  ],
+  routes: { root: rootRouteRef },
 });

@@ -1,7 +1,11 @@
 import { createApiRef } from '@backstage/frontend-plugin-api';
 import type { DiscoveryApi, FetchApi } from '@backstage/frontend-plugin-api';
 import { ResponseError } from '@backstage/errors';
-import { DefaultApiClient, type Outcomes } from '@paved/plugin-outcomes-common';
+import {
+  DefaultApiClient,
+  type Outcomes,
+  type TeamOutcomes,
+} from '@paved/plugin-outcomes-common';
 
 /** What an outcomes read is about: a scope (none for the organisation), whole UTC days and an environment. */
 export type OutcomesScope = {
@@ -16,6 +20,10 @@ export type OutcomesScope = {
 /** The browser's view of the outcomes backend (`/api/outcomes`). */
 export interface OutcomesApi {
   getOutcomes(scope: OutcomesScope): Promise<Outcomes>;
+  /** Every team the user can see, side by side. */
+  getTeamOutcomes(
+    window: Omit<OutcomesScope, 'entityRef'>,
+  ): Promise<TeamOutcomes>;
 }
 
 export const outcomesApiRef = createApiRef<OutcomesApi>({
@@ -41,6 +49,20 @@ export class OutcomesClient implements OutcomesApi {
         from: scope.from,
         to: scope.to,
         environment: scope.environment,
+      },
+    });
+    if (!answer.ok) throw await ResponseError.fromResponse(answer);
+    return answer.json();
+  }
+
+  async getTeamOutcomes(
+    window: Omit<OutcomesScope, 'entityRef'>,
+  ): Promise<TeamOutcomes> {
+    const answer = await this.#api.getTeamOutcomes({
+      query: {
+        from: window.from,
+        to: window.to,
+        environment: window.environment,
       },
     });
     if (!answer.ok) throw await ResponseError.fromResponse(answer);

@@ -16,7 +16,7 @@ export type MeasureDefinition = {
   id: string;
   title: string;
   description: string;
-  pick: (outcomes: Outcomes) => Measure;
+  pick: (outcomes: Pick<Outcomes, 'speed' | 'stability' | 'cost'>) => Measure;
   format: (value: number | null, currency: string | null) => string;
   /** Rates change by points; everything else by percent. */
   rate?: boolean;
