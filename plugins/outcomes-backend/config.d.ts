@@ -1,5 +1,18 @@
+import type { SchedulerServiceTaskScheduleDefinitionConfig } from '@backstage/backend-plugin-api';
+
 export interface Config {
   outcomes?: {
+    /**
+     * The weekly digest each team gets through Backstage notifications (its
+     * members can switch the "Weekly outcomes digest" topic off in their
+     * settings).
+     */
+    digest?: {
+      /** Default true. */
+      enabled?: boolean;
+      /** When it is sent. Default: Mondays at 07:00 UTC (`cron: '0 7 * * 1'`), timeout 15 minutes. */
+      schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+    };
     /**
      * Thresholds of the signal rules. Rates and their changes are shares
      * (0.05 = 5 percentage points); other changes are relative (0.1 = 10 %).

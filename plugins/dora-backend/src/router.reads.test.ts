@@ -285,6 +285,7 @@ describe('DORA reads', () => {
         `/metrics?${secret}`,
         `/breakdown?${secret}`,
         `/series?${secret}&metric=deploymentFrequency`,
+        `/trends?${secret}`,
         `/deployments?${secret}`,
         `/export.csv?${secret}`,
       ]) {
@@ -333,6 +334,56 @@ describe('DORA reads', () => {
           (s: { entityRef: string }) => s.entityRef,
         ),
       ).toEqual(['component:default/checkout-service']);
+    } finally {
+      await backend.stop();
+    }
+  });
+
+  it('gives all five trends in one read, each point what the series of that metric answers', async () => {
+    const { backend, get, post } = await startBackend();
+    try {
+      await post([
+        deployment('c1', 'checkout-service', '2026-10-01T10:00:00Z'),
+        deployment('c2', 'checkout-service', '2026-10-09T10:00:00Z', {
+          rollback: true,
+        }),
+        deployment('s1', 'secret-service', '2026-10-16T10:00:00Z'),
+        {
+          type: 'incident',
+          id: 'i1',
+          service: 'checkout-service',
+          environment: 'production',
+          openedAt: '2026-10-01T11:00:00Z',
+          resolvedAt: '2026-10-01T13:00:00Z',
+          causedByDeploymentId: 'c1',
+        },
+      ]);
+      const team = `entityRef=group:default/checkout&${WINDOW}`;
+      const trends = await get(`/trends?${team}&interval=week`);
+      expect(trends.status).toBe(200);
+      expect(trends.body.interval).toBe('week');
+      expect(trends.body.points).toHaveLength(5);
+      for (const metric of [
+        'deploymentFrequency',
+        'changeLeadTime',
+        'changeFailRate',
+        'failedDeploymentRecoveryTime',
+        'deploymentReworkRate',
+      ]) {
+        const series = await get(
+          `/series?${team}&metric=${metric}&interval=week`,
+        );
+        expect(
+          trends.body.points.map((p: Record<string, unknown>) => ({
+            start: p.start,
+            end: p.end,
+            ...(p[metric] as object),
+          })),
+        ).toEqual(series.body.points);
+      }
+      expect(trends.body.points[0].changeFailRate).toEqual({ value: 1, n: 1 });
+      const refused = await get(`/trends?${team}&metric=changeFailRate`);
+      expect(refused.status).toBe(400);
     } finally {
       await backend.stop();
     }

@@ -161,6 +161,11 @@ export async function createRouter(
     res.json(await metrics.series(req.query, credentials));
   });
 
+  router.get('/trends', async (req, res) => {
+    const credentials = await requireRead(req);
+    res.json(await metrics.trends(req.query, credentials));
+  });
+
   router.get('/deployments', async (req, res) => {
     const credentials = await requireRead(req);
     res.json(await metrics.deploymentPage(req.query, credentials));

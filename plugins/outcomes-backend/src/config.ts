@@ -1,4 +1,8 @@
-import type { RootConfigService } from '@backstage/backend-plugin-api';
+import {
+  readSchedulerServiceTaskScheduleDefinitionFromConfig,
+  type RootConfigService,
+  type SchedulerServiceTaskScheduleDefinition,
+} from '@backstage/backend-plugin-api';
 import type { SignalThresholds } from './service/facts';
 import { defaultSignalThresholds } from './service/facts';
 
@@ -23,4 +27,26 @@ export function readSignalThresholds(
     thresholds[key] = value;
   }
   return thresholds;
+}
+
+/** Mondays at 07:00 UTC, for the week before. */
+export const DEFAULT_DIGEST_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
+  frequency: { cron: '0 7 * * 1' },
+  timeout: { minutes: 15 },
+};
+
+/** `outcomes.digest`: whether teams get the weekly digest, and when. */
+export function readDigestConfig(config: RootConfigService): {
+  enabled: boolean;
+  schedule: SchedulerServiceTaskScheduleDefinition;
+} {
+  const digest = config.getOptionalConfig('outcomes.digest');
+  return {
+    enabled: digest?.getOptionalBoolean('enabled') ?? true,
+    schedule: digest?.has('schedule')
+      ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
+          digest.getConfig('schedule'),
+        )
+      : DEFAULT_DIGEST_SCHEDULE,
+  };
 }

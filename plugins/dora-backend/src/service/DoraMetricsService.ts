@@ -16,6 +16,7 @@ import {
   type DoraMetricName,
   type DoraMetrics,
   type DoraSeries,
+  type DoraTrends,
   type DoraSeriesInterval,
 } from '@paved/plugin-dora-common';
 import type { AnalysedDeploymentKey, DoraStore } from '../database/DoraStore';
@@ -37,6 +38,7 @@ import {
   parseDeploymentFilter,
   parsePage,
   parseReadScope,
+  parseInterval,
   parseSeriesRequest,
   rejectUnknownParameters,
   type RawReadQuery,
@@ -513,13 +515,77 @@ export class DoraMetricsService {
     rejectUnknownParameters(query, ['metric', 'interval']);
     const scope = parseReadScope(query);
     const { metric, interval } = parseSeriesRequest(query, scope);
+    const { loaded, intervals } = await this.#intervals(
+      scope,
+      interval,
+      credentials,
+    );
+    return {
+      entityRef: loaded.entityRef,
+      environment: loaded.environment,
+      metric,
+      interval,
+      points: intervals.map(({ start, end, metrics }) => ({
+        start,
+        end,
+        ...headline(metrics, metric),
+      })),
+    };
+  }
+
+  /**
+   * The five metrics' headline values per interval of the window, from one
+   * read of the scope's deployments: each point is what `series` answers
+   * for that metric.
+   */
+  async trends(
+    query: MetricsQuery,
+    credentials: BackstageCredentials,
+  ): Promise<DoraTrends> {
+    rejectUnknownParameters(query, ['interval']);
+    const scope = parseReadScope(query);
+    const interval = parseInterval(query, scope);
+    const { loaded, intervals } = await this.#intervals(
+      scope,
+      interval,
+      credentials,
+    );
+    return {
+      entityRef: loaded.entityRef,
+      environment: loaded.environment,
+      interval,
+      points: intervals.map(({ start, end, metrics }) => ({
+        start,
+        end,
+        deploymentFrequency: headline(metrics, 'deploymentFrequency'),
+        changeLeadTime: headline(metrics, 'changeLeadTime'),
+        changeFailRate: headline(metrics, 'changeFailRate'),
+        failedDeploymentRecoveryTime: headline(
+          metrics,
+          'failedDeploymentRecoveryTime',
+        ),
+        deploymentReworkRate: headline(metrics, 'deploymentReworkRate'),
+      })),
+    };
+  }
+
+  /** The metrics of each interval of a scope's window. */
+  async #intervals(
+    scope: ReadScope,
+    interval: SeriesInterval,
+    credentials: BackstageCredentials,
+  ) {
     const loaded = await this.#load(scope, credentials);
     // Sorted once, each point takes its slice: linear in deployments plus
     // points, however many points the (bounded) window has.
     const deployments = [...loaded.deployments].sort(
       (a, b) => a.finishedAt - b.finishedAt,
     );
-    const points = [];
+    const intervals: Array<{
+      start: string;
+      end: string;
+      metrics: DoraMetrics;
+    }> = [];
     let first = 0;
     for (let start = loaded.from; start < loaded.to; ) {
       const next = nextBoundary(start, interval);
@@ -537,27 +603,20 @@ export class DoraMetricsService {
       ) {
         last++;
       }
-      const m = metricsFromDeployments({
-        ...loaded,
-        deployments: deployments.slice(first, last),
-        from: start,
-        to: end,
-      });
-      points.push({
+      intervals.push({
         start: start.toISOString(),
         end: end.toISOString(),
-        ...headline(m, metric),
+        metrics: metricsFromDeployments({
+          ...loaded,
+          deployments: deployments.slice(first, last),
+          from: start,
+          to: end,
+        }),
       });
       first = last;
       start = end;
     }
-    return {
-      entityRef: loaded.entityRef,
-      environment: loaded.environment,
-      metric,
-      interval,
-      points,
-    };
+    return { loaded, intervals };
   }
 
   /**

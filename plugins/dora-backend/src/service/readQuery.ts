@@ -234,6 +234,18 @@ export function parseSeriesRequest(
   if (!metric || !(doraMetricNames as readonly string[]).includes(metric)) {
     throw new InputError(`metric must be one of ${doraMetricNames.join(', ')}`);
   }
+  return {
+    metric: metric as DoraMetricName,
+    interval: parseInterval(raw, scope, maxPoints),
+  };
+}
+
+/** A series' interval (default week), refused if it gives too many points. */
+export function parseInterval(
+  raw: RawReadQuery,
+  scope: ReadScope,
+  maxPoints: number = DORA_MAX_SERIES_POINTS,
+): DoraSeriesInterval {
   const interval = text(raw, 'interval') ?? 'week';
   if (!(seriesIntervals as string[]).includes(interval)) {
     throw new InputError(
@@ -250,10 +262,7 @@ export function parseSeriesRequest(
       `a series by ${interval} over this window has ${points} points, more than ${maxPoints}; choose a longer interval or a shorter window`,
     );
   }
-  return {
-    metric: metric as DoraMetricName,
-    interval: interval as DoraSeriesInterval,
-  };
+  return interval as DoraSeriesInterval;
 }
 
 /** Which deployments a drill-down lists; default all. */

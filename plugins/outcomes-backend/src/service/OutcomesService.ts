@@ -6,11 +6,7 @@ import {
   type CostWindow,
   type EntityCost,
 } from '@paved/plugin-cost-common';
-import type {
-  DoraMetricName,
-  DoraMetrics,
-  DoraSeries,
-} from '@paved/plugin-dora-common';
+import type { DoraMetrics, DoraTrends } from '@paved/plugin-dora-common';
 import type {
   Outcomes,
   TeamOutcome,
@@ -32,14 +28,6 @@ import { measuresOf } from './measures';
 import type { Answer, PlatformReads } from './PlatformReads';
 import { evaluateSignals } from './signals';
 import type { OutcomesQuery } from './window';
-
-const SERIES_METRICS: DoraMetricName[] = [
-  'deploymentFrequency',
-  'changeLeadTime',
-  'changeFailRate',
-  'failedDeploymentRecoveryTime',
-  'deploymentReworkRate',
-];
 
 const instant = (day: string) => `${day}T00:00:00Z`;
 
@@ -318,23 +306,13 @@ export class OutcomesService {
         { token: costToken },
       ),
     );
-    const [metrics, series, cost, previousCost, components] = await Promise.all(
+    const [metrics, trends, cost, previousCost, components] = await Promise.all(
       [
         metricsAsked,
-        Promise.all(
-          SERIES_METRICS.map(metric =>
-            reads.ask('dora', () =>
-              reads.dora.getSeries(
-                {
-                  query: {
-                    ...doraWindow(windows[0]),
-                    metric,
-                    interval: 'week',
-                  },
-                },
-                { token: doraToken },
-              ),
-            ),
+        reads.ask('dora', () =>
+          reads.dora.getTrends(
+            { query: { ...doraWindow(windows[0]), interval: 'week' } },
+            { token: doraToken },
           ),
         ),
         costAsked,
@@ -358,6 +336,7 @@ export class OutcomesService {
               window: windows[0],
               environment,
               tokens: { dora: doraToken, cost: costToken, kube: kubeToken },
+              credentials,
               current: () =>
                 Promise.all([metricsAsked.then(all => all[0]), costAsked]),
             })
@@ -399,7 +378,7 @@ export class OutcomesService {
         costDays: days.filter(p => p.total !== 0).length,
         thresholds: t,
       }),
-      weeks: this.#weeks(windows[0], series, valueOf(cost)),
+      weeks: this.#weeks(windows[0], valueOf(trends), valueOf(cost)),
       signals: evaluateSignals(
         {
           entityRef: entityRef ?? null,
@@ -416,36 +395,30 @@ export class OutcomesService {
   /** One week's row per week of the window: DORA's weekly points and the cost of its days. */
   #weeks(
     window: CostWindow,
-    series: Array<Answer<DoraSeries>>,
+    trends: DoraTrends | null,
     cost: EntityCost | null,
   ): Week[] {
-    const pointsBy = new Map<DoraMetricName, Map<number, number | null>>();
-    for (const answer of series) {
-      if (!answer.allowed) continue;
-      pointsBy.set(
-        answer.value.metric,
-        new Map(answer.value.points.map(p => [Date.parse(p.start), p.value])),
-      );
-    }
-    const at = (metric: DoraMetricName, day: string) =>
-      pointsBy.get(metric)?.get(dayStart(day)!) ?? null;
-    return weeksOf(window).map(week => ({
-      start: week.from,
-      end: week.to,
-      deployments: at('deploymentFrequency', week.from),
-      changeLeadTime: at('changeLeadTime', week.from),
-      changeFailRate: at('changeFailRate', week.from),
-      failedDeploymentRecoveryTime: at(
-        'failedDeploymentRecoveryTime',
-        week.from,
-      ),
-      deploymentReworkRate: at('deploymentReworkRate', week.from),
-      cost: cost
-        ? cost.series
-            .filter(p => p.period >= week.from && p.period < week.to)
-            .reduce((sum, p) => sum + p.total, 0)
-        : null,
-    }));
+    const points = new Map(
+      (trends?.points ?? []).map(p => [Date.parse(p.start), p]),
+    );
+    return weeksOf(window).map(week => {
+      const point = points.get(dayStart(week.from)!);
+      return {
+        start: week.from,
+        end: week.to,
+        deployments: point?.deploymentFrequency.value ?? null,
+        changeLeadTime: point?.changeLeadTime.value ?? null,
+        changeFailRate: point?.changeFailRate.value ?? null,
+        failedDeploymentRecoveryTime:
+          point?.failedDeploymentRecoveryTime.value ?? null,
+        deploymentReworkRate: point?.deploymentReworkRate.value ?? null,
+        cost: cost
+          ? cost.series
+              .filter(p => p.period >= week.from && p.period < week.to)
+              .reduce((sum, p) => sum + p.total, 0)
+          : null,
+      };
+    });
   }
 
   /** The components behind a scope: deployments, cost and running workloads each. */
@@ -455,6 +428,7 @@ export class OutcomesService {
     window: CostWindow;
     environment: string;
     tokens: { dora: string; cost: string; kube: string };
+    credentials: BackstageCredentials;
     /** The scope's own metrics and cost of the window, already asked for. */
     current: () => Promise<[Answer<DoraMetrics>, Answer<EntityCost>]>;
   }): Promise<ComponentFacts[] | undefined> {
@@ -487,6 +461,15 @@ export class OutcomesService {
           runningWorkloads: running(valueOf(kube)?.workloads),
         },
       ];
+    }
+    if (kind === 'group') {
+      // Silent services are named for teams and systems, where someone owns
+      // the fix; a department or the organisation sees them team by team
+      // (and listing every component of it costs more than the whole read).
+      const group = await this.#catalog.getEntityByRef(entityRef, {
+        credentials: options.credentials,
+      });
+      if (group?.spec?.type !== 'team') return undefined;
     }
     const [breakdown, rankings, kube] = await Promise.all([
       reads.ask('dora', () =>

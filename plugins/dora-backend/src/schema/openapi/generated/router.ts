@@ -714,6 +714,75 @@ export const spec = {
           },
         },
       },
+      HeadlineValue: {
+        type: 'object',
+        description:
+          "A metric's headline value in one interval (as the series gives it) and what it rests on.",
+        required: ['value', 'n'],
+        properties: {
+          value: {
+            type: ['number', 'null'],
+          },
+          n: {
+            type: 'integer',
+          },
+        },
+      },
+      DoraTrends: {
+        type: 'object',
+        description:
+          "The five metrics' headline values per interval, from one read: each\npoint's value of a metric is what /series answers for that metric.\n",
+        required: ['entityRef', 'environment', 'interval', 'points'],
+        properties: {
+          entityRef: {
+            type: ['string', 'null'],
+          },
+          environment: {
+            type: 'string',
+          },
+          interval: {
+            $ref: '#/components/schemas/DoraSeriesInterval',
+          },
+          points: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: [
+                'start',
+                'end',
+                'deploymentFrequency',
+                'changeLeadTime',
+                'changeFailRate',
+                'failedDeploymentRecoveryTime',
+                'deploymentReworkRate',
+              ],
+              properties: {
+                start: {
+                  type: 'string',
+                },
+                end: {
+                  type: 'string',
+                },
+                deploymentFrequency: {
+                  $ref: '#/components/schemas/HeadlineValue',
+                },
+                changeLeadTime: {
+                  $ref: '#/components/schemas/HeadlineValue',
+                },
+                changeFailRate: {
+                  $ref: '#/components/schemas/HeadlineValue',
+                },
+                failedDeploymentRecoveryTime: {
+                  $ref: '#/components/schemas/HeadlineValue',
+                },
+                deploymentReworkRate: {
+                  $ref: '#/components/schemas/HeadlineValue',
+                },
+              },
+            },
+          },
+        },
+      },
       FailureReason: {
         description:
           'Why a deployment counts as failed (the rule that said so).',
@@ -1242,6 +1311,61 @@ export const spec = {
               'application/json': {
                 schema: {
                   $ref: '#/components/schemas/DoraSeries',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+          '404': {
+            $ref: '#/components/responses/NotFound',
+          },
+        },
+      },
+    },
+    '/trends': {
+      get: {
+        operationId: 'GetTrends',
+        summary:
+          "All five metrics' headline values per interval of the window.",
+        description: 'Needs `dora.metrics.read`. At most 1,000 points.',
+        parameters: [
+          {
+            $ref: '#/components/parameters/entityRef',
+          },
+          {
+            $ref: '#/components/parameters/from',
+          },
+          {
+            $ref: '#/components/parameters/to',
+          },
+          {
+            $ref: '#/components/parameters/environment',
+          },
+          {
+            name: 'interval',
+            in: 'query',
+            required: false,
+            description: 'Default: week.',
+            schema: {
+              $ref: '#/components/schemas/DoraSeriesInterval',
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The trends.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/DoraTrends',
                 },
               },
             },

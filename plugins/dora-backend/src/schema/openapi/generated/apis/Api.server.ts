@@ -14,6 +14,7 @@ import type {
   DoraMetrics,
   DoraSeries,
   DoraSeriesInterval,
+  DoraTrends,
   DoraUnattributed,
 } from '../models';
 
@@ -118,6 +119,39 @@ export type GetSeries = {
 };
 
 /**
+ * All five metrics' headline values per interval of the window.
+ */
+export type GetTrends = {
+  query: {
+    /**
+     * A component, system or group entity ref, e.g. group:default/payments.
+     * Omit it for the whole organisation.
+     */
+    entityRef?: string;
+    /**
+     * Window start: an ISO-8601 timestamp with an offset, e.g.
+     * 2026-10-01T00:00:00Z or 2026-10-01T00:00:00%2B02:00 (write the `+` of
+     * an offset as `%2B`). Default: 30 days before `to`; at most 731 days
+     * before it.
+     */
+    from?: string;
+    /**
+     * Window end (exclusive), an ISO-8601 timestamp with an offset. Default: now.
+     */
+    to?: string;
+    /**
+     * The environment, as events name it. Default: production.
+     */
+    environment?: string;
+    /**
+     * Default: week.
+     */
+    interval?: DoraSeriesInterval;
+  };
+  response: DoraTrends;
+};
+
+/**
  * One page of the deployments behind the numbers, newest first.
  */
 export type GetDeployments = {
@@ -212,6 +246,7 @@ export type EndpointMap = {
   '#get|/metrics': GetMetrics;
   '#get|/breakdown': GetBreakdown;
   '#get|/series': GetSeries;
+  '#get|/trends': GetTrends;
   '#get|/deployments': GetDeployments;
   '#get|/export.csv': GetDeploymentsCsv;
   '#get|/unattributed': GetUnattributed;

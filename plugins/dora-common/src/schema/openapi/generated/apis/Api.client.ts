@@ -14,6 +14,7 @@ import type {
   DoraMetrics,
   DoraSeries,
   DoraSeriesInterval,
+  DoraTrends,
   DoraUnattributed,
 } from '../models';
 
@@ -121,6 +122,38 @@ export type GetSeries = {
      */
     environment?: string;
     metric: DoraMetricName;
+    /**
+     * Default: week.
+     */
+    interval?: DoraSeriesInterval;
+  };
+};
+
+/**
+ * All five metrics' headline values per interval of the window.
+ */
+export type GetTrends = {
+  query: {
+    /**
+     * A component, system or group entity ref, e.g. group:default/payments.
+     * Omit it for the whole organisation.
+     */
+    entityRef?: string;
+    /**
+     * Window start: an ISO-8601 timestamp with an offset, e.g.
+     * 2026-10-01T00:00:00Z or 2026-10-01T00:00:00%2B02:00 (write the `+` of
+     * an offset as `%2B`). Default: 30 days before `to`; at most 731 days
+     * before it.
+     */
+    from?: string;
+    /**
+     * Window end (exclusive), an ISO-8601 timestamp with an offset. Default: now.
+     */
+    to?: string;
+    /**
+     * The environment, as events name it. Default: production.
+     */
+    environment?: string;
     /**
      * Default: week.
      */
@@ -312,6 +345,26 @@ export class DefaultApiClient {
       request.query as Record<string, unknown> | undefined,
     );
     return await this.#fetchApi.fetch(`${baseUrl}/series${query}`, {
+      method: 'GET',
+      headers: {
+        ...(options?.token && { Authorization: `Bearer ${options.token}` }),
+      },
+      signal: options?.signal,
+    });
+  }
+
+  /**
+   * All five metrics' headline values per interval of the window.
+   */
+  public async getTrends(
+    request: GetTrends,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<DoraTrends>> {
+    const baseUrl = await this.#discoveryApi.getBaseUrl(pluginId);
+    const query = toQueryString(
+      request.query as Record<string, unknown> | undefined,
+    );
+    return await this.#fetchApi.fetch(`${baseUrl}/trends${query}`, {
       method: 'GET',
       headers: {
         ...(options?.token && { Authorization: `Bearer ${options.token}` }),

@@ -306,6 +306,33 @@ export type DoraSeries = {
 };
 
 /**
+ * A metric's headline value in one interval (as the series gives it) and what it rests on.
+ */
+export type HeadlineValue = {
+  value: number | null;
+  n: number;
+};
+
+/**
+ * The five metrics' headline values per interval, from one read: each
+ * point's value of a metric is what /series answers for that metric.
+ */
+export type DoraTrends = {
+  entityRef: string | null;
+  environment: string;
+  interval: DoraSeriesInterval;
+  points: Array<{
+    start: string;
+    end: string;
+    deploymentFrequency: HeadlineValue;
+    changeLeadTime: HeadlineValue;
+    changeFailRate: HeadlineValue;
+    failedDeploymentRecoveryTime: HeadlineValue;
+    deploymentReworkRate: HeadlineValue;
+  }>;
+};
+
+/**
  * Why a deployment counts as failed (the rule that said so).
  */
 export type FailureReason =
