@@ -88,20 +88,7 @@ test('a team’s Outcomes tab shows speed, stability and cost together, and why 
   await screenshot(page, 'outcomes-drill-down');
 });
 
-test('a component’s overview opens with its outcomes', async ({ page }) => {
-  await page.goto('/catalog/default/component/inventory-service');
-  const card = page.getByRole('article', { name: 'Outcomes' });
-  await expect(card).toBeVisible({ timeout: 60_000 });
-  await expect(card.getByText('Change lead time')).toBeVisible();
-  await expect(
-    card.getByRole('link', { name: 'Trends, signals and what delivery costs' }),
-  ).toHaveAttribute(
-    'href',
-    '/catalog/default/component/inventory-service/outcomes',
-  );
-});
-
-test('leadership sees every team on one page, sortable, with the team whose speed hides failures', async ({
+test('leadership sees every team on one page, sortable, with the team whose speed hides failures; a component opens with its outcomes', async ({
   page,
 }) => {
   const read = page.waitForResponse(
@@ -130,5 +117,17 @@ test('leadership sees every team on one page, sortable, with the team whose spee
   await fulfilment.getByRole('link', { name: 'Fulfilment' }).click();
   await expect(page).toHaveURL(
     /\/catalog\/default\/group\/fulfilment\/outcomes/,
+  );
+
+  // A component's overview opens with its outcomes too.
+  await page.goto('/catalog/default/component/inventory-service');
+  const card = page.getByRole('article', { name: 'Outcomes' });
+  await expect(card).toBeVisible({ timeout: 60_000 });
+  await expect(card.getByText('Change lead time')).toBeVisible();
+  await expect(
+    card.getByRole('link', { name: 'Trends, signals and what delivery costs' }),
+  ).toHaveAttribute(
+    'href',
+    '/catalog/default/component/inventory-service/outcomes',
   );
 });
