@@ -125,6 +125,40 @@ function linkText(signal: Signal): string {
   return 'See the deployments behind it';
 }
 
+/** A titled row of tiles. */
+const TileSection = ({
+  id,
+  title,
+  definitions,
+  outcomes,
+  windowDays,
+  guardrail,
+}: {
+  id: string;
+  title: string;
+  definitions: MeasureDefinition[];
+  outcomes: Outcomes;
+  windowDays: number;
+  guardrail?: boolean;
+}) => (
+  <section className={styles.section} aria-labelledby={id}>
+    <Text as="h2" id={id} variant="title-x-small">
+      {title}
+    </Text>
+    <div className={styles.tiles}>
+      {definitions.map(d => (
+        <MeasureTile
+          key={d.id}
+          definition={d}
+          outcomes={outcomes}
+          windowDays={windowDays}
+          guardrail={guardrail}
+        />
+      ))}
+    </div>
+  </section>
+);
+
 const SignalItem = ({
   signal,
   window,
@@ -438,40 +472,21 @@ export const OutcomesView = ({
         </Text>
       ))}
       <div className={styles.row}>
-        <section className={styles.section} aria-labelledby="outcomes-headline">
-          <Text as="h2" id="outcomes-headline" variant="title-x-small">
-            Speed and cost
-          </Text>
-          <div className={styles.tiles}>
-            {headline.map(d => (
-              <MeasureTile
-                key={d.id}
-                definition={d}
-                outcomes={value}
-                windowDays={windowDays}
-              />
-            ))}
-          </div>
-        </section>
-        <section
-          className={styles.section}
-          aria-labelledby="outcomes-guardrails"
-        >
-          <Text as="h2" id="outcomes-guardrails" variant="title-x-small">
-            Guardrails
-          </Text>
-          <div className={styles.tiles}>
-            {guardrails.map(d => (
-              <MeasureTile
-                key={d.id}
-                definition={d}
-                outcomes={value}
-                windowDays={windowDays}
-                guardrail
-              />
-            ))}
-          </div>
-        </section>
+        <TileSection
+          id="outcomes-headline"
+          title="Speed and cost"
+          definitions={headline}
+          outcomes={value}
+          windowDays={windowDays}
+        />
+        <TileSection
+          id="outcomes-guardrails"
+          title="Guardrails"
+          definitions={guardrails}
+          outcomes={value}
+          windowDays={windowDays}
+          guardrail
+        />
       </div>
       <div className={styles.row}>
         <WeeksCard outcomes={value} />
@@ -506,21 +521,13 @@ export const OutcomesView = ({
           </CardBody>
         </Card>
       </div>
-      <section className={styles.section} aria-labelledby="outcomes-unit">
-        <Text as="h2" id="outcomes-unit" variant="title-x-small">
-          What delivery costs
-        </Text>
-        <div className={styles.tiles}>
-          {unitEconomics.map(d => (
-            <MeasureTile
-              key={d.id}
-              definition={d}
-              outcomes={value}
-              windowDays={windowDays}
-            />
-          ))}
-        </div>
-      </section>
+      <TileSection
+        id="outcomes-unit"
+        title="What delivery costs"
+        definitions={unitEconomics}
+        outcomes={value}
+        windowDays={windowDays}
+      />
     </Flex>
   );
 };

@@ -93,7 +93,7 @@ describe('the organisation’s Outcomes page', () => {
     const teamsInOrder = () =>
       within(table)
         .getAllByRole('rowheader')
-        .map(cell => cell.textContent);
+        .map(cell => within(cell).getByRole('link').textContent);
     expect(teamsInOrder()).toEqual([
       'Checkout',
       'Fulfilment',
