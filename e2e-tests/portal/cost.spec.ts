@@ -34,11 +34,27 @@ function entityRead(page: Page, entityRef: string) {
 test('a component’s Cost tab shows what it cost, direct and distributed, per category and per request', async ({
   page,
 }) => {
-  const read = entityRead(page, 'component:default/checkout-service');
-  await page.goto('/catalog/default/component/checkout-service/cost');
-  const cost = await (await read).json();
-  // Believable demo cost, through the real source paths.
-  expect(cost.total).toBeGreaterThan(100);
+  // The backend pulls the demo OpenCost and FOCUS data and allocates it
+  // once started; the first test may open the tab before that is done.
+  let cost = {
+    total: 0,
+    direct: 0,
+    distributed: 0,
+    currency: 'USD',
+    averageCostPerRequest: null as number | null,
+  };
+  await expect
+    .poll(
+      async () => {
+        const read = entityRead(page, 'component:default/checkout-service');
+        await page.goto('/catalog/default/component/checkout-service/cost');
+        cost = await (await read).json();
+        return cost.total;
+      },
+      { timeout: 120_000, intervals: [3_000] },
+    )
+    // Believable demo cost, through the real source paths.
+    .toBeGreaterThan(100);
   expect(cost.direct + cost.distributed).toBeCloseTo(cost.total, 2);
 
   const summary = page.getByRole('region', { name: 'Cost summary' });
