@@ -351,7 +351,29 @@ describe('OpenCostClusterSource', () => {
     expect(sink.calls).toHaveLength(0);
   });
 
-  it('waits for the cost backend to connect', async () => {
+  it('waits for the cost backend to connect, then pulls', async () => {
+    const late = OpenCostClusterSource.create({
+      cluster: {
+        name: 'x',
+        baseUrl: BASE_URL,
+        token: TOKEN,
+        aggregate: DEFAULT_AGGREGATE,
+      },
+      logger,
+      backfillDays: 2,
+      finalAfterHours: 6,
+      now: () => NOW,
+    });
+    // The first run of the pull task can start before the cost plugin has
+    // connected its sources; it must not skip a whole schedule period.
+    const pulling = late.pull();
+    await new Promise(resolve => setTimeout(resolve, 50));
+    expect(requests).toHaveLength(0);
+    await late.connect(sink);
+    expect((await pulling).stored).toHaveLength(2);
+  });
+
+  it('gives up waiting for a connection after a while, pulling nothing', async () => {
     const unconnected = OpenCostClusterSource.create({
       cluster: { name: 'x', baseUrl: BASE_URL, aggregate: DEFAULT_AGGREGATE },
       logger,
@@ -359,7 +381,13 @@ describe('OpenCostClusterSource', () => {
       finalAfterHours: 6,
       now: () => NOW,
     });
-    expect(await unconnected.pull()).toMatchObject({ stored: [], failed: [] });
+    expect(
+      await unconnected.pull(undefined, { connectWaitMs: 20 }),
+    ).toMatchObject({ stored: [], failed: [] });
+    const aborted = new AbortController();
+    const pulling = unconnected.pull(aborted.signal);
+    aborted.abort();
+    expect(await pulling).toMatchObject({ stored: [], failed: [] });
     expect(requests).toHaveLength(0);
   });
 });

@@ -15,6 +15,13 @@ import { allocationToRecord } from './mapAllocation';
 /** Days per request; each is still stored on its own. */
 const DAYS_PER_REQUEST = 10;
 
+/**
+ * How long a run started before the cost backend connected waits for it.
+ * The pull task is scheduled while the backend starts, and its first run
+ * can come before the cost plugin has connected its sources.
+ */
+const CONNECT_WAIT_MS = 60_000;
+
 export interface PullSummary {
   stored: string[];
   failed: string[];
@@ -40,6 +47,10 @@ export class OpenCostClusterSource implements CostSource {
   /** This run's failed days, by reason. */
   readonly #failures = new Map<string, string[]>();
   #sink?: CostRecordSink;
+  #connected: (sink: CostRecordSink) => void = () => {};
+  readonly #connection = new Promise<CostRecordSink>(resolve => {
+    this.#connected = resolve;
+  });
 
   static create(options: {
     cluster: OpenCostClusterConfig;
@@ -69,17 +80,45 @@ export class OpenCostClusterSource implements CostSource {
 
   async connect(sink: CostRecordSink): Promise<void> {
     this.#sink = sink;
+    this.#connected(sink);
   }
 
-  async pull(signal?: AbortSignal): Promise<PullSummary> {
+  /** The sink, waiting a bounded while for the cost backend to connect. */
+  async #waitForSink(
+    signal: AbortSignal | undefined,
+    waitMs: number,
+  ): Promise<CostRecordSink | undefined> {
+    if (this.#sink) return this.#sink;
+    let timer: NodeJS.Timeout | undefined;
+    let onAbort: (() => void) | undefined;
+    const givenUp = new Promise<undefined>(resolve => {
+      timer = setTimeout(() => resolve(undefined), waitMs);
+      onAbort = () => resolve(undefined);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+    try {
+      return await Promise.race([this.#connection, givenUp]);
+    } finally {
+      clearTimeout(timer);
+      if (onAbort) signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  async pull(
+    signal?: AbortSignal,
+    options: { connectWaitMs?: number } = {},
+  ): Promise<PullSummary> {
     const summary: PullSummary = { stored: [], failed: [], skippedFinal: 0 };
     this.#failures.clear();
-    const sink = this.#sink;
+    const sink = await this.#waitForSink(
+      signal,
+      options.connectWaitMs ?? CONNECT_WAIT_MS,
+    );
     if (!sink) {
       this.#logger.info(
         `OpenCost ${
           this.#cluster.name
-        }: the cost backend has not connected yet; pulling next run`,
+        }: the cost backend has not connected its sources; pulling next run`,
       );
       return summary;
     }
