@@ -173,6 +173,25 @@ export interface ModelOptions {
   spikeDay: number;
   /** The service (kubernetes id, production) that spikes. */
   spikeService: string;
+  /** The UTC day the stand-in started: where a workload's growth ends. */
+  today: number;
+}
+
+/** How long a workload's `costGrowth` takes to build up, ending today. */
+export const GROWTH_DAYS = 56;
+
+/**
+ * How much larger a workload's resource requests are on a day than before
+ * its growth began: `costGrowth` spread evenly over the last GROWTH_DAYS.
+ */
+function growthOn(
+  costGrowth: number | undefined,
+  dayStart: number,
+  today: number,
+): number {
+  if (!costGrowth) return 1;
+  const begun = (dayStart - (today - GROWTH_DAYS * DAY_MS)) / DAY_MS;
+  return 1 + costGrowth * Math.min(1, Math.max(0, begun / GROWTH_DAYS));
 }
 
 function scenarioWorkloads(
@@ -205,9 +224,15 @@ function scenarioWorkloads(
         pods = Math.max(w.hpa?.[1] ?? 0, w.replicas * 4);
         load = 3;
       }
+      // Requests raised step by step (after each OOMKill, say) grow the
+      // cost while the service does no more than before.
+      const growth = production
+        ? growthOn(w.costGrowth, dayStart, options.today)
+        : 1;
       const cpuCores =
-        CPU_SIZES[Math.floor(unitHash(w.id, 'cpu') * 5)] * spikeFactor;
-      const ramGib = RAM_SIZES_GIB[Math.floor(unitHash(w.id, 'ram') * 5)];
+        CPU_SIZES[Math.floor(unitHash(w.id, 'cpu') * 5)] * spikeFactor * growth;
+      const ramGib =
+        RAM_SIZES_GIB[Math.floor(unitHash(w.id, 'ram') * 5)] * growth;
       const cpuEff = 0.2 + 0.55 * unitHash(w.id, 'cpu-eff');
       const ramEff = 0.35 + 0.5 * unitHash(w.id, 'ram-eff');
       out.push({

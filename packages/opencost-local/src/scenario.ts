@@ -13,6 +13,11 @@ export interface ScenarioWorkload {
   replicas: number;
   state?: string;
   hpa?: [number, number];
+  /**
+   * How much the workload's resource requests (so its cost) grew over the
+   * last eight weeks in production, e.g. 1.5 for 150 %; none by default.
+   */
+  costGrowth?: number;
 }
 
 export interface ScenarioEnvironment {
@@ -47,6 +52,14 @@ export function parseScenario(text: string): CostScenario {
     if (!cluster.name) throw new Error('every cluster needs a name');
     for (const env of cluster.environments ?? []) {
       for (const w of env.workloads ?? []) {
+        if (
+          w.costGrowth !== undefined &&
+          !(typeof w.costGrowth === 'number' && w.costGrowth >= 0)
+        ) {
+          throw new Error(
+            `costGrowth of ${w.id} in ${cluster.name}/${env.name} must be a number of at least 0`,
+          );
+        }
         if (!w.id || !w.team || !(w.replicas >= 0)) {
           throw new Error(
             `workload in ${cluster.name}/${

@@ -295,6 +295,29 @@ describe('LocalOpenCost', () => {
     expect(spike).toBeGreaterThan(2 * Math.max(...others));
   });
 
+  it('grows the cost of a workload with costGrowth over the last eight weeks, and no other', async () => {
+    const monthOf = async (from: string, to: string) => {
+      const [month] = await sets('/eu-west-prod/allocation', {
+        window: windowOf(from, to),
+        aggregate: 'label:app',
+      });
+      return (app: string) => month[app].totalCost as number;
+    };
+    // delivery-routing: costGrowth 1.5 in the scenario.
+    const before = await monthOf('2026-08-27', '2026-09-26');
+    const previous = await monthOf('2026-09-26', '2026-10-26');
+    const last = await monthOf('2026-10-26', '2026-11-25');
+    expect(previous('delivery-routing')).toBeGreaterThan(
+      1.1 * before('delivery-routing'),
+    );
+    expect(last('delivery-routing')).toBeGreaterThan(
+      1.5 * previous('delivery-routing'),
+    );
+    const steady = last('driver-app-bff') / previous('driver-app-bff');
+    expect(steady).toBeGreaterThan(0.9);
+    expect(steady).toBeLessThan(1.1);
+  });
+
   it('reports today up to now, and nothing before the history starts', async () => {
     const [today] = await sets('/eu-west-prod/allocation', {
       window: 'today',

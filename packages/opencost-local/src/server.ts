@@ -140,6 +140,7 @@ export class LocalOpenCost {
     this.#model = {
       spikeService: spike.service,
       spikeDay: startedDay - spike.daysAgo * DAY_MS,
+      today: startedDay,
       historyStart:
         startedDay - (options.historyDays ?? DEFAULT_HISTORY_DAYS) * DAY_MS,
     };
