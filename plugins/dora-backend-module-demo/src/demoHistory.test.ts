@@ -105,6 +105,19 @@ describe('demo DORA history', () => {
           early.deploymentFrequency.deployments * 2,
         );
         expect(late.changeLeadTime.p50).toBeLessThan(early.changeLeadTime.p50);
+        // Payments improves on every number from one 30-day window to the
+        // next (the Outcomes view's "improving" team).
+        const previous = await metrics('payments-gateway', 60, 30);
+        const last = await metrics('payments-gateway', 30, 0);
+        expect(last.deploymentFrequency.deployments).toBeGreaterThan(
+          previous.deploymentFrequency.deployments * 1.3,
+        );
+        expect(last.changeLeadTime.p50).toBeLessThan(
+          previous.changeLeadTime.p50 * 0.8,
+        );
+        expect(last.changeFailRate.rate).toBeLessThan(
+          previous.changeFailRate.rate - 0.04,
+        );
 
         // Fulfilment's inventory service ships faster and fails more.
         const before = await metrics('inventory-service', 60, 30);

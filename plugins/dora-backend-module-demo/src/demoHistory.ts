@@ -8,10 +8,11 @@ const DAY = 86_400_000;
 const HOUR = 3_600_000;
 
 /**
- * How a service ships; `improving` moves from struggling towards elite over
- * the whole history, `speeding` ships steadily until its last ten weeks,
- * then faster and faster while failing more and more (the speed that hides
- * instability the Outcomes view warns about).
+ * How a service ships; `improving` struggles until its last ten weeks, then
+ * ships more often, faster and more safely, recovering sooner (a team
+ * improving on every number); `speeding` ships steadily until its last ten
+ * weeks, then faster and faster while failing more and more (the speed that
+ * hides instability the Outcomes view warns about).
  */
 type Profile = {
   deploysPerDay: number;
@@ -96,46 +97,40 @@ function seedOf(text: string) {
 
 const lerp = (a: number, b: number, t: number) => a + (b - a) * t;
 
-function profileAt(profile: Trajectory, progress: number): Profile {
-  if (profile === 'speeding') {
-    // Ten weeks of 26 from steady to reckless.
-    const t = Math.max(0, (progress - 16 / 26) / (10 / 26));
-    return {
-      deploysPerDay: lerp(steady.deploysPerDay, reckless.deploysPerDay, t),
-      leadTimeHours: [
-        lerp(steady.leadTimeHours[0], reckless.leadTimeHours[0], t),
-        lerp(steady.leadTimeHours[1], reckless.leadTimeHours[1], t),
-      ],
-      failureRate: lerp(steady.failureRate, reckless.failureRate, t),
-      recoveryHours: [
-        lerp(steady.recoveryHours[0], reckless.recoveryHours[0], t),
-        lerp(steady.recoveryHours[1], reckless.recoveryHours[1], t),
-      ],
-      hotfixShare: lerp(steady.hotfixShare, reckless.hotfixShare, t),
-    };
-  }
-  if (profile !== 'improving') return profile;
+/** Where an improving service ends up: frequent, fast, and safe. */
+const improved: Profile = {
+  deploysPerDay: 1.8,
+  leadTimeHours: [2, 16],
+  failureRate: 0.04,
+  recoveryHours: [0.2, 2],
+  hotfixShare: 0.04,
+};
+
+/** The profile `t` (0..1) of the way from `from` to `to`. */
+function between(from: Profile, to: Profile, t: number): Profile {
   return {
-    deploysPerDay: lerp(
-      struggling.deploysPerDay,
-      elite.deploysPerDay * 0.6,
-      progress,
-    ),
+    deploysPerDay: lerp(from.deploysPerDay, to.deploysPerDay, t),
     leadTimeHours: [
-      lerp(struggling.leadTimeHours[0], steady.leadTimeHours[0], progress),
-      lerp(struggling.leadTimeHours[1], steady.leadTimeHours[1], progress),
+      lerp(from.leadTimeHours[0], to.leadTimeHours[0], t),
+      lerp(from.leadTimeHours[1], to.leadTimeHours[1], t),
     ],
-    failureRate: lerp(
-      struggling.failureRate,
-      elite.failureRate * 1.5,
-      progress,
-    ),
+    failureRate: lerp(from.failureRate, to.failureRate, t),
     recoveryHours: [
-      lerp(struggling.recoveryHours[0], steady.recoveryHours[0], progress),
-      lerp(struggling.recoveryHours[1], steady.recoveryHours[1], progress),
+      lerp(from.recoveryHours[0], to.recoveryHours[0], t),
+      lerp(from.recoveryHours[1], to.recoveryHours[1], t),
     ],
-    hotfixShare: lerp(struggling.hotfixShare, steady.hotfixShare, progress),
+    hotfixShare: lerp(from.hotfixShare, to.hotfixShare, t),
   };
+}
+
+function profileAt(profile: Trajectory, progress: number): Profile {
+  if (typeof profile !== 'string') return profile;
+  // The last ten weeks of 26 move from where the service was to where it
+  // ends up, so the Outcomes view compares two clearly different windows.
+  const t = Math.max(0, (progress - 16 / 26) / (10 / 26));
+  return profile === 'speeding'
+    ? between(steady, reckless, t)
+    : between(struggling, improved, t);
 }
 
 const sha = (random: () => number) =>
@@ -164,6 +159,10 @@ export function demoHistory(until: Date, days = 182): unknown[] {
     const random = mulberry32(seedOf(`${service}:${end}`));
     let n = 0;
     let pendingRollback = false;
+    // Failures come at the profile's rate, spread out rather than drawn
+    // one by one: a window's change fail rate is the trajectory's, not
+    // the luck of a few draws.
+    let failureDue = random();
     for (let day = begin; day < end; day += DAY) {
       const profile = profileAt(kind, (day - begin) / (end - begin));
       // Teams ship more on weekdays than at weekends, and no two days alike;
@@ -224,7 +223,9 @@ export function demoHistory(until: Date, days = 182): unknown[] {
           },
         });
 
-        if (!rollback && random() < profile.failureRate) {
+        if (!rollback) failureDue += profile.failureRate;
+        if (!rollback && failureDue >= 1) {
+          failureDue -= 1;
           const openedAt = finishedAt + (0.2 + random() * 6) * HOUR;
           const recovery =
             lerp(profile.recoveryHours[0], profile.recoveryHours[1], random()) *
