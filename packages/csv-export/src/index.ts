@@ -4,3 +4,4 @@
  * @packageDocumentation
  */
 export { spreadsheetSafeCell, toCsv, type CsvCell } from './toCsv';
+export { parseCsv } from './parseCsv';

@@ -1,4 +1,5 @@
 import { spreadsheetSafeCell, toCsv } from './toCsv';
+import { parseCsv } from './parseCsv';
 
 describe('toCsv', () => {
   it('writes a header and RFC 4180 quoted rows', () => {
@@ -37,5 +38,19 @@ describe('toCsv', () => {
     expect(spreadsheetSafeCell('component:default/checkout')).toBe(
       'component:default/checkout',
     );
+  });
+});
+
+describe('parseCsv', () => {
+  it('reads back what toCsv wrote, quotes, commas and line breaks included', () => {
+    const rows = [
+      ['plain', 'a, b', 'say "hi"'],
+      ['two\nlines', '', '=1+1'],
+    ];
+    expect(parseCsv(toCsv(['x', 'y', 'z'], rows))).toEqual([
+      ['x', 'y', 'z'],
+      ['plain', 'a, b', 'say "hi"'],
+      ['two\nlines', '', "'=1+1"],
+    ]);
   });
 });

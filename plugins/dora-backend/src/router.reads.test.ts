@@ -6,6 +6,7 @@ import {
   startTestBackend,
   TestDatabases,
 } from '@backstage/backend-test-utils';
+import { parseCsv } from '@paved/csv-export';
 import { doraPlugin } from './plugin';
 import { catalogAsSeenByFactory } from './testUtils/catalogAsSeenBy';
 
@@ -59,40 +60,6 @@ const deployment = (
 });
 
 const WINDOW = 'from=2026-10-01T00:00:00Z&to=2026-10-31T00:00:00Z';
-
-/** A minimal RFC 4180 reader, to look at the cells a spreadsheet would see. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (c === '"') {
-        quoted = false;
-      } else {
-        cell += c;
-      }
-    } else if (c === '"') {
-      quoted = true;
-    } else if (c === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (c === '\n') {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-    } else {
-      cell += c;
-    }
-  }
-  return rows;
-}
 
 describe('DORA reads', () => {
   const databases = TestDatabases.create({ ids: ['SQLITE_3'] });

@@ -24,6 +24,7 @@ import { costSourcesExtensionPoint } from '@paved/plugin-cost-node';
 import doraPlugin from '@paved/plugin-dora-backend';
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import kubeStatusPlugin from '@paved/plugin-kube-status-backend';
+import { parseCsv } from '@paved/csv-export';
 import type { Outcomes } from '@paved/plugin-outcomes-common';
 import { outcomesPlugin } from './plugin';
 
@@ -206,6 +207,7 @@ describe('outcomes API', () => {
     user: string,
   ) => Promise<{ status: number; body: any }>;
   let stop: () => Promise<void>;
+  let port: number;
 
   beforeAll(async () => {
     const backend = await startTestBackend({
@@ -226,7 +228,7 @@ describe('outcomes API', () => {
       ],
     });
     stop = () => backend.stop();
-    const { port } = backend.server.address() as AddressInfo;
+    port = (backend.server.address() as AddressInfo).port;
     get = async (plugin, path, user = TEAM_LEAD) => {
       const res = await fetch(`http://localhost:${port}/api/${plugin}${path}`, {
         headers: user
@@ -512,6 +514,60 @@ describe('outcomes API', () => {
       `/teams?${QUERY}&entityRef=group:default/team-fast`,
     );
     expect(refused.status).toBe(400);
+  });
+
+  it('exports the teams table as CSV with the numbers of /teams, in the units its header names', async () => {
+    const res = await fetch(
+      `http://localhost:${port}/api/outcomes/teams.csv?${QUERY}`,
+      { headers: { authorization: mockCredentials.user.header(TEAM_LEAD) } },
+    );
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
+    expect(res.headers.get('content-disposition')).toMatch(
+      /attachment; filename="outcomes-teams.csv"/,
+    );
+    const [header, ...lines] = parseCsv(await res.text());
+    const rows = lines.map(line =>
+      Object.fromEntries(header.map((column, i) => [column, line[i]])),
+    );
+    const table = (await get('outcomes', `/teams?${QUERY}`)).body;
+    expect(rows.map(r => r.team)).toEqual(
+      table.teams.map((t: { entityRef: string }) => t.entityRef),
+    );
+    const fast = rows.find(r => r.team === 'group:default/team-fast')!;
+    const json = table.teams.find(
+      (t: { entityRef: string }) => t.entityRef === 'group:default/team-fast',
+    );
+    expect(fast).toMatchObject({
+      window_from: WINDOW.from,
+      window_to: WINDOW.to,
+      environment: 'production',
+      currency: 'EUR',
+      change_lead_time_band: json.speed.changeLeadTime.band,
+    });
+    expect(Number(fast.change_lead_time_hours)).toBeCloseTo(
+      json.speed.changeLeadTime.value / 3600,
+      4,
+    );
+    expect(Number(fast.deployments_per_day)).toBeCloseTo(
+      json.speed.deploymentFrequency.value,
+      4,
+    );
+    expect(Number(fast.change_fail_rate_previous)).toBeCloseTo(
+      json.stability.changeFailRate.previous,
+      4,
+    );
+    expect(Number(fast.cost)).toBeCloseTo(json.cost.total.value, 2);
+    expect(fast.signals.split('; ')).toContain('speed-without-stability');
+    const refused = await fetch(
+      `http://localhost:${port}/api/outcomes/teams.csv?from=2026-13-01`,
+      { headers: { authorization: mockCredentials.user.header(TEAM_LEAD) } },
+    );
+    expect(refused.status).toBe(400);
+    const anonymous = await fetch(
+      `http://localhost:${port}/api/outcomes/teams.csv?${QUERY}`,
+    );
+    expect(anonymous.status).toBe(401);
   });
 
   it('needs credentials', async () => {

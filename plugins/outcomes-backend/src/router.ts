@@ -2,6 +2,7 @@ import express from 'express';
 import type { HttpAuthService } from '@backstage/backend-plugin-api';
 import type { OutcomesService } from './service/OutcomesService';
 import { parseOutcomesQuery } from './service/window';
+import { teamOutcomesCsv } from './service/teamsCsv';
 import { createOpenApiRouter } from './schema/openapi/generated';
 
 export type RouterOptions = {
@@ -34,6 +35,15 @@ export async function createRouter(
     });
     const query = parseOutcomesQuery(req.query);
     res.json(await outcomes.teams(query, credentials));
+  });
+
+  router.get('/teams.csv', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const query = parseOutcomesQuery(req.query);
+    const csv = teamOutcomesCsv(await outcomes.teams(query, credentials));
+    res.type('text/csv').attachment('outcomes-teams.csv').send(csv);
   });
 
   return router;

@@ -672,6 +672,46 @@ export const spec = {
         },
       },
     },
+    '/teams.csv': {
+      get: {
+        operationId: 'GetTeamOutcomesCsv',
+        summary: 'The teams of `/teams` as CSV, one line per team.',
+        description:
+          "The same teams and numbers as `/teams`, for a spreadsheet: durations\nin hours, deployments per day, rates as fractions (0..1), money in\nthe `currency` column; each number with its previous window's value,\nthe relative change and (DORA numbers) the band; then the rules of\nthe signals that fired. A number the caller may not see is empty.\nCells a spreadsheet would read as formulas are quoted as text.\n",
+        parameters: [
+          {
+            $ref: '#/components/parameters/from',
+          },
+          {
+            $ref: '#/components/parameters/to',
+          },
+          {
+            $ref: '#/components/parameters/environment',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The CSV, as an attachment `outcomes-teams.csv`.',
+            content: {
+              'text/csv': {
+                schema: {
+                  type: 'string',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '503': {
+            $ref: '#/components/responses/Unavailable',
+          },
+        },
+      },
+    },
   },
 } as const;
 

@@ -53,8 +53,30 @@ export type GetTeamOutcomes = {
   response: TeamOutcomes;
 };
 
+/**
+ * The teams of `/teams` as CSV, one line per team.
+ */
+export type GetTeamOutcomesCsv = {
+  query: {
+    /**
+     * The first day of the window, YYYY-MM-DD (UTC).
+     */
+    from?: string;
+    /**
+     * The day after the window's last day, YYYY-MM-DD (UTC).
+     */
+    to?: string;
+    /**
+     * The delivery environment. Default: production.
+     */
+    environment?: string;
+  };
+  response: string;
+};
+
 /** Every operation of the API, keyed as Backstage's typed router expects. */
 export type EndpointMap = {
   '#get|/scope': GetOutcomes;
   '#get|/teams': GetTeamOutcomes;
+  '#get|/teams.csv': GetTeamOutcomesCsv;
 };

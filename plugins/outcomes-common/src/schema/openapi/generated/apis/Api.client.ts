@@ -66,6 +66,26 @@ export type GetTeamOutcomes = {
   };
 };
 
+/**
+ * The teams of `/teams` as CSV, one line per team.
+ */
+export type GetTeamOutcomesCsv = {
+  query: {
+    /**
+     * The first day of the window, YYYY-MM-DD (UTC).
+     */
+    from?: string;
+    /**
+     * The day after the window's last day, YYYY-MM-DD (UTC).
+     */
+    to?: string;
+    /**
+     * The delivery environment. Default: production.
+     */
+    environment?: string;
+  };
+};
+
 function toQueryString(query: Record<string, unknown> | undefined): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query ?? {})) {
@@ -126,6 +146,26 @@ export class DefaultApiClient {
       request.query as Record<string, unknown> | undefined,
     );
     return await this.#fetchApi.fetch(`${baseUrl}/teams${query}`, {
+      method: 'GET',
+      headers: {
+        ...(options?.token && { Authorization: `Bearer ${options.token}` }),
+      },
+      signal: options?.signal,
+    });
+  }
+
+  /**
+   * The teams of `/teams` as CSV, one line per team.
+   */
+  public async getTeamOutcomesCsv(
+    request: GetTeamOutcomesCsv,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<string>> {
+    const baseUrl = await this.#discoveryApi.getBaseUrl(pluginId);
+    const query = toQueryString(
+      request.query as Record<string, unknown> | undefined,
+    );
+    return await this.#fetchApi.fetch(`${baseUrl}/teams.csv${query}`, {
       method: 'GET',
       headers: {
         ...(options?.token && { Authorization: `Bearer ${options.token}` }),
