@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { test, expect } from '@playwright/test';
 import { screenshot, signIn } from './helpers';
 
@@ -21,9 +22,26 @@ const money = (amount: number, currency: string) =>
     maximumFractionDigits: 2,
   }).format(amount);
 
-test('a team’s Outcomes tab shows speed, stability and cost together, and why to look closer', async ({
+test('a team opens with its outcomes, and its Outcomes tab shows speed, stability and cost together, and why to look closer', async ({
   page,
 }) => {
+  // What a team lead sees on opening their team: the Outcomes card first,
+  // with the signal, and the Outcomes tab right after the overview.
+  await page.goto('/catalog/default/group/fulfilment');
+  const card = page.getByRole('article', { name: 'Outcomes' });
+  await expect(
+    card
+      .getByRole('list', { name: 'Signals' })
+      .getByText('Speed is hiding instability.'),
+  ).toBeVisible({ timeout: 60_000 });
+  const tabs = page
+    .getByRole('list')
+    .filter({ has: page.getByRole('link', { name: 'Overview', exact: true }) })
+    .getByRole('link');
+  await expect(tabs.nth(0)).toHaveText('Overview');
+  await expect(tabs.nth(1)).toHaveText('Outcomes');
+  await screenshot(page, 'outcomes-team-overview');
+
   const read = page.waitForResponse(
     r =>
       r.url().includes('/api/outcomes/scope?') &&
@@ -31,7 +49,7 @@ test('a team’s Outcomes tab shows speed, stability and cost together, and why 
       r.status() === 200,
     { timeout: 60_000 },
   );
-  await page.goto('/catalog/default/group/fulfilment/outcomes');
+  await tabs.nth(1).click();
   const outcomes = await (await read).json();
 
   const tile = (name: string) => page.getByRole('article', { name });
@@ -107,6 +125,23 @@ test('leadership sees every team on one page, sortable, with the team whose spee
   await expect(
     page.getByRole('table', { name: 'Teams by speed, stability and cost' }),
   ).toBeAttached();
+
+  // The same table as CSV, for a spreadsheet.
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Download CSV' }).click(),
+  ]);
+  expect(download.suggestedFilename()).toMatch(
+    /^outcomes-teams-\d{4}-\d{2}-\d{2}-\d{4}-\d{2}-\d{2}\.csv$/,
+  );
+  const [header, ...lines] = (await readFile(await download.path(), 'utf8'))
+    .trim()
+    .split('\n');
+  expect(header).toMatch(/^team,title,window_from,window_to,/);
+  expect(lines).toHaveLength(answer.teams.length);
+  expect(
+    lines.find(line => line.startsWith('group:default/fulfilment,')),
+  ).toMatch(/speed-without-stability/);
 
   await table.getByRole('button', { name: 'Change fail rate' }).click();
   await expect(

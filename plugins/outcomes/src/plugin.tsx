@@ -39,12 +39,14 @@ export const outcomesPage = PageBlueprint.make({
 
 /**
  * The Outcomes tab of groups, systems and components: speed, stability and
- * cost as one system. A tab of its own, first among the dashboards.
+ * cost as one system, with the weekly trends and every signal. Placed right
+ * after the overview (app-config.yaml orders the tabs).
  */
 export const entityOutcomesContent = EntityContentBlueprint.make({
   params: {
     path: 'outcomes',
     title: 'Outcomes',
+    group: 'outcomes',
     filter: { kind: { $in: ['group', 'system', 'component'] } },
     loader: () =>
       import('./components/EntityOutcomesContent').then(m => (
@@ -53,11 +55,14 @@ export const entityOutcomesContent = EntityContentBlueprint.make({
   },
 });
 
-/** The Outcomes card on a component's overview. */
+/**
+ * The Outcomes card on the overview of components, systems and groups: what
+ * a team lead sees first on opening their team.
+ */
 export const entityOutcomesCard = EntityCardBlueprint.make({
   params: {
     type: 'content',
-    filter: { kind: 'component' },
+    filter: { kind: { $in: ['group', 'system', 'component'] } },
     loader: () =>
       import('./components/EntityOutcomesCard').then(m => (
         <m.EntityOutcomesCard />

@@ -24,6 +24,8 @@ export interface OutcomesApi {
   getTeamOutcomes(
     window: Omit<OutcomesScope, 'entityRef'>,
   ): Promise<TeamOutcomes>;
+  /** The same table as CSV, fetched with the user's credentials. */
+  exportTeamsCsv(window: Omit<OutcomesScope, 'entityRef'>): Promise<Blob>;
 }
 
 export const outcomesApiRef = createApiRef<OutcomesApi>({
@@ -67,5 +69,19 @@ export class OutcomesClient implements OutcomesApi {
     });
     if (!answer.ok) throw await ResponseError.fromResponse(answer);
     return answer.json();
+  }
+
+  async exportTeamsCsv(
+    window: Omit<OutcomesScope, 'entityRef'>,
+  ): Promise<Blob> {
+    const answer = await this.#api.getTeamOutcomesCsv({
+      query: {
+        from: window.from,
+        to: window.to,
+        environment: window.environment,
+      },
+    });
+    if (!answer.ok) throw await ResponseError.fromResponse(answer);
+    return answer.blob();
   }
 }

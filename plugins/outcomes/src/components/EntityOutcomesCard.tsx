@@ -17,10 +17,13 @@ import { outcomesApiRef } from '../api';
 import { changeText, guardrails, headline } from '../lib/measures';
 import styles from './EntityOutcomesCard.module.css';
 
+/** Signals the card shows; the Outcomes tab lists every one. */
+const CARD_SIGNALS = 3;
+
 /**
- * A component's outcomes at a glance on its overview: the four headline
- * numbers and the two guardrails over the last 30 days with their change,
- * and the first signal, linking to the Outcomes tab.
+ * Outcomes at a glance on the overview of a component, system or team:
+ * the four headline numbers and the two guardrails over the last 30 days
+ * with their change, and the first signals, linking to the Outcomes tab.
  */
 export const EntityOutcomesCard = () => {
   const { entity } = useEntity();
@@ -42,7 +45,8 @@ export const EntityOutcomesCard = () => {
       }),
     [api, entityRef, window],
   );
-  const signal = value?.signals[0];
+  const signals = value?.signals.slice(0, CARD_SIGNALS) ?? [];
+  const more = (value?.signals.length ?? 0) - signals.length;
   return (
     <Card aria-labelledby="outcomes-card-title">
       <CardHeader>
@@ -85,10 +89,25 @@ export const EntityOutcomesCard = () => {
                 );
               })}
             </dl>
-            {signal && (
-              <p className={styles.signal} data-tone={signal.tone}>
-                <strong>{signal.title}.</strong> {signal.message}
-              </p>
+            {signals.length > 0 && (
+              <ul className={styles.signals} aria-label="Signals">
+                {signals.map(signal => (
+                  <li
+                    key={`${signal.rule}:${signal.title}`}
+                    className={styles.signal}
+                    data-tone={signal.tone}
+                  >
+                    <strong>{signal.title}.</strong> {signal.message}
+                  </li>
+                ))}
+              </ul>
+            )}
+            {more > 0 && (
+              <Text as="p" variant="body-small" color="secondary">
+                {more === 1
+                  ? 'One more signal on the Outcomes tab.'
+                  : `${more} more signals on the Outcomes tab.`}
+              </Text>
             )}
           </>
         )}

@@ -228,7 +228,7 @@ describe('the Outcomes card', () => {
   const server = setupServer();
   registerMswTestHooks(server);
 
-  it('shows the six numbers with their change and the first signal, linking to the tab', async () => {
+  it('shows the six numbers with their change and the first signals, linking to the tab', async () => {
     serveReads(server, 'outcomes', { scope: outcomesOf });
     renderForEntity(ledger, <EntityOutcomesCard />, {
       extensions: [outcomesApi],
@@ -239,8 +239,9 @@ describe('the Outcomes card', () => {
       'data-tone',
       'negative',
     );
+    const signals = within(card).getByRole('list', { name: 'Signals' });
     expect(
-      within(card).getByText('Speed is hiding instability.'),
+      within(signals).getByText('Speed is hiding instability.'),
     ).toBeInTheDocument();
     expect(
       within(card).getByRole('link', {

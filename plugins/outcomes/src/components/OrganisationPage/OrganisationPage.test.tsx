@@ -9,7 +9,7 @@ import type {
 } from '@paved/plugin-outcomes-common';
 import { renderInPortal, serveReads } from '@paved/portal-ui/testUtils';
 import { outcomesApi } from '../../plugin';
-import { OrganisationPage } from './OrganisationPage';
+import { labelSides, OrganisationPage } from './OrganisationPage';
 
 const m = (value: number | null, previous: number | null = value): Measure => ({
   value,
@@ -140,5 +140,28 @@ describe('the organisation’s Outcomes page', () => {
     expect(
       screen.getByRole('table', { name: 'Teams by speed, stability and cost' }),
     ).toBeInTheDocument();
+  });
+});
+
+describe('the map’s team names', () => {
+  it('names a team below its circle when a neighbour is named above, so names do not overprint', () => {
+    const point = (name: string, frequency: number, failRate: number) => ({
+      name,
+      frequency,
+      failRate,
+      cost: 1,
+    });
+    const sides = labelSides([
+      point('Site Reliability Engineering', 0.7, 0.1),
+      point('Data Platform', 0.83, 0.08),
+      point('Checkout', 6.5, 0.04),
+      point('Fulfilment', 2.1, 0.4),
+    ]);
+    expect(sides.above.map(p => p.name)).toEqual([
+      'Site Reliability Engineering',
+      'Fulfilment',
+      'Checkout',
+    ]);
+    expect(sides.below.map(p => p.name)).toEqual(['Data Platform']);
   });
 });

@@ -1,7 +1,10 @@
 import { useMemo, useState } from 'react';
+import useAsyncFn from 'react-use/esm/useAsyncFn';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { useApi } from '@backstage/frontend-plugin-api';
 import {
+  Alert,
+  Button,
   Card,
   CardBody,
   CardHeader,
@@ -11,7 +14,11 @@ import {
   Skeleton,
   Text,
 } from '@backstage/ui';
-import { RiArrowDownSLine, RiArrowUpSLine } from '@remixicon/react';
+import {
+  RiArrowDownSLine,
+  RiArrowUpSLine,
+  RiDownloadLine,
+} from '@remixicon/react';
 import {
   CartesianGrid,
   LabelList,
@@ -33,6 +40,7 @@ import {
   formatRate,
   ReadError,
   resolveWindow,
+  saveBlob,
   useSearchParamsUpdate,
   windowPresets,
 } from '@paved/portal-ui';
@@ -82,6 +90,26 @@ type Point = {
   cost: number;
 };
 
+/**
+ * Splits the points into those named above their circle and those named
+ * below: a team close to one already named above (on the map's log scale)
+ * is named below, so two neighbours' names do not overprint.
+ */
+export function labelSides(points: Point[]): {
+  above: Point[];
+  below: Point[];
+} {
+  const above: Point[] = [];
+  const below: Point[] = [];
+  const near = (a: Point, b: Point) =>
+    Math.abs(Math.log10(a.frequency) - Math.log10(b.frequency)) < 0.3 &&
+    Math.abs(a.failRate - b.failRate) < 0.1;
+  for (const point of [...points].sort((a, b) => a.frequency - b.frequency)) {
+    (above.some(other => near(point, other)) ? below : above).push(point);
+  }
+  return { above, below };
+}
+
 const TeamMap = ({
   teams,
   currency,
@@ -102,6 +130,7 @@ const TeamMap = ({
       },
     ];
   });
+  const sides = labelSides(points);
   const money = (v: number) => (currency ? formatMoney(v, currency) : '—');
   // Deployments a day on a log scale with round ticks; fail rates with room
   // above and below for the teams' names and the corners' captions.
@@ -184,8 +213,11 @@ const TeamMap = ({
                   );
                 }}
               />
-              <Scatter data={points} isAnimationActive={false}>
+              <Scatter data={sides.above} isAnimationActive={false}>
                 <LabelList dataKey="name" position="top" offset={10} />
+              </Scatter>
+              <Scatter data={sides.below} isAnimationActive={false}>
+                <LabelList dataKey="name" position="bottom" offset={10} />
               </Scatter>
             </ScatterChart>
           </ResponsiveContainer>
@@ -349,6 +381,14 @@ export const OrganisationPage = () => {
       }),
     [api, window.from, window.to],
   );
+  const [download, downloadCsv] = useAsyncFn(async () => {
+    const blob = await api.exportTeamsCsv({
+      from: window.from,
+      to: window.to,
+      environment: 'production',
+    });
+    saveBlob(blob, `outcomes-teams-${window.from}-${window.to}.csv`);
+  }, [api, window.from, window.to]);
   const query = preset === windowPresets[0].id ? '' : `?window=${preset}`;
   return (
     <Flex direction="column" gap="5" className={styles.page}>
@@ -369,7 +409,25 @@ export const OrganisationPage = () => {
           onSelectionChange={key => update({ window: String(key) })}
           options={windowPresets.map(p => ({ id: p.id, label: p.label }))}
         />
+        <div className={styles.download}>
+          <Button
+            variant="secondary"
+            iconStart={<RiDownloadLine aria-hidden />}
+            isPending={download.loading}
+            isDisabled={!value || value.teams.length === 0}
+            onPress={() => downloadCsv()}
+          >
+            Download CSV
+          </Button>
+        </div>
       </div>
+      {download.error && (
+        <Alert
+          status="danger"
+          title="Could not download the CSV"
+          description={download.error.message}
+        />
+      )}
       {loading && <Skeleton width="100%" height={420} />}
       {error && (
         <ReadError
