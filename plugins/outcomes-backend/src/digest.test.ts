@@ -100,7 +100,7 @@ describe('the weekly digest', () => {
         'EUR',
       ),
     ).toBe(
-      'Deployments 2 a day (+100 %), lead time 2 h (−50 %), cost 420 EUR (+5 %), change fail rate 30 % (+20 pts), rework 5 % (+0 pts). Signals: Speed is hiding instability.',
+      'Deployments 2 a day (+100 %), lead time 2 h (−50 %), cost €420.00 (+5 %), change fail rate 30 % (+20 pts), rework 5 % (+0 pts). Signals: Speed is hiding instability.',
     );
   });
 

@@ -424,7 +424,7 @@ describe('outcomes API', () => {
     );
     // steady 280 → 560 and silent 0 → 140: +150 % with as many deployments.
     expect(cost?.message).toMatch(
-      /^Cost rose 150 % \(280 EUR → 700 EUR\) while deployments rose 0 %/,
+      /^Cost rose 150 % \(€280.00 → €700.00\) while deployments rose 0 %/,
     );
   });
 

@@ -16,9 +16,25 @@ export function formatChange(change: number): string {
   return `${change >= 0 ? '+' : '−'}${percent} %`;
 }
 
+const moneyFormats = new Map<string, Intl.NumberFormat>();
+
+/**
+ * Money as the portal's tiles write it ("€1,500.00", "$0.75"), so a
+ * signal's words and the number beside it read the same.
+ */
 export function formatMoney(amount: number, currency: string | null): string {
-  const value = Math.abs(amount) >= 100 ? amount.toFixed(0) : amount.toFixed(2);
-  return currency ? `${value} ${currency}` : value;
+  if (!currency) return amount.toFixed(2);
+  let format = moneyFormats.get(currency);
+  if (!format) {
+    format = new Intl.NumberFormat('en-US', {
+      style: 'currency',
+      currency,
+      minimumFractionDigits: 2,
+      maximumFractionDigits: 2,
+    });
+    moneyFormats.set(currency, format);
+  }
+  return format.format(amount);
 }
 
 export function formatPerDay(perDay: number): string {

@@ -110,7 +110,7 @@ describe('signal rules', () => {
       );
       expect(signals.map(s => s.rule)).toEqual(['cost-outpacing-delivery']);
       expect(signals[0].message).toMatch(
-        /^Cost rose 50 % \(1000 EUR → 1500 EUR\) while deployments rose 0 %/,
+        /^Cost rose 50 % \(€1,000.00 → €1,500.00\) while deployments rose 0 %/,
       );
     });
 
@@ -226,7 +226,7 @@ describe('signal rules', () => {
         'component:default/cron',
       ]);
       expect(signals[0].message).toBe(
-        'ledger has cost 300 EUR and 2 running workloads in this window but reported no deployment: its pipeline does not send deployments to Paved, or the service is abandoned.',
+        'ledger has cost €300.00 and 2 running workloads in this window but reported no deployment: its pipeline does not send deployments to Paved, or the service is abandoned.',
       );
     });
 
