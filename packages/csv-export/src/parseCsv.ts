@@ -33,5 +33,7 @@ export function parseCsv(text: string): string[][] {
       cell += c;
     }
   }
+  // A last line without a line end.
+  if (cell !== '' || row.length > 0) rows.push([...row, cell]);
   return rows;
 }

@@ -35,6 +35,18 @@ describe('CsvRecords', () => {
     ]);
   });
 
+  it('reads an unquoted NULL as empty when told to, and a quoted one as text', () => {
+    const csv = new CsvRecords({ unquotedNull: 'NULL' });
+    expect([
+      ...csv.push('a,b,c,d\nNULL,"NULL",NULLS,x\n'),
+      ...csv.end(),
+    ]).toEqual([
+      ['a', 'b', 'c', 'd'],
+      ['', 'NULL', 'NULLS', 'x'],
+    ]);
+    expect(split('a\nNULL\n')).toEqual([['a'], ['NULL']]);
+  });
+
   it('skips empty lines, drops a byte order mark and reads a last line without a line end', () => {
     expect(split('\uFEFFa,b\n\n1,2\r\n\r\n3,""\n""\r\n4,')).toEqual([
       ['a', 'b'],

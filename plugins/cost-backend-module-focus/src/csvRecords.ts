@@ -32,6 +32,15 @@ export const MAX_RECORD_LENGTH = 1024 * 1024;
 export class CsvRecords {
   /** Records completed so far. */
   records = 0;
+  readonly #unquotedNull?: string;
+
+  /**
+   * `unquotedNull`: a text that, as a whole unquoted field, stands for an
+   * empty value (SQL exports write `NULL`); quoted, it stays text.
+   */
+  constructor(options: { unquotedNull?: string } = {}) {
+    this.#unquotedNull = options.unquotedNull;
+  }
   #pending = '';
   #started = false;
   /** Found after records that are returned first; thrown on the next call. */
@@ -147,7 +156,8 @@ export class CsvRecords {
           }
         }
         if (end >= length && !final) return -1;
-        fields.push(text.slice(pos, end));
+        const value = text.slice(pos, end);
+        fields.push(value === this.#unquotedNull ? '' : value);
         pos = end;
       }
       // After a field: a comma, a line end, or the end of the text.

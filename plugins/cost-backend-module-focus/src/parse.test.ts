@@ -1,4 +1,7 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { parseCsv } from '@paved/csv-export';
 import type { CostRecord } from '@paved/plugin-cost-common';
 import { FocusParseError, parseFocusCsv } from './parse';
 
@@ -214,6 +217,59 @@ describe('parseFocusCsv', () => {
     ]);
   });
 
+  it('imports a real export: the FinOps Foundation’s FOCUS 1.0 sample data', async () => {
+    // Zone-less date-times, unquoted NULLs and a column FOCUS does not
+    // define, as AWS, Microsoft and Oracle exports write them.
+    const text = await readFile(
+      join(
+        __dirname,
+        '__fixtures__/focus-sample-data/focus_sample_excerpt.csv',
+      ),
+      'utf8',
+    );
+    const [header, ...rows] = parseCsv(text.replace(/\r\n/g, '\n'));
+    const column = (name: string) => header.indexOf(name);
+    const records = await parseAll(text, 'focus_sample_excerpt.csv');
+    // Each row is one charge hour or day: one record each.
+    expect(records).toHaveLength(rows.length);
+    const expected = rows.reduce(
+      (sum, row) => sum + Number(row[column('EffectiveCost')]),
+      0,
+    );
+    const total = records.reduce((sum, r) => sum + r.effectiveCost, 0);
+    expect(total).toBeCloseTo(expected, 9);
+    const first = rows[0];
+    expect(records[0]).toMatchObject({
+      day: first[column('ChargePeriodStart')].slice(0, 10),
+      serviceName: first[column('ServiceName')],
+      regionId: first[column('RegionId')],
+    });
+    // NULL is no value: no AvailabilityZone-like text, no "NULL" labels.
+    expect(records.some(r => r.resourceName === 'NULL')).toBe(false);
+    const tagged = records.find(r => Object.keys(r.labels).length > 0);
+    expect(tagged?.labels).toMatchObject({ environment: expect.any(String) });
+    expect(new Set(records.map(r => r.serviceName)).size).toBeGreaterThan(5);
+  });
+
+  it('reads a date-time without a zone as UTC, as FOCUS defines them', async () => {
+    const records = await parseAll(
+      csv([
+        {
+          ...usage,
+          ChargePeriodStart: '2026-11-05 23:00:00',
+          ChargePeriodEnd: '2026-11-06 00:00:00',
+        },
+      ]),
+    );
+    expect(records.map(r => r.day)).toEqual(['2026-11-05']);
+    const { error } = await parseFailure(
+      csv([{ ...usage, ChargePeriodStart: '2026-11-05 24:00:00' }]),
+    );
+    expect(error.message).toMatch(
+      /row 2, column ChargePeriodStart: "2026-11-05 24:00:00" is not an ISO 8601 date or date-time/,
+    );
+  });
+
   it('takes the day in UTC from dates, date-times with Z and with offsets', async () => {
     const records = await parseAll(
       csv([
@@ -330,8 +386,8 @@ describe('parseFocusCsv', () => {
         'column ChargePeriodEnd: "2026-02-30T00:00:00Z" is not an ISO 8601 date',
       ],
       [
-        { ChargePeriodStart: '2026-11-03T00:00:00' },
-        'column ChargePeriodStart: "2026-11-03T00:00:00" is not an ISO 8601 date',
+        { ChargePeriodStart: '2026-11-03T00:00:00 PM' },
+        'column ChargePeriodStart: "2026-11-03T00:00:00 PM" is not an ISO 8601 date',
       ],
       [
         { ChargePeriodEnd: '2026-11-02T00:00:00Z' },

@@ -117,9 +117,13 @@ const inDays = (ms: number) => Number((ms / DAY_MS).toFixed(2));
 const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATE_TIME =
-  /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i;
+  /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/i;
 
-/** Milliseconds since the epoch, or undefined when not a date FOCUS allows. */
+/**
+ * Milliseconds since the epoch, or undefined when not a date FOCUS allows.
+ * FOCUS date-times are UTC, so one without a zone (`2024-09-18 22:00:00`,
+ * as real exports write them) is read as UTC.
+ */
 export function parseFocusDate(text: string): number | undefined {
   const dateOnly = DATE_ONLY.exec(text);
   const dateTime = dateOnly ? undefined : DATE_TIME.exec(text);
@@ -141,9 +145,8 @@ export function parseFocusDate(text: string): number | undefined {
   if (Number(hour) > 23 || Number(minute) > 59 || Number(second) > 59) {
     return undefined;
   }
-  const offset = /^z$/i.test(zone)
-    ? 'Z'
-    : `${zone.slice(0, 3)}:${zone.slice(-2)}`;
+  const offset =
+    !zone || /^z$/i.test(zone) ? 'Z' : `${zone.slice(0, 3)}:${zone.slice(-2)}`;
   const millis = fraction ? fraction.slice(0, 4).padEnd(4, '0') : '.000';
   const ms = Date.parse(
     `${match[1]}-${match[2]}-${match[3]}T${hour}:${minute}:${second}${millis}${offset}`,
@@ -471,7 +474,7 @@ class FocusRowReader {
           column,
           `${quote(
             value,
-          )} is not an ISO 8601 date or date-time with Z or an offset`,
+          )} is not an ISO 8601 date or date-time (UTC, Z or an offset)`,
         );
       }
       this.#dates[column] = { text: value, ms };
@@ -514,7 +517,9 @@ export async function* readFocusCsv(
   options: { fileName?: string } = {},
 ): AsyncIterable<FocusRecord> {
   const fileName = options.fileName ?? 'upload';
-  const csv = new CsvRecords();
+  // Real exports (the FinOps Foundation's samples) write an empty value
+  // as an unquoted NULL.
+  const csv = new CsvRecords({ unquotedNull: 'NULL' });
   const decoder = new StringDecoder('utf8');
   let reader: FocusRowReader | undefined;
   let columns = 0;
