@@ -1,4 +1,5 @@
-import { expect, type Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import { expect, type Locator, type Page } from '@playwright/test';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -23,4 +24,35 @@ export async function signIn(page: Page) {
   await expect(
     page.getByPlaceholder('Search services, APIs, teams and docs'),
   ).toBeVisible();
+}
+
+/**
+ * Checks the page against WCAG 2.1 A and AA with axe-core, in the light and
+ * the dark theme: no serious or critical violation. The page is loaded
+ * anew in each theme and checked once `ready` is visible and nothing is
+ * loading. The failure lists each rule with the elements that break it.
+ */
+export async function expectAccessible(page: Page, ready: Locator) {
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme });
+    await page.reload();
+    await expect(ready).toBeVisible({ timeout: 60_000 });
+    await expect(
+      page.locator('[aria-busy="true"], [role="progressbar"]'),
+    ).toHaveCount(0, { timeout: 30_000 });
+    const { violations } = await new AxeBuilder({ page })
+      .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+      .analyze();
+    const serious = violations
+      .filter(v => v.impact === 'serious' || v.impact === 'critical')
+      .map(
+        v =>
+          `${colorScheme}: ${v.id} (${v.help}) at ${v.nodes
+            .slice(0, 5)
+            .map(n => `${n.target.join(' ')} ${n.html.slice(0, 160)}`)
+            .join(', ')}`,
+      );
+    expect(serious, `accessibility on ${page.url()}`).toEqual([]);
+  }
+  await page.emulateMedia({ colorScheme: null });
 }

@@ -410,6 +410,7 @@ export const OutcomesSkeleton = () => (
   <Flex
     direction="column"
     gap="4"
+    role="status"
     aria-busy="true"
     aria-label="Loading outcomes"
   >

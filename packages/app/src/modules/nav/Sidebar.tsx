@@ -9,10 +9,38 @@ import {
 import { NavContentBlueprint } from '@backstage/plugin-app-react';
 import { SidebarLogo } from './SidebarLogo';
 import MenuIcon from '@material-ui/icons/Menu';
+import NotificationsIcon from '@material-ui/icons/Notifications';
 import SearchIcon from '@material-ui/icons/Search';
 import { SidebarSearchModal } from '@backstage/plugin-search';
 import { UserSettingsSignInAvatar } from '@backstage/plugin-user-settings';
 import { NotificationsSidebarItem } from '@backstage/plugin-notifications';
+import { Tag, TagGroup } from '@backstage/ui';
+
+/**
+ * The Notifications item named by what it shows, unread count included: the
+ * stock item is labelled "Notifications" while it shows "Notifications 1",
+ * which voice-control users cannot match (WCAG 2.5.3).
+ */
+const NotificationsItem = () => (
+  <NotificationsSidebarItem
+    renderItem={({ unreadCount, to, onClick }) => (
+      <SidebarItem
+        to={to}
+        onClick={onClick}
+        icon={NotificationsIcon}
+        text="Notifications"
+        // Named by what it shows ("Notifications 1"), not by `text` alone.
+        aria-label={undefined}
+      >
+        {unreadCount > 0 && (
+          <TagGroup aria-label="Unread notifications">
+            <Tag size="small">{unreadCount > 99 ? '99+' : unreadCount}</Tag>
+          </TagGroup>
+        )}
+      </SidebarItem>
+    )}
+  />
+);
 
 export const SidebarContent = NavContentBlueprint.make({
   params: {
@@ -43,7 +71,7 @@ export const SidebarContent = NavContentBlueprint.make({
           </SidebarGroup>
           <SidebarSpace />
           <SidebarDivider />
-          <NotificationsSidebarItem />
+          <NotificationsItem />
           <SidebarDivider />
           <SidebarGroup
             label="Settings"

@@ -134,7 +134,12 @@ export const MetricTiles = ({
 );
 
 export const MetricTilesSkeleton = () => (
-  <div className={styles.tiles} aria-busy="true" aria-label="Loading metrics">
+  <div
+    className={styles.tiles}
+    role="status"
+    aria-busy="true"
+    aria-label="Loading metrics"
+  >
     {metricDefinitions.map(metric => (
       <Skeleton key={metric.name} width="100%" height={148} />
     ))}
