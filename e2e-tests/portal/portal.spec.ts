@@ -187,3 +187,66 @@ test('a malformed catalog file shows as a processing error and hides nothing els
     page.getByRole('heading', { name: 'Delivery Routing' }).first(),
   ).toBeVisible();
 });
+
+test('on a laptop screen every sidebar item is in sight, and a team without docs shows no TechDocs tab', async ({
+  page,
+}) => {
+  await page.setViewportSize({ width: 1366, height: 768 });
+  await page.goto('/catalog/default/group/fulfilment');
+  await expect(page.getByRole('heading', { name: 'Fulfilment' })).toBeVisible();
+  const sidebar = page.getByRole('navigation', { name: 'sidebar nav' });
+  for (const name of [
+    'Home',
+    'Catalog',
+    'Create',
+    'APIs',
+    'Catalog health',
+    'Delivery',
+    'Docs',
+    'Golden paths',
+    'Outcomes',
+    'Settings',
+  ]) {
+    await expect(
+      sidebar.getByRole('link', { name, exact: true }),
+      `${name} in sight`,
+    ).toBeInViewport({ ratio: 1 });
+  }
+  await expect(
+    sidebar.getByRole('link', { name: /^Notifications/ }),
+  ).toBeInViewport({ ratio: 1 });
+
+  // Only entities with docs have a TechDocs tab: no "Missing Annotation"
+  // dead end on a team's page.
+  const tabs = page
+    .getByRole('list')
+    .filter({ has: page.getByRole('link', { name: 'Overview', exact: true }) })
+    .getByRole('link');
+  await expect(tabs.nth(1)).toHaveText('Outcomes');
+  await expect(tabs.filter({ hasText: 'TechDocs' })).toHaveCount(0);
+  await page.goto('/catalog/default/component/inventory-service');
+  await expect(tabs.filter({ hasText: 'TechDocs' })).toHaveCount(1);
+});
+
+test('a developer’s pages ask nothing of admin-only routes: no 403 on every load', async ({
+  page,
+}) => {
+  const refused: string[] = [];
+  const adminOnly: string[] = [];
+  page.on('response', response => {
+    const url = response.url();
+    if (url.includes('/unattributed')) adminOnly.push(url);
+    if (url.includes('/api/') && response.status() === 403) refused.push(url);
+  });
+  await page.goto('/delivery');
+  await expect(
+    page.getByRole('heading', { name: 'Delivery', exact: true }),
+  ).toBeVisible();
+  await page.goto('/catalog/default/group/checkout/cost');
+  await expect(page.getByRole('heading', { name: 'Cost per day' })).toBeVisible(
+    { timeout: 60_000 },
+  );
+  await page.waitForLoadState('networkidle');
+  expect(adminOnly).toEqual([]);
+  expect(refused).toEqual([]);
+});

@@ -52,6 +52,13 @@ export const SidebarContent = NavContentBlueprint.make({
       // Skipped items
       nav.take('page:search'); // Using search modal instead
       nav.take('page:notifications'); // Using NotificationsSidebarItem manually instead
+      // Off the sidebar so every item fits a 1366×768 screen: registering
+      // a component is on Create, the graph opens from every entity's
+      // relations card, the visualizer is a tool for portal developers (the
+      // pages stay at their paths).
+      nav.take('page:catalog-import');
+      nav.take('page:catalog-graph');
+      nav.take('page:app-visualizer');
 
       return (
         <Sidebar>
@@ -78,7 +85,6 @@ export const SidebarContent = NavContentBlueprint.make({
             icon={<UserSettingsSignInAvatar />}
             to="/settings"
           >
-            {nav.take('page:app-visualizer')}
             {nav.take('page:user-settings')}
           </SidebarGroup>
         </Sidebar>

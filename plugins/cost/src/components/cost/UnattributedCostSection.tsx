@@ -14,7 +14,11 @@ import {
   TableRoot,
   Text,
 } from '@backstage/ui';
-import type { UnattributedRow } from '@paved/plugin-cost-common';
+import { usePermission } from '@backstage/plugin-permission-react';
+import {
+  costOrganisationReadPermission,
+  type UnattributedRow,
+} from '@paved/plugin-cost-common';
 import { costApiRef, type CostWindow } from '../../api';
 import { formatMoney, formatShare } from '../../lib/format';
 import { COST_ALLOCATION_ANNOTATION } from './CostStates';
@@ -50,13 +54,19 @@ const LabelList = ({ labels }: { labels: Record<string, string> }) => (
 /**
  * The organisation's cost no entity claims, with the labels that matched
  * nothing, so nobody takes the team views for the whole bill. Only admins
- * may read it; for everyone else this renders nothing.
+ * may read it; for everyone else this renders nothing and asks nothing of
+ * the backend.
  */
 export const UnattributedCostSection = ({ window }: { window: CostWindow }) => {
   const costApi = useApi(costApiRef);
+  // Asked only of those who may read it: nobody else's page load ends in
+  // a 403.
+  const { allowed } = usePermission({
+    permission: costOrganisationReadPermission,
+  });
   const { value, error } = useAsync(
-    () => costApi.getUnattributed(window),
-    [costApi, window.from, window.to],
+    async () => (allowed ? costApi.getUnattributed(window) : undefined),
+    [costApi, allowed, window.from, window.to],
   );
   if (error) {
     return (

@@ -1,5 +1,7 @@
 import useAsync from 'react-use/esm/useAsync';
 import { useApi } from '@backstage/frontend-plugin-api';
+import { usePermission } from '@backstage/plugin-permission-react';
+import { doraUnattributedReadPermission } from '@paved/plugin-dora-common';
 import { Alert, Card, CardBody, CardHeader, Text } from '@backstage/ui';
 import { errorMessage, plural } from '@paved/portal-ui';
 import { doraApiRef } from '../../api';
@@ -9,11 +11,19 @@ import styles from './dashboard.module.css';
 /**
  * Service names events arrived for that no catalog entity matches, with
  * their event counts. Only portal admins may list them; for everyone else
- * this renders nothing.
+ * this renders nothing and asks nothing of the backend.
  */
 export const UnattributedServices = () => {
   const doraApi = useApi(doraApiRef);
-  const { value, error } = useAsync(() => doraApi.getUnattributed(), [doraApi]);
+  // Asked only of those who may read it: nobody else's page load ends in
+  // a 403.
+  const { allowed } = usePermission({
+    permission: doraUnattributedReadPermission,
+  });
+  const { value, error } = useAsync(
+    async () => (allowed ? doraApi.getUnattributed() : undefined),
+    [doraApi, allowed],
+  );
   if (error) {
     return (
       <Alert
