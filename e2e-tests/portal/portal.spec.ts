@@ -30,7 +30,26 @@ test('the home page is branded Paved and puts search first', async ({
   const yourTeams = page.getByRole('region', { name: 'Your teams' });
   await expect(yourTeams.getByRole('link', { name: 'Checkout' })).toBeVisible();
   await expect(page).toHaveTitle(/Paved/);
+  // The golden paths are featured (the stock widget found none).
+  await expect(
+    page.getByRole('heading', { name: 'TypeScript service (Node.js 24)' }),
+  ).toBeVisible();
   await screenshot(page, 'home');
+});
+
+test('the visited lists show an entity once, however many of its tabs were opened', async ({
+  page,
+}) => {
+  for (const tab of ['', '/outcomes', '/cost']) {
+    await page.goto(`/catalog/default/group/payments${tab}`);
+    await expect(page.getByRole('heading', { name: 'Payments' })).toBeVisible();
+    // The visit is stored in the user's settings once the page has shown.
+    await page.waitForLoadState('networkidle');
+  }
+  await page.goto('/');
+  // One entry in Most Visited (three visits) and one in Recently Visited.
+  await expect(page.getByText('3 times')).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByRole('link', { name: 'Payments' })).toHaveCount(2);
 });
 
 test('the catalog lists the demo components and filters by owner', async ({

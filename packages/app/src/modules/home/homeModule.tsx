@@ -1,5 +1,9 @@
-import { createFrontendModule } from '@backstage/frontend-plugin-api';
+import {
+  AppRootElementBlueprint,
+  createFrontendModule,
+} from '@backstage/frontend-plugin-api';
 import { HomePageLayoutBlueprint } from '@backstage/plugin-home-react/alpha';
+import { PageVisitListener } from './visits';
 
 /**
  * Replaces the home plugin's draggable widget grid with Paved's landing page:
@@ -12,7 +16,13 @@ const pavedHomeLayout = HomePageLayoutBlueprint.make({
   },
 });
 
+/** The home plugin's visit listener, counting an entity's tabs as one visit. */
+const visitListener = AppRootElementBlueprint.make({
+  name: 'visit-listener',
+  params: { element: <PageVisitListener /> },
+});
+
 export const homeModule = createFrontendModule({
   pluginId: 'home',
-  extensions: [pavedHomeLayout],
+  extensions: [pavedHomeLayout, visitListener],
 });
