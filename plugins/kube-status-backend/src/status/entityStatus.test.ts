@@ -84,6 +84,11 @@ describe('workload health and suggested fixes', () => {
     const w = workload(prod(), 'order-events-ingestor');
     expect(w.health).toBe('failing');
     expect(w.summary).toBe('No ready replica of 2; 2 pods CrashLoopBackOff');
+    // Never "complete" beside 0/2 ready: kubectl would still be waiting.
+    expect(w.rollout).toMatchObject({
+      state: 'progressing',
+      message: '0 of 2 updated replicas are available',
+    });
     expect(w.restarts).toBe(40 + 43);
     expect(w.problems).toHaveLength(2);
     const [p] = w.problems;

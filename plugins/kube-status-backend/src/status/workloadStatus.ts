@@ -87,6 +87,16 @@ function rolloutOf(kind: WorkloadKind, w: KubeObject, r: Replicas): Rollout {
   ) {
     return { state: 'progressing', ...withRevision };
   }
+  // As `kubectl rollout status`: a rollout is complete once its updated
+  // replicas are available, not when they are merely created (a
+  // crash-looping release is not "complete" at 0/2 ready).
+  if (r.available < r.desired) {
+    return {
+      state: 'progressing',
+      message: `${r.available} of ${r.desired} updated replicas are available`,
+      ...withRevision,
+    };
+  }
   return { state: 'complete', ...withRevision };
 }
 

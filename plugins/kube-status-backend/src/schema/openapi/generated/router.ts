@@ -269,7 +269,7 @@ export const spec = {
               },
               message: {
                 description:
-                  "e.g. the ProgressDeadlineExceeded condition's message.",
+                  "Why it is not complete, e.g. the ProgressDeadlineExceeded condition's message, or how many updated replicas are available.",
                 type: 'string',
               },
               revision: {

@@ -147,7 +147,7 @@ export type WorkloadStatus = {
   rollout: {
     state: RolloutState;
     /**
-     * e.g. the ProgressDeadlineExceeded condition's message.
+     * Why it is not complete, e.g. the ProgressDeadlineExceeded condition's message, or how many updated replicas are available.
      */
     message?: string;
     revision?: number;
