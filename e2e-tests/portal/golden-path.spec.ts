@@ -42,6 +42,16 @@ test('a developer creates a TypeScript service from the portal and opens its doc
   await expect(
     page.getByText('TypeScript service (Node.js 24)').first(),
   ).toBeVisible({ timeout: 30_000 });
+  // A developer sees the templates and their tasks; the template editor and
+  // the actions reference are for the portal admins who manage templates.
+  await expect(page.getByRole('tab', { name: 'Tasks' })).toBeVisible();
+  for (const adminTab of [
+    'Actions',
+    'Template Editor',
+    'Templating Extensions',
+  ]) {
+    await expect(page.getByRole('tab', { name: adminTab })).toHaveCount(0);
+  }
   await screenshot(page, 'create');
   await page.goto('/create/templates/default/typescript-service');
   await expect(

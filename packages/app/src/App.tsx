@@ -2,6 +2,7 @@ import { createApp } from '@backstage/frontend-defaults';
 import { navModule } from './modules/nav';
 import { homeModule } from './modules/home';
 import { catalogHealthModule } from './modules/catalogHealth';
+import { createModule } from './modules/create';
 
 /**
  * Plugins are discovered from this package's dependencies
@@ -9,5 +10,5 @@ import { catalogHealthModule } from './modules/catalogHealth';
  * Paved's own branding, navigation and landing page.
  */
 export default createApp({
-  features: [navModule, homeModule, catalogHealthModule],
+  features: [navModule, homeModule, catalogHealthModule, createModule],
 });

@@ -12,6 +12,10 @@ import {
   doraUnattributedReadPermission,
 } from '@paved/plugin-dora-common';
 import { kubernetesProxyPermission } from '@backstage/plugin-kubernetes-common';
+import {
+  taskCreatePermission,
+  templateManagementPermission,
+} from '@backstage/plugin-scaffolder-common/alpha';
 import { goldenPathUpgradePermission } from '@paved/plugin-scaffolder-backend-module-golden-path';
 import { permissionRules } from '@backstage/plugin-catalog-backend/alpha';
 import type { Entity } from '@backstage/catalog-model';
@@ -292,6 +296,25 @@ describe('PavedPermissionPolicy', () => {
           adminUser,
         )
       ).result,
+    ).toBe(AuthorizeResult.ALLOW);
+  });
+
+  it('lets developers run templates and admins manage them (editor, actions reference)', async () => {
+    const { policy, user } = developer();
+    const decide = async (
+      p: typeof policy,
+      u: typeof user,
+      permission: typeof templateManagementPermission,
+    ) => (await p.handle({ permission }, u)).result;
+    expect(await decide(policy, user, taskCreatePermission)).toBe(
+      AuthorizeResult.ALLOW,
+    );
+    expect(await decide(policy, user, templateManagementPermission)).toBe(
+      AuthorizeResult.DENY,
+    );
+    const { policy: adminPolicy, user: adminUser } = admin();
+    expect(
+      await decide(adminPolicy, adminUser, templateManagementPermission),
     ).toBe(AuthorizeResult.ALLOW);
   });
 

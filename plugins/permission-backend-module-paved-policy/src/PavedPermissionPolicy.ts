@@ -12,6 +12,7 @@ import {
 } from '@backstage/plugin-catalog-backend/alpha';
 import { unprocessedEntitiesDeletePermission } from '@backstage/plugin-catalog-unprocessed-entities-common';
 import { kubernetesProxyPermission } from '@backstage/plugin-kubernetes-common';
+import { templateManagementPermission } from '@backstage/plugin-scaffolder-common/alpha';
 import {
   AuthorizeResult,
   isPermission,
@@ -49,6 +50,9 @@ const adminOnlyPermissions = [
   // The official Kubernetes proxy forwards any request to a cluster with
   // the portal's own cluster credentials.
   kubernetesProxyPermission,
+  // The template editor, actions reference and templating extensions:
+  // for those who maintain the golden paths.
+  templateManagementPermission,
 ];
 
 /** The admin group of the local demo organisation; never a production admin. */
@@ -90,8 +94,9 @@ function readAdmins(config: Config): string[] {
  * - An entity's cost is visible to its owners and admins; a team's cost to
  *   its members (the Group entity with exactly that ref, namespace
  *   included). Organisation-wide cost and billing imports are admin-only.
- * - Posting DORA events, listing unattributed DORA services and the
- *   official Kubernetes proxy are admin-only.
+ * - Posting DORA events, listing unattributed DORA services, the official
+ *   Kubernetes proxy and template management (the template editor, the
+ *   actions reference) are admin-only.
  * - Requests without a signed-in user are denied. (Calls between plugins and
  *   from external-access tokens are service principals, which the permission
  *   framework decides on from the token's `accessRestrictions` without

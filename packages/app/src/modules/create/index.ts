@@ -1,0 +1,1 @@
+export { createModule } from './createModule';
