@@ -227,9 +227,17 @@ export function demoHistory(until: Date, days = 182): unknown[] {
         if (!rollback && failureDue >= 1) {
           failureDue -= 1;
           const openedAt = finishedAt + (0.2 + random() * 6) * HOUR;
+          // Recovery times spread over orders of magnitude: drawn on a log
+          // scale around the middle of the profile's range, so the few
+          // failures of a window have a median that follows the profile.
           const recovery =
-            lerp(profile.recoveryHours[0], profile.recoveryHours[1], random()) *
-            HOUR;
+            Math.exp(
+              lerp(
+                Math.log(profile.recoveryHours[0]),
+                Math.log(profile.recoveryHours[1]),
+                0.25 + 0.5 * random(),
+              ),
+            ) * HOUR;
           const cause = random();
           if (cause < 0.2) {
             // Recovered by rolling back: the next deployment is a rollback.
