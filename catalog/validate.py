@@ -4,7 +4,7 @@
 Checks that every entity file parses, that names are valid, that every
 relation points to an existing entity, that `$text` definitions exist, that
 every Component carries the Paved annotation contract and has its own TechDocs
-(mkdocs.yml + docs/index.md), and that catalog/all.yaml lists every entity file
+(mkdocs.yml, docs/index.md, an architecture page and a runbook), and that catalog/all.yaml lists every entity file
 exactly once.
 
 Usage: python3 catalog/validate.py   (exits non-zero on any problem)
@@ -250,6 +250,7 @@ def check_component(path, where, e):
         'backstage.io/kubernetes-namespace': spec.get('owner'),
         'paved.dev/cost-allocation': f'app={name}',
         'backstage.io/techdocs-ref': 'dir:.',
+        'paved.dev/runbook': 'runbook',
     }
     if spec.get('type') == 'service':
         expected['prometheus.io/request-rate-query'] = (
@@ -272,6 +273,15 @@ def check_component(path, where, e):
         problem(where, 'mkdocs.yml missing next to catalog-info.yaml')
     if not os.path.isfile(os.path.join(folder, 'docs', 'index.md')):
         problem(where, 'docs/index.md missing')
+    # Every component has real docs: an architecture page and the runbook
+    # its paved.dev/runbook annotation names, both in the mkdocs nav.
+    for page in ('architecture.md', 'runbook.md'):
+        if not os.path.isfile(os.path.join(folder, 'docs', page)):
+            problem(where, f'docs/{page} missing')
+        elif os.path.isfile(os.path.join(folder, 'mkdocs.yml')):
+            with open(os.path.join(folder, 'mkdocs.yml'), encoding='utf-8') as fh:
+                if page not in fh.read():
+                    problem(where, f'mkdocs.yml nav does not list {page}')
 
 
 def check_location(path, where, e, entities):

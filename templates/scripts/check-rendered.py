@@ -18,7 +18,8 @@ on this repository's templates or on the form's answers:
 - nothing left unrendered (only GitHub Actions expressions in workflows);
 - catalog-info.yaml: Component, name, description, owner, system, lifecycle,
   type and every annotation of the Paved contract with the value the answers
-  call for; template name and version equal to the template's;
+  call for; template name and version equal to the template's; the
+  runbook page paved.dev/runbook names exists in docs/ and in the mkdocs nav;
 - .paved/answers.yaml records the template, version and answers;
 - every overlay renders, in the owning team's namespace, with one of each
   object the path promises (Deployment, Service, HPA, PDB, ServiceMonitor,
@@ -120,6 +121,7 @@ def check_catalog(root, template, answers):
         "paved.dev/cost-allocation": f"app={name}",
         "prometheus.io/request-rate-query": f'sum(rate(http_server_request_duration_seconds_count{{service="{name}"}}[5m]))',
         "backstage.io/techdocs-ref": "dir:.",
+        "paved.dev/runbook": "runbook",
         "backstage.io/source-template": f"template:default/{template['name']}",
         "paved.dev/template": template["name"],
         "paved.dev/template-version": template["version"],
@@ -127,6 +129,15 @@ def check_catalog(root, template, answers):
     for key, value in expected.items():
         if ann.get(key) != value:
             problem(where, f"annotation {key} should be {value!r}, got {ann.get(key)!r}")
+    # The runbook the annotation names is a page of the generated TechDocs, in the nav.
+    runbook = ann.get("paved.dev/runbook")
+    if isinstance(runbook, str) and not runbook.startswith("https://"):
+        page = f"{runbook}.md"
+        if not os.path.isfile(os.path.join(root, "docs", page)):
+            problem(where, f"annotation paved.dev/runbook names docs/{page}, which does not exist")
+        nav = json.dumps((load_yaml(os.path.join(root, "mkdocs.yml")) or {}).get("nav"))
+        if f'"{page}"' not in nav:
+            problem("mkdocs.yml", f"nav does not list {page}, the page paved.dev/runbook names")
 
     answers_file = load_yaml(os.path.join(root, ".paved", "answers.yaml"))
     where = ".paved/answers.yaml"

@@ -3,6 +3,7 @@ import { navModule } from './modules/nav';
 import { homeModule } from './modules/home';
 import { catalogHealthModule } from './modules/catalogHealth';
 import { createModule } from './modules/create';
+import { entityModule } from './modules/entity';
 
 /**
  * Plugins are discovered from this package's dependencies
@@ -10,5 +11,11 @@ import { createModule } from './modules/create';
  * Paved's own branding, navigation and landing page.
  */
 export default createApp({
-  features: [navModule, homeModule, catalogHealthModule, createModule],
+  features: [
+    navModule,
+    homeModule,
+    catalogHealthModule,
+    createModule,
+    entityModule,
+  ],
 });

@@ -24,6 +24,8 @@ async function loadConfig(...files: string[]) {
 }
 
 const local = () => loadConfig('app-config.yaml');
+const devServer = () =>
+  loadConfig('app-config.yaml', 'app-config.dev-server.yaml');
 const production = () =>
   loadConfig('app-config.yaml', 'app-config.production.yaml');
 
@@ -45,7 +47,19 @@ describe('the portal configuration', () => {
       host: '127.0.0.1',
       port: 7007,
     });
-    expect(config.getString('app.listen.host')).toBe('127.0.0.1');
+    // The backend serves the app itself, on the same URL.
+    expect(config.getString('app.baseUrl')).toBe(
+      config.getString('backend.baseUrl'),
+    );
+    const dev = await devServer();
+    expect(dev.getString('app.baseUrl')).toBe('http://localhost:3000');
+    expect(dev.getString('app.listen.host')).toBe('127.0.0.1');
+    expect(readHttpServerOptions(dev.getConfig('backend')).listen.host).toBe(
+      '127.0.0.1',
+    );
+    // Only the development server's pages may call the backend cross-origin.
+    expect(dev.getString('backend.cors.origin')).toBe('http://localhost:3000');
+    expect(config.has('backend.cors')).toBe(false);
   });
 
   it('listens on every interface in production (pods behind a Service)', async () => {

@@ -1,0 +1,94 @@
+import { test, expect } from '@playwright/test';
+import { screenshot, signIn } from './helpers';
+
+/*
+ * A newcomer's ordinary journeys, each without a dead end.
+ */
+
+test.beforeEach(async ({ page }) => {
+  await signIn(page);
+});
+
+test('who owns Search Service and where is its runbook: the About card answers both, and the docs search answers', async ({
+  page,
+}) => {
+  const failedSearches: string[] = [];
+  page.on('response', response => {
+    if (response.url().includes('/api/search/') && response.status() >= 400) {
+      failedSearches.push(`${response.status()} ${response.url()}`);
+    }
+  });
+
+  await page.goto('/catalog?filters%5Bkind%5D=component&filters%5Buser%5D=all');
+  await page.getByRole('link', { name: 'Search Service', exact: true }).click();
+  const about = page.getByRole('article').filter({
+    has: page.getByRole('heading', { name: 'About' }),
+  });
+  await expect(
+    about.getByRole('link', { name: 'Storefront' }).first(),
+  ).toBeVisible();
+
+  await about.getByRole('link', { name: 'Runbook' }).click();
+  await expect(page).toHaveURL(
+    /\/docs\/default\/component\/search-service\/runbook\/$/,
+  );
+  // Built with mkdocs on first view, so allow for the build.
+  await expect(
+    page.getByRole('heading', { name: 'Runbook', level: 1 }),
+  ).toBeVisible({ timeout: 60_000 });
+  // The stuck rollout is explained with the real namespace and deployment.
+  await expect(
+    page
+      .getByText(
+        /kubectl -n storefront rollout status deployment\/search-service/,
+      )
+      .first(),
+  ).toBeVisible();
+  await screenshot(page, 'runbook');
+
+  // Searching inside the docs answers (it was a 500 while no docs had
+  // been indexed yet).
+  const search = page.getByPlaceholder(/Search/i).last();
+  await search.fill('rollout');
+  await expect.poll(() => failedSearches, { timeout: 10_000 }).toEqual([]);
+  await page.waitForResponse(
+    r => r.url().includes('/api/search/query') && r.url().includes('techdocs'),
+    { timeout: 10_000 },
+  );
+  expect(failedSearches).toEqual([]);
+});
+
+test('a team page lists the team’s services by name, each a link', async ({
+  page,
+}) => {
+  await page.goto('/catalog/default/group/storefront');
+  const services = page.getByRole('article').filter({
+    has: page.getByRole('heading', { name: 'Services and components' }),
+  });
+  for (const name of [
+    'Basil UI',
+    'Product Catalogue Service',
+    'Recommendations Service',
+    'Search Service',
+    'Storefront Web',
+  ]) {
+    await expect(
+      services.getByRole('link', { name, exact: true }),
+    ).toBeVisible();
+  }
+  await screenshot(page, 'team-services');
+  await services
+    .getByRole('link', { name: 'Search Service', exact: true })
+    .click();
+  await expect(page).toHaveURL(/\/catalog\/default\/component\/search-service/);
+
+  // A department owns its services through its teams: no empty list, and
+  // its teams are links.
+  await page.goto('/catalog/default/group/engineering');
+  await expect(
+    page.getByRole('link', { name: 'Storefront' }).first(),
+  ).toBeVisible();
+  await expect(
+    page.getByRole('heading', { name: 'Services and components' }),
+  ).toHaveCount(0);
+});

@@ -1,0 +1,1 @@
+export { entityModule } from './entityModule';
