@@ -1,17 +1,9 @@
-import { test, expect, type Page } from '@playwright/test';
-import { screenshot, signIn } from './helpers';
+import { test, expect } from '@playwright/test';
+import { pickEntity, screenshot, signIn } from './helpers';
 
 test.beforeEach(async ({ page }) => {
   await signIn(page);
 });
-
-/** Picks an option of an autocomplete field (OwnerPicker, EntityPicker). */
-async function pick(page: Page, label: string, typed: string, option: RegExp) {
-  const field = page.getByRole('textbox', { name: label });
-  await field.click();
-  await field.fill(typed);
-  await page.getByRole('option', { name: option }).first().click();
-}
 
 test('the Golden paths page lists each template, what was made from it and what is behind', async ({
   page,
@@ -61,8 +53,8 @@ test('a developer creates a TypeScript service from the portal and opens its doc
   await page
     .getByRole('textbox', { name: 'Description' })
     .fill('Keeps shopping baskets for the end-to-end test.');
-  await pick(page, 'Owner', 'checkout', /checkout/i);
-  await pick(page, 'System', 'checkout', /checkout/i);
+  await pickEntity(page, 'Owner', 'checkout', /checkout/i);
+  await pickEntity(page, 'System', 'checkout', /checkout/i);
   await screenshot(page, 'create-form');
   await page.getByRole('button', { name: 'Next' }).click();
   await page.getByRole('button', { name: 'Review' }).click();

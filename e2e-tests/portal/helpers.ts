@@ -56,3 +56,16 @@ export async function expectAccessible(page: Page, ready: Locator) {
   }
   await page.emulateMedia({ colorScheme: null });
 }
+
+/** Picks an entity in a scaffolder form's entity picker by typing part of it. */
+export async function pickEntity(
+  page: Page,
+  label: string,
+  typed: string,
+  option: RegExp,
+) {
+  const field = page.getByRole('textbox', { name: label });
+  await field.click();
+  await field.fill(typed);
+  await page.getByRole('option', { name: option }).first().click();
+}

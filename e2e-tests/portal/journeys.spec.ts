@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { screenshot, signIn } from './helpers';
+import { pickEntity, screenshot, signIn } from './helpers';
 
 /*
  * A newcomer's ordinary journeys, each without a dead end.
@@ -91,4 +91,35 @@ test('a team page lists the team’s services by name, each a link', async ({
   await expect(
     page.getByRole('heading', { name: 'Services and components' }),
   ).toHaveCount(0);
+});
+
+test('a bad service name is explained in words, not as a JSON-schema pattern', async ({
+  page,
+}) => {
+  await page.goto('/create/templates/default/typescript-service');
+  const name = page.getByRole('textbox', { name: 'Name' });
+  await expect(name).toBeVisible({ timeout: 30_000 });
+  await name.fill('Order Router');
+  await page
+    .getByRole('textbox', { name: 'Description' })
+    .fill('Routes orders to the nearest store.');
+  await pickEntity(page, 'Owner', 'checkout', /checkout/i);
+  await pickEntity(page, 'System', 'checkout', /checkout/i);
+  await page.getByRole('button', { name: 'Next' }).click();
+  // Under the field, and in the list above the form.
+  const problem = page.getByText(
+    'Use lowercase letters only: order router would do.',
+  );
+  await expect(problem.first()).toBeVisible();
+  await expect(
+    page.getByText('Use only letters, digits and hyphens: no spaces.').first(),
+  ).toBeVisible();
+  await expect(name).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByText(/must match pattern/)).toHaveCount(0);
+  await screenshot(page, 'create-form-bad-name');
+
+  // Fixed, the message goes.
+  await name.fill('order-router');
+  await page.getByRole('button', { name: 'Next' }).click();
+  await expect(problem).toHaveCount(0);
 });

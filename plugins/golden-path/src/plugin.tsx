@@ -4,6 +4,7 @@ import {
 } from '@backstage/frontend-plugin-api';
 import { RiRoadMapLine } from '@remixicon/react';
 import { rootRouteRef } from './routes';
+import { serviceNameFormField } from './components/ServiceNameField';
 
 /** "Golden paths": the templates, what was made from them and what drifted. */
 export const goldenPathsPage = PageBlueprint.make({
@@ -23,7 +24,7 @@ export const goldenPathPlugin = createFrontendPlugin({
   title: 'Golden paths',
   icon: <RiRoadMapLine />,
   info: { packageJson: () => import('../package.json') },
-  extensions: [goldenPathsPage],
+  extensions: [goldenPathsPage, serviceNameFormField],
   routes: {
     root: rootRouteRef,
   },

@@ -1,0 +1,1 @@
+export { serviceNameFormField } from './ServiceNameField';
