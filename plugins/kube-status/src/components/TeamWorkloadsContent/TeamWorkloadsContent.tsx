@@ -126,7 +126,7 @@ const WorkloadTableRow = ({
         </Cell>
         <Cell>
           {hasProblems ? (
-            <Text variant="body-small" color="danger">
+            <Text variant="body-small" className={shared.danger}>
               {plural(workload.problems.length, 'failing pod')}
             </Text>
           ) : (

@@ -27,7 +27,8 @@ export const RolloutState = ({
       <Text
         as="p"
         variant="body-x-small"
-        color={rollout.state === 'stuck' ? 'danger' : 'secondary'}
+        color={rollout.state === 'stuck' ? undefined : 'secondary'}
+        className={rollout.state === 'stuck' ? styles.danger : undefined}
       >
         {rollout.message}
       </Text>

@@ -1,0 +1,68 @@
+import { test, type Locator, type Page } from '@playwright/test';
+import { expectAccessible, signIn } from './helpers';
+
+/*
+ * axe-core (WCAG 2.1 A and AA) on Paved's pages, in the light and the dark
+ * theme: a serious or critical violation fails the run. (The Outcomes
+ * pages are checked in outcomes.spec.ts.) Each page is checked once its
+ * main data is visible.
+ */
+
+test.beforeEach(async ({ page }) => {
+  await signIn(page);
+});
+
+const pages: Array<[string, string, (page: Page) => Locator]> = [
+  [
+    'a component’s overview',
+    '/catalog/default/component/checkout-service',
+    p => p.getByText(/workloads? in \d+ clusters?/).first(),
+  ],
+  [
+    'a team’s overview',
+    '/catalog/default/group/checkout',
+    p => p.getByRole('link', { name: 'Voucher Service', exact: true }),
+  ],
+  [
+    'the Delivery page',
+    '/delivery',
+    p => p.getByText(/ \/ (day|week|month)$/).first(),
+  ],
+  [
+    'a component’s Cost tab',
+    '/catalog/default/component/checkout-service/cost',
+    p => p.getByText('Month-end forecast'),
+  ],
+  [
+    'a team’s Workloads tab',
+    '/catalog/default/group/data-platform/workloads',
+    p => p.getByText(/\d+ services · \d+ failing/),
+  ],
+  [
+    'a component’s Workloads tab',
+    '/catalog/default/component/search-service/workloads',
+    p =>
+      p
+        .getByRole('grid', { name: /Rollout history of search-service/ })
+        .first(),
+  ],
+  [
+    'the Golden paths page',
+    '/golden-paths',
+    p => p.getByText('Behind v1.3.0').first(),
+  ],
+  [
+    'Catalog health',
+    '/catalog-health',
+    p => p.getByText(/processed cleanly|failed processing$/).first(),
+  ],
+];
+
+for (const [name, path, ready] of pages) {
+  test(`${name} passes axe-core in the light and the dark theme`, async ({
+    page,
+  }) => {
+    await page.goto(path);
+    await expectAccessible(page, ready(page));
+  });
+}
