@@ -123,3 +123,69 @@ test('a bad service name is explained in words, not as a JSON-schema pattern', a
   await page.getByRole('button', { name: 'Next' }).click();
   await expect(problem).toHaveCount(0);
 });
+
+test('last week’s failed deployments and last month’s cost: the same windows on Delivery and Cost', async ({
+  page,
+}) => {
+  const pickWindow = async (label: string) => {
+    await page
+      .getByRole('button', { name: /Window/ })
+      .first()
+      .click();
+    await page.getByRole('option', { name: label, exact: true }).click();
+  };
+  for (const tab of ['delivery', 'cost']) {
+    await page.goto(`/catalog/default/group/checkout/${tab}`);
+    await page
+      .getByRole('button', { name: /Window/ })
+      .first()
+      .click();
+    for (const label of [
+      'Last 7 days',
+      'Last 30 days',
+      'Last 90 days',
+      'Last 180 days',
+      'This month',
+      'Last month',
+      'Custom dates',
+    ]) {
+      await expect(
+        page.getByRole('option', { name: label, exact: true }),
+      ).toBeVisible();
+    }
+    await page.keyboard.press('Escape');
+  }
+
+  // Which of my team's deployments failed last week?
+  await page.goto('/catalog/default/group/checkout/delivery');
+  await pickWindow('Last 7 days');
+  await expect(page).toHaveURL(/window=7\b/);
+  // Clicking anywhere on a tile opens the deployments behind it.
+  await page
+    .getByRole('article', { name: 'Change fail rate', exact: true })
+    .click();
+  const deployments = page.getByRole('dialog');
+  await expect(
+    deployments.getByRole('heading', {
+      name: 'Change fail rate: failed deployments',
+    }),
+  ).toBeVisible({ timeout: 30_000 });
+  await expect(page).toHaveURL(/deployments=changeFailRate/);
+  await screenshot(page, 'delivery-last-7-days');
+  await page.keyboard.press('Escape');
+
+  // What did this service cost last month?
+  await page.goto('/catalog/default/component/checkout-service/cost');
+  await pickWindow('Last month');
+  await expect(page).toHaveURL(/window=last-month/);
+  const lastMonth = new Date();
+  lastMonth.setUTCDate(1);
+  lastMonth.setUTCMonth(lastMonth.getUTCMonth() - 1);
+  const monthName = lastMonth.toLocaleDateString('en-GB', {
+    month: 'long',
+    year: 'numeric',
+    timeZone: 'UTC',
+  });
+  await expect(page.getByText(monthName).first()).toBeVisible();
+  await screenshot(page, 'cost-last-month');
+});

@@ -56,7 +56,9 @@ export {
 } from './measures';
 export { ChartDataTable, type ChartDataRow } from './ChartDataTable';
 export {
+  DEFAULT_WINDOW_PRESET,
   isoDate,
+  isWindowPreset,
   resolveWindow,
   startOfDay,
   windowPresets,
@@ -65,5 +67,10 @@ export {
   type WindowChoice,
 } from './window';
 export { ReadError } from './ReadError';
+export {
+  WindowPicker,
+  WindowProblem,
+  type WindowPickerChange,
+} from './WindowPicker';
 export { saveBlob } from './download';
 export { useSearchParamsUpdate } from './useSearchParamsUpdate';

@@ -36,8 +36,72 @@ describe('resolveWindow', () => {
 
   it('falls back to the last 30 days for an unknown preset', () => {
     expect(
-      resolveWindow({ preset: '7' }, new Date('2026-03-01T12:00:00Z'), maxDays),
+      resolveWindow({ preset: '8' }, new Date('2026-03-01T12:00:00Z'), maxDays),
     ).toMatchObject({ days: 30, label: 'Last 30 days' });
+  });
+
+  it('takes "last 7 days" as the week ending with today', () => {
+    expect(
+      resolveWindow({ preset: '7' }, new Date('2026-12-04T09:00:00Z'), maxDays),
+    ).toEqual({
+      from: '2026-11-28',
+      to: '2026-12-05',
+      days: 7,
+      label: 'Last 7 days',
+      previous: { from: '2026-11-21', to: '2026-11-28' },
+    });
+  });
+
+  it('takes "last month" as the previous calendar month, compared with the one before', () => {
+    expect(
+      resolveWindow(
+        { preset: 'last-month' },
+        new Date('2026-03-04T09:00:00Z'),
+        maxDays,
+      ),
+    ).toEqual({
+      from: '2026-02-01',
+      to: '2026-03-01',
+      days: 28,
+      label: 'February 2026',
+      previous: { from: '2026-01-01', to: '2026-02-01' },
+    });
+    // January looks back into the previous year.
+    expect(
+      resolveWindow(
+        { preset: 'last-month' },
+        new Date('2027-01-15T00:00:00Z'),
+        maxDays,
+      ),
+    ).toMatchObject({
+      from: '2026-12-01',
+      to: '2027-01-01',
+      previous: { from: '2026-11-01', to: '2026-12-01' },
+    });
+  });
+
+  it('takes "this month" as the month so far, compared with the same days of the month before', () => {
+    expect(
+      resolveWindow(
+        { preset: 'this-month' },
+        new Date('2026-12-04T23:59:00Z'),
+        maxDays,
+      ),
+    ).toEqual({
+      from: '2026-12-01',
+      to: '2026-12-05',
+      days: 4,
+      label: 'December 2026 so far',
+      previous: { from: '2026-11-01', to: '2026-11-05' },
+    });
+    // On 31 March the month before has only 28 days: compare with all of it.
+    expect(
+      resolveWindow(
+        { preset: 'this-month' },
+        new Date('2026-03-31T12:00:00Z'),
+        maxDays,
+      ).previous,
+    ).toEqual({ from: '2026-02-01', to: '2026-03-01' });
   });
 
   it('covers the whole of a custom window’s last day', () => {

@@ -7,23 +7,44 @@ import { formatDay } from './format';
  * its series in UTC days and takes `from`/`to` at their midnights).
  *
  * "Last N days" are the N UTC days ending with today: today's (still
- * growing) day is the one people look for, so `to` is tomorrow.
+ * growing) day is the one people look for, so `to` is tomorrow. "This
+ * month" runs from the 1st of the current UTC month to the end of today,
+ * and compares with the same days of the month before; "Last month" is
+ * the previous calendar month, compared with the one before it.
  */
 
 const DAY_MS = 86_400_000;
 
 export const windowPresets = [
-  { id: '30', label: 'Last 30 days', days: 30 },
-  { id: '90', label: 'Last 90 days', days: 90 },
-  { id: '180', label: 'Last 180 days', days: 180 },
+  { id: '7', label: 'Last 7 days' },
+  { id: '30', label: 'Last 30 days' },
+  { id: '90', label: 'Last 90 days' },
+  { id: '180', label: 'Last 180 days' },
+  { id: 'this-month', label: 'This month' },
+  { id: 'last-month', label: 'Last month' },
 ] as const;
+
+/** The window a view opens with. */
+export const DEFAULT_WINDOW_PRESET = '30';
+
+/** Whether `id` names one of the presets (not "custom"). */
+export function isWindowPreset(id: string | null | undefined): boolean {
+  return windowPresets.some(p => p.id === id);
+}
+
+const monthName = (start: number) =>
+  new Date(start).toLocaleDateString('en-GB', {
+    month: 'long',
+    year: 'numeric',
+    timeZone: 'UTC',
+  });
 
 /** A window of whole UTC days: `YYYY-MM-DD`, `from` inclusive, `to` exclusive. */
 export type DayWindow = { from: string; to: string };
 
 /** The window as the user chose it (and as the URL keeps it). */
 export type WindowChoice = {
-  /** "30", "90", "180" or "custom". */
+  /** One of the presets' ids, or "custom". */
   preset: string;
   /** Custom first day, YYYY-MM-DD. */
   from?: string;
@@ -57,14 +78,16 @@ function resolved(
   to: number,
   label: string,
   problem?: string,
+  previous?: { from: number; to: number },
 ): ResolvedWindow {
   const length = to - from;
+  const before = previous ?? { from: from - length, to: from };
   return {
     from: isoDate(from),
     to: isoDate(to),
     days: Math.round(length / DAY_MS),
     label,
-    previous: { from: isoDate(from - length), to: isoDate(from) },
+    previous: { from: isoDate(before.from), to: isoDate(before.to) },
     ...(problem ? { problem } : {}),
   };
 }
@@ -80,18 +103,34 @@ export function resolveWindow(
   now: Date,
   options: { maxDays: number },
 ): ResolvedWindow {
-  const tomorrow =
-    Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()) +
-    DAY_MS;
+  const year = now.getUTCFullYear();
+  const month = now.getUTCMonth();
+  const tomorrow = Date.UTC(year, month, now.getUTCDate()) + DAY_MS;
   const lastDays = (days: number, label: string, problem?: string) =>
     resolved(tomorrow - days * DAY_MS, tomorrow, label, problem);
-  const fallback = (problem: string) =>
-    lastDays(windowPresets[0].days, windowPresets[0].label, problem);
+  const fallback = (problem: string) => lastDays(30, 'Last 30 days', problem);
 
+  if (choice.preset === 'this-month') {
+    const start = Date.UTC(year, month, 1);
+    const previousStart = Date.UTC(year, month - 1, 1);
+    return resolved(start, tomorrow, `${monthName(start)} so far`, undefined, {
+      from: previousStart,
+      to: Math.min(previousStart + (tomorrow - start), start),
+    });
+  }
+  if (choice.preset === 'last-month') {
+    const start = Date.UTC(year, month - 1, 1);
+    const end = Date.UTC(year, month, 1);
+    return resolved(start, end, monthName(start), undefined, {
+      from: Date.UTC(year, month - 2, 1),
+      to: start,
+    });
+  }
   if (choice.preset !== 'custom') {
-    const preset =
-      windowPresets.find(p => p.id === choice.preset) ?? windowPresets[0];
-    return lastDays(preset.days, preset.label);
+    const days = isWindowPreset(choice.preset)
+      ? Number(choice.preset)
+      : Number(DEFAULT_WINDOW_PRESET);
+    return lastDays(days, `Last ${days} days`);
   }
   const { from, to } = choice;
   if (!from || !to || !DAY.test(from) || !DAY.test(to)) {

@@ -7,6 +7,8 @@ import {
   resolveWindow,
   useSearchParamsUpdate,
   windowPresets,
+  isWindowPreset,
+  DEFAULT_WINDOW_PRESET,
 } from '@paved/portal-ui';
 import { OutcomesView } from './OutcomesView';
 
@@ -24,15 +26,13 @@ export const EntityOutcomesContent = () => {
   // "Last N days" end with the day the page was opened.
   const [now] = useState(() => new Date());
   const requested = params.get('window');
-  const preset = windowPresets.some(p => p.id === requested)
-    ? requested!
-    : windowPresets[0].id;
+  const preset = isWindowPreset(requested) ? requested! : DEFAULT_WINDOW_PRESET;
   const window = useMemo(
     () => resolveWindow({ preset }, now, { maxDays: MAX_WINDOW_DAYS }),
     [preset, now],
   );
   const base = entityLink(entity);
-  const query = preset === windowPresets[0].id ? '' : `?window=${preset}`;
+  const query = preset === DEFAULT_WINDOW_PRESET ? '' : `?window=${preset}`;
   return (
     <Flex direction="column" gap="5">
       <div className={filterStyles.filters}>

@@ -1,6 +1,6 @@
 import type { DrillDown } from '@paved/plugin-outcomes-common';
 import { parseEntityRef } from '@backstage/catalog-model';
-import { windowPresets, type DayWindow } from '@paved/portal-ui';
+import type { DayWindow } from '@paved/portal-ui';
 
 const DAY_MS = 86_400_000;
 
@@ -15,7 +15,7 @@ export function entityPath(entityRef: string): string {
 /**
  * Where a number's or a signal's evidence is: the Delivery tab on the same
  * days with the deployments behind the metric open, the Cost tab on the
- * same preset, or the Workloads tab. For the organisation, the Delivery
+ * same days, or the Workloads tab. For the organisation, the Delivery
  * page (the organisation's cost has no page of its own: no link).
  */
 export function drillDownHref(
@@ -24,28 +24,23 @@ export function drillDownHref(
   environment: string,
 ): string | undefined {
   const params = new URLSearchParams();
-  if (drillDown.view === 'delivery') {
-    // The Delivery tab's custom window names its last day, inclusive.
+  if (drillDown.view === 'delivery' || drillDown.view === 'cost') {
+    // The tabs' custom window names its last day, inclusive.
     const lastDay = new Date(Date.parse(`${window.to}T00:00:00Z`) - DAY_MS)
       .toISOString()
       .slice(0, 10);
     params.set('window', 'custom');
     params.set('from', window.from);
     params.set('to', lastDay);
+  }
+  if (drillDown.view === 'delivery') {
     if (environment !== 'production') params.set('environment', environment);
     if (drillDown.metric) params.set('deployments', drillDown.metric);
-  }
-  if (drillDown.view === 'cost') {
-    const days = Math.round(
-      (Date.parse(window.to) - Date.parse(window.from)) / DAY_MS,
-    );
-    const preset = windowPresets.find(p => p.days === days);
-    if (preset) params.set('window', preset.id);
   }
   const query = params.size > 0 ? `?${params}` : '';
   if (!drillDown.entityRef) {
     return drillDown.view === 'delivery'
-      ? `/delivery${params.size > 0 ? `?team=all&${params}` : '?team=all'}`
+      ? `/delivery?team=all&${params}`
       : undefined;
   }
   const tab = drillDown.view;
