@@ -86,3 +86,74 @@ describe('findAnomalies', () => {
     expect(spike.score).toBe(6);
   });
 });
+
+describe('what changed on an anomalous day', () => {
+  // 14 days of 60 compute + 40 cloud services (+ a little network), then a
+  // day the managed database stopped billing and compute grew a little.
+  const normal = { compute: 60, cloudServices: 40, network: 2 };
+  const series = [
+    ...days(
+      '2026-03-01',
+      Array.from({ length: 14 }, () => 102),
+    ).map(d => ({ ...d, byCategory: normal })),
+    {
+      day: '2026-03-15',
+      total: 70,
+      byCategory: { compute: 66, cloudServices: 2, network: 2 },
+    },
+  ];
+
+  it('names the category that moved furthest, against its own baseline', () => {
+    const [drop] = findAnomalies(series);
+    expect(drop).toMatchObject({ day: '2026-03-15', direction: 'drop' });
+    expect(drop.change).toEqual({
+      category: 'cloudServices',
+      cost: 2,
+      baselineMean: 40,
+    });
+  });
+
+  it('looks in the day’s direction: a spike names what grew', () => {
+    const spike = [
+      ...series.slice(0, 14),
+      {
+        day: '2026-03-15',
+        total: 190,
+        byCategory: { compute: 150, cloudServices: 38, network: 2 },
+      },
+    ];
+    expect(findAnomalies(spike)[0].change).toEqual({
+      category: 'compute',
+      cost: 150,
+      baselineMean: 60,
+    });
+  });
+
+  it('sums a day listed twice, categories included', () => {
+    const [first, ...rest] = series.slice(14);
+    const split = [
+      ...series.slice(0, 14),
+      {
+        ...first,
+        total: 35,
+        byCategory: { compute: 33, cloudServices: 1, network: 1 },
+      },
+      {
+        ...first,
+        total: 35,
+        byCategory: { compute: 33, cloudServices: 1, network: 1 },
+      },
+      ...rest,
+    ];
+    expect(findAnomalies(split)[0]).toMatchObject({
+      cost: 70,
+      change: { category: 'cloudServices', cost: 2, baselineMean: 40 },
+    });
+  });
+
+  it('says nothing of categories when the series has none', () => {
+    expect(
+      findAnomalies(days('2026-03-01', [...baseline, 400]))[0].change,
+    ).toBeUndefined();
+  });
+});

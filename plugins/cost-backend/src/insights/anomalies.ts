@@ -1,5 +1,10 @@
-import { addDays, type CostAnomaly } from '@paved/plugin-cost-common';
-import { parseDay, totalsByDay } from './days';
+import {
+  addDays,
+  type CostAnomaly,
+  type CostByCategory,
+  type CostCategory,
+} from '@paved/plugin-cost-common';
+import { parseDay } from './days';
 
 export interface AnomalyOptions {
   /** How many calendar days before a day form its baseline (default 14). */
@@ -30,6 +35,57 @@ export const MIN_BASELINE_DAYS = 7;
  */
 export const STD_DEV_FLOOR_SHARE = 0.05;
 
+/** A day's cost, and (to say what changed) its split by category. */
+export type DayTotal = {
+  day: string;
+  total: number;
+  byCategory?: CostByCategory;
+};
+
+/** Sums entries of the same day (a series may list a day more than once). */
+function sumDays(series: ReadonlyArray<DayTotal>) {
+  const days = new Map<string, { total: number; byCategory: CostByCategory }>();
+  for (const { day, total, byCategory } of series) {
+    const sum = days.get(day) ?? { total: 0, byCategory: {} };
+    sum.total += total;
+    for (const [category, cost] of Object.entries(byCategory ?? {})) {
+      const c = category as CostCategory;
+      sum.byCategory[c] = (sum.byCategory[c] ?? 0) + (cost ?? 0);
+    }
+    days.set(day, sum);
+  }
+  return days;
+}
+
+/**
+ * The category that moved furthest in the day's direction, against its
+ * own mean over the same baseline days: what a person looks at first.
+ */
+function changeOf(
+  day: CostByCategory,
+  baseline: ReadonlyArray<CostByCategory>,
+  direction: 'spike' | 'drop',
+): CostAnomaly['change'] {
+  let best: CostAnomaly['change'];
+  let bestMove = 0;
+  const categories = new Set([
+    ...Object.keys(day),
+    ...baseline.flatMap(b => Object.keys(b)),
+  ]) as Set<CostCategory>;
+  for (const category of categories) {
+    const mean =
+      baseline.reduce((sum, b) => sum + (b[category] ?? 0), 0) /
+      baseline.length;
+    const cost = day[category] ?? 0;
+    const move = direction === 'spike' ? cost - mean : mean - cost;
+    if (move > bestMove) {
+      bestMove = move;
+      best = { category, cost, baselineMean: mean };
+    }
+  }
+  return best;
+}
+
 /**
  * Days whose cost is far outside the entity's recent baseline: the mean and
  * sample standard deviation of the days with data in the `baselineDays`
@@ -39,10 +95,11 @@ export const STD_DEV_FLOOR_SHARE = 0.05;
  * {@link STD_DEV_FLOOR_SHARE}. `baselineStdDev` reports the σ used, so
  * score = |cost − baselineMean| / baselineStdDev holds for every anomaly.
  * Anomalous days stay in later days' baselines: a lasting level change
- * flags for a few days, then becomes the new normal.
+ * flags for a few days, then becomes the new normal. When the series has
+ * categories, each anomaly says what changed (`change`).
  */
 export function findAnomalies(
-  series: ReadonlyArray<{ day: string; total: number }>,
+  series: ReadonlyArray<DayTotal>,
   options: AnomalyOptions = {},
 ): CostAnomaly[] {
   const baselineDays = options.baselineDays ?? 14;
@@ -51,9 +108,7 @@ export function findAnomalies(
 
   const { notOverFrom } = options;
   const days = [
-    ...totalsByDay(
-      notOverFrom ? series.filter(s => s.day < notOverFrom) : series,
-    ),
+    ...sumDays(notOverFrom ? series.filter(s => s.day < notOverFrom) : series),
   ].sort(([a], [b]) => a.localeCompare(b));
   for (const [day] of days) {
     parseDay(day);
@@ -62,12 +117,13 @@ export function findAnomalies(
   const anomalies: CostAnomaly[] = [];
   let windowStart = 0;
   for (let i = 0; i < days.length; i++) {
-    const [day, cost] = days[i];
+    const [day, { total: cost, byCategory }] = days[i];
     const baselineStart = addDays(day, -baselineDays);
     while (days[windowStart][0] < baselineStart) {
       windowStart += 1;
     }
-    const baseline = days.slice(windowStart, i).map(([, total]) => total);
+    const baselineCosts = days.slice(windowStart, i).map(([, d]) => d);
+    const baseline = baselineCosts.map(d => d.total);
     if (baseline.length < MIN_BASELINE_DAYS) {
       continue;
     }
@@ -83,13 +139,20 @@ export function findAnomalies(
     const difference = cost - mean;
     const score = Math.abs(difference) / stdDev;
     if (Math.abs(difference) >= minDifference && score >= threshold) {
+      const direction = difference > 0 ? 'spike' : 'drop';
+      const change = changeOf(
+        byCategory,
+        baselineCosts.map(d => d.byCategory),
+        direction,
+      );
       anomalies.push({
         day,
         cost,
         baselineMean: mean,
         baselineStdDev: stdDev,
         score,
-        direction: difference > 0 ? 'spike' : 'drop',
+        direction,
+        ...(change ? { change } : {}),
       });
     }
   }

@@ -248,7 +248,11 @@ export class CostService {
       ([period, cost]) => ({ period, ...costPoint(cost) }),
     );
     const dailySeries = [...days.entries()]
-      .map(([day, cost]) => ({ day, total: dayTotal(cost) }))
+      .map(([day, cost]) => ({
+        day,
+        total: dayTotal(cost),
+        byCategory: costPoint(cost).byCategory,
+      }))
       .sort((a, b) => a.day.localeCompare(b.day));
 
     const reconciliation = reconcile(

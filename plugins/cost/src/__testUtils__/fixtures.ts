@@ -73,6 +73,7 @@ export const checkoutCost: EntityCost = {
       baselineStdDev: 6.3,
       score: 8.7,
       direction: 'spike',
+      change: { category: 'cloudServices', cost: 61.4, baselineMean: 7.25 },
     },
   ],
   reconciliation: [

@@ -122,7 +122,7 @@ describe('the Cost tab of a component', () => {
     expect(within(card).queryByText('Forecast vs budget')).toBeNull();
   });
 
-  it('lists an anomaly with its baseline and score', async () => {
+  it('lists an anomaly with what changed, its baseline and score', async () => {
     serveCost(server, { entity: () => checkoutCost });
     await renderTab();
     const table = await screen.findByRole('grid', { name: 'Cost anomalies' });
@@ -131,7 +131,12 @@ describe('the Cost tab of a component', () => {
       within(row)
         .getAllByRole('gridcell')
         .map(cell => cell.textContent),
-    ).toEqual(['€95.10', '€40.20 ± €6.30', '8.7 sd above']);
+    ).toEqual([
+      '€95.10',
+      'Cloud services rose to €61.40, from €7.25 a day on average',
+      '€40.20 ± €6.30',
+      '8.7 sd above',
+    ]);
     expect(within(row).getByRole('rowheader')).toHaveTextContent('25 Nov 2026');
   });
 

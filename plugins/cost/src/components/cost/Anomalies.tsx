@@ -11,12 +11,29 @@ import {
   TableRoot,
   Text,
 } from '@backstage/ui';
-import type { EntityCost } from '@paved/plugin-cost-common';
+import type { CostAnomaly, EntityCost } from '@paved/plugin-cost-common';
 import { formatNumber } from '@paved/portal-ui';
-import { formatMoney, formatPeriod } from '../../lib/format';
+import { categoryLabels, formatMoney, formatPeriod } from '../../lib/format';
 import styles from './cost.module.css';
 
-/** Days far outside the scope's recent baseline, with the numbers behind each flag. */
+/** What changed on the day, in words: the category that moved, from what to what. */
+export function describeChange(anomaly: CostAnomaly, currency: string): string {
+  const { change } = anomaly;
+  if (!change) {
+    return anomaly.direction === 'spike' ? 'Cost rose' : 'Cost fell';
+  }
+  return `${categoryLabels[change.category]} ${
+    anomaly.direction === 'spike' ? 'rose' : 'fell'
+  } to ${formatMoney(change.cost, currency)}, from ${formatMoney(
+    change.baselineMean,
+    currency,
+  )} a day on average`;
+}
+
+/**
+ * Days far outside the scope's recent baseline, with the numbers behind
+ * each flag and what changed (the cost category that moved).
+ */
 export const Anomalies = ({ cost }: { cost: EntityCost }) => (
   <Card aria-labelledby="cost-anomalies-title">
     <CardHeader>
@@ -24,7 +41,8 @@ export const Anomalies = ({ cost }: { cost: EntityCost }) => (
         Anomalies
       </Text>
       <Text as="p" variant="body-x-small" color="secondary">
-        Days whose cost was far from the mean of the days before them
+        Days whose cost was far from the mean of the 14 days before them, and
+        what changed
       </Text>
     </CardHeader>
     <CardBody>
@@ -38,6 +56,7 @@ export const Anomalies = ({ cost }: { cost: EntityCost }) => (
             <TableHeader>
               <Column isRowHeader>Day</Column>
               <Column className={styles.numeric}>Cost</Column>
+              <Column>What changed</Column>
               <Column className={styles.numeric}>Baseline (mean ± sd)</Column>
               <Column className={styles.numeric}>Score</Column>
             </TableHeader>
@@ -48,6 +67,7 @@ export const Anomalies = ({ cost }: { cost: EntityCost }) => (
                   <Cell className={styles.numeric}>
                     {formatMoney(anomaly.cost, cost.currency)}
                   </Cell>
+                  <CellText title={describeChange(anomaly, cost.currency)} />
                   <Cell className={styles.numeric}>
                     {formatMoney(anomaly.baselineMean, cost.currency)} ±{' '}
                     {formatMoney(anomaly.baselineStdDev, cost.currency)}

@@ -317,6 +317,39 @@ export const spec = {
             type: 'string',
             enum: ['spike', 'drop'],
           },
+          change: {
+            $ref: '#/components/schemas/CostAnomalyChange',
+          },
+        },
+      },
+      CostAnomalyChange: {
+        type: 'object',
+        description:
+          "What changed on an anomalous day: the cost category that moved furthest in the day's direction, against its own mean over the same baseline days.",
+        required: ['category', 'cost', 'baselineMean'],
+        properties: {
+          category: {
+            type: 'string',
+            enum: [
+              'compute',
+              'memory',
+              'gpu',
+              'storage',
+              'network',
+              'loadBalancer',
+              'cloudServices',
+              'shared',
+              'idle',
+            ],
+          },
+          cost: {
+            type: 'number',
+            description: "The category's cost on the day.",
+          },
+          baselineMean: {
+            type: 'number',
+            description: "The category's mean over the baseline days.",
+          },
         },
       },
       CostReconciliation: {

@@ -137,6 +137,31 @@ export type CostAnomaly = {
    */
   score: number;
   direction: 'spike' | 'drop';
+  change?: CostAnomalyChange;
+};
+
+/**
+ * What changed on an anomalous day: the cost category that moved furthest in the day's direction, against its own mean over the same baseline days.
+ */
+export type CostAnomalyChange = {
+  category:
+    | 'compute'
+    | 'memory'
+    | 'gpu'
+    | 'storage'
+    | 'network'
+    | 'loadBalancer'
+    | 'cloudServices'
+    | 'shared'
+    | 'idle';
+  /**
+   * The category's cost on the day.
+   */
+  cost: number;
+  /**
+   * The category's mean over the baseline days.
+   */
+  baselineMean: number;
 };
 
 /**
