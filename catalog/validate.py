@@ -153,6 +153,10 @@ def main():
             profile = spec.get('profile') or {}
             if not profile.get('displayName') or not profile.get('email'):
                 problem(where, 'spec.profile.displayName and email are required')
+            # The entity header names an owner by metadata.title, the About
+            # card by the profile's displayName: the same name in both.
+            if e['metadata'].get('title') != profile.get('displayName'):
+                problem(where, 'metadata.title must equal spec.profile.displayName')
             if 'children' not in spec:
                 problem(where, 'spec.children missing (use [] for leaves)')
             for child in as_list(where, 'children', spec.get('children')):
@@ -174,6 +178,10 @@ def main():
             profile = spec.get('profile') or {}
             if not profile.get('displayName') or not profile.get('email'):
                 problem(where, 'spec.profile.displayName and email are required')
+            # The entity header names an owner by metadata.title, the About
+            # card by the profile's displayName: the same name in both.
+            if e['metadata'].get('title') != profile.get('displayName'):
+                problem(where, 'metadata.title must equal spec.profile.displayName')
             member_of = as_list(where, 'memberOf', spec.get('memberOf'))
             if not member_of:
                 problem(where, 'spec.memberOf is empty')

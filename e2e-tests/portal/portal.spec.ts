@@ -118,6 +118,11 @@ test('a component page shows its owner, APIs and relations', async ({
   await expect(
     about.getByRole('link', { name: 'Checkout' }).first(),
   ).toBeVisible();
+  // The header names the owner as the About card does ("Checkout", not
+  // the entity name "checkout").
+  const ownerLinks = page.locator('a[href="/catalog/default/group/checkout"]');
+  await expect(ownerLinks.nth(1)).toBeVisible();
+  await expect(ownerLinks.filter({ hasText: /checkout$/ })).toHaveCount(0);
 
   const provided = page
     .locator('article', { hasText: 'Provided APIs' })
