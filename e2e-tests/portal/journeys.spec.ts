@@ -189,3 +189,35 @@ test('last week’s failed deployments and last month’s cost: the same windows
   await expect(page.getByText(monthName).first()).toBeVisible();
   await screenshot(page, 'cost-last-month');
 });
+
+test('a keyboard user skips the sidebar: the first Tab offers “Skip to content”', async ({
+  page,
+}) => {
+  for (const path of [
+    '/delivery',
+    '/catalog/default/component/checkout-service',
+  ]) {
+    await page.goto(path);
+    await expect(page.getByRole('heading', { level: 1 }).first()).toBeVisible({
+      timeout: 30_000,
+    });
+    await page.keyboard.press('Tab');
+    const skip = page.getByRole('link', { name: 'Skip to content' });
+    await expect(skip).toBeFocused();
+    await expect(skip).toBeInViewport();
+    if (path === '/delivery') await screenshot(page, 'skip-to-content');
+    await page.keyboard.press('Enter');
+    await expect(skip).not.toBeFocused();
+    const focused = await page.evaluate(() => {
+      const active = document.activeElement;
+      return active?.tagName === 'MAIN' || active?.tagName === 'H1';
+    });
+    expect(focused, `focus on the page's content at ${path}`).toBe(true);
+    // The next Tab stop is inside the page, not the sidebar.
+    await page.keyboard.press('Tab');
+    const inSidebar = await page.evaluate(
+      () => !!document.activeElement?.closest('nav[aria-label="sidebar nav"]'),
+    );
+    expect(inSidebar).toBe(false);
+  }
+});
