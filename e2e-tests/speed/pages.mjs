@@ -5,7 +5,7 @@
 // bundle now cached) and timed from navigation until its main data is
 // visible. Prints a table; a benchmark, not a timed test.
 //
-// usage: node e2e-tests/speed/pages.mjs [--url http://localhost:7007] [--runs 3]
+// usage: node e2e-tests/speed/pages.mjs [--url http://localhost:7007] [--runs 3] [--page NAME]
 // (./paved pages starts the local default, runs this and stops it.)
 import { chromium } from 'playwright';
 import { parseArgs } from 'node:util';
@@ -14,6 +14,8 @@ const { values: args } = parseArgs({
   options: {
     url: { type: 'string', default: 'http://localhost:7007' },
     runs: { type: 'string', default: '3' },
+    // Only the pages whose name contains this (e.g. --page "Component").
+    page: { type: 'string' },
   },
 });
 const baseUrl = args.url.replace(/\/$/, '');
@@ -202,7 +204,9 @@ const median = xs => {
 };
 
 const rows = [];
-for (const [name, path, marker] of pages) {
+for (const [name, path, marker] of pages.filter(
+  ([n]) => !args.page || n.includes(args.page),
+)) {
   const { firstMs, firstJs, times } = await visits(path, marker);
   const ms = times.some(Number.isNaN) ? NaN : median(times);
   rows.push({ name, path, ms, firstMs, js: firstJs });
@@ -228,15 +232,17 @@ const lines = [
   ),
 ];
 console.log(lines.join('\n'));
-const home = rows[0];
+const home = rows.find(r => r.name === 'Home');
 const slowest = rows.reduce((a, b) =>
   b.ms > a.ms || Number.isNaN(b.ms) ? b : a,
 );
-console.log(
-  `\nHome page, first load: ${mb(home.js)} of JavaScript (target ≤ 5 MB: ${
-    home.js <= HOME_JS_TARGET_BYTES ? 'met' : 'NOT met'
-  }).`,
-);
+if (home) {
+  console.log(
+    `\nHome page, first load: ${mb(home.js)} of JavaScript (target ≤ 5 MB: ${
+      home.js <= HOME_JS_TARGET_BYTES ? 'met' : 'NOT met'
+    }).`,
+  );
+}
 console.log(
   `Slowest page: ${slowest.name}, ${(slowest.ms / 1000).toFixed(
     2,
