@@ -7,9 +7,9 @@ import { FieldExtensionComponentProps } from '@backstage/plugin-scaffolder-react
 import { serviceNameProblems } from './serviceName';
 
 /**
- * The name of a new service, with what is wrong with it in words (the
- * template declares no JSON-schema pattern for it, whose message would be
- * "must match pattern \"^[a-z]([a-z0-9-]*[a-z0-9])?$\"").
+ * The name of a new service, saying under it which part of the rule the
+ * name breaks (the template sets `ui:hideError`, so the schema's generic
+ * message is only in the list above the form).
  */
 export function ServiceNameField(props: FieldExtensionComponentProps<string>) {
   const {
@@ -21,8 +21,8 @@ export function ServiceNameField(props: FieldExtensionComponentProps<string>) {
     uiSchema,
     idSchema,
   } = props;
-  // The form lists the problems (serviceNameProblems, from the validation
-  // below) under the field and above the form.
+  const problems = rawErrors?.length ? serviceNameProblems(formData) : [];
+  const problemsId = `${idSchema?.$id}-problems`;
   return (
     <TextField
       id={idSchema?.$id}
@@ -32,11 +32,18 @@ export function ServiceNameField(props: FieldExtensionComponentProps<string>) {
       onChange={({ target: { value } }) => onChange(value)}
       margin="normal"
       error={(rawErrors?.length ?? 0) > 0}
+      helperText={
+        problems.length > 0 ? (
+          <span id={problemsId}>{problems.join(' ')}</span>
+        ) : undefined
+      }
       inputProps={{
         autoFocus: uiSchema['ui:autofocus'],
         spellCheck: false,
         autoCapitalize: 'none',
+        'aria-describedby': problems.length > 0 ? problemsId : undefined,
       }}
+      FormHelperTextProps={{ style: { marginLeft: 0 } }}
     />
   );
 }

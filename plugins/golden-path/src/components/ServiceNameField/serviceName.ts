@@ -2,8 +2,9 @@
  * The rule for a new service's name, in words. The name becomes the
  * repository, the catalog component, the Kubernetes objects and the cloud
  * resources' prefix, so it must be a DNS label with room for an
- * environment suffix. This says which part of the rule a name breaks; the
- * golden-path publish step refuses a name that is not a DNS label.
+ * environment suffix. The template's JSON schema holds the rule (the
+ * scaffolder refuses a bad name when the task is created); this says
+ * which part of it a name breaks.
  */
 export const SERVICE_NAME_MAX_LENGTH = 40;
 
