@@ -4,7 +4,7 @@ import {
   type CostByCategory,
   type CostCategory,
 } from '@paved/plugin-cost-common';
-import { parseDay } from './days';
+import { parseDay, sumByDay, type DayTotal } from './days';
 
 export interface AnomalyOptions {
   /** How many calendar days before a day form its baseline (default 14). */
@@ -34,28 +34,6 @@ export const MIN_BASELINE_DAYS = 7;
  * flags a day that moves by 15 % (3 × 5 %) or more.
  */
 export const STD_DEV_FLOOR_SHARE = 0.05;
-
-/** A day's cost, and (to say what changed) its split by category. */
-export type DayTotal = {
-  day: string;
-  total: number;
-  byCategory?: CostByCategory;
-};
-
-/** Sums entries of the same day (a series may list a day more than once). */
-function sumDays(series: ReadonlyArray<DayTotal>) {
-  const days = new Map<string, { total: number; byCategory: CostByCategory }>();
-  for (const { day, total, byCategory } of series) {
-    const sum = days.get(day) ?? { total: 0, byCategory: {} };
-    sum.total += total;
-    for (const [category, cost] of Object.entries(byCategory ?? {})) {
-      const c = category as CostCategory;
-      sum.byCategory[c] = (sum.byCategory[c] ?? 0) + (cost ?? 0);
-    }
-    days.set(day, sum);
-  }
-  return days;
-}
 
 /**
  * The category that moved furthest in the day's direction, against its
@@ -108,7 +86,7 @@ export function findAnomalies(
 
   const { notOverFrom } = options;
   const days = [
-    ...sumDays(notOverFrom ? series.filter(s => s.day < notOverFrom) : series),
+    ...sumByDay(notOverFrom ? series.filter(s => s.day < notOverFrom) : series),
   ].sort(([a], [b]) => a.localeCompare(b));
   for (const [day] of days) {
     parseDay(day);

@@ -1,5 +1,9 @@
 import { InputError } from '@backstage/errors';
-import { dayStart } from '@paved/plugin-cost-common';
+import {
+  dayStart,
+  type CostByCategory,
+  type CostCategory,
+} from '@paved/plugin-cost-common';
 
 /**
  * Start of a `YYYY-MM-DD` UTC day in epoch milliseconds (the arithmetic is
@@ -14,13 +18,29 @@ export function parseDay(day: string, what = 'day'): number {
   return ms;
 }
 
-/** Sums entries of the same day (a series may list a day more than once). */
-export function totalsByDay(
-  series: ReadonlyArray<{ day: string; total: number }>,
-): Map<string, number> {
-  const totals = new Map<string, number>();
-  for (const { day, total } of series) {
-    totals.set(day, (totals.get(day) ?? 0) + total);
+/** A day's cost, and (where known) its split by category. */
+export type DayTotal = {
+  day: string;
+  total: number;
+  byCategory?: CostByCategory;
+};
+
+/**
+ * Sums entries of the same day (a series may list a day more than once),
+ * categories included.
+ */
+export function sumByDay(
+  series: ReadonlyArray<DayTotal>,
+): Map<string, { total: number; byCategory: CostByCategory }> {
+  const days = new Map<string, { total: number; byCategory: CostByCategory }>();
+  for (const { day, total, byCategory } of series) {
+    const sum = days.get(day) ?? { total: 0, byCategory: {} };
+    sum.total += total;
+    for (const [category, cost] of Object.entries(byCategory ?? {})) {
+      const c = category as CostCategory;
+      sum.byCategory[c] = (sum.byCategory[c] ?? 0) + (cost ?? 0);
+    }
+    days.set(day, sum);
   }
-  return totals;
+  return days;
 }

@@ -3,7 +3,7 @@ import {
   type CostForecast,
   daysInMonthOf,
 } from '@paved/plugin-cost-common';
-import { parseDay, totalsByDay } from './days';
+import { parseDay, sumByDay } from './days';
 
 /** How many complete days before `today` the daily run rate is taken from. */
 export const FORECAST_RATE_DAYS = 7;
@@ -38,7 +38,7 @@ export function forecastMonthEnd(
   let spent = 0;
   let monthDaysWithData = 0;
   const rateDays: number[] = [];
-  for (const [day, total] of totalsByDay(series)) {
+  for (const [day, { total }] of sumByDay(series)) {
     if (day >= today) {
       continue;
     }
