@@ -42,7 +42,9 @@ test('the visited lists show an entity once, however many of its tabs were opene
 }) => {
   for (const tab of ['', '/outcomes', '/cost']) {
     await page.goto(`/catalog/default/group/payments${tab}`);
-    await expect(page.getByRole('heading', { name: 'Payments' })).toBeVisible();
+    await expect(
+      page.getByRole('heading', { name: 'Payments', exact: true, level: 2 }),
+    ).toBeVisible();
     // The visit is stored in the user's settings once the page has shown.
     await page.waitForLoadState('networkidle');
   }
@@ -224,7 +226,9 @@ test('on a laptop screen every sidebar item is in sight, and a team without docs
 }) => {
   await page.setViewportSize({ width: 1366, height: 768 });
   await page.goto('/catalog/default/group/fulfilment');
-  await expect(page.getByRole('heading', { name: 'Fulfilment' })).toBeVisible();
+  await expect(
+    page.getByRole('heading', { name: 'Fulfilment', exact: true, level: 2 }),
+  ).toBeVisible();
   const sidebar = page.getByRole('navigation', { name: 'sidebar nav' });
   for (const name of [
     'Home',
