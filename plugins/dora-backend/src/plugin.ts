@@ -93,7 +93,7 @@ export const doraPlugin = createBackendPlugin({
           catalog: deps.catalog,
           auth: deps.auth,
           logger: deps.logger,
-          onStored: () => metrics.refreshSoon(),
+          onStored: stored => metrics.refreshSoon(stored),
           // The event API refuses these as `source` labels.
           reservedSources: sources.list().map(source => source.id),
         });

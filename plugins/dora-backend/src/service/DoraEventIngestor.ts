@@ -104,7 +104,7 @@ export function callerSource(credentials: BackstageCredentials): string {
 export class DoraEventIngestor implements DoraEventSink {
   readonly #store: DoraStore;
   readonly #services: DoraServiceIndex;
-  readonly #onStored: () => void;
+  readonly #onStored: (stored: { unattributed: boolean }) => void;
   readonly #reserved: Set<string>;
   readonly #logger?: LoggerService;
   #storing = 0;
@@ -113,7 +113,8 @@ export class DoraEventIngestor implements DoraEventSink {
   /**
    * `catalog` and `auth` resolve each event's service to a component, with
    * the plugin's own credentials; `onStored` runs after a batch changed
-   * stored facts (e.g. re-analysis); `reservedSources` are the ids of the
+   * stored facts (e.g. re-analysis), saying whether it stored events no
+   * component claims; `reservedSources` are the ids of the
    * registered sources (added to `RESERVED_DORA_SOURCES`); `logger` hears
    * when the catalog could not be asked.
    */
@@ -121,7 +122,7 @@ export class DoraEventIngestor implements DoraEventSink {
     store: DoraStore;
     catalog: CatalogService;
     auth: AuthService;
-    onStored?: () => void;
+    onStored?: (stored: { unattributed: boolean }) => void;
     reservedSources?: string[];
     logger?: LoggerService;
   }) {
@@ -137,7 +138,7 @@ export class DoraEventIngestor implements DoraEventSink {
   private constructor(
     store: DoraStore,
     services: DoraServiceIndex,
-    onStored: () => void,
+    onStored: (stored: { unattributed: boolean }) => void,
     reserved: string[],
     logger?: LoggerService,
   ) {
@@ -292,11 +293,13 @@ export class DoraEventIngestor implements DoraEventSink {
     const { accepted, unchanged } = await this.#store.ingestSources(
       [...bySource].map(([source, batch]) => ({ source, events: batch })),
     );
-    if (accepted > 0) this.#onStored();
     // Without the catalog, no service was matched to a component (yet).
     const unattributedServices = resolved
       ? [...resolved].filter(([, ref]) => !ref).map(([service]) => service)
       : services;
+    if (accepted > 0) {
+      this.#onStored({ unattributed: unattributedServices.length > 0 });
+    }
     return { accepted, unchanged, unattributedServices };
   }
 }

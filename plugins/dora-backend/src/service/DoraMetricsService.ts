@@ -66,6 +66,8 @@ type KeptSummary = {
   summing?: Promise<void>;
 };
 const ATTRIBUTION_INTERVAL_MS = 10_000;
+/** How long reads reuse the count of unattributed events. */
+const UNATTRIBUTED_COUNT_TTL_MS = 1_000;
 /**
  * A read analyses at most this many stale entities of its scope itself;
  * a bigger backlog is the background pass's, and the read does not wait.
@@ -147,6 +149,9 @@ export class DoraMetricsService {
   #refreshAgain = false;
   readonly #summaries = new Map<string, KeptSummary>();
   #lastStoredAt = 0;
+  #unattributedCount:
+    | { services: Array<{ service: string; events: number }>; at: number }
+    | undefined;
   /** When a read last found a backlog of analyses. */
   #backlogSeenAt = 0;
 
@@ -181,9 +186,11 @@ export class DoraMetricsService {
 
   /**
    * After a batch changed stored facts: re-analyses, in the background,
-   * every entity whose facts changed (see {@link DoraMetricsService.#refresh}).
+   * every entity whose facts changed (see {@link DoraMetricsService.#refresh});
+   * `unattributed` when the batch stored events no component claims.
    */
-  refreshSoon(): void {
+  refreshSoon(stored?: { unattributed: boolean }): void {
+    if (stored?.unattributed) this.#unattributedCount = undefined;
     this.#lastStoredAt = Date.now();
     this.#refresh();
   }
@@ -301,15 +308,32 @@ export class DoraMetricsService {
   }
 
   /**
+   * The services whose events are unattributed, counted at most once per
+   * {@link UNATTRIBUTED_COUNT_TTL_MS} (every read of every scope reports the
+   * count: counted per read, it was one statement in ten while an
+   * organisation's history poured in and dashboards read); this replica's
+   * own unattributed events and attributions count at once, another
+   * replica's within that time.
+   */
+  async #unattributedServices() {
+    const counted = this.#unattributedCount;
+    if (counted && Date.now() - counted.at < UNATTRIBUTED_COUNT_TTL_MS) {
+      return counted.services;
+    }
+    const services = await this.#store.unattributedServices();
+    this.#unattributedCount = { services, at: Date.now() };
+    return services;
+  }
+
+  /**
    * Attributes events whose service now matches a catalog entity. Asking
    * the catalog costs a listing of every component, so reads do it at most
-   * every ten seconds; the unattributed count itself is always current.
-   * Reads that arrive during an attribution wait for it, so they all see
-   * the same state.
+   * every ten seconds. Reads that arrive during an attribution wait for it,
+   * so they all see the same state.
    */
   async #attributeLateArrivals(): Promise<number> {
     await this.#attribution;
-    const unattributed = await this.#store.unattributedServices();
+    const unattributed = await this.#unattributedServices();
     const total = unattributed.reduce((n, u) => n + u.events, 0);
     if (
       total === 0 ||
@@ -322,7 +346,8 @@ export class DoraMetricsService {
       this.#logger.warn(`DORA late attribution failed: ${error}`),
     );
     await this.#attribution;
-    const remaining = await this.#store.unattributedServices();
+    this.#unattributedCount = undefined;
+    const remaining = await this.#unattributedServices();
     return remaining.reduce((n, u) => n + u.events, 0);
   }
 
@@ -679,7 +704,7 @@ export class DoraMetricsService {
 
   async unattributed() {
     await this.#attributeLateArrivals();
-    return this.#store.unattributedServices();
+    return this.#unattributedServices();
   }
 }
 
