@@ -4,8 +4,9 @@ import { expectAccessible, signIn } from './helpers';
 /*
  * axe-core (WCAG 2.1 A and AA) on Paved's pages, in the light and the dark
  * theme: a serious or critical violation fails the run. (The Outcomes
- * pages are checked in outcomes.spec.ts.) Each page is checked once its
- * main data is visible.
+ * pages are checked in outcomes.spec.ts, TechDocs and Search in
+ * portal.spec.ts, once the docs are built and the catalog indexed.) Each
+ * page is checked once its main data is visible.
  */
 
 test.beforeEach(async ({ page }) => {
@@ -51,6 +52,33 @@ const pages: Array<[string, string, (page: Page) => Locator]> = [
     '/golden-paths',
     p => p.getByText('Behind v1.3.0').first(),
   ],
+  // Backstage's own pages, with Paved's repairs of their stock components
+  // (packages/app/src/modules/accessibility).
+  [
+    'the home page',
+    '/',
+    p => p.getByText('TypeScript service (Node.js 24)').first(),
+  ],
+  [
+    'the Catalog',
+    '/catalog',
+    p => p.getByRole('table').getByRole('link').first(),
+  ],
+  ['Docs', '/docs', p => p.getByRole('table').getByRole('link').first()],
+  ['APIs', '/api-docs', p => p.getByRole('table').getByRole('link').first()],
+  [
+    'Create',
+    '/create',
+    p => p.getByRole('heading', { name: 'TypeScript service (Node.js 24)' }),
+  ],
+  ['Create’s task list', '/create/tasks', p => p.getByRole('table').first()],
+  [
+    'an API’s definition',
+    '/catalog/default/api/checkout-api/definition',
+    p => p.getByRole('button', { name: /POST.*\/checkouts/ }).first(),
+  ],
+  ['Settings', '/settings', p => p.getByRole('tab', { name: 'General' })],
+  ['Notifications', '/notifications', p => p.getByRole('table').first()],
   [
     'Catalog health',
     '/catalog-health',

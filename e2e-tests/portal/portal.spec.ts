@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { screenshot, signIn } from './helpers';
+import { expectAccessible, screenshot, signIn } from './helpers';
 
 test.beforeEach(async ({ page }) => {
   await signIn(page);
@@ -173,6 +173,7 @@ test('TechDocs renders a component’s documentation', async ({ page }) => {
     page.getByRole('link', { name: 'Runbook' }).first(),
   ).toBeVisible();
   await screenshot(page, 'techdocs');
+  await expectAccessible(page, intro);
 });
 
 test('search finds a component by a word from its description', async ({
@@ -191,6 +192,10 @@ test('search finds a component by a word from its description', async ({
     ).toBeVisible({ timeout: 5_000 });
   }).toPass({ timeout: 60_000 });
   await screenshot(page, 'search');
+  await expectAccessible(
+    page,
+    page.getByRole('link', { name: /Delivery Routing/ }).first(),
+  );
 });
 
 test('a malformed catalog file shows as a processing error and hides nothing else', async ({

@@ -4,6 +4,10 @@ import { homeModule } from './modules/home';
 import { catalogHealthModule } from './modules/catalogHealth';
 import { createModule } from './modules/create';
 import { entityModule } from './modules/entity';
+import {
+  accessibilityModule,
+  techDocsAccessibilityModule,
+} from './modules/accessibility';
 
 /**
  * Plugins are discovered from this package's dependencies
@@ -17,5 +21,7 @@ export default createApp({
     catalogHealthModule,
     createModule,
     entityModule,
+    accessibilityModule,
+    techDocsAccessibilityModule,
   ],
 });
