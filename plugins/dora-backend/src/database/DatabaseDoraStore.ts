@@ -361,15 +361,15 @@ async function storeEvents(
   let accepted = 0;
   let unchanged = events.length - latest.size;
   const ids = [...latest.keys()].sort();
-  const stored = await storedStates(tx, table, source, ids);
 
-  // New events first, in id order. One a concurrent batch inserted since
-  // the read above is skipped here, then compared like a stored one.
-  const fresh = ids.filter(id => !stored.has(id));
-  const raced: string[] = [];
+  // Every event is inserted first, in id order: a new one is stored, one
+  // stored before (or by a concurrent batch) is skipped here, then
+  // compared below. A batch of new events, what CI sends, is one
+  // statement per type and no read.
+  const existing: string[] = [];
   // SQLite allows 32,766 bound parameters a statement, PostgreSQL 65,535;
   // 500 rows of at most 14 columns stay well under both.
-  for (const batch of chunk(fresh, 500)) {
+  for (const batch of chunk(ids, 500)) {
     const inserted: Array<{ event_id: string }> = await tx(table)
       .insert(
         batch.map(id => {
@@ -386,7 +386,7 @@ async function storeEvents(
     const insertedIds = new Set(inserted.map(row => row.event_id));
     for (const id of batch) {
       if (!insertedIds.has(id)) {
-        raced.push(id);
+        existing.push(id);
         continue;
       }
       accepted++;
@@ -394,13 +394,11 @@ async function storeEvents(
       if (entityRef) touched.add(entityRef);
     }
   }
-  for (const [id, state] of await storedStates(tx, table, source, raced)) {
-    stored.set(id, state);
-  }
+  const stored = await storedStates(tx, table, source, existing);
 
   // Then stored events, in id order: updated only when their content
   // changed (and, for a deployment, its state is not older).
-  for (const id of ids) {
+  for (const id of existing) {
     const previous = stored.get(id);
     if (!previous) continue;
     const { event, entityRef } = latest.get(id)!;
