@@ -77,6 +77,26 @@ const pages: Array<[string, string, (page: Page) => Locator]> = [
     '/catalog/default/api/checkout-api/definition',
     p => p.getByRole('button', { name: /POST.*\/checkouts/ }).first(),
   ],
+  [
+    'a component’s API tab',
+    '/catalog/default/component/checkout-service/apis',
+    p => p.getByRole('link', { name: /checkout[- ]api/i }).first(),
+  ],
+  [
+    'a component’s Kubernetes tab',
+    '/catalog/default/component/order-events-ingestor/kubernetes',
+    p => p.getByRole('heading', { name: 'Error Reporting' }),
+  ],
+  [
+    'a system',
+    '/catalog/default/system/checkout-and-payments',
+    p => p.getByRole('link', { name: 'Checkout Service' }).first(),
+  ],
+  [
+    'a user',
+    '/catalog/default/user/aisha.rahman',
+    p => p.getByText('Aisha Rahman').first(),
+  ],
   ['Settings', '/settings', p => p.getByRole('tab', { name: 'General' })],
   ['Notifications', '/notifications', p => p.getByRole('table').first()],
   [

@@ -91,6 +91,19 @@ describe('repairStockMarkup', () => {
     expect(document.querySelector('a[href="#/outside"]')).not.toBeNull();
   });
 
+  it('names a loading spinner, and keeps a progress bar’s own name', () => {
+    render(`
+      <div id="spinner" role="progressbar" class="MuiCircularProgress-root"></div>
+      <div id="named" role="progressbar" aria-label="Uploading"></div>`);
+    repairStockMarkup(document);
+    expect(document.getElementById('spinner')!.getAttribute('aria-label')).toBe(
+      'Loading',
+    );
+    expect(document.getElementById('named')!.getAttribute('aria-label')).toBe(
+      'Uploading',
+    );
+  });
+
   it('makes a list’s empty-state sentence its one item', () => {
     render('<ul><p>There are no visits to show yet.</p></ul>');
     repairStockMarkup(document);

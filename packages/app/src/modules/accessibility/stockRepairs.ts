@@ -77,6 +77,17 @@ export const stockRepairs: StockRepair[] = [
     },
   },
   {
+    // Material UI's CircularProgress, Backstage's loading spinner on many
+    // stock cards (a user's profile among them), has no name: a screen
+    // reader announces an unnamed progress bar.
+    name: 'unnamed-progress',
+    selector:
+      '[role="progressbar"]:not([aria-label]):not([aria-labelledby]):not([title])',
+    repair(progress) {
+      progress.setAttribute('aria-label', 'Loading');
+    },
+  },
+  {
     // Swagger UI's server picker has no label.
     name: 'unlabelled-server-picker',
     selector: '.swagger-ui select#servers:not([aria-label])',
