@@ -1,5 +1,9 @@
-import { test, type Locator, type Page } from '@playwright/test';
-import { expectAccessible, signIn } from './helpers';
+import { expect, test, type Locator, type Page } from '@playwright/test';
+import {
+  controlsWithoutVisibleFocus,
+  expectAccessible,
+  signIn,
+} from './helpers';
 
 /*
  * axe-core (WCAG 2.1 A and AA) on Paved's pages, in the light and the dark
@@ -112,5 +116,43 @@ for (const [name, path, ready] of pages) {
   }) => {
     await page.goto(path);
     await expectAccessible(page, ready(page));
+  });
+}
+
+/*
+ * Visible focus (WCAG 2.4.7): a keyboard user sees where they are on every
+ * control of the pages a developer uses most, in both themes.
+ */
+const focusPages: Array<[string, string, (page: Page) => Locator]> = [
+  [
+    'the home page',
+    '/',
+    p => p.getByText('TypeScript service (Node.js 24)').first(),
+  ],
+  [
+    'a component’s overview',
+    '/catalog/default/component/checkout-service',
+    p => p.getByText(/workloads? in \d+ clusters?/).first(),
+  ],
+  [
+    'the Delivery page',
+    '/delivery',
+    p => p.getByText(/ \/ (day|week|month)$/).first(),
+  ],
+];
+
+for (const [name, path, ready] of focusPages) {
+  test(`every control of ${name} shows where the keyboard focus is, in both themes`, async ({
+    page,
+  }) => {
+    for (const colorScheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme });
+      await page.goto(path);
+      await expect(ready(page)).toBeVisible({ timeout: 60_000 });
+      expect(
+        await controlsWithoutVisibleFocus(page, 30),
+        `${colorScheme}: controls without a visible focus`,
+      ).toEqual([]);
+    }
   });
 }

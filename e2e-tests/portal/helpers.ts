@@ -72,3 +72,68 @@ export async function pickEntity(
   await field.fill(typed);
   await page.getByRole('option', { name: option }).first().click();
 }
+
+/**
+ * Presses Tab through the page's first `stops` controls and checks that
+ * each one looks different focused than not (a focus ring, an outline or
+ * a change of colour): the region around it, screenshotted focused and
+ * then blurred, must differ. An empty control laid over a card (Backstage
+ * UI's card trigger) shows its ring on the card, so the card is compared.
+ * Answers the controls without a visible focus.
+ */
+export async function controlsWithoutVisibleFocus(
+  page: Page,
+  stops: number,
+): Promise<string[]> {
+  const invisible: string[] = [];
+  const viewport = page.viewportSize()!;
+  for (let i = 0; i < stops; i++) {
+    await page.keyboard.press('Tab');
+    const focused = await page.evaluateHandle(() => document.activeElement);
+    const target = await focused.evaluate(element => {
+      if (!element || element === document.body) return null;
+      element.scrollIntoView({ block: 'nearest' });
+      const shown =
+        element.childElementCount === 0 &&
+        !element.textContent?.trim() &&
+        element.parentElement
+          ? element.parentElement
+          : element;
+      const box = shown.getBoundingClientRect();
+      return {
+        name: `${element.tagName.toLowerCase()} "${(
+          element.getAttribute('aria-label') ??
+          element.textContent ??
+          ''
+        )
+          .trim()
+          .slice(0, 60)}"`,
+        box: { x: box.x, y: box.y, width: box.width, height: box.height },
+      };
+    });
+    if (!target || target.box.width === 0 || target.box.height === 0) {
+      continue;
+    }
+    const x = Math.max(0, target.box.x - 4);
+    const y = Math.max(0, target.box.y - 4);
+    const clip = {
+      x,
+      y,
+      width: Math.min(viewport.width - x, target.box.width + 8),
+      height: Math.min(viewport.height - y, target.box.height + 8),
+    };
+    if (clip.width <= 0 || clip.height <= 0) continue;
+    await page.waitForTimeout(150);
+    const withFocus = await page.screenshot({ clip, animations: 'disabled' });
+    await focused.evaluate(element => (element as HTMLElement).blur());
+    await page.waitForTimeout(150);
+    const withoutFocus = await page.screenshot({
+      clip,
+      animations: 'disabled',
+    });
+    if (withFocus.equals(withoutFocus)) invisible.push(target.name);
+    // Back to where Tab continues from.
+    await focused.evaluate(element => (element as HTMLElement).focus());
+  }
+  return invisible;
+}
