@@ -88,3 +88,21 @@ test('a team’s Cost tab ranks the components it owns', async ({ page }) => {
   ).toBeVisible();
   await screenshot(page, 'cost-team');
 });
+
+test('a cost spike says what changed: the category that moved, and from what', async ({
+  page,
+}) => {
+  // The demo OpenCost runs product-catalog-service at four times its pods
+  // and twice its CPU on one day three days ago.
+  await page.goto('/catalog/default/component/product-catalog-service/cost');
+  const anomalies = page.getByRole('grid', { name: 'Cost anomalies' });
+  await expect(anomalies).toBeVisible({ timeout: 60_000 });
+  await expect(
+    anomalies
+      .getByText(
+        /^(Compute|Memory) rose to \$[\d,.]+, from \$[\d,.]+ a day on average$/,
+      )
+      .first(),
+  ).toBeVisible();
+  await screenshot(page, 'component-cost-anomaly');
+});
