@@ -66,7 +66,11 @@ test('a team opens with its outcomes, and its Outcomes tab shows speed, stabilit
           { timeout: 60_000 },
         );
         await page.reload();
-        outcomes = await (await read).json();
+        // A read answered just as the reload began has no body left; the
+        // next round reads again.
+        const body = await (await read).json().catch(() => undefined);
+        if (!body) return false;
+        outcomes = body;
         const settled = outcomes.cost.total.value === lastTotal;
         lastTotal = outcomes.cost.total.value;
         return settled;
