@@ -200,6 +200,59 @@ describe('CatalogScopeResolver', () => {
     });
   });
 
+  it('gives every group of a type the members resolve gives it, from two catalog reads', async () => {
+    const queries: unknown[] = [];
+    const counting = {
+      getEntityByRef: catalog.getEntityByRef.bind(catalog),
+      queryEntities: async (
+        request: Parameters<CatalogService['queryEntities']>[0],
+        options: Parameters<CatalogService['queryEntities']>[1],
+      ) => {
+        queries.push(request);
+        return catalog.queryEntities(request, options);
+      },
+    } as CatalogService;
+    const resolver = CatalogScopeResolver.create({
+      catalog: counting,
+      memberKinds: ['component', 'resource'],
+      cacheTtlMs: 0,
+    });
+    const teams = await resolver.groupsOfType('team', { credentials });
+    expect(queries).toHaveLength(2);
+    expect(teams.map(t => t.entityRef)).toEqual([
+      'group:default/marketing',
+      'group:default/payments',
+    ]);
+    for (const team of teams) {
+      const one = await resolver.resolve(team.entityRef, { credentials });
+      expect(refs(team)).toEqual(refs(one));
+    }
+    expect(refs(teams[1])).toEqual([
+      'component:default/checkout',
+      'component:default/ledger',
+      'resource:default/orders-db',
+    ]);
+    // A department covers what its teams own, as resolve has it.
+    const [engineering] = await resolver.groupsOfType('DEPARTMENT', {
+      credentials,
+    });
+    expect(refs(engineering)).toEqual(refs(teams[1]));
+  });
+
+  it("lists only the groups and members the caller's read rules let it see", async () => {
+    const resolver = CatalogScopeResolver.create({
+      catalog: catalogAsSeenByAlice(),
+      cacheTtlMs: 0,
+    });
+    const teams = await resolver.groupsOfType('team', { credentials: alice });
+    expect(teams.find(t => t.entityRef === 'group:default/payments')).toEqual(
+      expect.objectContaining({
+        kind: 'group',
+        members: [expect.objectContaining({ title: 'Checkout' })],
+      }),
+    );
+  });
+
   it('is a retryable 503 when the catalog cannot be read', async () => {
     const resolver = CatalogScopeResolver.create({
       catalog: catalogServiceMock.mock({

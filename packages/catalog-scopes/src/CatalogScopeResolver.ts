@@ -9,6 +9,7 @@ import { InputError, NotFoundError, isError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   catalogUnavailable,
+  entitiesInGroupsOfType,
   entitiesInScope,
   queryAllEntities,
 } from './scopes';
@@ -31,6 +32,11 @@ export type EntityScope = {
   /** The scope's entity, as the catalog returns it for the caller. */
   entity: Entity;
   entityRef: string;
+  /**
+   * A group's display name (spec.profile.displayName) or title, where it
+   * has one; given by `groupsOfType`.
+   */
+  title?: string;
   /** Sorted by entity ref. */
   members: ScopeMember[];
 };
@@ -293,6 +299,47 @@ export class CatalogScopeResolver {
       entityRef: entityRefOfScope,
       members: members.map(memberOf),
     };
+  }
+
+  /**
+   * Every group of a `spec.type` the caller can see (`team`: every team),
+   * each with the members `resolve` finds for it, sorted by entity ref —
+   * from one read of all groups and one of all members, so a table of
+   * every team costs what one organisation read costs. Each group's
+   * entity holds its kind, name, namespace, title, type and profile.
+   */
+  async groupsOfType(
+    type: string,
+    options: { credentials: BackstageCredentials },
+  ): Promise<EntityScope[]> {
+    return this.#cached(options.credentials, ['groupsOfType', type], () =>
+      this.#groupsOfType(type, options),
+    );
+  }
+
+  async #groupsOfType(
+    type: string,
+    options: { credentials: BackstageCredentials },
+  ): Promise<EntityScope[]> {
+    const groups = await entitiesInGroupsOfType(this.#catalog, type, {
+      kinds: this.#memberKinds,
+      fields: this.#memberFields,
+      groupFields: ['metadata.title', 'spec.profile.displayName'],
+      credentials: options.credentials,
+    });
+    return groups.map(({ group, members }) => {
+      const profile = group.spec?.profile as
+        | { displayName?: string }
+        | undefined;
+      const title = profile?.displayName ?? group.metadata.title;
+      return {
+        kind: 'group',
+        entity: group,
+        entityRef: stringifyEntityRef(group),
+        ...(title ? { title } : {}),
+        members: members.map(memberOf),
+      };
+    });
   }
 
   /** Every member the caller can see: what "the organisation" covers. */

@@ -88,6 +88,25 @@ describe('CatalogScopeResolver against the real catalog', () => {
           async init({ catalog, httpRouter, httpAuth }) {
             const router = express.Router();
             const scopes = CatalogScopeResolver.create({ catalog });
+            router.get('/groups', async (req, res, next) => {
+              try {
+                const credentials = await httpAuth.credentials(req);
+                const groups = await scopes.groupsOfType(
+                  String(req.query.type),
+                  { credentials },
+                );
+                res.json(
+                  Object.fromEntries(
+                    groups.map(g => [
+                      g.entityRef,
+                      g.members.map(m => m.entityRef),
+                    ]),
+                  ),
+                );
+              } catch (error) {
+                next(error);
+              }
+            });
             router.get('/scope', async (req, res, next) => {
               try {
                 const credentials = await httpAuth.credentials(req);
@@ -153,6 +172,20 @@ describe('CatalogScopeResolver against the real catalog', () => {
         '/probe/scope?entityRef=group:default/dept-3',
       );
       expect(await department.json()).toHaveLength(TEAMS_PER_DEPARTMENT);
+
+      // Every department and every team at once, each as resolve has it.
+      const departments: Record<string, string[]> = await (
+        await get('/probe/groups?type=department')
+      ).json();
+      expect(Object.keys(departments)).toHaveLength(DEPARTMENTS);
+      const teams: Record<string, string[]> = await (
+        await get('/probe/groups?type=team')
+      ).json();
+      expect(Object.keys(teams)).toHaveLength(total);
+      expect(Object.values(teams).flat().sort()).toEqual(refs);
+      expect(departments['group:default/dept-3']).toEqual(
+        await (await get('/probe/scope?entityRef=group:default/dept-3')).json(),
+      );
 
       // Every component, page by page: the organisation without a group.
       const everything = await get('/probe/scope');

@@ -100,17 +100,24 @@ function refusesCaller(error: unknown): boolean {
   return status === 401 || status === 403;
 }
 
+/** Every group the caller can see, and which groups each has below it. */
+export type GroupTree = {
+  groups: Entity[];
+  /** A group and every group below it, as entity refs (the group first). */
+  descendantsOf(groupRef: string): string[];
+};
+
 /**
- * A group and every group below it, as entity refs. One read of all groups,
- * following whatever the catalog holds: parentOf/childOf relations and
+ * Every group the caller can see, from one read of all groups, following
+ * whatever the catalog holds: parentOf/childOf relations and
  * spec.children/spec.parent (the latter also before the catalog has
- * processed the relations).
+ * processed the relations). `fields` are read besides those the tree needs.
  */
-export async function groupAndDescendants(
+export async function groupTree(
   catalog: CatalogService,
-  groupRef: string,
   credentials: BackstageCredentials,
-): Promise<string[]> {
+  fields: string[] = [],
+): Promise<GroupTree> {
   const groups = await queryAllEntities(
     catalog,
     { kind: 'group' },
@@ -122,6 +129,7 @@ export async function groupAndDescendants(
         'spec.children',
         'spec.parent',
         'relations',
+        ...fields,
       ],
       credentials,
     },
@@ -153,18 +161,33 @@ export async function groupAndDescendants(
       if (relation.type === RELATION_CHILD_OF) link(relation.targetRef, self);
     }
   }
-  const root = stringifyEntityRef(parseEntityRef(groupRef));
-  const seen = new Set<string>([root]);
-  const queue = [root];
-  while (queue.length > 0) {
-    for (const child of children.get(queue.shift()!) ?? []) {
-      if (!seen.has(child)) {
-        seen.add(child);
-        queue.push(child);
+  return {
+    groups,
+    descendantsOf(groupRef: string) {
+      const root = stringifyEntityRef(parseEntityRef(groupRef));
+      const seen = new Set<string>([root]);
+      const queue = [root];
+      while (queue.length > 0) {
+        for (const child of children.get(queue.shift()!) ?? []) {
+          if (!seen.has(child)) {
+            seen.add(child);
+            queue.push(child);
+          }
+        }
       }
-    }
-  }
-  return [...seen];
+      return [...seen];
+    },
+  };
+}
+
+/** A group and every group below it, as entity refs. */
+export async function groupAndDescendants(
+  catalog: CatalogService,
+  groupRef: string,
+  credentials: BackstageCredentials,
+): Promise<string[]> {
+  const tree = await groupTree(catalog, credentials);
+  return tree.descendantsOf(groupRef);
 }
 
 /** The ways an entity may name a group or system it refers to by spec. */
@@ -222,4 +245,98 @@ export async function entitiesInScope(
   );
   const byRef = new Map(items.map(e => [stringifyEntityRef(e), e]));
   return [...byRef.keys()].sort().map(ref => byRef.get(ref)!);
+}
+
+const lowerCase = (value: string) => value.toLocaleLowerCase('en-US');
+
+/**
+ * Every group of a `spec.type` (e.g. every team) with the entities of
+ * `kinds` it covers — owned by it or by any group below it — sorted by
+ * entity ref, from one read of all groups and one of all entities of
+ * `kinds`: an organisation's teams cost what one organisation read costs,
+ * however many teams it has. Membership is decided as `entitiesInScope`
+ * decides it (ownedBy relations, else spec.owner in any of its spellings;
+ * the catalog compares both without case).
+ */
+export async function entitiesInGroupsOfType(
+  catalog: CatalogService,
+  type: string,
+  options: {
+    kinds: string[];
+    fields?: string[];
+    groupFields?: string[];
+    credentials: BackstageCredentials;
+  },
+): Promise<Array<{ group: Entity; members: Entity[] }>> {
+  const { kinds, credentials } = options;
+  const [tree, items] = await Promise.all([
+    groupTree(catalog, credentials, [
+      'spec.type',
+      ...(options.groupFields ?? []),
+    ]),
+    queryAllEntities(
+      catalog,
+      { kind: { $in: kinds } },
+      {
+        fields: [
+          'kind',
+          'metadata.name',
+          'metadata.namespace',
+          'spec.owner',
+          'relations',
+          ...(options.fields ?? []),
+        ],
+        credentials,
+      },
+    ),
+  ]);
+  // Each entity under every key it is owned by: `rel:` the ownedBy
+  // targets, `spec:` spec.owner as written.
+  const byOwner = new Map<string, Map<string, Entity>>();
+  const index = (key: string, entity: Entity, ref: string) => {
+    if (!byOwner.has(key)) byOwner.set(key, new Map());
+    byOwner.get(key)!.set(ref, entity);
+  };
+  for (const entity of items) {
+    const ref = stringifyEntityRef(entity);
+    for (const relation of entity.relations ?? []) {
+      if (relation.type === RELATION_OWNED_BY) {
+        index(`rel:${lowerCase(relation.targetRef)}`, entity, ref);
+      }
+    }
+    const owner = (entity.spec as { owner?: unknown } | undefined)?.owner;
+    if (typeof owner === 'string') {
+      index(`spec:${lowerCase(owner)}`, entity, ref);
+    }
+  }
+  const wanted = lowerCase(type);
+  return tree.groups
+    .filter(group => {
+      const groupType = (group.spec as { type?: unknown } | undefined)?.type;
+      return typeof groupType === 'string' && lowerCase(groupType) === wanted;
+    })
+    .map(group => {
+      const members = new Map<string, Entity>();
+      for (const ref of tree.descendantsOf(stringifyEntityRef(group))) {
+        const keys = [
+          `rel:${lowerCase(ref)}`,
+          ...spellings(ref).map(s => `spec:${lowerCase(s)}`),
+        ];
+        for (const key of keys) {
+          for (const [memberRef, entity] of byOwner.get(key) ?? []) {
+            members.set(memberRef, entity);
+          }
+        }
+      }
+      return {
+        group,
+        members: [...members.keys()].sort().map(ref => members.get(ref)!),
+      };
+    })
+    .map(scope => [stringifyEntityRef(scope.group), scope] as const)
+    .sort(([a], [b]) => {
+      if (a === b) return 0;
+      return a < b ? -1 : 1;
+    })
+    .map(([, scope]) => scope);
 }

@@ -265,6 +265,46 @@ describe('cost API', () => {
     });
   });
 
+  it("gives every team's cost at once, each what /entity answers for it, to those who may read it", async () => {
+    for (const user of [ADMIN, AUDITOR]) {
+      const res = await call(`/groups?${window}`, user);
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({
+        type: 'team',
+        currency: 'EUR',
+        from: '2026-10-01',
+        to: '2026-10-02',
+        truncated: false,
+      });
+      expect(res.body.groups.map((g: any) => g.entityRef)).toEqual([
+        'group:default/checkout-team',
+        'group:default/engineering',
+        'group:default/payments-team',
+      ]);
+      for (const group of res.body.groups) {
+        const one = await call(
+          `/entity?entityRef=${group.entityRef}&${window}`,
+          user,
+        );
+        expect(group.total).toBeCloseTo(one.body.total, 6);
+        expect(group.byCategory).toEqual(one.body.byCategory);
+      }
+      // The auditor's catalog hides orders: her team total leaves it out.
+      expect(res.body.groups[0].total).toBe(user === ADMIN ? 65 : 52);
+    }
+    // Alice may read her component's cost, not a team's: listed, refused.
+    const refused = await call(`/groups?${window}`, CHECKOUT_OWNER);
+    expect(refused.status).toBe(200);
+    expect(refused.body.groups[0]).toEqual({
+      entityRef: 'group:default/checkout-team',
+      refused: 'You may not read the cost of group:default/checkout-team',
+    });
+    expect((await call(`/groups?${window}&type=x%0Ay`)).status).toBe(400);
+    expect(
+      (await call(`/groups?${window}&type=department`)).body.groups,
+    ).toEqual([]);
+  });
+
   it('lists unattributed rows with their labels for admins', async () => {
     const res = await call(`/unattributed?${window}`);
     expect(res.body).toMatchObject({
@@ -454,6 +494,7 @@ describe('cost API', () => {
         '/export.csv',
         // Served by the FOCUS module under the cost plugin's path.
         '/focus/imports',
+        '/groups',
         '/rankings',
         '/sources',
         '/unattributed',

@@ -9,7 +9,7 @@ import { InputError } from '@backstage/errors';
 import { retryAfterOnUnavailable } from '@paved/database-errors';
 import type { CostStore } from './database/CostStore';
 import { createOpenApiRouter } from './schema/openapi/generated';
-import { authorizeCostRead } from './service/CostAccess';
+import { authorizeCostRead, mayReadCosts } from './service/CostAccess';
 import { type CostService, parseWindow } from './service/CostService';
 
 export type RouterOptions = {
@@ -18,6 +18,9 @@ export type RouterOptions = {
   cost: CostService;
   store: Pick<CostStore, 'sources'>;
 };
+
+/** The most groups the groups read answers for. */
+const MAX_GROUPS = 500;
 
 /** The canonical form of an entityRef parameter. */
 export function canonicalRef(entityRef: string): string {
@@ -68,6 +71,38 @@ export async function createRouter(
         granularity: req.query.granularity ?? 'day',
       }),
     );
+  });
+
+  router.get('/groups', async (req, res) => {
+    const credentials = await credentialsOf(req);
+    const window = parseWindow(req.query);
+    const type = req.query.type ?? 'team';
+    const scopes = await cost.groupsOfType(type, credentials);
+    const listed = scopes.slice(0, MAX_GROUPS);
+    const allowed = await mayReadCosts(
+      permissions,
+      credentials,
+      listed.map(s => s.entityRef),
+    );
+    const totals = await cost.scopeTotals(
+      listed.filter((_, i) => allowed[i]),
+      window,
+    );
+    let next = 0;
+    res.json({
+      type,
+      from: window.from,
+      to: window.to,
+      currency: cost.currency,
+      groups: listed.map((scope, i) => ({
+        entityRef: scope.entityRef,
+        ...(scope.title ? { title: scope.title } : {}),
+        ...(allowed[i]
+          ? totals[next++]
+          : { refused: `You may not read the cost of ${scope.entityRef}` }),
+      })),
+      truncated: scopes.length > MAX_GROUPS,
+    });
   });
 
   router.get('/rankings', async (req, res) => {

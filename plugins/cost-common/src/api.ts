@@ -1,6 +1,7 @@
 /**
  * The API of the cost backend (all amounts in `currency`):
  *   GET  /api/cost/entity?entityRef=&from=&to=&granularity=day|month -> EntityCost
+ *   GET  /api/cost/groups?type=team&from=&to=                         -> GroupCosts
  *   GET  /api/cost/rankings?entityRef=<group|system>&from=&to=        -> CostRankings
  *   GET  /api/cost/unattributed?from=&to=                             -> UnattributedCost
  *   GET  /api/cost/export.csv?entityRef=&from=&to=                    -> text/csv
@@ -29,6 +30,7 @@ export type {
   EntityCost,
   ErrorResponse,
   FocusImportResult,
+  GroupCosts,
   RankedComponent,
   UnattributedCost,
   UnattributedRow,

@@ -15,6 +15,7 @@ export type {
   ExportCostCsv,
   GetCostSources,
   GetEntityCost,
+  GetGroupCosts,
   GetRankings,
   GetUnattributedCost,
   ImportFocusFile,

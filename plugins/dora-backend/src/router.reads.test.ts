@@ -37,6 +37,12 @@ const entities: Entity[] = [
     metadata: { name: 'checkout', namespace: 'default' },
     spec: { type: 'team', children: [] },
   },
+  {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Group',
+    metadata: { name: 'platform', namespace: 'default', title: 'Platform' },
+    spec: { type: 'team', children: [] },
+  },
 ];
 
 const OUTSIDER = 'user:default/outsider';
@@ -173,6 +179,12 @@ describe('DORA reads', () => {
         )}`,
         /^cursor is not one/,
       ],
+      [
+        `/groups?${WINDOW}&entityRef=group:default/checkout`,
+        /Unknown query parameter 'entityRef'/,
+      ],
+      [`/groups?${WINDOW}&type=te%20am`, /^type must be a group type/],
+      [`/groups?${WINDOW}&type=${'t'.repeat(64)}`, /type must NOT have more/],
       ['/export.csv?to=2026-10-31', /^to must be an ISO-8601 timestamp/],
       [`/export.csv?${WINDOW}&limit=5`, /Unknown query parameter 'limit'/],
     ];
@@ -291,6 +303,30 @@ describe('DORA reads', () => {
       expect(drillDown.body.totalItems).toBe(1);
       const csv = await get(`/export.csv?${team}`, OUTSIDER);
       expect(csv.text).not.toMatch(/secret-service/);
+
+      // And every team's at once, each what /metrics answers for it.
+      for (const user of [TEAMMATE, OUTSIDER]) {
+        const groups = await get(`/groups?${WINDOW}`, user);
+        expect(groups.status).toBe(200);
+        expect(groups.body).toMatchObject({ type: 'team', truncated: false });
+        expect(
+          groups.body.groups.map((g: { entityRef: string }) => g.entityRef),
+        ).toEqual(['group:default/checkout', 'group:default/platform']);
+        expect(groups.body.groups[1].title).toBe('Platform');
+        for (const group of groups.body.groups) {
+          const one = await get(
+            `/metrics?entityRef=${group.entityRef}&${WINDOW}`,
+            user,
+          );
+          expect(group.metrics).toEqual(one.body);
+        }
+        expect(
+          groups.body.groups[0].metrics.deploymentFrequency.deployments,
+        ).toBe(user === TEAMMATE ? 3 : 1);
+      }
+      expect(
+        (await get(`/groups?${WINDOW}&type=department`)).body.groups,
+      ).toEqual([]);
 
       // So do the organisation's.
       const org = await get(`/metrics?${WINDOW}`, OUTSIDER);

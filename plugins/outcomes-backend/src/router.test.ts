@@ -509,6 +509,17 @@ describe('outcomes API', () => {
     expect(fast.signals.map((s: { rule: string }) => s.rule)).toContain(
       'speed-without-stability',
     );
+    // Someone who may read delivery but no cost sees every team's
+    // delivery and no cost at all.
+    const outsider = (await get('outcomes', `/teams?${QUERY}`, OUTSIDER)).body;
+    expect(outsider.currency).toBeNull();
+    expect(
+      outsider.teams.map((t: { entityRef: string }) => t.entityRef),
+    ).toEqual(table.teams.map((t: { entityRef: string }) => t.entityRef));
+    for (const [i, team] of outsider.teams.entries()) {
+      expect(team.speed).toEqual(table.teams[i].speed);
+      expect(team.cost.total.value).toBeNull();
+    }
     const refused = await get(
       'outcomes',
       `/teams?${QUERY}&entityRef=group:default/team-fast`,

@@ -37,3 +37,23 @@ export async function authorizeCostRead(
     );
   }
 }
+
+/**
+ * Which of several entities the caller may read the cost of (`cost.read`
+ * on each), in one question to the permission framework.
+ */
+export async function mayReadCosts(
+  permissions: PermissionsService,
+  credentials: BackstageCredentials,
+  entityRefs: string[],
+): Promise<boolean[]> {
+  if (entityRefs.length === 0) return [];
+  const decisions = await permissions.authorize(
+    entityRefs.map(resourceRef => ({
+      permission: costReadPermission,
+      resourceRef,
+    })),
+    { credentials },
+  );
+  return decisions.map(d => d.result === AuthorizeResult.ALLOW);
+}

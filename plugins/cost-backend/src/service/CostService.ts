@@ -163,6 +163,42 @@ export class CostService {
   }
 
   /**
+   * Every group of a `spec.type` the caller can see, each resolved as
+   * `resolve` resolves it, from one pass over the catalog.
+   */
+  groupsOfType(
+    type: string,
+    credentials: BackstageCredentials,
+  ): Promise<CostScope[]> {
+    return this.#scopes.groupsOfType(type, { credentials });
+  }
+
+  /**
+   * The cost of each scope over a window — `entityCost`'s total, direct,
+   * distributed and categories — from one allocation of all their members.
+   */
+  async scopeTotals(
+    scopes: CostScope[],
+    window: CostWindow,
+  ): Promise<Array<ReturnType<typeof costPoint>>> {
+    const members = [
+      ...new Set(scopes.flatMap(s => s.members.map(m => m.entityRef))),
+    ];
+    const perEntity =
+      members.length > 0
+        ? await this.#allocate(members, window, true)
+        : new Map<string, DayCosts>();
+    return scopes.map(scope => {
+      const own = new Map<string, DayCosts>();
+      for (const { entityRef } of scope.members) {
+        const days = perEntity.get(entityRef);
+        if (days) own.set(entityRef, days);
+      }
+      return costPoint(byPeriod(sumEntities(own), 'month').all);
+    });
+  }
+
+  /**
    * Per entity and day: direct cost and the idle/shared cost distributed
    * to it. `entityRefs` undefined means every attributed entity. With
    * `perEntity: false` the entities are summed under the key `scope`

@@ -954,64 +954,123 @@ export class DatabaseDoraStore implements DoraStore {
     const missing = await this.#missingFromMostOfAll(options);
     if (missing) return this.#summaryFromDayTotals(options, missing);
     const db = this.#db;
+    const window = this.#analysedQuery(options).select(
+      db.raw('0 as scope'),
+      ...VERDICT_COLUMNS,
+    );
+    return (await this.#summariesOf(window, options.from, 1))[0];
+  }
+
+  async deploymentSummaries(options: {
+    scopes: string[][];
+    environment: string;
+    from: Date;
+    to: Date;
+  }): Promise<DeploymentSummary[] | undefined> {
+    if (!isPostgres(this.#db)) return undefined;
+    const db = this.#db;
+    // Each entity once for every scope it is in, as (entity_ref, scope).
+    const membership = options.scopes.flatMap((entityRefs, scope) =>
+      entityRefs.map(entity_ref => ({ entity_ref, scope })),
+    );
+    const window = this.#analysedQuery({ ...options, entityRefs: undefined })
+      .join(
+        db.raw(
+          'jsonb_to_recordset(?::jsonb) as m(entity_ref text, scope int)',
+          [JSON.stringify(membership)],
+        ),
+        'm.entity_ref',
+        'dora_analysed_deployments.entity_ref',
+      )
+      .select('m.scope', ...VERDICT_COLUMNS);
+    return this.#summariesOf(window, options.from, options.scopes.length);
+  }
+
+  /**
+   * The summaries of the deployments `window` selects (its columns: a
+   * scope number and the verdict columns), one per scope number from 0 to
+   * `scopes` - 1, in one statement: the window is read once (a CTE used
+   * several times is materialised) and summed four ways per scope.
+   */
+  async #summariesOf(
+    window: Knex.QueryBuilder,
+    from: Date,
+    scopes: number,
+  ): Promise<DeploymentSummary[]> {
+    const db = this.#db;
     const percentiles = 'percentile_cont(array[0.5, 0.75, 0.9]) within group';
-    // One statement, one round trip: the window is read once (a CTE used
-    // several times is materialised) and summed four ways.
-    const [row] = await db
-      .with('w', this.#analysedQuery(options).select(...VERDICT_COLUMNS))
-      .select(
-        db.raw(
-          `(select json_build_object(
-              'deployments', count(*),
-              'nonRollback', count(*) filter (where not rollback),
-              'failedNonRollback', count(*) filter (where failed and not rollback),
-              'rework', count(*) filter (where rework)
-            ) from w) as counts`,
-        ),
-        db.raw(
-          `(select coalesce(json_agg(json_build_array(d.day, d.n)), '[]'::json)
-            from (
-              select floor(extract(epoch from (finished_at - ?::timestamptz)) / 86400)::int as day,
-                count(*)::int as n
-              from w group by 1
-            ) d) as per_day`,
-          [options.from.toISOString()],
-        ),
-        db.raw(
-          `(select json_build_object('p', ${percentiles} (order by lt.v::float8), 'n', count(*))
-            from w cross join lateral jsonb_array_elements_text(w.lead_times::jsonb) as lt(v)
-          ) as lead`,
-        ),
-        db.raw(
-          `(select json_build_object('p', ${percentiles} (order by recovery_seconds), 'n', count(*))
-            from w where failed and recovery_seconds is not null
-          ) as recovery`,
-        ),
-      );
-    const counts = parseJson<Record<string, number>>(row.counts);
-    const distribution = (value: unknown) => {
-      const { p, n } = parseJson<{ p: number[] | null; n: number }>(value);
-      return {
-        p50: p ? Number(p[0]) : null,
-        p75: p ? Number(p[1]) : null,
-        p90: p ? Number(p[2]) : null,
-        n: Number(n),
-      };
-    };
-    return {
-      deployments: Number(counts.deployments),
-      nonRollback: Number(counts.nonRollback),
-      failedNonRollback: Number(counts.failedNonRollback),
-      rework: Number(counts.rework),
-      perDay: new Map(
-        parseJson<Array<[number, number]>>(row.per_day).map(([day, n]) => [
-          Number(day),
-          Number(n),
-        ]),
+    const rows = (sql: string) =>
+      `(select coalesce(json_agg(r), '[]'::json) from (${sql}) r)`;
+    const [row] = await db.with('w', window).select(
+      db.raw(
+        `${rows(`select scope,
+            count(*) as deployments,
+            count(*) filter (where not rollback) as "nonRollback",
+            count(*) filter (where failed and not rollback) as "failedNonRollback",
+            count(*) filter (where rework) as rework
+          from w group by scope`)} as counts`,
       ),
-      leadTime: distribution(row.lead),
-      recovery: distribution(row.recovery),
-    };
+      db.raw(
+        `${rows(`select scope,
+            floor(extract(epoch from (finished_at - ?::timestamptz)) / 86400)::int as day,
+            count(*)::int as n
+          from w group by 1, 2`)} as per_day`,
+        [from.toISOString()],
+      ),
+      db.raw(
+        `${rows(`select scope, ${percentiles} (order by lt.v::float8) as p, count(*) as n
+          from w cross join lateral jsonb_array_elements_text(w.lead_times::jsonb) as lt(v)
+          group by scope`)} as lead`,
+      ),
+      db.raw(
+        `${rows(`select scope, ${percentiles} (order by recovery_seconds) as p, count(*) as n
+          from w where failed and recovery_seconds is not null
+          group by scope`)} as recovery`,
+      ),
+    );
+    const noDuration = { p50: null, p75: null, p90: null, n: 0 };
+    const summaries: DeploymentSummary[] = Array.from(
+      { length: scopes },
+      () => ({
+        deployments: 0,
+        nonRollback: 0,
+        failedNonRollback: 0,
+        rework: 0,
+        perDay: new Map(),
+        leadTime: noDuration,
+        recovery: noDuration,
+      }),
+    );
+    type Counts = Record<
+      'scope' | 'deployments' | 'nonRollback' | 'failedNonRollback' | 'rework',
+      number | string
+    >;
+    for (const c of parseJson<Counts[]>(row.counts)) {
+      const summary = summaries[Number(c.scope)];
+      summary.deployments = Number(c.deployments);
+      summary.nonRollback = Number(c.nonRollback);
+      summary.failedNonRollback = Number(c.failedNonRollback);
+      summary.rework = Number(c.rework);
+    }
+    for (const d of parseJson<Array<{ scope: number; day: number; n: number }>>(
+      row.per_day,
+    )) {
+      summaries[Number(d.scope)].perDay.set(Number(d.day), Number(d.n));
+    }
+    const distribution = (d: { p: number[] | null; n: number | string }) => ({
+      p50: d.p ? Number(d.p[0]) : null,
+      p75: d.p ? Number(d.p[1]) : null,
+      p90: d.p ? Number(d.p[2]) : null,
+      n: Number(d.n),
+    });
+    type Distribution = { scope: number; p: number[] | null; n: number };
+    for (const d of parseJson<Distribution[]>(row.lead)) {
+      summaries[Number(d.scope)].leadTime = distribution(d);
+    }
+    for (const d of parseJson<Distribution[]>(row.recovery)) {
+      summaries[Number(d.scope)].recovery = distribution(d);
+    }
+    return summaries;
   }
 
   /**

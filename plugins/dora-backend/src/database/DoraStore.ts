@@ -96,6 +96,17 @@ export interface DoraStore {
     from: Date;
     to: Date;
   }): Promise<DeploymentSummary | undefined>;
+  /**
+   * `deploymentSummary` of each scope (its entity refs), in the order
+   * given, summed exactly in one statement; undefined where the store
+   * leaves that to `summariseDeployments` over `deploymentVerdicts`.
+   */
+  deploymentSummaries(options: {
+    scopes: string[][];
+    environment: string;
+    from: Date;
+    to: Date;
+  }): Promise<DeploymentSummary[] | undefined>;
   /** Analysed deployments finished in `[from, to)`, newest first. */
   analysedDeployments(options: {
     entityRefs?: string[];

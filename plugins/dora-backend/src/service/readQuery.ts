@@ -88,6 +88,19 @@ export function rejectUnknownParameters(
   }
 }
 
+const GROUP_TYPE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+
+/** The group type of a groups read (`spec.type`, default `team`). */
+export function parseGroupType(raw: RawReadQuery): string {
+  const type = text(raw, 'type') ?? 'team';
+  if (!GROUP_TYPE.test(type)) {
+    throw new InputError(
+      'type must be a group type (spec.type) such as team or department: letters, digits, dots, dashes and underscores, at most 63',
+    );
+  }
+  return type;
+}
+
 /**
  * An ISO-8601 timestamp with an offset (`Z` or `±hh:mm`) as epoch
  * milliseconds; a date alone or a local time names no instant and is

@@ -5,17 +5,20 @@ import {
   dayStart,
   type CostWindow,
   type EntityCost,
+  type GroupCosts,
 } from '@paved/plugin-cost-common';
-import type { DoraMetrics, DoraTrends } from '@paved/plugin-dora-common';
+import type {
+  DoraGroupMetrics,
+  DoraMetrics,
+  DoraTrends,
+} from '@paved/plugin-dora-common';
 import type {
   Outcomes,
-  TeamOutcome,
   TeamOutcomes,
   Unavailable,
   Week,
 } from '@paved/plugin-outcomes-common';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
-import { NotFoundError } from '@backstage/errors';
 import {
   defaultSignalThresholds,
   type ComponentFacts,
@@ -33,8 +36,6 @@ const instant = (day: string) => `${day}T00:00:00Z`;
 
 /** The most teams the organisation table lists. */
 export const MAX_TEAMS = 500;
-/** Teams read at once for the organisation table. */
-const TEAM_CONCURRENCY = 6;
 
 function deliveryFacts(metrics: DoraMetrics): DeliveryFacts {
   return {
@@ -62,6 +63,32 @@ function costFacts(cost: EntityCost): CostFacts {
 
 const valueOf = <T>(answer: Answer<T> | undefined): T | null =>
   answer?.allowed ? answer.value : null;
+
+/** An every-group answer by group ref; undefined when it was refused. */
+function byGroup<G extends { entityRef: string; title?: string }>(
+  answer: Answer<{ groups: G[] }>,
+): Map<string, G> | undefined {
+  if (!answer.allowed) return undefined;
+  return new Map(answer.value.groups.map(g => [g.entityRef, g]));
+}
+
+/** One team's facts of a window, from the every-team answers. */
+function teamWindow(
+  delivery: Map<string, DoraGroupMetrics['groups'][number]> | undefined,
+  spend: Map<string, GroupCosts['groups'][number]> | undefined,
+  entityRef: string,
+): WindowFacts {
+  const metrics = delivery?.get(entityRef)?.metrics;
+  const cost = spend?.get(entityRef);
+  return {
+    delivery: metrics ? deliveryFacts(metrics) : null,
+    // A team whose cost the caller may not read has none here.
+    cost:
+      cost && cost.total !== undefined && cost.refused === undefined
+        ? { total: cost.total, requests: null, perRequest: null }
+        : null,
+  };
+}
 
 /** The weeks of a window, starting on its first day (as DORA's weekly series). */
 export function weeksOf(
@@ -111,13 +138,106 @@ export class OutcomesService {
   /**
    * Every team the caller can see (groups of type `team`), each with its
    * six numbers and unit cost against the previous window and the signals
-   * two windows can raise: the organisation's table.
+   * two windows can raise: the organisation's table. Four reads in all —
+   * DORA's and cost's every-team reads for the window and the one before —
+   * so the table costs about what one organisation read costs, however
+   * many teams there are; each team's numbers are what the DORA and cost
+   * APIs answer for that team.
    */
   async teams(
     query: Pick<OutcomesQuery, 'environment' | 'windows'>,
     credentials: BackstageCredentials,
   ): Promise<TeamOutcomes> {
-    const teams: Array<{ entityRef: string; title?: string }> = [];
+    const reads = this.#reads;
+    const [doraToken, costToken] = await Promise.all([
+      reads.tokenFor(credentials, 'dora'),
+      reads.tokenFor(credentials, 'cost'),
+    ]);
+    const [now, before] = query.windows;
+    const [metrics, previousMetrics, cost, previousCost] = await Promise.all([
+      ...[now, before].map(w =>
+        reads.ask('dora', () =>
+          reads.dora.getGroupMetrics(
+            {
+              query: {
+                type: 'team',
+                from: instant(w.from),
+                to: instant(w.to),
+                environment: query.environment,
+              },
+            },
+            { token: doraToken },
+          ),
+        ),
+      ),
+      ...[now, before].map(w =>
+        reads.ask('cost', () =>
+          reads.cost.getGroupCosts(
+            { query: { type: 'team', from: w.from, to: w.to } },
+            { token: costToken },
+          ),
+        ),
+      ),
+    ] as const);
+    const delivery = byGroup(metrics as Answer<DoraGroupMetrics>);
+    const previousDelivery = byGroup(
+      previousMetrics as Answer<DoraGroupMetrics>,
+    );
+    const spend = byGroup(cost as Answer<GroupCosts>);
+    const previousSpend = byGroup(previousCost as Answer<GroupCosts>);
+    const currency = valueOf(cost as Answer<GroupCosts>)?.currency ?? null;
+
+    // The teams DORA or cost listed; a caller who may read neither still
+    // sees which teams there are.
+    const listed =
+      delivery ?? spend ?? (await this.#listTeams(credentials)).teams;
+    const teams = [...listed.values()].slice(0, MAX_TEAMS);
+    return {
+      environment: query.environment,
+      window: now,
+      previousWindow: before,
+      // A currency only where some team's cost may be read.
+      currency: [...(spend?.values() ?? [])].some(g => g.refused === undefined)
+        ? currency
+        : null,
+      teams: teams.map(team => {
+        const facts: [WindowFacts, WindowFacts, WindowFacts] = [
+          teamWindow(delivery, spend, team.entityRef),
+          teamWindow(previousDelivery, previousSpend, team.entityRef),
+          { delivery: null, cost: null },
+        ];
+        const teamCurrency = facts[0].cost ? currency : null;
+        return {
+          entityRef: team.entityRef,
+          ...(team.title ? { title: team.title } : {}),
+          ...measuresOf({
+            now: facts[0],
+            before: facts[1],
+            current: delivery?.get(team.entityRef)?.metrics ?? null,
+            costDays: 0,
+            thresholds: this.#thresholds,
+          }),
+          signals: evaluateSignals(
+            {
+              entityRef: team.entityRef,
+              currency: teamCurrency,
+              windows: facts,
+            },
+            this.#thresholds,
+          ),
+        };
+      }),
+      truncated:
+        listed.size > MAX_TEAMS ||
+        [metrics, cost].some(
+          a => a.allowed && (a.value as { truncated: boolean }).truncated,
+        ),
+    };
+  }
+
+  /** Every team the caller can see, from the catalog (names only). */
+  async #listTeams(credentials: BackstageCredentials) {
+    const teams = new Map<string, { entityRef: string; title?: string }>();
     let cursor: string | undefined;
     do {
       const page = await this.#catalog.queryEntities(
@@ -141,126 +261,15 @@ export class OutcomesService {
         const profile = (entity.spec?.profile ?? {}) as {
           displayName?: string;
         };
-        teams.push({
-          entityRef: `group:${entity.metadata.namespace ?? 'default'}/${
-            entity.metadata.name
-          }`,
-          title: profile.displayName ?? entity.metadata.title,
-        });
+        const entityRef = `group:${entity.metadata.namespace ?? 'default'}/${
+          entity.metadata.name
+        }`;
+        const title = profile.displayName ?? entity.metadata.title;
+        teams.set(entityRef, { entityRef, ...(title ? { title } : {}) });
       }
       cursor = page.pageInfo.nextCursor;
-    } while (cursor && teams.length < MAX_TEAMS);
-
-    const reads = this.#reads;
-    const [doraToken, costToken] = await Promise.all([
-      reads.tokenFor(credentials, 'dora'),
-      reads.tokenFor(credentials, 'cost'),
-    ]);
-    const listed = teams.slice(0, MAX_TEAMS);
-    const rows: Array<(TeamOutcome & { currency: string | null }) | undefined> =
-      new Array(listed.length);
-    let next = 0;
-    const worker = async () => {
-      while (next < listed.length) {
-        const i = next++;
-        rows[i] = await this.#teamRow(listed[i], query, {
-          dora: doraToken,
-          cost: costToken,
-        });
-      }
-    };
-    await Promise.all(
-      Array.from({ length: Math.min(TEAM_CONCURRENCY, listed.length) }, worker),
-    );
-    const found = rows.filter(
-      (r): r is TeamOutcome & { currency: string | null } => r !== undefined,
-    );
-    return {
-      environment: query.environment,
-      window: query.windows[0],
-      previousWindow: query.windows[1],
-      currency: found.find(r => r.currency)?.currency ?? null,
-      teams: found.map(({ currency: _currency, ...row }) => row),
-      truncated: teams.length > MAX_TEAMS || cursor !== undefined,
-    };
-  }
-
-  async #teamRow(
-    team: { entityRef: string; title?: string },
-    query: Pick<OutcomesQuery, 'environment' | 'windows'>,
-    tokens: { dora: string; cost: string },
-  ): Promise<(TeamOutcome & { currency: string | null }) | undefined> {
-    const reads = this.#reads;
-    const [now, before] = query.windows;
-    try {
-      const [metrics, previousMetrics, cost, previousCost] = await Promise.all([
-        ...[now, before].map(w =>
-          reads.ask('dora', () =>
-            reads.dora.getMetrics(
-              {
-                query: {
-                  entityRef: team.entityRef,
-                  from: instant(w.from),
-                  to: instant(w.to),
-                  environment: query.environment,
-                },
-              },
-              { token: tokens.dora },
-            ),
-          ),
-        ),
-        ...[now, before].map(w =>
-          reads.ask('cost', () =>
-            reads.cost.getEntityCost(
-              {
-                query: {
-                  entityRef: team.entityRef,
-                  from: w.from,
-                  to: w.to,
-                  granularity: 'month',
-                },
-              },
-              { token: tokens.cost },
-            ),
-          ),
-        ),
-      ] as const);
-      const window = (m: typeof metrics, c: typeof cost): WindowFacts => {
-        const dora = valueOf(m as Answer<DoraMetrics>);
-        const spend = valueOf(c as Answer<EntityCost>);
-        return {
-          delivery: dora ? deliveryFacts(dora) : null,
-          cost: spend ? costFacts(spend) : null,
-        };
-      };
-      const facts: [WindowFacts, WindowFacts, WindowFacts] = [
-        window(metrics, cost),
-        window(previousMetrics, previousCost),
-        { delivery: null, cost: null },
-      ];
-      const currency = valueOf(cost as Answer<EntityCost>)?.currency ?? null;
-      const measures = measuresOf({
-        now: facts[0],
-        before: facts[1],
-        current: valueOf(metrics as Answer<DoraMetrics>),
-        costDays: 0,
-        thresholds: this.#thresholds,
-      });
-      return {
-        entityRef: team.entityRef,
-        ...(team.title ? { title: team.title } : {}),
-        currency,
-        ...measures,
-        signals: evaluateSignals(
-          { entityRef: team.entityRef, currency, windows: facts },
-          this.#thresholds,
-        ),
-      };
-    } catch (error) {
-      // A team removed since it was listed is left out.
-      if (error instanceof NotFoundError) return undefined;
-      throw error;
-    }
+    } while (cursor && teams.size <= MAX_TEAMS);
+    return { teams };
   }
 
   get thresholds(): SignalThresholds {

@@ -505,6 +505,66 @@ export const spec = {
           },
         },
       },
+      GroupCosts: {
+        type: 'object',
+        description: 'The cost of every group of a type over a window.',
+        required: ['type', 'from', 'to', 'currency', 'groups', 'truncated'],
+        properties: {
+          type: {
+            type: 'string',
+          },
+          from: {
+            type: 'string',
+          },
+          to: {
+            type: 'string',
+          },
+          currency: {
+            type: 'string',
+          },
+          groups: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['entityRef'],
+              properties: {
+                entityRef: {
+                  type: 'string',
+                },
+                title: {
+                  type: 'string',
+                  description:
+                    "The group's display name or title, where it has one.",
+                },
+                total: {
+                  type: 'number',
+                  description:
+                    "Direct and distributed cost, as `/entity`'s total.",
+                },
+                direct: {
+                  type: 'number',
+                },
+                distributed: {
+                  type: 'number',
+                },
+                byCategory: {
+                  $ref: '#/components/schemas/CostByCategory',
+                },
+                refused: {
+                  type: 'string',
+                  description:
+                    "Why the caller may not read this group's cost (then no numbers).",
+                },
+              },
+            },
+          },
+          truncated: {
+            type: 'boolean',
+            description:
+              'More groups of the type exist than were answered for.',
+          },
+        },
+      },
       RankedComponent: {
         type: 'object',
         description:
@@ -795,6 +855,51 @@ export const spec = {
           },
           '404': {
             $ref: '#/components/responses/NotFound',
+          },
+        },
+      },
+    },
+    '/groups': {
+      get: {
+        operationId: 'GetGroupCosts',
+        summary: 'The cost of every group of a type, e.g. every team.',
+        description:
+          "Each group's cost is what `/entity` answers as its total for the\nsame window (what it and the groups below it own), for every group\nof the type the caller can see, sorted by entity ref; at most 500\ngroups (`truncated` says there are more). A group whose cost the\ncaller may not read (`cost.read` on it) is listed with `refused`\nand no numbers. Groups and members are resolved in one pass over\nthe catalog and allocated once, so this costs about what one\norganisation read costs.\n",
+        parameters: [
+          {
+            name: 'type',
+            in: 'query',
+            required: false,
+            description: "The groups' `spec.type`. Default: team.",
+            schema: {
+              type: 'string',
+              maxLength: 63,
+              pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$',
+            },
+          },
+          {
+            $ref: '#/components/parameters/from',
+          },
+          {
+            $ref: '#/components/parameters/to',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The cost per group.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/GroupCosts',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
           },
         },
       },

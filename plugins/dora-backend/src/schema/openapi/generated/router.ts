@@ -673,6 +673,50 @@ export const spec = {
           },
         },
       },
+      DoraGroupMetrics: {
+        type: 'object',
+        description: 'The metrics of every group of a type.',
+        required: ['type', 'environment', 'from', 'to', 'groups', 'truncated'],
+        properties: {
+          type: {
+            type: 'string',
+          },
+          environment: {
+            type: 'string',
+          },
+          from: {
+            type: 'string',
+          },
+          to: {
+            type: 'string',
+          },
+          groups: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['entityRef', 'metrics'],
+              properties: {
+                entityRef: {
+                  type: 'string',
+                },
+                title: {
+                  type: 'string',
+                  description:
+                    "The group's display name or title, where it has one.",
+                },
+                metrics: {
+                  $ref: '#/components/schemas/DoraMetrics',
+                },
+              },
+            },
+          },
+          truncated: {
+            type: 'boolean',
+            description:
+              'More groups of the type exist than were answered for.',
+          },
+        },
+      },
       DoraSeries: {
         type: 'object',
         description:
@@ -1217,6 +1261,57 @@ export const spec = {
           },
           '404': {
             $ref: '#/components/responses/NotFound',
+          },
+        },
+      },
+    },
+    '/groups': {
+      get: {
+        operationId: 'GetGroupMetrics',
+        summary:
+          'The five DORA metrics of every group of a type, e.g. every team.',
+        description:
+          "Needs `dora.metrics.read`. Each group's metrics are what `/metrics`\nanswers for it (what it and the groups below it own), for every\ngroup of the type the caller can see, sorted by entity ref; at most\n500 groups (`truncated` says there are more). The groups and their\ncomponents are resolved in one pass over the catalog, so this costs\nabout what one organisation read costs, not one read per group.\n",
+        parameters: [
+          {
+            name: 'type',
+            in: 'query',
+            required: false,
+            description: "The groups' `spec.type`. Default: team.",
+            schema: {
+              type: 'string',
+              maxLength: 63,
+            },
+          },
+          {
+            $ref: '#/components/parameters/from',
+          },
+          {
+            $ref: '#/components/parameters/to',
+          },
+          {
+            $ref: '#/components/parameters/environment',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The metrics per group.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/DoraGroupMetrics',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
           },
         },
       },

@@ -10,6 +10,7 @@ import type {
   CostSourceStatus,
   EntityCost,
   FocusImportResult,
+  GroupCosts,
   UnattributedCost,
 } from '../models';
 
@@ -38,6 +39,27 @@ export type GetEntityCost = {
     granularity?: CostGranularity;
   };
   response: EntityCost;
+};
+
+/**
+ * The cost of every group of a type, e.g. every team.
+ */
+export type GetGroupCosts = {
+  query: {
+    /**
+     * The groups' `spec.type`. Default: team.
+     */
+    type?: string;
+    /**
+     * The first day of the window (inclusive).
+     */
+    from?: string;
+    /**
+     * The day after the window (exclusive).
+     */
+    to?: string;
+  };
+  response: GroupCosts;
 };
 
 /**
@@ -132,6 +154,7 @@ export type ImportFocusFile = {
 /** Every operation of the API, keyed as Backstage's typed router expects. */
 export type EndpointMap = {
   '#get|/entity': GetEntityCost;
+  '#get|/groups': GetGroupCosts;
   '#get|/rankings': GetRankings;
   '#get|/unattributed': GetUnattributedCost;
   '#get|/export.csv': ExportCostCsv;

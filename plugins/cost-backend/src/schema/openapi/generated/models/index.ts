@@ -245,6 +245,38 @@ export type EntityCost = {
 };
 
 /**
+ * The cost of every group of a type over a window.
+ */
+export type GroupCosts = {
+  type: string;
+  from: string;
+  to: string;
+  currency: string;
+  groups: Array<{
+    entityRef: string;
+    /**
+     * The group's display name or title, where it has one.
+     */
+    title?: string;
+    /**
+     * Direct and distributed cost, as `/entity`'s total.
+     */
+    total?: number;
+    direct?: number;
+    distributed?: number;
+    byCategory?: CostByCategory;
+    /**
+     * Why the caller may not read this group's cost (then no numbers).
+     */
+    refused?: string;
+  }>;
+  /**
+   * More groups of the type exist than were answered for.
+   */
+  truncated: boolean;
+};
+
+/**
  * A component of a group or system with its cost and its change.
  */
 export type RankedComponent = {

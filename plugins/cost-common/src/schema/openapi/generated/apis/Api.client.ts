@@ -10,6 +10,7 @@ import type {
   CostSourceStatus,
   EntityCost,
   FocusImportResult,
+  GroupCosts,
   UnattributedCost,
 } from '../models';
 
@@ -51,6 +52,26 @@ export type GetEntityCost = {
      * The period of each point of the series (default day).
      */
     granularity?: CostGranularity;
+  };
+};
+
+/**
+ * The cost of every group of a type, e.g. every team.
+ */
+export type GetGroupCosts = {
+  query: {
+    /**
+     * The groups' `spec.type`. Default: team.
+     */
+    type?: string;
+    /**
+     * The first day of the window (inclusive).
+     */
+    from?: string;
+    /**
+     * The day after the window (exclusive).
+     */
+    to?: string;
   };
 };
 
@@ -178,6 +199,26 @@ export class DefaultApiClient {
       request.query as Record<string, unknown> | undefined,
     );
     return await this.#fetchApi.fetch(`${baseUrl}/entity${query}`, {
+      method: 'GET',
+      headers: {
+        ...(options?.token && { Authorization: `Bearer ${options.token}` }),
+      },
+      signal: options?.signal,
+    });
+  }
+
+  /**
+   * The cost of every group of a type, e.g. every team.
+   */
+  public async getGroupCosts(
+    request: GetGroupCosts,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<GroupCosts>> {
+    const baseUrl = await this.#discoveryApi.getBaseUrl(pluginId);
+    const query = toQueryString(
+      request.query as Record<string, unknown> | undefined,
+    );
+    return await this.#fetchApi.fetch(`${baseUrl}/groups${query}`, {
       method: 'GET',
       headers: {
         ...(options?.token && { Authorization: `Bearer ${options.token}` }),

@@ -9,6 +9,7 @@ import type {
   DoraDeploymentFilter,
   DoraDeploymentPage,
   DoraEventBatch,
+  DoraGroupMetrics,
   DoraIngestResult,
   DoraMetricName,
   DoraMetrics,
@@ -53,6 +54,34 @@ export type GetMetrics = {
     environment?: string;
   };
   response: DoraMetrics;
+};
+
+/**
+ * The five DORA metrics of every group of a type, e.g. every team.
+ */
+export type GetGroupMetrics = {
+  query: {
+    /**
+     * The groups' `spec.type`. Default: team.
+     */
+    type?: string;
+    /**
+     * Window start: an ISO-8601 timestamp with an offset, e.g.
+     * 2026-10-01T00:00:00Z or 2026-10-01T00:00:00%2B02:00 (write the `+` of
+     * an offset as `%2B`). Default: 30 days before `to`; at most 731 days
+     * before it.
+     */
+    from?: string;
+    /**
+     * Window end (exclusive), an ISO-8601 timestamp with an offset. Default: now.
+     */
+    to?: string;
+    /**
+     * The environment, as events name it. Default: production.
+     */
+    environment?: string;
+  };
+  response: DoraGroupMetrics;
 };
 
 /**
@@ -244,6 +273,7 @@ export type PostGithubWebhook = {
 export type EndpointMap = {
   '#post|/events': PostEvents;
   '#get|/metrics': GetMetrics;
+  '#get|/groups': GetGroupMetrics;
   '#get|/breakdown': GetBreakdown;
   '#get|/series': GetSeries;
   '#get|/trends': GetTrends;

@@ -9,6 +9,7 @@ import type {
   DoraDeploymentFilter,
   DoraDeploymentPage,
   DoraEventBatch,
+  DoraGroupMetrics,
   DoraIngestResult,
   DoraMetricName,
   DoraMetrics,
@@ -50,6 +51,33 @@ export type GetMetrics = {
      * Omit it for the whole organisation.
      */
     entityRef?: string;
+    /**
+     * Window start: an ISO-8601 timestamp with an offset, e.g.
+     * 2026-10-01T00:00:00Z or 2026-10-01T00:00:00%2B02:00 (write the `+` of
+     * an offset as `%2B`). Default: 30 days before `to`; at most 731 days
+     * before it.
+     */
+    from?: string;
+    /**
+     * Window end (exclusive), an ISO-8601 timestamp with an offset. Default: now.
+     */
+    to?: string;
+    /**
+     * The environment, as events name it. Default: production.
+     */
+    environment?: string;
+  };
+};
+
+/**
+ * The five DORA metrics of every group of a type, e.g. every team.
+ */
+export type GetGroupMetrics = {
+  query: {
+    /**
+     * The groups' `spec.type`. Default: team.
+     */
+    type?: string;
     /**
      * Window start: an ISO-8601 timestamp with an offset, e.g.
      * 2026-10-01T00:00:00Z or 2026-10-01T00:00:00%2B02:00 (write the `+` of
@@ -305,6 +333,26 @@ export class DefaultApiClient {
       request.query as Record<string, unknown> | undefined,
     );
     return await this.#fetchApi.fetch(`${baseUrl}/metrics${query}`, {
+      method: 'GET',
+      headers: {
+        ...(options?.token && { Authorization: `Bearer ${options.token}` }),
+      },
+      signal: options?.signal,
+    });
+  }
+
+  /**
+   * The five DORA metrics of every group of a type, e.g. every team.
+   */
+  public async getGroupMetrics(
+    request: GetGroupMetrics,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<DoraGroupMetrics>> {
+    const baseUrl = await this.#discoveryApi.getBaseUrl(pluginId);
+    const query = toQueryString(
+      request.query as Record<string, unknown> | undefined,
+    );
+    return await this.#fetchApi.fetch(`${baseUrl}/groups${query}`, {
       method: 'GET',
       headers: {
         ...(options?.token && { Authorization: `Bearer ${options.token}` }),

@@ -289,6 +289,28 @@ export type DoraBreakdown = {
 };
 
 /**
+ * The metrics of every group of a type.
+ */
+export type DoraGroupMetrics = {
+  type: string;
+  environment: string;
+  from: string;
+  to: string;
+  groups: Array<{
+    entityRef: string;
+    /**
+     * The group's display name or title, where it has one.
+     */
+    title?: string;
+    metrics: DoraMetrics;
+  }>;
+  /**
+   * More groups of the type exist than were answered for.
+   */
+  truncated: boolean;
+};
+
+/**
  * One metric's headline value per interval (deployments; median
  * seconds; rate), `null` where n = 0.
  */
