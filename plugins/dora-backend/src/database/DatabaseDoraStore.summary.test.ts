@@ -257,6 +257,34 @@ describe('DoraStore.deploymentSummary of an organisation (day totals)', () => {
               environment,
             }),
           ).toEqual(await exact(window, lessThanHalf));
+          // Its weeks from one read of the day totals, each close to its
+          // own verdicts; a scope of less than half is left to the caller.
+          const weeks = [];
+          for (let t = window.from.getTime(); t < window.to.getTime(); ) {
+            const to = Math.min(t + 7 * DAY, window.to.getTime());
+            weeks.push({ from: new Date(t), to: new Date(to) });
+            t = to;
+          }
+          for (const entityRefs of scopesOfMost) {
+            const summaries = await store.intervalSummaries({
+              ...window,
+              entityRefs,
+              environment,
+              intervals: weeks,
+            });
+            expect(summaries).toHaveLength(weeks.length);
+            for (const [i, week] of weeks.entries()) {
+              expectCloseTo(summaries![i], await exact(week, entityRefs));
+            }
+          }
+          expect(
+            await store.intervalSummaries({
+              ...window,
+              entityRefs: lessThanHalf,
+              environment,
+              intervals: weeks,
+            }),
+          ).toBeUndefined();
         }
       };
       const everything = await exact(windows[0]);

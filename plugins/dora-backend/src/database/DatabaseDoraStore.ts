@@ -1106,6 +1106,24 @@ export class DatabaseDoraStore implements DoraStore {
     return missing.length * 2 < analysed.length ? missing : undefined;
   }
 
+  async intervalSummaries(options: {
+    entityRefs?: string[];
+    environment: string;
+    from: Date;
+    to: Date;
+    intervals: Array<{ from: Date; to: Date }>;
+  }): Promise<DeploymentSummary[] | undefined> {
+    if (!isPostgres(this.#db)) return undefined;
+    const wholeDays = options.intervals.every(
+      i => i.from.getTime() % DAY_MS === 0 && i.to.getTime() % DAY_MS === 0,
+    );
+    if (!wholeDays) return undefined;
+    const missing = await this.#missingFromMostOfAll(options);
+    if (!missing) return undefined;
+    const totals = await this.#dayTotalsLess(options, missing);
+    return options.intervals.map(i => totals.summary(i.from, i.to));
+  }
+
   /**
    * The summary of every analysed entity's deployments from the day
    * totals, less those of the `missing` entities, summed from their
@@ -1116,6 +1134,15 @@ export class DatabaseDoraStore implements DoraStore {
     options: { environment: string; from: Date; to: Date },
     missing: string[],
   ): Promise<DeploymentSummary> {
+    const totals = await this.#dayTotalsLess(options, missing);
+    return totals.summary(options.from, options.to);
+  }
+
+  /** A window's day totals, less the deployments of `missing` entities. */
+  async #dayTotalsLess(
+    options: { environment: string; from: Date; to: Date },
+    missing: string[],
+  ): Promise<DayTotals> {
     const totals = new DayTotals();
     const records = (await this.#db('dora_day_totals')
       .where('environment', options.environment)
@@ -1131,7 +1158,7 @@ export class DatabaseDoraStore implements DoraStore {
         totals.addVerdict(options.environment, verdict, -1);
       }
     }
-    return totals.summary(options.from, options.to);
+    return totals;
   }
 
   async analysisFingerprint(entityRefs?: string[]) {

@@ -107,6 +107,19 @@ export interface DoraStore {
     from: Date;
     to: Date;
   }): Promise<DeploymentSummary[] | undefined>;
+  /**
+   * `deploymentSummary` of each interval of a window, from one read of
+   * the window's day totals, where the scope holds most analysed entities
+   * and every interval is whole days (an organisation's weeks); undefined
+   * otherwise (the caller sums the verdicts).
+   */
+  intervalSummaries(options: {
+    entityRefs?: string[];
+    environment: string;
+    from: Date;
+    to: Date;
+    intervals: Array<{ from: Date; to: Date }>;
+  }): Promise<DeploymentSummary[] | undefined>;
   /** Analysed deployments finished in `[from, to)`, newest first. */
   analysedDeployments(options: {
     entityRefs?: string[];

@@ -680,54 +680,76 @@ export class DoraMetricsService {
     };
   }
 
-  /** The metrics of each interval of a scope's window. */
+  /**
+   * The metrics of each interval of a scope's window: an organisation's
+   * from one read of its day totals (as its `metrics` is), any other scope
+   * from one read of its deployments.
+   */
   async #intervals(
     scope: ReadScope,
     interval: SeriesInterval,
     credentials: BackstageCredentials,
   ) {
-    const loaded = await this.#load(scope, credentials);
+    const resolved = await this.#scope(scope, credentials);
+    const bounds: Array<{ from: Date; to: Date }> = [];
+    for (let start = resolved.from; start < resolved.to; ) {
+      const next = nextBoundary(start, interval);
+      const end = next < resolved.to ? next : resolved.to;
+      bounds.push({ from: start, to: end });
+      start = end;
+    }
+    const point = (bound: { from: Date; to: Date }, metrics: DoraMetrics) => ({
+      start: bound.from.toISOString(),
+      end: bound.to.toISOString(),
+      metrics,
+    });
+    const summaries = await this.#store.intervalSummaries({
+      ...resolved,
+      intervals: bounds,
+    });
+    if (summaries) {
+      return {
+        loaded: resolved,
+        intervals: bounds.map((bound, i) =>
+          point(
+            bound,
+            metricsFromSummary({
+              ...resolved,
+              ...bound,
+              summary: summaries[i],
+            }),
+          ),
+        ),
+      };
+    }
     // Sorted once, each point takes its slice: linear in deployments plus
     // points, however many points the (bounded) window has.
-    const deployments = [...loaded.deployments].sort(
-      (a, b) => a.finishedAt - b.finishedAt,
-    );
-    const intervals: Array<{
-      start: string;
-      end: string;
-      metrics: DoraMetrics;
-    }> = [];
+    const deployments = [
+      ...(await this.#store.deploymentVerdicts(resolved)),
+    ].sort((a, b) => a.finishedAt - b.finishedAt);
     let first = 0;
-    for (let start = loaded.from; start < loaded.to; ) {
-      const next = nextBoundary(start, interval);
-      const end = next < loaded.to ? next : loaded.to;
+    const intervals = bounds.map(bound => {
       while (
         first < deployments.length &&
-        deployments[first].finishedAt < start.getTime()
+        deployments[first].finishedAt < bound.from.getTime()
       ) {
         first++;
       }
       let last = first;
       while (
         last < deployments.length &&
-        deployments[last].finishedAt < end.getTime()
+        deployments[last].finishedAt < bound.to.getTime()
       ) {
         last++;
       }
-      intervals.push({
-        start: start.toISOString(),
-        end: end.toISOString(),
-        metrics: metricsFromDeployments({
-          ...loaded,
-          deployments: deployments.slice(first, last),
-          from: start,
-          to: end,
-        }),
-      });
+      const slice = deployments.slice(first, last);
       first = last;
-      start = end;
-    }
-    return { loaded, intervals };
+      return point(
+        bound,
+        metricsFromDeployments({ ...resolved, ...bound, deployments: slice }),
+      );
+    });
+    return { loaded: resolved, intervals };
   }
 
   /**
