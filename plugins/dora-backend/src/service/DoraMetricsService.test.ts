@@ -169,6 +169,14 @@ describe('DoraMetricsService keeps a large scope summary', () => {
           { ...window, entityRef: 'group:default/dept' },
           mockCredentials.user(),
         );
+      // Every department at once keeps its summaries the same way.
+      const departments = async () =>
+        (
+          await metrics.groups(
+            { ...window, type: 'department' },
+            mockCredentials.user(),
+          )
+        ).groups[0].metrics;
 
       await store.ingest('ci', deployments('02'));
       await read();
@@ -178,6 +186,7 @@ describe('DoraMetricsService keeps a large scope summary', () => {
       expect(first.deploymentFrequency.deployments).toBe(120);
       // Unchanged analyses: the same answer.
       expect((await read()).deploymentFrequency.deployments).toBe(120);
+      expect((await departments()).deploymentFrequency.deployments).toBe(120);
 
       // A second day arrives: until it is analysed the department answers
       // what was analysed, saying how much is pending …
@@ -185,11 +194,13 @@ describe('DoraMetricsService keeps a large scope summary', () => {
       const during = await read();
       expect(during.analysisPending).toBe(120);
       expect(during.deploymentFrequency.deployments).toBe(120);
+      expect((await departments()).analysisPending).toBe(120);
       // … and once it is, never the kept summary.
       await metrics.settled();
       const after = await read();
       expect(after.analysisPending).toBe(0);
       expect(after.deploymentFrequency.deployments).toBe(240);
+      expect(await departments()).toEqual(after);
     },
   );
 });

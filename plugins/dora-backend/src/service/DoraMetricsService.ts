@@ -61,10 +61,11 @@ const KEPT_SUMMARY_MAX_AGE_MS = 30_000;
 /** Kept summaries (scopes × windows × environments), per replica. */
 const KEPT_SUMMARIES = 200;
 
+/** A summary (or a group read's summaries) kept with its fingerprint. */
 type KeptSummary = {
   fingerprint: string;
   at: number;
-  summary: DeploymentSummary;
+  summary: DeploymentSummary | DeploymentSummary[];
   summing?: Promise<void>;
 };
 const ATTRIBUTION_INTERVAL_MS = 10_000;
@@ -448,11 +449,16 @@ export class DoraMetricsService {
       from: scope.from,
       to: scope.to,
     };
-    const summaries =
-      (await this.#store.deploymentSummaries({
-        ...window,
-        scopes: memberRefs,
-      })) ?? (await this.#summariesInNode(window, memberRefs));
+    const summaries = await this.#kept(
+      ['groups', window, memberRefs],
+      [...new Set(memberRefs.flat())],
+      pending.size,
+      async () =>
+        (await this.#store.deploymentSummaries({
+          ...window,
+          scopes: memberRefs,
+        })) ?? (await this.#summariesInNode(window, memberRefs)),
+    );
     return {
       type,
       environment: scope.environment,
@@ -498,14 +504,9 @@ export class DoraMetricsService {
   }
 
   /**
-   * The summary of a resolved scope's analysed deployments. A large scope
+   * The summary of a resolved scope's analysed deployments; a large scope
    * (an organisation's year is hundreds of thousands of deployments) keeps
-   * its summary with the fingerprint of its analyses: unchanged, the kept
-   * one is exact and answers at once. Changed while analysis is pending
-   * (an ingest under way, when every answer lags anyway), a kept summary
-   * up to {@link KEPT_SUMMARY_MAX_AGE_MS} old answers while the scope is
-   * summed again in the background, once at a time; otherwise the read
-   * sums it.
+   * it (see {@link DoraMetricsService.#kept}).
    */
   async #summary(resolved: {
     entityRefs: string[];
@@ -517,32 +518,50 @@ export class DoraMetricsService {
     if (resolved.entityRefs.length < KEPT_SUMMARY_MIN_MEMBERS) {
       return this.#sum(resolved);
     }
-    const key = createHash('sha256')
-      .update(
-        JSON.stringify([
-          resolved.environment,
-          resolved.from.toISOString(),
-          resolved.to.toISOString(),
-          [...resolved.entityRefs].sort(),
-        ]),
-      )
-      .digest('base64');
-    const fingerprint = await this.#store.analysisFingerprint(
+    return this.#kept(
+      [
+        resolved.environment,
+        resolved.from.toISOString(),
+        resolved.to.toISOString(),
+        [...resolved.entityRefs].sort(),
+      ],
       resolved.entityRefs,
+      resolved.analysisPending,
+      () => this.#sum(resolved),
     );
+  }
+
+  /**
+   * A summary kept under `request` with the fingerprint of the analyses
+   * of `entityRefs`: unchanged, the kept one is exact and answers at once.
+   * Changed while analysis is pending (an ingest under way, when every
+   * answer lags anyway), a kept one up to {@link KEPT_SUMMARY_MAX_AGE_MS}
+   * old answers while `sum` runs again in the background, once at a time;
+   * otherwise the read sums.
+   */
+  async #kept<T extends KeptSummary['summary']>(
+    request: unknown,
+    entityRefs: string[],
+    analysisPending: number,
+    sum: () => Promise<T>,
+  ): Promise<T> {
+    const key = createHash('sha256')
+      .update(JSON.stringify(request))
+      .digest('base64');
+    const fingerprint = await this.#store.analysisFingerprint(entityRefs);
     const kept = this.#summaries.get(key);
-    if (kept?.fingerprint === fingerprint) return kept.summary;
-    const sum = async () => {
-      const summary = await this.#sum(resolved);
+    if (kept?.fingerprint === fingerprint) return kept.summary as T;
+    const sumAndKeep = async () => {
+      const summary = await sum();
       this.#keepSummary(key, { fingerprint, at: Date.now(), summary });
       return summary;
     };
     if (
       kept &&
-      resolved.analysisPending > 0 &&
+      analysisPending > 0 &&
       Date.now() - kept.at < KEPT_SUMMARY_MAX_AGE_MS
     ) {
-      kept.summing ??= sum()
+      kept.summing ??= sumAndKeep()
         .then(() => undefined)
         .catch(error =>
           this.#logger.warn(`DORA summary refresh failed: ${error}`),
@@ -550,9 +569,9 @@ export class DoraMetricsService {
         .finally(() => {
           kept.summing = undefined;
         });
-      return kept.summary;
+      return kept.summary as T;
     }
-    return sum();
+    return sumAndKeep();
   }
 
   /**
