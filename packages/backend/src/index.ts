@@ -81,4 +81,8 @@ backend.add(import('@paved/plugin-cost-backend-module-focus'));
 // Outcomes: speed, stability and cost as one system, read from the DORA and
 // cost APIs on the caller's behalf.
 backend.add(import('@paved/plugin-outcomes-backend'));
+
+// Scorecards: every component checked against the platform's standards on
+// a schedule, with levels, daily history and roll-ups.
+backend.add(import('@paved/plugin-scorecards-backend'));
 backend.start();

@@ -1,0 +1,169 @@
+import type { Knex } from 'knex';
+import {
+  type DatabaseService,
+  resolvePackagePath,
+} from '@backstage/backend-plugin-api';
+import { withDatabaseErrors } from '@paved/database-errors';
+import type { CheckVerdict } from '@paved/plugin-scorecards-node';
+
+const migrationsDir = resolvePackagePath(
+  '@paved/plugin-scorecards-backend',
+  'migrations',
+);
+
+/** One check's stored outcome for a component. */
+export type StoredCheck = { id: string } & CheckVerdict;
+
+/** A component's newest evaluation. */
+export type StoredScorecard = {
+  entityRef: string;
+  level: string | null;
+  checks: StoredCheck[];
+  evaluatedAt: Date;
+};
+
+/** Components at a level (null: below the first) on a day. */
+export type LevelCountRow = {
+  day: string;
+  level: string | null;
+  components: number;
+};
+
+/** Rows written per statement (SQLite allows 999 bound values). */
+const WRITE_CHUNK = 100;
+/** Entity refs bound per read statement. */
+const READ_CHUNK = 500;
+
+const chunk = <T>(items: T[], size: number): T[][] =>
+  Array.from({ length: Math.ceil(items.length / size) }, (_, i) =>
+    items.slice(i * size, (i + 1) * size),
+  );
+
+/**
+ * Scorecard results as evaluations leave them: the newest per component,
+ * and a daily history. Written only by the evaluation; every read comes
+ * from here, so no page computes a check.
+ */
+export class ScorecardStore {
+  readonly #db: Knex;
+
+  static async create(options: {
+    database: DatabaseService;
+  }): Promise<ScorecardStore> {
+    const client = await options.database.getClient();
+    if (!options.database.migrations?.skip) {
+      await client.migrate.latest({ directory: migrationsDir });
+    }
+    // A lost connection answers 503; other database errors log bounded.
+    return withDatabaseErrors(new ScorecardStore(client));
+  }
+
+  private constructor(db: Knex) {
+    this.#db = db;
+  }
+
+  /**
+   * Replaces every stored result with one evaluation of the whole catalog,
+   * in one transaction (a reader sees the old results or the new, never a
+   * mix), and records `day`'s history: one row per day and component, so
+   * evaluations later the same day, on any replica, replace it rather than
+   * add to it.
+   */
+  async replaceAll(day: string, scorecards: StoredScorecard[]) {
+    await this.#db.transaction(async tx => {
+      const current = new Set(scorecards.map(s => s.entityRef));
+      // Components gone from the catalog leave the results (not the history).
+      const stale = (
+        (await tx('scorecard_results').pluck('entity_ref')) as string[]
+      ).filter(ref => !current.has(ref));
+      for (const part of chunk(stale, WRITE_CHUNK)) {
+        await tx('scorecard_results').whereIn('entity_ref', part).delete();
+      }
+      for (const part of chunk(scorecards, WRITE_CHUNK)) {
+        await tx('scorecard_results')
+          .insert(
+            part.map(s => ({
+              entity_ref: s.entityRef,
+              level: s.level,
+              results: JSON.stringify(s.checks),
+              evaluated_at: s.evaluatedAt,
+            })),
+          )
+          .onConflict('entity_ref')
+          .merge();
+        await tx('scorecard_history')
+          .insert(
+            part.map(s => ({
+              day,
+              entity_ref: s.entityRef,
+              level: s.level,
+              passed: s.checks.filter(c => c.outcome === 'pass').length,
+              failed: s.checks.filter(c => c.outcome === 'fail').length,
+            })),
+          )
+          .onConflict(['day', 'entity_ref'])
+          .merge();
+      }
+    });
+  }
+
+  /** The stored scorecards of these components (all without a list). */
+  async scorecards(entityRefs?: string[]): Promise<StoredScorecard[]> {
+    const select = () =>
+      this.#db('scorecard_results').select(
+        'entity_ref',
+        'level',
+        'results',
+        'evaluated_at',
+      );
+    const rows = entityRefs
+      ? (
+          await Promise.all(
+            chunk(entityRefs, READ_CHUNK).map(part =>
+              select().whereIn('entity_ref', part),
+            ),
+          )
+        ).flat()
+      : await select();
+    return rows.map(row => ({
+      entityRef: row.entity_ref,
+      level: row.level ?? null,
+      checks: JSON.parse(row.results),
+      evaluatedAt: new Date(row.evaluated_at),
+    }));
+  }
+
+  /** Components per level and day from `since` (YYYY-MM-DD) on. */
+  async levelHistory(
+    since: string,
+    entityRefs?: string[],
+  ): Promise<LevelCountRow[]> {
+    type Row = { day: string; level: string | null; components: unknown };
+    const count = async (refs?: string[]): Promise<Row[]> => {
+      const query = this.#db('scorecard_history')
+        .select('day', 'level')
+        .count({ components: '*' })
+        .where('day', '>=', since)
+        .groupBy('day', 'level');
+      const rows = await (refs ? query.whereIn('entity_ref', refs) : query);
+      return rows as unknown as Row[];
+    };
+    const rows = entityRefs
+      ? (await Promise.all(chunk(entityRefs, READ_CHUNK).map(count))).flat()
+      : await count();
+    // Chunks count apart; their counts of a day and level add up.
+    const totals = new Map<string, LevelCountRow>();
+    for (const row of rows) {
+      const level = row.level ?? null;
+      const key = `${row.day}|${level}`;
+      const total = totals.get(key) ?? {
+        day: String(row.day),
+        level,
+        components: 0,
+      };
+      total.components += Number(row.components);
+      totals.set(key, total);
+    }
+    return [...totals.values()].sort((a, b) => a.day.localeCompare(b.day));
+  }
+}

@@ -1,0 +1,108 @@
+import {
+  coreServices,
+  createBackendPlugin,
+} from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { scorecardsPermissions } from '@paved/plugin-scorecards-common';
+import {
+  type ScorecardCheck,
+  scorecardChecksExtensionPoint,
+} from '@paved/plugin-scorecards-node';
+import { builtinChecks } from './checks/builtinChecks';
+import { checkLevels } from './checks/levels';
+import { readScorecardsConfig } from './config';
+import { ScorecardStore } from './database/ScorecardStore';
+import { createRouter } from './router';
+import { ScorecardEvaluator } from './service/ScorecardEvaluator';
+import { ScorecardService } from './service/ScorecardService';
+
+/**
+ * Scorecards: every component checked against the platform's standards on
+ * a schedule, its level stored with daily history, and roll-ups for teams,
+ * systems and the organisation.
+ *
+ * @public
+ */
+export const scorecardsPlugin = createBackendPlugin({
+  pluginId: 'scorecards',
+  register(env) {
+    const added = new Map<string, ScorecardCheck>();
+    env.registerExtensionPoint(scorecardChecksExtensionPoint, {
+      addCheck(...checks) {
+        for (const check of checks) {
+          if (added.has(check.id)) {
+            throw new Error(`A scorecard check ${check.id} is already added`);
+          }
+          added.set(check.id, check);
+        }
+      },
+    });
+    env.registerInit({
+      deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        auth: coreServices.auth,
+        discovery: coreServices.discovery,
+        database: coreServices.database,
+        scheduler: coreServices.scheduler,
+        httpAuth: coreServices.httpAuth,
+        httpRouter: coreServices.httpRouter,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        catalog: catalogServiceRef,
+      },
+      async init(deps) {
+        deps.permissionsRegistry.addPermissions(scorecardsPermissions);
+        const config = readScorecardsConfig(deps.config);
+        const own = builtinChecks(config);
+        for (const check of own) {
+          if (added.has(check.id)) {
+            throw new Error(
+              `The scorecard check ${check.id} is one of Paved's own`,
+            );
+          }
+        }
+        const checks = [...own, ...added.values()];
+        checkLevels(
+          config.levels,
+          checks.map(c => c.id),
+        );
+        const store = await ScorecardStore.create({ database: deps.database });
+        const evaluator = ScorecardEvaluator.create({
+          catalog: deps.catalog,
+          auth: deps.auth,
+          discovery: deps.discovery,
+          store,
+          checks,
+          levels: config.levels,
+          logger: deps.logger,
+        });
+        await deps.scheduler.scheduleTask({
+          id: 'scorecards-evaluate',
+          ...config.schedule,
+          fn: async () => {
+            const started = Date.now();
+            const evaluated = await evaluator.evaluateAll();
+            deps.logger.info(
+              `Scorecards: evaluated ${evaluated} components in ${
+                Date.now() - started
+              } ms`,
+            );
+          },
+        });
+        deps.httpRouter.use(
+          await createRouter({
+            httpAuth: deps.httpAuth,
+            permissions: deps.permissions,
+            scorecards: ScorecardService.create({
+              store,
+              catalog: deps.catalog,
+              checks,
+              levels: config.levels,
+            }),
+          }),
+        );
+      },
+    });
+  },
+});

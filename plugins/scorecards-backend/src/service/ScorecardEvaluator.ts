@@ -1,0 +1,209 @@
+import type {
+  AuthService,
+  DiscoveryService,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
+import { type Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+import { queryAllEntities } from '@paved/catalog-scopes';
+import { DefaultApiClient as DoraClient } from '@paved/plugin-dora-common';
+import type {
+  DeliveryFacts,
+  ScorecardCheck,
+  ScorecardFacts,
+} from '@paved/plugin-scorecards-node';
+import type {
+  ScorecardStore,
+  StoredScorecard,
+} from '../database/ScorecardStore';
+import { levelOf, type ScorecardLevel } from '../checks/levels';
+
+const TEMPLATE_VERSION = 'paved.dev/template-version';
+const DAY_MS = 86_400_000;
+/** The kinds a component's spec may name (owner, system, APIs). */
+const REFERENCED_KINDS = ['group', 'user', 'system', 'api'];
+
+/**
+ * Evaluates every component of the catalog against every check, from facts
+ * gathered once per pass (the catalog in a few paged reads, DORA's
+ * every-component breakdown in one), and stores the results with today's
+ * history. Runs as the plugin itself, so results do not depend on who
+ * looks; reads then apply the reader's catalog rules.
+ */
+export class ScorecardEvaluator {
+  readonly #catalog: CatalogService;
+  readonly #auth: AuthService;
+  readonly #dora: DoraClient;
+  readonly #store: ScorecardStore;
+  readonly #checks: ScorecardCheck[];
+  readonly #levels: ScorecardLevel[];
+  readonly #logger: LoggerService;
+
+  static create(options: {
+    catalog: CatalogService;
+    auth: AuthService;
+    discovery: DiscoveryService;
+    store: ScorecardStore;
+    checks: ScorecardCheck[];
+    levels: ScorecardLevel[];
+    logger: LoggerService;
+  }) {
+    return new ScorecardEvaluator(options);
+  }
+
+  private constructor(options: {
+    catalog: CatalogService;
+    auth: AuthService;
+    discovery: DiscoveryService;
+    store: ScorecardStore;
+    checks: ScorecardCheck[];
+    levels: ScorecardLevel[];
+    logger: LoggerService;
+  }) {
+    this.#catalog = options.catalog;
+    this.#auth = options.auth;
+    this.#dora = new DoraClient({
+      discoveryApi: {
+        getBaseUrl: pluginId => options.discovery.getBaseUrl(pluginId),
+      },
+    });
+    this.#store = options.store;
+    this.#checks = options.checks;
+    this.#levels = options.levels;
+    this.#logger = options.logger;
+  }
+
+  /** One pass over the whole catalog; answers how many were evaluated. */
+  async evaluateAll(now = new Date()): Promise<number> {
+    const credentials = await this.#auth.getOwnServiceCredentials();
+    const [components, referenced, templates, delivery] = await Promise.all([
+      queryAllEntities(
+        this.#catalog,
+        { kind: 'component' },
+        {
+          fields: ['kind', 'metadata', 'spec', 'relations'],
+          credentials,
+        },
+      ),
+      queryAllEntities(
+        this.#catalog,
+        { kind: { $in: REFERENCED_KINDS } },
+        {
+          fields: ['kind', 'metadata.name', 'metadata.namespace'],
+          credentials,
+        },
+      ),
+      queryAllEntities(
+        this.#catalog,
+        { kind: 'template' },
+        {
+          fields: [
+            'kind',
+            'metadata.name',
+            'metadata.namespace',
+            'metadata.annotations',
+          ],
+          credentials,
+        },
+      ),
+      this.#delivery(now),
+    ]);
+    const known = new Set(
+      [...components, ...referenced].map(e => stringifyEntityRef(e)),
+    );
+    const templateVersions = new Map(
+      templates.map(t => [
+        stringifyEntityRef(t),
+        t.metadata.annotations?.[TEMPLATE_VERSION],
+      ]),
+    );
+    const facts: ScorecardFacts = {
+      hasEntity: ref => known.has(ref),
+      templateVersion: ref => templateVersions.get(ref),
+      delivery: ref =>
+        delivery
+          ? delivery.get(ref) ?? {
+              deployments: 0,
+              changeFailRate: null,
+              changeFailRateBand: null,
+            }
+          : undefined,
+    };
+    const scorecards = components.map(entity =>
+      this.#evaluate(entity, facts, now),
+    );
+    await this.#store.replaceAll(now.toISOString().slice(0, 10), scorecards);
+    return scorecards.length;
+  }
+
+  #evaluate(entity: Entity, facts: ScorecardFacts, now: Date): StoredScorecard {
+    const checks = this.#checks.map(check => {
+      try {
+        return { id: check.id, ...check.evaluate(entity, facts) };
+      } catch (error) {
+        // One broken check (an adopter's) must not stop the others.
+        return {
+          id: check.id,
+          outcome: 'not-applicable' as const,
+          evidence: `The check failed to run: ${String(error).slice(0, 200)}`,
+        };
+      }
+    });
+    const { level } = levelOf(
+      this.#levels,
+      new Map(checks.map(c => [c.id, c.outcome])),
+    );
+    return {
+      entityRef: stringifyEntityRef(entity),
+      level,
+      checks,
+      evaluatedAt: now,
+    };
+  }
+
+  /**
+   * Every component's production delivery over the last 30 days, from
+   * DORA's breakdown of the organisation; undefined when DORA cannot be
+   * read (the delivery checks are then not applicable, not failed).
+   */
+  async #delivery(now: Date): Promise<Map<string, DeliveryFacts> | undefined> {
+    const to = new Date(Math.floor(now.getTime() / DAY_MS) * DAY_MS);
+    const from = new Date(to.getTime() - 30 * DAY_MS);
+    try {
+      const { token } = await this.#auth.getPluginRequestToken({
+        onBehalfOf: await this.#auth.getOwnServiceCredentials(),
+        targetPluginId: 'dora',
+      });
+      const response = await this.#dora.getBreakdown(
+        {
+          query: {
+            from: from.toISOString(),
+            to: to.toISOString(),
+            environment: 'production',
+          },
+        },
+        { token },
+      );
+      if (!response.ok) {
+        throw new Error(`DORA answered ${response.status}`);
+      }
+      const breakdown = await response.json();
+      return new Map(
+        breakdown.services.map(service => [
+          service.entityRef,
+          {
+            deployments: service.metrics.deploymentFrequency.deployments,
+            changeFailRate: service.metrics.changeFailRate.rate,
+            changeFailRateBand:
+              service.metrics.changeFailRate.benchmark.band ?? null,
+          },
+        ]),
+      );
+    } catch (error) {
+      this.#logger.warn(
+        `Scorecards could not read DORA metrics; delivery checks are not applicable in this pass: ${error}`,
+      );
+      return undefined;
+    }
+  }
+}

@@ -1,0 +1,199 @@
+import type { BackstageCredentials } from '@backstage/backend-plugin-api';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+import { CatalogScopeResolver } from '@paved/catalog-scopes';
+import type { ScorecardCheck } from '@paved/plugin-scorecards-node';
+import type { ScorecardStore } from '../database/ScorecardStore';
+import { levelOf, levelOfCheck, type ScorecardLevel } from '../checks/levels';
+
+const DAY_MS = 86_400_000;
+/** The most components a roll-up lists one by one. */
+const MAX_MEMBERS = 500;
+
+const outcomeOrder = { fail: 0, pass: 1, 'not-applicable': 2 } as const;
+
+/**
+ * The reads behind the API: a component's stored scorecard and the
+ * roll-up of a team, a system or the organisation. Scopes are resolved
+ * with the reader's credentials, so the catalog's read rules hold.
+ */
+export class ScorecardService {
+  readonly #store: ScorecardStore;
+  readonly #scopes: CatalogScopeResolver;
+  readonly #checks: ScorecardCheck[];
+  readonly #levels: ScorecardLevel[];
+
+  static create(options: {
+    store: ScorecardStore;
+    catalog: CatalogService;
+    checks: ScorecardCheck[];
+    levels: ScorecardLevel[];
+  }) {
+    return new ScorecardService(options);
+  }
+
+  private constructor(options: {
+    store: ScorecardStore;
+    catalog: CatalogService;
+    checks: ScorecardCheck[];
+    levels: ScorecardLevel[];
+  }) {
+    this.#store = options.store;
+    this.#scopes = CatalogScopeResolver.create({ catalog: options.catalog });
+    this.#checks = options.checks;
+    this.#levels = options.levels;
+  }
+
+  definitions() {
+    return {
+      levels: this.#levels,
+      checks: this.#checks.map(
+        ({ id, title, description, rationale, fix }) => ({
+          id,
+          title,
+          description,
+          rationale,
+          fix,
+        }),
+      ),
+    };
+  }
+
+  /** A component's checks (failing first) and level, as last evaluated. */
+  async entityScorecard(entityRef: string, credentials: BackstageCredentials) {
+    const scope = await this.#scopes.resolve(entityRef, {
+      credentials,
+      kinds: ['component'],
+    });
+    const [stored] = await this.#store.scorecards([scope.entityRef]);
+    const byId = new Map((stored?.checks ?? []).map(c => [c.id, c]));
+    const levelOfId = levelOfCheck(this.#levels);
+    const levelIndex = new Map(this.#levels.map((l, i) => [l.id, i]));
+    const rank = (level: string | null) =>
+      level === null ? this.#levels.length : levelIndex.get(level)!;
+    const checks = stored
+      ? this.#checks
+          .flatMap(check => {
+            const result = byId.get(check.id);
+            if (!result) return [];
+            const { id, title, description, rationale, fix } = check;
+            return [
+              {
+                id,
+                title,
+                description,
+                rationale,
+                fix,
+                outcome: result.outcome,
+                evidence: result.evidence,
+                level: levelOfId.get(id) ?? null,
+              },
+            ];
+          })
+          .sort(
+            (a, b) =>
+              outcomeOrder[a.outcome] - outcomeOrder[b.outcome] ||
+              rank(a.level) - rank(b.level),
+          )
+      : [];
+    // The level from the results as stored (the definitions may have
+    // changed since; the next evaluation stores the new level).
+    const { nextLevel } = levelOf(
+      this.#levels,
+      new Map(checks.map(c => [c.id, c.outcome])),
+    );
+    return {
+      entityRef: scope.entityRef,
+      evaluatedAt: stored ? stored.evaluatedAt.toISOString() : null,
+      level: stored?.level ?? null,
+      nextLevel: stored ? nextLevel : null,
+      checks,
+    };
+  }
+
+  /**
+   * A scope's components by level and each check's outcomes, from the
+   * stored results, with the daily history of levels over `days`.
+   */
+  async rollup(
+    entityRef: string | undefined,
+    days: number,
+    credentials: BackstageCredentials,
+  ) {
+    const scope = entityRef
+      ? await this.#scopes.resolve(entityRef, {
+          credentials,
+          kinds: ['group', 'system'],
+        })
+      : await this.#scopes.organisation({ credentials });
+    const refs = scope.members.map(m => m.entityRef);
+    const since = new Date(Date.now() - (days - 1) * DAY_MS)
+      .toISOString()
+      .slice(0, 10);
+    const [stored, history] = await Promise.all([
+      this.#store.scorecards(refs),
+      this.#store.levelHistory(since, refs),
+    ]);
+    const levelIds: Array<string | null> = [
+      ...this.#levels.map(l => l.id),
+      null,
+    ];
+    const countLevels = (rows: Array<{ level: string | null; n: number }>) =>
+      levelIds.map(level => ({
+        level,
+        components: rows
+          .filter(r => r.level === level)
+          .reduce((sum, r) => sum + r.n, 0),
+      }));
+    const checks = this.#checks.map(check => {
+      const counts = { pass: 0, fail: 0, notApplicable: 0 };
+      for (const scorecard of stored) {
+        const result = scorecard.checks.find(c => c.id === check.id);
+        if (result?.outcome === 'pass') counts.pass++;
+        if (result?.outcome === 'fail') counts.fail++;
+        if (result?.outcome === 'not-applicable') counts.notApplicable++;
+      }
+      return { id: check.id, title: check.title, ...counts };
+    });
+    const historyDays = [...new Set(history.map(h => h.day))];
+    const rank = new Map(levelIds.map((level, i) => [level, i]));
+    const titles = new Map(scope.members.map(m => [m.entityRef, m.title]));
+    const members =
+      'entityRef' in scope
+        ? [...stored]
+            .sort(
+              (a, b) =>
+                // Below the first level first, then the lowest level.
+                (((rank.get(a.level) ?? 0) + 1) % levelIds.length) -
+                  (((rank.get(b.level) ?? 0) + 1) % levelIds.length) ||
+                a.entityRef.localeCompare(b.entityRef),
+            )
+            .slice(0, MAX_MEMBERS)
+            .map(s => ({
+              entityRef: s.entityRef,
+              ...(titles.get(s.entityRef)
+                ? { title: titles.get(s.entityRef) }
+                : {}),
+              level: s.level,
+              failing: s.checks
+                .filter(c => c.outcome === 'fail')
+                .map(c => c.id),
+            }))
+        : undefined;
+    return {
+      entityRef: 'entityRef' in scope ? scope.entityRef : null,
+      ...(members ? { members } : {}),
+      components: stored.length,
+      notEvaluated: refs.length - stored.length,
+      levels: countLevels(stored.map(s => ({ level: s.level, n: 1 }))),
+      checks,
+      history: historyDays.map(day => ({
+        day,
+        levels: countLevels(
+          history
+            .filter(h => h.day === day)
+            .map(h => ({ level: h.level, n: h.components })),
+        ),
+      })),
+    };
+  }
+}

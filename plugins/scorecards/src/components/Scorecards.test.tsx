@@ -1,0 +1,232 @@
+import { screen, within } from '@testing-library/react';
+import { setupServer } from 'msw/node';
+import { registerMswTestHooks } from '@backstage/frontend-test-utils';
+import type { Entity } from '@backstage/catalog-model';
+import type {
+  EntityScorecard,
+  ScorecardDefinitions,
+  ScorecardRollup,
+} from '@paved/plugin-scorecards-common';
+import {
+  errorResponse,
+  renderForEntity,
+  serveReads,
+} from '@paved/portal-ui/testUtils';
+import { scorecardsApi } from '../plugin';
+import { EntityScorecardContent } from './EntityScorecardContent';
+import { ScopeScorecardsContent } from './ScopeScorecardsContent';
+
+const checkout: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: { name: 'checkout', namespace: 'default' },
+  spec: { type: 'service', owner: 'payments', lifecycle: 'production' },
+};
+const team: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Group',
+  metadata: { name: 'payments', namespace: 'default' },
+  spec: { type: 'team', children: [] },
+};
+
+const definitions: ScorecardDefinitions = {
+  levels: [
+    { id: 'bronze', title: 'Bronze', checks: ['has-owner'] },
+    { id: 'silver', title: 'Silver', checks: ['has-techdocs'] },
+    { id: 'gold', title: 'Gold', checks: ['golden-path-current'] },
+  ],
+  checks: [],
+};
+
+const check = (
+  id: string,
+  title: string,
+  outcome: 'pass' | 'fail' | 'not-applicable',
+  level: string,
+  evidence: string,
+) => ({
+  id,
+  title,
+  description: `${title}.`,
+  rationale: 'Why it matters.',
+  fix: `Fix ${id}.`,
+  outcome,
+  evidence,
+  level,
+});
+
+const scorecard: EntityScorecard = {
+  entityRef: 'component:default/checkout',
+  evaluatedAt: '2026-12-04T10:00:00Z',
+  level: 'bronze',
+  nextLevel: 'silver',
+  checks: [
+    check(
+      'has-techdocs',
+      'Has TechDocs',
+      'fail',
+      'silver',
+      'No backstage.io/techdocs-ref annotation.',
+    ),
+    check(
+      'golden-path-current',
+      'On a golden path',
+      'fail',
+      'gold',
+      'Not created from a golden-path template.',
+    ),
+    check(
+      'has-owner',
+      'Has an owner that exists',
+      'pass',
+      'bronze',
+      'Owned by group:default/payments.',
+    ),
+  ],
+};
+
+describe('the Scorecard tab', () => {
+  const server = setupServer();
+  registerMswTestHooks(server);
+
+  it('shows the level, what the next level asks and each failing check with its fix', async () => {
+    const requests = serveReads(server, 'scorecards', {
+      entity: () => scorecard,
+      definitions: () => definitions,
+    });
+    renderForEntity(checkout, <EntityScorecardContent />, {
+      extensions: [scorecardsApi],
+    });
+    expect(await screen.findByText('Bronze')).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        'Silver is next: 1 check of it to fix, and 1 of the levels after it.',
+      ),
+    ).toBeInTheDocument();
+    const techdocs = screen.getByRole('listitem', {
+      name: 'Has TechDocs: fail',
+    });
+    expect(within(techdocs).getByText('Fails')).toBeInTheDocument();
+    expect(
+      within(techdocs).getByText('No backstage.io/techdocs-ref annotation.'),
+    ).toBeInTheDocument();
+    expect(within(techdocs).getByText('Fix has-techdocs.')).toBeInTheDocument();
+    const owner = screen.getByRole('listitem', {
+      name: 'Has an owner that exists: pass',
+    });
+    expect(within(owner).queryByText(/How to fix/)).not.toBeInTheDocument();
+    expect(
+      requests
+        .find(r => r.pathname.endsWith('/entity'))
+        ?.searchParams.get('entityRef'),
+    ).toBe('component:default/checkout');
+  });
+
+  it('says when a component is not evaluated yet, and explains a refusal', async () => {
+    serveReads(server, 'scorecards', {
+      entity: () => ({
+        ...scorecard,
+        evaluatedAt: null,
+        level: null,
+        nextLevel: null,
+        checks: [],
+      }),
+      definitions: () => definitions,
+    });
+    const { unmount } = await renderForEntity(
+      checkout,
+      <EntityScorecardContent />,
+      { extensions: [scorecardsApi] },
+    );
+    expect(await screen.findByText(/Not evaluated yet/)).toBeInTheDocument();
+    unmount();
+
+    serveReads(server, 'scorecards', {
+      entity: () =>
+        errorResponse(403, 'NotAllowedError', 'You may not read scorecards'),
+      definitions: () => definitions,
+    });
+    renderForEntity(checkout, <EntityScorecardContent />, {
+      extensions: [scorecardsApi],
+    });
+    expect(
+      await screen.findByText('You may not read scorecards'),
+    ).toBeInTheDocument();
+  });
+});
+
+describe('the Scorecards tab of a team', () => {
+  const server = setupServer();
+  registerMswTestHooks(server);
+
+  it('counts its components per level and lists the most failed checks first', async () => {
+    const rollup: ScorecardRollup = {
+      entityRef: 'group:default/payments',
+      components: 4,
+      notEvaluated: 1,
+      levels: [
+        { level: 'bronze', components: 1 },
+        { level: 'silver', components: 2 },
+        { level: 'gold', components: 0 },
+        { level: null, components: 1 },
+      ],
+      checks: [
+        {
+          id: 'has-owner',
+          title: 'Has an owner',
+          pass: 3,
+          fail: 1,
+          notApplicable: 0,
+        },
+        {
+          id: 'has-techdocs',
+          title: 'Has TechDocs',
+          pass: 1,
+          fail: 3,
+          notApplicable: 0,
+        },
+      ],
+      history: [],
+      members: [
+        {
+          entityRef: 'component:default/ledger',
+          title: 'Ledger',
+          level: null,
+          failing: ['has-owner', 'has-techdocs'],
+        },
+      ],
+    };
+    serveReads(server, 'scorecards', {
+      rollup: () => rollup,
+      definitions: () => definitions,
+    });
+    renderForEntity(team, <ScopeScorecardsContent />, {
+      extensions: [scorecardsApi],
+    });
+    const levels = await screen.findByRole('table', {
+      name: 'Levels of its 4 components',
+    });
+    const silver = within(levels).getByRole('row', { name: /Silver/ });
+    expect(within(silver).getByText('2')).toBeInTheDocument();
+    expect(within(silver).getByText('50 %')).toBeInTheDocument();
+    expect(screen.getByText('1 more not evaluated yet.')).toBeInTheDocument();
+    const members = screen.getByRole('table', {
+      name: 'Components, lowest level first',
+    });
+    const ledger = within(members).getByRole('row', { name: /Ledger/ });
+    expect(
+      within(ledger).getByRole('link', { name: 'Ledger' }),
+    ).toHaveAttribute('href', '/catalog/default/component/ledger/scorecard');
+    expect(within(ledger).getByText('No level yet')).toBeInTheDocument();
+    expect(
+      within(ledger).getByText('Has an owner, Has TechDocs'),
+    ).toBeInTheDocument();
+    const checks = screen.getByRole('table', {
+      name: 'Checks, most failed first',
+    });
+    const rows = within(checks).getAllByRole('row').slice(1);
+    expect(rows.map(r => within(r).getByRole('rowheader').textContent)).toEqual(
+      ['Has TechDocs', 'Has an owner'],
+    );
+  });
+});

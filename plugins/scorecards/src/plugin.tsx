@@ -1,0 +1,55 @@
+import {
+  ApiBlueprint,
+  createFrontendPlugin,
+  discoveryApiRef,
+  fetchApiRef,
+} from '@backstage/frontend-plugin-api';
+import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import { RiMedalLine } from '@remixicon/react';
+import { ScorecardsClient, scorecardsApiRef } from './api';
+
+export const scorecardsApi = ApiBlueprint.make({
+  params: defineParams =>
+    defineParams({
+      api: scorecardsApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) =>
+        new ScorecardsClient({ discoveryApi, fetchApi }),
+    }),
+});
+
+/** The Scorecard tab of components: level, failing checks and their fix. */
+export const entityScorecardContent = EntityContentBlueprint.make({
+  name: 'component',
+  params: {
+    path: 'scorecard',
+    title: 'Scorecard',
+    filter: { kind: 'component' },
+    loader: () =>
+      import('./components/EntityScorecardContent').then(m => (
+        <m.EntityScorecardContent />
+      )),
+  },
+});
+
+/** The Scorecards tab of groups and systems: their components' levels. */
+export const scopeScorecardsContent = EntityContentBlueprint.make({
+  name: 'scope',
+  params: {
+    path: 'scorecards',
+    title: 'Scorecards',
+    filter: { kind: { $in: ['group', 'system'] } },
+    loader: () =>
+      import('./components/ScopeScorecardsContent').then(m => (
+        <m.ScopeScorecardsContent />
+      )),
+  },
+});
+
+export const scorecardsPlugin = createFrontendPlugin({
+  pluginId: 'scorecards',
+  title: 'Scorecards',
+  icon: <RiMedalLine />,
+  info: { packageJson: () => import('../package.json') },
+  extensions: [scorecardsApi, entityScorecardContent, scopeScorecardsContent],
+});
