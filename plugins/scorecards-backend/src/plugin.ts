@@ -2,12 +2,14 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { scorecardsPermissions } from '@paved/plugin-scorecards-common';
 import {
   type ScorecardCheck,
   scorecardChecksExtensionPoint,
 } from '@paved/plugin-scorecards-node';
+import { registerScorecardActions } from './actions';
 import { builtinChecks } from './checks/builtinChecks';
 import { checkLevels } from './checks/levels';
 import { readScorecardsConfig } from './config';
@@ -50,6 +52,7 @@ export const scorecardsPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogServiceRef,
+        actionsRegistry: actionsRegistryServiceRef,
       },
       async init(deps) {
         deps.permissionsRegistry.addPermissions(scorecardsPermissions);
@@ -90,16 +93,18 @@ export const scorecardsPlugin = createBackendPlugin({
             );
           },
         });
+        const scorecards = ScorecardService.create({
+          store,
+          catalog: deps.catalog,
+          checks,
+          levels: config.levels,
+        });
+        registerScorecardActions(deps.actionsRegistry, scorecards);
         deps.httpRouter.use(
           await createRouter({
             httpAuth: deps.httpAuth,
             permissions: deps.permissions,
-            scorecards: ScorecardService.create({
-              store,
-              catalog: deps.catalog,
-              checks,
-              levels: config.levels,
-            }),
+            scorecards,
           }),
         );
       },
