@@ -350,6 +350,23 @@ const reads = [
     route: 'GET /api/outcomes/teams',
     path: () => `/api/outcomes/teams?${outcomesWindow}`,
   },
+  {
+    kind: 'scorecards: component',
+    route: 'GET /api/scorecards/entity (component)',
+    path: () => `/api/scorecards/entity?entityRef=${q(ref.component)}`,
+  },
+  .../** @type {const} */ (['team', 'department', 'organisation']).map(
+    scope => ({
+      kind: `scorecards: ${scope}`,
+      route: `GET /api/scorecards/rollup (${scope})`,
+      path: () => `/api/scorecards/rollup?entityRef=${q(ref[scope])}`,
+    }),
+  ),
+  {
+    kind: 'scorecards: organisation (no entityRef)',
+    route: 'GET /api/scorecards/rollup (no entityRef)',
+    path: () => '/api/scorecards/rollup',
+  },
 ];
 
 /**
@@ -560,6 +577,8 @@ function summariseLog(file) {
   const warnings = new Map();
   /** @type {Map<string, number>} */
   const ownCatalogCalls = new Map();
+  /** Scorecard passes: components evaluated and milliseconds taken. */
+  const scorecardPasses = [];
   let lines = 0;
   for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
     if (!line) continue;
@@ -570,6 +589,15 @@ function summariseLog(file) {
       entry = JSON.parse(line);
     } catch {
       continue;
+    }
+    const pass = /^Scorecards: evaluated (\d+) components in (\d+) ms/.exec(
+      String(entry.message ?? ''),
+    );
+    if (pass) {
+      scorecardPasses.push({
+        components: Number(pass[1]),
+        ms: Number(pass[2]),
+      });
     }
     if (entry.level === 'warn' || entry.level === 'error') {
       const message = String(entry.message ?? '')
@@ -596,6 +624,7 @@ function summariseLog(file) {
     lines,
     warnings: sorted(warnings),
     ownCatalogCalls: sorted(ownCatalogCalls),
+    scorecardPasses,
   };
 }
 
@@ -1117,6 +1146,28 @@ async function main() {
         fmtInt(n),
         (n / Math.max(1, ingest.batches)).toFixed(1),
       ]),
+  );
+  table(
+    ['scorecard evaluations (every component, from the log)', 'value'],
+    backendLog.scorecardPasses.length === 0
+      ? [['passes', '0']]
+      : [
+          ['passes', fmtInt(backendLog.scorecardPasses.length)],
+          [
+            'components in the last pass',
+            fmtInt(backendLog.scorecardPasses.at(-1).components),
+          ],
+          [
+            'pass time, first / longest / last',
+            [
+              backendLog.scorecardPasses[0].ms,
+              Math.max(...backendLog.scorecardPasses.map(p => p.ms)),
+              backendLog.scorecardPasses.at(-1).ms,
+            ]
+              .map(ms => fmtMs(ms))
+              .join(' / '),
+          ],
+        ],
   );
   table(
     ['warn or error lines (numbers as N)', 'count'],
