@@ -1157,27 +1157,22 @@ async function main() {
         (n / Math.max(1, ingest.batches)).toFixed(1),
       ]),
   );
+  const passes = backendLog.scorecardPasses;
+  const lastPass = passes[passes.length - 1];
   table(
     ['scorecard evaluations (every component, from the log)', 'value'],
-    backendLog.scorecardPasses.length === 0
-      ? [['passes', '0']]
-      : [
-          ['passes', fmtInt(backendLog.scorecardPasses.length)],
-          [
-            'components in the last pass',
-            fmtInt(backendLog.scorecardPasses.at(-1).components),
-          ],
+    lastPass
+      ? [
+          ['passes', fmtInt(passes.length)],
+          ['components in the last pass', fmtInt(lastPass.components)],
           [
             'pass time, first / longest / last',
-            [
-              backendLog.scorecardPasses[0].ms,
-              Math.max(...backendLog.scorecardPasses.map(p => p.ms)),
-              backendLog.scorecardPasses.at(-1).ms,
-            ]
+            [passes[0].ms, Math.max(...passes.map(p => p.ms)), lastPass.ms]
               .map(ms => fmtMs(ms))
               .join(' / '),
           ],
-        ],
+        ]
+      : [['passes', '0']],
   );
   table(
     ['warn or error lines (numbers as N)', 'count'],

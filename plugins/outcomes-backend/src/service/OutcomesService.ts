@@ -189,8 +189,7 @@ export class OutcomesService {
 
     // The teams DORA or cost listed; a caller who may read neither still
     // sees which teams there are.
-    const listed =
-      delivery ?? spend ?? (await this.#listTeams(credentials)).teams;
+    const listed = delivery ?? spend ?? (await this.#listTeams(credentials));
     const teams = [...listed.values()].slice(0, MAX_TEAMS);
     return {
       environment: query.environment,
@@ -269,7 +268,7 @@ export class OutcomesService {
       }
       cursor = page.pageInfo.nextCursor;
     } while (cursor && teams.size <= MAX_TEAMS);
-    return { teams };
+    return teams;
   }
 
   get thresholds(): SignalThresholds {

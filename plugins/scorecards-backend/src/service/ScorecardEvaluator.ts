@@ -23,6 +23,16 @@ const DAY_MS = 86_400_000;
 /** The kinds a component's spec may name (owner, system, APIs). */
 const REFERENCED_KINDS = ['group', 'user', 'system', 'api'];
 
+type EvaluatorOptions = {
+  catalog: CatalogService;
+  auth: AuthService;
+  discovery: DiscoveryService;
+  store: ScorecardStore;
+  checks: ScorecardCheck[];
+  levels: ScorecardLevel[];
+  logger: LoggerService;
+};
+
 /**
  * Evaluates every component of the catalog against every check, from facts
  * gathered once per pass (the catalog in a few paged reads, DORA's
@@ -39,27 +49,11 @@ export class ScorecardEvaluator {
   readonly #levels: ScorecardLevel[];
   readonly #logger: LoggerService;
 
-  static create(options: {
-    catalog: CatalogService;
-    auth: AuthService;
-    discovery: DiscoveryService;
-    store: ScorecardStore;
-    checks: ScorecardCheck[];
-    levels: ScorecardLevel[];
-    logger: LoggerService;
-  }) {
+  static create(options: EvaluatorOptions) {
     return new ScorecardEvaluator(options);
   }
 
-  private constructor(options: {
-    catalog: CatalogService;
-    auth: AuthService;
-    discovery: DiscoveryService;
-    store: ScorecardStore;
-    checks: ScorecardCheck[];
-    levels: ScorecardLevel[];
-    logger: LoggerService;
-  }) {
+  private constructor(options: EvaluatorOptions) {
     this.#catalog = options.catalog;
     this.#auth = options.auth;
     this.#dora = new DoraClient({

@@ -11,6 +11,13 @@ const MAX_MEMBERS = 500;
 
 const outcomeOrder = { fail: 0, pass: 1, 'not-applicable': 2 } as const;
 
+type ServiceOptions = {
+  store: ScorecardStore;
+  catalog: CatalogService;
+  checks: ScorecardCheck[];
+  levels: ScorecardLevel[];
+};
+
 /**
  * The reads behind the API: a component's stored scorecard and the
  * roll-up of a team, a system or the organisation. Scopes are resolved
@@ -22,21 +29,11 @@ export class ScorecardService {
   readonly #checks: ScorecardCheck[];
   readonly #levels: ScorecardLevel[];
 
-  static create(options: {
-    store: ScorecardStore;
-    catalog: CatalogService;
-    checks: ScorecardCheck[];
-    levels: ScorecardLevel[];
-  }) {
+  static create(options: ServiceOptions) {
     return new ScorecardService(options);
   }
 
-  private constructor(options: {
-    store: ScorecardStore;
-    catalog: CatalogService;
-    checks: ScorecardCheck[];
-    levels: ScorecardLevel[];
-  }) {
+  private constructor(options: ServiceOptions) {
     this.#store = options.store;
     this.#scopes = CatalogScopeResolver.create({ catalog: options.catalog });
     this.#checks = options.checks;

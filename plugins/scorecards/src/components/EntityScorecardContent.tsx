@@ -1,18 +1,16 @@
-import {
-  Card,
-  CardBody,
-  CardHeader,
-  Flex,
-  Skeleton,
-  Text,
-} from '@backstage/ui';
+import { Card, CardBody, CardHeader, Flex, Text } from '@backstage/ui';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
-import { formatDateTime, ReadError } from '@paved/portal-ui';
+import { formatDateTime } from '@paved/portal-ui';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { scorecardsApiRef } from '../api';
 import { LevelChip, OutcomeChip } from './OutcomeChip';
+import {
+  levelTitle,
+  ScorecardsLoading,
+  ScorecardsReadError,
+} from './ScorecardsRead';
 import styles from './scorecard.module.css';
 
 /**
@@ -31,37 +29,20 @@ export const EntityScorecardContent = () => {
   );
   if (read.loading && !read.value) {
     return (
-      <Flex
-        direction="column"
-        gap="3"
-        aria-busy="true"
-        aria-label="Loading the scorecard"
-      >
-        <Skeleton width="40%" height={28} />
-        <Skeleton width="100%" height={72} />
-        <Skeleton width="100%" height={72} />
-      </Flex>
+      <ScorecardsLoading label="Loading the scorecard" heights={[72, 72]} />
     );
   }
   if (read.error) {
     return (
-      <ReadError
+      <ScorecardsReadError
         title="Could not load the scorecard"
         error={read.error}
         onRetry={read.retry}
-        forbidden={{
-          title: 'You may not read scorecards',
-          description:
-            'Reading scorecards needs the scorecards.read permission; ask a portal admin.',
-        }}
       />
     );
   }
   const [scorecard, definitions] = read.value!;
-  const titleOf = (level: string | null) =>
-    level === null
-      ? null
-      : definitions.levels.find(l => l.id === level)?.title ?? level;
+  const titleOf = (level: string | null) => levelTitle(definitions, level);
   if (scorecard.evaluatedAt === null) {
     return (
       <Text as="p">

@@ -1,10 +1,15 @@
-import { Flex, Link, Skeleton, Text } from '@backstage/ui';
+import { Flex, Link, Text } from '@backstage/ui';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { useEntity, useEntityRefLink } from '@backstage/plugin-catalog-react';
-import { formatNumber, ReadError } from '@paved/portal-ui';
+import { formatNumber } from '@paved/portal-ui';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { scorecardsApiRef } from '../api';
+import {
+  levelTitle,
+  ScorecardsLoading,
+  ScorecardsReadError,
+} from './ScorecardsRead';
 import styles from './scorecard.module.css';
 
 const share = (part: number, whole: number) =>
@@ -29,37 +34,20 @@ export const ScopeScorecardsContent = () => {
     [api, entityRef],
   );
   if (read.loading && !read.value) {
-    return (
-      <Flex
-        direction="column"
-        gap="3"
-        aria-busy="true"
-        aria-label="Loading the scorecards"
-      >
-        <Skeleton width="40%" height={28} />
-        <Skeleton width="100%" height={160} />
-      </Flex>
-    );
+    return <ScorecardsLoading label="Loading the scorecards" heights={[160]} />;
   }
   if (read.error) {
     return (
-      <ReadError
+      <ScorecardsReadError
         title="Could not load the scorecards"
         error={read.error}
         onRetry={read.retry}
-        forbidden={{
-          title: 'You may not read scorecards',
-          description:
-            'Reading scorecards needs the scorecards.read permission; ask a portal admin.',
-        }}
       />
     );
   }
   const [rollup, definitions] = read.value!;
   const titleOf = (level: string | null) =>
-    level === null
-      ? 'No level yet'
-      : definitions.levels.find(l => l.id === level)?.title ?? level;
+    levelTitle(definitions, level) ?? 'No level yet';
   if (rollup.components === 0) {
     return (
       <Text as="p">
