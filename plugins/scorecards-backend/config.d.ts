@@ -17,6 +17,19 @@ export interface Config {
        */
       minorVersionsBehind?: number;
     };
+    /** Exceptions to checks: requested by owners, decided by admins. */
+    exceptions?: {
+      /** The longest an exception may last, in days (1–366). Default: 180. */
+      maxDays?: number;
+      /** Days before expiry that the owners are reminded. Default: 14. */
+      remindDaysBefore?: number;
+      /**
+       * Users or groups (full entity refs) notified of each new request,
+       * e.g. the platform team: a list, or one string of refs separated by
+       * commas or spaces. Default: none.
+       */
+      reviewers?: string[] | string;
+    };
     /**
      * How often every component is evaluated (one replica at a time).
      * Default: every 10 minutes, the first 30 seconds after start.

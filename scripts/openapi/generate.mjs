@@ -355,7 +355,9 @@ function clientFile(spec, pluginId) {
     const pathExpr = o.path.replace(
       /\{([^}]+)\}/g,
       (_, p) =>
-        `\${encodeURIComponent(String(request.path[${JSON.stringify(p)}]))}`,
+        `\${encodeURIComponent(String(request.path${
+          /^[A-Za-z_$][\w$]*$/.test(p) ? `.${p}` : `[${JSON.stringify(p)}]`
+        }))}`,
     );
     const lines = [];
     lines.push(

@@ -17,6 +17,10 @@ import {
   templateManagementPermission,
 } from '@backstage/plugin-scaffolder-common/alpha';
 import { goldenPathUpgradePermission } from '@paved/plugin-scaffolder-backend-module-golden-path';
+import {
+  scorecardsExceptionDecidePermission,
+  scorecardsExceptionRequestPermission,
+} from '@paved/plugin-scorecards-common';
 import { permissionRules } from '@backstage/plugin-catalog-backend/alpha';
 import type { Entity } from '@backstage/catalog-model';
 import type { PermissionCriteria } from '@backstage/plugin-permission-common';
@@ -354,6 +358,46 @@ describe('PavedPermissionPolicy', () => {
       (
         await adminPolicy.handle(
           { permission: goldenPathUpgradePermission },
+          adminUser,
+        )
+      ).result,
+    ).toBe(AuthorizeResult.ALLOW);
+  });
+
+  it("lets a developer request scorecard exceptions for their own team's components; only admins decide", async () => {
+    const { policy, user } = developer();
+    const request = await policy.handle(
+      { permission: scorecardsExceptionRequestPermission },
+      user,
+    );
+    expect(request.result).toBe(AuthorizeResult.CONDITIONAL);
+    const conditions = (request as any).conditions;
+    expect(
+      allows(
+        conditions,
+        component('checkout-service', 'group:default/checkout'),
+      ),
+    ).toBe(true);
+    expect(
+      allows(
+        conditions,
+        component('payments-gateway', 'group:default/payments'),
+      ),
+    ).toBe(false);
+    expect(
+      (
+        await policy.handle(
+          { permission: scorecardsExceptionDecidePermission },
+          user,
+        )
+      ).result,
+    ).toBe(AuthorizeResult.DENY);
+
+    const { policy: adminPolicy, user: adminUser } = admin();
+    expect(
+      (
+        await adminPolicy.handle(
+          { permission: scorecardsExceptionDecidePermission },
           adminUser,
         )
       ).result,

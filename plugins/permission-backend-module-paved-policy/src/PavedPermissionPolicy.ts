@@ -30,6 +30,10 @@ import {
   costReadPermission,
 } from '@paved/plugin-cost-common';
 import { goldenPathUpgradePermission } from '@paved/plugin-scaffolder-backend-module-golden-path';
+import {
+  scorecardsExceptionDecidePermission,
+  scorecardsExceptionRequestPermission,
+} from '@paved/plugin-scorecards-common';
 import type {
   PermissionPolicy,
   PolicyQuery,
@@ -53,6 +57,8 @@ const adminOnlyPermissions = [
   // The template editor, actions reference and templating extensions:
   // for those who maintain the golden paths.
   templateManagementPermission,
+  // Granting a service time off a standard is the platform team's call.
+  scorecardsExceptionDecidePermission,
 ];
 
 /** The admin group of the local demo organisation; never a production admin. */
@@ -89,8 +95,9 @@ function readAdmins(config: Config): string[] {
  *   and run templates.
  * - Unregistering an entity is allowed to its owners (the user or any of
  *   their groups) and to admins; deleting a whole location only to admins.
- * - Upgrading a component to its template's current version: its owners
- *   and admins.
+ * - Upgrading a component to its template's current version, and
+ *   requesting an exception to a scorecard check for it: its owners and
+ *   admins. Deciding on exceptions: admins only.
  * - An entity's cost is visible to its owners and admins; a team's cost to
  *   its members (the Group entity with exactly that ref, namespace
  *   included). Organisation-wide cost and billing imports are admin-only.
@@ -183,7 +190,10 @@ export class PavedPermissionPolicy implements PermissionPolicy {
         catalogConditions.isEntityOwner({ claims: ownershipEntityRefs }),
       );
     }
-    if (isPermission(request.permission, goldenPathUpgradePermission)) {
+    if (
+      isPermission(request.permission, goldenPathUpgradePermission) ||
+      isPermission(request.permission, scorecardsExceptionRequestPermission)
+    ) {
       return createCatalogConditionalDecision(
         request.permission,
         catalogConditions.isEntityOwner({ claims: ownershipEntityRefs }),

@@ -9,6 +9,7 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { registerScorecardActions } from './actions';
 import { builtinChecks } from './checks/builtinChecks';
 import { defaultLevels } from './checks/levels';
+import { ExceptionStore } from './database/ExceptionStore';
 import { ScorecardStore } from './database/ScorecardStore';
 import { ScorecardService } from './service/ScorecardService';
 
@@ -32,11 +33,10 @@ describe('get-scorecard action', () => {
   const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 
   it("gives a component's level and failing checks, and a team's levels", async () => {
-    const store = await ScorecardStore.create({
-      database: mockServices.database({
-        knex: await databases.init('SQLITE_3'),
-      }),
+    const database = mockServices.database({
+      knex: await databases.init('SQLITE_3'),
     });
+    const store = await ScorecardStore.create({ database });
     await store.replaceAll(new Date().toISOString().slice(0, 10), [
       {
         entityRef: 'component:default/ledger',
@@ -56,6 +56,7 @@ describe('get-scorecard action', () => {
       registry,
       ScorecardService.create({
         store,
+        exceptions: await ExceptionStore.create({ database }),
         catalog: catalogServiceMock({ entities }),
         checks: builtinChecks({ minorVersionsBehind: 1 }),
         levels: defaultLevels,

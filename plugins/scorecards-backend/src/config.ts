@@ -5,14 +5,67 @@ import {
 } from '@backstage/backend-plugin-api';
 import { defaultLevels, type ScorecardLevel } from './checks/levels';
 
+/** How exceptions to checks are granted. */
+export type ExceptionsConfig = {
+  /** The longest an exception may last, in days. */
+  maxDays: number;
+  /** Days before an exception expires that its owners are reminded. */
+  remindDaysBefore: number;
+  /** Users or groups told of each new request (entity refs). */
+  reviewers: string[];
+};
+
+/** An exception may never be granted for longer than this, whatever the config. */
+const MAX_EXCEPTION_DAYS = 366;
+
+function readExceptionsConfig(config: RootConfigService): ExceptionsConfig {
+  const maxDays =
+    config.getOptionalNumber('scorecards.exceptions.maxDays') ?? 180;
+  if (
+    !Number.isInteger(maxDays) ||
+    maxDays < 1 ||
+    maxDays > MAX_EXCEPTION_DAYS
+  ) {
+    throw new Error(
+      `scorecards.exceptions.maxDays must be a whole number of days from 1 to ${MAX_EXCEPTION_DAYS}, not ${maxDays}`,
+    );
+  }
+  const remindDaysBefore =
+    config.getOptionalNumber('scorecards.exceptions.remindDaysBefore') ?? 14;
+  if (!Number.isInteger(remindDaysBefore) || remindDaysBefore < 0) {
+    throw new Error(
+      `scorecards.exceptions.remindDaysBefore must be a whole number of days, not ${remindDaysBefore}`,
+    );
+  }
+  // A list, or one string of refs separated by commas or white space (as
+  // an environment variable gives them).
+  const key = 'scorecards.exceptions.reviewers';
+  const listed = config.has(key)
+    ? Array.isArray(config.get(key))
+      ? config.getStringArray(key)
+      : [config.getString(key)]
+    : [];
+  const reviewers = listed.flatMap(v => v.split(/[\s,]+/)).filter(Boolean);
+  for (const ref of reviewers) {
+    if (!/^(user|group):[^:/]+\/[^:/]+$/i.test(ref)) {
+      throw new Error(
+        `scorecards.exceptions.reviewers: '${ref}' is not a full user or group ref, e.g. group:default/platform`,
+      );
+    }
+  }
+  return { maxDays, remindDaysBefore, reviewers };
+}
+
 /** The scorecards' configuration, with the documented defaults. */
 export function readScorecardsConfig(config: RootConfigService): {
   levels: ScorecardLevel[];
   minorVersionsBehind: number;
   schedule: SchedulerServiceTaskScheduleDefinition;
+  exceptions: ExceptionsConfig;
 } {
   const levels = config.getOptionalConfigArray('scorecards.levels');
   return {
+    exceptions: readExceptionsConfig(config),
     levels: levels
       ? levels.map(level => ({
           id: level.getString('id'),

@@ -4,6 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
 import { scorecardsPermissions } from '@paved/plugin-scorecards-common';
 import {
   type ScorecardCheck,
@@ -13,8 +14,11 @@ import { registerScorecardActions } from './actions';
 import { builtinChecks } from './checks/builtinChecks';
 import { checkLevels } from './checks/levels';
 import { readScorecardsConfig } from './config';
+import { ExceptionStore } from './database/ExceptionStore';
 import { ScorecardStore } from './database/ScorecardStore';
 import { createRouter } from './router';
+import { ExceptionNotices } from './service/ExceptionNotices';
+import { ExceptionService } from './service/ExceptionService';
 import { ScorecardEvaluator } from './service/ScorecardEvaluator';
 import { ScorecardService } from './service/ScorecardService';
 
@@ -51,6 +55,8 @@ export const scorecardsPlugin = createBackendPlugin({
         httpRouter: coreServices.httpRouter,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
+        auditor: coreServices.auditor,
+        notifications: notificationService,
         catalog: catalogServiceRef,
         actionsRegistry: actionsRegistryServiceRef,
       },
@@ -71,11 +77,22 @@ export const scorecardsPlugin = createBackendPlugin({
           checks.map(c => c.id),
         );
         const store = await ScorecardStore.create({ database: deps.database });
+        const exceptionStore = await ExceptionStore.create({
+          database: deps.database,
+        });
+        const notices = new ExceptionNotices({
+          notifications: deps.notifications,
+          exceptions: exceptionStore,
+          config: config.exceptions,
+          checks,
+          logger: deps.logger,
+        });
         const evaluator = ScorecardEvaluator.create({
           catalog: deps.catalog,
           auth: deps.auth,
           discovery: deps.discovery,
           store,
+          exceptions: exceptionStore,
           checks,
           levels: config.levels,
           logger: deps.logger,
@@ -84,27 +101,40 @@ export const scorecardsPlugin = createBackendPlugin({
           id: 'scorecards-evaluate',
           ...config.schedule,
           fn: async () => {
-            const started = Date.now();
-            const evaluated = await evaluator.evaluateAll();
+            const started = new Date();
+            // Expiries first, so this pass counts the checks again.
+            const { expired, reminded } = await notices.run(started);
+            const evaluated = await evaluator.evaluateAll(started);
             deps.logger.info(
               `Scorecards: evaluated ${evaluated} components in ${
-                Date.now() - started
-              } ms`,
+                Date.now() - started.getTime()
+              } ms; exceptions expired ${expired}, owners reminded ${reminded}`,
             );
           },
         });
         const scorecards = ScorecardService.create({
           store,
+          exceptions: exceptionStore,
           catalog: deps.catalog,
           checks,
           levels: config.levels,
+        });
+        const exceptions = ExceptionService.create({
+          store: exceptionStore,
+          catalog: deps.catalog,
+          checks,
+          levels: config.levels,
+          config: config.exceptions,
+          notices,
         });
         registerScorecardActions(deps.actionsRegistry, scorecards);
         deps.httpRouter.use(
           await createRouter({
             httpAuth: deps.httpAuth,
             permissions: deps.permissions,
+            auditor: deps.auditor,
             scorecards,
+            exceptions,
           }),
         );
       },

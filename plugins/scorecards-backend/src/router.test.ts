@@ -16,6 +16,7 @@ import {
   AuthorizeResult,
   type AuthorizePermissionRequest,
 } from '@backstage/plugin-permission-common';
+import notificationsPlugin from '@backstage/plugin-notifications-backend';
 // The delivery checks read the real DORA plugin, as in the portal.
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import doraPlugin from '@paved/plugin-dora-backend';
@@ -23,7 +24,12 @@ import { scorecardsPlugin } from './plugin';
 
 jest.setTimeout(60_000);
 
+/** On the checkout team, which owns the checkout component. */
 const DEVELOPER = 'user:default/dev';
+/** A platform admin. */
+const ADMIN = 'user:default/admin';
+/** Reads scorecards, owns nothing. */
+const OUTSIDER = 'user:default/outsider';
 const STRANGER = 'user:default/stranger';
 
 const entities: Entity[] = [
@@ -50,6 +56,27 @@ const entities: Entity[] = [
   },
   {
     apiVersion: 'backstage.io/v1alpha1',
+    kind: 'User',
+    metadata: { name: 'dev', namespace: 'default' },
+    spec: { memberOf: ['checkout-team'] },
+    relations: [{ type: 'memberOf', targetRef: 'group:default/checkout-team' }],
+  },
+  {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'User',
+    metadata: { name: 'admin', namespace: 'default' },
+    spec: { memberOf: ['platform'] },
+    relations: [{ type: 'memberOf', targetRef: 'group:default/platform' }],
+  },
+  {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Group',
+    metadata: { name: 'platform', namespace: 'default' },
+    spec: { type: 'team', children: [] },
+    relations: [{ type: 'hasMember', targetRef: ADMIN }],
+  },
+  {
+    apiVersion: 'backstage.io/v1alpha1',
     kind: 'Component',
     metadata: { name: 'orphan', namespace: 'default' },
     spec: { type: 'service', lifecycle: 'production', owner: 'nobody' },
@@ -59,6 +86,7 @@ const entities: Entity[] = [
     kind: 'Group',
     metadata: { name: 'checkout-team', namespace: 'default' },
     spec: { type: 'team', children: [] },
+    relations: [{ type: 'hasMember', targetRef: DEVELOPER }],
   },
   {
     apiVersion: 'backstage.io/v1alpha1',
@@ -91,8 +119,25 @@ const permissions = mockServices.permissions.mock({
   ) => {
     const user = (options?.credentials.principal as { userEntityRef?: string })
       ?.userEntityRef;
-    return requests.map(() => ({
-      result: user === STRANGER ? AuthorizeResult.DENY : AuthorizeResult.ALLOW,
+    // As Paved's policy decides: admins anything; owners request
+    // exceptions for what their team owns; only admins decide.
+    const allowed = (request: AuthorizePermissionRequest) => {
+      if (user === STRANGER) return false;
+      // Plugins calling each other (the evaluation reading DORA).
+      if (!user) return true;
+      if (user === ADMIN || request.permission.name === 'scorecards.read') {
+        return true;
+      }
+      if (request.permission.name === 'scorecards.exception.request') {
+        return (
+          user === DEVELOPER &&
+          request.resourceRef === 'component:default/checkout'
+        );
+      }
+      return false;
+    };
+    return requests.map(request => ({
+      result: allowed(request) ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
     }));
   },
   // The mock's type wants both overloads of authorize; this fake serves both.
@@ -101,6 +146,11 @@ const permissions = mockServices.permissions.mock({
 describe('scorecards API', () => {
   let get: (
     path: string,
+    user?: string | null,
+  ) => Promise<{ status: number; body: any }>;
+  let post: (
+    path: string,
+    body: unknown,
     user?: string | null,
   ) => Promise<{ status: number; body: any }>;
   let stop: () => Promise<void>;
@@ -123,7 +173,16 @@ describe('scorecards API', () => {
     const backend = await startTestBackend({
       features: [
         doraPlugin,
+        notificationsPlugin,
         scorecardsPlugin,
+        mockServices.rootConfig.factory({
+          data: {
+            app: { baseUrl: 'http://localhost:3000' },
+            scorecards: {
+              exceptions: { reviewers: ['group:default/platform'] },
+            },
+          },
+        }),
         catalogServiceMock.factory({ entities }),
         permissions.factory,
         mockServices.scheduler.factory({ skipTaskRunOnStartup: true }),
@@ -143,13 +202,24 @@ describe('scorecards API', () => {
       });
       return { status: res.status, body: await res.json().catch(() => null) };
     };
+    post = async (path, body, user = DEVELOPER) => {
+      const res = await fetch(`http://localhost:${port}/api${path}`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(user ? { authorization: mockCredentials.user.header(user) } : {}),
+        },
+        body: JSON.stringify(body),
+      });
+      return { status: res.status, body: await res.json().catch(() => null) };
+    };
     // A deployment two days ago, reported by CI.
     const finishedAt = new Date(Date.now() - 2 * 86_400_000).toISOString();
     const posted = await fetch(`http://localhost:${port}/api/dora/events`, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
-        authorization: mockCredentials.user.header('user:default/ci'),
+        authorization: mockCredentials.user.header(ADMIN),
       },
       body: JSON.stringify({
         events: [
@@ -254,6 +324,7 @@ describe('scorecards API', () => {
       pass: 1,
       fail: 1,
       notApplicable: 0,
+      excepted: 0,
     });
   });
 
@@ -293,5 +364,257 @@ describe('scorecards API', () => {
       ).status,
     ).toBe(403);
     expect((await get('/scorecards/definitions', null)).status).toBe(401);
+  });
+
+  describe('exceptions', () => {
+    const inDays = (days: number) =>
+      new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+    const asked = {
+      entityRef: 'component:default/checkout',
+      checkId: 'golden-path-current',
+      reason: 'The 1.3 upgrade waits for the payments freeze to end.',
+      expiresAt: inDays(60),
+    };
+    const notices = async (user: string) => {
+      const res = await get('/notifications/notifications', user);
+      return (res.body.notifications as Array<{ payload: any }>).filter(
+        n => n.payload.topic === 'scorecards-exceptions',
+      );
+    };
+
+    it('an owner asks, another admin approves, and the level rises at once; each step audited and notified', async () => {
+      await evaluated('component:default/checkout');
+      const requested = await post('/scorecards/exceptions', asked);
+      expect(requested.status).toBe(201);
+      expect(requested.body).toMatchObject({
+        entityRef: 'component:default/checkout',
+        checkId: 'golden-path-current',
+        checkTitle: 'On a golden path, at its current version',
+        status: 'pending',
+        requestedBy: DEVELOPER,
+        history: [
+          { action: 'requested', actor: DEVELOPER, note: asked.reason },
+        ],
+      });
+      // A retry of the same request changes nothing.
+      const retried = await post('/scorecards/exceptions', asked);
+      expect(retried.status).toBe(200);
+      expect(retried.body.id).toBe(requested.body.id);
+
+      const pending = await get(
+        '/scorecards/entity?entityRef=component:default/checkout',
+      );
+      expect(pending.body.level).toBe('silver');
+      expect(pending.body.checks[0]).toMatchObject({
+        id: 'golden-path-current',
+        outcome: 'fail',
+        exception: { status: 'pending', requestedBy: DEVELOPER },
+      });
+      expect((await notices(ADMIN))[0]?.payload).toMatchObject({
+        title:
+          'Exception requested: checkout — On a golden path, at its current version',
+        link: '/scorecards/exceptions',
+      });
+
+      const { id } = requested.body;
+      // The owner may not decide; the admin may.
+      expect(
+        (
+          await post(`/scorecards/exceptions/${id}/decision`, {
+            decision: 'approve',
+          })
+        ).status,
+      ).toBe(403);
+      const approved = await post(
+        `/scorecards/exceptions/${id}/decision`,
+        { decision: 'approve', note: 'Until the freeze ends.' },
+        ADMIN,
+      );
+      expect(approved.status).toBe(200);
+      expect(approved.body).toMatchObject({
+        status: 'approved',
+        decidedBy: ADMIN,
+        history: [
+          { action: 'requested', actor: DEVELOPER },
+          { action: 'approved', actor: ADMIN, note: 'Until the freeze ends.' },
+        ],
+      });
+
+      const after = await get(
+        '/scorecards/entity?entityRef=component:default/checkout',
+      );
+      expect(after.body.level).toBe('gold');
+      expect(
+        after.body.checks.find(
+          (c: { id: string }) => c.id === 'golden-path-current',
+        ),
+      ).toMatchObject({
+        outcome: 'pass-with-exception',
+        exception: { id, status: 'approved' },
+      });
+      const team = await get(
+        '/scorecards/rollup?entityRef=group:default/checkout-team',
+      );
+      expect(
+        team.body.checks.find(
+          (c: { id: string }) => c.id === 'golden-path-current',
+        ),
+      ).toMatchObject({ fail: 0, excepted: 1 });
+      expect(team.body.members[0]).toMatchObject({
+        level: 'gold',
+        failing: [],
+      });
+      // The next scheduled evaluation keeps it.
+      const reevaluated = await evaluated('component:default/checkout');
+      expect(reevaluated.body.level).toBe('gold');
+
+      expect((await notices(DEVELOPER))[0]?.payload).toMatchObject({
+        title:
+          'Exception approved: checkout — On a golden path, at its current version',
+        link: '/catalog/default/component/checkout/scorecard',
+      });
+      const listed = await get(
+        '/scorecards/exceptions?entityRef=component:default/checkout',
+        OUTSIDER,
+      );
+      expect(listed.body.exceptions.map((e: { id: string }) => e.id)).toEqual([
+        id,
+      ]);
+      // Another request for the same check while this one holds: 409.
+      const again = await post('/scorecards/exceptions', {
+        ...asked,
+        reason: 'Still waiting for the payments freeze.',
+      });
+      expect(again.status).toBe(409);
+      expect(again.body.error.message).toMatch(
+        /already has an approved exception to golden-path-current/,
+      );
+    });
+
+    it('lets neither a non-owner ask nor the one who asked decide; a rejection says why', async () => {
+      const outsider = await post(
+        '/scorecards/exceptions',
+        { ...asked, checkId: 'has-techdocs' },
+        OUTSIDER,
+      );
+      expect(outsider.status).toBe(403);
+      expect(outsider.body.error.message).toBe(
+        'Only the owners of component:default/checkout may request an exception for it',
+      );
+      // An admin who asks (admins may ask for anything) cannot approve it.
+      const own = await post(
+        '/scorecards/exceptions',
+        {
+          ...asked,
+          entityRef: 'component:default/orphan',
+          checkId: 'has-owner',
+          reason: 'The owning team is being set up this month.',
+        },
+        ADMIN,
+      );
+      expect(own.status).toBe(201);
+      const selfApproved = await post(
+        `/scorecards/exceptions/${own.body.id}/decision`,
+        { decision: 'approve' },
+        ADMIN,
+      );
+      expect(selfApproved.status).toBe(403);
+      expect(selfApproved.body.error.message).toBe(
+        'You requested this exception; another admin decides it',
+      );
+      // A rejection says why.
+      const docs = await post('/scorecards/exceptions', {
+        ...asked,
+        checkId: 'has-techdocs',
+        reason: 'Docs live in the wiki until the migration.',
+      });
+      expect(docs.status).toBe(201);
+      const withoutNote = await post(
+        `/scorecards/exceptions/${docs.body.id}/decision`,
+        { decision: 'reject' },
+        ADMIN,
+      );
+      expect(withoutNote.status).toBe(400);
+      expect(withoutNote.body.error.message).toBe(
+        'A rejection needs a note saying why',
+      );
+      const rejected = await post(
+        `/scorecards/exceptions/${docs.body.id}/decision`,
+        { decision: 'reject', note: 'Docs next to the code are the standard.' },
+        ADMIN,
+      );
+      expect(rejected.body).toMatchObject({
+        status: 'rejected',
+        decisionNote: 'Docs next to the code are the standard.',
+      });
+      // Decided: approving it now is a conflict, and it counts for nothing.
+      expect(
+        (
+          await post(
+            `/scorecards/exceptions/${docs.body.id}/decision`,
+            { decision: 'approve' },
+            ADMIN,
+          )
+        ).status,
+      ).toBe(409);
+      const scorecard = await get(
+        '/scorecards/entity?entityRef=component:default/checkout',
+      );
+      expect(
+        scorecard.body.checks.find(
+          (c: { id: string }) => c.id === 'has-techdocs',
+        ).exception,
+      ).toBeUndefined();
+    });
+
+    it('refuses bad requests with 400 naming what was wrong, and stores nothing', async () => {
+      const bad = async (body: object) => {
+        const res = await post('/scorecards/exceptions', { ...asked, ...body });
+        expect(res.status).toBe(400);
+        return res.body.error.message as string;
+      };
+      expect(await bad({ checkId: 'no-such-check' })).toMatch(
+        /^checkId no-such-check is not a scorecard check; known: has-owner/,
+      );
+      expect(await bad({ reason: 'because' })).toBe(
+        'reason must say why in at least 10 characters',
+      );
+      expect(await bad({ expiresAt: inDays(181) })).toMatch(
+        /^expiresAt may be at most 180 days ahead/,
+      );
+      expect(await bad({ expiresAt: inDays(-1) })).toBe(
+        'expiresAt must be in the future',
+      );
+      expect(await bad({ expiresAt: 'next spring' })).toMatch(/expiresAt/);
+      expect(await bad({ extra: true })).toBe(
+        'request/body must NOT have additional properties',
+      );
+      expect(
+        (
+          await post('/scorecards/exceptions/nope/decision', {
+            decision: 'maybe',
+          })
+        ).status,
+      ).toBe(400);
+      expect(
+        (
+          await post(
+            '/scorecards/exceptions/nope/decision',
+            { decision: 'approve' },
+            ADMIN,
+          )
+        ).status,
+      ).toBe(404);
+      expect((await post('/scorecards/exceptions', asked, null)).status).toBe(
+        401,
+      );
+      const listed = await get(
+        '/scorecards/exceptions?entityRef=component:default/checkout&status=pending',
+      );
+      expect(listed.body.exceptions).toEqual([]);
+      expect(
+        (await get('/scorecards/exceptions?status=forgotten')).status,
+      ).toBe(400);
+    });
   });
 });

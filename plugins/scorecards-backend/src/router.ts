@@ -1,5 +1,6 @@
 import type express from 'express';
 import type {
+  AuditorService,
   BackstageCredentials,
   HttpAuthService,
   PermissionsService,
@@ -7,8 +8,13 @@ import type {
 import { NotAllowedError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { retryAfterOnUnavailable } from '@paved/database-errors';
-import { scorecardsReadPermission } from '@paved/plugin-scorecards-common';
+import {
+  scorecardsExceptionDecidePermission,
+  scorecardsExceptionRequestPermission,
+  scorecardsReadPermission,
+} from '@paved/plugin-scorecards-common';
 import { createOpenApiRouter } from './schema/openapi/generated';
+import type { ExceptionService } from './service/ExceptionService';
 import type { ScorecardService } from './service/ScorecardService';
 
 /** History a roll-up draws without `days`. */
@@ -17,7 +23,9 @@ const DEFAULT_HISTORY_DAYS = 90;
 export type RouterOptions = {
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
+  auditor: AuditorService;
   scorecards: ScorecardService;
+  exceptions: ExceptionService;
 };
 
 /**
@@ -28,7 +36,7 @@ export type RouterOptions = {
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, permissions, scorecards } = options;
+  const { httpAuth, permissions, auditor, scorecards, exceptions } = options;
   const router = await createOpenApiRouter();
 
   /** Every route reads: user or service credentials holding scorecards.read. */
@@ -69,6 +77,81 @@ export async function createRouter(
         credentials,
       ),
     );
+  });
+
+  router.get('/exceptions', async (req, res) => {
+    const credentials = await readerCredentials(req);
+    res.json(
+      await exceptions.list(
+        { entityRef: req.query.entityRef, status: req.query.status },
+        credentials,
+      ),
+    );
+  });
+
+  router.post('/exceptions', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const audit = await auditor.createEvent({
+      eventId: 'exception-request',
+      severityLevel: 'medium',
+      request: req,
+      meta: { entityRef: req.body.entityRef, checkId: req.body.checkId },
+    });
+    try {
+      // Only the component's owners (Paved's policy) may ask.
+      const [decision] = await permissions.authorize(
+        [
+          {
+            permission: scorecardsExceptionRequestPermission,
+            resourceRef: req.body.entityRef,
+          },
+        ],
+        { credentials },
+      );
+      if (decision.result !== AuthorizeResult.ALLOW) {
+        throw new NotAllowedError(
+          `Only the owners of ${req.body.entityRef} may request an exception for it`,
+        );
+      }
+      const { exception, created } = await exceptions.request(
+        req.body,
+        credentials,
+      );
+      await audit.success({ meta: { exceptionId: exception.id, created } });
+      res.status(created ? 201 : 200).json(exception);
+    } catch (error) {
+      await audit.fail({ error: error as Error });
+      throw error;
+    }
+  });
+
+  router.post('/exceptions/:id/decision', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const audit = await auditor.createEvent({
+      eventId: 'exception-decision',
+      severityLevel: 'medium',
+      request: req,
+      meta: { exceptionId: req.params.id, decision: req.body.decision },
+    });
+    try {
+      const [decision] = await permissions.authorize(
+        [{ permission: scorecardsExceptionDecidePermission }],
+        { credentials },
+      );
+      if (decision.result !== AuthorizeResult.ALLOW) {
+        throw new NotAllowedError('Only admins may decide on exceptions');
+      }
+      const { exception, changed } = await exceptions.decide(
+        req.params.id,
+        req.body,
+        credentials,
+      );
+      await audit.success({ meta: { changed } });
+      res.json(exception);
+    } catch (error) {
+      await audit.fail({ error: error as Error });
+      throw error;
+    }
   });
 
   // Backstage's error handler answers a 503 (the database out of reach)

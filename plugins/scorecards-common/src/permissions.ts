@@ -1,13 +1,35 @@
+import { RESOURCE_TYPE_CATALOG_ENTITY } from '@backstage/plugin-catalog-common/alpha';
 import { createPermission } from '@backstage/plugin-permission-common';
 
 /**
- * Reading scorecards: a component's checks and level, and the roll-ups of
- * teams, systems and the organisation.
+ * Reading scorecards: a component's checks and level, the roll-ups of
+ * teams, systems and the organisation, and the exceptions granted.
  */
 export const scorecardsReadPermission = createPermission({
   name: 'scorecards.read',
   attributes: { action: 'read' },
 });
 
+/**
+ * Requesting an exception to one check for a component: a resource
+ * permission on the component's catalog entity, so a policy can allow it
+ * to the component's owners only (`isEntityOwner`).
+ */
+export const scorecardsExceptionRequestPermission = createPermission({
+  name: 'scorecards.exception.request',
+  attributes: { action: 'create' },
+  resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
+});
+
+/** Approving or rejecting a requested exception: the platform's admins. */
+export const scorecardsExceptionDecidePermission = createPermission({
+  name: 'scorecards.exception.decide',
+  attributes: { action: 'update' },
+});
+
 /** @public */
-export const scorecardsPermissions = [scorecardsReadPermission];
+export const scorecardsPermissions = [
+  scorecardsReadPermission,
+  scorecardsExceptionRequestPermission,
+  scorecardsExceptionDecidePermission,
+];

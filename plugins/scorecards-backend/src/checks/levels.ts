@@ -1,5 +1,5 @@
 import { InputError } from '@backstage/errors';
-import type { CheckVerdict } from '@paved/plugin-scorecards-node';
+import type { StoredCheck } from '../database/ScorecardStore';
 
 /** A level: the checks it adds to those of the levels before it. */
 export type ScorecardLevel = { id: string; title: string; checks: string[] };
@@ -41,18 +41,18 @@ export function checkLevels(levels: ScorecardLevel[], checkIds: string[]) {
 
 /**
  * The highest level reached — every check of it and of every level before
- * it passed or not applicable — and the next one; a check without a
- * result counts as not passed.
+ * it passed (with an exception or without) or not applicable — and the
+ * next one; a check without a result counts as not passed.
  */
 export function levelOf(
   levels: ScorecardLevel[],
-  outcomes: Map<string, CheckVerdict['outcome']>,
+  outcomes: Map<string, StoredCheck['outcome']>,
 ): { level: string | null; nextLevel: string | null } {
   let level: string | null = null;
   for (const candidate of levels) {
     const met = candidate.checks.every(id => {
       const outcome = outcomes.get(id);
-      return outcome === 'pass' || outcome === 'not-applicable';
+      return outcome !== undefined && outcome !== 'fail';
     });
     if (!met) return { level, nextLevel: candidate.id };
     level = candidate.id;

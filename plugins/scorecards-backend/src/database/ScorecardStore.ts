@@ -11,8 +11,21 @@ const migrationsDir = resolvePackagePath(
   'migrations',
 );
 
-/** One check's stored outcome for a component. */
-export type StoredCheck = { id: string } & CheckVerdict;
+/**
+ * One check's stored outcome for a component: the check's own verdict, or
+ * `pass-with-exception` where it failed and an approved exception was in
+ * force (named, with its expiry).
+ */
+export type StoredCheck = {
+  id: string;
+  outcome: CheckVerdict['outcome'] | 'pass-with-exception';
+  evidence: string;
+  exception?: { id: string; expiresAt: string };
+};
+
+/** Checks that count as passed: passed, or failed under an exception. */
+export const countsAsPassed = (check: StoredCheck) =>
+  check.outcome === 'pass' || check.outcome === 'pass-with-exception';
 
 /** A component's newest evaluation. */
 export type StoredScorecard = {
@@ -97,7 +110,7 @@ export class ScorecardStore {
               day,
               entity_ref: s.entityRef,
               level: s.level,
-              passed: s.checks.filter(c => c.outcome === 'pass').length,
+              passed: s.checks.filter(countsAsPassed).length,
               failed: s.checks.filter(c => c.outcome === 'fail').length,
             })),
           )

@@ -16,6 +16,11 @@ import type {
   ScorecardStore,
   StoredScorecard,
 } from '../database/ScorecardStore';
+import type {
+  ExceptionStore,
+  StoredException,
+} from '../database/ExceptionStore';
+import { withExceptions } from '../checks/exceptions';
 import { levelOf, type ScorecardLevel } from '../checks/levels';
 
 const TEMPLATE_VERSION = 'paved.dev/template-version';
@@ -28,6 +33,7 @@ type EvaluatorOptions = {
   auth: AuthService;
   discovery: DiscoveryService;
   store: ScorecardStore;
+  exceptions: ExceptionStore;
   checks: ScorecardCheck[];
   levels: ScorecardLevel[];
   logger: LoggerService;
@@ -45,6 +51,7 @@ export class ScorecardEvaluator {
   readonly #auth: AuthService;
   readonly #dora: DoraClient;
   readonly #store: ScorecardStore;
+  readonly #exceptions: ExceptionStore;
   readonly #checks: ScorecardCheck[];
   readonly #levels: ScorecardLevel[];
   readonly #logger: LoggerService;
@@ -62,6 +69,7 @@ export class ScorecardEvaluator {
       },
     });
     this.#store = options.store;
+    this.#exceptions = options.exceptions;
     this.#checks = options.checks;
     this.#levels = options.levels;
     this.#logger = options.logger;
@@ -123,15 +131,28 @@ export class ScorecardEvaluator {
             }
           : undefined,
     };
+    // Approved exceptions in force now; those past their expiry were
+    // marked expired before this pass (ExceptionNotices.expire).
+    const active = await this.#exceptions.active(now);
     const scorecards = components.map(entity =>
-      this.#evaluate(entity, facts, now),
+      this.#evaluate(
+        entity,
+        facts,
+        now,
+        active.get(stringifyEntityRef(entity)),
+      ),
     );
     await this.#store.replaceAll(now.toISOString().slice(0, 10), scorecards);
     return scorecards.length;
   }
 
-  #evaluate(entity: Entity, facts: ScorecardFacts, now: Date): StoredScorecard {
-    const checks = this.#checks.map(check => {
+  #evaluate(
+    entity: Entity,
+    facts: ScorecardFacts,
+    now: Date,
+    exceptions: Map<string, StoredException> | undefined,
+  ): StoredScorecard {
+    const verdicts = this.#checks.map(check => {
       try {
         return { id: check.id, ...check.evaluate(entity, facts) };
       } catch (error) {
@@ -143,6 +164,7 @@ export class ScorecardEvaluator {
         };
       }
     });
+    const checks = withExceptions(verdicts, exceptions);
     const { level } = levelOf(
       this.#levels,
       new Map(checks.map(c => [c.id, c.outcome])),

@@ -2,6 +2,7 @@ import type { BackstageCredentials } from '@backstage/backend-plugin-api';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { CatalogScopeResolver } from '@paved/catalog-scopes';
 import type { ScorecardCheck } from '@paved/plugin-scorecards-node';
+import type { ExceptionStore } from '../database/ExceptionStore';
 import type { ScorecardStore } from '../database/ScorecardStore';
 import { levelOf, levelOfCheck, type ScorecardLevel } from '../checks/levels';
 
@@ -9,10 +10,16 @@ const DAY_MS = 86_400_000;
 /** The most components a roll-up lists one by one. */
 const MAX_MEMBERS = 500;
 
-const outcomeOrder = { fail: 0, pass: 1, 'not-applicable': 2 } as const;
+const outcomeOrder = {
+  fail: 0,
+  'pass-with-exception': 1,
+  pass: 2,
+  'not-applicable': 3,
+} as const;
 
 type ServiceOptions = {
   store: ScorecardStore;
+  exceptions: ExceptionStore;
   catalog: CatalogService;
   checks: ScorecardCheck[];
   levels: ScorecardLevel[];
@@ -25,6 +32,7 @@ type ServiceOptions = {
  */
 export class ScorecardService {
   readonly #store: ScorecardStore;
+  readonly #exceptions: ExceptionStore;
   readonly #scopes: CatalogScopeResolver;
   readonly #checks: ScorecardCheck[];
   readonly #levels: ScorecardLevel[];
@@ -35,6 +43,7 @@ export class ScorecardService {
 
   private constructor(options: ServiceOptions) {
     this.#store = options.store;
+    this.#exceptions = options.exceptions;
     this.#scopes = CatalogScopeResolver.create({ catalog: options.catalog });
     this.#checks = options.checks;
     this.#levels = options.levels;
@@ -61,7 +70,11 @@ export class ScorecardService {
       credentials,
       kinds: ['component'],
     });
-    const [stored] = await this.#store.scorecards([scope.entityRef]);
+    const [[stored], open] = await Promise.all([
+      this.#store.scorecards([scope.entityRef]),
+      this.#exceptions.open(new Date(), [scope.entityRef]),
+    ]);
+    const openByCheck = open.get(scope.entityRef);
     const byId = new Map((stored?.checks ?? []).map(c => [c.id, c]));
     const levelOfId = levelOfCheck(this.#levels);
     const levelIndex = new Map(this.#levels.map((l, i) => [l.id, i]));
@@ -73,6 +86,7 @@ export class ScorecardService {
             const result = byId.get(check.id);
             if (!result) return [];
             const { id, title, description, rationale, fix } = check;
+            const exception = openByCheck?.get(id);
             return [
               {
                 id,
@@ -83,6 +97,19 @@ export class ScorecardService {
                 outcome: result.outcome,
                 evidence: result.evidence,
                 level: levelOfId.get(id) ?? null,
+                // The exception asked for or granted, whether or not the
+                // stored results count it yet.
+                ...(exception
+                  ? {
+                      exception: {
+                        id: exception.id,
+                        status: exception.status as 'pending' | 'approved',
+                        reason: exception.reason,
+                        requestedBy: exception.requestedBy,
+                        expiresAt: exception.expiresAt.toISOString(),
+                      },
+                    }
+                  : {}),
               },
             ];
           })
@@ -142,10 +169,11 @@ export class ScorecardService {
           .reduce((sum, r) => sum + r.n, 0),
       }));
     const checks = this.#checks.map(check => {
-      const counts = { pass: 0, fail: 0, notApplicable: 0 };
+      const counts = { pass: 0, fail: 0, notApplicable: 0, excepted: 0 };
       for (const scorecard of stored) {
         const result = scorecard.checks.find(c => c.id === check.id);
         if (result?.outcome === 'pass') counts.pass++;
+        if (result?.outcome === 'pass-with-exception') counts.excepted++;
         if (result?.outcome === 'fail') counts.fail++;
         if (result?.outcome === 'not-applicable') counts.notApplicable++;
       }

@@ -3,6 +3,7 @@ import {
   RiCheckboxCircleFill,
   RiCloseCircleFill,
   RiIndeterminateCircleLine,
+  RiTimerLine,
 } from '@remixicon/react';
 import type { CheckOutcome } from '@paved/plugin-scorecards-common';
 import { type ChipTone, chipStyles } from '@paved/portal-ui';
@@ -11,18 +12,21 @@ const tones: Record<CheckOutcome, ChipTone | undefined> = {
   pass: 'success',
   fail: 'danger',
   'not-applicable': undefined,
+  'pass-with-exception': 'warning',
 };
 
 export const outcomeLabels: Record<CheckOutcome, string> = {
   pass: 'Passes',
   fail: 'Fails',
   'not-applicable': 'Does not apply',
+  'pass-with-exception': 'Passes with an exception',
 };
 
 const icons: Record<CheckOutcome, ReactElement> = {
   pass: <RiCheckboxCircleFill size={14} aria-hidden />,
   fail: <RiCloseCircleFill size={14} aria-hidden />,
   'not-applicable': <RiIndeterminateCircleLine size={14} aria-hidden />,
+  'pass-with-exception': <RiTimerLine size={14} aria-hidden />,
 };
 
 /** A check's outcome in colour, icon and word, so colour is never the only cue. */

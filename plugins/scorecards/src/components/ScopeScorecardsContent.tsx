@@ -166,6 +166,9 @@ export const ScopeScorecardsContent = () => {
                   Pass
                 </th>
                 <th scope="col" className={styles.number}>
+                  With an exception
+                </th>
+                <th scope="col" className={styles.number}>
                   Does not apply
                 </th>
               </tr>
@@ -176,6 +179,7 @@ export const ScopeScorecardsContent = () => {
                   <th scope="row">{check.title}</th>
                   <td className={styles.number}>{check.fail}</td>
                   <td className={styles.number}>{check.pass}</td>
+                  <td className={styles.number}>{check.excepted}</td>
                   <td className={styles.number}>{check.notApplicable}</td>
                 </tr>
               ))}

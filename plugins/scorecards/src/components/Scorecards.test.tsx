@@ -177,6 +177,7 @@ describe('the Scorecards tab of a team', () => {
           pass: 3,
           fail: 1,
           notApplicable: 0,
+          excepted: 0,
         },
         {
           id: 'has-techdocs',
@@ -184,6 +185,7 @@ describe('the Scorecards tab of a team', () => {
           pass: 1,
           fail: 3,
           notApplicable: 0,
+          excepted: 0,
         },
       ],
       history: [],

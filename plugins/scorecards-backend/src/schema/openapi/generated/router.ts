@@ -13,7 +13,7 @@ export const spec = {
     title: 'scorecards',
     version: '1',
     description:
-      "Scorecards for Paved: each component checked against the platform's\nstandards (checks over facts the catalog, DORA and golden paths already\nhold), the level it reaches, and roll-ups for teams, systems and the\norganisation with daily history. Results are evaluated by a scheduled\ntask and stored, so no read computes a check. Every route needs user or\nservice credentials holding `scorecards.read`.\n",
+      "Scorecards for Paved: each component checked against the platform's\nstandards (checks over facts the catalog, DORA and golden paths already\nhold), the level it reaches, and roll-ups for teams, systems and the\norganisation with daily history. Results are evaluated by a scheduled\ntask and stored, so no read computes a check. Every read needs user or\nservice credentials holding `scorecards.read`.\n\nExceptions: a component's owners (`scorecards.exception.request` on the\ncomponent) ask for time off one check with a reason and an expiry; an\nadmin (`scorecards.exception.decide`), never the one who asked, approves\nor rejects. An approved exception counts the failing check as passed\n(`pass-with-exception`) until it expires. Every step is audited.\n",
   },
   servers: [
     {
@@ -103,6 +103,17 @@ export const spec = {
           },
         },
       },
+      Conflict: {
+        description:
+          "The exception's state does not allow it (one is open already, or it was decided).",
+        content: {
+          'application/json': {
+            schema: {
+              $ref: '#/components/schemas/ErrorResponse',
+            },
+          },
+        },
+      },
     },
     schemas: {
       ErrorResponse: {
@@ -125,7 +136,165 @@ export const spec = {
       },
       CheckOutcome: {
         type: 'string',
-        enum: ['pass', 'fail', 'not-applicable'],
+        description:
+          '`pass-with-exception`: the check failed and an approved exception,\nnot yet expired, counts it as passed.\n',
+        enum: ['pass', 'fail', 'not-applicable', 'pass-with-exception'],
+      },
+      ExceptionStatus: {
+        type: 'string',
+        enum: ['pending', 'approved', 'rejected', 'expired'],
+      },
+      ScorecardException: {
+        type: 'object',
+        required: [
+          'id',
+          'entityRef',
+          'checkId',
+          'checkTitle',
+          'reason',
+          'status',
+          'requestedBy',
+          'requestedAt',
+          'expiresAt',
+          'decidedBy',
+          'decidedAt',
+          'decisionNote',
+          'history',
+        ],
+        properties: {
+          id: {
+            type: 'string',
+          },
+          entityRef: {
+            type: 'string',
+          },
+          entityTitle: {
+            type: 'string',
+          },
+          checkId: {
+            type: 'string',
+          },
+          checkTitle: {
+            type: 'string',
+          },
+          reason: {
+            type: 'string',
+          },
+          status: {
+            $ref: '#/components/schemas/ExceptionStatus',
+          },
+          requestedBy: {
+            type: 'string',
+          },
+          requestedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          expiresAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          decidedBy: {
+            type: ['string', 'null'],
+          },
+          decidedAt: {
+            type: ['string', 'null'],
+            format: 'date-time',
+          },
+          decisionNote: {
+            type: ['string', 'null'],
+          },
+          history: {
+            type: 'array',
+            description: 'The audit trail, oldest first.',
+            items: {
+              type: 'object',
+              required: ['action', 'actor', 'at', 'note'],
+              properties: {
+                action: {
+                  type: 'string',
+                  enum: [
+                    'requested',
+                    'approved',
+                    'rejected',
+                    'reminded',
+                    'expired',
+                  ],
+                },
+                actor: {
+                  type: 'string',
+                },
+                at: {
+                  type: 'string',
+                  format: 'date-time',
+                },
+                note: {
+                  type: ['string', 'null'],
+                },
+              },
+            },
+          },
+        },
+      },
+      ExceptionRequest: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['entityRef', 'checkId', 'reason', 'expiresAt'],
+        properties: {
+          entityRef: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 255,
+          },
+          checkId: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 127,
+          },
+          reason: {
+            type: 'string',
+            description:
+              'Why the component cannot meet the check yet; at least 10 characters.',
+            minLength: 1,
+            maxLength: 2000,
+          },
+          expiresAt: {
+            type: 'string',
+            description:
+              'When the exception ends (a date or date-time); at most the configured maximum ahead (default 180 days).',
+            minLength: 10,
+            maxLength: 40,
+          },
+        },
+      },
+      ExceptionDecision: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['decision'],
+        properties: {
+          decision: {
+            type: 'string',
+            enum: ['approve', 'reject'],
+          },
+          note: {
+            type: 'string',
+            description: 'Why; required to reject.',
+            maxLength: 2000,
+          },
+        },
+      },
+      ExceptionList: {
+        type: 'object',
+        required: ['exceptions'],
+        properties: {
+          exceptions: {
+            type: 'array',
+            description: 'Newest first; at most 200.',
+            items: {
+              $ref: '#/components/schemas/ScorecardException',
+            },
+          },
+        },
       },
       ScorecardCheckDefinition: {
         type: 'object',
@@ -208,6 +377,37 @@ export const spec = {
                 type: ['string', 'null'],
                 description:
                   'The lowest level that asks for this check; null when none does.',
+              },
+              exception: {
+                type: 'object',
+                description:
+                  'The open exception to this check, pending or approved (counted from the next evaluation if it is newer than the results).',
+                required: [
+                  'id',
+                  'status',
+                  'reason',
+                  'requestedBy',
+                  'expiresAt',
+                ],
+                properties: {
+                  id: {
+                    type: 'string',
+                  },
+                  status: {
+                    type: 'string',
+                    enum: ['pending', 'approved'],
+                  },
+                  reason: {
+                    type: 'string',
+                  },
+                  requestedBy: {
+                    type: 'string',
+                  },
+                  expiresAt: {
+                    type: 'string',
+                    format: 'date-time',
+                  },
+                },
               },
             },
           },
@@ -317,7 +517,14 @@ export const spec = {
             type: 'array',
             items: {
               type: 'object',
-              required: ['id', 'title', 'pass', 'fail', 'notApplicable'],
+              required: [
+                'id',
+                'title',
+                'pass',
+                'fail',
+                'notApplicable',
+                'excepted',
+              ],
               properties: {
                 id: {
                   type: 'string',
@@ -327,6 +534,11 @@ export const spec = {
                 },
                 pass: {
                   type: 'integer',
+                },
+                excepted: {
+                  type: 'integer',
+                  description:
+                    'Failed, counted as passed under an approved exception.',
                 },
                 fail: {
                   type: 'integer',
@@ -455,6 +667,168 @@ export const spec = {
           },
           '404': {
             $ref: '#/components/responses/NotFound',
+          },
+        },
+      },
+    },
+    '/exceptions': {
+      get: {
+        operationId: 'ListExceptions',
+        summary:
+          'Exceptions newest first, of one component or of every component the caller can see.',
+        parameters: [
+          {
+            name: 'entityRef',
+            in: 'query',
+            required: false,
+            allowReserved: true,
+            description:
+              'A component, as an entity ref; omit it for every component.',
+            schema: {
+              type: 'string',
+              minLength: 1,
+              maxLength: 255,
+            },
+          },
+          {
+            name: 'status',
+            in: 'query',
+            required: false,
+            schema: {
+              $ref: '#/components/schemas/ExceptionStatus',
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The exceptions.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ExceptionList',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+          '404': {
+            $ref: '#/components/responses/NotFound',
+          },
+        },
+      },
+      post: {
+        operationId: 'RequestException',
+        summary: "A component's owner asks for an exception to one check.",
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/ExceptionRequest',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description:
+              'The same request was stored before (a retry); nothing changed.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ScorecardException',
+                },
+              },
+            },
+          },
+          '201': {
+            description: 'The request, pending a decision.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ScorecardException',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+          '404': {
+            $ref: '#/components/responses/NotFound',
+          },
+          '409': {
+            $ref: '#/components/responses/Conflict',
+          },
+        },
+      },
+    },
+    '/exceptions/{id}/decision': {
+      post: {
+        operationId: 'DecideException',
+        summary: 'An admin approves or rejects a pending exception.',
+        parameters: [
+          {
+            name: 'id',
+            in: 'path',
+            required: true,
+            schema: {
+              type: 'string',
+              minLength: 1,
+              maxLength: 36,
+            },
+          },
+        ],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/ExceptionDecision',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description:
+              'The decided exception (deciding the same way again changes nothing).',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ScorecardException',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+          '404': {
+            $ref: '#/components/responses/NotFound',
+          },
+          '409': {
+            $ref: '#/components/responses/Conflict',
           },
         },
       },

@@ -6,7 +6,12 @@
 
 import type {
   EntityScorecard,
+  ExceptionDecision,
+  ExceptionList,
+  ExceptionRequest,
+  ExceptionStatus,
   ScorecardDefinitions,
+  ScorecardException,
   ScorecardRollup,
 } from '../models';
 
@@ -48,9 +53,45 @@ export type GetScorecardRollup = {
   response: ScorecardRollup;
 };
 
+/**
+ * Exceptions newest first, of one component or of every component the caller can see.
+ */
+export type ListExceptions = {
+  query: {
+    /**
+     * A component, as an entity ref; omit it for every component.
+     */
+    entityRef?: string;
+    status?: ExceptionStatus;
+  };
+  response: ExceptionList;
+};
+
+/**
+ * A component's owner asks for an exception to one check.
+ */
+export type RequestException = {
+  body: ExceptionRequest;
+  response: ScorecardException;
+};
+
+/**
+ * An admin approves or rejects a pending exception.
+ */
+export type DecideException = {
+  path: {
+    id: string;
+  };
+  body: ExceptionDecision;
+  response: ScorecardException;
+};
+
 /** Every operation of the API, keyed as Backstage's typed router expects. */
 export type EndpointMap = {
   '#get|/definitions': GetDefinitions;
   '#get|/entity': GetEntityScorecard;
   '#get|/rollup': GetScorecardRollup;
+  '#get|/exceptions': ListExceptions;
+  '#post|/exceptions': RequestException;
+  '#post|/exceptions/{id}/decision': DecideException;
 };

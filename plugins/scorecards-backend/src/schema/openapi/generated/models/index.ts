@@ -15,9 +15,84 @@ export type ErrorResponse = {
 };
 
 /**
- * The CheckOutcome model.
+ * `pass-with-exception`: the check failed and an approved exception,
+ * not yet expired, counts it as passed.
  */
-export type CheckOutcome = 'pass' | 'fail' | 'not-applicable';
+export type CheckOutcome =
+  | 'pass'
+  | 'fail'
+  | 'not-applicable'
+  | 'pass-with-exception';
+
+/**
+ * The ExceptionStatus model.
+ */
+export type ExceptionStatus = 'pending' | 'approved' | 'rejected' | 'expired';
+
+/**
+ * The ScorecardException model.
+ */
+export type ScorecardException = {
+  id: string;
+  entityRef: string;
+  entityTitle?: string;
+  checkId: string;
+  checkTitle: string;
+  reason: string;
+  status: ExceptionStatus;
+  requestedBy: string;
+  requestedAt: string;
+  expiresAt: string;
+  decidedBy: string | null;
+  decidedAt: string | null;
+  decisionNote: string | null;
+  /**
+   * The audit trail, oldest first.
+   */
+  history: Array<{
+    action: 'requested' | 'approved' | 'rejected' | 'reminded' | 'expired';
+    actor: string;
+    at: string;
+    note: string | null;
+  }>;
+};
+
+/**
+ * The ExceptionRequest model.
+ */
+export type ExceptionRequest = {
+  entityRef: string;
+  checkId: string;
+  /**
+   * Why the component cannot meet the check yet; at least 10 characters.
+   */
+  reason: string;
+  /**
+   * When the exception ends (a date or date-time); at most the configured maximum ahead (default 180 days).
+   */
+  expiresAt: string;
+};
+
+/**
+ * The ExceptionDecision model.
+ */
+export type ExceptionDecision = {
+  decision: 'approve' | 'reject';
+  /**
+   * Why; required to reject.
+   */
+  note?: string;
+};
+
+/**
+ * The ExceptionList model.
+ */
+export type ExceptionList = {
+  /**
+   * Newest first; at most 200.
+   */
+  exceptions: Array<ScorecardException>;
+};
 
 /**
  * The ScorecardCheckDefinition model.
@@ -67,6 +142,16 @@ export type ScorecardCheckResult = ScorecardCheckDefinition & {
    * The lowest level that asks for this check; null when none does.
    */
   level: string | null;
+  /**
+   * The open exception to this check, pending or approved (counted from the next evaluation if it is newer than the results).
+   */
+  exception?: {
+    id: string;
+    status: 'pending' | 'approved';
+    reason: string;
+    requestedBy: string;
+    expiresAt: string;
+  };
 };
 
 /**
@@ -135,6 +220,10 @@ export type ScorecardRollup = {
     id: string;
     title: string;
     pass: number;
+    /**
+     * Failed, counted as passed under an approved exception.
+     */
+    excepted: number;
     fail: number;
     notApplicable: number;
   }>;

@@ -6,7 +6,12 @@
 
 import type {
   EntityScorecard,
+  ExceptionDecision,
+  ExceptionList,
+  ExceptionRequest,
+  ExceptionStatus,
   ScorecardDefinitions,
+  ScorecardException,
   ScorecardRollup,
 } from '../models';
 
@@ -57,6 +62,36 @@ export type GetScorecardRollup = {
      */
     days?: number;
   };
+};
+
+/**
+ * Exceptions newest first, of one component or of every component the caller can see.
+ */
+export type ListExceptions = {
+  query: {
+    /**
+     * A component, as an entity ref; omit it for every component.
+     */
+    entityRef?: string;
+    status?: ExceptionStatus;
+  };
+};
+
+/**
+ * A component's owner asks for an exception to one check.
+ */
+export type RequestException = {
+  body: ExceptionRequest;
+};
+
+/**
+ * An admin approves or rejects a pending exception.
+ */
+export type DecideException = {
+  path: {
+    id: string;
+  };
+  body: ExceptionDecision;
 };
 
 function toQueryString(query: Record<string, unknown> | undefined): string {
@@ -145,5 +180,70 @@ export class DefaultApiClient {
       },
       signal: options?.signal,
     });
+  }
+
+  /**
+   * Exceptions newest first, of one component or of every component the caller can see.
+   */
+  public async listExceptions(
+    request: ListExceptions,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<ExceptionList>> {
+    const baseUrl = await this.#discoveryApi.getBaseUrl(pluginId);
+    const query = toQueryString(
+      request.query as Record<string, unknown> | undefined,
+    );
+    return await this.#fetchApi.fetch(`${baseUrl}/exceptions${query}`, {
+      method: 'GET',
+      headers: {
+        ...(options?.token && { Authorization: `Bearer ${options.token}` }),
+      },
+      signal: options?.signal,
+    });
+  }
+
+  /**
+   * A component's owner asks for an exception to one check.
+   */
+  public async requestException(
+    request: RequestException,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<ScorecardException>> {
+    const baseUrl = await this.#discoveryApi.getBaseUrl(pluginId);
+    const query = '';
+    return await this.#fetchApi.fetch(`${baseUrl}/exceptions${query}`, {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options.token}` }),
+      },
+      body: JSON.stringify(request.body),
+      signal: options?.signal,
+    });
+  }
+
+  /**
+   * An admin approves or rejects a pending exception.
+   */
+  public async decideException(
+    request: DecideException,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<ScorecardException>> {
+    const baseUrl = await this.#discoveryApi.getBaseUrl(pluginId);
+    const query = '';
+    return await this.#fetchApi.fetch(
+      `${baseUrl}/exceptions/${encodeURIComponent(
+        String(request.path.id),
+      )}/decision${query}`,
+      {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/json',
+          ...(options?.token && { Authorization: `Bearer ${options.token}` }),
+        },
+        body: JSON.stringify(request.body),
+        signal: options?.signal,
+      },
+    );
   }
 }
