@@ -40,11 +40,12 @@ function readExceptionsConfig(config: RootConfigService): ExceptionsConfig {
   // A list, or one string of refs separated by commas or white space (as
   // an environment variable gives them).
   const key = 'scorecards.exceptions.reviewers';
-  const listed = config.has(key)
-    ? Array.isArray(config.get(key))
+  let listed: string[] = [];
+  if (config.has(key)) {
+    listed = Array.isArray(config.get(key))
       ? config.getStringArray(key)
-      : [config.getString(key)]
-    : [];
+      : [config.getString(key)];
+  }
   const reviewers = listed.flatMap(v => v.split(/[\s,]+/)).filter(Boolean);
   for (const ref of reviewers) {
     if (!/^(user|group):[^:/]+\/[^:/]+$/i.test(ref)) {
