@@ -27,6 +27,22 @@ export async function signIn(page: Page) {
 }
 
 /**
+ * Signs in with the local demo's second identity: Priya Raman, an admin
+ * of the demo organisation (the platform team).
+ */
+export async function signInAsAdmin(page: Page) {
+  await page.goto('/');
+  const card = page.locator('article, div').filter({
+    has: page.getByText('Platform admin', { exact: true }),
+  });
+  const signInButton = card.getByRole('button', { name: 'Sign In' }).last();
+  await signInButton.click();
+  await expect(
+    page.getByPlaceholder('Search services, APIs, teams and docs'),
+  ).toBeVisible();
+}
+
+/**
  * Checks the page against WCAG 2.1 A and AA (and 2.2's target size) with
  * axe-core, in the light and the dark theme: no serious or critical
  * violation. The page is loaded

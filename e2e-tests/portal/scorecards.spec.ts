@@ -1,5 +1,6 @@
-import { expect, test } from '@playwright/test';
-import { expectAccessible, screenshot, signIn } from './helpers';
+import AxeBuilder from '@axe-core/playwright';
+import { expect, type Page, test } from '@playwright/test';
+import { expectAccessible, screenshot, signIn, signInAsAdmin } from './helpers';
 
 /*
  * Scorecards as a developer and a team lead meet them: a service's level
@@ -9,6 +10,9 @@ import { expectAccessible, screenshot, signIn } from './helpers';
 test.beforeEach(async ({ page }) => {
   await signIn(page);
 });
+
+// The exception journey changes Voucher Service's level, so the tests
+// that read its failing check run first (tests of a file run in order).
 
 test('a developer sees their service’s level and the failing check with its fix', async ({
   page,
@@ -69,3 +73,100 @@ test('a team lead sees which of the team’s services stand at which level, and 
     }),
   ).toBeVisible();
 });
+
+test('a developer requests an exception to a failing check, an admin approves it, and the level changes', async ({
+  page,
+  browser,
+}) => {
+  const check = 'On a golden path, at its current version';
+  await page.goto('/catalog/default/component/voucher-service/scorecard');
+  await expect(async () => {
+    await page.reload();
+    await expect(
+      page.getByRole('listitem', { name: `${check}: fail` }),
+    ).toBeVisible({ timeout: 5_000 });
+  }).toPass({ timeout: 60_000 });
+  await expect(page.getByText('Silver', { exact: true })).toBeVisible();
+
+  // The owner (the guest is on the checkout team) asks, with a reason.
+  await page
+    .getByRole('button', { name: `Request an exception to ${check}` })
+    .click();
+  const dialog = page.getByRole('dialog', { name: 'Request an exception' });
+  const submit = dialog.getByRole('button', { name: 'Request exception' });
+  await expect(submit).toBeDisabled();
+  await dialog
+    .getByRole('textbox', { name: /Why can it not meet the check yet/ })
+    .fill('The 1.3 upgrade waits for the payments freeze to end in January.');
+  await dialog.getByText('60 days', { exact: true }).click();
+  await expect(dialog.getByRole('radio', { name: '60 days' })).toBeChecked();
+  await screenshot(page, 'scorecard-exception-request');
+  await expectDialogAccessible(page);
+  await submit.click();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByRole('status')).toContainText(
+    `Exception to “${check}” requested; a platform admin decides.`,
+  );
+  const failing = page.getByRole('listitem', { name: `${check}: fail` });
+  await expect(failing.getByText(/^Exception requested:/)).toBeVisible();
+  // Asked once: no second request from the same check.
+  await expect(
+    page.getByRole('button', { name: `Request an exception to ${check}` }),
+  ).toHaveCount(0);
+
+  // A platform admin, in a browser of their own, approves it.
+  const adminContext = await browser.newContext();
+  const admin = await adminContext.newPage();
+  try {
+    await signInAsAdmin(admin);
+    await admin.goto('/scorecards');
+    const waiting = admin.getByRole('heading', {
+      name: /^Waiting for a decision \(\d+\)$/,
+    });
+    await expect(waiting).toBeVisible();
+    await expect(
+      admin.getByText(
+        '“The 1.3 upgrade waits for the payments freeze to end in January.”',
+      ),
+    ).toBeVisible();
+    await screenshot(admin, 'scorecards-exceptions-admin');
+    await expectAccessible(admin, waiting);
+    await admin
+      .getByRole('button', {
+        name: `Approve the exception for Voucher Service: ${check}`,
+      })
+      .click();
+    await expect(admin.getByRole('status')).toContainText(
+      `Approved: Voucher Service — ${check}.`,
+    );
+    await expect(
+      admin.getByRole('table', { name: 'Decided and ended' }),
+    ).toContainText('Voucher Service');
+  } finally {
+    await adminContext.close();
+  }
+
+  // The developer sees the level rise, and who decided.
+  await page.reload();
+  await expect(page.getByText('Gold', { exact: true })).toBeVisible();
+  await expect(
+    page.getByRole('listitem', { name: `${check}: pass-with-exception` }),
+  ).toContainText('Passes with an exception');
+  const record = page.getByRole('table', { name: 'Exceptions' });
+  await expect(record).toContainText('Approved');
+  await expect(record).toContainText('priya.raman');
+  await screenshot(page, 'scorecard-exception-approved');
+});
+
+/** The open dialog against WCAG 2.1 AA, in the theme the page is in. */
+async function expectDialogAccessible(page: Page) {
+  const { violations } = await new AxeBuilder({ page })
+    .include('[role="dialog"]')
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+    .analyze();
+  expect(
+    violations
+      .filter(v => v.impact === 'serious' || v.impact === 'critical')
+      .map(v => `${v.id}: ${v.nodes.map(n => n.target.join(' ')).join(', ')}`),
+  ).toEqual([]);
+}

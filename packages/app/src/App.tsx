@@ -4,6 +4,7 @@ import { homeModule } from './modules/home';
 import { catalogHealthModule } from './modules/catalogHealth';
 import { createModule } from './modules/create';
 import { entityModule } from './modules/entity';
+import { signInModule } from './modules/signIn';
 import {
   accessibilityModule,
   techDocsAccessibilityModule,
@@ -16,6 +17,7 @@ import {
  */
 export default createApp({
   features: [
+    signInModule,
     navModule,
     homeModule,
     catalogHealthModule,

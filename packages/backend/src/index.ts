@@ -17,6 +17,8 @@ backend.add(import('@backstage/plugin-proxy-backend'));
 // Sign-in: guest locally, GitHub in production.
 backend.add(import('@backstage/plugin-auth-backend'));
 backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+// Locally, a second one-click identity: an admin of the demo organisation.
+backend.add(import('./auth/demoAdminProvider'));
 backend.add(import('@backstage/plugin-auth-backend-module-github-provider'));
 
 // Software catalog.

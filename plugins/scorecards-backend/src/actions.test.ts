@@ -60,6 +60,7 @@ describe('get-scorecard action', () => {
         catalog: catalogServiceMock({ entities }),
         checks: builtinChecks({ minorVersionsBehind: 1 }),
         levels: defaultLevels,
+        exceptionMaxDays: 180,
       }),
     );
     const invoke = (entityRef: string) =>

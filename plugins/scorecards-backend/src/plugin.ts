@@ -118,6 +118,7 @@ export const scorecardsPlugin = createBackendPlugin({
           catalog: deps.catalog,
           checks,
           levels: config.levels,
+          exceptionMaxDays: config.exceptions.maxDays,
         });
         const exceptions = ExceptionService.create({
           store: exceptionStore,

@@ -413,7 +413,7 @@ describe('scorecards API', () => {
       expect((await notices(ADMIN))[0]?.payload).toMatchObject({
         title:
           'Exception requested: checkout — On a golden path, at its current version',
-        link: '/scorecards/exceptions',
+        link: '/scorecards',
       });
 
       const { id } = requested.body;

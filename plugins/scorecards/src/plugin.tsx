@@ -1,8 +1,10 @@
 import {
   ApiBlueprint,
   createFrontendPlugin,
+  createRouteRef,
   discoveryApiRef,
   fetchApiRef,
+  PageBlueprint,
 } from '@backstage/frontend-plugin-api';
 import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import { RiMedalLine } from '@remixicon/react';
@@ -46,10 +48,34 @@ export const scopeScorecardsContent = EntityContentBlueprint.make({
   },
 });
 
+const exceptionsRouteRef = createRouteRef();
+
+/**
+ * The platform team's scorecards page: exceptions across the catalog,
+ * the requests to decide and the record.
+ */
+export const exceptionsPage = PageBlueprint.make({
+  name: 'exceptions',
+  params: {
+    path: '/scorecards',
+    // The sidebar lists pages that have a route ref.
+    routeRef: exceptionsRouteRef,
+    title: 'Scorecards',
+    icon: <RiMedalLine size={20} />,
+    loader: () =>
+      import('./components/ExceptionsPage').then(m => <m.ExceptionsPage />),
+  },
+});
+
 export const scorecardsPlugin = createFrontendPlugin({
   pluginId: 'scorecards',
   title: 'Scorecards',
   icon: <RiMedalLine />,
   info: { packageJson: () => import('../package.json') },
-  extensions: [scorecardsApi, entityScorecardContent, scopeScorecardsContent],
+  extensions: [
+    scorecardsApi,
+    entityScorecardContent,
+    scopeScorecardsContent,
+    exceptionsPage,
+  ],
 });

@@ -104,7 +104,7 @@ export class ExceptionNotices {
           exception.expiresAt,
         )}: ${exception.reason}`,
         severity: 'normal',
-        link: '/scorecards/exceptions',
+        link: '/scorecards',
       },
     );
   }

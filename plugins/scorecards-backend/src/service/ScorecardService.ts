@@ -23,6 +23,8 @@ type ServiceOptions = {
   catalog: CatalogService;
   checks: ScorecardCheck[];
   levels: ScorecardLevel[];
+  /** The longest an exception may be requested for. */
+  exceptionMaxDays: number;
 };
 
 /**
@@ -36,6 +38,7 @@ export class ScorecardService {
   readonly #scopes: CatalogScopeResolver;
   readonly #checks: ScorecardCheck[];
   readonly #levels: ScorecardLevel[];
+  readonly #exceptionMaxDays: number;
 
   static create(options: ServiceOptions) {
     return new ScorecardService(options);
@@ -47,10 +50,12 @@ export class ScorecardService {
     this.#scopes = CatalogScopeResolver.create({ catalog: options.catalog });
     this.#checks = options.checks;
     this.#levels = options.levels;
+    this.#exceptionMaxDays = options.exceptionMaxDays;
   }
 
   definitions() {
     return {
+      exceptionMaxDays: this.#exceptionMaxDays,
       levels: this.#levels,
       checks: this.#checks.map(
         ({ id, title, description, rationale, fix }) => ({

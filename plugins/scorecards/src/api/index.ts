@@ -7,7 +7,11 @@ import { ResponseError } from '@backstage/errors';
 import {
   DefaultApiClient,
   type EntityScorecard,
+  type ExceptionDecision,
+  type ExceptionRequest,
+  type ExceptionStatus,
   type ScorecardDefinitions,
+  type ScorecardException,
   type ScorecardRollup,
 } from '@paved/plugin-scorecards-common';
 
@@ -20,6 +24,16 @@ export interface ScorecardsApi {
     entityRef?: string;
     days?: number;
   }): Promise<ScorecardRollup>;
+  /** A component's exceptions, or every visible one; newest first. */
+  listExceptions(options: {
+    entityRef?: string;
+    status?: ExceptionStatus;
+  }): Promise<ScorecardException[]>;
+  requestException(request: ExceptionRequest): Promise<ScorecardException>;
+  decideException(
+    id: string,
+    decision: ExceptionDecision,
+  ): Promise<ScorecardException>;
 }
 
 export const scorecardsApiRef = createApiRef<ScorecardsApi>({
@@ -55,6 +69,35 @@ export class ScorecardsClient implements ScorecardsApi {
     days?: number;
   }): Promise<ScorecardRollup> {
     const answer = await this.#api.getScorecardRollup({ query: options });
+    if (!answer.ok) throw await ResponseError.fromResponse(answer);
+    return answer.json();
+  }
+
+  async listExceptions(options: {
+    entityRef?: string;
+    status?: ExceptionStatus;
+  }): Promise<ScorecardException[]> {
+    const answer = await this.#api.listExceptions({ query: options });
+    if (!answer.ok) throw await ResponseError.fromResponse(answer);
+    return (await answer.json()).exceptions;
+  }
+
+  async requestException(
+    request: ExceptionRequest,
+  ): Promise<ScorecardException> {
+    const answer = await this.#api.requestException({ body: request });
+    if (!answer.ok) throw await ResponseError.fromResponse(answer);
+    return answer.json();
+  }
+
+  async decideException(
+    id: string,
+    decision: ExceptionDecision,
+  ): Promise<ScorecardException> {
+    const answer = await this.#api.decideException({
+      path: { id },
+      body: decision,
+    });
     if (!answer.ok) throw await ResponseError.fromResponse(answer);
     return answer.json();
   }

@@ -1,10 +1,18 @@
-import { Card, CardBody, CardHeader, Flex, Text } from '@backstage/ui';
+import { useCallback, useState } from 'react';
+import { Button, Card, CardBody, CardHeader, Flex, Text } from '@backstage/ui';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
-import { formatDateTime } from '@paved/portal-ui';
+import { usePermission } from '@backstage/plugin-permission-react';
+import {
+  type ScorecardCheckResult,
+  scorecardsExceptionRequestPermission,
+} from '@paved/plugin-scorecards-common';
+import { formatDateTime, formatDay } from '@paved/portal-ui';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { scorecardsApiRef } from '../api';
+import { ExceptionRequestDialog } from './ExceptionRequestDialog';
+import { ExceptionsTable, who } from './ExceptionsTable';
 import { LevelChip, OutcomeChip } from './OutcomeChip';
 import {
   levelTitle,
@@ -24,9 +32,26 @@ export const EntityScorecardContent = () => {
   const entityRef = stringifyEntityRef(entity);
   const read = useAsyncRetry(
     () =>
-      Promise.all([api.getEntityScorecard(entityRef), api.getDefinitions()]),
+      Promise.all([
+        api.getEntityScorecard(entityRef),
+        api.getDefinitions(),
+        api.listExceptions({ entityRef }),
+      ]),
     [api, entityRef],
   );
+  // Owners (and admins) may ask for an exception to a failing check.
+  const { allowed: mayRequest } = usePermission({
+    permission: scorecardsExceptionRequestPermission,
+    resourceRef: entityRef,
+  });
+  const [requesting, setRequesting] = useState<ScorecardCheckResult>();
+  const [requested, setRequested] = useState<string>();
+  const { retry } = read;
+  const onRequested = useCallback(() => {
+    setRequested(requesting?.title);
+    setRequesting(undefined);
+    retry();
+  }, [requesting, retry]);
   if (read.loading && !read.value) {
     return (
       <ScorecardsLoading label="Loading the scorecard" heights={[72, 72]} />
@@ -41,7 +66,7 @@ export const EntityScorecardContent = () => {
       />
     );
   }
-  const [scorecard, definitions] = read.value!;
+  const [scorecard, definitions, exceptions] = read.value!;
   const titleOf = (level: string | null) => levelTitle(definitions, level);
   if (scorecard.evaluatedAt === null) {
     return (
@@ -57,6 +82,13 @@ export const EntityScorecardContent = () => {
     : 0;
   return (
     <Flex direction="column" gap="5">
+      <div role="status">
+        {requested && (
+          <Text as="p">
+            Exception to “{requested}” requested; a platform admin decides.
+          </Text>
+        )}
+      </div>
       <Card>
         <CardHeader>
           <Flex align="center" gap="3">
@@ -114,18 +146,62 @@ export const EntityScorecardContent = () => {
                   <Text as="p" variant="body-small" color="secondary">
                     {check.description} {check.rationale}
                   </Text>
-                  {check.outcome === 'fail' && (
+                  {check.outcome !== 'pass' &&
+                    check.outcome !== 'not-applicable' && (
+                      <Text as="p" variant="body-small">
+                        <span className={styles.label}>How to fix: </span>
+                        {check.fix}
+                      </Text>
+                    )}
+                  {check.exception && (
                     <Text as="p" variant="body-small">
-                      <span className={styles.label}>How to fix: </span>
-                      {check.fix}
+                      <span className={styles.label}>
+                        {check.exception.status === 'pending'
+                          ? 'Exception requested: '
+                          : 'Exception: '}
+                      </span>
+                      {check.exception.status === 'pending'
+                        ? `${who(
+                            check.exception.requestedBy,
+                          )} asked until ${formatDay(
+                            check.exception.expiresAt,
+                          )}; a platform admin decides. `
+                        : `until ${formatDay(check.exception.expiresAt)}. `}
+                      “{check.exception.reason}”
                     </Text>
                   )}
+                  {check.outcome === 'fail' &&
+                    !check.exception &&
+                    mayRequest && (
+                      <div>
+                        <Button
+                          size="small"
+                          variant="secondary"
+                          aria-label={`Request an exception to ${check.title}`}
+                          onPress={() => setRequesting(check)}
+                        >
+                          Request an exception
+                        </Button>
+                      </div>
+                    )}
                 </div>
               </li>
             ))}
           </ul>
         </Flex>
       </section>
+      {exceptions.length > 0 && (
+        <ExceptionsTable title="Exceptions" exceptions={exceptions} />
+      )}
+      {requesting && (
+        <ExceptionRequestDialog
+          entityRef={entityRef}
+          check={requesting}
+          maxDays={definitions.exceptionMaxDays}
+          onClose={() => setRequesting(undefined)}
+          onRequested={onRequested}
+        />
+      )}
     </Flex>
   );
 };

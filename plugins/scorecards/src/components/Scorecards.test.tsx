@@ -1,4 +1,6 @@
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { registerMswTestHooks } from '@backstage/frontend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
@@ -30,6 +32,7 @@ const team: Entity = {
 };
 
 const definitions: ScorecardDefinitions = {
+  exceptionMaxDays: 180,
   levels: [
     { id: 'bronze', title: 'Bronze', checks: ['has-owner'] },
     { id: 'silver', title: 'Silver', checks: ['has-techdocs'] },
@@ -93,6 +96,7 @@ describe('the Scorecard tab', () => {
     const requests = serveReads(server, 'scorecards', {
       entity: () => scorecard,
       definitions: () => definitions,
+      exceptions: () => ({ exceptions: [] }),
     });
     renderForEntity(checkout, <EntityScorecardContent />, {
       extensions: [scorecardsApi],
@@ -122,6 +126,89 @@ describe('the Scorecard tab', () => {
     ).toBe('component:default/checkout');
   });
 
+  it('lets an owner request an exception to a failing check, and then shows it waiting', async () => {
+    let stored: any;
+    serveReads(server, 'scorecards', {
+      entity: () =>
+        stored
+          ? {
+              ...scorecard,
+              checks: scorecard.checks.map(c =>
+                c.id === 'has-techdocs'
+                  ? {
+                      ...c,
+                      exception: {
+                        id: 'e1',
+                        status: 'pending',
+                        reason: stored.reason,
+                        requestedBy: 'user:default/dev',
+                        expiresAt: `${stored.expiresAt}T00:00:00Z`,
+                      },
+                    }
+                  : c,
+              ),
+            }
+          : scorecard,
+      definitions: () => ({ ...definitions, exceptionMaxDays: 45 }),
+      exceptions: () => ({ exceptions: [] }),
+    });
+    server.use(
+      http.post('*/api/scorecards/exceptions', async ({ request }) => {
+        stored = await request.json();
+        return HttpResponse.json({ id: 'e1', ...stored }, { status: 201 });
+      }),
+    );
+    renderForEntity(checkout, <EntityScorecardContent />, {
+      extensions: [scorecardsApi],
+    });
+    await userEvent.click(
+      await screen.findByRole('button', {
+        name: 'Request an exception to Has TechDocs',
+      }),
+    );
+    const dialog = screen.getByRole('dialog', { name: 'Request an exception' });
+    const submit = within(dialog).getByRole('button', {
+      name: 'Request exception',
+    });
+    // A reason first; the durations stop at the configured maximum.
+    expect(submit).toBeDisabled();
+    expect(
+      within(dialog)
+        .getAllByRole('radio')
+        .map(r => r.getAttribute('value')),
+    ).toEqual(['30', '45']);
+    await userEvent.type(
+      within(dialog).getByRole('textbox'),
+      'Docs move to the new site next sprint.',
+    );
+    await userEvent.click(within(dialog).getByText('30 days'));
+    await userEvent.click(submit);
+    await waitFor(() =>
+      expect(screen.getByRole('status')).toHaveTextContent(
+        'Exception to “Has TechDocs” requested; a platform admin decides.',
+      ),
+    );
+    expect(stored).toEqual({
+      entityRef: 'component:default/checkout',
+      checkId: 'has-techdocs',
+      reason: 'Docs move to the new site next sprint.',
+      expiresAt: new Date(Date.now() + 30 * 86_400_000)
+        .toISOString()
+        .slice(0, 10),
+    });
+    const techdocs = await screen.findByRole('listitem', {
+      name: 'Has TechDocs: fail',
+    });
+    expect(
+      await within(techdocs).findByText(/^Exception requested:/),
+    ).toBeInTheDocument();
+    expect(
+      screen.queryByRole('button', {
+        name: 'Request an exception to Has TechDocs',
+      }),
+    ).not.toBeInTheDocument();
+  });
+
   it('says when a component is not evaluated yet, and explains a refusal', async () => {
     serveReads(server, 'scorecards', {
       entity: () => ({
@@ -132,6 +219,7 @@ describe('the Scorecard tab', () => {
         checks: [],
       }),
       definitions: () => definitions,
+      exceptions: () => ({ exceptions: [] }),
     });
     const { unmount } = await renderForEntity(
       checkout,
@@ -145,6 +233,7 @@ describe('the Scorecard tab', () => {
       entity: () =>
         errorResponse(403, 'NotAllowedError', 'You may not read scorecards'),
       definitions: () => definitions,
+      exceptions: () => ({ exceptions: [] }),
     });
     renderForEntity(checkout, <EntityScorecardContent />, {
       extensions: [scorecardsApi],

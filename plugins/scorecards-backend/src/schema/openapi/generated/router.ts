@@ -341,8 +341,13 @@ export const spec = {
       },
       ScorecardDefinitions: {
         type: 'object',
-        required: ['levels', 'checks'],
+        required: ['levels', 'checks', 'exceptionMaxDays'],
         properties: {
+          exceptionMaxDays: {
+            type: 'integer',
+            description:
+              'The longest an exception may be requested for, in days.',
+          },
           levels: {
             type: 'array',
             description: 'Lowest first.',

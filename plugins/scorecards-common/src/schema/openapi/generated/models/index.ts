@@ -126,6 +126,10 @@ export type ScorecardLevel = {
  */
 export type ScorecardDefinitions = {
   /**
+   * The longest an exception may be requested for, in days.
+   */
+  exceptionMaxDays: number;
+  /**
    * Lowest first.
    */
   levels: Array<ScorecardLevel>;
