@@ -30,8 +30,17 @@ export async function signIn(page: Page) {
  * Signs in with the local demo's second identity: Priya Raman, an admin
  * of the demo organisation (the platform team).
  */
-export async function signInAsAdmin(page: Page) {
+export async function signInAsAdmin(
+  page: Page,
+  options = { checkPage: false },
+) {
   await page.goto('/');
+  if (options.checkPage) {
+    await expectAccessible(
+      page,
+      page.getByText('Platform admin', { exact: true }),
+    );
+  }
   const card = page.locator('article, div').filter({
     has: page.getByText('Platform admin', { exact: true }),
   });

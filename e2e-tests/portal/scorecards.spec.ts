@@ -118,7 +118,8 @@ test('a developer requests an exception to a failing check, an admin approves it
   const adminContext = await browser.newContext();
   const admin = await adminContext.newPage();
   try {
-    await signInAsAdmin(admin);
+    // The sign-in page too, in both themes.
+    await signInAsAdmin(admin, { checkPage: true });
     await admin.goto('/scorecards');
     const waiting = admin.getByRole('heading', {
       name: /^Waiting for a decision \(\d+\)$/,
