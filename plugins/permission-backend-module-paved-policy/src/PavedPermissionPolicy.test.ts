@@ -18,6 +18,7 @@ import {
 } from '@backstage/plugin-scaffolder-common/alpha';
 import { goldenPathUpgradePermission } from '@paved/plugin-scaffolder-backend-module-golden-path';
 import {
+  scorecardsCampaignCreatePermission,
   scorecardsExceptionDecidePermission,
   scorecardsExceptionRequestPermission,
 } from '@paved/plugin-scorecards-common';
@@ -384,14 +385,14 @@ describe('PavedPermissionPolicy', () => {
         component('payments-gateway', 'group:default/payments'),
       ),
     ).toBe(false);
-    expect(
-      (
-        await policy.handle(
-          { permission: scorecardsExceptionDecidePermission },
-          user,
-        )
-      ).result,
-    ).toBe(AuthorizeResult.DENY);
+    for (const permission of [
+      scorecardsExceptionDecidePermission,
+      scorecardsCampaignCreatePermission,
+    ]) {
+      expect((await policy.handle({ permission }, user)).result).toBe(
+        AuthorizeResult.DENY,
+      );
+    }
 
     const { policy: adminPolicy, user: adminUser } = admin();
     expect(

@@ -31,6 +31,7 @@ import {
 } from '@paved/plugin-cost-common';
 import { goldenPathUpgradePermission } from '@paved/plugin-scaffolder-backend-module-golden-path';
 import {
+  scorecardsCampaignCreatePermission,
   scorecardsExceptionDecidePermission,
   scorecardsExceptionRequestPermission,
 } from '@paved/plugin-scorecards-common';
@@ -57,8 +58,10 @@ const adminOnlyPermissions = [
   // The template editor, actions reference and templating extensions:
   // for those who maintain the golden paths.
   templateManagementPermission,
-  // Granting a service time off a standard is the platform team's call.
+  // Granting a service time off a standard, and asking every team for
+  // something by a date, are the platform team's calls.
   scorecardsExceptionDecidePermission,
+  scorecardsCampaignCreatePermission,
 ];
 
 /** The admin group of the local demo organisation; never a production admin. */

@@ -14,9 +14,11 @@ import { registerScorecardActions } from './actions';
 import { builtinChecks } from './checks/builtinChecks';
 import { checkLevels } from './checks/levels';
 import { readScorecardsConfig } from './config';
+import { CampaignStore } from './database/CampaignStore';
 import { ExceptionStore } from './database/ExceptionStore';
 import { ScorecardStore } from './database/ScorecardStore';
 import { createRouter } from './router';
+import { CampaignService } from './service/CampaignService';
 import { ExceptionNotices } from './service/ExceptionNotices';
 import { ExceptionService } from './service/ExceptionService';
 import { ScorecardEvaluator } from './service/ScorecardEvaluator';
@@ -80,6 +82,16 @@ export const scorecardsPlugin = createBackendPlugin({
         const exceptionStore = await ExceptionStore.create({
           database: deps.database,
         });
+        const campaignStore = await CampaignStore.create({
+          database: deps.database,
+        });
+        const campaigns = CampaignService.create({
+          store: campaignStore,
+          catalog: deps.catalog,
+          checks,
+          notifications: deps.notifications,
+          logger: deps.logger,
+        });
         const notices = new ExceptionNotices({
           notifications: deps.notifications,
           exceptions: exceptionStore,
@@ -93,6 +105,7 @@ export const scorecardsPlugin = createBackendPlugin({
           discovery: deps.discovery,
           store,
           exceptions: exceptionStore,
+          campaigns: campaignStore,
           checks,
           levels: config.levels,
           logger: deps.logger,
@@ -105,10 +118,12 @@ export const scorecardsPlugin = createBackendPlugin({
             // Expiries first, so this pass counts the checks again.
             const { expired, reminded } = await notices.run(started);
             const evaluated = await evaluator.evaluateAll(started);
+            // After the pass, so reminders go to those still not done.
+            const campaignReminders = await campaigns.remind(started);
             deps.logger.info(
               `Scorecards: evaluated ${evaluated} components in ${
                 Date.now() - started.getTime()
-              } ms; exceptions expired ${expired}, owners reminded ${reminded}`,
+              } ms; exceptions expired ${expired}, owners reminded ${reminded}; campaign reminders ${campaignReminders}`,
             );
           },
         });
@@ -136,6 +151,7 @@ export const scorecardsPlugin = createBackendPlugin({
             auditor: deps.auditor,
             scorecards,
             exceptions,
+            campaigns,
           }),
         );
       },

@@ -617,4 +617,106 @@ describe('scorecards API', () => {
       ).toBe(400);
     });
   });
+
+  describe('campaigns', () => {
+    const inDays = (days: number) =>
+      new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+    const campaign = {
+      title: 'Every service has an owner',
+      description: 'Incidents and cost need someone to answer.',
+      checkIds: ['has-owner'],
+      target: { types: ['service'] },
+      deadline: inDays(30),
+    };
+
+    it('an admin starts one; each evaluation records who is done, the burn-up and what each component still owes', async () => {
+      const started = await post('/scorecards/campaigns', campaign, ADMIN);
+      expect(started.status).toBe(201);
+      expect(started.body).toMatchObject({
+        title: 'Every service has an owner',
+        checks: [{ id: 'has-owner', title: 'Has an owner that exists' }],
+        createdBy: ADMIN,
+        targeted: 0,
+      });
+      // A retry answers the campaign stored; another with the title is refused.
+      const retried = await post('/scorecards/campaigns', campaign, ADMIN);
+      expect(retried.status).toBe(200);
+      expect(retried.body.id).toBe(started.body.id);
+      expect(
+        (
+          await post(
+            '/scorecards/campaigns',
+            { ...campaign, checkIds: ['has-system'] },
+            ADMIN,
+          )
+        ).status,
+      ).toBe(409);
+
+      await scheduler.triggerTask('scorecards-evaluate');
+      const { id } = started.body;
+      const detail = await get(`/scorecards/campaigns/${id}`);
+      expect(detail.body).toMatchObject({ targeted: 2, done: 1 });
+      expect(detail.body.targets).toEqual([
+        {
+          entityRef: 'component:default/orphan',
+          done: false,
+          failing: ['has-owner'],
+        },
+        {
+          entityRef: 'component:default/checkout',
+          owner: 'group:default/checkout-team',
+          done: true,
+          failing: [],
+        },
+      ]);
+      expect(detail.body.progress).toEqual([
+        {
+          day: new Date().toISOString().slice(0, 10),
+          targeted: 2,
+          done: 1,
+        },
+      ]);
+      const orphan = await get(
+        '/scorecards/campaigns/entity?entityRef=component:default/orphan',
+      );
+      expect(orphan.body.campaigns).toEqual([
+        expect.objectContaining({ id, failing: ['has-owner'] }),
+      ]);
+      const listed = await get('/scorecards/campaigns');
+      expect(listed.body.campaigns.map((c: { id: string }) => c.id)).toContain(
+        id,
+      );
+    });
+
+    it('lets only admins start one, and refuses bad input with 400 naming what was wrong', async () => {
+      const refused = await post('/scorecards/campaigns', {
+        ...campaign,
+        title: 'Mine',
+      });
+      expect(refused.status).toBe(403);
+      const bad = async (body: object) => {
+        const res = await post(
+          '/scorecards/campaigns',
+          { ...campaign, title: 'Another', ...body },
+          ADMIN,
+        );
+        expect(res.status).toBe(400);
+        return res.body.error.message as string;
+      };
+      expect(await bad({ checkIds: ['nope'] })).toMatch(
+        /^checkIds names unknown check\(s\) nope; known: has-owner/,
+      );
+      expect(await bad({ deadline: inDays(-1) })).toBe(
+        'deadline must be in the future',
+      );
+      expect(await bad({ deadline: inDays(800) })).toBe(
+        'deadline may be at most 731 days ahead',
+      );
+      expect(await bad({ checkIds: [] })).toMatch(/checkIds/);
+      expect(await bad({ target: { teams: ['x'] } })).toMatch(
+        /additional properties/,
+      );
+      expect((await get('/scorecards/campaigns/nope')).status).toBe(404);
+    });
+  });
 });

@@ -9,11 +9,13 @@ import { NotAllowedError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { retryAfterOnUnavailable } from '@paved/database-errors';
 import {
+  scorecardsCampaignCreatePermission,
   scorecardsExceptionDecidePermission,
   scorecardsExceptionRequestPermission,
   scorecardsReadPermission,
 } from '@paved/plugin-scorecards-common';
 import { createOpenApiRouter } from './schema/openapi/generated';
+import type { CampaignService } from './service/CampaignService';
 import type { ExceptionService } from './service/ExceptionService';
 import type { ScorecardService } from './service/ScorecardService';
 
@@ -26,6 +28,7 @@ export type RouterOptions = {
   auditor: AuditorService;
   scorecards: ScorecardService;
   exceptions: ExceptionService;
+  campaigns: CampaignService;
 };
 
 /**
@@ -36,7 +39,8 @@ export type RouterOptions = {
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, permissions, auditor, scorecards, exceptions } = options;
+  const { httpAuth, permissions, auditor, scorecards, exceptions, campaigns } =
+    options;
   const router = await createOpenApiRouter();
 
   /** Every route reads: user or service credentials holding scorecards.read. */
@@ -148,6 +152,49 @@ export async function createRouter(
       );
       await audit.success({ meta: { changed } });
       res.json(exception);
+    } catch (error) {
+      await audit.fail({ error: error as Error });
+      throw error;
+    }
+  });
+
+  router.get('/campaigns', async (req, res) => {
+    await readerCredentials(req);
+    res.json(await campaigns.list());
+  });
+
+  router.get('/campaigns/entity', async (req, res) => {
+    const credentials = await readerCredentials(req);
+    res.json(await campaigns.ofEntity(req.query.entityRef, credentials));
+  });
+
+  router.get('/campaigns/:id', async (req, res) => {
+    const credentials = await readerCredentials(req);
+    res.json(await campaigns.detail(req.params.id, credentials));
+  });
+
+  router.post('/campaigns', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const audit = await auditor.createEvent({
+      eventId: 'campaign-start',
+      severityLevel: 'medium',
+      request: req,
+      meta: { title: req.body.title, checkIds: req.body.checkIds },
+    });
+    try {
+      const [decision] = await permissions.authorize(
+        [{ permission: scorecardsCampaignCreatePermission }],
+        { credentials },
+      );
+      if (decision.result !== AuthorizeResult.ALLOW) {
+        throw new NotAllowedError('Only admins may start campaigns');
+      }
+      const { campaign, created } = await campaigns.start(
+        req.body,
+        credentials,
+      );
+      await audit.success({ meta: { campaignId: campaign.id, created } });
+      res.status(created ? 201 : 200).json(campaign);
     } catch (error) {
       await audit.fail({ error: error as Error });
       throw error;

@@ -27,9 +27,16 @@ export const scorecardsExceptionDecidePermission = createPermission({
   attributes: { action: 'update' },
 });
 
+/** Starting a campaign (checks asked of components by a deadline): admins. */
+export const scorecardsCampaignCreatePermission = createPermission({
+  name: 'scorecards.campaign.create',
+  attributes: { action: 'create' },
+});
+
 /** @public */
 export const scorecardsPermissions = [
   scorecardsReadPermission,
   scorecardsExceptionRequestPermission,
   scorecardsExceptionDecidePermission,
+  scorecardsCampaignCreatePermission,
 ];

@@ -1,5 +1,6 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { parseEntityRef } from '@backstage/catalog-model';
+import { deliver, scorecardLink } from './notices';
 import type { NotificationService } from '@backstage/plugin-notifications-node';
 import type { ScorecardCheck } from '@paved/plugin-scorecards-node';
 import type {
@@ -14,14 +15,6 @@ export const EXCEPTIONS_TOPIC = 'scorecards-exceptions';
 const DAY_MS = 86_400_000;
 
 const day = (date: Date) => date.toISOString().slice(0, 10);
-
-/** Where a component's scorecard is, in the portal. */
-export function scorecardLink(entityRef: string): string {
-  const { kind, namespace, name } = parseEntityRef(entityRef);
-  return `/catalog/${namespace}/${kind.toLocaleLowerCase(
-    'en-US',
-  )}/${name}/scorecard`;
-}
 
 /**
  * Tells people about exceptions through Backstage notifications: reviewers
@@ -94,19 +87,17 @@ export class ExceptionNotices {
   /** Tells the reviewers of a new request. */
   async requested(exception: StoredException) {
     if (this.#config.reviewers.length === 0) return;
-    await this.#deliver(
-      { type: 'entity', entityRef: this.#config.reviewers },
-      exception,
-      'requested',
-      {
-        title: `Exception requested: ${this.#subject(exception)}`,
-        description: `${exception.requestedBy} asks until ${day(
-          exception.expiresAt,
-        )}: ${exception.reason}`,
-        severity: 'normal',
-        link: '/scorecards',
-      },
-    );
+    await deliver(this.#notifications, this.#logger, {
+      entityRefs: this.#config.reviewers,
+      title: `Exception requested: ${this.#subject(exception)}`,
+      description: `${exception.requestedBy} asks until ${day(
+        exception.expiresAt,
+      )}: ${exception.reason}`,
+      severity: 'normal',
+      link: '/scorecards',
+      topic: EXCEPTIONS_TOPIC,
+      scope: `scorecards-exception:${exception.id}:requested`,
+    });
   }
 
   /** Tells the component's owners of the decision. */
@@ -147,40 +138,12 @@ export class ExceptionNotices {
       severity: 'high' | 'normal';
     },
   ) {
-    await this.#deliver(
-      { type: 'entity', entityRef: exception.entityRef },
-      exception,
-      step,
-      { ...payload, link: scorecardLink(exception.entityRef) },
-    );
-  }
-
-  async #deliver(
-    recipients: { type: 'entity'; entityRef: string | string[] },
-    exception: StoredException,
-    step: string,
-    payload: {
-      title: string;
-      description: string;
-      severity: 'high' | 'normal';
-      link: string;
-    },
-  ) {
-    try {
-      await this.#notifications.send({
-        recipients,
-        payload: {
-          ...payload,
-          topic: EXCEPTIONS_TOPIC,
-          scope: `scorecards-exception:${exception.id}:${step}`,
-        },
-      });
-    } catch (error) {
-      // The exception itself is stored and audited; a notice that could
-      // not go out is logged, not a failed request.
-      this.#logger.warn(
-        `Could not send the ${step} notice of exception ${exception.id}: ${error}`,
-      );
-    }
+    await deliver(this.#notifications, this.#logger, {
+      ...payload,
+      entityRefs: [exception.entityRef],
+      link: scorecardLink(exception.entityRef),
+      topic: EXCEPTIONS_TOPIC,
+      scope: `scorecards-exception:${exception.id}:${step}`,
+    });
   }
 }

@@ -16,10 +16,12 @@ import type {
   ScorecardStore,
   StoredScorecard,
 } from '../database/ScorecardStore';
+import type { CampaignStore } from '../database/CampaignStore';
 import type {
   ExceptionStore,
   StoredException,
 } from '../database/ExceptionStore';
+import { isTargeted, stillFailing } from '../checks/campaigns';
 import { withExceptions } from '../checks/exceptions';
 import { levelOf, type ScorecardLevel } from '../checks/levels';
 
@@ -34,6 +36,7 @@ type EvaluatorOptions = {
   discovery: DiscoveryService;
   store: ScorecardStore;
   exceptions: ExceptionStore;
+  campaigns: CampaignStore;
   checks: ScorecardCheck[];
   levels: ScorecardLevel[];
   logger: LoggerService;
@@ -52,6 +55,7 @@ export class ScorecardEvaluator {
   readonly #dora: DoraClient;
   readonly #store: ScorecardStore;
   readonly #exceptions: ExceptionStore;
+  readonly #campaigns: CampaignStore;
   readonly #checks: ScorecardCheck[];
   readonly #levels: ScorecardLevel[];
   readonly #logger: LoggerService;
@@ -70,6 +74,7 @@ export class ScorecardEvaluator {
     });
     this.#store = options.store;
     this.#exceptions = options.exceptions;
+    this.#campaigns = options.campaigns;
     this.#checks = options.checks;
     this.#levels = options.levels;
     this.#logger = options.logger;
@@ -142,8 +147,38 @@ export class ScorecardEvaluator {
         active.get(stringifyEntityRef(entity)),
       ),
     );
-    await this.#store.replaceAll(now.toISOString().slice(0, 10), scorecards);
+    const day = now.toISOString().slice(0, 10);
+    await this.#store.replaceAll(day, scorecards);
+    await this.#recordCampaigns(day, now, components, scorecards);
     return scorecards.length;
+  }
+
+  /**
+   * Each campaign's targets and progress from this pass: campaigns whose
+   * deadline is at most 90 days past keep their burn-up going.
+   */
+  async #recordCampaigns(
+    day: string,
+    now: Date,
+    components: Entity[],
+    scorecards: StoredScorecard[],
+  ) {
+    const campaigns = await this.#campaigns.list({
+      since: new Date(now.getTime() - 90 * DAY_MS),
+    });
+    for (const campaign of campaigns) {
+      const targets = components.flatMap((entity, i) =>
+        isTargeted(entity, campaign.target)
+          ? [
+              {
+                entityRef: scorecards[i].entityRef,
+                failing: stillFailing(scorecards[i].checks, campaign.checks),
+              },
+            ]
+          : [],
+      );
+      await this.#campaigns.record(campaign.id, day, targets);
+    }
   }
 
   #evaluate(

@@ -283,6 +283,258 @@ export const spec = {
           },
         },
       },
+      CampaignTarget: {
+        type: 'object',
+        additionalProperties: false,
+        description:
+          'The components asked; each list narrows (any of its values), none means every component.',
+        properties: {
+          owners: {
+            type: 'array',
+            maxItems: 50,
+            items: {
+              type: 'string',
+              minLength: 1,
+              maxLength: 255,
+            },
+          },
+          systems: {
+            type: 'array',
+            maxItems: 50,
+            items: {
+              type: 'string',
+              minLength: 1,
+              maxLength: 255,
+            },
+          },
+          types: {
+            type: 'array',
+            maxItems: 20,
+            items: {
+              type: 'string',
+              minLength: 1,
+              maxLength: 63,
+            },
+          },
+          lifecycles: {
+            type: 'array',
+            maxItems: 20,
+            items: {
+              type: 'string',
+              minLength: 1,
+              maxLength: 63,
+            },
+          },
+        },
+      },
+      CampaignRequest: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['title', 'checkIds', 'deadline'],
+        properties: {
+          title: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 200,
+          },
+          description: {
+            type: 'string',
+            maxLength: 4000,
+          },
+          checkIds: {
+            type: 'array',
+            minItems: 1,
+            maxItems: 20,
+            items: {
+              type: 'string',
+              minLength: 1,
+              maxLength: 127,
+            },
+          },
+          target: {
+            $ref: '#/components/schemas/CampaignTarget',
+          },
+          deadline: {
+            type: 'string',
+            description:
+              'A date or date-time in the future, at most 731 days ahead.',
+            minLength: 10,
+            maxLength: 40,
+          },
+        },
+      },
+      Campaign: {
+        type: 'object',
+        required: [
+          'id',
+          'title',
+          'description',
+          'checks',
+          'target',
+          'deadline',
+          'createdBy',
+          'createdAt',
+          'targeted',
+          'done',
+        ],
+        properties: {
+          id: {
+            type: 'string',
+          },
+          title: {
+            type: 'string',
+          },
+          description: {
+            type: 'string',
+          },
+          checks: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['id', 'title', 'fix'],
+              properties: {
+                id: {
+                  type: 'string',
+                },
+                title: {
+                  type: 'string',
+                },
+                fix: {
+                  type: 'string',
+                },
+              },
+            },
+          },
+          target: {
+            $ref: '#/components/schemas/CampaignTarget',
+          },
+          deadline: {
+            type: 'string',
+            format: 'date-time',
+          },
+          createdBy: {
+            type: 'string',
+          },
+          createdAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          targeted: {
+            type: 'integer',
+            description: 'Components the last evaluation found targeted.',
+          },
+          done: {
+            type: 'integer',
+            description:
+              'Of those, the ones that pass (or are excepted from, or are not subject to) every check asked.',
+          },
+        },
+      },
+      CampaignList: {
+        type: 'object',
+        required: ['campaigns'],
+        properties: {
+          campaigns: {
+            type: 'array',
+            description: 'The nearest deadline first.',
+            items: {
+              $ref: '#/components/schemas/Campaign',
+            },
+          },
+        },
+      },
+      CampaignDetail: {
+        allOf: [
+          {
+            $ref: '#/components/schemas/Campaign',
+          },
+          {
+            type: 'object',
+            required: ['progress', 'targets'],
+            properties: {
+              progress: {
+                type: 'array',
+                description:
+                  'The burn-up, one point per day with an evaluation, oldest first.',
+                items: {
+                  type: 'object',
+                  required: ['day', 'targeted', 'done'],
+                  properties: {
+                    day: {
+                      type: 'string',
+                    },
+                    targeted: {
+                      type: 'integer',
+                    },
+                    done: {
+                      type: 'integer',
+                    },
+                  },
+                },
+              },
+              targets: {
+                type: 'array',
+                description:
+                  'Targets the caller can see, those not done first; at most 500.',
+                items: {
+                  type: 'object',
+                  required: ['entityRef', 'done', 'failing'],
+                  properties: {
+                    entityRef: {
+                      type: 'string',
+                    },
+                    title: {
+                      type: 'string',
+                    },
+                    owner: {
+                      type: 'string',
+                    },
+                    done: {
+                      type: 'boolean',
+                    },
+                    failing: {
+                      type: 'array',
+                      items: {
+                        type: 'string',
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+        ],
+      },
+      EntityCampaigns: {
+        type: 'object',
+        required: ['campaigns'],
+        properties: {
+          campaigns: {
+            type: 'array',
+            items: {
+              allOf: [
+                {
+                  $ref: '#/components/schemas/Campaign',
+                },
+                {
+                  type: 'object',
+                  required: ['failing'],
+                  properties: {
+                    failing: {
+                      type: 'array',
+                      description:
+                        'The asked checks this component still fails.',
+                      items: {
+                        type: 'string',
+                      },
+                    },
+                  },
+                },
+              ],
+            },
+          },
+        },
+      },
       ExceptionList: {
         type: 'object',
         required: ['exceptions'],
@@ -834,6 +1086,155 @@ export const spec = {
           },
           '409': {
             $ref: '#/components/responses/Conflict',
+          },
+        },
+      },
+    },
+    '/campaigns': {
+      get: {
+        operationId: 'ListCampaigns',
+        summary: 'Every campaign with its progress.',
+        responses: {
+          '200': {
+            description: 'The campaigns.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/CampaignList',
+                },
+              },
+            },
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+        },
+      },
+      post: {
+        operationId: 'StartCampaign',
+        summary: 'An admin asks components to pass checks by a deadline.',
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/CampaignRequest',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description:
+              'The same campaign was started before (a retry); nothing changed.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/Campaign',
+                },
+              },
+            },
+          },
+          '201': {
+            description:
+              'The campaign; its targets appear with the next evaluation.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/Campaign',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+          '409': {
+            $ref: '#/components/responses/Conflict',
+          },
+        },
+      },
+    },
+    '/campaigns/entity': {
+      get: {
+        operationId: 'GetEntityCampaigns',
+        summary:
+          'The campaigns a component is in, with what it still has to do.',
+        parameters: [
+          {
+            $ref: '#/components/parameters/componentRef',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The campaigns.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/EntityCampaigns',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+          '404': {
+            $ref: '#/components/responses/NotFound',
+          },
+        },
+      },
+    },
+    '/campaigns/{id}': {
+      get: {
+        operationId: 'GetCampaign',
+        summary: 'A campaign with its burn-up and its targets.',
+        parameters: [
+          {
+            name: 'id',
+            in: 'path',
+            required: true,
+            schema: {
+              type: 'string',
+              minLength: 1,
+              maxLength: 36,
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The campaign.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/CampaignDetail',
+                },
+              },
+            },
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+          '404': {
+            $ref: '#/components/responses/NotFound',
           },
         },
       },

@@ -5,6 +5,11 @@
 // ******************************************************************
 
 import type {
+  Campaign,
+  CampaignDetail,
+  CampaignList,
+  CampaignRequest,
+  EntityCampaigns,
   EntityScorecard,
   ExceptionDecision,
   ExceptionList,
@@ -86,6 +91,44 @@ export type DecideException = {
   response: ScorecardException;
 };
 
+/**
+ * Every campaign with its progress.
+ */
+export type ListCampaigns = {
+  response: CampaignList;
+};
+
+/**
+ * An admin asks components to pass checks by a deadline.
+ */
+export type StartCampaign = {
+  body: CampaignRequest;
+  response: Campaign;
+};
+
+/**
+ * The campaigns a component is in, with what it still has to do.
+ */
+export type GetEntityCampaigns = {
+  query: {
+    /**
+     * The component, as an entity ref (component:default/checkout).
+     */
+    entityRef: string;
+  };
+  response: EntityCampaigns;
+};
+
+/**
+ * A campaign with its burn-up and its targets.
+ */
+export type GetCampaign = {
+  path: {
+    id: string;
+  };
+  response: CampaignDetail;
+};
+
 /** Every operation of the API, keyed as Backstage's typed router expects. */
 export type EndpointMap = {
   '#get|/definitions': GetDefinitions;
@@ -94,4 +137,8 @@ export type EndpointMap = {
   '#get|/exceptions': ListExceptions;
   '#post|/exceptions': RequestException;
   '#post|/exceptions/{id}/decision': DecideException;
+  '#get|/campaigns': ListCampaigns;
+  '#post|/campaigns': StartCampaign;
+  '#get|/campaigns/entity': GetEntityCampaigns;
+  '#get|/campaigns/{id}': GetCampaign;
 };

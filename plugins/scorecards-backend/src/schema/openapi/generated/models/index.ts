@@ -85,6 +85,104 @@ export type ExceptionDecision = {
 };
 
 /**
+ * The components asked; each list narrows (any of its values), none means every component.
+ */
+export type CampaignTarget = {
+  owners?: Array<string>;
+  systems?: Array<string>;
+  types?: Array<string>;
+  lifecycles?: Array<string>;
+};
+
+/**
+ * The CampaignRequest model.
+ */
+export type CampaignRequest = {
+  title: string;
+  description?: string;
+  checkIds: Array<string>;
+  target?: CampaignTarget;
+  /**
+   * A date or date-time in the future, at most 731 days ahead.
+   */
+  deadline: string;
+};
+
+/**
+ * The Campaign model.
+ */
+export type Campaign = {
+  id: string;
+  title: string;
+  description: string;
+  checks: Array<{
+    id: string;
+    title: string;
+    fix: string;
+  }>;
+  target: CampaignTarget;
+  deadline: string;
+  createdBy: string;
+  createdAt: string;
+  /**
+   * Components the last evaluation found targeted.
+   */
+  targeted: number;
+  /**
+   * Of those, the ones that pass (or are excepted from, or are not subject to) every check asked.
+   */
+  done: number;
+};
+
+/**
+ * The CampaignList model.
+ */
+export type CampaignList = {
+  /**
+   * The nearest deadline first.
+   */
+  campaigns: Array<Campaign>;
+};
+
+/**
+ * The CampaignDetail model.
+ */
+export type CampaignDetail = Campaign & {
+  /**
+   * The burn-up, one point per day with an evaluation, oldest first.
+   */
+  progress: Array<{
+    day: string;
+    targeted: number;
+    done: number;
+  }>;
+  /**
+   * Targets the caller can see, those not done first; at most 500.
+   */
+  targets: Array<{
+    entityRef: string;
+    title?: string;
+    owner?: string;
+    done: boolean;
+    failing: Array<string>;
+  }>;
+};
+
+/**
+ * The EntityCampaigns model.
+ */
+export type EntityCampaigns = {
+  campaigns: Array<
+    Campaign & {
+      /**
+       * The asked checks this component still fails.
+       */
+      failing: Array<string>;
+    }
+  >;
+};
+
+/**
  * The ExceptionList model.
  */
 export type ExceptionList = {

@@ -5,6 +5,11 @@
 // ******************************************************************
 
 import type {
+  Campaign,
+  CampaignDetail,
+  CampaignList,
+  CampaignRequest,
+  EntityCampaigns,
   EntityScorecard,
   ExceptionDecision,
   ExceptionList,
@@ -92,6 +97,39 @@ export type DecideException = {
     id: string;
   };
   body: ExceptionDecision;
+};
+
+/**
+ * Every campaign with its progress.
+ */
+export type ListCampaigns = {};
+
+/**
+ * An admin asks components to pass checks by a deadline.
+ */
+export type StartCampaign = {
+  body: CampaignRequest;
+};
+
+/**
+ * The campaigns a component is in, with what it still has to do.
+ */
+export type GetEntityCampaigns = {
+  query: {
+    /**
+     * The component, as an entity ref (component:default/checkout).
+     */
+    entityRef: string;
+  };
+};
+
+/**
+ * A campaign with its burn-up and its targets.
+ */
+export type GetCampaign = {
+  path: {
+    id: string;
+  };
 };
 
 function toQueryString(query: Record<string, unknown> | undefined): string {
@@ -242,6 +280,89 @@ export class DefaultApiClient {
           ...(options?.token && { Authorization: `Bearer ${options.token}` }),
         },
         body: JSON.stringify(request.body),
+        signal: options?.signal,
+      },
+    );
+  }
+
+  /**
+   * Every campaign with its progress.
+   */
+  public async listCampaigns(
+    // The operation takes no parameters; the argument keeps every method alike.
+    request: ListCampaigns,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<CampaignList>> {
+    void request;
+    const baseUrl = await this.#discoveryApi.getBaseUrl(pluginId);
+    const query = '';
+    return await this.#fetchApi.fetch(`${baseUrl}/campaigns${query}`, {
+      method: 'GET',
+      headers: {
+        ...(options?.token && { Authorization: `Bearer ${options.token}` }),
+      },
+      signal: options?.signal,
+    });
+  }
+
+  /**
+   * An admin asks components to pass checks by a deadline.
+   */
+  public async startCampaign(
+    request: StartCampaign,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<Campaign>> {
+    const baseUrl = await this.#discoveryApi.getBaseUrl(pluginId);
+    const query = '';
+    return await this.#fetchApi.fetch(`${baseUrl}/campaigns${query}`, {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options.token}` }),
+      },
+      body: JSON.stringify(request.body),
+      signal: options?.signal,
+    });
+  }
+
+  /**
+   * The campaigns a component is in, with what it still has to do.
+   */
+  public async getEntityCampaigns(
+    request: GetEntityCampaigns,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<EntityCampaigns>> {
+    const baseUrl = await this.#discoveryApi.getBaseUrl(pluginId);
+    const query = toQueryString(
+      request.query as Record<string, unknown> | undefined,
+    );
+    return await this.#fetchApi.fetch(`${baseUrl}/campaigns/entity${query}`, {
+      method: 'GET',
+      headers: {
+        ...(options?.token && { Authorization: `Bearer ${options.token}` }),
+      },
+      signal: options?.signal,
+    });
+  }
+
+  /**
+   * A campaign with its burn-up and its targets.
+   */
+  public async getCampaign(
+    request: GetCampaign,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<CampaignDetail>> {
+    const baseUrl = await this.#discoveryApi.getBaseUrl(pluginId);
+    const query = '';
+    return await this.#fetchApi.fetch(
+      `${baseUrl}/campaigns/${encodeURIComponent(
+        String(request.path.id),
+      )}${query}`,
+      {
+        method: 'GET',
+        headers: {
+          ...(options?.token && { Authorization: `Bearer ${options.token}` }),
+        },
         signal: options?.signal,
       },
     );
