@@ -137,9 +137,9 @@ test('a developer requests an exception to a failing check, an admin approves it
         name: `Approve the exception for Voucher Service: ${check}`,
       })
       .click();
-    await expect(admin.getByRole('status')).toContainText(
-      `Approved: Voucher Service — ${check}.`,
-    );
+    await expect(
+      admin.getByRole('region', { name: 'Exceptions' }).getByRole('status'),
+    ).toContainText(`Approved: Voucher Service — ${check}.`);
     await expect(
       admin.getByRole('table', { name: 'Decided and ended' }),
     ).toContainText('Voucher Service');
@@ -157,6 +157,63 @@ test('a developer requests an exception to a failing check, an admin approves it
   await expect(record).toContainText('Approved');
   await expect(record).toContainText('priya.raman');
   await screenshot(page, 'scorecard-exception-approved');
+});
+
+test('an admin starts a campaign, watches its burn-up, and a team sees what is asked of it', async ({
+  page,
+  browser,
+}) => {
+  const title = 'Every service on a current golden path';
+  const adminContext = await browser.newContext();
+  const admin = await adminContext.newPage();
+  try {
+    await signInAsAdmin(admin);
+    await admin.goto('/scorecards');
+    await admin.getByRole('button', { name: 'Start a campaign' }).click();
+    const dialog = admin.getByRole('dialog', { name: 'Start a campaign' });
+    const start = dialog.getByRole('button', { name: 'Start campaign' });
+    await expect(start).toBeDisabled();
+    await dialog.getByRole('textbox', { name: /^Title/ }).fill(title);
+    await dialog
+      .getByText('On a golden path, at its current version', { exact: true })
+      .click();
+    await dialog.getByText('In 30 days', { exact: true }).click();
+    await expectDialogAccessible(admin);
+    await start.click();
+    await expect(dialog).toBeHidden();
+    await expect(
+      admin.getByRole('region', { name: 'Campaigns' }).getByRole('status'),
+    ).toContainText(`Campaign “${title}” started`);
+
+    await admin.getByRole('link', { name: title }).click();
+    await expect(admin.getByRole('heading', { name: title })).toBeVisible();
+    // The targets are recorded at the start, from the stored results.
+    await expect(async () => {
+      await admin.reload();
+      await expect(admin.getByText(/^\d+ of \d+ done \(\d+ %\)$/)).toBeVisible({
+        timeout: 3_000,
+      });
+    }).toPass({ timeout: 30_000 });
+    const components = admin.getByRole('table', {
+      name: 'Components, those not done first',
+    });
+    await expect(
+      components.getByRole('row', { name: /^Inventory Service fulfilment/ }),
+    ).toContainText('On a golden path, at its current version');
+    await expect(admin.getByRole('heading', { name: 'Burn-up' })).toBeVisible();
+    await screenshot(admin, 'scorecards-campaign');
+    await expectAccessible(admin, components);
+  } finally {
+    await adminContext.close();
+  }
+
+  // The checkout team's Voucher Service is in it — done, by its exception.
+  await page.goto('/catalog/default/component/voucher-service/scorecard');
+  const campaigns = page.getByRole('heading', { name: 'Campaigns' });
+  await expect(campaigns).toBeVisible();
+  await expect(page.getByText(`${title}: by`, { exact: false })).toContainText(
+    'Done.',
+  );
 });
 
 /** The open dialog against WCAG 2.1 AA, in the theme the page is in. */

@@ -85,13 +85,6 @@ export const scorecardsPlugin = createBackendPlugin({
         const campaignStore = await CampaignStore.create({
           database: deps.database,
         });
-        const campaigns = CampaignService.create({
-          store: campaignStore,
-          catalog: deps.catalog,
-          checks,
-          notifications: deps.notifications,
-          logger: deps.logger,
-        });
         const notices = new ExceptionNotices({
           notifications: deps.notifications,
           exceptions: exceptionStore,
@@ -109,6 +102,14 @@ export const scorecardsPlugin = createBackendPlugin({
           checks,
           levels: config.levels,
           logger: deps.logger,
+        });
+        const campaigns = CampaignService.create({
+          store: campaignStore,
+          catalog: deps.catalog,
+          checks,
+          notifications: deps.notifications,
+          logger: deps.logger,
+          recordNow: campaignId => evaluator.recordCampaign(campaignId),
         });
         await deps.scheduler.scheduleTask({
           id: 'scorecards-evaluate',

@@ -652,8 +652,18 @@ describe('scorecards API', () => {
         ).status,
       ).toBe(409);
 
-      await scheduler.triggerTask('scorecards-evaluate');
       const { id } = started.body;
+      // Its targets are recorded at the start, from the stored results,
+      // without waiting for the next scheduled pass.
+      const deadline = Date.now() + 10_000;
+      let early = await get(`/scorecards/campaigns/${id}`);
+      while (early.body.targeted === 0 && Date.now() < deadline) {
+        await new Promise(resolve => setTimeout(resolve, 100));
+        early = await get(`/scorecards/campaigns/${id}`);
+      }
+      expect(early.body).toMatchObject({ targeted: 2, done: 1 });
+
+      await scheduler.triggerTask('scorecards-evaluate');
       const detail = await get(`/scorecards/campaigns/${id}`);
       expect(detail.body).toMatchObject({ targeted: 2, done: 1 });
       expect(detail.body.targets).toEqual([

@@ -51,8 +51,8 @@ export const scopeScorecardsContent = EntityContentBlueprint.make({
 const exceptionsRouteRef = createRouteRef();
 
 /**
- * The platform team's scorecards page: exceptions across the catalog,
- * the requests to decide and the record.
+ * The platform team's Scorecards page: campaigns (and each campaign's
+ * page) and exceptions across the catalog.
  */
 export const exceptionsPage = PageBlueprint.make({
   name: 'exceptions',
@@ -63,7 +63,7 @@ export const exceptionsPage = PageBlueprint.make({
     title: 'Scorecards',
     icon: <RiMedalLine size={20} />,
     loader: () =>
-      import('./components/ExceptionsPage').then(m => <m.ExceptionsPage />),
+      import('./components/ScorecardsPage').then(m => <m.ScorecardsPage />),
   },
 });
 

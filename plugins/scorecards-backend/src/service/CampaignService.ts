@@ -45,6 +45,8 @@ type ServiceOptions = {
   checks: ScorecardCheck[];
   notifications: NotificationService;
   logger: LoggerService;
+  /** Records a new campaign's targets from the stored results (the evaluator's). */
+  recordNow?: (campaignId: string) => Promise<void>;
 };
 
 /**
@@ -60,6 +62,7 @@ export class CampaignService {
   readonly #checks: Map<string, ScorecardCheck>;
   readonly #notifications: NotificationService;
   readonly #logger: LoggerService;
+  readonly #recordNow?: (campaignId: string) => Promise<void>;
 
   static create(options: ServiceOptions) {
     return new CampaignService(options);
@@ -72,6 +75,7 @@ export class CampaignService {
     this.#checks = new Map(options.checks.map(c => [c.id, c]));
     this.#notifications = options.notifications;
     this.#logger = options.logger;
+    this.#recordNow = options.recordNow;
   }
 
   /** Starts a campaign; its targets appear with the next evaluation. */
@@ -129,6 +133,15 @@ export class CampaignService {
       createdBy: principal.userEntityRef,
       now,
     });
+    if (created && this.#recordNow) {
+      // In the background: the answer does not wait for the catalog read;
+      // the next scheduled pass records it anyway.
+      this.#recordNow(campaign.id).catch(error =>
+        this.#logger.warn(
+          `Could not record the targets of campaign ${campaign.id} at its start: ${error}`,
+        ),
+      );
+    }
     return { campaign: this.#view(campaign), created };
   }
 

@@ -149,34 +149,62 @@ export class ScorecardEvaluator {
     );
     const day = now.toISOString().slice(0, 10);
     await this.#store.replaceAll(day, scorecards);
-    await this.#recordCampaigns(day, now, components, scorecards);
+    const byRef = new Map(scorecards.map(s => [s.entityRef, s]));
+    await this.#recordCampaigns(day, now, components, byRef);
     return scorecards.length;
   }
 
   /**
+   * One campaign's targets and progress from the stored results, right
+   * after it starts, so its page does not wait for the next pass.
+   */
+  async recordCampaign(campaignId: string, now = new Date()) {
+    const credentials = await this.#auth.getOwnServiceCredentials();
+    const components = await queryAllEntities(
+      this.#catalog,
+      { kind: 'component' },
+      { fields: ['kind', 'metadata', 'spec', 'relations'], credentials },
+    );
+    const stored = await this.#store.scorecards();
+    await this.#recordCampaigns(
+      now.toISOString().slice(0, 10),
+      now,
+      components,
+      new Map(stored.map(s => [s.entityRef, s])),
+      campaignId,
+    );
+  }
+
+  /**
    * Each campaign's targets and progress from this pass: campaigns whose
-   * deadline is at most 90 days past keep their burn-up going.
+   * deadline is at most 90 days past keep their burn-up going. A component
+   * not evaluated yet has every asked check still to pass.
    */
   async #recordCampaigns(
     day: string,
     now: Date,
     components: Entity[],
-    scorecards: StoredScorecard[],
+    scorecards: Map<string, StoredScorecard>,
+    onlyId?: string,
   ) {
     const campaigns = await this.#campaigns.list({
       since: new Date(now.getTime() - 90 * DAY_MS),
     });
     for (const campaign of campaigns) {
-      const targets = components.flatMap((entity, i) =>
-        isTargeted(entity, campaign.target)
-          ? [
-              {
-                entityRef: scorecards[i].entityRef,
-                failing: stillFailing(scorecards[i].checks, campaign.checks),
-              },
-            ]
-          : [],
-      );
+      if (onlyId && campaign.id !== onlyId) continue;
+      const targets = components.flatMap(entity => {
+        if (!isTargeted(entity, campaign.target)) return [];
+        const entityRef = stringifyEntityRef(entity);
+        return [
+          {
+            entityRef,
+            failing: stillFailing(
+              scorecards.get(entityRef)?.checks ?? [],
+              campaign.checks,
+            ),
+          },
+        ];
+      });
       await this.#campaigns.record(campaign.id, day, targets);
     }
   }

@@ -5,7 +5,11 @@ import {
 } from '@backstage/frontend-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
+  type Campaign,
+  type CampaignDetail,
+  type CampaignRequest,
   DefaultApiClient,
+  type EntityCampaigns,
   type EntityScorecard,
   type ExceptionDecision,
   type ExceptionRequest,
@@ -34,6 +38,11 @@ export interface ScorecardsApi {
     id: string,
     decision: ExceptionDecision,
   ): Promise<ScorecardException>;
+  listCampaigns(): Promise<Campaign[]>;
+  getCampaign(id: string): Promise<CampaignDetail>;
+  /** The campaigns a component is in, with what it still owes. */
+  getEntityCampaigns(entityRef: string): Promise<EntityCampaigns['campaigns']>;
+  startCampaign(request: CampaignRequest): Promise<Campaign>;
 }
 
 export const scorecardsApiRef = createApiRef<ScorecardsApi>({
@@ -98,6 +107,34 @@ export class ScorecardsClient implements ScorecardsApi {
       path: { id },
       body: decision,
     });
+    if (!answer.ok) throw await ResponseError.fromResponse(answer);
+    return answer.json();
+  }
+
+  async listCampaigns(): Promise<Campaign[]> {
+    const answer = await this.#api.listCampaigns({});
+    if (!answer.ok) throw await ResponseError.fromResponse(answer);
+    return (await answer.json()).campaigns;
+  }
+
+  async getCampaign(id: string): Promise<CampaignDetail> {
+    const answer = await this.#api.getCampaign({ path: { id } });
+    if (!answer.ok) throw await ResponseError.fromResponse(answer);
+    return answer.json();
+  }
+
+  async getEntityCampaigns(
+    entityRef: string,
+  ): Promise<EntityCampaigns['campaigns']> {
+    const answer = await this.#api.getEntityCampaigns({
+      query: { entityRef },
+    });
+    if (!answer.ok) throw await ResponseError.fromResponse(answer);
+    return (await answer.json()).campaigns;
+  }
+
+  async startCampaign(request: CampaignRequest): Promise<Campaign> {
+    const answer = await this.#api.startCampaign({ body: request });
     if (!answer.ok) throw await ResponseError.fromResponse(answer);
     return answer.json();
   }

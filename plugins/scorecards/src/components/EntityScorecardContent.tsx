@@ -1,5 +1,13 @@
 import { useCallback, useState } from 'react';
-import { Button, Card, CardBody, CardHeader, Flex, Text } from '@backstage/ui';
+import {
+  Button,
+  Card,
+  CardBody,
+  CardHeader,
+  Flex,
+  Link,
+  Text,
+} from '@backstage/ui';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
@@ -12,6 +20,7 @@ import { formatDateTime, formatDay } from '@paved/portal-ui';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { scorecardsApiRef } from '../api';
 import { ExceptionRequestDialog } from './ExceptionRequestDialog';
+import { deadlineText } from './campaignFormat';
 import { ExceptionsTable, who } from './ExceptionsTable';
 import { LevelChip, OutcomeChip } from './OutcomeChip';
 import {
@@ -36,6 +45,7 @@ export const EntityScorecardContent = () => {
         api.getEntityScorecard(entityRef),
         api.getDefinitions(),
         api.listExceptions({ entityRef }),
+        api.getEntityCampaigns(entityRef),
       ]),
     [api, entityRef],
   );
@@ -66,7 +76,7 @@ export const EntityScorecardContent = () => {
       />
     );
   }
-  const [scorecard, definitions, exceptions] = read.value!;
+  const [scorecard, definitions, exceptions, campaigns] = read.value!;
   const titleOf = (level: string | null) => levelTitle(definitions, level);
   if (scorecard.evaluatedAt === null) {
     return (
@@ -119,6 +129,36 @@ export const EntityScorecardContent = () => {
           </Flex>
         </CardBody>
       </Card>
+      {campaigns.length > 0 && (
+        <Card>
+          <CardHeader>
+            <Text as="h2" variant="title-small">
+              Campaigns
+            </Text>
+          </CardHeader>
+          <CardBody>
+            <ul className={styles.plainList}>
+              {campaigns.map(campaign => (
+                <li key={campaign.id}>
+                  <Text as="p">
+                    <Link href={`/scorecards/campaigns/${campaign.id}`}>
+                      {campaign.title}
+                    </Link>
+                    : by {formatDay(campaign.deadline)} (
+                    {deadlineText(campaign.deadline)}).{' '}
+                    {campaign.failing.length === 0
+                      ? 'Done.'
+                      : `Still to pass: ${campaign.checks
+                          .filter(c => campaign.failing.includes(c.id))
+                          .map(c => c.title)
+                          .join(', ')}.`}
+                  </Text>
+                </li>
+              ))}
+            </ul>
+          </CardBody>
+        </Card>
+      )}
       <section aria-labelledby="scorecard-checks">
         <Flex direction="column" gap="3">
           <Text as="h2" variant="title-small" id="scorecard-checks">

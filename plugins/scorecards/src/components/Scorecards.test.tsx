@@ -88,9 +88,21 @@ const scorecard: EntityScorecard = {
   ],
 };
 
+/** The campaigns a component is in (`GET /campaigns/entity`). */
+const serveEntityCampaigns = (
+  server: ReturnType<typeof setupServer>,
+  campaigns: unknown[] = [],
+) =>
+  server.use(
+    http.get('*/api/scorecards/campaigns/entity', () =>
+      HttpResponse.json({ campaigns }),
+    ),
+  );
+
 describe('the Scorecard tab', () => {
   const server = setupServer();
   registerMswTestHooks(server);
+  beforeEach(() => serveEntityCampaigns(server));
 
   it('shows the level, what the next level asks and each failing check with its fix', async () => {
     const requests = serveReads(server, 'scorecards', {
@@ -207,6 +219,43 @@ describe('the Scorecard tab', () => {
         name: 'Request an exception to Has TechDocs',
       }),
     ).not.toBeInTheDocument();
+  });
+
+  it('says which campaigns ask something of the component, by when, and what is left', async () => {
+    serveReads(server, 'scorecards', {
+      entity: () => scorecard,
+      definitions: () => definitions,
+      exceptions: () => ({ exceptions: [] }),
+    });
+    const campaign = (id: string, title: string, failing: string[]) => ({
+      id,
+      title,
+      description: '',
+      checks: [{ id: 'has-techdocs', title: 'Has TechDocs', fix: 'Add docs.' }],
+      target: {},
+      deadline: new Date(Date.now() + 10 * 86_400_000 + 60_000).toISOString(),
+      createdBy: 'user:default/admin',
+      createdAt: '2026-12-01T00:00:00Z',
+      targeted: 10,
+      done: 4,
+      failing,
+    });
+    serveEntityCampaigns(server, [
+      campaign('c1', 'Docs for every service', ['has-techdocs']),
+      campaign('c2', 'Docs, again', []),
+    ]);
+    renderForEntity(checkout, <EntityScorecardContent />, {
+      extensions: [scorecardsApi],
+    });
+    expect(
+      await screen.findByRole('link', { name: 'Docs for every service' }),
+    ).toHaveAttribute('href', '/scorecards/campaigns/c1');
+    expect(
+      screen.getByText(
+        /: by .* \(11 days left\)\. Still to pass: Has TechDocs\.$/,
+      ),
+    ).toBeInTheDocument();
+    expect(screen.getByText(/\(11 days left\)\. Done\.$/)).toBeInTheDocument();
   });
 
   it('says when a component is not evaluated yet, and explains a refusal', async () => {

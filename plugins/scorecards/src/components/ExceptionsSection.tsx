@@ -11,7 +11,6 @@ import {
   CardBody,
   CardFooter,
   CardHeader,
-  Container,
   Flex,
   Link,
   Text,
@@ -123,7 +122,7 @@ const PendingException = ({
  * for a decision first (admins approve or reject them here), then every
  * exception granted, refused or ended, with who, when and why.
  */
-export const ExceptionsPage = () => {
+export const ExceptionsSection = () => {
   const api = useApi(scorecardsApiRef);
   const { allowed: mayDecide } = usePermission({
     permission: scorecardsExceptionDecidePermission,
@@ -193,9 +192,9 @@ export const ExceptionsPage = () => {
     );
   }
   return (
-    <Container>
+    <section aria-labelledby="exceptions-heading">
       <Flex direction="column" gap="4">
-        <Text as="h2" variant="title-medium">
+        <Text as="h2" variant="title-medium" id="exceptions-heading">
           Exceptions
         </Text>
         <Text as="p" color="secondary">
@@ -206,6 +205,6 @@ export const ExceptionsPage = () => {
         <div role="status">{decided && <Text as="p">{decided}</Text>}</div>
         {body}
       </Flex>
-    </Container>
+    </section>
   );
 };

@@ -1,0 +1,26 @@
+import { Route, Routes } from 'react-router-dom';
+import { Container, Flex } from '@backstage/ui';
+import { CampaignPage } from './CampaignPage';
+import { CampaignsSection } from './CampaignsSection';
+import { ExceptionsSection } from './ExceptionsSection';
+
+/**
+ * The platform team's Scorecards page: campaigns and exceptions across the
+ * catalog; a campaign's own page below it.
+ */
+export const ScorecardsPage = () => (
+  <Routes>
+    <Route
+      path="/"
+      element={
+        <Container>
+          <Flex direction="column" gap="6">
+            <CampaignsSection />
+            <ExceptionsSection />
+          </Flex>
+        </Container>
+      }
+    />
+    <Route path="/campaigns/:id" element={<CampaignPage />} />
+  </Routes>
+);
