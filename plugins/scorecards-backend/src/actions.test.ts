@@ -9,6 +9,7 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { registerScorecardActions } from './actions';
 import { builtinChecks } from './checks/builtinChecks';
 import { defaultLevels } from './checks/levels';
+import { AdoptionStore } from './database/AdoptionStore';
 import { ExceptionStore } from './database/ExceptionStore';
 import { ScorecardStore } from './database/ScorecardStore';
 import { ScorecardService } from './service/ScorecardService';
@@ -56,6 +57,7 @@ describe('get-scorecard action', () => {
       registry,
       ScorecardService.create({
         store,
+        adoption: await AdoptionStore.create({ database }),
         exceptions: await ExceptionStore.create({ database }),
         catalog: catalogServiceMock({ entities }),
         checks: builtinChecks({ minorVersionsBehind: 1 }),

@@ -14,6 +14,7 @@ import { registerScorecardActions } from './actions';
 import { builtinChecks } from './checks/builtinChecks';
 import { checkLevels } from './checks/levels';
 import { readScorecardsConfig } from './config';
+import { AdoptionStore } from './database/AdoptionStore';
 import { CampaignStore } from './database/CampaignStore';
 import { ExceptionStore } from './database/ExceptionStore';
 import { ScorecardStore } from './database/ScorecardStore';
@@ -85,6 +86,9 @@ export const scorecardsPlugin = createBackendPlugin({
         const campaignStore = await CampaignStore.create({
           database: deps.database,
         });
+        const adoptionStore = await AdoptionStore.create({
+          database: deps.database,
+        });
         const notices = new ExceptionNotices({
           notifications: deps.notifications,
           exceptions: exceptionStore,
@@ -99,6 +103,7 @@ export const scorecardsPlugin = createBackendPlugin({
           store,
           exceptions: exceptionStore,
           campaigns: campaignStore,
+          adoption: adoptionStore,
           checks,
           levels: config.levels,
           logger: deps.logger,
@@ -130,6 +135,7 @@ export const scorecardsPlugin = createBackendPlugin({
         });
         const scorecards = ScorecardService.create({
           store,
+          adoption: adoptionStore,
           exceptions: exceptionStore,
           catalog: deps.catalog,
           checks,

@@ -328,6 +328,25 @@ describe('scorecards API', () => {
     });
   });
 
+  it('counts the golden paths’ adoption per day, and says when template runs could not be read', async () => {
+    await evaluated('component:default/checkout');
+    const res = await get('/scorecards/adoption?days=30');
+    expect(res.status).toBe(200);
+    const today = new Date().toISOString().slice(0, 10);
+    expect(res.body.latest).toEqual({
+      day: today,
+      components: 2,
+      onGoldenPath: 1,
+      onCurrentVersion: 0,
+      teams: 1,
+      teamsOnGoldenPath: 1,
+    });
+    expect(res.body.history).toEqual([res.body.latest]);
+    // No scaffolder in this backend: no runs, rather than zero runs.
+    expect(res.body.templateRuns).toBeNull();
+    expect((await get('/scorecards/adoption?days=0')).status).toBe(400);
+  });
+
   it('lists the levels and checks', async () => {
     const res = await get('/scorecards/definitions');
     expect(res.body.levels.map((l: { id: string }) => l.id)).toEqual([

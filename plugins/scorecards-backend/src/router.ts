@@ -83,6 +83,13 @@ export async function createRouter(
     );
   });
 
+  router.get('/adoption', async (req, res) => {
+    await readerCredentials(req);
+    res.json(
+      await scorecards.adoption(Number(req.query.days ?? DEFAULT_HISTORY_DAYS)),
+    );
+  });
+
   router.get('/exceptions', async (req, res) => {
     const credentials = await readerCredentials(req);
     res.json(

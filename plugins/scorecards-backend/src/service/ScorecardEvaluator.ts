@@ -16,7 +16,9 @@ import type {
   ScorecardStore,
   StoredScorecard,
 } from '../database/ScorecardStore';
+import type { AdoptionStore, TemplateRuns } from '../database/AdoptionStore';
 import type { CampaignStore } from '../database/CampaignStore';
+import { adoptionOf, countTemplateRuns } from '../checks/adoption';
 import type {
   ExceptionStore,
   StoredException,
@@ -37,6 +39,7 @@ type EvaluatorOptions = {
   store: ScorecardStore;
   exceptions: ExceptionStore;
   campaigns: CampaignStore;
+  adoption: AdoptionStore;
   checks: ScorecardCheck[];
   levels: ScorecardLevel[];
   logger: LoggerService;
@@ -56,6 +59,8 @@ export class ScorecardEvaluator {
   readonly #store: ScorecardStore;
   readonly #exceptions: ExceptionStore;
   readonly #campaigns: CampaignStore;
+  readonly #adoption: AdoptionStore;
+  readonly #discovery: DiscoveryService;
   readonly #checks: ScorecardCheck[];
   readonly #levels: ScorecardLevel[];
   readonly #logger: LoggerService;
@@ -75,6 +80,8 @@ export class ScorecardEvaluator {
     this.#store = options.store;
     this.#exceptions = options.exceptions;
     this.#campaigns = options.campaigns;
+    this.#adoption = options.adoption;
+    this.#discovery = options.discovery;
     this.#checks = options.checks;
     this.#levels = options.levels;
     this.#logger = options.logger;
@@ -115,6 +122,7 @@ export class ScorecardEvaluator {
       ),
       this.#delivery(now),
     ]);
+    const templateRuns = await this.#templateRuns(now);
     const known = new Set(
       [...components, ...referenced].map(e => stringifyEntityRef(e)),
     );
@@ -151,6 +159,18 @@ export class ScorecardEvaluator {
     await this.#store.replaceAll(day, scorecards);
     const byRef = new Map(scorecards.map(s => [s.entityRef, s]));
     await this.#recordCampaigns(day, now, components, byRef);
+    const templateRefs = new Set(
+      [...templateVersions.keys()].map(ref => ref.toLocaleLowerCase('en-US')),
+    );
+    await this.#adoption.record(
+      adoptionOf(
+        day,
+        components,
+        byRef,
+        ref => templateRefs.has(ref),
+        templateRuns,
+      ),
+    );
     return scorecards.length;
   }
 
@@ -238,6 +258,58 @@ export class ScorecardEvaluator {
       checks,
       evaluatedAt: now,
     };
+  }
+
+  /**
+   * The scaffolder's template runs of the last twelve weeks, newest first
+   * in pages of 500 (at most 5,000 runs); null when the scaffolder cannot
+   * be read (adoption then shows no runs for the day, not zero).
+   */
+  async #templateRuns(now: Date): Promise<TemplateRuns | null> {
+    const since = now.getTime() - 12 * 7 * DAY_MS;
+    try {
+      const baseUrl = await this.#discovery.getBaseUrl('scaffolder');
+      const { token } = await this.#auth.getPluginRequestToken({
+        onBehalfOf: await this.#auth.getOwnServiceCredentials(),
+        targetPluginId: 'scaffolder',
+      });
+      const tasks: Array<{ createdAt: string; templateRef?: string }> = [];
+      for (let offset = 0; offset < 5000; offset += 500) {
+        const response = await fetch(
+          `${baseUrl}/v2/tasks?order=desc:created_at&limit=500&offset=${offset}`,
+          { headers: { authorization: `Bearer ${token}` } },
+        );
+        if (!response.ok) {
+          throw new Error(`the scaffolder answered ${response.status}`);
+        }
+        const page = (await response.json()) as {
+          tasks: Array<{
+            createdAt: string;
+            spec?: { templateInfo?: { entityRef?: string } };
+          }>;
+        };
+        for (const task of page.tasks) {
+          tasks.push({
+            createdAt: task.createdAt,
+            templateRef: task.spec?.templateInfo?.entityRef,
+          });
+        }
+        const oldest = page.tasks.at(-1);
+        if (
+          page.tasks.length < 500 ||
+          !oldest ||
+          Date.parse(oldest.createdAt) < since
+        ) {
+          break;
+        }
+      }
+      return countTemplateRuns(tasks, now);
+    } catch (error) {
+      this.#logger.warn(
+        `Scorecards could not read the template runs; adoption shows none for today: ${error}`,
+      );
+      return null;
+    }
   }
 
   /**

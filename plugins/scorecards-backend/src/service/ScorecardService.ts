@@ -2,6 +2,7 @@ import type { BackstageCredentials } from '@backstage/backend-plugin-api';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { CatalogScopeResolver } from '@paved/catalog-scopes';
 import type { ScorecardCheck } from '@paved/plugin-scorecards-node';
+import type { AdoptionStore } from '../database/AdoptionStore';
 import type { ExceptionStore } from '../database/ExceptionStore';
 import type { ScorecardStore } from '../database/ScorecardStore';
 import { levelOf, levelOfCheck, type ScorecardLevel } from '../checks/levels';
@@ -19,6 +20,7 @@ const outcomeOrder = {
 
 type ServiceOptions = {
   store: ScorecardStore;
+  adoption: AdoptionStore;
   exceptions: ExceptionStore;
   catalog: CatalogService;
   checks: ScorecardCheck[];
@@ -34,6 +36,7 @@ type ServiceOptions = {
  */
 export class ScorecardService {
   readonly #store: ScorecardStore;
+  readonly #adoption: AdoptionStore;
   readonly #exceptions: ExceptionStore;
   readonly #scopes: CatalogScopeResolver;
   readonly #checks: ScorecardCheck[];
@@ -46,6 +49,7 @@ export class ScorecardService {
 
   private constructor(options: ServiceOptions) {
     this.#store = options.store;
+    this.#adoption = options.adoption;
     this.#exceptions = options.exceptions;
     this.#scopes = CatalogScopeResolver.create({ catalog: options.catalog });
     this.#checks = options.checks;
@@ -66,6 +70,33 @@ export class ScorecardService {
           fix,
         }),
       ),
+    };
+  }
+
+  /**
+   * The golden paths' adoption over `days`: per day, components and teams
+   * on a golden path and on its current version; today's template runs
+   * per week and per template. Counts only: nobody is named.
+   */
+  async adoption(days: number) {
+    const since = new Date(Date.now() - (days - 1) * DAY_MS)
+      .toISOString()
+      .slice(0, 10);
+    const history = await this.#adoption.history(since);
+    const latest = history.at(-1);
+    return {
+      latest: latest
+        ? {
+            day: latest.day,
+            components: latest.components,
+            onGoldenPath: latest.onGoldenPath,
+            onCurrentVersion: latest.onCurrentVersion,
+            teams: latest.teams,
+            teamsOnGoldenPath: latest.teamsOnGoldenPath,
+          }
+        : null,
+      history: history.map(({ templateRuns: _, ...day }) => day),
+      templateRuns: latest?.templateRuns ?? null,
     };
   }
 

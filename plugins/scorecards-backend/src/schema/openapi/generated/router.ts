@@ -535,6 +535,115 @@ export const spec = {
           },
         },
       },
+      AdoptionCounts: {
+        type: 'object',
+        required: [
+          'day',
+          'components',
+          'onGoldenPath',
+          'onCurrentVersion',
+          'teams',
+          'teamsOnGoldenPath',
+        ],
+        properties: {
+          day: {
+            type: 'string',
+          },
+          components: {
+            type: 'integer',
+          },
+          onGoldenPath: {
+            type: 'integer',
+            description:
+              'Created from a template the catalog has (backstage.io/source-template).',
+          },
+          onCurrentVersion: {
+            type: 'integer',
+            description:
+              "Of those, on the template's current version (golden-path-current passes).",
+          },
+          teams: {
+            type: 'integer',
+            description: 'Owners of components.',
+          },
+          teamsOnGoldenPath: {
+            type: 'integer',
+            description: 'Owners of at least one component on a golden path.',
+          },
+        },
+      },
+      Adoption: {
+        type: 'object',
+        required: ['latest', 'history', 'templateRuns'],
+        properties: {
+          latest: {
+            description:
+              "The newest day's counts; null before the first evaluation.",
+            oneOf: [
+              {
+                $ref: '#/components/schemas/AdoptionCounts',
+              },
+              {
+                type: 'null',
+              },
+            ],
+          },
+          history: {
+            type: 'array',
+            description: 'One point per day with an evaluation, oldest first.',
+            items: {
+              $ref: '#/components/schemas/AdoptionCounts',
+            },
+          },
+          templateRuns: {
+            description:
+              'Template runs of the last twelve weeks as of the newest day; null when the scaffolder could not be read.',
+            oneOf: [
+              {
+                type: 'object',
+                required: ['weeks', 'templates'],
+                properties: {
+                  weeks: {
+                    type: 'array',
+                    description: 'Every week (its Monday, UTC), oldest first.',
+                    items: {
+                      type: 'object',
+                      required: ['week', 'runs'],
+                      properties: {
+                        week: {
+                          type: 'string',
+                        },
+                        runs: {
+                          type: 'integer',
+                        },
+                      },
+                    },
+                  },
+                  templates: {
+                    type: 'array',
+                    description: 'Most used first.',
+                    items: {
+                      type: 'object',
+                      required: ['templateRef', 'runs'],
+                      properties: {
+                        templateRef: {
+                          type: 'string',
+                        },
+                        runs: {
+                          type: 'integer',
+                        },
+                      },
+                    },
+                  },
+                },
+              },
+              {
+                type: 'null',
+              },
+            ],
+          },
+        },
+      },
       ExceptionList: {
         type: 'object',
         required: ['exceptions'],
@@ -924,6 +1033,39 @@ export const spec = {
           },
           '404': {
             $ref: '#/components/responses/NotFound',
+          },
+        },
+      },
+    },
+    '/adoption': {
+      get: {
+        operationId: 'GetAdoption',
+        summary:
+          "The golden paths' adoption across the organisation, counts only.",
+        parameters: [
+          {
+            $ref: '#/components/parameters/days',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The adoption.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/Adoption',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
           },
         },
       },

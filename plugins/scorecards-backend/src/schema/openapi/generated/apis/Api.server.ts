@@ -5,6 +5,7 @@
 // ******************************************************************
 
 import type {
+  Adoption,
   Campaign,
   CampaignDetail,
   CampaignList,
@@ -56,6 +57,19 @@ export type GetScorecardRollup = {
     days?: number;
   };
   response: ScorecardRollup;
+};
+
+/**
+ * The golden paths' adoption across the organisation, counts only.
+ */
+export type GetAdoption = {
+  query: {
+    /**
+     * Days of history, ending today. Default: 90.
+     */
+    days?: number;
+  };
+  response: Adoption;
 };
 
 /**
@@ -134,6 +148,7 @@ export type EndpointMap = {
   '#get|/definitions': GetDefinitions;
   '#get|/entity': GetEntityScorecard;
   '#get|/rollup': GetScorecardRollup;
+  '#get|/adoption': GetAdoption;
   '#get|/exceptions': ListExceptions;
   '#post|/exceptions': RequestException;
   '#post|/exceptions/{id}/decision': DecideException;

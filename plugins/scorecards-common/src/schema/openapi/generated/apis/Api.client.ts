@@ -5,6 +5,7 @@
 // ******************************************************************
 
 import type {
+  Adoption,
   Campaign,
   CampaignDetail,
   CampaignList,
@@ -62,6 +63,18 @@ export type GetScorecardRollup = {
      * Omit it for the whole organisation.
      */
     entityRef?: string;
+    /**
+     * Days of history, ending today. Default: 90.
+     */
+    days?: number;
+  };
+};
+
+/**
+ * The golden paths' adoption across the organisation, counts only.
+ */
+export type GetAdoption = {
+  query: {
     /**
      * Days of history, ending today. Default: 90.
      */
@@ -212,6 +225,26 @@ export class DefaultApiClient {
       request.query as Record<string, unknown> | undefined,
     );
     return await this.#fetchApi.fetch(`${baseUrl}/rollup${query}`, {
+      method: 'GET',
+      headers: {
+        ...(options?.token && { Authorization: `Bearer ${options.token}` }),
+      },
+      signal: options?.signal,
+    });
+  }
+
+  /**
+   * The golden paths' adoption across the organisation, counts only.
+   */
+  public async getAdoption(
+    request: GetAdoption,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<Adoption>> {
+    const baseUrl = await this.#discoveryApi.getBaseUrl(pluginId);
+    const query = toQueryString(
+      request.query as Record<string, unknown> | undefined,
+    );
+    return await this.#fetchApi.fetch(`${baseUrl}/adoption${query}`, {
       method: 'GET',
       headers: {
         ...(options?.token && { Authorization: `Bearer ${options.token}` }),

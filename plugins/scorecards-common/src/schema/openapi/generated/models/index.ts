@@ -183,6 +183,63 @@ export type EntityCampaigns = {
 };
 
 /**
+ * The AdoptionCounts model.
+ */
+export type AdoptionCounts = {
+  day: string;
+  components: number;
+  /**
+   * Created from a template the catalog has (backstage.io/source-template).
+   */
+  onGoldenPath: number;
+  /**
+   * Of those, on the template's current version (golden-path-current passes).
+   */
+  onCurrentVersion: number;
+  /**
+   * Owners of components.
+   */
+  teams: number;
+  /**
+   * Owners of at least one component on a golden path.
+   */
+  teamsOnGoldenPath: number;
+};
+
+/**
+ * The Adoption model.
+ */
+export type Adoption = {
+  /**
+   * The newest day's counts; null before the first evaluation.
+   */
+  latest: AdoptionCounts | null;
+  /**
+   * One point per day with an evaluation, oldest first.
+   */
+  history: Array<AdoptionCounts>;
+  /**
+   * Template runs of the last twelve weeks as of the newest day; null when the scaffolder could not be read.
+   */
+  templateRuns: {
+    /**
+     * Every week (its Monday, UTC), oldest first.
+     */
+    weeks: Array<{
+      week: string;
+      runs: number;
+    }>;
+    /**
+     * Most used first.
+     */
+    templates: Array<{
+      templateRef: string;
+      runs: number;
+    }>;
+  } | null;
+};
+
+/**
  * The ExceptionList model.
  */
 export type ExceptionList = {

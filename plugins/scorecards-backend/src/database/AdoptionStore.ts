@@ -1,0 +1,72 @@
+import type { Knex } from 'knex';
+import type { DatabaseService } from '@backstage/backend-plugin-api';
+import { withDatabaseErrors } from '@paved/database-errors';
+
+/** Template runs per week (Monday, UTC) and per template. */
+export type TemplateRuns = {
+  weeks: Array<{ week: string; runs: number }>;
+  templates: Array<{ templateRef: string; runs: number }>;
+};
+
+/** One day's adoption of the golden paths. */
+export type AdoptionDay = {
+  day: string;
+  components: number;
+  onGoldenPath: number;
+  onCurrentVersion: number;
+  teams: number;
+  teamsOnGoldenPath: number;
+  templateRuns: TemplateRuns | null;
+};
+
+/** Golden-path adoption per day, written by the evaluation pass. */
+export class AdoptionStore {
+  readonly #db: Knex;
+
+  /** The scorecards' migrations have run (ScorecardStore.create). */
+  static async create(options: {
+    database: DatabaseService;
+  }): Promise<AdoptionStore> {
+    return withDatabaseErrors(
+      new AdoptionStore(await options.database.getClient()),
+    );
+  }
+
+  private constructor(db: Knex) {
+    this.#db = db;
+  }
+
+  /** Writes or replaces the day's row (one per day, whichever replica). */
+  async record(adoption: AdoptionDay) {
+    await this.#db('scorecard_adoption')
+      .insert({
+        day: adoption.day,
+        components: adoption.components,
+        on_golden_path: adoption.onGoldenPath,
+        on_current_version: adoption.onCurrentVersion,
+        teams: adoption.teams,
+        teams_on_golden_path: adoption.teamsOnGoldenPath,
+        template_runs: adoption.templateRuns
+          ? JSON.stringify(adoption.templateRuns)
+          : null,
+      })
+      .onConflict('day')
+      .merge();
+  }
+
+  /** The days from `since` (YYYY-MM-DD) on, oldest first. */
+  async history(since: string): Promise<AdoptionDay[]> {
+    const rows = await this.#db('scorecard_adoption')
+      .where('day', '>=', since)
+      .orderBy('day');
+    return rows.map((row: any) => ({
+      day: String(row.day),
+      components: Number(row.components),
+      onGoldenPath: Number(row.on_golden_path),
+      onCurrentVersion: Number(row.on_current_version),
+      teams: Number(row.teams),
+      teamsOnGoldenPath: Number(row.teams_on_golden_path),
+      templateRuns: row.template_runs ? JSON.parse(row.template_runs) : null,
+    }));
+  }
+}
