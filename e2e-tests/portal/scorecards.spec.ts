@@ -169,6 +169,19 @@ test('an admin starts a campaign, watches its burn-up, and a team sees what is a
   try {
     await signInAsAdmin(admin);
     await admin.goto('/scorecards');
+    // Adoption first: the share of components on a golden path.
+    const adoption = admin.getByRole('region', {
+      name: 'Golden-path adoption',
+    });
+    await expect(
+      adoption.getByRole('heading', { name: 'Components on a golden path' }),
+    ).toBeVisible();
+    await expect(
+      adoption.getByText(/^\d+ of \d+ components$/).first(),
+    ).toBeVisible();
+    await expect(
+      adoption.getByRole('heading', { name: 'Template runs per week' }),
+    ).toBeVisible();
     await admin.getByRole('button', { name: 'Start a campaign' }).click();
     const dialog = admin.getByRole('dialog', { name: 'Start a campaign' });
     const start = dialog.getByRole('button', { name: 'Start campaign' });

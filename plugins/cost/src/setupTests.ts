@@ -1,28 +1,6 @@
 import '@testing-library/jest-dom';
 import { configure } from '@testing-library/react';
-import { cloneElement, type ReactElement } from 'react';
-
-// Recharts' ResponsiveContainer sizes the chart from its parent, which jsdom
-// lays out at 0×0 (and jsdom has no ResizeObserver). In tests the chart is
-// rendered at a fixed size instead; the chart code itself stays as in the
-// browser.
-jest.mock('recharts', () => {
-  const actual = jest.requireActual('recharts');
-  return {
-    ...actual,
-    ResponsiveContainer: ({
-      children,
-      height,
-    }: {
-      children: ReactElement;
-      height?: number | string;
-    }) =>
-      cloneElement(children, {
-        width: 600,
-        height: typeof height === 'number' ? height : 200,
-      }),
-  };
-});
+import '@paved/portal-ui/chartsInTests';
 
 // The machine running the suite is shared; a first render of the tab (the
 // lazy MUI and react-aria trees) can take seconds, which is not a failure.

@@ -1,1 +1,2 @@
 import '@testing-library/jest-dom';
+import '@paved/portal-ui/chartsInTests';

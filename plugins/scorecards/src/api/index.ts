@@ -5,6 +5,7 @@ import {
 } from '@backstage/frontend-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
+  type Adoption,
   type Campaign,
   type CampaignDetail,
   type CampaignRequest,
@@ -38,6 +39,8 @@ export interface ScorecardsApi {
     id: string,
     decision: ExceptionDecision,
   ): Promise<ScorecardException>;
+  /** The golden paths' adoption over `days` (default 90). */
+  getAdoption(days?: number): Promise<Adoption>;
   listCampaigns(): Promise<Campaign[]>;
   getCampaign(id: string): Promise<CampaignDetail>;
   /** The campaigns a component is in, with what it still owes. */
@@ -135,6 +138,14 @@ export class ScorecardsClient implements ScorecardsApi {
 
   async startCampaign(request: CampaignRequest): Promise<Campaign> {
     const answer = await this.#api.startCampaign({ body: request });
+    if (!answer.ok) throw await ResponseError.fromResponse(answer);
+    return answer.json();
+  }
+
+  async getAdoption(days?: number): Promise<Adoption> {
+    const answer = await this.#api.getAdoption({
+      query: days ? { days } : {},
+    });
     if (!answer.ok) throw await ResponseError.fromResponse(answer);
     return answer.json();
   }

@@ -12,9 +12,11 @@ import type {
 import {
   errorResponse,
   renderForEntity,
+  renderInPortal,
   serveReads,
 } from '@paved/portal-ui/testUtils';
 import { scorecardsApi } from '../plugin';
+import { AdoptionSection } from './AdoptionSection';
 import { EntityScorecardContent } from './EntityScorecardContent';
 import { ScopeScorecardsContent } from './ScopeScorecardsContent';
 
@@ -368,5 +370,79 @@ describe('the Scorecards tab of a team', () => {
     expect(rows.map(r => within(r).getByRole('rowheader').textContent)).toEqual(
       ['Has TechDocs', 'Has an owner'],
     );
+  });
+});
+
+describe('golden-path adoption', () => {
+  const server = setupServer();
+  registerMswTestHooks(server);
+
+  it('shows the shares on a golden path and on its current version, and the template runs per week', async () => {
+    const counts = (day: string, onGoldenPath: number) => ({
+      day,
+      components: 20,
+      onGoldenPath,
+      onCurrentVersion: 9,
+      teams: 8,
+      teamsOnGoldenPath: 6,
+    });
+    const requests = serveReads(server, 'scorecards', {
+      adoption: () => ({
+        latest: counts('2026-12-04', 12),
+        history: [counts('2026-11-01', 8), counts('2026-12-04', 12)],
+        templateRuns: {
+          weeks: [
+            { week: '2026-11-23', runs: 1 },
+            { week: '2026-11-30', runs: 3 },
+          ],
+          templates: [
+            { templateRef: 'template:default/typescript-service', runs: 3 },
+            { templateRef: 'template:default/python-service', runs: 1 },
+          ],
+        },
+      }),
+    });
+    renderInPortal(<AdoptionSection />, { extensions: [scorecardsApi] });
+    expect(await screen.findByText('60 %')).toBeInTheDocument();
+    expect(screen.getByText('12 of 20 components')).toBeInTheDocument();
+    expect(screen.getByText('9 of 12 components')).toBeInTheDocument();
+    expect(screen.getByText('6 of 8 teams')).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        /on 1 Nov 2026, 8 of 20 components and 6 of 8 teams were on a golden path/,
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        'Most used in twelve weeks: typescript-service (3), python-service (1).',
+      ),
+    ).toBeInTheDocument();
+    // The runs per week for screen readers.
+    const table = screen.getByRole('table', { name: 'Template runs per week' });
+    expect(within(table).getAllByRole('row')).toHaveLength(3);
+    expect(requests[0].searchParams.get('days')).toBe('90');
+  });
+
+  it('says when the template runs could not be read, rather than showing none', async () => {
+    serveReads(server, 'scorecards', {
+      adoption: () => ({
+        latest: {
+          day: '2026-12-04',
+          components: 1,
+          onGoldenPath: 0,
+          onCurrentVersion: 0,
+          teams: 1,
+          teamsOnGoldenPath: 0,
+        },
+        history: [],
+        templateRuns: null,
+      }),
+    });
+    renderInPortal(<AdoptionSection />, { extensions: [scorecardsApi] });
+    expect(
+      await screen.findByText(
+        'The template runs could not be read from the scaffolder at the last evaluation.',
+      ),
+    ).toBeInTheDocument();
   });
 });

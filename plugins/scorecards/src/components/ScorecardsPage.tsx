@@ -1,12 +1,13 @@
 import { Route, Routes } from 'react-router-dom';
 import { Container, Flex } from '@backstage/ui';
+import { AdoptionSection } from './AdoptionSection';
 import { CampaignPage } from './CampaignPage';
 import { CampaignsSection } from './CampaignsSection';
 import { ExceptionsSection } from './ExceptionsSection';
 
 /**
- * The platform team's Scorecards page: campaigns and exceptions across the
- * catalog; a campaign's own page below it.
+ * The platform team's Scorecards page: golden-path adoption, campaigns and
+ * exceptions across the catalog; a campaign's own page below it.
  */
 export const ScorecardsPage = () => (
   <Routes>
@@ -15,6 +16,7 @@ export const ScorecardsPage = () => (
       element={
         <Container>
           <Flex direction="column" gap="6">
+            <AdoptionSection />
             <CampaignsSection />
             <ExceptionsSection />
           </Flex>

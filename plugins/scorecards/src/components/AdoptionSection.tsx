@@ -1,0 +1,195 @@
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import { useApi } from '@backstage/frontend-plugin-api';
+import { Card, CardBody, CardHeader, Flex, Grid, Text } from '@backstage/ui';
+import {
+  Bar,
+  BarChart,
+  CartesianGrid,
+  ResponsiveContainer,
+  XAxis,
+  YAxis,
+} from 'recharts';
+import {
+  ChartDataTable,
+  chartStyles,
+  formatDay,
+  formatShortDay,
+  plural,
+} from '@paved/portal-ui';
+import { scorecardsApiRef } from '../api';
+import { who } from './ExceptionsTable';
+import { ScorecardsLoading, ScorecardsReadError } from './ScorecardsRead';
+import styles from './scorecard.module.css';
+
+const share = (part: number, whole: number) =>
+  whole === 0 ? '—' : `${Math.round((part / whole) * 100)} %`;
+
+/** One adoption figure: the share, and what it is of. */
+const Figure = ({
+  title,
+  part,
+  whole,
+  of,
+}: {
+  title: string;
+  part: number;
+  whole: number;
+  of: string;
+}) => (
+  <Card>
+    <CardBody>
+      <Flex direction="column" gap="1">
+        <Text as="h3" variant="body-medium" color="secondary">
+          {title}
+        </Text>
+        <Text as="p" variant="title-medium">
+          {share(part, whole)}
+        </Text>
+        <Text as="p" variant="body-small">
+          {part} of {plural(whole, of)}
+        </Text>
+      </Flex>
+    </CardBody>
+  </Card>
+);
+
+/**
+ * How the golden paths are taken up, for the platform team: components
+ * and teams on a path and on its current version, and template runs per
+ * week. Counts only — nobody is named.
+ */
+export const AdoptionSection = () => {
+  const api = useApi(scorecardsApiRef);
+  const read = useAsyncRetry(() => api.getAdoption(90), [api]);
+  let body;
+  if (read.loading && !read.value) {
+    body = <ScorecardsLoading label="Loading adoption" heights={[96]} />;
+  } else if (read.error) {
+    body = (
+      <ScorecardsReadError
+        title="Could not load the adoption"
+        error={read.error}
+        onRetry={read.retry}
+      />
+    );
+  } else if (!read.value!.latest) {
+    body = (
+      <Text as="p">
+        Not evaluated yet: adoption is counted with every scorecard evaluation.
+      </Text>
+    );
+  } else {
+    const { history, templateRuns } = read.value!;
+    const latest = read.value!.latest!;
+    const first = history[0];
+    body = (
+      <Flex direction="column" gap="4">
+        <Grid.Root columns={{ initial: '1', sm: '3' }} gap="3">
+          <Figure
+            title="Components on a golden path"
+            part={latest.onGoldenPath}
+            whole={latest.components}
+            of="component"
+          />
+          <Figure
+            title="Of those, on the current version"
+            part={latest.onCurrentVersion}
+            whole={latest.onGoldenPath}
+            of="component"
+          />
+          <Figure
+            title="Teams on a golden path"
+            part={latest.teamsOnGoldenPath}
+            whole={latest.teams}
+            of="team"
+          />
+        </Grid.Root>
+        <Text as="p" variant="body-small" color="secondary">
+          As of {formatDay(latest.day)}
+          {first && first.day !== latest.day
+            ? `; on ${formatDay(first.day)}, ${first.onGoldenPath} of ${
+                first.components
+              } components and ${first.teamsOnGoldenPath} of ${
+                first.teams
+              } teams were on a golden path`
+            : ''}
+          .
+        </Text>
+        <Card>
+          <CardHeader>
+            <Text as="h3" variant="title-small">
+              Template runs per week
+            </Text>
+          </CardHeader>
+          <CardBody>
+            {templateRuns === null ? (
+              <Text as="p">
+                The template runs could not be read from the scaffolder at the
+                last evaluation.
+              </Text>
+            ) : (
+              <Flex direction="column" gap="3">
+                <div className={chartStyles.chart} aria-hidden>
+                  <ResponsiveContainer width="100%" height={140}>
+                    <BarChart
+                      data={templateRuns.weeks}
+                      margin={{ top: 8, right: 8, bottom: 0, left: 0 }}
+                    >
+                      <CartesianGrid vertical={false} />
+                      <XAxis
+                        dataKey="week"
+                        tickFormatter={formatShortDay}
+                        minTickGap={16}
+                        tickLine={false}
+                        fontSize={11}
+                      />
+                      <YAxis
+                        width={40}
+                        allowDecimals={false}
+                        tickLine={false}
+                        axisLine={false}
+                        fontSize={11}
+                      />
+                      <Bar
+                        dataKey="runs"
+                        radius={[3, 3, 0, 0]}
+                        isAnimationActive={false}
+                      />
+                    </BarChart>
+                  </ResponsiveContainer>
+                </div>
+                <ChartDataTable
+                  caption="Template runs per week"
+                  columns={['Week of', 'Runs']}
+                  rows={templateRuns.weeks.map(w => ({
+                    key: w.week,
+                    label: formatDay(w.week),
+                    cells: [w.runs],
+                  }))}
+                />
+                <Text as="p" variant="body-small">
+                  {templateRuns.templates.length === 0
+                    ? 'No template run in twelve weeks.'
+                    : `Most used in twelve weeks: ${templateRuns.templates
+                        .slice(0, 5)
+                        .map(t => `${who(t.templateRef)} (${t.runs})`)
+                        .join(', ')}.`}
+                </Text>
+              </Flex>
+            )}
+          </CardBody>
+        </Card>
+      </Flex>
+    );
+  }
+  return (
+    <section aria-labelledby="adoption-heading" className={styles.section}>
+      <Flex direction="column" gap="3">
+        <Text as="h2" variant="title-medium" id="adoption-heading">
+          Golden-path adoption
+        </Text>
+        {body}
+      </Flex>
+    </section>
+  );
+};
