@@ -149,13 +149,11 @@ test('generates the typed server and client from the document', () =>
     assert.match(client, /public async createThing\(/);
     assert.match(client, /body: JSON\.stringify\(request\.body\)/);
     // Prettier may break the expression over lines: compare without spaces.
+    // A path parameter that is an identifier is read with dot notation
+    // (the repo's lint asks for it).
     assert.match(
       client.replace(/\s+/g, ''),
-      new RegExp(
-        `encodeURIComponent\\(String\\(request\\.path\\[${quoted(
-          'name',
-        )}\\]\\)\\)`,
-      ),
+      /encodeURIComponent\(String\(request\.path\.name\)\)/,
     );
   }));
 
