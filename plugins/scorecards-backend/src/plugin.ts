@@ -101,7 +101,6 @@ export const scorecardsPlugin = createBackendPlugin({
           auth: deps.auth,
           discovery: deps.discovery,
           store,
-          exceptions: exceptionStore,
           campaigns: campaignStore,
           adoption: adoptionStore,
           checks,

@@ -109,23 +109,28 @@ export async function createRouter(
       meta: { entityRef: req.body.entityRef, checkId: req.body.checkId },
     });
     try {
-      // Only the component's owners (Paved's policy) may ask.
+      // The component as the catalog names it, then: only its owners
+      // (Paved's policy) may ask.
+      const entityRef = await exceptions.componentRef(
+        req.body.entityRef,
+        credentials,
+      );
       const [decision] = await permissions.authorize(
         [
           {
             permission: scorecardsExceptionRequestPermission,
-            resourceRef: req.body.entityRef,
+            resourceRef: entityRef,
           },
         ],
         { credentials },
       );
       if (decision.result !== AuthorizeResult.ALLOW) {
         throw new NotAllowedError(
-          `Only the owners of ${req.body.entityRef} may request an exception for it`,
+          `Only the owners of ${entityRef} may request an exception for it`,
         );
       }
       const { exception, created } = await exceptions.request(
-        req.body,
+        { ...req.body, entityRef },
         credentials,
       );
       await audit.success({ meta: { exceptionId: exception.id, created } });

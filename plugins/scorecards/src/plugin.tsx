@@ -6,7 +6,10 @@ import {
   fetchApiRef,
   PageBlueprint,
 } from '@backstage/frontend-plugin-api';
-import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
 import { RiMedalLine } from '@remixicon/react';
 import { ScorecardsClient, scorecardsApiRef } from './api';
 
@@ -30,6 +33,18 @@ export const entityScorecardContent = EntityContentBlueprint.make({
     loader: () =>
       import('./components/EntityScorecardContent').then(m => (
         <m.EntityScorecardContent />
+      )),
+  },
+});
+
+/** A component's level and failing checks on its overview. */
+export const entityScorecardCard = EntityCardBlueprint.make({
+  params: {
+    type: 'content',
+    filter: { kind: 'component' },
+    loader: () =>
+      import('./components/EntityScorecardCard').then(m => (
+        <m.EntityScorecardCard />
       )),
   },
 });
@@ -75,6 +90,7 @@ export const scorecardsPlugin = createFrontendPlugin({
   extensions: [
     scorecardsApi,
     entityScorecardContent,
+    entityScorecardCard,
     scopeScorecardsContent,
     exceptionsPage,
   ],

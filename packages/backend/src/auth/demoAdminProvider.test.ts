@@ -16,7 +16,7 @@ const entities = [
   },
 ];
 
-async function start(providers: object) {
+async function start(providers: object, environment = 'development') {
   const backend = await startTestBackend({
     features: [
       authPlugin,
@@ -25,7 +25,7 @@ async function start(providers: object) {
       mockServices.rootConfig.factory({
         data: {
           app: { baseUrl: 'http://localhost:3000' },
-          auth: { providers },
+          auth: { environment, providers },
         },
       }),
     ],
@@ -91,5 +91,15 @@ describe('the demo admin sign-in', () => {
     } finally {
       await absent.backend.stop();
     }
+  });
+
+  it('stops a backend configured for production that still has it', async () => {
+    process.env.NODE_ENV = 'development';
+    await expect(
+      start(
+        { 'demo-admin': { userEntityRef: 'user:default/priya.raman' } },
+        'production',
+      ),
+    ).rejects.toThrow(/demo-admin signs anyone in as a portal admin/);
   });
 });

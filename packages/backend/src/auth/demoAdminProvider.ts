@@ -17,10 +17,10 @@ export const DEMO_ADMIN_PROVIDER = 'demo-admin';
  * demo organisation (`auth.providers.demo-admin.userEntityRef`, a User in
  * the catalog), so the local portal shows what a platform team sees —
  * exceptions to decide, organisation-wide cost — beside the guest's
- * developer view. Like the guest provider it works only when the backend
+ * developer view. Like the guest provider it answers only when the backend
  * runs in development (`NODE_ENV=development`); production configuration
- * removes it (`demo-admin: null`) and its production start refuses it
- * anyway.
+ * removes it (`demo-admin: null`), and a backend configured for production
+ * (`auth.environment: production`) with it still present refuses to start.
  */
 export default createBackendModule({
   pluginId: 'auth',
@@ -36,6 +36,12 @@ export default createBackendModule({
           `auth.providers.${DEMO_ADMIN_PROVIDER}`,
         );
         if (!settings) return;
+        if (config.getOptionalString('auth.environment') === 'production') {
+          throw new Error(
+            'auth.providers.demo-admin signs anyone in as a portal admin and is for the local demo only; ' +
+              'remove it (demo-admin: null) from a production configuration',
+          );
+        }
         const userEntityRef = settings.getString('userEntityRef');
         providers.registerProvider({
           providerId: DEMO_ADMIN_PROVIDER,

@@ -209,6 +209,12 @@ export class CampaignStore {
     targets: Array<{ entityRef: string; failing: string[] }>,
   ) {
     await this.#db.transaction(async tx => {
+      // One writer per campaign at a time (the start's recording and a
+      // scheduled pass may meet): the second waits, then replaces.
+      await tx('scorecard_campaigns')
+        .where({ id: campaignId })
+        .forUpdate()
+        .first();
       await tx('scorecard_campaign_targets')
         .where({ campaign_id: campaignId })
         .delete();

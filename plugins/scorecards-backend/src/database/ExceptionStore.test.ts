@@ -94,7 +94,7 @@ describe('ExceptionStore', () => {
         'ConflictError',
       );
       expect(
-        await exceptions.list({ entityRefs: [LEDGER], limit: 10 }),
+        await exceptions.list({ entityRefs: [LEDGER], now: NOW, limit: 10 }),
       ).toHaveLength(2);
     },
   );
@@ -204,6 +204,71 @@ describe('ExceptionStore', () => {
         request({ now: later, expiresAt: new Date(later.getTime() + DAY_MS) }),
       );
       expect(again.created).toBe(true);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'counts an approval given while a pass gathered its facts: the pass applies exceptions as it writes (%s)',
+    async databaseId => {
+      const { scorecards, exceptions } = await stores(databaseId);
+      // The pass evaluated without the exception (not approved yet) ...
+      const [evaluated] = await scorecards.scorecards([LEDGER]);
+      const { exception } = await exceptions.request(request());
+      // ... an admin approves on another replica before it writes ...
+      await exceptions.decide({
+        id: exception.id,
+        decision: 'approved',
+        note: null,
+        decidedBy: ADMIN,
+        now: NOW,
+        relevel,
+      });
+      // ... and the pass's write still counts it.
+      const [written] = await scorecards.replaceAll('2026-12-04', [evaluated], {
+        now: NOW,
+        apply: (scorecard, active) => {
+          const { checks, level } = relevel(
+            scorecard.entityRef,
+            scorecard.checks,
+            new Map(
+              [...(active ?? new Map()).entries()].map(([id, e]) => [
+                id,
+                { ...exception, id: e.id, expiresAt: e.expiresAt },
+              ]),
+            ),
+          );
+          return { ...scorecard, checks, level };
+        },
+      });
+      expect(written.level).toBe('silver');
+      const [stored] = await scorecards.scorecards([LEDGER]);
+      expect(stored.checks.find(c => c.id === 'has-techdocs')?.outcome).toBe(
+        'pass-with-exception',
+      );
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'lists by status as shown: an approved exception past its expiry is expired, not approved (%s)',
+    async databaseId => {
+      const { exceptions } = await stores(databaseId);
+      const { exception } = await exceptions.request(
+        request({ expiresAt: new Date(NOW.getTime() + DAY_MS) }),
+      );
+      await exceptions.decide({
+        id: exception.id,
+        decision: 'approved',
+        note: null,
+        decidedBy: ADMIN,
+        now: NOW,
+        relevel,
+      });
+      const later = new Date(NOW.getTime() + 2 * DAY_MS);
+      const ids = async (status: 'approved' | 'expired', now: Date) =>
+        (await exceptions.list({ status, now, limit: 10 })).map(e => e.id);
+      expect(await ids('approved', NOW)).toEqual([exception.id]);
+      expect(await ids('approved', later)).toEqual([]);
+      expect(await ids('expired', later)).toEqual([exception.id]);
     },
   );
 });

@@ -299,7 +299,9 @@ export class ExceptionStore {
    */
   async list(options: {
     entityRefs?: string[];
-    statuses?: ExceptionStatus[];
+    /** As the API shows them: pending and approved end at their expiry. */
+    status?: ExceptionStatus;
+    now: Date;
     limit: number;
   }): Promise<StoredException[]> {
     let query = this.#db('scorecard_exceptions')
@@ -309,7 +311,23 @@ export class ExceptionStore {
     if (options.entityRefs) {
       query = query.whereIn('entity_ref', options.entityRefs);
     }
-    if (options.statuses) query = query.whereIn('status', options.statuses);
+    const { status, now } = options;
+    if (status === 'pending' || status === 'approved') {
+      query = query.where({ status }).where('expires_at', '>', now);
+    } else if (status === 'expired') {
+      // Marked expired, or past the expiry before the pass marked it.
+      query = query.where(q =>
+        q
+          .where({ status: 'expired' })
+          .orWhere(open =>
+            open
+              .whereIn('status', OPEN_STATUSES)
+              .where('expires_at', '<=', now),
+          ),
+      );
+    } else if (status) {
+      query = query.where({ status });
+    }
     return ((await query) as Row[]).map(fromRow);
   }
 

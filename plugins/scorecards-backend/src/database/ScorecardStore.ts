@@ -81,43 +81,102 @@ export class ScorecardStore {
    * mix), and records `day`'s history: one row per day and component, so
    * evaluations later the same day, on any replica, replace it rather than
    * add to it.
+   *
+   * The approved exceptions in force at `now` are applied inside the same
+   * transaction, after locking the open exceptions: an approval committed
+   * on any replica while the pass gathered its facts is counted, and one
+   * under way waits for this write and then re-levels on top of it.
+   * Answers the results as stored.
    */
-  async replaceAll(day: string, scorecards: StoredScorecard[]) {
-    await this.#db.transaction(async tx => {
-      const current = new Set(scorecards.map(s => s.entityRef));
-      // Components gone from the catalog leave the results (not the history).
-      const stale = (
-        (await tx('scorecard_results').pluck('entity_ref')) as string[]
-      ).filter(ref => !current.has(ref));
-      for (const part of chunk(stale, WRITE_CHUNK)) {
-        await tx('scorecard_results').whereIn('entity_ref', part).delete();
+  async replaceAll(
+    day: string,
+    evaluated: StoredScorecard[],
+    exceptions?: {
+      now: Date;
+      apply: (
+        scorecard: StoredScorecard,
+        active: Map<string, { id: string; expiresAt: Date }> | undefined,
+      ) => StoredScorecard;
+    },
+  ): Promise<StoredScorecard[]> {
+    return this.#db.transaction(async tx => {
+      if (!exceptions) {
+        await this.#write(tx, day, evaluated);
+        return evaluated;
       }
-      for (const part of chunk(scorecards, WRITE_CHUNK)) {
-        await tx('scorecard_results')
-          .insert(
-            part.map(s => ({
-              entity_ref: s.entityRef,
-              level: s.level,
-              results: JSON.stringify(s.checks),
-              evaluated_at: s.evaluatedAt,
-            })),
-          )
-          .onConflict('entity_ref')
-          .merge();
-        await tx('scorecard_history')
-          .insert(
-            part.map(s => ({
-              day,
-              entity_ref: s.entityRef,
-              level: s.level,
-              passed: s.checks.filter(countsAsPassed).length,
-              failed: s.checks.filter(c => c.outcome === 'fail').length,
-            })),
-          )
-          .onConflict(['day', 'entity_ref'])
-          .merge();
+      const open: Array<{
+        id: string;
+        entity_ref: string;
+        check_id: string;
+        status: string;
+        expires_at: string | Date;
+      }> = await tx('scorecard_exceptions')
+        .select('id', 'entity_ref', 'check_id', 'status', 'expires_at')
+        .whereIn('status', ['pending', 'approved'])
+        .forUpdate();
+      const active = new Map<
+        string,
+        Map<string, { id: string; expiresAt: Date }>
+      >();
+      for (const row of open) {
+        const expiresAt = new Date(row.expires_at);
+        if (
+          row.status !== 'approved' ||
+          expiresAt.getTime() <= exceptions.now.getTime()
+        ) {
+          continue;
+        }
+        const checks = active.get(row.entity_ref) ?? new Map();
+        checks.set(row.check_id, { id: row.id, expiresAt });
+        active.set(row.entity_ref, checks);
       }
+      const scorecards = evaluated.map(s =>
+        exceptions.apply(s, active.get(s.entityRef)),
+      );
+      await this.#write(tx, day, scorecards);
+      return scorecards;
     });
+  }
+
+  /** Stores one evaluation's results and the day's history, in `tx`. */
+  async #write(
+    tx: Knex.Transaction,
+    day: string,
+    scorecards: StoredScorecard[],
+  ) {
+    const current = new Set(scorecards.map(s => s.entityRef));
+    // Components gone from the catalog leave the results (not the history).
+    const stale = (
+      (await tx('scorecard_results').pluck('entity_ref')) as string[]
+    ).filter(ref => !current.has(ref));
+    for (const part of chunk(stale, WRITE_CHUNK)) {
+      await tx('scorecard_results').whereIn('entity_ref', part).delete();
+    }
+    for (const part of chunk(scorecards, WRITE_CHUNK)) {
+      await tx('scorecard_results')
+        .insert(
+          part.map(s => ({
+            entity_ref: s.entityRef,
+            level: s.level,
+            results: JSON.stringify(s.checks),
+            evaluated_at: s.evaluatedAt,
+          })),
+        )
+        .onConflict('entity_ref')
+        .merge();
+      await tx('scorecard_history')
+        .insert(
+          part.map(s => ({
+            day,
+            entity_ref: s.entityRef,
+            level: s.level,
+            passed: s.checks.filter(countsAsPassed).length,
+            failed: s.checks.filter(c => c.outcome === 'fail').length,
+          })),
+        )
+        .onConflict(['day', 'entity_ref'])
+        .merge();
+    }
   }
 
   /** The stored scorecards of these components (all without a list). */

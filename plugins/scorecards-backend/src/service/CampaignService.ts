@@ -13,6 +13,7 @@ import type {
   CampaignTarget,
   StoredCampaign,
 } from '../database/CampaignStore';
+import { endOfDayOrTime, latestAllowed } from './dates';
 import { deliver, scorecardLink } from './notices';
 
 const DAY_MS = 86_400_000;
@@ -109,8 +110,8 @@ export class CampaignService {
         ].join(', ')}`,
       );
     }
-    const deadline = new Date(input.deadline);
-    if (Number.isNaN(deadline.getTime())) {
+    const deadline = endOfDayOrTime(input.deadline);
+    if (!deadline) {
       throw new InputError(
         `deadline must be a date, e.g. 2027-03-31, not ${input.deadline}`,
       );
@@ -118,7 +119,7 @@ export class CampaignService {
     if (deadline.getTime() <= now.getTime()) {
       throw new InputError('deadline must be in the future');
     }
-    if (deadline.getTime() > now.getTime() + MAX_DEADLINE_DAYS * DAY_MS) {
+    if (deadline.getTime() > latestAllowed(now, MAX_DEADLINE_DAYS).getTime()) {
       throw new InputError(
         `deadline may be at most ${MAX_DEADLINE_DAYS} days ahead`,
       );

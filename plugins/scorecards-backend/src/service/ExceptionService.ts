@@ -12,9 +12,9 @@ import type {
 import { withExceptions } from '../checks/exceptions';
 import { levelOf, type ScorecardLevel } from '../checks/levels';
 import type { ExceptionsConfig } from '../config';
+import { endOfDayOrTime, latestAllowed } from './dates';
 import type { ExceptionNotices } from './ExceptionNotices';
 
-const DAY_MS = 86_400_000;
 /** The most exceptions one list answers. */
 export const MAX_LISTED_EXCEPTIONS = 200;
 const MIN_REASON = 10;
@@ -95,6 +95,23 @@ export class ExceptionService {
   }
 
   /**
+   * The component an exception is asked for, as the catalog names it (400
+   * for a malformed ref or another kind, 404 for one the caller cannot
+   * see), so the permission is decided on the same entity the request
+   * stores.
+   */
+  async componentRef(
+    entityRef: string,
+    credentials: BackstageCredentials,
+  ): Promise<string> {
+    const scope = await this.#scopes.resolve(entityRef, {
+      credentials,
+      kinds: ['component'],
+    });
+    return scope.entityRef;
+  }
+
+  /**
    * Records an owner's request. The component must be one the caller can
    * see; the check one Paved evaluates; the reason at least a sentence;
    * the expiry in the future and within the configured maximum.
@@ -127,13 +144,13 @@ export class ExceptionService {
         `reason must say why in at least ${MIN_REASON} characters`,
       );
     }
-    const expiresAt = new Date(input.expiresAt);
-    if (Number.isNaN(expiresAt.getTime())) {
+    const expiresAt = endOfDayOrTime(input.expiresAt);
+    if (!expiresAt) {
       throw new InputError(
         `expiresAt must be a date, e.g. 2027-03-31, not ${input.expiresAt}`,
       );
     }
-    const latest = new Date(now.getTime() + this.#config.maxDays * DAY_MS);
+    const latest = latestAllowed(now, this.#config.maxDays);
     if (expiresAt.getTime() <= now.getTime()) {
       throw new InputError('expiresAt must be in the future');
     }
@@ -207,7 +224,8 @@ export class ExceptionService {
     options: { entityRef?: string; status?: ExceptionStatus },
     credentials: BackstageCredentials,
   ): Promise<{ exceptions: ExceptionView[] }> {
-    const statuses = options.status ? [options.status] : undefined;
+    const { status } = options;
+    const now = new Date();
     if (options.entityRef) {
       const scope = await this.#scopes.resolve(options.entityRef, {
         credentials,
@@ -215,13 +233,15 @@ export class ExceptionService {
       });
       const stored = await this.#store.list({
         entityRefs: [scope.entityRef],
-        statuses,
+        status,
+        now,
         limit: MAX_LISTED_EXCEPTIONS,
       });
       return { exceptions: await this.#views(stored) };
     }
     const stored = await this.#store.list({
-      statuses,
+      status,
+      now,
       limit: MAX_LISTED_EXCEPTIONS,
     });
     // Only components the caller may see, with their titles.

@@ -19,10 +19,6 @@ import type {
 import type { AdoptionStore, TemplateRuns } from '../database/AdoptionStore';
 import type { CampaignStore } from '../database/CampaignStore';
 import { adoptionOf, countTemplateRuns } from '../checks/adoption';
-import type {
-  ExceptionStore,
-  StoredException,
-} from '../database/ExceptionStore';
 import { isTargeted, stillFailing } from '../checks/campaigns';
 import { withExceptions } from '../checks/exceptions';
 import { levelOf, type ScorecardLevel } from '../checks/levels';
@@ -37,7 +33,6 @@ type EvaluatorOptions = {
   auth: AuthService;
   discovery: DiscoveryService;
   store: ScorecardStore;
-  exceptions: ExceptionStore;
   campaigns: CampaignStore;
   adoption: AdoptionStore;
   checks: ScorecardCheck[];
@@ -57,7 +52,6 @@ export class ScorecardEvaluator {
   readonly #auth: AuthService;
   readonly #dora: DoraClient;
   readonly #store: ScorecardStore;
-  readonly #exceptions: ExceptionStore;
   readonly #campaigns: CampaignStore;
   readonly #adoption: AdoptionStore;
   readonly #discovery: DiscoveryService;
@@ -78,7 +72,6 @@ export class ScorecardEvaluator {
       },
     });
     this.#store = options.store;
-    this.#exceptions = options.exceptions;
     this.#campaigns = options.campaigns;
     this.#adoption = options.adoption;
     this.#discovery = options.discovery;
@@ -90,39 +83,40 @@ export class ScorecardEvaluator {
   /** One pass over the whole catalog; answers how many were evaluated. */
   async evaluateAll(now = new Date()): Promise<number> {
     const credentials = await this.#auth.getOwnServiceCredentials();
-    const [components, referenced, templates, delivery] = await Promise.all([
-      queryAllEntities(
-        this.#catalog,
-        { kind: 'component' },
-        {
-          fields: ['kind', 'metadata', 'spec', 'relations'],
-          credentials,
-        },
-      ),
-      queryAllEntities(
-        this.#catalog,
-        { kind: { $in: REFERENCED_KINDS } },
-        {
-          fields: ['kind', 'metadata.name', 'metadata.namespace'],
-          credentials,
-        },
-      ),
-      queryAllEntities(
-        this.#catalog,
-        { kind: 'template' },
-        {
-          fields: [
-            'kind',
-            'metadata.name',
-            'metadata.namespace',
-            'metadata.annotations',
-          ],
-          credentials,
-        },
-      ),
-      this.#delivery(now),
-    ]);
-    const templateRuns = await this.#templateRuns(now);
+    const [components, referenced, templates, delivery, templateRuns] =
+      await Promise.all([
+        queryAllEntities(
+          this.#catalog,
+          { kind: 'component' },
+          {
+            fields: ['kind', 'metadata', 'spec', 'relations'],
+            credentials,
+          },
+        ),
+        queryAllEntities(
+          this.#catalog,
+          { kind: { $in: REFERENCED_KINDS } },
+          {
+            fields: ['kind', 'metadata.name', 'metadata.namespace'],
+            credentials,
+          },
+        ),
+        queryAllEntities(
+          this.#catalog,
+          { kind: 'template' },
+          {
+            fields: [
+              'kind',
+              'metadata.name',
+              'metadata.namespace',
+              'metadata.annotations',
+            ],
+            credentials,
+          },
+        ),
+        this.#delivery(now),
+        this.#templateRuns(now),
+      ]);
     const known = new Set(
       [...components, ...referenced].map(e => stringifyEntityRef(e)),
     );
@@ -144,19 +138,26 @@ export class ScorecardEvaluator {
             }
           : undefined,
     };
-    // Approved exceptions in force now; those past their expiry were
-    // marked expired before this pass (ExceptionNotices.expire).
-    const active = await this.#exceptions.active(now);
-    const scorecards = components.map(entity =>
-      this.#evaluate(
-        entity,
-        facts,
-        now,
-        active.get(stringifyEntityRef(entity)),
-      ),
+    const evaluated = components.map(entity =>
+      this.#evaluate(entity, facts, now),
     );
     const day = now.toISOString().slice(0, 10);
-    await this.#store.replaceAll(day, scorecards);
+    // The approved exceptions in force are applied as the results are
+    // written, in the same transaction (see replaceAll).
+    const scorecards = await this.#store.replaceAll(day, evaluated, {
+      now,
+      apply: (scorecard, active) => {
+        const checks = withExceptions(scorecard.checks, active);
+        return {
+          ...scorecard,
+          checks,
+          level: levelOf(
+            this.#levels,
+            new Map(checks.map(c => [c.id, c.outcome])),
+          ).level,
+        };
+      },
+    });
     const byRef = new Map(scorecards.map(s => [s.entityRef, s]));
     await this.#recordCampaigns(day, now, components, byRef);
     const templateRefs = new Set(
@@ -225,16 +226,18 @@ export class ScorecardEvaluator {
           },
         ];
       });
-      await this.#campaigns.record(campaign.id, day, targets);
+      try {
+        await this.#campaigns.record(campaign.id, day, targets);
+      } catch (error) {
+        // One campaign's write must not stop the others or the adoption.
+        this.#logger.warn(
+          `Scorecards could not record campaign ${campaign.id}: ${error}`,
+        );
+      }
     }
   }
 
-  #evaluate(
-    entity: Entity,
-    facts: ScorecardFacts,
-    now: Date,
-    exceptions: Map<string, StoredException> | undefined,
-  ): StoredScorecard {
+  #evaluate(entity: Entity, facts: ScorecardFacts, now: Date): StoredScorecard {
     const verdicts = this.#checks.map(check => {
       try {
         return { id: check.id, ...check.evaluate(entity, facts) };
@@ -247,7 +250,7 @@ export class ScorecardEvaluator {
         };
       }
     });
-    const checks = withExceptions(verdicts, exceptions);
+    const checks = verdicts;
     const { level } = levelOf(
       this.#levels,
       new Map(checks.map(c => [c.id, c.outcome])),
@@ -277,7 +280,11 @@ export class ScorecardEvaluator {
       for (let offset = 0; offset < 5000; offset += 500) {
         const response = await fetch(
           `${baseUrl}/v2/tasks?order=desc:created_at&limit=500&offset=${offset}`,
-          { headers: { authorization: `Bearer ${token}` } },
+          {
+            headers: { authorization: `Bearer ${token}` },
+            // A scaffolder that hangs must not hold the pass.
+            signal: AbortSignal.timeout(15_000),
+          },
         );
         if (!response.ok) {
           throw new Error(`the scaffolder answered ${response.status}`);

@@ -6,6 +6,7 @@ import { Button, Card, CardBody, Flex, Link, Text } from '@backstage/ui';
 import { scorecardsCampaignCreatePermission } from '@paved/plugin-scorecards-common';
 import { formatDay } from '@paved/portal-ui';
 import { scorecardsApiRef } from '../api';
+import { StatusMessage } from './Announce';
 import { deadlineText, progressText } from './campaignFormat';
 import { ScorecardsLoading, ScorecardsReadError } from './ScorecardsRead';
 import { StartCampaignDialog } from './StartCampaignDialog';
@@ -118,14 +119,12 @@ export const CampaignsSection = () => {
             </Button>
           )}
         </Flex>
-        <div role="status">
-          {started && (
-            <Text as="p">
-              Campaign “{started}” started; its components appear within
-              seconds.
-            </Text>
-          )}
-        </div>
+        <StatusMessage
+          message={
+            started &&
+            `Campaign “${started}” started; its components appear within seconds.`
+          }
+        />
         {body}
       </Flex>
       {starting && read.value && (

@@ -19,6 +19,7 @@ import {
 import { formatDateTime, formatDay } from '@paved/portal-ui';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { scorecardsApiRef } from '../api';
+import { StatusMessage } from './Announce';
 import { ExceptionRequestDialog } from './ExceptionRequestDialog';
 import { deadlineText } from './campaignFormat';
 import { ExceptionsTable, who } from './ExceptionsTable';
@@ -92,13 +93,12 @@ export const EntityScorecardContent = () => {
     : 0;
   return (
     <Flex direction="column" gap="5">
-      <div role="status">
-        {requested && (
-          <Text as="p">
-            Exception to “{requested}” requested; a platform admin decides.
-          </Text>
-        )}
-      </div>
+      <StatusMessage
+        message={
+          requested &&
+          `Exception to “${requested}” requested; a platform admin decides.`
+        }
+      />
       <Card>
         <CardHeader>
           <Flex align="center" gap="3">

@@ -16,6 +16,7 @@ import {
 } from '@backstage/ui';
 import { errorMessage, formatDay } from '@paved/portal-ui';
 import { scorecardsApiRef } from '../api';
+import { FormError } from './Announce';
 
 const DAY_MS = 86_400_000;
 /** The shortest reason the backend takes. */
@@ -79,13 +80,15 @@ export const ExceptionRequestDialog = ({
             check counts as passed until the exception ends, then it counts
             again. The owners are reminded before it ends.
           </Text>
-          {state.error && (
-            <Alert
-              status="danger"
-              title="Could not request the exception"
-              description={errorMessage(state.error)}
-            />
-          )}
+          <FormError>
+            {state.error && (
+              <Alert
+                status="danger"
+                title="Could not request the exception"
+                description={errorMessage(state.error)}
+              />
+            )}
+          </FormError>
           <TextAreaField
             label="Why can it not meet the check yet?"
             description={`At least ${MIN_REASON} characters. Admins read it, and it stays with the exception.`}

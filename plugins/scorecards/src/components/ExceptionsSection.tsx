@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import useAsyncFn from 'react-use/esm/useAsyncFn';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
-import { useApi } from '@backstage/frontend-plugin-api';
+import { identityApiRef, useApi } from '@backstage/frontend-plugin-api';
 import { useEntityRefLink } from '@backstage/plugin-catalog-react';
 import { usePermission } from '@backstage/plugin-permission-react';
 import {
@@ -22,6 +22,7 @@ import {
 } from '@paved/plugin-scorecards-common';
 import { errorMessage, formatDateTime, formatDay } from '@paved/portal-ui';
 import { scorecardsApiRef } from '../api';
+import { FormError, StatusMessage } from './Announce';
 import { ExceptionsTable, who } from './ExceptionsTable';
 import { ScorecardsLoading, ScorecardsReadError } from './ScorecardsRead';
 
@@ -71,13 +72,15 @@ const PendingException = ({
             {formatDateTime(exception.requestedAt)}, until{' '}
             {formatDay(exception.expiresAt)}.
           </Text>
-          {state.error && (
-            <Alert
-              status="danger"
-              title="Could not decide"
-              description={errorMessage(state.error)}
-            />
-          )}
+          <FormError>
+            {state.error && (
+              <Alert
+                status="danger"
+                title="Could not decide"
+                description={errorMessage(state.error)}
+              />
+            )}
+          </FormError>
           {mayDecide && (
             <TextAreaField
               label={`Note to the owners of ${name}`}
@@ -127,15 +130,25 @@ export const ExceptionsSection = () => {
   const { allowed: mayDecide } = usePermission({
     permission: scorecardsExceptionDecidePermission,
   });
-  const read = useAsyncRetry(() => api.listExceptions({}), [api]);
+  const identityApi = useApi(identityApiRef);
+  // The queue on its own, so no number of decided ones pushes a request
+  // out of it; the record is the newest of all.
+  const read = useAsyncRetry(
+    () =>
+      Promise.all([
+        api.listExceptions({ status: 'pending' }),
+        api.listExceptions({}),
+        identityApi.getBackstageIdentity(),
+      ]),
+    [api, identityApi],
+  );
   const [decided, setDecided] = useState<string>();
   const { retry } = read;
   const onDecided = (message: string) => {
     setDecided(message);
     retry();
   };
-  const all = read.value ?? [];
-  const pending = all.filter(e => e.status === 'pending');
+  const [pending, all, identity] = read.value ?? [[], [], undefined];
   const others = all.filter(e => e.status !== 'pending');
   let body;
   if (read.loading && !read.value) {
@@ -173,7 +186,10 @@ export const ExceptionsSection = () => {
                 <PendingException
                   key={e.id}
                   exception={e}
-                  mayDecide={mayDecide}
+                  // Whoever asked never decides: no buttons on one's own.
+                  mayDecide={
+                    mayDecide && e.requestedBy !== identity?.userEntityRef
+                  }
                   onDecided={onDecided}
                 />
               ))
@@ -202,7 +218,7 @@ export const ExceptionsSection = () => {
           An approved exception counts the check as passed until it ends;
           whoever asked never decides.
         </Text>
-        <div role="status">{decided && <Text as="p">{decided}</Text>}</div>
+        <StatusMessage message={decided} />
         {body}
       </Flex>
     </section>

@@ -17,6 +17,7 @@ import {
 } from '@paved/portal-ui/testUtils';
 import { scorecardsApi } from '../plugin';
 import { AdoptionSection } from './AdoptionSection';
+import { EntityScorecardCard } from './EntityScorecardCard';
 import { EntityScorecardContent } from './EntityScorecardContent';
 import { ScopeScorecardsContent } from './ScopeScorecardsContent';
 
@@ -235,7 +236,7 @@ describe('the Scorecard tab', () => {
       description: '',
       checks: [{ id: 'has-techdocs', title: 'Has TechDocs', fix: 'Add docs.' }],
       target: {},
-      deadline: new Date(Date.now() + 10 * 86_400_000 + 60_000).toISOString(),
+      deadline: new Date(Date.now() + 10 * 86_400_000).toISOString(),
       createdBy: 'user:default/admin',
       createdAt: '2026-12-01T00:00:00Z',
       targeted: 10,
@@ -254,10 +255,27 @@ describe('the Scorecard tab', () => {
     ).toHaveAttribute('href', '/scorecards/campaigns/c1');
     expect(
       screen.getByText(
-        /: by .* \(11 days left\)\. Still to pass: Has TechDocs\.$/,
+        /: by .* \(10 days left\)\. Still to pass: Has TechDocs\.$/,
       ),
     ).toBeInTheDocument();
-    expect(screen.getByText(/\(11 days left\)\. Done\.$/)).toBeInTheDocument();
+    expect(screen.getByText(/\(10 days left\)\. Done\.$/)).toBeInTheDocument();
+  });
+
+  it('sums the scorecard up on the overview card, linking to the tab', async () => {
+    serveReads(server, 'scorecards', {
+      entity: () => scorecard,
+      definitions: () => definitions,
+    });
+    renderForEntity(checkout, <EntityScorecardCard />, {
+      extensions: [scorecardsApi],
+    });
+    expect(await screen.findByText('Bronze')).toBeInTheDocument();
+    expect(
+      screen.getByText('Fails 2 checks: Has TechDocs, On a golden path.'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('link', { name: 'Every check, with how to fix it' }),
+    ).toHaveAttribute('href', '/catalog/default/component/checkout/scorecard');
   });
 
   it('says when a component is not evaluated yet, and explains a refusal', async () => {

@@ -19,6 +19,7 @@ import {
 import type { ScorecardDefinitions } from '@paved/plugin-scorecards-common';
 import { errorMessage, formatDay } from '@paved/portal-ui';
 import { scorecardsApiRef } from '../api';
+import { FormError } from './Announce';
 import { expiryDay } from './ExceptionRequestDialog';
 
 const DEADLINES = [14, 30, 60, 90];
@@ -76,13 +77,15 @@ export const StartCampaignDialog = ({
       <DialogHeader>Start a campaign</DialogHeader>
       <DialogBody>
         <Flex direction="column" gap="4">
-          {state.error && (
-            <Alert
-              status="danger"
-              title="Could not start the campaign"
-              description={errorMessage(state.error)}
-            />
-          )}
+          <FormError>
+            {state.error && (
+              <Alert
+                status="danger"
+                title="Could not start the campaign"
+                description={errorMessage(state.error)}
+              />
+            )}
+          </FormError>
           <TextField
             label="Title"
             description="What teams see in their reminders, e.g. “Every service on a current golden path”."

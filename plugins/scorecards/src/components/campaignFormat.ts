@@ -1,8 +1,12 @@
 const DAY_MS = 86_400_000;
 
-/** "12 days left", "due today", "3 days overdue". */
+/**
+ * "12 days left", "due today", "3 days overdue": calendar days (UTC)
+ * between today and the deadline's day, which lasts to its end.
+ */
 export function deadlineText(deadline: string, now = Date.now()): string {
-  const days = Math.ceil((Date.parse(deadline) - now) / DAY_MS);
+  const day = (time: number) => Math.floor(time / DAY_MS);
+  const days = day(Date.parse(deadline)) - day(now);
   if (days > 1) return `${days} days left`;
   if (days === 1) return '1 day left';
   if (days === 0) return 'due today';
