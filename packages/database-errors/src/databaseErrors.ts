@@ -64,6 +64,21 @@ function retryableReason(error: Error): string | undefined {
   return undefined;
 }
 
+/**
+ * Whether an insert or update broke a unique key (PostgreSQL's 23505,
+ * SQLite's UNIQUE constraint): the row exists already, perhaps written by
+ * a concurrent request or a retry.
+ */
+export function isUniqueViolation(error: unknown): boolean {
+  if (!isError(error)) return false;
+  const code = codeOf(error);
+  return (
+    code === '23505' ||
+    code === 'SQLITE_CONSTRAINT_UNIQUE' ||
+    (code === 'SQLITE_CONSTRAINT' && /UNIQUE/.test(error.message))
+  );
+}
+
 /** Whether an error says the database is (for now) out of reach. */
 export function isDatabaseUnavailableError(error: unknown): boolean {
   return isError(error) && retryableReason(error) !== undefined;

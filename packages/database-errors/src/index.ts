@@ -7,6 +7,7 @@
  */
 export {
   isDatabaseUnavailableError,
+  isUniqueViolation,
   MAX_DATABASE_MESSAGE_LENGTH,
   RETRY_AFTER_SECONDS,
   retryAfterOnUnavailable,

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { DatabaseService } from '@backstage/backend-plugin-api';
 import { ConflictError } from '@backstage/errors';
-import { withDatabaseErrors } from '@paved/database-errors';
+import { isUniqueViolation, withDatabaseErrors } from '@paved/database-errors';
 
 /** The components a campaign asks: each list narrows, empty means any. */
 export type CampaignTarget = {
@@ -63,18 +63,6 @@ type CampaignRow = {
   created_at: string | Date;
   reminder_stage: number;
 };
-
-function isUniqueViolation(error: unknown): boolean {
-  const { code, message } = (error ?? {}) as {
-    code?: string;
-    message?: string;
-  };
-  return (
-    code === '23505' ||
-    code === 'SQLITE_CONSTRAINT_UNIQUE' ||
-    (code === 'SQLITE_CONSTRAINT' && /UNIQUE/.test(message ?? ''))
-  );
-}
 
 /**
  * Campaigns, the components each targets and the daily burn-up, written

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { DatabaseService } from '@backstage/backend-plugin-api';
 import { ConflictError, NotFoundError } from '@backstage/errors';
-import { withDatabaseErrors } from '@paved/database-errors';
+import { isUniqueViolation, withDatabaseErrors } from '@paved/database-errors';
 import { countsAsPassed, type StoredCheck } from './ScorecardStore';
 
 export type ExceptionStatus = 'pending' | 'approved' | 'rejected' | 'expired';
@@ -90,19 +90,6 @@ function fromRow(row: Row): StoredException {
     decisionNote: row.decision_note,
     remindedAt: row.reminded_at === null ? null : toDate(row.reminded_at),
   };
-}
-
-/** A second open exception to the same check (PostgreSQL or SQLite). */
-function isUniqueViolation(error: unknown): boolean {
-  const { code, message } = (error ?? {}) as {
-    code?: string;
-    message?: string;
-  };
-  return (
-    code === '23505' ||
-    (code === 'SQLITE_CONSTRAINT' && /UNIQUE/.test(message ?? '')) ||
-    code === 'SQLITE_CONSTRAINT_UNIQUE'
-  );
 }
 
 /**

@@ -3,7 +3,7 @@ import type {
   LoggerService,
 } from '@backstage/backend-plugin-api';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
-import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import { InputError, NotFoundError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import type { NotificationService } from '@backstage/plugin-notifications-node';
 import { CatalogScopeResolver } from '@paved/catalog-scopes';
@@ -15,6 +15,7 @@ import type {
 } from '../database/CampaignStore';
 import { endOfDayOrTime, latestAllowed } from './dates';
 import { deliver, scorecardLink } from './notices';
+import { signedInUser } from './principal';
 
 const DAY_MS = 86_400_000;
 /** The furthest a deadline may be set. */
@@ -91,13 +92,10 @@ export class CampaignService {
     credentials: BackstageCredentials,
     now = new Date(),
   ): Promise<{ campaign: CampaignView; created: boolean }> {
-    const principal = credentials.principal as {
-      type: string;
-      userEntityRef?: string;
-    };
-    if (principal.type !== 'user' || !principal.userEntityRef) {
-      throw new NotAllowedError('Campaigns are started by signed-in users');
-    }
+    const createdBy = signedInUser(
+      credentials,
+      'Campaigns are started by signed-in users',
+    );
     const title = input.title.trim();
     if (title.length < 3) {
       throw new InputError('title must be at least 3 characters');
@@ -131,7 +129,7 @@ export class CampaignService {
       checks: [...new Set(input.checkIds)],
       target,
       deadline,
-      createdBy: principal.userEntityRef,
+      createdBy,
       now,
     });
     if (created && this.#recordNow) {

@@ -13,6 +13,7 @@ import { withExceptions } from '../checks/exceptions';
 import { levelOf, type ScorecardLevel } from '../checks/levels';
 import type { ExceptionsConfig } from '../config';
 import { endOfDayOrTime, latestAllowed } from './dates';
+import { signedInUser } from './principal';
 import type { ExceptionNotices } from './ExceptionNotices';
 
 /** The most exceptions one list answers. */
@@ -50,20 +51,6 @@ type ServiceOptions = {
   config: ExceptionsConfig;
   notices: ExceptionNotices;
 };
-
-/** The user behind the credentials; exceptions are asked for and decided by people. */
-function userOf(credentials: BackstageCredentials): string {
-  const principal = credentials.principal as {
-    type: string;
-    userEntityRef?: string;
-  };
-  if (principal.type !== 'user' || !principal.userEntityRef) {
-    throw new NotAllowedError(
-      'Exceptions are requested and decided by signed-in users',
-    );
-  }
-  return principal.userEntityRef;
-}
 
 /**
  * Exceptions to checks: owners request them with a reason and an expiry,
@@ -126,7 +113,10 @@ export class ExceptionService {
     credentials: BackstageCredentials,
     now = new Date(),
   ): Promise<{ exception: ExceptionView; created: boolean }> {
-    const requestedBy = userOf(credentials);
+    const requestedBy = signedInUser(
+      credentials,
+      'Exceptions are requested and decided by signed-in users',
+    );
     const scope = await this.#scopes.resolve(input.entityRef, {
       credentials,
       kinds: ['component'],
@@ -183,7 +173,10 @@ export class ExceptionService {
     credentials: BackstageCredentials,
     now = new Date(),
   ): Promise<{ exception: ExceptionView; changed: boolean }> {
-    const decidedBy = userOf(credentials);
+    const decidedBy = signedInUser(
+      credentials,
+      'Exceptions are requested and decided by signed-in users',
+    );
     const stored = await this.#store.get(id);
     if (!stored) throw new NotFoundError(`No exception ${id}`);
     if (stored.requestedBy === decidedBy) {
