@@ -1,5 +1,7 @@
 import type { RunningServer } from '@paved/kube-apiserver-local';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import type {
+  ComponentsLiveChecks,
   EntityKubeStatus,
   TeamKubeStatus,
   WorkloadStatus,
@@ -12,6 +14,9 @@ import {
 } from './__testUtils__/testUtils';
 
 jest.setTimeout(30_000);
+
+/** A user the catalog's read rules do not show orders-service. */
+const OUTSIDER = 'user:default/outsider';
 
 const POD_TYPE = {
   group: '',
@@ -46,6 +51,7 @@ describe('kube-status against a live (stand-in) cluster', () => {
       // Long enough that neither a resync nor a silent-watch restart happens
       // during the test: only what the viewers cause is counted.
       kubeStatus: { resyncIntervalSeconds: 600, silentWatchTimeoutSeconds: 60 },
+      hiddenFrom: { [OUTSIDER]: ['component:default/orders-service'] },
     });
     await eventually(checkout);
     await eventually(() => {
@@ -143,6 +149,57 @@ describe('kube-status against a live (stand-in) cluster', () => {
       ],
     ]);
     expect(system.components[1].workloads[0].replicas.desired).toBe(4);
+  });
+
+  it("answers every visible component's production live checks in one read, from the cache", async () => {
+    const before = cluster.requests.length;
+    // As the scorecards backend asks: with its own service credentials.
+    const port = (api.backend.server.address() as { port: number }).port;
+    const res = await fetch(
+      `http://localhost:${port}/api/kube-status/components`,
+      {
+        headers: {
+          authorization: mockCredentials.service.header({
+            onBehalfOf: mockCredentials.service('plugin:scorecards'),
+            targetPluginId: 'kube-status',
+          }),
+        },
+      },
+    );
+    expect(res.status).toBe(200);
+    const all = (await res.json()) as ComponentsLiveChecks;
+    expect(all.environment).toBe('production');
+    expect(all.clusters).toEqual([
+      expect.objectContaining({ cluster: 'eu-west-prod', state: 'synced' }),
+    ]);
+    // checkout-docs has no Kubernetes annotations and is left out.
+    expect(all.components.map(c => c.entityRef)).toEqual([
+      'component:default/checkout-service',
+      'component:default/orders-service',
+      'component:default/payments-gateway',
+    ]);
+    expect(all.components[0].workloads).toEqual([
+      {
+        cluster: 'eu-west-prod',
+        namespace: 'checkout',
+        kind: 'Deployment',
+        name: 'checkout-service',
+        health: 'healthy',
+        failing: [
+          expect.objectContaining({ id: 'probes' }),
+          expect.objectContaining({ id: 'non-root' }),
+        ],
+      },
+    ]);
+
+    const outsider = await api.get('/components', OUTSIDER);
+    expect(
+      (outsider.body as ComponentsLiveChecks).components.map(c => c.entityRef),
+    ).toEqual([
+      'component:default/checkout-service',
+      'component:default/payments-gateway',
+    ]);
+    expect(cluster.requests.length).toBe(before);
   });
 
   it('shows a scale, a rollout and a crash within seconds', async () => {

@@ -58,6 +58,43 @@ describe('kube-status API', () => {
     });
   });
 
+  it('answers every component in production unless told another environment', async () => {
+    expect(await api.get('/components')).toEqual({
+      status: 200,
+      body: { environment: 'production', components: [], clusters: [] },
+    });
+    const staging = await api.get('/components?environment=staging');
+    expect(staging.status).toBe(200);
+    expect(staging.body.environment).toBe('staging');
+  });
+
+  // The spec's validation refuses a malformed environment (its message
+  // names the parameter) and any query parameter the route does not take.
+  it.each([
+    ['/components?environment=', "query parameter 'environment'"],
+    ['/components?environment=-staging', 'query/environment must match'],
+    ['/components?environment=prod%2Fuction', 'query/environment must match'],
+    [
+      `/components?environment=${'a'.repeat(64)}`,
+      'query/environment must NOT have more than 63 characters',
+    ],
+    [
+      '/components?environment=production&env=staging',
+      "Unknown query parameter 'env'",
+    ],
+    [
+      '/entity?entityRef=orders-service&environment=production',
+      "Unknown query parameter 'environment'",
+    ],
+  ])('rejects %s with 400', async (path, message) => {
+    const { status, body } = await api.get(path);
+    expect(status).toBe(400);
+    expect(body.error).toMatchObject({
+      name: 'InputError',
+      message: expect.stringContaining(message),
+    });
+  });
+
   it.each([
     '/entity?entityRef=component:default/nope',
     '/team?entityRef=group:default/nope',
@@ -70,6 +107,7 @@ describe('kube-status API', () => {
   it.each([
     '/entity?entityRef=orders-service',
     '/team?entityRef=group:default/checkout',
+    '/components',
   ])('requires credentials: %s', async path => {
     expect((await api.get(path, '')).status).toBe(401);
   });
@@ -98,6 +136,8 @@ describe('kube-status API', () => {
       for (const path of [
         '/entity?entityRef=orders-service',
         '/team?entityRef=group:default/checkout',
+        '/components',
+        '/components?environment=staging',
         // Refused before the ref is even looked at.
         '/entity?entityRef=component:default/nope',
       ]) {

@@ -8,6 +8,7 @@ import { NotAllowedError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { kubeStatusReadPermission } from '@paved/plugin-kube-status-common';
 import type { KubeStatusService } from './service/KubeStatusService';
+import { PRODUCTION } from './status/liveChecks';
 import { createOpenApiRouter } from './schema/openapi/generated';
 
 export type RouterOptions = {
@@ -18,7 +19,8 @@ export type RouterOptions = {
 
 /**
  * The routes of src/schema/openapi.yaml. The generated router has already
- * checked each request against the spec (entityRef present and non-empty);
+ * checked each request against the spec (entityRef present and non-empty,
+ * environment well-formed, no unknown parameters);
  * what the spec cannot say (a ref that parses, of the right kind, in the
  * catalog) the status service checks.
  */
@@ -53,6 +55,18 @@ export async function createRouter(
   router.get('/team', async (req, res) => {
     const credentials = await readerCredentials(req);
     res.json(await status.teamStatus(req.query.entityRef, credentials));
+  });
+
+  // Organisation-wide, for the scorecards backend (with its own service
+  // credentials): the catalog's read rules still decide what it lists.
+  router.get('/components', async (req, res) => {
+    const credentials = await readerCredentials(req);
+    res.json(
+      await status.componentsLiveChecks(
+        req.query.environment ?? PRODUCTION,
+        credentials,
+      ),
+    );
   });
 
   return router;

@@ -10,6 +10,7 @@ export * from './status';
 // reads are exported by ./status under their domain names.
 export { DefaultApiClient } from './schema/openapi/generated';
 export type {
+  GetComponentsLiveChecks,
   GetEntityStatus,
   GetTeamStatus,
   RequestOptions,

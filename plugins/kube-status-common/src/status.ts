@@ -2,6 +2,7 @@
  * The read API of the kube-status backend:
  *   GET /api/kube-status/entity?entityRef=<component>  -> EntityKubeStatus
  *   GET /api/kube-status/team?entityRef=<group|system> -> TeamKubeStatus
+ *   GET /api/kube-status/components?environment=<env>  -> ComponentsLiveChecks
  * Everything is served from the backend's watch cache, never fetched per
  * request from the clusters.
  *
@@ -13,7 +14,10 @@ import type { WorkloadHealth } from './schema/openapi/generated/models';
 
 export type {
   ClusterSyncStatus,
+  ComponentLiveChecks,
+  ComponentsLiveChecks,
   EntityKubeStatus,
+  FailingLiveCheck,
   LiveCheck,
   LiveCheckId,
   PodProblem,
@@ -23,6 +27,7 @@ export type {
   TeamKubeStatus,
   WorkloadHealth,
   WorkloadKind,
+  WorkloadLiveChecks,
   WorkloadStatus,
 } from './schema/openapi/generated/models';
 

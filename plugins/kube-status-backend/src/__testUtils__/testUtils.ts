@@ -1,10 +1,18 @@
 import type { AddressInfo } from 'node:net';
-import type { Entity } from '@backstage/catalog-model';
+import {
+  type BackstageCredentials,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
+import { type Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import {
   mockCredentials,
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
+import {
+  type CatalogService,
+  catalogServiceRef,
+} from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   type ClusterState,
@@ -127,6 +135,69 @@ export const testEntities: Entity[] = [
   },
 ];
 
+/**
+ * The catalog over `entities`, hiding from each user the entity refs
+ * `hiddenFrom` lists for them, as the real catalog's read rules (its
+ * permission policy) would: every read method filters what it returns by
+ * the credentials it is given.
+ */
+export function catalogWithReadRules(
+  entities: Entity[],
+  hiddenFrom: Record<string, string[]>,
+): CatalogService {
+  const catalog = catalogServiceMock({ entities });
+  const hides = (
+    entity: Entity | undefined,
+    options?: { credentials?: BackstageCredentials },
+  ) => {
+    const principal = options?.credentials?.principal as
+      | { type?: string; userEntityRef?: string }
+      | undefined;
+    const hidden =
+      principal?.type === 'user'
+        ? hiddenFrom[principal.userEntityRef ?? '']
+        : undefined;
+    // An entity read with only some fields may lack what its ref needs.
+    return (
+      !!hidden &&
+      !!entity?.kind &&
+      !!entity.metadata?.name &&
+      hidden.includes(stringifyEntityRef(entity))
+    );
+  };
+  return new Proxy(catalog, {
+    get(target, name, receiver) {
+      const method = Reflect.get(target, name, receiver);
+      if (typeof method !== 'function') return method;
+      return async (
+        request: unknown,
+        options?: { credentials?: BackstageCredentials },
+      ) => {
+        const result = await method.call(target, request, options);
+        if (name === 'getEntityByRef') {
+          return hides(result, options) ? undefined : result;
+        }
+        if (name === 'getEntitiesByRefs') {
+          // Answers by position: a hidden entity is a ref not found.
+          return {
+            ...result,
+            items: result.items.map((e: Entity | undefined) =>
+              hides(e, options) ? undefined : e,
+            ),
+          };
+        }
+        if (result && Array.isArray(result.items)) {
+          return {
+            ...result,
+            items: result.items.filter((e: Entity) => !hides(e, options)),
+          };
+        }
+        return result;
+      };
+    },
+  });
+}
+
 export interface TestBackendCluster {
   name: string;
   url: string;
@@ -137,12 +208,19 @@ export interface TestBackendCluster {
 export async function startKubeStatusBackend(options: {
   clusters: TestBackendCluster[];
   kubeStatus?: Record<string, number>;
+  /** Entity refs the catalog hides from a user, by user entity ref. */
+  hiddenFrom?: Record<string, string[]>;
   features?: Parameters<typeof startTestBackend>[0]['features'];
 }) {
   const backend = await startTestBackend({
     features: [
       kubeStatusPlugin,
-      catalogServiceMock.factory({ entities: testEntities }),
+      createServiceFactory({
+        service: catalogServiceRef,
+        deps: {},
+        factory: () =>
+          catalogWithReadRules(testEntities, options.hiddenFrom ?? {}),
+      }),
       mockServices.httpAuth.factory({
         defaultCredentials: mockCredentials.none(),
       }),

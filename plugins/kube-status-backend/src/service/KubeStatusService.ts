@@ -2,18 +2,37 @@ import type { BackstageCredentials } from '@backstage/backend-plugin-api';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { CatalogScopeResolver } from '@paved/catalog-scopes';
 import {
+  type ComponentLiveChecks,
+  type ComponentsLiveChecks,
   type EntityKubeStatus,
   type TeamKubeStatus,
+  type WorkloadLiveChecks,
+  type WorkloadStatus,
   worstHealth,
 } from '@paved/plugin-kube-status-common';
 import {
   type CachedCluster,
   entityKubeStatus,
+  entityKubeStatuses,
   hasKubernetesAnnotations,
 } from '../status/entityStatus';
 
 /** The catalog fields the status needs of a component besides its name. */
 const COMPONENT_FIELDS = ['metadata.annotations'];
+
+/** A workload's identity and health with only the live checks it fails. */
+function liveChecksOf(workload: WorkloadStatus): WorkloadLiveChecks {
+  return {
+    cluster: workload.cluster,
+    namespace: workload.namespace,
+    kind: workload.kind,
+    name: workload.name,
+    health: workload.health,
+    failing: workload.checks
+      .filter(check => check.status === 'fail')
+      .map(({ id, title, detail }) => ({ id, title, detail })),
+  };
+}
 
 /**
  * Answers entity and team status questions: which components the catalog
@@ -78,6 +97,38 @@ export class KubeStatusService {
       entityRef: scope.entityRef,
       health: worstHealth(statuses.map(s => s.health)),
       components: statuses,
+      clusters: this.#clusters.map(c => c.syncStatus()),
+    };
+  }
+
+  /**
+   * The live checks of every component's workloads in one environment, for
+   * the whole organisation as the caller sees it in the catalog: components
+   * without Kubernetes annotations, or without a workload whose environment
+   * is the one asked for, are left out.
+   */
+  async componentsLiveChecks(
+    environment: string,
+    credentials: BackstageCredentials,
+  ): Promise<ComponentsLiveChecks> {
+    const { members } = await this.#scopes.organisation({ credentials });
+    const statuses = entityKubeStatuses(
+      members.map(member => member.entity).filter(hasKubernetesAnnotations),
+      this.#clusters,
+    );
+    const components = statuses
+      .flatMap((status): ComponentLiveChecks[] => {
+        const workloads = status.workloads
+          .filter(w => w.environment === environment)
+          .map(liveChecksOf);
+        return workloads.length > 0
+          ? [{ entityRef: status.entityRef, workloads }]
+          : [];
+      })
+      .sort((a, b) => a.entityRef.localeCompare(b.entityRef));
+    return {
+      environment,
+      components,
       clusters: this.#clusters.map(c => c.syncStatus()),
     };
   }

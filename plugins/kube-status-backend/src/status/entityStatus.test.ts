@@ -10,7 +10,7 @@ import type {
   WorkloadStatus,
 } from '@paved/plugin-kube-status-common';
 import { cacheOf, typeOf } from '../__testUtils__/testUtils';
-import { entityKubeStatus } from './entityStatus';
+import { entityKubeStatus, entityKubeStatuses } from './entityStatus';
 import { isPinnedImage } from './liveChecks';
 
 const scenario = loadScenarioFile(FERNHILL_SCENARIO);
@@ -372,5 +372,56 @@ describe('matching entities to workloads', () => {
       workloads: [],
       health: 'unknown',
     });
+  });
+});
+
+describe('the statuses of many entities at once', () => {
+  it('gives each entity what its own status gives, from both clusters', () => {
+    const bySelector = (name: string, selector: string): Entity => ({
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Component',
+      metadata: {
+        name,
+        annotations: { 'backstage.io/kubernetes-label-selector': selector },
+      },
+    });
+    const entities: Entity[] = [
+      component('checkout-service'),
+      component('checkout-service', 'checkout-staging'),
+      component('recommendations-service'),
+      component('no-such-workload'),
+      bySelector(
+        'set',
+        'app.kubernetes.io/name in (orders-service, search-service, orders-service)',
+      ),
+      bySelector(
+        'team',
+        'app.kubernetes.io/part-of=checkout,app.kubernetes.io/name notin (voucher-service)',
+      ),
+      // Requires no value: every workload is tried, as for one entity.
+      bySelector('any-named', 'app.kubernetes.io/name'),
+      bySelector('broken', 'a in (b'),
+      {
+        apiVersion: 'backstage.io/v1alpha1',
+        kind: 'Component',
+        metadata: { name: 'x' },
+      },
+    ];
+    const clusters = [cacheOf(prod()), cacheOf(nonprod())];
+    const together = entityKubeStatuses(entities, clusters);
+    expect(together).toEqual(entities.map(e => entityKubeStatus(e, clusters)));
+    // Not vacuous: the selectors do find workloads, in both clusters.
+    expect(together.map(s => s.workloads.length)).toEqual([
+      3,
+      1,
+      2,
+      0,
+      4,
+      5,
+      expect.any(Number),
+      0,
+      0,
+    ]);
+    expect(together[6].workloads.length).toBeGreaterThan(30);
   });
 });

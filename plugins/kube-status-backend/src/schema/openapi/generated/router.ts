@@ -46,6 +46,20 @@ export const spec = {
           minLength: 1,
         },
       },
+      environment: {
+        name: 'environment',
+        in: 'query',
+        required: false,
+        description:
+          "The environment whose workloads are checked, as the workloads'\n`paved.dev/environment` label (or their namespace's) names it.\n",
+        schema: {
+          type: 'string',
+          minLength: 1,
+          maxLength: 63,
+          pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$',
+          default: 'production',
+        },
+      },
     },
     schemas: {
       WorkloadKind: {
@@ -424,6 +438,101 @@ export const spec = {
           },
         },
       },
+      FailingLiveCheck: {
+        description: 'A golden-path check a live workload fails.',
+        type: 'object',
+        required: ['id', 'title', 'detail'],
+        properties: {
+          id: {
+            $ref: '#/components/schemas/LiveCheckId',
+          },
+          title: {
+            type: 'string',
+          },
+          detail: {
+            description: 'What was found, naming the container or the object.',
+            type: 'string',
+          },
+        },
+      },
+      WorkloadLiveChecks: {
+        description:
+          'One live workload of a component, with the checks it fails.',
+        type: 'object',
+        required: ['cluster', 'namespace', 'kind', 'name', 'health', 'failing'],
+        properties: {
+          cluster: {
+            type: 'string',
+          },
+          namespace: {
+            type: 'string',
+          },
+          kind: {
+            $ref: '#/components/schemas/WorkloadKind',
+          },
+          name: {
+            type: 'string',
+          },
+          health: {
+            $ref: '#/components/schemas/WorkloadHealth',
+          },
+          failing: {
+            description:
+              'The live checks with status `fail`; empty when the workload\npasses every check that applies to it.\n',
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/FailingLiveCheck',
+            },
+          },
+        },
+      },
+      ComponentLiveChecks: {
+        description: 'The live workloads of one component in the environment.',
+        type: 'object',
+        required: ['entityRef', 'workloads'],
+        properties: {
+          entityRef: {
+            description:
+              'The component, as the catalog stringifies its ref (lower case).',
+            type: 'string',
+          },
+          workloads: {
+            description:
+              'Never empty; a component without a workload in the environment is left out.',
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/WorkloadLiveChecks',
+            },
+          },
+        },
+      },
+      ComponentsLiveChecks: {
+        description:
+          "The live checks of every component's workloads in one environment,\nfor the whole organisation.\n",
+        type: 'object',
+        required: ['environment', 'components', 'clusters'],
+        properties: {
+          environment: {
+            type: 'string',
+          },
+          components: {
+            description:
+              'Every component the caller can see in the catalog that has\nKubernetes annotations and at least one workload in the\nenvironment, sorted by entityRef.\n',
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/ComponentLiveChecks',
+            },
+          },
+          clusters: {
+            description:
+              'The sync state of every cluster: a component whose workloads run\nin a cluster that is not synced may be missing or incomplete.\n',
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/ClusterSyncStatus',
+            },
+          },
+        },
+      },
       ErrorResponse: {
         description: "Backstage's error body, as its error handler writes it.",
         type: 'object',
@@ -577,6 +686,50 @@ export const spec = {
           },
           '404': {
             $ref: '#/components/responses/NotFound',
+          },
+        },
+      },
+    },
+    '/components': {
+      get: {
+        operationId: 'GetComponentsLiveChecks',
+        summary:
+          "The live checks of every component's workloads in one environment.",
+        description:
+          'Organisation-wide: every component the caller can see in the catalog\n(read with the caller\'s credentials, a page at a time) that has\nKubernetes annotations, each with its workloads in the environment\nand the live golden-path checks they fail. Components without a\nworkload in the environment are left out. Meant for the scorecards\nbackend, which calls it with its own service credentials to evaluate\n"running workloads pass the live checks" for every component in one\nrequest instead of one per component. Served from the watch caches,\nlike every other route.\n',
+        parameters: [
+          {
+            $ref: '#/components/parameters/environment',
+          },
+        ],
+        responses: {
+          '200': {
+            description:
+              "Each component's workloads in the environment, with the sync state of every cluster.",
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ComponentsLiveChecks',
+                },
+              },
+            },
+          },
+          '400': {
+            description:
+              'A malformed environment or an unknown query parameter.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ErrorResponse',
+                },
+              },
+            },
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
           },
         },
       },

@@ -4,7 +4,11 @@
 // * Regenerate: node scripts/openapi/generate.mjs                  *
 // ******************************************************************
 
-import type { EntityKubeStatus, TeamKubeStatus } from '../models';
+import type {
+  ComponentsLiveChecks,
+  EntityKubeStatus,
+  TeamKubeStatus,
+} from '../models';
 
 /**
  * The live workloads of one component.
@@ -34,8 +38,23 @@ export type GetTeamStatus = {
   response: TeamKubeStatus;
 };
 
+/**
+ * The live checks of every component's workloads in one environment.
+ */
+export type GetComponentsLiveChecks = {
+  query: {
+    /**
+     * The environment whose workloads are checked, as the workloads'
+     * `paved.dev/environment` label (or their namespace's) names it.
+     */
+    environment?: string;
+  };
+  response: ComponentsLiveChecks;
+};
+
 /** Every operation of the API, keyed as Backstage's typed router expects. */
 export type EndpointMap = {
   '#get|/entity': GetEntityStatus;
   '#get|/team': GetTeamStatus;
+  '#get|/components': GetComponentsLiveChecks;
 };

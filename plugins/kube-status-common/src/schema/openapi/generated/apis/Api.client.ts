@@ -4,7 +4,11 @@
 // * Regenerate: node scripts/openapi/generate.mjs                  *
 // ******************************************************************
 
-import type { EntityKubeStatus, TeamKubeStatus } from '../models';
+import type {
+  ComponentsLiveChecks,
+  EntityKubeStatus,
+  TeamKubeStatus,
+} from '../models';
 
 /** The pluginId the client asks Backstage's discovery API for. */
 export const pluginId = 'kube-status';
@@ -44,6 +48,19 @@ export type GetTeamStatus = {
      * system:default/shop). Other kinds are refused with 400.
      */
     entityRef: string;
+  };
+};
+
+/**
+ * The live checks of every component's workloads in one environment.
+ */
+export type GetComponentsLiveChecks = {
+  query: {
+    /**
+     * The environment whose workloads are checked, as the workloads'
+     * `paved.dev/environment` label (or their namespace's) names it.
+     */
+    environment?: string;
   };
 };
 
@@ -107,6 +124,26 @@ export class DefaultApiClient {
       request.query as Record<string, unknown> | undefined,
     );
     return await this.#fetchApi.fetch(`${baseUrl}/team${query}`, {
+      method: 'GET',
+      headers: {
+        ...(options?.token && { Authorization: `Bearer ${options.token}` }),
+      },
+      signal: options?.signal,
+    });
+  }
+
+  /**
+   * The live checks of every component's workloads in one environment.
+   */
+  public async getComponentsLiveChecks(
+    request: GetComponentsLiveChecks,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<ComponentsLiveChecks>> {
+    const baseUrl = await this.#discoveryApi.getBaseUrl(pluginId);
+    const query = toQueryString(
+      request.query as Record<string, unknown> | undefined,
+    );
+    return await this.#fetchApi.fetch(`${baseUrl}/components${query}`, {
       method: 'GET',
       headers: {
         ...(options?.token && { Authorization: `Bearer ${options.token}` }),

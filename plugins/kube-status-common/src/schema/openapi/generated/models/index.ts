@@ -229,6 +229,67 @@ export type TeamKubeStatus = {
 };
 
 /**
+ * A golden-path check a live workload fails.
+ */
+export type FailingLiveCheck = {
+  id: LiveCheckId;
+  title: string;
+  /**
+   * What was found, naming the container or the object.
+   */
+  detail: string;
+};
+
+/**
+ * One live workload of a component, with the checks it fails.
+ */
+export type WorkloadLiveChecks = {
+  cluster: string;
+  namespace: string;
+  kind: WorkloadKind;
+  name: string;
+  health: WorkloadHealth;
+  /**
+   * The live checks with status `fail`; empty when the workload
+   * passes every check that applies to it.
+   */
+  failing: Array<FailingLiveCheck>;
+};
+
+/**
+ * The live workloads of one component in the environment.
+ */
+export type ComponentLiveChecks = {
+  /**
+   * The component, as the catalog stringifies its ref (lower case).
+   */
+  entityRef: string;
+  /**
+   * Never empty; a component without a workload in the environment is left out.
+   */
+  workloads: Array<WorkloadLiveChecks>;
+};
+
+/**
+ * The live checks of every component's workloads in one environment,
+ * for the whole organisation.
+ */
+export type ComponentsLiveChecks = {
+  environment: string;
+  /**
+   * Every component the caller can see in the catalog that has
+   * Kubernetes annotations and at least one workload in the
+   * environment, sorted by entityRef.
+   */
+  components: Array<ComponentLiveChecks>;
+  /**
+   * The sync state of every cluster: a component whose workloads run
+   * in a cluster that is not synced may be missing or incomplete.
+   */
+  clusters: Array<ClusterSyncStatus>;
+};
+
+/**
  * Backstage's error body, as its error handler writes it.
  */
 export type ErrorResponse = {
