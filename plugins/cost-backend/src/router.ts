@@ -105,6 +105,13 @@ export async function createRouter(
     });
   });
 
+  router.get('/components', async (req, res) => {
+    const credentials = await credentialsOf(req);
+    const window = parseWindow(req.query);
+    await readableScope(credentials, undefined);
+    res.json(await cost.componentCosts(credentials, window));
+  });
+
   router.get('/rankings', async (req, res) => {
     const credentials = await credentialsOf(req);
     const window = parseWindow(req.query);

@@ -2,6 +2,7 @@
  * The API of the cost backend (all amounts in `currency`):
  *   GET  /api/cost/entity?entityRef=&from=&to=&granularity=day|month -> EntityCost
  *   GET  /api/cost/groups?type=team&from=&to=                         -> GroupCosts
+ *   GET  /api/cost/components?from=&to=                              -> ComponentCosts
  *   GET  /api/cost/rankings?entityRef=<group|system>&from=&to=        -> CostRankings
  *   GET  /api/cost/unattributed?from=&to=                             -> UnattributedCost
  *   GET  /api/cost/export.csv?entityRef=&from=&to=                    -> text/csv
@@ -16,6 +17,8 @@
 export type {
   AllocationClaim,
   AllocationConflict,
+  ComponentCost,
+  ComponentCosts,
   CostAnomaly,
   CostBudget,
   CostByCategory,

@@ -13,6 +13,7 @@ export * from './window';
 export { DefaultApiClient } from './schema/openapi/generated';
 export type {
   ExportCostCsv,
+  GetComponentCosts,
   GetCostSources,
   GetEntityCost,
   GetGroupCosts,

@@ -3,12 +3,19 @@ import type {
   LoggerService,
   RootConfigService,
 } from '@backstage/backend-plugin-api';
+import { stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, isError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
-import { CatalogScopeResolver, type EntityScope } from '@paved/catalog-scopes';
+import {
+  CatalogScopeResolver,
+  type EntityScope,
+  queryAllEntities,
+} from '@paved/catalog-scopes';
 import {
   addDays,
   COST_CATEGORIES,
+  type ComponentCost,
+  type ComponentCosts,
   type CostGranularity,
   type CostPoint,
   type CostRankings,
@@ -68,6 +75,13 @@ export type { CostWindow };
 export type CostScope = EntityScope;
 
 const UNATTRIBUTED_ROWS = 200;
+/** What `componentCosts` reads of each component: its ref and its budget. */
+const COMPONENT_FIELDS = [
+  'kind',
+  'metadata.name',
+  'metadata.namespace',
+  'metadata.annotations',
+];
 /** The largest unattributed label sets checked for conflicting claims. */
 const CONFLICT_LABEL_SETS = 1000;
 
@@ -98,6 +112,7 @@ const REQUEST_FAILURE_LOG_INTERVAL_MS = 60_000;
 
 export class CostService {
   readonly #store: CostStore;
+  readonly #catalog: CatalogService;
   readonly #scopes: CatalogScopeResolver;
   readonly #config: RootConfigService;
   readonly #rules: AllocationRules;
@@ -135,6 +150,7 @@ export class CostService {
   }) {
     this.#allocator = options.allocator;
     this.#store = options.store;
+    this.#catalog = options.catalog;
     // The shared resolver, with the kinds cost is allocated to as members.
     // It reads with the caller's credentials, so the catalog's read rules
     // apply: an entity the caller cannot see is not found, and a team or
@@ -196,6 +212,40 @@ export class CostService {
       }
       return costPoint(byPeriod(sumEntities(own), 'month').all);
     });
+  }
+
+  /**
+   * Every component the caller can see, with `entityCost`'s total for it
+   * over the window and its budget; those with neither (a total of 0 and
+   * no budget) are left out. One paged read of the catalog with the
+   * caller's credentials and one allocation of every attributed entity,
+   * however many components there are.
+   */
+  async componentCosts(
+    credentials: BackstageCredentials,
+    window: CostWindow,
+  ): Promise<ComponentCosts> {
+    const [entities, perEntity] = await Promise.all([
+      queryAllEntities(
+        this.#catalog,
+        { kind: 'component' },
+        { fields: COMPONENT_FIELDS, credentials },
+      ),
+      this.#allocate(undefined, window, true),
+    ]);
+    const byRef = new Map(entities.map(e => [stringifyEntityRef(e), e]));
+    const components: ComponentCost[] = [];
+    for (const entityRef of [...byRef.keys()].sort()) {
+      const days = perEntity.get(entityRef);
+      const total = days ? costPoint(byPeriod(days, 'month').all).total : 0;
+      // An annotation that is not an amount is no budget here; the
+      // entity's own cost view names the problem.
+      const { budget } = budgetFor(byRef.get(entityRef)!, this.#config);
+      if (total > 0 || budget) {
+        components.push({ entityRef, total, ...(budget ? { budget } : {}) });
+      }
+    }
+    return { ...window, currency: this.#currency, components };
   }
 
   /**

@@ -565,6 +565,50 @@ export const spec = {
           },
         },
       },
+      ComponentCost: {
+        type: 'object',
+        description: "A component's cost over a window, with its budget.",
+        required: ['entityRef', 'total'],
+        properties: {
+          entityRef: {
+            type: 'string',
+            description:
+              'The component, as `stringifyEntityRef` writes it (lower case).',
+          },
+          total: {
+            type: 'number',
+            description:
+              "Direct and distributed cost, what `/entity` answers as the\ncomponent's total for the same window; 0 when it has only a\nbudget.\n",
+          },
+          budget: {
+            $ref: '#/components/schemas/CostBudget',
+          },
+        },
+      },
+      ComponentCosts: {
+        type: 'object',
+        description:
+          'Every component the caller can see that has cost in the window or a\nbudget, with both.\n',
+        required: ['from', 'to', 'currency', 'components'],
+        properties: {
+          from: {
+            type: 'string',
+          },
+          to: {
+            type: 'string',
+          },
+          currency: {
+            type: 'string',
+          },
+          components: {
+            type: 'array',
+            description: 'Sorted by entity ref.',
+            items: {
+              $ref: '#/components/schemas/ComponentCost',
+            },
+          },
+        },
+      },
       RankedComponent: {
         type: 'object',
         description:
@@ -900,6 +944,43 @@ export const spec = {
           },
           '401': {
             $ref: '#/components/responses/Unauthorized',
+          },
+        },
+      },
+    },
+    '/components': {
+      get: {
+        operationId: 'GetComponentCosts',
+        summary: "Every component's cost over a window, with its budget.",
+        description:
+          "Each component's total is what `/entity` answers as its total for\nthe same window; its budget is the `paved.dev/cost-budget`\nannotation or config `cost.budgets` (omitted when there is none; an\nannotation that is not an amount gives none). Lists every component\nthe caller can see in the catalog that has a total above 0 or a\nbudget, sorted by entity ref. The catalog is read page by page and\nevery component is allocated in one pass, so this costs about what\none organisation read costs, however many components there are.\nNeeds cost.organisation.read.\n",
+        parameters: [
+          {
+            $ref: '#/components/parameters/from',
+          },
+          {
+            $ref: '#/components/parameters/to',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The cost and budget of each component.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ComponentCosts',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
           },
         },
       },

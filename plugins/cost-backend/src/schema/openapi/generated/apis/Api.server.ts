@@ -5,6 +5,7 @@
 // ******************************************************************
 
 import type {
+  ComponentCosts,
   CostGranularity,
   CostRankings,
   CostSourceStatus,
@@ -60,6 +61,23 @@ export type GetGroupCosts = {
     to?: string;
   };
   response: GroupCosts;
+};
+
+/**
+ * Every component's cost over a window, with its budget.
+ */
+export type GetComponentCosts = {
+  query: {
+    /**
+     * The first day of the window (inclusive).
+     */
+    from?: string;
+    /**
+     * The day after the window (exclusive).
+     */
+    to?: string;
+  };
+  response: ComponentCosts;
 };
 
 /**
@@ -155,6 +173,7 @@ export type ImportFocusFile = {
 export type EndpointMap = {
   '#get|/entity': GetEntityCost;
   '#get|/groups': GetGroupCosts;
+  '#get|/components': GetComponentCosts;
   '#get|/rankings': GetRankings;
   '#get|/unattributed': GetUnattributedCost;
   '#get|/export.csv': ExportCostCsv;

@@ -277,6 +277,37 @@ export type GroupCosts = {
 };
 
 /**
+ * A component's cost over a window, with its budget.
+ */
+export type ComponentCost = {
+  /**
+   * The component, as `stringifyEntityRef` writes it (lower case).
+   */
+  entityRef: string;
+  /**
+   * Direct and distributed cost, what `/entity` answers as the
+   * component's total for the same window; 0 when it has only a
+   * budget.
+   */
+  total: number;
+  budget?: CostBudget;
+};
+
+/**
+ * Every component the caller can see that has cost in the window or a
+ * budget, with both.
+ */
+export type ComponentCosts = {
+  from: string;
+  to: string;
+  currency: string;
+  /**
+   * Sorted by entity ref.
+   */
+  components: Array<ComponentCost>;
+};
+
+/**
  * A component of a group or system with its cost and its change.
  */
 export type RankedComponent = {

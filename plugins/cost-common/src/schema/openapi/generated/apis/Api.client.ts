@@ -5,6 +5,7 @@
 // ******************************************************************
 
 import type {
+  ComponentCosts,
   CostGranularity,
   CostRankings,
   CostSourceStatus,
@@ -64,6 +65,22 @@ export type GetGroupCosts = {
      * The groups' `spec.type`. Default: team.
      */
     type?: string;
+    /**
+     * The first day of the window (inclusive).
+     */
+    from?: string;
+    /**
+     * The day after the window (exclusive).
+     */
+    to?: string;
+  };
+};
+
+/**
+ * Every component's cost over a window, with its budget.
+ */
+export type GetComponentCosts = {
+  query: {
     /**
      * The first day of the window (inclusive).
      */
@@ -219,6 +236,26 @@ export class DefaultApiClient {
       request.query as Record<string, unknown> | undefined,
     );
     return await this.#fetchApi.fetch(`${baseUrl}/groups${query}`, {
+      method: 'GET',
+      headers: {
+        ...(options?.token && { Authorization: `Bearer ${options.token}` }),
+      },
+      signal: options?.signal,
+    });
+  }
+
+  /**
+   * Every component's cost over a window, with its budget.
+   */
+  public async getComponentCosts(
+    request: GetComponentCosts,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<ComponentCosts>> {
+    const baseUrl = await this.#discoveryApi.getBaseUrl(pluginId);
+    const query = toQueryString(
+      request.query as Record<string, unknown> | undefined,
+    );
+    return await this.#fetchApi.fetch(`${baseUrl}/components${query}`, {
       method: 'GET',
       headers: {
         ...(options?.token && { Authorization: `Bearer ${options.token}` }),
