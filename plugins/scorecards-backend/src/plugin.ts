@@ -5,6 +5,7 @@ import {
 import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
+import { Publisher } from '@backstage/plugin-techdocs-node';
 import { scorecardsPermissions } from '@paved/plugin-scorecards-common';
 import {
   type ScorecardCheck,
@@ -22,6 +23,7 @@ import { createRouter } from './router';
 import { CampaignService } from './service/CampaignService';
 import { ExceptionNotices } from './service/ExceptionNotices';
 import { ExceptionService } from './service/ExceptionService';
+import { FactSources } from './service/FactSources';
 import { ScorecardEvaluator } from './service/ScorecardEvaluator';
 import { ScorecardService } from './service/ScorecardService';
 
@@ -96,10 +98,22 @@ export const scorecardsPlugin = createBackendPlugin({
           checks,
           logger: deps.logger,
         });
+        const sources = FactSources.create({
+          auth: deps.auth,
+          discovery: deps.discovery,
+          logger: deps.logger,
+          config: deps.config,
+          // The storage the TechDocs backend publishes to and reads from.
+          docsPublisher: () =>
+            Publisher.fromConfig(deps.config, {
+              logger: deps.logger,
+              discovery: deps.discovery,
+            }),
+        });
         const evaluator = ScorecardEvaluator.create({
           catalog: deps.catalog,
           auth: deps.auth,
-          discovery: deps.discovery,
+          sources,
           store,
           campaigns: campaignStore,
           adoption: adoptionStore,

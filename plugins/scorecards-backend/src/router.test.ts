@@ -354,7 +354,7 @@ describe('scorecards API', () => {
       'silver',
       'gold',
     ]);
-    expect(res.body.checks).toHaveLength(7);
+    expect(res.body.checks).toHaveLength(10);
   });
 
   it('refuses bad input with 400, unknown entities with 404, callers without the permission with 403', async () => {

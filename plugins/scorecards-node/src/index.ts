@@ -25,6 +25,43 @@ export type DeliveryFacts = {
   changeFailRateBand: 'elite' | 'high' | 'medium' | 'low' | null;
 };
 
+/** A live check a running workload fails (Kubernetes status). */
+export type FailingLiveCheck = {
+  /** The live check's id, e.g. `resources`. */
+  id: string;
+  title: string;
+  /** What was found, naming the container or the object. */
+  detail: string;
+};
+
+/** A component's workloads running in production, from Kubernetes status. */
+export type LiveWorkloadFacts = {
+  /** Each workload (`cluster/namespace/Kind/name`) with the checks it fails. */
+  workloads: Array<{ workload: string; failing: FailingLiveCheck[] }>;
+  /** Clusters whose cache is not synced: a workload there may be missing. */
+  unsyncedClusters: string[];
+};
+
+/** What a component cost over the last 30 days, and its budget. */
+export type CostFacts = {
+  /** Direct and shared cost allocated to it, in `currency`. */
+  total: number;
+  currency: string;
+  /** Its monthly budget; undefined when none is set. */
+  monthlyBudget?: number;
+};
+
+/** Whether a component's TechDocs site was built and published. */
+export type DocsFacts = {
+  /** When the published site was built; undefined when none is published. */
+  builtAt?: Date;
+  /**
+   * Whether the portal builds docs itself when they are first opened
+   * (`techdocs.builder: local`); otherwise CI builds and publishes them.
+   */
+  builtOnFirstView: boolean;
+};
+
 /**
  * The facts every check reads, gathered once per evaluation for the whole
  * catalog (so a check never asks another service per component).
@@ -39,6 +76,18 @@ export interface ScorecardFacts {
    * check is then not applicable rather than failed).
    */
   delivery(entityRef: string): DeliveryFacts | undefined;
+  /**
+   * The component's production workloads; undefined when Kubernetes status
+   * could not be read.
+   */
+  liveWorkloads(entityRef: string): LiveWorkloadFacts | undefined;
+  /** The component's cost; undefined when cost could not be read. */
+  cost(entityRef: string): CostFacts | undefined;
+  /**
+   * The published TechDocs of the entity whose docs these are; undefined
+   * when the docs storage could not be read.
+   */
+  docs(entityRef: string): DocsFacts | undefined;
 }
 
 /** One standard a component is checked against. */

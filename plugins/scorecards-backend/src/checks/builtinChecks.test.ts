@@ -1,6 +1,9 @@
 import type { Entity } from '@backstage/catalog-model';
 import type {
+  CostFacts,
   DeliveryFacts,
+  DocsFacts,
+  LiveWorkloadFacts,
   ScorecardCheck,
   ScorecardFacts,
 } from '@paved/plugin-scorecards-node';
@@ -23,6 +26,9 @@ const facts = (
     entities?: string[];
     templates?: Record<string, string>;
     delivery?: DeliveryFacts | 'unreadable';
+    live?: LiveWorkloadFacts;
+    cost?: CostFacts;
+    docs?: Record<string, DocsFacts>;
   } = {},
 ): ScorecardFacts => ({
   hasEntity: ref => (options.entities ?? []).includes(ref),
@@ -35,6 +41,9 @@ const facts = (
           changeFailRate: null,
           changeFailRateBand: null,
         },
+  liveWorkloads: () => options.live,
+  cost: () => options.cost,
+  docs: ref => options.docs?.[ref],
 });
 
 const checks = new Map(
@@ -224,5 +233,213 @@ describe('built-in scorecard checks', () => {
     expect(
       check('change-fail-rate').evaluate(component(), facts()).outcome,
     ).toBe('not-applicable');
+  });
+
+  describe('techdocs-build', () => {
+    const documented = component({}, { 'backstage.io/techdocs-ref': 'dir:.' });
+    const own = 'component:default/checkout';
+
+    it('passes with a published site, naming when it was built', () => {
+      expect(
+        check('techdocs-build').evaluate(
+          documented,
+          facts({
+            docs: {
+              [own]: {
+                builtAt: new Date('2026-11-30T10:00:00Z'),
+                builtOnFirstView: false,
+              },
+            },
+          }),
+        ),
+      ).toEqual({
+        outcome: 'pass',
+        evidence: 'Built and published on 2026-11-30.',
+      });
+    });
+
+    it('fails without a site when CI publishes, is not applicable when the portal builds on first view', () => {
+      expect(
+        check('techdocs-build').evaluate(
+          documented,
+          facts({ docs: { [own]: { builtOnFirstView: false } } }),
+        ),
+      ).toEqual({
+        outcome: 'fail',
+        evidence:
+          'No published site: the docs did not build, or the pipeline does not publish them.',
+      });
+      expect(
+        check('techdocs-build').evaluate(
+          documented,
+          facts({ docs: { [own]: { builtOnFirstView: true } } }),
+        ).outcome,
+      ).toBe('not-applicable');
+    });
+
+    it('reads the docs of the entity techdocs-entity names, and is not applicable without docs or storage', () => {
+      const borrowing = component(
+        {},
+        { 'backstage.io/techdocs-entity': 'system:shop' },
+      );
+      expect(
+        check('techdocs-build').evaluate(
+          borrowing,
+          facts({
+            docs: { 'system:default/shop': { builtOnFirstView: false } },
+          }),
+        ).evidence,
+      ).toBe(
+        'No published site (the docs of system:default/shop): the docs did not build, or the pipeline does not publish them.',
+      );
+      expect(
+        check('techdocs-build').evaluate(component(), facts()).outcome,
+      ).toBe('not-applicable');
+      expect(check('techdocs-build').evaluate(documented, facts())).toEqual({
+        outcome: 'not-applicable',
+        evidence: 'The TechDocs storage could not be read.',
+      });
+    });
+  });
+
+  describe('live-checks', () => {
+    const workload = (
+      name: string,
+      failing: LiveWorkloadFacts['workloads'][number]['failing'] = [],
+    ) => ({ workload: `prod-eu/checkout/Deployment/${name}`, failing });
+
+    it('passes when every production workload passes', () => {
+      expect(
+        check('live-checks').evaluate(
+          component(),
+          facts({
+            live: {
+              workloads: [workload('checkout'), workload('checkout-worker')],
+              unsyncedClusters: [],
+            },
+          }),
+        ),
+      ).toEqual({
+        outcome: 'pass',
+        evidence: '2 workloads in production pass every live check.',
+      });
+    });
+
+    it('fails naming the workload and the check, at most three of them', () => {
+      const failing = (n: number) =>
+        Array.from({ length: n }, (_, i) => ({
+          id: 'resources',
+          title: 'Resource requests and limits',
+          detail: `container c${i} has no memory limit`,
+        }));
+      expect(
+        check('live-checks').evaluate(
+          component(),
+          facts({
+            live: {
+              workloads: [workload('checkout', failing(1))],
+              unsyncedClusters: [],
+            },
+          }),
+        ),
+      ).toEqual({
+        outcome: 'fail',
+        evidence:
+          '1 failing in 1 workload: prod-eu/checkout/Deployment/checkout: Resource requests and limits (container c0 has no memory limit).',
+      });
+      expect(
+        check('live-checks').evaluate(
+          component(),
+          facts({
+            live: {
+              workloads: [workload('checkout', failing(5))],
+              unsyncedClusters: [],
+            },
+          }),
+        ).evidence,
+      ).toMatch(
+        /^5 failing in 1 workload: .*c2 has no memory limit\); and 2 more\.$/,
+      );
+    });
+
+    it('is not applicable with nothing in production or without Kubernetes status', () => {
+      expect(
+        check('live-checks').evaluate(
+          component(),
+          facts({ live: { workloads: [], unsyncedClusters: [] } }),
+        ).evidence,
+      ).toBe('Runs no workload in production.');
+      expect(
+        check('live-checks').evaluate(
+          component(),
+          facts({ live: { workloads: [], unsyncedClusters: ['prod-us'] } }),
+        ),
+      ).toEqual({
+        outcome: 'not-applicable',
+        evidence: 'No workload found in production; not synced yet: prod-us.',
+      });
+      expect(check('live-checks').evaluate(component(), facts()).outcome).toBe(
+        'not-applicable',
+      );
+    });
+  });
+
+  describe('cost-budget', () => {
+    it('passes with cost allocated and a budget', () => {
+      expect(
+        check('cost-budget').evaluate(
+          component(),
+          facts({
+            cost: { total: 1234.4, currency: 'EUR', monthlyBudget: 2500 },
+          }),
+        ),
+      ).toEqual({
+        outcome: 'pass',
+        evidence: '€1,234 in 30 days; budget €2,500 a month.',
+      });
+    });
+
+    it('fails without a budget or without any cost allocated', () => {
+      expect(
+        check('cost-budget').evaluate(
+          component(),
+          facts({ cost: { total: 80, currency: 'USD' } }),
+        ),
+      ).toEqual({
+        outcome: 'fail',
+        evidence:
+          '$80 in 30 days, but no budget is set (paved.dev/cost-budget).',
+      });
+      expect(
+        check('cost-budget').evaluate(
+          component(),
+          facts({ cost: { total: 0, currency: 'USD', monthlyBudget: 500 } }),
+        ).evidence,
+      ).toBe('No cost allocated to it in 30 days (budget $500 a month).');
+      expect(
+        check('cost-budget').evaluate(
+          component(),
+          facts({ cost: { total: 0, currency: 'USD' } }),
+        ).outcome,
+      ).toBe('fail');
+    });
+
+    it('is not applicable to libraries, retired services or without cost', () => {
+      const cost = facts({ cost: { total: 0, currency: 'USD' } });
+      expect(
+        check('cost-budget').evaluate(component({ type: 'library' }), cost)
+          .outcome,
+      ).toBe('not-applicable');
+      expect(
+        check('cost-budget').evaluate(
+          component({ lifecycle: 'deprecated' }),
+          cost,
+        ).outcome,
+      ).toBe('not-applicable');
+      expect(check('cost-budget').evaluate(component(), facts())).toEqual({
+        outcome: 'not-applicable',
+        evidence: 'Cost could not be read.',
+      });
+    });
   });
 });

@@ -12,6 +12,9 @@ import type {
 
 /** The annotations the checks read (the catalog annotation contract). */
 const TECHDOCS_REF = 'backstage.io/techdocs-ref';
+const TECHDOCS_ENTITY = 'backstage.io/techdocs-entity';
+const COST_BUDGET = 'paved.dev/cost-budget';
+const COST_ALLOCATION = 'paved.dev/cost-allocation';
 const SOURCE_TEMPLATE = 'backstage.io/source-template';
 const TEMPLATE_VERSION = 'paved.dev/template-version';
 
@@ -255,6 +258,138 @@ const changeFailRateHealthy: ScorecardCheck = {
   },
 };
 
+/**
+ * The entity whose TechDocs a component shows: another entity's when
+ * `backstage.io/techdocs-entity` names one, its own with a techdocs-ref.
+ */
+export function docsEntityRef(entity: Entity): string | undefined {
+  const annotations = entity.metadata.annotations ?? {};
+  if (annotations[TECHDOCS_ENTITY]) {
+    return fullRef(entity, annotations[TECHDOCS_ENTITY], 'component');
+  }
+  return annotations[TECHDOCS_REF] ? stringifyEntityRef(entity) : undefined;
+}
+
+const techDocsBuild: ScorecardCheck = {
+  id: 'techdocs-build',
+  title: 'TechDocs build and are published',
+  description:
+    'The docs the service points at build, and their site is in the TechDocs storage.',
+  rationale:
+    'Docs that do not build are docs nobody reads: the Docs tab stays empty and search does not find them.',
+  fix: 'Run mkdocs build --strict in the repository and fix what it reports; the golden paths’ workflow builds and publishes the docs on every push to main.',
+  evaluate(entity, facts) {
+    const ref = docsEntityRef(entity);
+    if (!ref) return notApplicable('Has no TechDocs to build.');
+    const docs = facts.docs(ref);
+    if (!docs) return notApplicable('The TechDocs storage could not be read.');
+    const whose =
+      ref === stringifyEntityRef(entity) ? '' : ` (the docs of ${ref})`;
+    if (docs.builtAt) {
+      return pass(
+        `Built and published on ${docs.builtAt
+          .toISOString()
+          .slice(0, 10)}${whose}.`,
+      );
+    }
+    return docs.builtOnFirstView
+      ? notApplicable(
+          `Not built yet${whose}: the portal builds them when they are first opened.`,
+        )
+      : fail(
+          `No published site${whose}: the docs did not build, or the pipeline does not publish them.`,
+        );
+  },
+};
+
+/** The most failures a verdict names; the rest are counted. */
+const NAMED_FAILURES = 3;
+
+const liveChecksPass: ScorecardCheck = {
+  id: 'live-checks',
+  title: 'Running workloads pass the live checks',
+  description:
+    'Every workload the component runs in production passes the live checks: resources, probes, non-root, pinned image, replicas and disruption budget.',
+  rationale:
+    'These settings keep a service up through node drains, bad deploys and noisy neighbours; a template that set them counts only if what runs still has them.',
+  fix: 'Open the Kubernetes tab: each failing check names the container and what to set in the manifest.',
+  evaluate(entity, facts) {
+    const live = facts.liveWorkloads(stringifyEntityRef(entity));
+    if (!live) return notApplicable('Kubernetes status could not be read.');
+    if (live.workloads.length === 0) {
+      return notApplicable(
+        live.unsyncedClusters.length > 0
+          ? `No workload found in production; not synced yet: ${live.unsyncedClusters.join(
+              ', ',
+            )}.`
+          : 'Runs no workload in production.',
+      );
+    }
+    const failing = live.workloads.flatMap(({ workload, failing: checks }) =>
+      checks.map(check => `${workload}: ${check.title} (${check.detail})`),
+    );
+    const count = live.workloads.length;
+    const workloads = `${count} workload${count === 1 ? '' : 's'}`;
+    if (failing.length === 0) {
+      return pass(`${workloads} in production pass every live check.`);
+    }
+    const more = failing.length - NAMED_FAILURES;
+    return fail(
+      `${failing.length} failing in ${workloads}: ${failing
+        .slice(0, NAMED_FAILURES)
+        .join('; ')}${more > 0 ? `; and ${more} more` : ''}.`,
+    );
+  },
+};
+
+/** An amount in its currency, whole units (`€2,500`). */
+function money(amount: number, currency: string): string {
+  try {
+    return new Intl.NumberFormat('en', {
+      style: 'currency',
+      currency,
+      maximumFractionDigits: 0,
+    }).format(amount);
+  } catch {
+    // A currency code Intl does not know.
+    return `${Math.round(amount)} ${currency}`;
+  }
+}
+
+const costWithBudget: ScorecardCheck = {
+  id: 'cost-budget',
+  title: 'Cost allocated, with a budget',
+  description:
+    'Cost was allocated to the component over the last 30 days (Kubernetes or cloud billing), and it has a monthly budget.',
+  rationale:
+    'A team steers only what it sees: cost per workload against a budget makes a runaway bill a signal, not a surprise.',
+  fix: `Label its workloads or tag its cloud resources to match ${COST_ALLOCATION} (default app=<kubernetes-id>), and set ${COST_BUDGET} to a monthly amount in catalog-info.yaml.`,
+  evaluate(entity, facts) {
+    if (!deploys(entity) || entity.spec?.type === 'library') {
+      return notApplicable(
+        'Runs nothing that costs: a library, or not deployed.',
+      );
+    }
+    const cost = facts.cost(stringifyEntityRef(entity));
+    if (!cost) return notApplicable('Cost could not be read.');
+    const budget =
+      cost.monthlyBudget === undefined
+        ? undefined
+        : `${money(cost.monthlyBudget, cost.currency)} a month`;
+    if (cost.total <= 0) {
+      return fail(
+        budget
+          ? `No cost allocated to it in 30 days (budget ${budget}).`
+          : 'No cost allocated to it in 30 days, and no budget.',
+      );
+    }
+    const spent = `${money(cost.total, cost.currency)} in 30 days`;
+    return budget
+      ? pass(`${spent}; budget ${budget}.`)
+      : fail(`${spent}, but no budget is set (${COST_BUDGET}).`);
+  },
+};
+
 /** Paved's own checks, with the configured golden-path tolerance. */
 export function builtinChecks(options: {
   minorVersionsBehind: number;
@@ -263,9 +398,12 @@ export function builtinChecks(options: {
     hasOwner,
     hasSystem,
     hasTechDocs,
+    techDocsBuild,
     providedApisRegistered,
     onCurrentGoldenPath(options.minorVersionsBehind),
     deploymentsReported,
     changeFailRateHealthy,
+    liveChecksPass,
+    costWithBudget,
   ];
 }

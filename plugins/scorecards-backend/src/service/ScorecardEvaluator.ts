@@ -1,14 +1,8 @@
-import type {
-  AuthService,
-  DiscoveryService,
-  LoggerService,
-} from '@backstage/backend-plugin-api';
+import type { AuthService, LoggerService } from '@backstage/backend-plugin-api';
 import { type Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { queryAllEntities } from '@paved/catalog-scopes';
-import { DefaultApiClient as DoraClient } from '@paved/plugin-dora-common';
 import type {
-  DeliveryFacts,
   ScorecardCheck,
   ScorecardFacts,
 } from '@paved/plugin-scorecards-node';
@@ -16,12 +10,14 @@ import type {
   ScorecardStore,
   StoredScorecard,
 } from '../database/ScorecardStore';
-import type { AdoptionStore, TemplateRuns } from '../database/AdoptionStore';
+import type { AdoptionStore } from '../database/AdoptionStore';
 import type { CampaignStore } from '../database/CampaignStore';
-import { adoptionOf, countTemplateRuns } from '../checks/adoption';
+import { adoptionOf } from '../checks/adoption';
+import { docsEntityRef } from '../checks/builtinChecks';
 import { isTargeted, stillFailing } from '../checks/campaigns';
 import { withExceptions } from '../checks/exceptions';
 import { levelOf, type ScorecardLevel } from '../checks/levels';
+import type { FactSources } from './FactSources';
 
 const TEMPLATE_VERSION = 'paved.dev/template-version';
 const DAY_MS = 86_400_000;
@@ -31,7 +27,7 @@ const REFERENCED_KINDS = ['group', 'user', 'system', 'api'];
 type EvaluatorOptions = {
   catalog: CatalogService;
   auth: AuthService;
-  discovery: DiscoveryService;
+  sources: FactSources;
   store: ScorecardStore;
   campaigns: CampaignStore;
   adoption: AdoptionStore;
@@ -50,11 +46,10 @@ type EvaluatorOptions = {
 export class ScorecardEvaluator {
   readonly #catalog: CatalogService;
   readonly #auth: AuthService;
-  readonly #dora: DoraClient;
+  readonly #sources: FactSources;
   readonly #store: ScorecardStore;
   readonly #campaigns: CampaignStore;
   readonly #adoption: AdoptionStore;
-  readonly #discovery: DiscoveryService;
   readonly #checks: ScorecardCheck[];
   readonly #levels: ScorecardLevel[];
   readonly #logger: LoggerService;
@@ -66,15 +61,10 @@ export class ScorecardEvaluator {
   private constructor(options: EvaluatorOptions) {
     this.#catalog = options.catalog;
     this.#auth = options.auth;
-    this.#dora = new DoraClient({
-      discoveryApi: {
-        getBaseUrl: pluginId => options.discovery.getBaseUrl(pluginId),
-      },
-    });
+    this.#sources = options.sources;
     this.#store = options.store;
     this.#campaigns = options.campaigns;
     this.#adoption = options.adoption;
-    this.#discovery = options.discovery;
     this.#checks = options.checks;
     this.#levels = options.levels;
     this.#logger = options.logger;
@@ -83,40 +73,52 @@ export class ScorecardEvaluator {
   /** One pass over the whole catalog; answers how many were evaluated. */
   async evaluateAll(now = new Date()): Promise<number> {
     const credentials = await this.#auth.getOwnServiceCredentials();
-    const [components, referenced, templates, delivery, templateRuns] =
-      await Promise.all([
-        queryAllEntities(
-          this.#catalog,
-          { kind: 'component' },
-          {
-            fields: ['kind', 'metadata', 'spec', 'relations'],
-            credentials,
-          },
-        ),
-        queryAllEntities(
-          this.#catalog,
-          { kind: { $in: REFERENCED_KINDS } },
-          {
-            fields: ['kind', 'metadata.name', 'metadata.namespace'],
-            credentials,
-          },
-        ),
-        queryAllEntities(
-          this.#catalog,
-          { kind: 'template' },
-          {
-            fields: [
-              'kind',
-              'metadata.name',
-              'metadata.namespace',
-              'metadata.annotations',
-            ],
-            credentials,
-          },
-        ),
-        this.#delivery(now),
-        this.#templateRuns(now),
-      ]);
+    const [
+      components,
+      referenced,
+      templates,
+      delivery,
+      templateRuns,
+      liveWorkloads,
+      costs,
+    ] = await Promise.all([
+      queryAllEntities(
+        this.#catalog,
+        { kind: 'component' },
+        {
+          fields: ['kind', 'metadata', 'spec', 'relations'],
+          credentials,
+        },
+      ),
+      queryAllEntities(
+        this.#catalog,
+        { kind: { $in: REFERENCED_KINDS } },
+        {
+          fields: ['kind', 'metadata.name', 'metadata.namespace'],
+          credentials,
+        },
+      ),
+      queryAllEntities(
+        this.#catalog,
+        { kind: 'template' },
+        {
+          fields: [
+            'kind',
+            'metadata.name',
+            'metadata.namespace',
+            'metadata.annotations',
+          ],
+          credentials,
+        },
+      ),
+      this.#sources.delivery(now),
+      this.#sources.templateRuns(now),
+      this.#sources.liveWorkloads(),
+      this.#sources.costs(now),
+    ]);
+    const docs = await this.#sources.docs(
+      components.flatMap(e => docsEntityRef(e) ?? []),
+    );
     const known = new Set(
       [...components, ...referenced].map(e => stringifyEntityRef(e)),
     );
@@ -137,6 +139,9 @@ export class ScorecardEvaluator {
               changeFailRateBand: null,
             }
           : undefined,
+      liveWorkloads: ref => liveWorkloads?.(ref),
+      cost: ref => costs?.(ref),
+      docs: ref => docs?.get(ref),
     };
     const evaluated = components.map(entity =>
       this.#evaluate(entity, facts, now),
@@ -261,107 +266,5 @@ export class ScorecardEvaluator {
       checks,
       evaluatedAt: now,
     };
-  }
-
-  /**
-   * The scaffolder's template runs of the last twelve weeks, newest first
-   * in pages of 500 (at most 5,000 runs); null when the scaffolder cannot
-   * be read (adoption then shows no runs for the day, not zero).
-   */
-  async #templateRuns(now: Date): Promise<TemplateRuns | null> {
-    const since = now.getTime() - 12 * 7 * DAY_MS;
-    try {
-      const baseUrl = await this.#discovery.getBaseUrl('scaffolder');
-      const { token } = await this.#auth.getPluginRequestToken({
-        onBehalfOf: await this.#auth.getOwnServiceCredentials(),
-        targetPluginId: 'scaffolder',
-      });
-      const tasks: Array<{ createdAt: string; templateRef?: string }> = [];
-      for (let offset = 0; offset < 5000; offset += 500) {
-        const response = await fetch(
-          `${baseUrl}/v2/tasks?order=desc:created_at&limit=500&offset=${offset}`,
-          {
-            headers: { authorization: `Bearer ${token}` },
-            // A scaffolder that hangs must not hold the pass.
-            signal: AbortSignal.timeout(15_000),
-          },
-        );
-        if (!response.ok) {
-          throw new Error(`the scaffolder answered ${response.status}`);
-        }
-        const page = (await response.json()) as {
-          tasks: Array<{
-            createdAt: string;
-            spec?: { templateInfo?: { entityRef?: string } };
-          }>;
-        };
-        for (const task of page.tasks) {
-          tasks.push({
-            createdAt: task.createdAt,
-            templateRef: task.spec?.templateInfo?.entityRef,
-          });
-        }
-        const oldest = page.tasks.at(-1);
-        if (
-          page.tasks.length < 500 ||
-          !oldest ||
-          Date.parse(oldest.createdAt) < since
-        ) {
-          break;
-        }
-      }
-      return countTemplateRuns(tasks, now);
-    } catch (error) {
-      this.#logger.warn(
-        `Scorecards could not read the template runs; adoption shows none for today: ${error}`,
-      );
-      return null;
-    }
-  }
-
-  /**
-   * Every component's production delivery over the last 30 days, from
-   * DORA's breakdown of the organisation; undefined when DORA cannot be
-   * read (the delivery checks are then not applicable, not failed).
-   */
-  async #delivery(now: Date): Promise<Map<string, DeliveryFacts> | undefined> {
-    const to = new Date(Math.floor(now.getTime() / DAY_MS) * DAY_MS);
-    const from = new Date(to.getTime() - 30 * DAY_MS);
-    try {
-      const { token } = await this.#auth.getPluginRequestToken({
-        onBehalfOf: await this.#auth.getOwnServiceCredentials(),
-        targetPluginId: 'dora',
-      });
-      const response = await this.#dora.getBreakdown(
-        {
-          query: {
-            from: from.toISOString(),
-            to: to.toISOString(),
-            environment: 'production',
-          },
-        },
-        { token },
-      );
-      if (!response.ok) {
-        throw new Error(`DORA answered ${response.status}`);
-      }
-      const breakdown = await response.json();
-      return new Map(
-        breakdown.services.map(service => [
-          service.entityRef,
-          {
-            deployments: service.metrics.deploymentFrequency.deployments,
-            changeFailRate: service.metrics.changeFailRate.rate,
-            changeFailRateBand:
-              service.metrics.changeFailRate.benchmark.band ?? null,
-          },
-        ]),
-      );
-    } catch (error) {
-      this.#logger.warn(
-        `Scorecards could not read DORA metrics; delivery checks are not applicable in this pass: ${error}`,
-      );
-      return undefined;
-    }
   }
 }
