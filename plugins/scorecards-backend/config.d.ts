@@ -6,8 +6,9 @@ export interface Config {
     /**
      * The levels, lowest first; each names the checks it adds to those of
      * the levels before it. Default: Bronze (has-owner, has-system),
-     * Silver (has-techdocs, apis-registered, deployments-reported), Gold
-     * (golden-path-current, change-fail-rate).
+     * Silver (has-techdocs, techdocs-build, apis-registered,
+     * deployments-reported), Gold (golden-path-current, change-fail-rate,
+     * live-checks, cost-budget).
      */
     levels?: Array<{ id: string; title: string; checks: string[] }>;
     goldenPath?: {

@@ -77,6 +77,23 @@ describe('the fernhill scenario', () => {
     expect(events).toHaveLength(1);
   });
 
+  it('deploys the hardened workloads with a liveness probe, as non-root; the others without', () => {
+    const c = ClusterState.create(file.clusters[0]);
+    const container = (id: string) =>
+      c
+        .list(typeOfKind('Deployment'))
+        .find(d => d.metadata.name === id)!.spec.template.spec.containers[0];
+    expect(container('payments-gateway')).toMatchObject({
+      readinessProbe: expect.any(Object),
+      livenessProbe: { httpGet: { path: '/livez', port: 'http' } },
+      securityContext: { runAsNonRoot: true },
+    });
+    const drifted = container('checkout-service');
+    expect(drifted.readinessProbe).toBeDefined();
+    expect(drifted.livenessProbe).toBeUndefined();
+    expect(drifted.securityContext).toBeUndefined();
+  });
+
   it('rejects a scenario without ids or versions', () => {
     expect(() =>
       parseScenarioFile(

@@ -29,6 +29,11 @@ export interface WorkloadSpec {
   hpa?: [number, number];
   /** A PodDisruptionBudget with this `minAvailable`. */
   pdb?: number;
+  /**
+   * Deployed with a golden path's manifests: a liveness probe besides the
+   * readiness probe every workload has, and the container runs as non-root.
+   */
+  hardened?: boolean;
   /** Log lines for the pods; generated if absent. */
   logs?: string[];
 }

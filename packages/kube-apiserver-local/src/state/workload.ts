@@ -50,6 +50,21 @@ function container(workload: Workload, tag: string) {
       successThreshold: 1,
       failureThreshold: 3,
     },
+    ...(workload.spec.hardened
+      ? {
+          livenessProbe: {
+            httpGet: { path: '/livez', port: 'http', scheme: 'HTTP' },
+            periodSeconds: 10,
+            timeoutSeconds: 1,
+            successThreshold: 1,
+            failureThreshold: 3,
+          },
+          securityContext: {
+            runAsNonRoot: true,
+            allowPrivilegeEscalation: false,
+          },
+        }
+      : {}),
     terminationMessagePath: '/dev/termination-log',
     terminationMessagePolicy: 'File',
   };

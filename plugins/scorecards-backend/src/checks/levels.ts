@@ -10,12 +10,22 @@ export const defaultLevels: ScorecardLevel[] = [
   {
     id: 'silver',
     title: 'Silver',
-    checks: ['has-techdocs', 'apis-registered', 'deployments-reported'],
+    checks: [
+      'has-techdocs',
+      'techdocs-build',
+      'apis-registered',
+      'deployments-reported',
+    ],
   },
   {
     id: 'gold',
     title: 'Gold',
-    checks: ['golden-path-current', 'change-fail-rate'],
+    checks: [
+      'golden-path-current',
+      'change-fail-rate',
+      'live-checks',
+      'cost-budget',
+    ],
   },
 ];
 

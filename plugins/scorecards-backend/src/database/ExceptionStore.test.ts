@@ -48,6 +48,7 @@ describe('ExceptionStore', () => {
           { id: 'has-owner', outcome: 'pass', evidence: 'Owned.' },
           { id: 'has-system', outcome: 'pass', evidence: 'In one.' },
           { id: 'has-techdocs', outcome: 'fail', evidence: 'No docs.' },
+          { id: 'techdocs-build', outcome: 'not-applicable', evidence: '' },
           { id: 'apis-registered', outcome: 'not-applicable', evidence: '' },
           { id: 'deployments-reported', outcome: 'pass', evidence: '' },
           { id: 'golden-path-current', outcome: 'fail', evidence: '' },
