@@ -109,7 +109,9 @@ test('a developer requests an exception to a failing check, an admin approves it
   await expect(submit).toBeDisabled();
   await dialog
     .getByRole('textbox', { name: /Why can it not meet the check yet/ })
-    .fill('Liveness probes and non-root images ship with 1.16, after the payments freeze.');
+    .fill(
+      'Liveness probes and non-root images ship with 1.16, after the payments freeze.',
+    );
   await dialog.getByText('60 days', { exact: true }).click();
   await expect(dialog.getByRole('radio', { name: '60 days' })).toBeChecked();
   await screenshot(page, 'scorecard-exception-request');

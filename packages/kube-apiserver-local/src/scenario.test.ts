@@ -80,9 +80,8 @@ describe('the fernhill scenario', () => {
   it('deploys the hardened workloads with a liveness probe, as non-root; the others without', () => {
     const c = ClusterState.create(file.clusters[0]);
     const container = (id: string) =>
-      c
-        .list(typeOfKind('Deployment'))
-        .find(d => d.metadata.name === id)!.spec.template.spec.containers[0];
+      c.list(typeOfKind('Deployment')).find(d => d.metadata.name === id)!.spec
+        .template.spec.containers[0];
     expect(container('payments-gateway')).toMatchObject({
       readinessProbe: expect.any(Object),
       livenessProbe: { httpGet: { path: '/livez', port: 'http' } },
