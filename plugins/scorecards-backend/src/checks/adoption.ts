@@ -1,6 +1,10 @@
 import { type Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import type { StoredScorecard } from '../database/ScorecardStore';
-import type { AdoptionDay, TemplateRuns } from '../database/AdoptionStore';
+import type {
+  AdoptionDay,
+  FirstDeployments,
+  TemplateRuns,
+} from '../database/AdoptionStore';
 
 const SOURCE_TEMPLATE = 'backstage.io/source-template';
 const DAY_MS = 86_400_000;
@@ -61,7 +65,7 @@ export function weekOf(time: Date): string {
  * with `now`'s, every week present, and per template, most used first.
  */
 export function countTemplateRuns(
-  tasks: Array<{ createdAt: string; templateRef?: string }>,
+  tasks: TemplateRun[],
   now: Date,
   weeks = 12,
 ): TemplateRuns {
@@ -91,5 +95,90 @@ export function countTemplateRuns(
       .sort(
         (a, b) => b.runs - a.runs || a.templateRef.localeCompare(b.templateRef),
       ),
+  };
+}
+
+/** A scaffolder task, as the adoption reads it. */
+export type TemplateRun = {
+  createdAt: string;
+  templateRef?: string;
+  status?: string;
+  /** The `name` parameter: the component a golden path creates. */
+  componentName?: string;
+};
+
+/** At most this many new services are followed to production per pass. */
+export const NEW_SERVICES_FOLLOWED = 50;
+
+/**
+ * The services golden paths created: completed runs whose `name` is a
+ * component in the catalog that records the same template as its source
+ * (so an upgrade run, or a name taken by another service, is not counted).
+ * One per component (its earliest run), newest first, at most
+ * NEW_SERVICES_FOLLOWED.
+ */
+export function newServices(
+  runs: TemplateRun[],
+  components: Entity[],
+): Array<{ entityRef: string; createdAt: Date }> {
+  const byName = new Map<string, Entity>();
+  for (const entity of components) {
+    if ((entity.metadata.namespace ?? 'default') === 'default') {
+      byName.set(entity.metadata.name.toLocaleLowerCase('en-US'), entity);
+    }
+  }
+  const created = new Map<string, Date>();
+  for (const run of runs) {
+    if (run.status !== 'completed' || !run.componentName || !run.templateRef) {
+      continue;
+    }
+    const entity = byName.get(run.componentName.toLocaleLowerCase('en-US'));
+    const source = entity?.metadata.annotations?.[SOURCE_TEMPLATE];
+    if (
+      !entity ||
+      source?.toLocaleLowerCase('en-US') !==
+        run.templateRef.toLocaleLowerCase('en-US')
+    ) {
+      continue;
+    }
+    const entityRef = stringifyEntityRef(entity);
+    const at = new Date(run.createdAt);
+    const known = created.get(entityRef);
+    if (!Number.isNaN(at.getTime()) && (!known || at < known)) {
+      created.set(entityRef, at);
+    }
+  }
+  return [...created.entries()]
+    .map(([entityRef, createdAt]) => ({ entityRef, createdAt }))
+    .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())
+    .slice(0, NEW_SERVICES_FOLLOWED);
+}
+
+/**
+ * How many new services reached production and the median hours from
+ * their template run to the first production deployment.
+ */
+export function summariseFirstDeployments(
+  services: Array<{ createdAt: Date; firstDeployment: Date | null }>,
+): FirstDeployments {
+  const hours = services
+    .flatMap(({ createdAt, firstDeployment }) =>
+      firstDeployment
+        ? [(firstDeployment.getTime() - createdAt.getTime()) / 3_600_000]
+        : [],
+    )
+    .map(h => Math.max(0, h))
+    .sort((a, b) => a - b);
+  const middle = Math.floor(hours.length / 2);
+  const median =
+    hours.length === 0
+      ? null
+      : hours.length % 2 === 1
+      ? hours[middle]
+      : (hours[middle - 1] + hours[middle]) / 2;
+  return {
+    services: services.length,
+    deployed: hours.length,
+    medianHours: median === null ? null : Math.round(median * 10) / 10,
   };
 }

@@ -2,10 +2,26 @@ import type { Knex } from 'knex';
 import type { DatabaseService } from '@backstage/backend-plugin-api';
 import { withDatabaseErrors } from '@paved/database-errors';
 
+/**
+ * How soon services created from a golden path reached production: those
+ * created in the window, how many have deployed to production since, and
+ * the median time from the template run to the first deployment.
+ */
+export type FirstDeployments = {
+  services: number;
+  deployed: number;
+  medianHours: number | null;
+};
+
 /** Template runs per week (Monday, UTC) and per template. */
 export type TemplateRuns = {
   weeks: Array<{ week: string; runs: number }>;
   templates: Array<{ templateRef: string; runs: number }>;
+  /**
+   * Undefined in rows written before it was measured; null when DORA could
+   * not be read.
+   */
+  firstDeployments?: FirstDeployments | null;
 };
 
 /** One day's adoption of the golden paths. */

@@ -11,15 +11,24 @@ import { FactSources } from './FactSources';
  * What the other plugins answer, by path: Kubernetes status and cost as
  * their organisation-wide routes do (see their OpenAPI specs).
  */
-let answers: Record<string, { status: number; body: unknown }> = {};
+let answers: Record<
+  string,
+  { status: number; body: unknown } | ((query: URLSearchParams) => unknown)
+> = {};
+let requests: string[] = [];
 let server: Server;
 let baseUrl: string;
 let docsDir: string;
 
 beforeAll(async () => {
   server = createServer((req, res) => {
-    const path = (req.url ?? '').split('?')[0];
-    const answer = answers[path] ?? { status: 404, body: { error: {} } };
+    const url = new URL(req.url ?? '', 'http://localhost');
+    requests.push(url.pathname + url.search);
+    const found = answers[url.pathname];
+    const answer =
+      typeof found === 'function'
+        ? { status: 200, body: found(url.searchParams) }
+        : found ?? { status: 404, body: { error: {} } };
     res.writeHead(answer.status, { 'content-type': 'application/json' });
     res.end(JSON.stringify(answer.body));
   });
@@ -48,6 +57,7 @@ afterAll(async () => {
 
 beforeEach(() => {
   answers = {};
+  requests = [];
 });
 
 function sources(
@@ -240,5 +250,81 @@ describe('FactSources', () => {
     expect(logger.warn).toHaveBeenCalledWith(
       expect.stringContaining('Kubernetes status answered 503'),
     );
+  });
+
+  it('reads the scaffolder’s runs of the last twelve weeks with the component each was asked to create', async () => {
+    const now = new Date('2026-12-02T12:00:00Z');
+    answers['/api/scaffolder/v2/tasks'] = {
+      status: 200,
+      body: {
+        tasks: [
+          {
+            createdAt: '2026-11-30T09:00:00Z',
+            status: 'completed',
+            spec: {
+              templateInfo: { entityRef: 'template:default/node' },
+              parameters: { name: 'basket' },
+            },
+          },
+          // Older than twelve weeks: not counted.
+          { createdAt: '2026-08-01T09:00:00Z', status: 'completed' },
+        ],
+      },
+    };
+    expect(await sources().sources.templateRuns(now)).toEqual([
+      {
+        createdAt: '2026-11-30T09:00:00Z',
+        status: 'completed',
+        templateRef: 'template:default/node',
+        componentName: 'basket',
+      },
+    ]);
+  });
+
+  it('finds a component’s first production deployment since its template run, paging to the oldest', async () => {
+    const now = new Date('2026-12-02T12:00:00Z');
+    const since = new Date('2026-11-02T10:00:00Z');
+    const row = (finishedAt: string) => ({ finishedAt });
+    answers['/api/dora/deployments'] = query =>
+      query.get('cursor')
+        ? { items: [row('2026-11-04T09:00:00Z')], totalItems: 2 }
+        : {
+            items: [row('2026-11-20T09:00:00Z')],
+            totalItems: 2,
+            nextCursor: 'page-2',
+          };
+    expect(
+      await sources().sources.firstProductionDeployment(
+        'component:default/basket',
+        since,
+        now,
+      ),
+    ).toEqual(new Date('2026-11-04T09:00:00Z'));
+    const first = new URL(requests[0], 'http://localhost').searchParams;
+    expect(Object.fromEntries(first)).toEqual({
+      entityRef: 'component:default/basket',
+      from: since.toISOString(),
+      to: now.toISOString(),
+      environment: 'production',
+      limit: '500',
+    });
+
+    answers['/api/dora/deployments'] = () => ({ items: [], totalItems: 0 });
+    expect(
+      await sources().sources.firstProductionDeployment(
+        'component:default/basket',
+        since,
+        now,
+      ),
+    ).toBeNull();
+
+    answers['/api/dora/deployments'] = { status: 503, body: { error: {} } };
+    expect(
+      await sources().sources.firstProductionDeployment(
+        'component:default/basket',
+        since,
+        now,
+      ),
+    ).toBeUndefined();
   });
 });

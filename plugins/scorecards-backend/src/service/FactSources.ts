@@ -15,8 +15,7 @@ import type {
   DocsFacts,
   LiveWorkloadFacts,
 } from '@paved/plugin-scorecards-node';
-import type { TemplateRuns } from '../database/AdoptionStore';
-import { countTemplateRuns } from '../checks/adoption';
+import type { TemplateRun } from '../checks/adoption';
 
 const DAY_MS = 86_400_000;
 /** How many TechDocs sites are read at once, and for how long in all. */
@@ -258,16 +257,61 @@ export class FactSources {
   }
 
   /**
+   * When a component first deployed to production at or after `since`:
+   * the oldest of its production deployments (pages of 500, at most
+   * 2,000); null when it has none; undefined when DORA cannot be read or
+   * it has more than that.
+   */
+  async firstProductionDeployment(
+    entityRef: string,
+    since: Date,
+    now: Date,
+  ): Promise<Date | null | undefined> {
+    try {
+      const token = await this.#token('dora');
+      let cursor: string | undefined;
+      for (let page = 0; page < 4; page++) {
+        const response = await this.#dora.getDeployments(
+          {
+            query: {
+              entityRef,
+              from: since.toISOString(),
+              to: now.toISOString(),
+              environment: 'production',
+              limit: 500,
+              ...(cursor ? { cursor } : {}),
+            },
+          },
+          { token },
+        );
+        if (!response.ok) throw new Error(`DORA answered ${response.status}`);
+        const body = await response.json();
+        cursor = body.nextCursor;
+        if (!cursor) {
+          const oldest = body.items.at(-1);
+          return oldest ? new Date(oldest.finishedAt) : null;
+        }
+      }
+      return undefined;
+    } catch (error) {
+      this.#logger.warn(
+        `Scorecards could not read the first deployment of ${entityRef}: ${error}`,
+      );
+      return undefined;
+    }
+  }
+
+  /**
    * The scaffolder's template runs of the last twelve weeks, newest first
    * in pages of 500 (at most 5,000 runs); null when the scaffolder cannot
    * be read (adoption then shows no runs for the day, not zero).
    */
-  async templateRuns(now: Date): Promise<TemplateRuns | null> {
+  async templateRuns(now: Date): Promise<TemplateRun[] | null> {
     const since = now.getTime() - 12 * 7 * DAY_MS;
     try {
       const baseUrl = await this.#discovery.getBaseUrl('scaffolder');
       const token = await this.#token('scaffolder');
-      const tasks: Array<{ createdAt: string; templateRef?: string }> = [];
+      const tasks: TemplateRun[] = [];
       for (let offset = 0; offset < 5000; offset += 500) {
         const response = await fetch(
           `${baseUrl}/v2/tasks?order=desc:created_at&limit=500&offset=${offset}`,
@@ -283,13 +327,20 @@ export class FactSources {
         const page = (await response.json()) as {
           tasks: Array<{
             createdAt: string;
-            spec?: { templateInfo?: { entityRef?: string } };
+            status?: string;
+            spec?: {
+              templateInfo?: { entityRef?: string };
+              parameters?: { name?: unknown };
+            };
           }>;
         };
         for (const task of page.tasks) {
+          const name = task.spec?.parameters?.name;
           tasks.push({
             createdAt: task.createdAt,
             templateRef: task.spec?.templateInfo?.entityRef,
+            status: task.status,
+            ...(typeof name === 'string' ? { componentName: name } : {}),
           });
         }
         const oldest = page.tasks.at(-1);
@@ -301,7 +352,7 @@ export class FactSources {
           break;
         }
       }
-      return countTemplateRuns(tasks, now);
+      return tasks.filter(t => Date.parse(t.createdAt) >= since);
     } catch (error) {
       this.#logger.warn(
         `Scorecards could not read the template runs; adoption shows none for today: ${error}`,

@@ -10,9 +10,18 @@ import type {
   ScorecardStore,
   StoredScorecard,
 } from '../database/ScorecardStore';
-import type { AdoptionStore } from '../database/AdoptionStore';
+import type {
+  AdoptionStore,
+  FirstDeployments,
+} from '../database/AdoptionStore';
 import type { CampaignStore } from '../database/CampaignStore';
-import { adoptionOf } from '../checks/adoption';
+import {
+  adoptionOf,
+  countTemplateRuns,
+  newServices,
+  summariseFirstDeployments,
+  type TemplateRun,
+} from '../checks/adoption';
 import { docsEntityRef } from '../checks/builtinChecks';
 import { isTargeted, stillFailing } from '../checks/campaigns';
 import { withExceptions } from '../checks/exceptions';
@@ -174,10 +183,50 @@ export class ScorecardEvaluator {
         components,
         byRef,
         ref => templateRefs.has(ref),
-        templateRuns,
+        templateRuns && {
+          ...countTemplateRuns(templateRuns, now),
+          firstDeployments: await this.#firstDeployments(
+            templateRuns,
+            components,
+            now,
+          ),
+        },
       ),
     );
     return scorecards.length;
+  }
+
+  /**
+   * How soon the services golden paths created reached production: each
+   * one's first production deployment since its template run, from DORA
+   * (four read at once); null when DORA could not be read for one of them.
+   */
+  async #firstDeployments(
+    runs: TemplateRun[],
+    components: Entity[],
+    now: Date,
+  ): Promise<FirstDeployments | null> {
+    const queue = newServices(runs, components);
+    const followed: Array<{ createdAt: Date; firstDeployment: Date | null }> =
+      [];
+    let unreadable = false;
+    const worker = async () => {
+      for (
+        let next = queue.shift();
+        next && !unreadable;
+        next = queue.shift()
+      ) {
+        const firstDeployment = await this.#sources.firstProductionDeployment(
+          next.entityRef,
+          next.createdAt,
+          now,
+        );
+        if (firstDeployment === undefined) unreadable = true;
+        else followed.push({ createdAt: next.createdAt, firstDeployment });
+      }
+    };
+    await Promise.all(Array.from({ length: 4 }, worker));
+    return unreadable ? null : summariseFirstDeployments(followed);
   }
 
   /**

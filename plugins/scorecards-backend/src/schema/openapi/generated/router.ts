@@ -635,6 +635,35 @@ export const spec = {
                       },
                     },
                   },
+                  firstDeployments: {
+                    description:
+                      "How soon the services golden paths created in these\nweeks reached production (a completed run whose `name`\nis a component recording that template as its source,\njoined with DORA's production deployments; at most the\n50 newest). Counts only. Absent in days measured before\nit existed; null when DORA could not be read.\n",
+                    oneOf: [
+                      {
+                        type: 'object',
+                        required: ['services', 'deployed', 'medianHours'],
+                        properties: {
+                          services: {
+                            type: 'integer',
+                            description: 'Services created from a golden path.',
+                          },
+                          deployed: {
+                            type: 'integer',
+                            description:
+                              'Of those, deployed to production since.',
+                          },
+                          medianHours: {
+                            description:
+                              'Median hours from the template run to the first production deployment; null before any deployed.',
+                            type: ['number', 'null'],
+                          },
+                        },
+                      },
+                      {
+                        type: 'null',
+                      },
+                    ],
+                  },
                 },
               },
               {

@@ -236,6 +236,28 @@ export type Adoption = {
       templateRef: string;
       runs: number;
     }>;
+    /**
+     * How soon the services golden paths created in these
+     * weeks reached production (a completed run whose `name`
+     * is a component recording that template as its source,
+     * joined with DORA's production deployments; at most the
+     * 50 newest). Counts only. Absent in days measured before
+     * it existed; null when DORA could not be read.
+     */
+    firstDeployments?: {
+      /**
+       * Services created from a golden path.
+       */
+      services: number;
+      /**
+       * Of those, deployed to production since.
+       */
+      deployed: number;
+      /**
+       * Median hours from the template run to the first production deployment; null before any deployed.
+       */
+      medianHours: number | null;
+    } | null;
   } | null;
 };
 
