@@ -731,6 +731,42 @@ describe('scorecards API', () => {
       );
     });
 
+    it('asks for a template upgrade: the template’s components are done once on that version or later', async () => {
+      const started = await post(
+        '/scorecards/campaigns',
+        {
+          title: 'Node services on node-service 1.3',
+          checkIds: [],
+          target: { template: 'node-service' },
+          upgradeTo: '1.3.0',
+          deadline: inDays(60),
+        },
+        ADMIN,
+      );
+      expect(started.status).toBe(201);
+      expect(started.body).toMatchObject({
+        target: { template: 'template:default/node-service' },
+        upgradeTo: '1.3.0',
+        checks: [
+          {
+            id: 'template-version',
+            title: 'Upgrade to template:default/node-service 1.3.0',
+            fix: expect.stringMatching(/pull request/),
+          },
+        ],
+      });
+      await scheduler.triggerTask('scorecards-evaluate');
+      const detail = await get(`/scorecards/campaigns/${started.body.id}`);
+      // Only checkout was created from node-service; it is on 1.0.0.
+      expect(detail.body).toMatchObject({ targeted: 1, done: 0 });
+      expect(detail.body.targets).toEqual([
+        expect.objectContaining({
+          entityRef: 'component:default/checkout',
+          failing: ['template-version'],
+        }),
+      ]);
+    });
+
     it('lets only admins start one, and refuses bad input with 400 naming what was wrong', async () => {
       const refused = await post('/scorecards/campaigns', {
         ...campaign,
@@ -755,7 +791,22 @@ describe('scorecards API', () => {
       expect(await bad({ deadline: inDays(800) })).toBe(
         'deadline may be at most 731 days ahead',
       );
-      expect(await bad({ checkIds: [] })).toMatch(/checkIds/);
+      expect(await bad({ checkIds: [] })).toBe(
+        'checkIds must name at least one check, or upgradeTo a template version',
+      );
+      expect(await bad({ checkIds: [], upgradeTo: '1.3.0' })).toBe(
+        'upgradeTo needs target.template: the template whose version is asked for',
+      );
+      expect(
+        await bad({
+          checkIds: [],
+          upgradeTo: '1.3.0',
+          target: { template: 'template:default/gone' },
+        }),
+      ).toBe(
+        'target.template: template:default/gone is not a template in the catalog',
+      );
+      expect(await bad({ upgradeTo: 'latest' })).toMatch(/upgradeTo/);
       expect(await bad({ target: { teams: ['x'] } })).toMatch(
         /additional properties/,
       );

@@ -1,6 +1,15 @@
-import type { Entity } from '@backstage/catalog-model';
-import type { CampaignTarget } from '../database/CampaignStore';
+import {
+  type Entity,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import type { CampaignTarget, StoredCampaign } from '../database/CampaignStore';
 import type { StoredCheck } from '../database/ScorecardStore';
+
+const SOURCE_TEMPLATE = 'backstage.io/source-template';
+const TEMPLATE_VERSION = 'paved.dev/template-version';
+/** What a template-upgrade campaign asks, among its checks. */
+export const TEMPLATE_VERSION_ITEM = 'template-version';
 
 const lower = (value: unknown) =>
   typeof value === 'string' ? value.toLocaleLowerCase('en-US') : undefined;
@@ -9,6 +18,22 @@ const related = (entity: Entity, type: string) =>
   (entity.relations ?? [])
     .filter(r => r.type === type)
     .map(r => r.targetRef.toLocaleLowerCase('en-US'));
+
+/** The template a component was created from, as a full lower-case ref. */
+function templateOf(entity: Entity): string | undefined {
+  const value = entity.metadata.annotations?.[SOURCE_TEMPLATE];
+  if (!value) return undefined;
+  try {
+    return stringifyEntityRef(
+      parseEntityRef(value, {
+        defaultKind: 'template',
+        defaultNamespace: 'default',
+      }),
+    ).toLocaleLowerCase('en-US');
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * Whether a campaign targets a component: every list given must name one
@@ -20,7 +45,9 @@ export function isTargeted(entity: Entity, target: CampaignTarget): boolean {
     !values?.length ||
     values.some(v => actual.includes(v.toLocaleLowerCase('en-US')));
   const spec = entity.spec ?? {};
+  const template = templateOf(entity);
   return (
+    (!target.template || template === target.template) &&
     within(target.owners, related(entity, 'ownedBy')) &&
     within(target.systems, related(entity, 'partOf')) &&
     within(target.types, [lower(spec.type)].filter(Boolean) as string[]) &&
@@ -31,14 +58,45 @@ export function isTargeted(entity: Entity, target: CampaignTarget): boolean {
   );
 }
 
+/** `1.4.2` → [1, 4, 2]; undefined for a version that is not dotted numbers. */
+function versionParts(version: string): number[] | undefined {
+  const parts = version.trim().replace(/^v/, '').split('.').map(Number);
+  return parts.every(n => Number.isInteger(n) && n >= 0) ? parts : undefined;
+}
+
+/** Whether `version` is earlier than `wanted` (missing parts count as 0). */
+export function isEarlierVersion(version: string, wanted: string): boolean {
+  const a = versionParts(version);
+  const b = versionParts(wanted);
+  if (!a || !b) return version.trim() !== wanted.trim();
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const diff = (a[i] ?? 0) - (b[i] ?? 0);
+    if (diff !== 0) return diff < 0;
+  }
+  return false;
+}
+
 /**
- * The campaign's checks a component still fails: failed, or not evaluated.
- * Passed, passed with an exception and not applicable are done.
+ * What a component still has to do for a campaign: the asked checks it
+ * fails or that were not evaluated (passed, passed with an exception and
+ * not applicable are done), and for a template upgrade, the upgrade while
+ * its recorded template version is missing or earlier than the one asked.
  */
-export function stillFailing(checks: StoredCheck[], asked: string[]): string[] {
+export function stillFailing(
+  entity: Entity,
+  checks: StoredCheck[],
+  campaign: Pick<StoredCampaign, 'checks' | 'upgradeTo'>,
+): string[] {
   const outcomes = new Map(checks.map(c => [c.id, c.outcome]));
-  return asked.filter(id => {
+  const failing = campaign.checks.filter(id => {
     const outcome = outcomes.get(id);
     return outcome === undefined || outcome === 'fail';
   });
+  if (campaign.upgradeTo) {
+    const version = entity.metadata.annotations?.[TEMPLATE_VERSION];
+    if (!version || isEarlierVersion(version, campaign.upgradeTo)) {
+      failing.push(TEMPLATE_VERSION_ITEM);
+    }
+  }
+  return failing;
 }

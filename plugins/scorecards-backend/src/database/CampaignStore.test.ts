@@ -28,6 +28,7 @@ describe('CampaignStore', () => {
       description: '',
       checks: ['has-techdocs'],
       target: { types: ['service'] },
+      upgradeTo: null,
       deadline,
       createdBy: ADMIN,
       now: NOW,
@@ -75,6 +76,33 @@ describe('CampaignStore', () => {
           failing: ['has-techdocs'],
         },
       ]);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'keeps a template upgrade’s version; a retry answers it, another version under the title conflicts (%s)',
+    async databaseId => {
+      const campaigns = await store(databaseId);
+      const upgrade = (upgradeTo: string) =>
+        campaigns.start({
+          title: 'Node services on 1.4',
+          description: '',
+          checks: [],
+          target: { template: 'template:default/node-service' },
+          upgradeTo,
+          deadline: new Date(NOW.getTime() + 30 * 86_400_000),
+          createdBy: ADMIN,
+          now: NOW,
+        });
+      const first = await upgrade('1.4.0');
+      expect(first.created).toBe(true);
+      expect((await campaigns.get(first.campaign.id))?.upgradeTo).toBe('1.4.0');
+      const retried = await upgrade('1.4.0');
+      expect(retried).toMatchObject({
+        created: false,
+        campaign: { id: first.campaign.id, upgradeTo: '1.4.0' },
+      });
+      await expect(upgrade('1.5.0')).rejects.toThrow(/exists already/);
     },
   );
 

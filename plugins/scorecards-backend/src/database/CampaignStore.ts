@@ -14,6 +14,8 @@ export type CampaignTarget = {
   types?: string[];
   /** spec.lifecycle values, e.g. production. */
   lifecycles?: string[];
+  /** Components created from this template (full ref, lower case). */
+  template?: string;
 };
 
 export type StoredCampaign = {
@@ -22,6 +24,8 @@ export type StoredCampaign = {
   description: string;
   checks: string[];
   target: CampaignTarget;
+  /** A template upgrade: the version of target.template asked for. */
+  upgradeTo: string | null;
   deadline: Date;
   createdBy: string;
   createdAt: Date;
@@ -58,6 +62,7 @@ type CampaignRow = {
   description: string;
   checks: string;
   target: string;
+  upgrade_to: string | null;
   deadline: string | Date;
   created_by: string;
   created_at: string | Date;
@@ -94,6 +99,7 @@ export class CampaignStore {
     description: string;
     checks: string[];
     target: CampaignTarget;
+    upgradeTo: string | null;
     deadline: Date;
     createdBy: string;
     now: Date;
@@ -106,6 +112,7 @@ export class CampaignStore {
         description: input.description,
         checks: JSON.stringify(input.checks),
         target: JSON.stringify(input.target),
+        upgrade_to: input.upgradeTo,
         deadline: input.deadline,
         created_by: input.createdBy,
         created_at: input.now,
@@ -124,7 +131,8 @@ export class CampaignStore {
       existing.createdBy === input.createdBy &&
       existing.deadline.getTime() === input.deadline.getTime() &&
       JSON.stringify(existing.checks) === JSON.stringify(input.checks) &&
-      JSON.stringify(existing.target) === JSON.stringify(input.target)
+      JSON.stringify(existing.target) === JSON.stringify(input.target) &&
+      existing.upgradeTo === input.upgradeTo
     ) {
       return { campaign: existing, created: false };
     }
@@ -264,6 +272,7 @@ export class CampaignStore {
       description: row.description,
       checks: JSON.parse(row.checks),
       target: JSON.parse(row.target),
+      upgradeTo: row.upgrade_to ?? null,
       deadline: toDate(row.deadline),
       createdBy: row.created_by,
       createdAt: toDate(row.created_at),

@@ -13,6 +13,7 @@ import type {
   CampaignTarget,
   StoredCampaign,
 } from '../database/CampaignStore';
+import { TEMPLATE_VERSION_ITEM } from '../checks/campaigns';
 import { endOfDayOrTime, latestAllowed } from './dates';
 import { deliver, scorecardLink } from './notices';
 import { signedInUser } from './principal';
@@ -34,6 +35,7 @@ export type CampaignView = {
   description: string;
   checks: Array<{ id: string; title: string; fix: string }>;
   target: CampaignTarget;
+  upgradeTo: string | null;
   deadline: string;
   createdBy: string;
   createdAt: string;
@@ -87,6 +89,7 @@ export class CampaignService {
       description?: string;
       checkIds: string[];
       target?: CampaignTarget;
+      upgradeTo?: string;
       deadline: string;
     },
     credentials: BackstageCredentials,
@@ -123,11 +126,20 @@ export class CampaignService {
       );
     }
     const target = normaliseTarget(input.target ?? {});
+    const upgradeTo = input.upgradeTo?.trim() || null;
+    if (upgradeTo) {
+      await this.#requireTemplate(target.template, credentials);
+    } else if (input.checkIds.length === 0) {
+      throw new InputError(
+        'checkIds must name at least one check, or upgradeTo a template version',
+      );
+    }
     const { campaign, created } = await this.#store.start({
       title,
       description: input.description?.trim() ?? '',
       checks: [...new Set(input.checkIds)],
       target,
+      upgradeTo,
       deadline,
       createdBy,
       now,
@@ -142,6 +154,26 @@ export class CampaignService {
       );
     }
     return { campaign: this.#view(campaign), created };
+  }
+
+  /** A template upgrade names a template the caller can see in the catalog. */
+  async #requireTemplate(
+    template: string | undefined,
+    credentials: BackstageCredentials,
+  ) {
+    if (!template) {
+      throw new InputError(
+        'upgradeTo needs target.template: the template whose version is asked for',
+      );
+    }
+    const entity = await this.#catalog.getEntityByRef(template, {
+      credentials,
+    });
+    if (!entity || entity.kind.toLocaleLowerCase('en-US') !== 'template') {
+      throw new InputError(
+        `target.template: ${template} is not a template in the catalog`,
+      );
+    }
   }
 
   /** Every campaign, the nearest deadline first. */
@@ -255,8 +287,8 @@ export class CampaignService {
     const open = (await this.#store.targets({ campaignId: campaign.id }))
       .filter(t => !t.done)
       .map(t => t.entityRef);
-    const checks = campaign.checks
-      .map(id => this.#checks.get(id)?.title ?? id)
+    const checks = this.#asked(campaign)
+      .map(item => item.title)
       .join(', ');
     // One notice per component, so each links to its own scorecard.
     for (const entityRef of open) {
@@ -279,17 +311,32 @@ export class CampaignService {
     }
   }
 
+  /** What a campaign asks: its checks, then its template upgrade. */
+  #asked(campaign: StoredCampaign): CampaignView['checks'] {
+    const checks = campaign.checks.map(id => ({
+      id,
+      title: this.#checks.get(id)?.title ?? id,
+      fix: this.#checks.get(id)?.fix ?? '',
+    }));
+    if (!campaign.upgradeTo) return checks;
+    return [
+      ...checks,
+      {
+        id: TEMPLATE_VERSION_ITEM,
+        title: `Upgrade to ${campaign.target.template} ${campaign.upgradeTo}`,
+        fix: 'Run the upgrade template for the component (Golden paths page → Upgrade): it opens a pull request that merges the new version of the golden path; review and merge it.',
+      },
+    ];
+  }
+
   #view(campaign: StoredCampaign): CampaignView {
     return {
       id: campaign.id,
       title: campaign.title,
       description: campaign.description,
-      checks: campaign.checks.map(id => ({
-        id,
-        title: this.#checks.get(id)?.title ?? id,
-        fix: this.#checks.get(id)?.fix ?? '',
-      })),
+      checks: this.#asked(campaign),
       target: campaign.target,
+      upgradeTo: campaign.upgradeTo,
       deadline: campaign.deadline.toISOString(),
       createdBy: campaign.createdBy,
       createdAt: campaign.createdAt.toISOString(),
@@ -332,6 +379,9 @@ function normaliseTarget(target: CampaignTarget): CampaignTarget {
     systems: refs(target.systems, 'system', 'systems'),
     types: words(target.types),
     lifecycles: words(target.lifecycles),
+    template: target.template
+      ? refs([target.template], 'template', 'template')?.[0]
+      : undefined,
   };
   return Object.fromEntries(
     Object.entries(normal).filter(([, v]) => v !== undefined),

@@ -274,8 +274,9 @@ export class ScorecardEvaluator {
           {
             entityRef,
             failing: stillFailing(
+              entity,
               scorecards.get(entityRef)?.checks ?? [],
-              campaign.checks,
+              campaign,
             ),
           },
         ];

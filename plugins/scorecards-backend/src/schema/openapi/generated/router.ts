@@ -325,6 +325,13 @@ export const spec = {
               maxLength: 63,
             },
           },
+          template: {
+            type: 'string',
+            description:
+              'Components created from this golden-path template (backstage.io/source-template), as a template ref.',
+            minLength: 1,
+            maxLength: 255,
+          },
         },
       },
       CampaignRequest: {
@@ -343,7 +350,8 @@ export const spec = {
           },
           checkIds: {
             type: 'array',
-            minItems: 1,
+            description:
+              'The checks asked; may be empty when `upgradeTo` asks for a template upgrade.',
             maxItems: 20,
             items: {
               type: 'string',
@@ -353,6 +361,13 @@ export const spec = {
           },
           target: {
             $ref: '#/components/schemas/CampaignTarget',
+          },
+          upgradeTo: {
+            type: 'string',
+            description:
+              'A template upgrade: the version of `target.template` the\ncomponents must be on (at least), e.g. its current version.\nDone when `paved.dev/template-version` is that or later.\n',
+            pattern: '^v?[0-9]+(\\.[0-9]+){0,2}$',
+            maxLength: 40,
           },
           deadline: {
             type: 'string',
@@ -371,6 +386,7 @@ export const spec = {
           'description',
           'checks',
           'target',
+          'upgradeTo',
           'deadline',
           'createdBy',
           'createdAt',
@@ -389,6 +405,8 @@ export const spec = {
           },
           checks: {
             type: 'array',
+            description:
+              'What is asked; a template upgrade is the item `template-version`.',
             items: {
               type: 'object',
               required: ['id', 'title', 'fix'],
@@ -407,6 +425,11 @@ export const spec = {
           },
           target: {
             $ref: '#/components/schemas/CampaignTarget',
+          },
+          upgradeTo: {
+            description:
+              'The template version asked for; null when the campaign asks only checks.',
+            type: ['string', 'null'],
           },
           deadline: {
             type: 'string',

@@ -92,6 +92,10 @@ export type CampaignTarget = {
   systems?: Array<string>;
   types?: Array<string>;
   lifecycles?: Array<string>;
+  /**
+   * Components created from this golden-path template (backstage.io/source-template), as a template ref.
+   */
+  template?: string;
 };
 
 /**
@@ -100,8 +104,17 @@ export type CampaignTarget = {
 export type CampaignRequest = {
   title: string;
   description?: string;
+  /**
+   * The checks asked; may be empty when `upgradeTo` asks for a template upgrade.
+   */
   checkIds: Array<string>;
   target?: CampaignTarget;
+  /**
+   * A template upgrade: the version of `target.template` the
+   * components must be on (at least), e.g. its current version.
+   * Done when `paved.dev/template-version` is that or later.
+   */
+  upgradeTo?: string;
   /**
    * A date or date-time in the future, at most 731 days ahead.
    */
@@ -115,12 +128,19 @@ export type Campaign = {
   id: string;
   title: string;
   description: string;
+  /**
+   * What is asked; a template upgrade is the item `template-version`.
+   */
   checks: Array<{
     id: string;
     title: string;
     fix: string;
   }>;
   target: CampaignTarget;
+  /**
+   * The template version asked for; null when the campaign asks only checks.
+   */
+  upgradeTo: string | null;
   deadline: string;
   createdBy: string;
   createdAt: string;
