@@ -164,3 +164,32 @@ export function goldenPaths(
       ),
     );
 }
+
+/** A template-upgrade campaign, as the scorecards backend lists it. */
+export type UpgradeCampaign = {
+  id: string;
+  title: string;
+  deadline: string;
+  target: { template?: string };
+  upgradeTo?: string | null;
+};
+
+/**
+ * The open campaign asking a template's components to upgrade (the nearest
+ * deadline first), if any.
+ */
+export function upgradeCampaignOf(
+  templateRef: string,
+  campaigns: UpgradeCampaign[],
+  now = new Date(),
+): UpgradeCampaign | undefined {
+  const ref = templateRef.toLocaleLowerCase('en-US');
+  return campaigns
+    .filter(
+      c =>
+        c.upgradeTo &&
+        c.target.template === ref &&
+        Date.parse(c.deadline) > now.getTime(),
+    )
+    .sort((a, b) => Date.parse(a.deadline) - Date.parse(b.deadline))[0];
+}

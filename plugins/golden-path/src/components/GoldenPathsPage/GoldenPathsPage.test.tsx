@@ -1,5 +1,5 @@
 import { screen, within } from '@testing-library/react';
-import { renderInTestApp } from '@backstage/frontend-test-utils';
+import { mockApis, renderInTestApp } from '@backstage/frontend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
@@ -44,9 +44,21 @@ const component = (name: string, version: string): Entity => ({
   spec: { type: 'service', owner: 'checkout' },
 });
 
-function render(entities: Entity[]) {
+/** The scorecards backend's campaign list, as the page reads it. */
+function scorecardsAnswering(campaigns: unknown[]) {
+  return mockApis.fetch({
+    baseImplementation: async input =>
+      String(input).endsWith('/api/scorecards/campaigns')
+        ? new Response(JSON.stringify({ campaigns }), {
+            headers: { 'content-type': 'application/json' },
+          })
+        : new Response('{}', { status: 404 }),
+  });
+}
+
+function render(entities: Entity[], campaigns: unknown[] = []) {
   return renderInTestApp(<GoldenPathsPage />, {
-    apis: [catalogApiMock({ entities })],
+    apis: [catalogApiMock({ entities }), scorecardsAnswering(campaigns)],
     mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
   });
 }
@@ -139,5 +151,51 @@ describe('GoldenPathsPage', () => {
       await screen.findByText('No golden paths are registered'),
     ).toBeInTheDocument();
     expect(screen.getByText('templates/all.yaml')).toBeInTheDocument();
+  });
+
+  it('links the components behind to the open campaign asking them to upgrade', async () => {
+    const campaign = (id: string, deadline: string, template: string) => ({
+      id,
+      title: `Upgrade ${id}`,
+      description: '',
+      checks: [],
+      target: { template },
+      upgradeTo: '1.2.0',
+      deadline,
+      createdBy: 'user:default/priya.raman',
+      createdAt: '2026-11-01T00:00:00.000Z',
+      targeted: 1,
+      done: 0,
+    });
+    await render(
+      [
+        template,
+        component('basket-api', '1.2.0'),
+        component('coupon-api', '1.0.0'),
+      ],
+      [
+        // Past its deadline, and another template's: not linked.
+        campaign(
+          'old',
+          '2020-01-31T23:59:59.999Z',
+          'template:default/typescript-service',
+        ),
+        campaign(
+          'python',
+          '2099-01-31T23:59:59.999Z',
+          'template:default/python-service',
+        ),
+        campaign(
+          'ts',
+          '2099-03-31T23:59:59.999Z',
+          'template:default/typescript-service',
+        ),
+      ],
+    );
+    const link = await screen.findByRole('link', {
+      name: 'Campaign Upgrade ts, due 2099-03-31',
+    });
+    expect(link).toHaveAttribute('href', '/scorecards/campaigns/ts');
+    expect(screen.getAllByRole('link', { name: /^Campaign / })).toHaveLength(1);
   });
 });

@@ -1,5 +1,9 @@
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
-import { useApi } from '@backstage/frontend-plugin-api';
+import {
+  discoveryApiRef,
+  fetchApiRef,
+  useApi,
+} from '@backstage/frontend-plugin-api';
 import {
   Alert,
   Button,
@@ -16,20 +20,39 @@ import {
 import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
 import type { Entity } from '@backstage/catalog-model';
 import { catalogApiRef, EntityRefLink } from '@backstage/plugin-catalog-react';
+import { DefaultApiClient as ScorecardsClient } from '@paved/plugin-scorecards-common';
 import {
   goldenPaths,
   SOURCE_TEMPLATE_ANNOTATION,
   TEMPLATE_ANNOTATION,
+  upgradeCampaignOf,
   upgradeHref,
   upgradeTemplateOf,
   type GoldenPath,
+  type UpgradeCampaign,
 } from '../../lib/templates';
 import styles from './GoldenPathsPage.module.css';
 
+/**
+ * The scorecards' campaigns; none when they cannot be read (the page is
+ * about the paths, a campaign link is extra).
+ */
+async function campaignsOf(scorecards: ScorecardsClient) {
+  try {
+    const answer = await scorecards.listCampaigns({});
+    return answer.ok ? (await answer.json()).campaigns : [];
+  } catch {
+    return [];
+  }
+}
+
 function useGoldenPaths() {
   const catalogApi = useApi(catalogApiRef);
+  const discoveryApi = useApi(discoveryApiRef);
+  const fetchApi = useApi(fetchApiRef);
   return useAsyncRetry(async () => {
-    const [templates, components] = await Promise.all([
+    const scorecards = new ScorecardsClient({ discoveryApi, fetchApi });
+    const [templates, components, campaigns] = await Promise.all([
       catalogApi.getEntities({ filter: { kind: 'Template' } }),
       catalogApi.getEntities({
         filter: [
@@ -45,20 +68,24 @@ function useGoldenPaths() {
           },
         ],
       }),
+      campaignsOf(scorecards),
     ]);
     return {
       paths: goldenPaths(templates.items, components.items),
       upgradeTemplate: upgradeTemplateOf(templates.items),
+      campaigns: campaigns as UpgradeCampaign[],
     };
-  }, [catalogApi]);
+  }, [catalogApi, discoveryApi, fetchApi]);
 }
 
 const PathCard = ({
   path,
   upgradeTemplate,
+  campaign,
 }: {
   path: GoldenPath;
   upgradeTemplate: Entity | undefined;
+  campaign: UpgradeCampaign | undefined;
 }) => {
   const { template } = path;
   const behind = path.components.filter(c => c.behind).length;
@@ -139,6 +166,16 @@ const PathCard = ({
                               Upgrade
                             </Link>
                           )}
+                          {campaign && (
+                            <Link
+                              href={`/scorecards/campaigns/${campaign.id}`}
+                              aria-label={`Campaign ${
+                                campaign.title
+                              }, due ${campaign.deadline.slice(0, 10)}`}
+                            >
+                              Campaign, due {campaign.deadline.slice(0, 10)}
+                            </Link>
+                          )}
                         </Flex>
                       ) : (
                         <span className={styles.current}>Current</span>
@@ -206,6 +243,7 @@ export const GoldenPathsPage = () => {
               key={path.templateRef}
               path={path}
               upgradeTemplate={value.upgradeTemplate}
+              campaign={upgradeCampaignOf(path.templateRef, value.campaigns)}
             />
           ))}
         </Flex>
