@@ -154,12 +154,12 @@ describe('GoldenPathsPage', () => {
   });
 
   it('links the components behind to the open campaign asking them to upgrade', async () => {
-    const campaign = (id: string, deadline: string, template: string) => ({
+    const campaign = (id: string, deadline: string, templateRef: string) => ({
       id,
       title: `Upgrade ${id}`,
       description: '',
       checks: [],
-      target: { template },
+      target: { template: templateRef },
       upgradeTo: '1.2.0',
       deadline,
       createdBy: 'user:default/priya.raman',
