@@ -1,0 +1,152 @@
+import { screen, within } from '@testing-library/react';
+import { setupServer } from 'msw/node';
+import { registerMswTestHooks } from '@backstage/frontend-test-utils';
+import type { Adoption, AdoptionCounts } from '@paved/plugin-scorecards-common';
+import { formatDay } from '@paved/portal-ui';
+import {
+  errorResponse,
+  renderInPortal,
+  serveReads,
+} from '@paved/portal-ui/testUtils';
+import { scorecardsApi } from '../plugin';
+import { AdoptionSection } from './AdoptionSection';
+
+const counts = (fields: Partial<AdoptionCounts> = {}): AdoptionCounts => ({
+  day: '2026-12-04',
+  components: 40,
+  onGoldenPath: 30,
+  onCurrentVersion: 15,
+  teams: 10,
+  teamsOnGoldenPath: 7,
+  ...fields,
+});
+
+const runs: NonNullable<Adoption['templateRuns']> = {
+  weeks: [
+    { week: '2026-11-16', runs: 0 },
+    { week: '2026-11-23', runs: 2 },
+    { week: '2026-11-30', runs: 5 },
+  ],
+  templates: [{ templateRef: 'template:default/typescript-service', runs: 7 }],
+};
+
+describe('golden-path adoption on the Scorecards page', () => {
+  const server = setupServer();
+  registerMswTestHooks(server);
+
+  const serve = (adoption: () => Adoption | Response) =>
+    serveReads(server, 'scorecards', { adoption });
+
+  const render = () =>
+    renderInPortal(<AdoptionSection />, { extensions: [scorecardsApi] });
+
+  /** The figure card under the given heading. */
+  const figure = (title: string) =>
+    within(screen.getByRole('heading', { name: title }).parentElement!);
+
+  it('gives each share with what it is a share of', async () => {
+    serve(() => ({
+      latest: counts({ teams: 1, teamsOnGoldenPath: 1 }),
+      history: [counts()],
+      templateRuns: runs,
+    }));
+    render();
+    await screen.findByRole('heading', {
+      name: 'Components on a golden path',
+    });
+    const onPath = figure('Components on a golden path');
+    expect(onPath.getByText('75 %')).toBeInTheDocument();
+    expect(onPath.getByText('30 of 40 components')).toBeInTheDocument();
+    const current = figure('Of those, on the current version');
+    expect(current.getByText('50 %')).toBeInTheDocument();
+    expect(current.getByText('15 of 30 components')).toBeInTheDocument();
+    const teams = figure('Teams on a golden path');
+    expect(teams.getByText('100 %')).toBeInTheDocument();
+    expect(teams.getByText('1 of 1 team')).toBeInTheDocument();
+    expect(
+      screen.getByText(`As of ${formatDay('2026-12-04')}.`),
+    ).toBeInTheDocument();
+  });
+
+  it('shows no share, rather than 0 %, when there is nothing to share', async () => {
+    serve(() => ({
+      latest: counts({
+        components: 3,
+        onGoldenPath: 0,
+        onCurrentVersion: 0,
+        teamsOnGoldenPath: 0,
+      }),
+      history: [],
+      templateRuns: runs,
+    }));
+    render();
+    await screen.findByRole('heading', {
+      name: 'Components on a golden path',
+    });
+    expect(
+      figure('Components on a golden path').getByText('0 %'),
+    ).toBeInTheDocument();
+    const current = figure('Of those, on the current version');
+    expect(current.getByText('—')).toBeInTheDocument();
+    expect(current.getByText('0 of 0 components')).toBeInTheDocument();
+  });
+
+  it('counts the template runs per week, in a table for screen readers too, and names the most used', async () => {
+    serve(() => ({ latest: counts(), history: [], templateRuns: runs }));
+    render();
+    expect(
+      await screen.findByRole('heading', { name: 'Template runs per week' }),
+    ).toBeInTheDocument();
+    const table = screen.getByRole('table', { name: 'Template runs per week' });
+    expect(
+      within(table)
+        .getAllByRole('row')
+        .slice(1)
+        .map(r =>
+          [within(r).getByRole('rowheader'), within(r).getByRole('cell')].map(
+            c => c.textContent,
+          ),
+        ),
+    ).toEqual([
+      [formatDay('2026-11-16'), '0'],
+      [formatDay('2026-11-23'), '2'],
+      [formatDay('2026-11-30'), '5'],
+    ]);
+    expect(
+      screen.getByText('Most used in twelve weeks: typescript-service (7).'),
+    ).toBeInTheDocument();
+  });
+
+  it('says the scaffolder could not be read, instead of showing no runs, when the runs are unknown', async () => {
+    serve(() => ({ latest: counts(), history: [], templateRuns: null }));
+    render();
+    expect(
+      await screen.findByText(
+        'The template runs could not be read from the scaffolder at the last evaluation.',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.queryByRole('table', { name: 'Template runs per week' }),
+    ).not.toBeInTheDocument();
+    expect(screen.queryByText(/^No template run/)).not.toBeInTheDocument();
+    // The shares do not depend on the scaffolder.
+    expect(screen.getByText('30 of 40 components')).toBeInTheDocument();
+  });
+
+  it('says when nothing has been counted yet, and when adoption may not be read', async () => {
+    serve(() => ({ latest: null, history: [], templateRuns: null }));
+    const { unmount } = render();
+    expect(
+      await screen.findByText(/^Not evaluated yet: adoption is counted/),
+    ).toBeInTheDocument();
+    unmount();
+
+    serve(() =>
+      errorResponse(403, 'NotAllowedError', 'You may not read adoption'),
+    );
+    render();
+    expect(
+      await screen.findByText('You may not read scorecards'),
+    ).toBeInTheDocument();
+  });
+});
