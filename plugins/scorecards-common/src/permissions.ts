@@ -33,10 +33,20 @@ export const scorecardsCampaignCreatePermission = createPermission({
   attributes: { action: 'create' },
 });
 
+/**
+ * Recording the pages a signed-in user opened, for the portal-use counts
+ * of the adoption page (who opened them is never shown).
+ */
+export const scorecardsUsageRecordPermission = createPermission({
+  name: 'scorecards.usage.record',
+  attributes: { action: 'create' },
+});
+
 /** @public */
 export const scorecardsPermissions = [
   scorecardsReadPermission,
   scorecardsExceptionRequestPermission,
   scorecardsExceptionDecidePermission,
   scorecardsCampaignCreatePermission,
+  scorecardsUsageRecordPermission,
 ];

@@ -38,7 +38,8 @@ const demoAdminAuthApi = ApiBlueprint.make({
 /**
  * GitHub in production (`auth.environment: production`); locally the
  * guest — a developer on the checkout team — and a platform admin of the
- * demo organisation, one click each.
+ * demo organisation, one click each. A session still open is resumed
+ * without a click (the page asks every provider silently first).
  */
 export const PavedSignInPage = (props: SignInPageProps) => {
   const config = useApi(configApiRef);
@@ -46,7 +47,6 @@ export const PavedSignInPage = (props: SignInPageProps) => {
     return (
       <SignInPage
         {...props}
-        auto
         title="Sign in to Paved"
         providers={[
           {
@@ -62,7 +62,6 @@ export const PavedSignInPage = (props: SignInPageProps) => {
   return (
     <SignInPage
       {...props}
-      auto
       title="Paved — local demo"
       providers={[
         'guest',
