@@ -18,12 +18,14 @@ import { readScorecardsConfig } from './config';
 import { AdoptionStore } from './database/AdoptionStore';
 import { CampaignStore } from './database/CampaignStore';
 import { ExceptionStore } from './database/ExceptionStore';
+import { PortalUseStore } from './database/PortalUseStore';
 import { ScorecardStore } from './database/ScorecardStore';
 import { createRouter } from './router';
 import { CampaignService } from './service/CampaignService';
 import { ExceptionNotices } from './service/ExceptionNotices';
 import { ExceptionService } from './service/ExceptionService';
 import { FactSources } from './service/FactSources';
+import { PortalUseService } from './service/PortalUseService';
 import { ScorecardEvaluator } from './service/ScorecardEvaluator';
 import { ScorecardService } from './service/ScorecardService';
 
@@ -91,6 +93,9 @@ export const scorecardsPlugin = createBackendPlugin({
         const adoptionStore = await AdoptionStore.create({
           database: deps.database,
         });
+        const portalUse = new PortalUseService(
+          await PortalUseStore.create({ database: deps.database }),
+        );
         const notices = new ExceptionNotices({
           notifications: deps.notifications,
           exceptions: exceptionStore,
@@ -139,6 +144,7 @@ export const scorecardsPlugin = createBackendPlugin({
             const evaluated = await evaluator.evaluateAll(started);
             // After the pass, so reminders go to those still not done.
             const campaignReminders = await campaigns.remind(started);
+            await portalUse.prune(started);
             deps.logger.info(
               `Scorecards: evaluated ${evaluated} components in ${
                 Date.now() - started.getTime()
@@ -172,6 +178,7 @@ export const scorecardsPlugin = createBackendPlugin({
             scorecards,
             exceptions,
             campaigns,
+            portalUse,
           }),
         );
       },

@@ -125,7 +125,11 @@ const permissions = mockServices.permissions.mock({
       if (user === STRANGER) return false;
       // Plugins calling each other (the evaluation reading DORA).
       if (!user) return true;
-      if (user === ADMIN || request.permission.name === 'scorecards.read') {
+      if (
+        user === ADMIN ||
+        request.permission.name === 'scorecards.read' ||
+        request.permission.name === 'scorecards.usage.record'
+      ) {
         return true;
       }
       if (request.permission.name === 'scorecards.exception.request') {
@@ -345,6 +349,48 @@ describe('scorecards API', () => {
     // No scaffolder in this backend: no runs, rather than zero runs.
     expect(res.body.templateRuns).toBeNull();
     expect((await get('/scorecards/adoption?days=0')).status).toBe(400);
+  });
+
+  it('counts the pages signed-in users open, and answers counts of distinct users only', async () => {
+    const paths = [
+      '/catalog/default/component/checkout/scorecard',
+      '/catalog/default/component/orphan/scorecard',
+      '/docs/default/component/checkout/',
+      'https://elsewhere.example/',
+    ];
+    const counted = await post('/scorecards/usage', { paths });
+    expect(counted).toEqual({ status: 202, body: { counted: 2 } });
+    expect((await post('/scorecards/usage', { paths }, OUTSIDER)).status).toBe(
+      202,
+    );
+    // Without the permission, not signed in, nothing to count, too much
+    // at once: refused.
+    expect((await post('/scorecards/usage', { paths }, STRANGER)).status).toBe(
+      403,
+    );
+    expect((await post('/scorecards/usage', { paths }, null)).status).toBe(401);
+    expect((await post('/scorecards/usage', { paths: [] })).status).toBe(400);
+    expect(
+      (
+        await post('/scorecards/usage', {
+          paths: Array.from({ length: 51 }, () => '/'),
+        })
+      ).status,
+    ).toBe(400);
+
+    const use = await get('/scorecards/usage?weeks=2');
+    expect(use.status).toBe(200);
+    expect(use.body.weeks).toHaveLength(2);
+    expect(use.body.weeks[1].activeUsers).toBe(2);
+    expect(use.body.pages).toEqual([
+      { subject: '/catalog/component/scorecard', users: 2 },
+    ]);
+    expect(use.body.docs).toEqual([
+      { subject: 'component:default/checkout', users: 2 },
+    ]);
+    // Counts, never who.
+    expect(JSON.stringify(use.body)).not.toMatch(/user:default/);
+    expect((await get('/scorecards/usage?weeks=0')).status).toBe(400);
   });
 
   it('lists the levels and checks', async () => {

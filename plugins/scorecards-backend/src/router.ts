@@ -13,10 +13,12 @@ import {
   scorecardsExceptionDecidePermission,
   scorecardsExceptionRequestPermission,
   scorecardsReadPermission,
+  scorecardsUsageRecordPermission,
 } from '@paved/plugin-scorecards-common';
 import { createOpenApiRouter } from './schema/openapi/generated';
 import type { CampaignService } from './service/CampaignService';
 import type { ExceptionService } from './service/ExceptionService';
+import type { PortalUseService } from './service/PortalUseService';
 import type { ScorecardService } from './service/ScorecardService';
 
 /** History a roll-up draws without `days`. */
@@ -29,6 +31,7 @@ export type RouterOptions = {
   scorecards: ScorecardService;
   exceptions: ExceptionService;
   campaigns: CampaignService;
+  portalUse: PortalUseService;
 };
 
 /**
@@ -39,8 +42,15 @@ export type RouterOptions = {
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, permissions, auditor, scorecards, exceptions, campaigns } =
-    options;
+  const {
+    httpAuth,
+    permissions,
+    auditor,
+    scorecards,
+    exceptions,
+    campaigns,
+    portalUse,
+  } = options;
   const router = await createOpenApiRouter();
 
   /** Every route reads: user or service credentials holding scorecards.read. */
@@ -88,6 +98,25 @@ export async function createRouter(
     res.json(
       await scorecards.adoption(Number(req.query.days ?? DEFAULT_HISTORY_DAYS)),
     );
+  });
+
+  router.get('/usage', async (req, res) => {
+    await readerCredentials(req);
+    res.json(await portalUse.summary(Number(req.query.weeks ?? 12)));
+  });
+
+  router.post('/usage', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const [decision] = await permissions.authorize(
+      [{ permission: scorecardsUsageRecordPermission }],
+      { credentials },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError('You may not record portal use');
+    }
+    res
+      .status(202)
+      .json({ counted: await portalUse.record(req.body.paths, credentials) });
   });
 
   router.get('/exceptions', async (req, res) => {

@@ -696,6 +696,95 @@ export const spec = {
           },
         },
       },
+      PortalUseRequest: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['paths'],
+        properties: {
+          paths: {
+            type: 'array',
+            description:
+              "Paths of the portal the user opened (as the app's analytics reports them).",
+            minItems: 1,
+            maxItems: 50,
+            items: {
+              type: 'string',
+              minLength: 1,
+              maxLength: 500,
+            },
+          },
+        },
+      },
+      PortalUseRecorded: {
+        type: 'object',
+        required: ['counted'],
+        properties: {
+          counted: {
+            type: 'integer',
+            description:
+              "Of the paths sent, the distinct pages counted (others are not the portal's pages).",
+          },
+        },
+      },
+      UsedSubject: {
+        type: 'object',
+        required: ['subject', 'users'],
+        properties: {
+          subject: {
+            type: 'string',
+          },
+          users: {
+            type: 'integer',
+            description: 'Distinct signed-in users.',
+          },
+        },
+      },
+      PortalUse: {
+        type: 'object',
+        description:
+          'Counts of distinct signed-in users; who opened what is never answered.',
+        required: ['weeks', 'since', 'pages', 'docs'],
+        properties: {
+          weeks: {
+            type: 'array',
+            description:
+              'Every week (its Monday, UTC), oldest first, with its active users.',
+            items: {
+              type: 'object',
+              required: ['week', 'activeUsers'],
+              properties: {
+                week: {
+                  type: 'string',
+                },
+                activeUsers: {
+                  type: 'integer',
+                },
+              },
+            },
+          },
+          since: {
+            type: 'string',
+            description:
+              'The first day of the most-used lists (the last 28 days).',
+          },
+          pages: {
+            type: 'array',
+            description:
+              'Kinds of page most users opened (`/catalog/component/delivery`, `/scorecards`), at most 10.',
+            items: {
+              $ref: '#/components/schemas/UsedSubject',
+            },
+          },
+          docs: {
+            type: 'array',
+            description:
+              'TechDocs sites most users read, by their entity, at most 10.',
+            items: {
+              $ref: '#/components/schemas/UsedSubject',
+            },
+          },
+        },
+      },
       ExceptionList: {
         type: 'object',
         required: ['exceptions'],
@@ -1106,6 +1195,84 @@ export const spec = {
               'application/json': {
                 schema: {
                   $ref: '#/components/schemas/Adoption',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+        },
+      },
+    },
+    '/usage': {
+      get: {
+        operationId: 'GetPortalUse',
+        summary:
+          'Weekly active users and the most used pages and docs, counts only.',
+        parameters: [
+          {
+            name: 'weeks',
+            in: 'query',
+            required: false,
+            description: 'Weeks of active users, this one last. Default: 12.',
+            schema: {
+              type: 'integer',
+              minimum: 1,
+              maximum: 53,
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description: "The portal's use.",
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/PortalUse',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+        },
+      },
+      post: {
+        operationId: 'RecordPortalUse',
+        summary: 'Counts the pages the signed-in user opened today.',
+        description:
+          "Sent by the app (its analytics implementation) with the user's\ntoken; needs `scorecards.usage.record` and a user, not a service.\nEach page counts once per user and day, at most 200 a day.\n",
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/PortalUseRequest',
+              },
+            },
+          },
+        },
+        responses: {
+          '202': {
+            description: 'Counted.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/PortalUseRecorded',
                 },
               },
             },

@@ -16,6 +16,9 @@ import type {
   ExceptionList,
   ExceptionRequest,
   ExceptionStatus,
+  PortalUse,
+  PortalUseRecorded,
+  PortalUseRequest,
   ScorecardDefinitions,
   ScorecardException,
   ScorecardRollup,
@@ -70,6 +73,27 @@ export type GetAdoption = {
     days?: number;
   };
   response: Adoption;
+};
+
+/**
+ * Weekly active users and the most used pages and docs, counts only.
+ */
+export type GetPortalUse = {
+  query: {
+    /**
+     * Weeks of active users, this one last. Default: 12.
+     */
+    weeks?: number;
+  };
+  response: PortalUse;
+};
+
+/**
+ * Counts the pages the signed-in user opened today.
+ */
+export type RecordPortalUse = {
+  body: PortalUseRequest;
+  response: PortalUseRecorded;
 };
 
 /**
@@ -149,6 +173,8 @@ export type EndpointMap = {
   '#get|/entity': GetEntityScorecard;
   '#get|/rollup': GetScorecardRollup;
   '#get|/adoption': GetAdoption;
+  '#get|/usage': GetPortalUse;
+  '#post|/usage': RecordPortalUse;
   '#get|/exceptions': ListExceptions;
   '#post|/exceptions': RequestException;
   '#post|/exceptions/{id}/decision': DecideException;

@@ -282,6 +282,62 @@ export type Adoption = {
 };
 
 /**
+ * The PortalUseRequest model.
+ */
+export type PortalUseRequest = {
+  /**
+   * Paths of the portal the user opened (as the app's analytics reports them).
+   */
+  paths: Array<string>;
+};
+
+/**
+ * The PortalUseRecorded model.
+ */
+export type PortalUseRecorded = {
+  /**
+   * Of the paths sent, the distinct pages counted (others are not the portal's pages).
+   */
+  counted: number;
+};
+
+/**
+ * The UsedSubject model.
+ */
+export type UsedSubject = {
+  subject: string;
+  /**
+   * Distinct signed-in users.
+   */
+  users: number;
+};
+
+/**
+ * Counts of distinct signed-in users; who opened what is never answered.
+ */
+export type PortalUse = {
+  /**
+   * Every week (its Monday, UTC), oldest first, with its active users.
+   */
+  weeks: Array<{
+    week: string;
+    activeUsers: number;
+  }>;
+  /**
+   * The first day of the most-used lists (the last 28 days).
+   */
+  since: string;
+  /**
+   * Kinds of page most users opened (`/catalog/component/delivery`, `/scorecards`), at most 10.
+   */
+  pages: Array<UsedSubject>;
+  /**
+   * TechDocs sites most users read, by their entity, at most 10.
+   */
+  docs: Array<UsedSubject>;
+};
+
+/**
  * The ExceptionList model.
  */
 export type ExceptionList = {

@@ -16,6 +16,9 @@ import type {
   ExceptionList,
   ExceptionRequest,
   ExceptionStatus,
+  PortalUse,
+  PortalUseRecorded,
+  PortalUseRequest,
   ScorecardDefinitions,
   ScorecardException,
   ScorecardRollup,
@@ -80,6 +83,25 @@ export type GetAdoption = {
      */
     days?: number;
   };
+};
+
+/**
+ * Weekly active users and the most used pages and docs, counts only.
+ */
+export type GetPortalUse = {
+  query: {
+    /**
+     * Weeks of active users, this one last. Default: 12.
+     */
+    weeks?: number;
+  };
+};
+
+/**
+ * Counts the pages the signed-in user opened today.
+ */
+export type RecordPortalUse = {
+  body: PortalUseRequest;
 };
 
 /**
@@ -249,6 +271,46 @@ export class DefaultApiClient {
       headers: {
         ...(options?.token && { Authorization: `Bearer ${options.token}` }),
       },
+      signal: options?.signal,
+    });
+  }
+
+  /**
+   * Weekly active users and the most used pages and docs, counts only.
+   */
+  public async getPortalUse(
+    request: GetPortalUse,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<PortalUse>> {
+    const baseUrl = await this.#discoveryApi.getBaseUrl(pluginId);
+    const query = toQueryString(
+      request.query as Record<string, unknown> | undefined,
+    );
+    return await this.#fetchApi.fetch(`${baseUrl}/usage${query}`, {
+      method: 'GET',
+      headers: {
+        ...(options?.token && { Authorization: `Bearer ${options.token}` }),
+      },
+      signal: options?.signal,
+    });
+  }
+
+  /**
+   * Counts the pages the signed-in user opened today.
+   */
+  public async recordPortalUse(
+    request: RecordPortalUse,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<PortalUseRecorded>> {
+    const baseUrl = await this.#discoveryApi.getBaseUrl(pluginId);
+    const query = '';
+    return await this.#fetchApi.fetch(`${baseUrl}/usage${query}`, {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options.token}` }),
+      },
+      body: JSON.stringify(request.body),
       signal: options?.signal,
     });
   }
