@@ -15,6 +15,7 @@ import {
   type ExceptionDecision,
   type ExceptionRequest,
   type ExceptionStatus,
+  type PortalUse,
   type ScorecardDefinitions,
   type ScorecardException,
   type ScorecardRollup,
@@ -41,6 +42,8 @@ export interface ScorecardsApi {
   ): Promise<ScorecardException>;
   /** The golden paths' adoption over `days` (default 90). */
   getAdoption(days?: number): Promise<Adoption>;
+  /** Weekly active users and the most used pages and docs (counts only). */
+  getPortalUse(weeks?: number): Promise<PortalUse>;
   listCampaigns(): Promise<Campaign[]>;
   getCampaign(id: string): Promise<CampaignDetail>;
   /** The campaigns a component is in, with what it still owes. */
@@ -138,6 +141,14 @@ export class ScorecardsClient implements ScorecardsApi {
 
   async startCampaign(request: CampaignRequest): Promise<Campaign> {
     const answer = await this.#api.startCampaign({ body: request });
+    if (!answer.ok) throw await ResponseError.fromResponse(answer);
+    return answer.json();
+  }
+
+  async getPortalUse(weeks?: number): Promise<PortalUse> {
+    const answer = await this.#api.getPortalUse({
+      query: weeks ? { weeks } : {},
+    });
     if (!answer.ok) throw await ResponseError.fromResponse(answer);
     return answer.json();
   }

@@ -1,7 +1,11 @@
 import { screen, within } from '@testing-library/react';
 import { setupServer } from 'msw/node';
 import { registerMswTestHooks } from '@backstage/frontend-test-utils';
-import type { Adoption, AdoptionCounts } from '@paved/plugin-scorecards-common';
+import type {
+  Adoption,
+  AdoptionCounts,
+  PortalUse,
+} from '@paved/plugin-scorecards-common';
 import { formatDay } from '@paved/portal-ui';
 import {
   errorResponse,
@@ -34,8 +38,15 @@ describe('golden-path adoption on the Scorecards page', () => {
   const server = setupServer();
   registerMswTestHooks(server);
 
-  const serve = (adoption: () => Adoption | Response) =>
-    serveReads(server, 'scorecards', { adoption });
+  const serve = (
+    adoption: () => Adoption | Response,
+    usage: () => PortalUse | Response = () => ({
+      weeks: [],
+      since: '2026-11-07',
+      pages: [],
+      docs: [],
+    }),
+  ) => serveReads(server, 'scorecards', { adoption, usage });
 
   const render = () =>
     renderInPortal(<AdoptionSection />, { extensions: [scorecardsApi] });
@@ -147,6 +158,80 @@ describe('golden-path adoption on the Scorecards page', () => {
     render();
     expect(
       await screen.findByText('You may not read scorecards'),
+    ).toBeInTheDocument();
+  });
+
+  it('says how soon new services reached production after their template run', async () => {
+    serve(() => ({
+      latest: counts(),
+      history: [counts()],
+      templateRuns: {
+        ...runs,
+        firstDeployments: { services: 4, deployed: 3, medianHours: 52 },
+      },
+    }));
+    render();
+    expect(
+      await screen.findByText(
+        'From a template run to production: 3 of 4 new services deployed, after 2 days (median).',
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it('says when DORA could not be read for the first deployments, rather than none', async () => {
+    serve(() => ({
+      latest: counts(),
+      history: [counts()],
+      templateRuns: { ...runs, firstDeployments: null },
+    }));
+    render();
+    expect(
+      await screen.findByText(
+        'From a template run to production: DORA could not be read at the last evaluation.',
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it('shows the weekly active users and the most used pages and docs, as counts', async () => {
+    serve(
+      () => ({ latest: counts(), history: [counts()], templateRuns: runs }),
+      () => ({
+        weeks: [
+          { week: '2026-11-23', activeUsers: 12 },
+          { week: '2026-11-30', activeUsers: 17 },
+        ],
+        since: '2026-11-07',
+        pages: [
+          { subject: '/catalog/component/delivery', users: 9 },
+          { subject: '/', users: 4 },
+        ],
+        docs: [{ subject: 'component:default/checkout-service', users: 1 }],
+      }),
+    );
+    render();
+    const table = await screen.findByRole('table', {
+      name: 'Active users per week',
+    });
+    expect(within(table).getAllByRole('row')).toHaveLength(3);
+    expect(within(table).getByText('17')).toBeInTheDocument();
+    expect(
+      screen.getByText('Component pages: delivery — 9 users'),
+    ).toBeInTheDocument();
+    expect(screen.getByText('Home — 4 users')).toBeInTheDocument();
+    expect(screen.getByText('checkout-service — 1 user')).toBeInTheDocument();
+  });
+
+  it('keeps the adoption when the portal use cannot be read', async () => {
+    serve(
+      () => ({ latest: counts(), history: [counts()], templateRuns: runs }),
+      () => errorResponse(500, 'Error', 'The store failed'),
+    );
+    render();
+    expect(
+      await screen.findByText('Could not load the portal use'),
+    ).toBeInTheDocument();
+    expect(
+      figure('Components on a golden path').getByText('75 %'),
     ).toBeInTheDocument();
   });
 });

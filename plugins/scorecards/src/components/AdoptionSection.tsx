@@ -16,6 +16,7 @@ import {
   formatShortDay,
   plural,
 } from '@paved/portal-ui';
+import type { Adoption } from '@paved/plugin-scorecards-common';
 import { scorecardsApiRef } from '../api';
 import { who } from './ExceptionsTable';
 import { ScorecardsLoading, ScorecardsReadError } from './ScorecardsRead';
@@ -52,6 +53,195 @@ const Figure = ({
     </CardBody>
   </Card>
 );
+
+/** A bar per week with the same figures in a table for screen readers. */
+const WeeklyBars = ({
+  caption,
+  column,
+  weeks,
+}: {
+  caption: string;
+  column: string;
+  weeks: Array<{ week: string; value: number }>;
+}) => (
+  <>
+    <div className={chartStyles.chart} aria-hidden>
+      <ResponsiveContainer width="100%" height={140}>
+        <BarChart
+          data={weeks}
+          margin={{ top: 8, right: 8, bottom: 0, left: 0 }}
+        >
+          <CartesianGrid vertical={false} />
+          <XAxis
+            dataKey="week"
+            tickFormatter={formatShortDay}
+            minTickGap={16}
+            tickLine={false}
+            fontSize={11}
+          />
+          <YAxis
+            width={40}
+            allowDecimals={false}
+            tickLine={false}
+            axisLine={false}
+            fontSize={11}
+          />
+          <Bar
+            dataKey="value"
+            radius={[3, 3, 0, 0]}
+            isAnimationActive={false}
+          />
+        </BarChart>
+      </ResponsiveContainer>
+    </div>
+    <ChartDataTable
+      caption={caption}
+      columns={['Week of', column]}
+      rows={weeks.map(w => ({
+        key: w.week,
+        label: formatDay(w.week),
+        cells: [w.value],
+      }))}
+    />
+  </>
+);
+
+/** Hours as the span a reader thinks in: hours under two days, else days. */
+const span = (hours: number) =>
+  hours < 48
+    ? plural(Math.round(hours), 'hour')
+    : plural(Math.round(hours / 24), 'day');
+
+/** How soon the services created from a golden path reached production. */
+const FirstDeployments = ({
+  value,
+}: {
+  value: NonNullable<Adoption['templateRuns']>['firstDeployments'];
+}) => {
+  if (value === undefined) return null;
+  let text: string;
+  if (value === null) {
+    text =
+      'From a template run to production: DORA could not be read at the last evaluation.';
+  } else if (value.services === 0) {
+    text =
+      'From a template run to production: no service was created from a golden path in twelve weeks.';
+  } else {
+    text = `From a template run to production: ${value.deployed} of ${plural(
+      value.services,
+      'new service',
+    )} deployed${
+      value.medianHours === null
+        ? ' so far'
+        : `, after ${span(value.medianHours)} (median)`
+    }.`;
+  }
+  return (
+    <Text as="p" variant="body-small">
+      {text}
+    </Text>
+  );
+};
+
+/** A page's kind as a reader names it: `/catalog/component/delivery` → Component: delivery. */
+const pageLabel = (subject: string) => {
+  const entity = /^\/catalog\/([^/]+)(?:\/([^/]+))?$/.exec(subject);
+  if (entity) {
+    const kind = entity[1].charAt(0).toUpperCase() + entity[1].slice(1);
+    return `${kind} pages: ${entity[2] ?? 'overview'}`;
+  }
+  return subject === '/' ? 'Home' : subject;
+};
+
+/** The ten most used of something, as a list with the users of each. */
+const MostUsed = ({
+  title,
+  items,
+  label,
+}: {
+  title: string;
+  items: Array<{ subject: string; users: number }>;
+  label: (subject: string) => string;
+}) => (
+  <Flex direction="column" gap="1">
+    <Text as="h4" variant="body-medium">
+      {title}
+    </Text>
+    {items.length === 0 ? (
+      <Text as="p" variant="body-small" color="secondary">
+        None yet.
+      </Text>
+    ) : (
+      <ol className={styles.mostUsed}>
+        {items.map(item => (
+          <li key={item.subject}>
+            <Text variant="body-small">
+              {label(item.subject)} — {plural(item.users, 'user')}
+            </Text>
+          </li>
+        ))}
+      </ol>
+    )}
+  </Flex>
+);
+
+/**
+ * Who uses the portal, counted: weekly active users, and the pages and
+ * docs most people opened. Read apart from the adoption, so one failing
+ * does not hide the other.
+ */
+const PortalUseCard = () => {
+  const api = useApi(scorecardsApiRef);
+  const read = useAsyncRetry(() => api.getPortalUse(12), [api]);
+  let body;
+  if (read.loading && !read.value) {
+    body = <ScorecardsLoading label="Loading portal use" heights={[96]} />;
+  } else if (read.error) {
+    body = (
+      <ScorecardsReadError
+        title="Could not load the portal use"
+        error={read.error}
+        onRetry={read.retry}
+      />
+    );
+  } else {
+    const use = read.value!;
+    body = (
+      <Flex direction="column" gap="3">
+        <WeeklyBars
+          caption="Active users per week"
+          column="Users"
+          weeks={use.weeks.map(w => ({ week: w.week, value: w.activeUsers }))}
+        />
+        <Grid.Root columns={{ initial: '1', sm: '2' }} gap="3">
+          <MostUsed
+            title={`Most opened pages since ${formatDay(use.since)}`}
+            items={use.pages}
+            label={pageLabel}
+          />
+          <MostUsed
+            title={`Most read docs since ${formatDay(use.since)}`}
+            items={use.docs}
+            label={who}
+          />
+        </Grid.Root>
+        <Text as="p" variant="body-small" color="secondary">
+          Counts of signed-in people; who opened what is not kept for display.
+        </Text>
+      </Flex>
+    );
+  }
+  return (
+    <Card>
+      <CardHeader>
+        <Text as="h3" variant="title-small">
+          Portal use
+        </Text>
+      </CardHeader>
+      <CardBody>{body}</CardBody>
+    </Card>
+  );
+};
 
 /**
  * How the golden paths are taken up, for the platform team: components
@@ -129,42 +319,12 @@ export const AdoptionSection = () => {
               </Text>
             ) : (
               <Flex direction="column" gap="3">
-                <div className={chartStyles.chart} aria-hidden>
-                  <ResponsiveContainer width="100%" height={140}>
-                    <BarChart
-                      data={templateRuns.weeks}
-                      margin={{ top: 8, right: 8, bottom: 0, left: 0 }}
-                    >
-                      <CartesianGrid vertical={false} />
-                      <XAxis
-                        dataKey="week"
-                        tickFormatter={formatShortDay}
-                        minTickGap={16}
-                        tickLine={false}
-                        fontSize={11}
-                      />
-                      <YAxis
-                        width={40}
-                        allowDecimals={false}
-                        tickLine={false}
-                        axisLine={false}
-                        fontSize={11}
-                      />
-                      <Bar
-                        dataKey="runs"
-                        radius={[3, 3, 0, 0]}
-                        isAnimationActive={false}
-                      />
-                    </BarChart>
-                  </ResponsiveContainer>
-                </div>
-                <ChartDataTable
+                <WeeklyBars
                   caption="Template runs per week"
-                  columns={['Week of', 'Runs']}
-                  rows={templateRuns.weeks.map(w => ({
-                    key: w.week,
-                    label: formatDay(w.week),
-                    cells: [w.runs],
+                  column="Runs"
+                  weeks={templateRuns.weeks.map(w => ({
+                    week: w.week,
+                    value: w.runs,
                   }))}
                 />
                 <Text as="p" variant="body-small">
@@ -175,6 +335,7 @@ export const AdoptionSection = () => {
                         .map(t => `${who(t.templateRef)} (${t.runs})`)
                         .join(', ')}.`}
                 </Text>
+                <FirstDeployments value={templateRuns.firstDeployments} />
               </Flex>
             )}
           </CardBody>
@@ -189,6 +350,7 @@ export const AdoptionSection = () => {
           Golden-path adoption
         </Text>
         {body}
+        <PortalUseCard />
       </Flex>
     </section>
   );
