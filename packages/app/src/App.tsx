@@ -5,6 +5,7 @@ import { catalogHealthModule } from './modules/catalogHealth';
 import { createModule } from './modules/create';
 import { entityModule } from './modules/entity';
 import { signInModule } from './modules/signIn';
+import { portalUseModule } from './modules/portalUse';
 import {
   accessibilityModule,
   techDocsAccessibilityModule,
@@ -18,6 +19,7 @@ import {
 export default createApp({
   features: [
     signInModule,
+    portalUseModule,
     navModule,
     homeModule,
     catalogHealthModule,
