@@ -3,6 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { registerMswTestHooks } from '@backstage/frontend-test-utils';
+import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import type {
   Campaign,
   CampaignRequest,
@@ -70,7 +71,32 @@ describe('the campaigns on the Scorecards page', () => {
   }
 
   const render = () =>
-    renderInPortal(<CampaignsSection />, { extensions: [scorecardsApi] });
+    renderInPortal(<CampaignsSection />, {
+      extensions: [scorecardsApi],
+      apis: [
+        catalogApiMock({
+          entities: [
+            {
+              apiVersion: 'scaffolder.backstage.io/v1beta3',
+              kind: 'Template',
+              metadata: {
+                name: 'typescript-service',
+                namespace: 'default',
+                title: 'TypeScript service',
+                annotations: { 'paved.dev/template-version': '1.4.0' },
+              },
+              spec: { type: 'service' },
+            },
+            {
+              apiVersion: 'scaffolder.backstage.io/v1beta3',
+              kind: 'Template',
+              metadata: { name: 'upgrade-component', namespace: 'default' },
+              spec: { type: 'upgrade' },
+            },
+          ],
+        }),
+      ],
+    });
 
   async function openDialog() {
     render();
@@ -245,5 +271,35 @@ describe('the campaigns on the Scorecards page', () => {
     expect(
       screen.getByRole('dialog', { name: 'Start a campaign' }),
     ).toBeInTheDocument();
+  });
+
+  it('asks for a golden path’s current version, with or without checks', async () => {
+    const sent = serve();
+    const { dialog, title, start } = await openDialog();
+    await userEvent.type(title, 'TypeScript services on 1.4');
+    expect(start).toBeDisabled();
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: /Template upgrade/ }),
+    );
+    // The upgrade template itself is no golden path to upgrade to.
+    expect(screen.getAllByRole('option')).toHaveLength(2);
+    await userEvent.click(
+      screen.getByRole('option', {
+        name: 'Upgrade to TypeScript service v1.4.0',
+      }),
+    );
+    expect(
+      within(dialog).getByRole('group', { name: 'Checks to pass (optional)' }),
+    ).toBeInTheDocument();
+    expect(start).toBeEnabled();
+    await userEvent.click(start);
+    await waitFor(() => expect(sent).toHaveLength(1));
+    expect(sent[0]).toEqual({
+      title: 'TypeScript services on 1.4',
+      checkIds: [],
+      target: { template: 'template:default/typescript-service' },
+      upgradeTo: '1.4.0',
+      deadline: dayFromNow(30),
+    });
   });
 });
