@@ -243,6 +243,93 @@ test('an admin starts a campaign, watches its burn-up, and a team sees what is a
   );
 });
 
+test('an admin asks a golden path’s components to upgrade, and the Golden paths page links the ones behind to it', async ({
+  page,
+  browser,
+}) => {
+  const title = 'TypeScript services on the current golden path';
+  const adminContext = await browser.newContext();
+  const admin = await adminContext.newPage();
+  try {
+    await signInAsAdmin(admin);
+    await admin.goto('/scorecards');
+    await admin.getByRole('button', { name: 'Start a campaign' }).click();
+    const dialog = admin.getByRole('dialog', { name: 'Start a campaign' });
+    await dialog.getByRole('textbox', { name: /^Title/ }).fill(title);
+    await dialog.getByRole('button', { name: /Template upgrade/ }).click();
+    await admin
+      .getByRole('option', {
+        name: /^Upgrade to TypeScript service \(Node\.js 24\) v\d/,
+      })
+      .click();
+    await expect(
+      dialog.getByRole('group', { name: 'Checks to pass (optional)' }),
+    ).toBeVisible();
+    await screenshot(admin, 'scorecards-upgrade-campaign');
+    await expectDialogAccessible(admin);
+    await dialog.getByRole('button', { name: 'Start campaign' }).click();
+    await expect(dialog).toBeHidden();
+    await admin.getByRole('link', { name: title }).click();
+    const components = admin.getByRole('table', {
+      name: 'Components, those not done first',
+    });
+    await expect(async () => {
+      await admin.reload();
+      await expect(
+        components.getByRole('row', { name: /^Voucher Service/ }),
+      ).toContainText('Upgrade to template:default/typescript-service', {
+        timeout: 3_000,
+      });
+    }).toPass({ timeout: 30_000 });
+  } finally {
+    await adminContext.close();
+  }
+
+  // A developer on the Golden paths page: the components behind link to it.
+  await page.goto('/golden-paths');
+  const path = page.getByRole('region', {
+    name: 'TypeScript service (Node.js 24)',
+  });
+  const link = path
+    .getByRole('link', { name: new RegExp(`^Campaign ${title}, due `) })
+    .first();
+  await expect(link).toBeVisible({ timeout: 30_000 });
+  await screenshot(page, 'golden-paths-campaign');
+  await link.click();
+  await expect(page.getByRole('heading', { name: title })).toBeVisible();
+});
+
+test('the adoption section counts the people who use the portal, not who they are', async ({
+  page,
+}) => {
+  // A developer opens a service's scorecard and its docs; the app reports
+  // the pages when the tab is hidden (or every 15 s).
+  await page.goto('/catalog/default/component/orders-service/scorecard');
+  await expect(page.getByText('Gold', { exact: true })).toBeVisible();
+  await page.evaluate(() => {
+    Object.defineProperty(document, 'visibilityState', {
+      value: 'hidden',
+      configurable: true,
+    });
+    document.dispatchEvent(new Event('visibilitychange'));
+  });
+  await page.goto('/scorecards');
+  const use = page.getByRole('region', { name: 'Golden-path adoption' });
+  await expect(async () => {
+    await page.reload();
+    await expect(
+      use.getByText(/^Component pages: scorecard — \d+ users?$/),
+    ).toBeVisible({
+      timeout: 3_000,
+    });
+  }).toPass({ timeout: 30_000 });
+  await expect(
+    use.getByRole('table', { name: 'Active users per week' }),
+  ).toBeAttached();
+  await expect(use).not.toContainText('rajesh.iyer');
+  await screenshot(page, 'scorecards-portal-use');
+});
+
 /** The open dialog against WCAG 2.1 AA, in the theme the page is in. */
 async function expectDialogAccessible(page: Page) {
   const { violations } = await new AxeBuilder({ page })

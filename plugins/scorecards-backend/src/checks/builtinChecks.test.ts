@@ -438,7 +438,8 @@ describe('built-in scorecard checks', () => {
       ).toBe('not-applicable');
       expect(check('cost-budget').evaluate(component(), facts())).toEqual({
         outcome: 'not-applicable',
-        evidence: 'Cost could not be read.',
+        evidence:
+          'No cost to go by: cost could not be read, or no source has reported any for the last 30 days.',
       });
     });
   });

@@ -371,7 +371,11 @@ const costWithBudget: ScorecardCheck = {
       );
     }
     const cost = facts.cost(stringifyEntityRef(entity));
-    if (!cost) return notApplicable('Cost could not be read.');
+    if (!cost) {
+      return notApplicable(
+        'No cost to go by: cost could not be read, or no source has reported any for the last 30 days.',
+      );
+    }
     const budget =
       cost.monthlyBudget === undefined
         ? undefined

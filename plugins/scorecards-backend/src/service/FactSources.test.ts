@@ -237,6 +237,29 @@ describe('FactSources', () => {
     });
   });
 
+  it('has no cost facts while no component has any cost: the sources have not reported yet', async () => {
+    answers['/api/cost/components'] = {
+      status: 200,
+      body: {
+        from: '2026-11-02',
+        to: '2026-12-02',
+        currency: 'EUR',
+        components: [
+          {
+            entityRef: 'component:default/checkout',
+            total: 0,
+            budget: { monthly: 2500, source: 'annotation' },
+          },
+        ],
+      },
+    };
+    const { sources: fresh, logger } = sources();
+    expect(await fresh.costs(new Date('2026-12-02T15:00:00Z'))).toBeUndefined();
+    expect(logger.warn).toHaveBeenCalledWith(
+      expect.stringContaining('no cost was allocated to any component'),
+    );
+  });
+
   it('has no facts from a plugin that cannot be read, and says so once in the log', async () => {
     answers['/api/kube-status/components'] = {
       status: 503,

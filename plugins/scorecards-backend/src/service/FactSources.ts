@@ -181,6 +181,12 @@ export class FactSources {
       );
       if (!response.ok) throw new Error(`Cost answered ${response.status}`);
       const body = await response.json();
+      if (!body.components.some(c => c.total > 0)) {
+        // No cost at all for the window: the sources have not reported
+        // yet (a new install, a first pull still running) or none is
+        // connected; that says nothing about any one component.
+        throw new Error('no cost was allocated to any component in 30 days');
+      }
       const byRef = new Map(body.components.map(c => [c.entityRef, c]));
       // A component the answer leaves out has no cost and no budget.
       return ref => {
