@@ -65,7 +65,7 @@ const WeeklyBars = ({
   weeks: Array<{ week: string; value: number }>;
 }) => (
   <>
-    <div className={chartStyles.chart} aria-hidden>
+    <div className={`${chartStyles.chart} ${styles.bars}`} aria-hidden>
       <ResponsiveContainer width="100%" height={140}>
         <BarChart
           data={weeks}

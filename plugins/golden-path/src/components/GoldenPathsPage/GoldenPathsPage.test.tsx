@@ -1,5 +1,6 @@
 import { screen, within } from '@testing-library/react';
 import { mockApis, renderInTestApp } from '@backstage/frontend-test-utils';
+import { formatDay } from '@paved/portal-ui';
 import type { Entity } from '@backstage/catalog-model';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
@@ -193,7 +194,7 @@ describe('GoldenPathsPage', () => {
       ],
     );
     const link = await screen.findByRole('link', {
-      name: 'Campaign Upgrade ts, due 2099-03-31',
+      name: `Campaign Upgrade ts, due ${formatDay('2099-03-31T23:59:59.999Z')}`,
     });
     expect(link).toHaveAttribute('href', '/scorecards/campaigns/ts');
     expect(screen.getAllByRole('link', { name: /^Campaign / })).toHaveLength(1);

@@ -21,6 +21,7 @@ import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
 import type { Entity } from '@backstage/catalog-model';
 import { catalogApiRef, EntityRefLink } from '@backstage/plugin-catalog-react';
 import { DefaultApiClient as ScorecardsClient } from '@paved/plugin-scorecards-common';
+import { formatDay } from '@paved/portal-ui';
 import {
   goldenPaths,
   SOURCE_TEMPLATE_ANNOTATION,
@@ -171,9 +172,9 @@ const PathCard = ({
                               href={`/scorecards/campaigns/${campaign.id}`}
                               aria-label={`Campaign ${
                                 campaign.title
-                              }, due ${campaign.deadline.slice(0, 10)}`}
+                              }, due ${formatDay(campaign.deadline)}`}
                             >
-                              Campaign, due {campaign.deadline.slice(0, 10)}
+                              Campaign, due {formatDay(campaign.deadline)}
                             </Link>
                           )}
                         </Flex>
