@@ -145,6 +145,10 @@ describe('ExceptionStore', () => {
           expiresAt: request().expiresAt.toISOString(),
         },
       });
+      // The roll-ups' outcomes are re-levelled with the results.
+      const [outcomes] = await scorecards.outcomes([LEDGER]);
+      expect(outcomes.level).toBe('silver');
+      expect(outcomes.outcomes['has-techdocs']).toBe('pass-with-exception');
       expect(await scorecards.levelHistory('2026-12-04')).toEqual([
         { day: '2026-12-04', level: 'silver', components: 1 },
       ]);

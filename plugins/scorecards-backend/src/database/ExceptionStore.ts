@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import type { DatabaseService } from '@backstage/backend-plugin-api';
 import { ConflictError, NotFoundError } from '@backstage/errors';
 import { isUniqueViolation, withDatabaseErrors } from '@paved/database-errors';
-import { countsAsPassed, type StoredCheck } from './ScorecardStore';
+import { countsAsPassed, outcomesOf, type StoredCheck } from './ScorecardStore';
 
 export type ExceptionStatus = 'pending' | 'approved' | 'rejected' | 'expired';
 
@@ -433,7 +433,11 @@ export class ExceptionStore {
     );
     await tx('scorecard_results')
       .where({ entity_ref: entityRef })
-      .update({ level, results: JSON.stringify(checks) });
+      .update({
+        level,
+        results: JSON.stringify(checks),
+        outcomes: outcomesOf(checks),
+      });
     await tx('scorecard_history')
       .insert({
         day: now.toISOString().slice(0, 10),

@@ -22,6 +22,41 @@ describe('ScorecardStore', () => {
   const databases = TestDatabases.create();
 
   it.each(databases.eachSupportedId())(
+    'answers the outcomes without the evidence, also for results stored before the outcomes were kept apart (%s)',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const store = await ScorecardStore.create({
+        database: mockServices.database({ knex }),
+      });
+      await store.replaceAll('2026-12-04', [
+        scorecard('a', 'bronze', ['pass', 'fail']),
+        scorecard('b', null, ['fail', 'not-applicable']),
+      ]);
+      // A row written before the migration that added the column.
+      await knex('scorecard_results')
+        .where({ entity_ref: 'component:default/b' })
+        .update({ outcomes: null });
+      expect(
+        (await store.outcomes()).sort((x, y) =>
+          x.entityRef.localeCompare(y.entityRef),
+        ),
+      ).toEqual([
+        {
+          entityRef: 'component:default/a',
+          level: 'bronze',
+          outcomes: { 'check-0': 'pass', 'check-1': 'fail' },
+        },
+        {
+          entityRef: 'component:default/b',
+          level: null,
+          outcomes: { 'check-0': 'fail', 'check-1': 'not-applicable' },
+        },
+      ]);
+      expect(await store.outcomes(['component:default/a'])).toHaveLength(1);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'keeps the newest results and one history row per day and component, however often evaluated (%s)',
     async databaseId => {
       const knex = await databases.init(databaseId);

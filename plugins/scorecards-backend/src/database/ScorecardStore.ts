@@ -35,6 +35,17 @@ export type StoredScorecard = {
   evaluatedAt: Date;
 };
 
+/** A component's level and each check's outcome, without the evidence. */
+export type StoredOutcomes = {
+  entityRef: string;
+  level: string | null;
+  outcomes: Record<string, StoredCheck['outcome']>;
+};
+
+/** The outcomes column of a component's checks. */
+export const outcomesOf = (checks: StoredCheck[]) =>
+  JSON.stringify(Object.fromEntries(checks.map(c => [c.id, c.outcome])));
+
 /** Components at a level (null: below the first) on a day. */
 export type LevelCountRow = {
   day: string;
@@ -159,6 +170,7 @@ export class ScorecardStore {
             entity_ref: s.entityRef,
             level: s.level,
             results: JSON.stringify(s.checks),
+            outcomes: outcomesOf(s.checks),
             evaluated_at: s.evaluatedAt,
           })),
         )
@@ -202,6 +214,42 @@ export class ScorecardStore {
       level: row.level ?? null,
       checks: JSON.parse(row.results),
       evaluatedAt: new Date(row.evaluated_at),
+    }));
+  }
+
+  /**
+   * The level and check outcomes of these components (all without a
+   * list), without the evidence: what roll-ups count.
+   */
+  async outcomes(entityRefs?: string[]): Promise<StoredOutcomes[]> {
+    const select = () =>
+      this.#db('scorecard_results').select('entity_ref', 'level', 'outcomes');
+    const rows = entityRefs
+      ? (
+          await Promise.all(
+            chunk(entityRefs, READ_CHUNK).map(part =>
+              select().whereIn('entity_ref', part),
+            ),
+          )
+        ).flat()
+      : await select();
+    const needFull = rows
+      .filter(row => row.outcomes === null)
+      .map(row => row.entity_ref as string);
+    // Results written before the outcomes column: from the full results.
+    const full = new Map(
+      (needFull.length ? await this.scorecards(needFull) : []).map(s => [
+        s.entityRef,
+        JSON.parse(outcomesOf(s.checks)),
+      ]),
+    );
+    return rows.map(row => ({
+      entityRef: row.entity_ref,
+      level: row.level ?? null,
+      outcomes:
+        row.outcomes === null
+          ? full.get(row.entity_ref) ?? {}
+          : JSON.parse(row.outcomes),
     }));
   }
 

@@ -190,7 +190,7 @@ export class ScorecardService {
       .toISOString()
       .slice(0, 10);
     const [stored, history] = await Promise.all([
-      this.#store.scorecards(refs),
+      this.#store.outcomes(refs),
       this.#store.levelHistory(since, refs),
     ]);
     const levelIds: Array<string | null> = [
@@ -206,12 +206,12 @@ export class ScorecardService {
       }));
     const checks = this.#checks.map(check => {
       const counts = { pass: 0, fail: 0, notApplicable: 0, excepted: 0 };
-      for (const scorecard of stored) {
-        const result = scorecard.checks.find(c => c.id === check.id);
-        if (result?.outcome === 'pass') counts.pass++;
-        if (result?.outcome === 'pass-with-exception') counts.excepted++;
-        if (result?.outcome === 'fail') counts.fail++;
-        if (result?.outcome === 'not-applicable') counts.notApplicable++;
+      for (const { outcomes } of stored) {
+        const outcome = outcomes[check.id];
+        if (outcome === 'pass') counts.pass++;
+        if (outcome === 'pass-with-exception') counts.excepted++;
+        if (outcome === 'fail') counts.fail++;
+        if (outcome === 'not-applicable') counts.notApplicable++;
       }
       return { id: check.id, title: check.title, ...counts };
     });
@@ -235,9 +235,9 @@ export class ScorecardService {
                 ? { title: titles.get(s.entityRef) }
                 : {}),
               level: s.level,
-              failing: s.checks
-                .filter(c => c.outcome === 'fail')
-                .map(c => c.id),
+              failing: Object.entries(s.outcomes)
+                .filter(([, outcome]) => outcome === 'fail')
+                .map(([id]) => id),
             }))
         : undefined;
     return {
