@@ -36,5 +36,13 @@ export interface Config {
      * Default: every 10 minutes, the first 30 seconds after start.
      */
     schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+    /**
+     * The local demo only: after the first evaluation, fill this many past
+     * days of level history, adoption and portal use, made up from today's
+     * results so the trends have something to show. Never in production
+     * (the backend refuses to start with it when auth.environment is
+     * production). Default: off.
+     */
+    demoHistoryDays?: number;
   };
 }

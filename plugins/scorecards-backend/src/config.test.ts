@@ -35,4 +35,26 @@ describe('readScorecardsConfig', () => {
       'scorecards.exceptions.maxDays must be a whole number of days from 1 to 366, not 400',
     );
   });
+
+  it('makes up no demo past unless asked, and refuses to in production', () => {
+    expect(readScorecardsConfig(new ConfigReader({})).demoHistoryDays).toBe(0);
+    expect(
+      readScorecardsConfig(
+        new ConfigReader({ scorecards: { demoHistoryDays: 84 } }),
+      ).demoHistoryDays,
+    ).toBe(84);
+    expect(() =>
+      readScorecardsConfig(
+        new ConfigReader({
+          auth: { environment: 'production' },
+          scorecards: { demoHistoryDays: 84 },
+        }),
+      ),
+    ).toThrow(/remove it from production configuration/);
+    expect(() =>
+      readScorecardsConfig(
+        new ConfigReader({ scorecards: { demoHistoryDays: 400 } }),
+      ),
+    ).toThrow(/from 0 to 366/);
+  });
 });

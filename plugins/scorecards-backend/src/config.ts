@@ -63,9 +63,31 @@ export function readScorecardsConfig(config: RootConfigService): {
   minorVersionsBehind: number;
   schedule: SchedulerServiceTaskScheduleDefinition;
   exceptions: ExceptionsConfig;
+  /** Past days the local demo fills; 0: none. */
+  demoHistoryDays: number;
 } {
   const levels = config.getOptionalConfigArray('scorecards.levels');
+  const demoHistoryDays =
+    config.getOptionalNumber('scorecards.demoHistoryDays') ?? 0;
+  if (
+    !Number.isInteger(demoHistoryDays) ||
+    demoHistoryDays < 0 ||
+    demoHistoryDays > 366
+  ) {
+    throw new Error(
+      `scorecards.demoHistoryDays must be a whole number of days from 0 to 366, not ${demoHistoryDays}`,
+    );
+  }
+  if (
+    demoHistoryDays > 0 &&
+    config.getOptionalString('auth.environment') === 'production'
+  ) {
+    throw new Error(
+      'scorecards.demoHistoryDays makes up history for the local demo; remove it from production configuration',
+    );
+  }
   return {
+    demoHistoryDays,
     exceptions: readExceptionsConfig(config),
     levels: levels
       ? levels.map(level => ({

@@ -24,6 +24,7 @@ import { createRouter } from './router';
 import { CampaignService } from './service/CampaignService';
 import { ExceptionNotices } from './service/ExceptionNotices';
 import { ExceptionService } from './service/ExceptionService';
+import { DemoHistory } from './service/DemoHistory';
 import { FactSources } from './service/FactSources';
 import { PortalUseService } from './service/PortalUseService';
 import { ScorecardEvaluator } from './service/ScorecardEvaluator';
@@ -93,9 +94,17 @@ export const scorecardsPlugin = createBackendPlugin({
         const adoptionStore = await AdoptionStore.create({
           database: deps.database,
         });
-        const portalUse = new PortalUseService(
-          await PortalUseStore.create({ database: deps.database }),
-        );
+        const portalUseStore = await PortalUseStore.create({
+          database: deps.database,
+        });
+        const portalUse = new PortalUseService(portalUseStore);
+        const demoHistory = new DemoHistory({
+          days: config.demoHistoryDays,
+          levels: config.levels,
+          scorecards: store,
+          adoption: adoptionStore,
+          portalUse: portalUseStore,
+        });
         const notices = new ExceptionNotices({
           notifications: deps.notifications,
           exceptions: exceptionStore,
@@ -142,6 +151,8 @@ export const scorecardsPlugin = createBackendPlugin({
             // Expiries first, so this pass counts the checks again.
             const { expired, reminded } = await notices.run(started);
             const evaluated = await evaluator.evaluateAll(started);
+            // The local demo's made-up past (config: demoHistoryDays).
+            await demoHistory.fill(started);
             // After the pass, so reminders go to those still not done.
             const campaignReminders = await campaigns.remind(started);
             await portalUse.prune(started);

@@ -70,6 +70,24 @@ export class AdoptionStore {
       .merge();
   }
 
+  /** Adds days not recorded yet (the local demo's made-up past). */
+  async backfill(days: AdoptionDay[]) {
+    for (const adoption of days) {
+      await this.#db('scorecard_adoption')
+        .insert({
+          day: adoption.day,
+          components: adoption.components,
+          on_golden_path: adoption.onGoldenPath,
+          on_current_version: adoption.onCurrentVersion,
+          teams: adoption.teams,
+          teams_on_golden_path: adoption.teamsOnGoldenPath,
+          template_runs: null,
+        })
+        .onConflict('day')
+        .ignore();
+    }
+  }
+
   /** The days from `since` (YYYY-MM-DD) on, oldest first. */
   async history(since: string): Promise<AdoptionDay[]> {
     const rows = await this.#db('scorecard_adoption')

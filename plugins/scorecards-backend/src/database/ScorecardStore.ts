@@ -217,6 +217,32 @@ export class ScorecardStore {
     }));
   }
 
+  /** Adds history rows not recorded yet (the local demo's made-up past). */
+  async backfillHistory(
+    rows: Array<{
+      day: string;
+      entityRef: string;
+      level: string | null;
+      passed: number;
+      failed: number;
+    }>,
+  ) {
+    for (const part of chunk(rows, WRITE_CHUNK)) {
+      await this.#db('scorecard_history')
+        .insert(
+          part.map(row => ({
+            day: row.day,
+            entity_ref: row.entityRef,
+            level: row.level,
+            passed: row.passed,
+            failed: row.failed,
+          })),
+        )
+        .onConflict(['day', 'entity_ref'])
+        .ignore();
+    }
+  }
+
   /**
    * The level and check outcomes of these components (all without a
    * list), without the evidence: what roll-ups count.
