@@ -234,4 +234,25 @@ describe('golden-path adoption on the Scorecards page', () => {
       figure('Components on a golden path').getByText('75 %'),
     ).toBeInTheDocument();
   });
+
+  it('shows components on a golden path week by week, from the last day of each week', async () => {
+    serve(() => ({
+      latest: counts({ day: '2026-12-04', onGoldenPath: 30 }),
+      history: [
+        counts({ day: '2026-11-24', onGoldenPath: 20 }),
+        counts({ day: '2026-11-29', onGoldenPath: 24 }),
+        counts({ day: '2026-12-04', onGoldenPath: 30 }),
+      ],
+      templateRuns: runs,
+    }));
+    render();
+    const table = await screen.findByRole('table', {
+      name: 'Components on a golden path at the end of each week',
+    });
+    const rows = within(table).getAllByRole('row').slice(1);
+    expect(rows.map(r => r.textContent)).toEqual([
+      `${formatDay('2026-11-23')}24`,
+      `${formatDay('2026-11-30')}30`,
+    ]);
+  });
 });

@@ -22,6 +22,13 @@ import { who } from './ExceptionsTable';
 import { ScorecardsLoading, ScorecardsReadError } from './ScorecardsRead';
 import styles from './scorecard.module.css';
 
+/** The Monday (UTC) of a day's week, as YYYY-MM-DD. */
+const mondayOf = (day: string) => {
+  const date = new Date(`${day}T00:00:00Z`);
+  date.setUTCDate(date.getUTCDate() - ((date.getUTCDay() + 6) % 7));
+  return date.toISOString().slice(0, 10);
+};
+
 const share = (part: number, whole: number) =>
   whole === 0 ? '—' : `${Math.round((part / whole) * 100)} %`;
 
@@ -272,6 +279,12 @@ export const AdoptionSection = () => {
     const { history, templateRuns } = read.value!;
     const latest = read.value!.latest!;
     const first = history[0];
+    // The last day recorded in each week, oldest week first.
+    const byWeek = new Map<string, number>();
+    for (const day of history) {
+      byWeek.set(mondayOf(day.day), day.onGoldenPath);
+    }
+    const onboarded = [...byWeek].map(([week, value]) => ({ week, value }));
     body = (
       <Flex direction="column" gap="4">
         <Grid.Root columns={{ initial: '1', sm: '3' }} gap="3">
@@ -294,6 +307,22 @@ export const AdoptionSection = () => {
             of="team"
           />
         </Grid.Root>
+        {onboarded.length > 1 && (
+          <Card>
+            <CardHeader>
+              <Text as="h3" variant="title-small">
+                Components on a golden path, week by week
+              </Text>
+            </CardHeader>
+            <CardBody>
+              <WeeklyBars
+                caption="Components on a golden path at the end of each week"
+                column="Components"
+                weeks={onboarded}
+              />
+            </CardBody>
+          </Card>
+        )}
         <Text as="p" variant="body-small" color="secondary">
           As of {formatDay(latest.day)}
           {first && first.day !== latest.day
