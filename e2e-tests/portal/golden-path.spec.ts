@@ -69,6 +69,14 @@ test('a developer creates a TypeScript service from the portal and opens its doc
   await expect(page.getByRole('heading', { name })).toBeVisible({
     timeout: 30_000,
   });
+  // The header shows the name from the address at once; the entity itself
+  // is there once the catalog has processed the new location (seconds).
+  await expect(async () => {
+    await page.reload();
+    await expect(
+      page.getByText('Keeps shopping baskets for the end-to-end test.').first(),
+    ).toBeVisible({ timeout: 5_000 });
+  }).toPass({ timeout: 60_000 });
   await screenshot(page, 'create-new-component');
 
   // Its docs are built with mkdocs from the new repository on first view.

@@ -311,7 +311,7 @@ export const AdoptionSection = () => {
           <Card>
             <CardHeader>
               <Text as="h3" variant="title-small">
-                Components on a golden path, week by week
+                On a golden path, week by week
               </Text>
             </CardHeader>
             <CardBody>
