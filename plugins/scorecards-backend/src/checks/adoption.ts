@@ -170,12 +170,9 @@ export function summariseFirstDeployments(
     .map(h => Math.max(0, h))
     .sort((a, b) => a - b);
   const middle = Math.floor(hours.length / 2);
-  const median =
-    hours.length === 0
-      ? null
-      : hours.length % 2 === 1
-      ? hours[middle]
-      : (hours[middle - 1] + hours[middle]) / 2;
+  let median: number | null = null;
+  if (hours.length % 2 === 1) median = hours[middle];
+  else if (hours.length > 0) median = (hours[middle - 1] + hours[middle]) / 2;
   return {
     services: services.length,
     deployed: hours.length,
