@@ -9,6 +9,7 @@ import chart from './chart.module.css';
 import chip from './chip.module.css';
 import filters from './filters.module.css';
 import help from './help.module.css';
+import { formatShortDay } from './format';
 
 /**
  * `chart` on the element around a recharts chart (grid, axes, series in
@@ -16,6 +17,23 @@ import help from './help.module.css';
  * custom tooltip's box and its figure.
  */
 export const chartStyles = chart;
+
+/** Props of a recharts XAxis of days (`dataKey` apart): short dates, spaced. */
+export const dayAxisProps = {
+  tickFormatter: formatShortDay,
+  minTickGap: 16,
+  tickLine: false,
+  fontSize: 11,
+} as const;
+
+/** Props of a recharts YAxis of whole counts. */
+export const countAxisProps = {
+  width: 40,
+  allowDecimals: false,
+  tickLine: false,
+  axisLine: false,
+  fontSize: 11,
+} as const;
 
 /** `chip` on a status chip; its `data-tone` attribute takes a ChipTone. */
 export const chipStyles = chip;

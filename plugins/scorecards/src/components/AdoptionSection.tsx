@@ -13,7 +13,8 @@ import {
   ChartDataTable,
   chartStyles,
   formatDay,
-  formatShortDay,
+  countAxisProps,
+  dayAxisProps,
   plural,
 } from '@paved/portal-ui';
 import type { Adoption } from '@paved/plugin-scorecards-common';
@@ -79,20 +80,8 @@ const WeeklyBars = ({
           margin={{ top: 8, right: 8, bottom: 0, left: 0 }}
         >
           <CartesianGrid vertical={false} />
-          <XAxis
-            dataKey="week"
-            tickFormatter={formatShortDay}
-            minTickGap={16}
-            tickLine={false}
-            fontSize={11}
-          />
-          <YAxis
-            width={40}
-            allowDecimals={false}
-            tickLine={false}
-            axisLine={false}
-            fontSize={11}
-          />
+          <XAxis dataKey="week" {...dayAxisProps} />
+          <YAxis {...countAxisProps} />
           <Bar
             dataKey="value"
             radius={[3, 3, 0, 0]}

@@ -23,7 +23,8 @@ import {
   ChartDataTable,
   chartStyles,
   formatDay,
-  formatShortDay,
+  countAxisProps,
+  dayAxisProps,
 } from '@paved/portal-ui';
 import { scorecardsApiRef } from '../api';
 import { deadlineText } from './campaignFormat';
@@ -117,20 +118,8 @@ export const CampaignPage = () => {
                       margin={{ top: 8, right: 8, bottom: 0, left: 0 }}
                     >
                       <CartesianGrid vertical={false} />
-                      <XAxis
-                        dataKey="day"
-                        tickFormatter={formatShortDay}
-                        minTickGap={16}
-                        tickLine={false}
-                        fontSize={11}
-                      />
-                      <YAxis
-                        width={40}
-                        allowDecimals={false}
-                        tickLine={false}
-                        axisLine={false}
-                        fontSize={11}
-                      />
+                      <XAxis dataKey="day" {...dayAxisProps} />
+                      <YAxis {...countAxisProps} />
                       <Line
                         dataKey="targeted"
                         className={styles.targetedLine}
