@@ -66,6 +66,12 @@ export async function expectAccessible(page: Page, ready: Locator) {
     await expect(
       page.locator('[aria-busy="true"], [role="progressbar"]'),
     ).toHaveCount(0, { timeout: 30_000 });
+    // Colours are checked as they settle: a control still fading between
+    // the themes' colours (MUI's transitions) would be measured mid-way.
+    await page.addStyleTag({
+      content:
+        '*, *::before, *::after { transition: none !important; animation: none !important; }',
+    });
     const { violations } = await new AxeBuilder({ page })
       // WCAG 2.2's target size too: every control at least 24 × 24 px or
       // spaced as far apart.
