@@ -51,7 +51,7 @@ function fullRef(
 }
 
 /** `1.4.2` → [1, 4, 2]; undefined for a version that is not dotted numbers. */
-function versionParts(version: string): number[] | undefined {
+export function versionParts(version: string): number[] | undefined {
   const parts = version.replace(/^v/, '').split('.').map(Number);
   return parts.every(n => Number.isInteger(n) && n >= 0) ? parts : undefined;
 }

@@ -5,6 +5,7 @@ import {
 } from '@backstage/catalog-model';
 import type { CampaignTarget, StoredCampaign } from '../database/CampaignStore';
 import type { StoredCheck } from '../database/ScorecardStore';
+import { versionParts } from './builtinChecks';
 
 const SOURCE_TEMPLATE = 'backstage.io/source-template';
 const TEMPLATE_VERSION = 'paved.dev/template-version';
@@ -58,16 +59,10 @@ export function isTargeted(entity: Entity, target: CampaignTarget): boolean {
   );
 }
 
-/** `1.4.2` → [1, 4, 2]; undefined for a version that is not dotted numbers. */
-function versionParts(version: string): number[] | undefined {
-  const parts = version.trim().replace(/^v/, '').split('.').map(Number);
-  return parts.every(n => Number.isInteger(n) && n >= 0) ? parts : undefined;
-}
-
 /** Whether `version` is earlier than `wanted` (missing parts count as 0). */
 export function isEarlierVersion(version: string, wanted: string): boolean {
-  const a = versionParts(version);
-  const b = versionParts(wanted);
+  const a = versionParts(version.trim());
+  const b = versionParts(wanted.trim());
   if (!a || !b) return version.trim() !== wanted.trim();
   for (let i = 0; i < Math.max(a.length, b.length); i++) {
     const diff = (a[i] ?? 0) - (b[i] ?? 0);
