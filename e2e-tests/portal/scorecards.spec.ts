@@ -68,6 +68,10 @@ test('a team lead sees which of the team’s services stand at which level, and 
     name: /^Levels of its \d+ components$/,
   });
   await expect(levels.getByRole('row', { name: /^Gold \d+/ })).toBeVisible();
+  // The demo past gives the team weeks of level history.
+  await expect(
+    page.getByRole('heading', { name: /^Levels over the last \d+ days$/ }),
+  ).toBeVisible();
   const voucher = members.getByRole('row', { name: /Voucher Service/ });
   await expect(voucher).toContainText(
     'On a golden path, at its current version',
@@ -183,7 +187,15 @@ test('an admin starts a campaign, watches its burn-up, and a team sees what is a
   try {
     await signInAsAdmin(admin);
     await admin.goto('/scorecards');
-    // Adoption first: the share of components on a golden path.
+    // The organisation's levels first, then the share on a golden path.
+    const organisation = admin.getByRole('region', {
+      name: 'Across the organisation',
+    });
+    await expect(
+      organisation.getByRole('table', {
+        name: /^Levels of all \d+ components$/,
+      }),
+    ).toBeVisible();
     const adoption = admin.getByRole('region', {
       name: 'Golden-path adoption',
     });

@@ -19,6 +19,7 @@ import { scorecardsApi } from '../plugin';
 import { AdoptionSection } from './AdoptionSection';
 import { EntityScorecardCard } from './EntityScorecardCard';
 import { EntityScorecardContent } from './EntityScorecardContent';
+import { OrganisationSection } from './OrganisationSection';
 import { ScopeScorecardsContent } from './ScopeScorecardsContent';
 
 const checkout: Entity = {
@@ -388,6 +389,112 @@ describe('the Scorecards tab of a team', () => {
     expect(rows.map(r => within(r).getByRole('rowheader').textContent)).toEqual(
       ['Has TechDocs', 'Has an owner'],
     );
+  });
+});
+
+describe('level history and the organisation', () => {
+  const server = setupServer();
+  registerMswTestHooks(server);
+
+  const day = (
+    date: string,
+    bronze: number,
+    silver: number,
+    gold: number,
+    none: number,
+  ) => ({
+    day: date,
+    levels: [
+      { level: 'bronze', components: bronze },
+      { level: 'silver', components: silver },
+      { level: 'gold', components: gold },
+      { level: null, components: none },
+    ],
+  });
+  const rollupOf = (entityRef: string | null): ScorecardRollup => ({
+    entityRef,
+    components: 5,
+    notEvaluated: 0,
+    levels: day('2026-12-04', 1, 2, 2, 0).levels,
+    checks: [],
+    history: [
+      day('2026-12-02', 2, 1, 0, 2),
+      day('2026-12-03', 2, 2, 1, 0),
+      day('2026-12-04', 1, 2, 2, 0),
+    ],
+    ...(entityRef ? { members: [] } : {}),
+  });
+
+  it("draws a team's levels day by day, highest level first in the table", async () => {
+    serveReads(server, 'scorecards', {
+      rollup: () => rollupOf('group:default/payments'),
+      definitions: () => definitions,
+    });
+    renderForEntity(team, <ScopeScorecardsContent />, {
+      extensions: [scorecardsApi],
+    });
+    expect(
+      await screen.findByRole('heading', {
+        name: 'Levels over the last 3 days',
+      }),
+    ).toBeInTheDocument();
+    const history = screen.getByRole('table', {
+      name: 'Components at each level per day',
+    });
+    expect(
+      within(history)
+        .getAllByRole('columnheader')
+        .map(c => c.textContent),
+    ).toEqual(['Day', 'Gold', 'Silver', 'Bronze', 'No level']);
+    const first = within(history).getAllByRole('row')[1];
+    expect(
+      within(first)
+        .getAllByRole('cell')
+        .map(c => c.textContent),
+    ).toEqual(['0', '1', '2', '2']);
+  });
+
+  it('shows the whole organisation on the Scorecards page, asking for 90 days', async () => {
+    const requests = serveReads(server, 'scorecards', {
+      rollup: () => rollupOf(null),
+      definitions: () => definitions,
+    });
+    renderInPortal(<OrganisationSection />, { extensions: [scorecardsApi] });
+    const levels = await screen.findByRole('table', {
+      name: 'Levels of all 5 components',
+    });
+    expect(within(levels).getByRole('row', { name: /Gold/ })).toHaveTextContent(
+      '40 %',
+    );
+    const asked = requests.find(r => r.pathname.endsWith('/rollup'));
+    expect(asked?.searchParams.get('entityRef')).toBeNull();
+    expect(asked?.searchParams.get('days')).toBe('90');
+    expect(
+      screen.getByRole('table', { name: 'Components at each level per day' }),
+    ).toBeInTheDocument();
+    expect(
+      screen.queryByRole('table', { name: 'Components, lowest level first' }),
+    ).not.toBeInTheDocument();
+  });
+
+  it('says why the organisation has no levels yet, and offers a retry on failure', async () => {
+    let fail = true;
+    serveReads(server, 'scorecards', {
+      rollup: () =>
+        fail
+          ? errorResponse(503, 'ServiceUnavailableError', 'Database is down')
+          : { ...rollupOf(null), components: 0, notEvaluated: 7, history: [] },
+      definitions: () => definitions,
+    });
+    renderInPortal(<OrganisationSection />, { extensions: [scorecardsApi] });
+    expect(
+      await screen.findByText('Could not load the levels'),
+    ).toBeInTheDocument();
+    fail = false;
+    await userEvent.click(screen.getByRole('button', { name: /retry/i }));
+    expect(
+      await screen.findByText(/None of the 7 components is evaluated yet/),
+    ).toBeInTheDocument();
   });
 });
 

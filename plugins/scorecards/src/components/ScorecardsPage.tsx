@@ -4,10 +4,11 @@ import { AdoptionSection } from './AdoptionSection';
 import { CampaignPage } from './CampaignPage';
 import { CampaignsSection } from './CampaignsSection';
 import { ExceptionsSection } from './ExceptionsSection';
+import { OrganisationSection } from './OrganisationSection';
 
 /**
- * The platform team's Scorecards page: golden-path adoption, campaigns and
- * exceptions across the catalog; a campaign's own page below it.
+ * The platform team's Scorecards page: levels, golden-path adoption,
+ * campaigns and exceptions across the catalog; a campaign's own page below it.
  */
 export const ScorecardsPage = () => (
   <Routes>
@@ -16,6 +17,7 @@ export const ScorecardsPage = () => (
       element={
         <Container>
           <Flex direction="column" gap="6">
+            <OrganisationSection />
             <AdoptionSection />
             <CampaignsSection />
             <ExceptionsSection />
