@@ -29,6 +29,7 @@ import { FactSources } from './service/FactSources';
 import { PortalUseService } from './service/PortalUseService';
 import { ScorecardEvaluator } from './service/ScorecardEvaluator';
 import { ScorecardService } from './service/ScorecardService';
+import { UpgradeRuns } from './service/UpgradeRuns';
 
 /**
  * Scorecards: every component checked against the platform's standards on
@@ -142,6 +143,12 @@ export const scorecardsPlugin = createBackendPlugin({
           notifications: deps.notifications,
           logger: deps.logger,
           recordNow: campaignId => evaluator.recordCampaign(campaignId),
+          upgradeRuns: new UpgradeRuns({
+            auth: deps.auth,
+            discovery: deps.discovery,
+            catalog: deps.catalog,
+            logger: deps.logger,
+          }),
         });
         await deps.scheduler.scheduleTask({
           id: 'scorecards-evaluate',

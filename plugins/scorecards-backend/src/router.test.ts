@@ -3,8 +3,10 @@ import {
   type BackstageCredentials,
   coreServices,
   createBackendModule,
+  createBackendPlugin,
   type SchedulerService,
 } from '@backstage/backend-plugin-api';
+import express from 'express';
 import {
   mockCredentials,
   mockServices,
@@ -110,7 +112,73 @@ const entities: Entity[] = [
     },
     spec: { type: 'service' },
   },
+  {
+    apiVersion: 'scaffolder.backstage.io/v1beta3',
+    kind: 'Template',
+    metadata: { name: 'upgrade-component', namespace: 'default' },
+    spec: { type: 'upgrade' },
+  },
 ];
+
+/**
+ * The scaffolder's task routes as far as campaigns read them: checkout's
+ * upgrade ran and opened a pull request. Down until a test brings it up.
+ */
+let scaffolderUp = false;
+const scaffolder = createBackendPlugin({
+  pluginId: 'scaffolder',
+  register(env) {
+    env.registerInit({
+      deps: { http: coreServices.httpRouter },
+      async init({ http }) {
+        const router = express.Router();
+        router.get('/v2/tasks', (_req, res) => {
+          if (!scaffolderUp) {
+            res.status(503).json({ error: { name: 'ServiceUnavailable' } });
+            return;
+          }
+          res.json({
+            tasks: [
+              {
+                id: 'upgrade-1',
+                status: 'completed',
+                createdAt: '2026-12-01T10:00:00Z',
+                spec: {
+                  templateInfo: {
+                    entityRef: 'template:default/upgrade-component',
+                  },
+                  parameters: { component: 'component:default/checkout' },
+                },
+              },
+            ],
+          });
+        });
+        router.get('/v2/tasks/upgrade-1/events', (_req, res) => {
+          res.json([
+            {
+              type: 'completion',
+              body: {
+                output: {
+                  links: [
+                    {
+                      title: 'Pull request',
+                      url: 'https://github.com/acme/checkout/pull/12',
+                    },
+                    {
+                      title: 'Repository',
+                      url: 'https://github.com/acme/checkout',
+                    },
+                  ],
+                },
+              },
+            },
+          ]);
+        });
+        http.use(router);
+      },
+    });
+  },
+});
 
 const permissions = mockServices.permissions.mock({
   authorize: async (
@@ -173,12 +241,17 @@ describe('scorecards API', () => {
     },
   });
 
+  afterEach(() => {
+    scaffolderUp = false;
+  });
+
   beforeAll(async () => {
     const backend = await startTestBackend({
       features: [
         doraPlugin,
         notificationsPlugin,
         scorecardsPlugin,
+        scaffolder,
         mockServices.rootConfig.factory({
           data: {
             app: { baseUrl: 'http://localhost:3000' },
@@ -346,7 +419,7 @@ describe('scorecards API', () => {
       teamsOnGoldenPath: 1,
     });
     expect(res.body.history).toEqual([res.body.latest]);
-    // No scaffolder in this backend: no runs, rather than zero runs.
+    // The scaffolder could not be read: no runs, rather than zero runs.
     expect(res.body.templateRuns).toBeNull();
     expect((await get('/scorecards/adoption?days=0')).status).toBe(400);
   });
@@ -778,6 +851,7 @@ describe('scorecards API', () => {
     });
 
     it('asks for a template upgrade: the template’s components are done once on that version or later', async () => {
+      scaffolderUp = true;
       const started = await post(
         '/scorecards/campaigns',
         {
@@ -805,12 +879,28 @@ describe('scorecards API', () => {
       const detail = await get(`/scorecards/campaigns/${started.body.id}`);
       // Only checkout was created from node-service; it is on 1.0.0.
       expect(detail.body).toMatchObject({ targeted: 1, done: 0 });
+      // Its owners see the upgrade they ran, with its pull request.
+      const upgrade = {
+        taskId: 'upgrade-1',
+        status: 'completed',
+        createdAt: '2026-12-01T10:00:00Z',
+        pullRequestUrl: 'https://github.com/acme/checkout/pull/12',
+      };
       expect(detail.body.targets).toEqual([
         expect.objectContaining({
           entityRef: 'component:default/checkout',
           failing: ['template-version'],
+          upgrade,
         }),
       ]);
+      const ofCheckout = await get(
+        '/scorecards/campaigns/entity?entityRef=component:default/checkout',
+      );
+      expect(
+        ofCheckout.body.campaigns.find(
+          (c: { id: string }) => c.id === started.body.id,
+        ),
+      ).toMatchObject({ failing: ['template-version'], upgrade });
     });
 
     it('lets only admins start one, and refuses bad input with 400 naming what was wrong', async () => {

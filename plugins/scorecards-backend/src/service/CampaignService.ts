@@ -17,6 +17,7 @@ import { TEMPLATE_VERSION_ITEM } from '../checks/campaigns';
 import { endOfDayOrTime, latestAllowed } from './dates';
 import { deliver, scorecardLink } from './notices';
 import { signedInUser } from './principal';
+import type { UpgradeRun, UpgradeRuns } from './UpgradeRuns';
 
 const DAY_MS = 86_400_000;
 /** The furthest a deadline may be set. */
@@ -51,6 +52,8 @@ type ServiceOptions = {
   logger: LoggerService;
   /** Records a new campaign's targets from the stored results (the evaluator's). */
   recordNow?: (campaignId: string) => Promise<void>;
+  /** Finds the upgrade runs of targets that still owe a template upgrade. */
+  upgradeRuns?: UpgradeRuns;
 };
 
 /**
@@ -67,6 +70,7 @@ export class CampaignService {
   readonly #notifications: NotificationService;
   readonly #logger: LoggerService;
   readonly #recordNow?: (campaignId: string) => Promise<void>;
+  readonly #upgradeRuns?: UpgradeRuns;
 
   static create(options: ServiceOptions) {
     return new CampaignService(options);
@@ -80,6 +84,22 @@ export class CampaignService {
     this.#notifications = options.notifications;
     this.#logger = options.logger;
     this.#recordNow = options.recordNow;
+    this.#upgradeRuns = options.upgradeRuns;
+  }
+
+  /**
+   * The latest upgrade run of each target that still owes its campaign's
+   * template upgrade, read with the caller's credentials.
+   */
+  async #upgradesOf(
+    targets: Array<{ entityRef: string; failing: string[] }>,
+    credentials: BackstageCredentials,
+  ): Promise<Map<string, UpgradeRun>> {
+    const owing = targets
+      .filter(t => t.failing.includes(TEMPLATE_VERSION_ITEM))
+      .map(t => t.entityRef);
+    if (!this.#upgradeRuns || owing.length === 0) return new Map();
+    return this.#upgradeRuns.latest(owing, credentials);
   }
 
   /** Starts a campaign; its targets appear with the next evaluation. */
@@ -209,6 +229,10 @@ export class CampaignService {
           { credentials },
         )
       : { items: [] };
+    const upgrades = await this.#upgradesOf(
+      ordered.filter((_, i) => items[i]),
+      credentials,
+    );
     return {
       ...this.#view(campaign),
       progress,
@@ -225,6 +249,9 @@ export class CampaignService {
             ...(owner ? { owner } : {}),
             done: target.done,
             failing: target.failing,
+            ...(upgrades.has(target.entityRef)
+              ? { upgrade: upgrades.get(target.entityRef) }
+              : {}),
           },
         ];
       }),
@@ -241,6 +268,11 @@ export class CampaignService {
     const campaigns = await Promise.all(
       targets.map(t => this.#store.get(t.campaignId)),
     );
+    const upgrades = await this.#upgradesOf(
+      targets.filter((_, i) => campaigns[i]?.upgradeTo),
+      credentials,
+    );
+    const upgrade = upgrades.get(scope.entityRef);
     return {
       campaigns: targets.flatMap((target, i) => {
         const campaign = campaigns[i];
@@ -249,6 +281,9 @@ export class CampaignService {
               {
                 ...this.#view(campaign),
                 failing: target.failing,
+                ...(upgrade && target.failing.includes(TEMPLATE_VERSION_ITEM)
+                  ? { upgrade }
+                  : {}),
               },
             ]
           : [];

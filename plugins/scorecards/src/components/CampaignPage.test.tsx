@@ -190,6 +190,70 @@ describe('a campaign’s page', () => {
     ).toHaveAttribute('href', '/catalog/default/component/ledger/scorecard');
   });
 
+  it('shows each component’s upgrade run, with its pull request, in a template-upgrade campaign', async () => {
+    const upgrade = campaignDetail({
+      ...docs,
+      id: 'c2',
+      title: 'Node services on 1.3',
+      checks: [
+        {
+          id: 'template-version',
+          title: 'Upgrade to template:default/node-service 1.3.0',
+          fix: 'Run the upgrade template for the component.',
+        },
+      ],
+      upgradeTo: '1.3.0',
+      targets: [
+        {
+          entityRef: 'component:default/ledger',
+          title: 'Ledger',
+          done: false,
+          failing: ['template-version'],
+          upgrade: {
+            taskId: 'task-7',
+            status: 'completed',
+            createdAt: '2026-12-01T10:00:00Z',
+            pullRequestUrl: 'https://github.com/acme/ledger/pull/12',
+          },
+        },
+        {
+          entityRef: 'component:default/billing',
+          done: false,
+          failing: ['template-version'],
+          upgrade: {
+            taskId: 'task-8',
+            status: 'failed',
+            createdAt: '2026-12-02T10:00:00Z',
+          },
+        },
+      ],
+    });
+    serve(upgrade);
+    open('c2');
+    const table = await screen.findByRole('table', {
+      name: 'Components, those not done first',
+    });
+    const [ledger, billing] = within(table).getAllByRole('row').slice(1);
+    expect(ledger).toHaveTextContent(
+      `Upgrade run on ${formatDay(
+        '2026-12-01T10:00:00Z',
+      )}; merge its pull request to finish.`,
+    );
+    expect(
+      within(ledger).getByRole('link', { name: 'Pull request' }),
+    ).toHaveAttribute('href', 'https://github.com/acme/ledger/pull/12');
+    expect(
+      within(ledger).getByRole('link', { name: 'Open the run' }),
+    ).toHaveAttribute('href', '/create/tasks/task-7');
+    expect(billing).toHaveTextContent('failed');
+    expect(
+      within(billing).queryByRole('link', { name: 'Pull request' }),
+    ).not.toBeInTheDocument();
+    expect(
+      within(billing).getByRole('link', { name: 'Open the run' }),
+    ).toHaveAttribute('href', '/create/tasks/task-8');
+  });
+
   it('says clearly when the campaign does not exist, with the way back', async () => {
     serve(docs);
     open('nope');

@@ -30,6 +30,7 @@ import { scorecardsApiRef } from '../api';
 import { deadlineText } from './campaignFormat';
 import { CampaignProgress } from './CampaignsSection';
 import { who } from './ExceptionsTable';
+import { UpgradeRunNote } from './UpgradeRunNote';
 import { ScorecardsLoading, ScorecardsReadError } from './ScorecardsRead';
 import styles from './scorecard.module.css';
 
@@ -185,6 +186,11 @@ export const CampaignPage = () => {
                     {target.done
                       ? 'Done'
                       : target.failing.map(f => titles.get(f) ?? f).join(', ')}
+                    {target.upgrade && (
+                      <Text as="p" variant="body-small">
+                        <UpgradeRunNote run={target.upgrade} />
+                      </Text>
+                    )}
                   </td>
                 </tr>
               ))}

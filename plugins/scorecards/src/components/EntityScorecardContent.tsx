@@ -22,6 +22,7 @@ import { scorecardsApiRef } from '../api';
 import { StatusMessage } from './Announce';
 import { ExceptionRequestDialog } from './ExceptionRequestDialog';
 import { deadlineText } from './campaignFormat';
+import { UpgradeRunNote } from './UpgradeRunNote';
 import { ExceptionsTable, who } from './ExceptionsTable';
 import { LevelChip, OutcomeChip } from './OutcomeChip';
 import {
@@ -153,6 +154,11 @@ export const EntityScorecardContent = () => {
                           .map(c => c.title)
                           .join(', ')}.`}
                   </Text>
+                  {campaign.upgrade && (
+                    <Text as="p" variant="body-small">
+                      <UpgradeRunNote run={campaign.upgrade} />
+                    </Text>
+                  )}
                 </li>
               ))}
             </ul>

@@ -521,12 +521,39 @@ export const spec = {
                         type: 'string',
                       },
                     },
+                    upgrade: {
+                      $ref: '#/components/schemas/UpgradeRun',
+                    },
                   },
                 },
               },
             },
           },
         ],
+      },
+      UpgradeRun: {
+        type: 'object',
+        description:
+          "The component's latest run of an upgrade template among the scaffolder's recent tasks the caller may see; only while the campaign's template upgrade is not done.",
+        required: ['taskId', 'status', 'createdAt'],
+        properties: {
+          taskId: {
+            type: 'string',
+          },
+          status: {
+            type: 'string',
+            description:
+              "The scaffolder task's status (open, processing, completed, failed, cancelled).",
+          },
+          createdAt: {
+            type: 'string',
+          },
+          pullRequestUrl: {
+            type: 'string',
+            description:
+              'The pull request the upgrade opened, once the task completed with one.',
+          },
+        },
       },
       EntityCampaigns: {
         type: 'object',
@@ -550,6 +577,9 @@ export const spec = {
                       items: {
                         type: 'string',
                       },
+                    },
+                    upgrade: {
+                      $ref: '#/components/schemas/UpgradeRun',
                     },
                   },
                 },

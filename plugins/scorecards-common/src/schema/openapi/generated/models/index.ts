@@ -185,7 +185,24 @@ export type CampaignDetail = Campaign & {
     owner?: string;
     done: boolean;
     failing: Array<string>;
+    upgrade?: UpgradeRun;
   }>;
+};
+
+/**
+ * The component's latest run of an upgrade template among the scaffolder's recent tasks the caller may see; only while the campaign's template upgrade is not done.
+ */
+export type UpgradeRun = {
+  taskId: string;
+  /**
+   * The scaffolder task's status (open, processing, completed, failed, cancelled).
+   */
+  status: string;
+  createdAt: string;
+  /**
+   * The pull request the upgrade opened, once the task completed with one.
+   */
+  pullRequestUrl?: string;
 };
 
 /**
@@ -198,6 +215,7 @@ export type EntityCampaigns = {
        * The asked checks this component still fails.
        */
       failing: Array<string>;
+      upgrade?: UpgradeRun;
     }
   >;
 };
