@@ -30,6 +30,7 @@ import { PortalUseService } from './service/PortalUseService';
 import { ScorecardEvaluator } from './service/ScorecardEvaluator';
 import { ScorecardService } from './service/ScorecardService';
 import { UpgradeRuns } from './service/UpgradeRuns';
+import { TemplateVersionStore } from './database/TemplateVersionStore';
 
 /**
  * Scorecards: every component checked against the platform's standards on
@@ -98,6 +99,9 @@ export const scorecardsPlugin = createBackendPlugin({
         const portalUseStore = await PortalUseStore.create({
           database: deps.database,
         });
+        const versionStore = await TemplateVersionStore.create({
+          database: deps.database,
+        });
         const portalUse = new PortalUseService(portalUseStore);
         const demoHistory = new DemoHistory({
           days: config.demoHistoryDays,
@@ -105,6 +109,7 @@ export const scorecardsPlugin = createBackendPlugin({
           scorecards: store,
           adoption: adoptionStore,
           portalUse: portalUseStore,
+          versions: versionStore,
         });
         const notices = new ExceptionNotices({
           notifications: deps.notifications,
@@ -132,6 +137,7 @@ export const scorecardsPlugin = createBackendPlugin({
           store,
           campaigns: campaignStore,
           adoption: adoptionStore,
+          versions: versionStore,
           checks,
           levels: config.levels,
           logger: deps.logger,

@@ -421,6 +421,18 @@ describe('scorecards API', () => {
     expect(res.body.history).toEqual([res.body.latest]);
     // The scaffolder could not be read: no runs, rather than zero runs.
     expect(res.body.templateRuns).toBeNull();
+    // node-service 1.3.0 was out when first seen; checkout is on 1.0.0.
+    expect(res.body.releases).toEqual([
+      {
+        templateRef: 'template:default/node-service',
+        version: '1.3.0',
+        releasedAt: null,
+        components: 1,
+        current: 0,
+        upgraded: 0,
+        medianDays: null,
+      },
+    ]);
     expect((await get('/scorecards/adoption?days=0')).status).toBe(400);
   });
 

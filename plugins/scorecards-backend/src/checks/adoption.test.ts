@@ -63,6 +63,7 @@ describe('adoption', () => {
       teams: 3,
       teamsOnGoldenPath: 1,
       templateRuns: null,
+      releases: [],
     });
   });
 

@@ -5,6 +5,7 @@ import type {
   FirstDeployments,
   TemplateRuns,
 } from '../database/AdoptionStore';
+import type { TemplateRelease } from './releases';
 
 const SOURCE_TEMPLATE = 'backstage.io/source-template';
 const DAY_MS = 86_400_000;
@@ -20,6 +21,7 @@ export function adoptionOf(
   scorecards: Map<string, StoredScorecard>,
   hasTemplate: (templateRef: string) => boolean,
   templateRuns: TemplateRuns | null,
+  releases: TemplateRelease[] = [],
 ): AdoptionDay {
   const teams = new Set<string>();
   const teamsOnPath = new Set<string>();
@@ -49,6 +51,7 @@ export function adoptionOf(
     teams: teams.size,
     teamsOnGoldenPath: teamsOnPath.size,
     templateRuns,
+    releases,
   };
 }
 

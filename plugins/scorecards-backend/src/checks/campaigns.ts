@@ -21,7 +21,7 @@ const related = (entity: Entity, type: string) =>
     .map(r => r.targetRef.toLocaleLowerCase('en-US'));
 
 /** The template a component was created from, as a full lower-case ref. */
-function templateOf(entity: Entity): string | undefined {
+export function templateOf(entity: Entity): string | undefined {
   const value = entity.metadata.annotations?.[SOURCE_TEMPLATE];
   if (!value) return undefined;
   try {

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { DatabaseService } from '@backstage/backend-plugin-api';
 import { withDatabaseErrors } from '@paved/database-errors';
+import type { TemplateRelease } from '../checks/releases';
 
 /**
  * How soon services created from a golden path reached production: those
@@ -33,6 +34,8 @@ export type AdoptionDay = {
   teams: number;
   teamsOnGoldenPath: number;
   templateRuns: TemplateRuns | null;
+  /** Each golden path's current release and its uptake (none in older rows). */
+  releases?: TemplateRelease[];
 };
 
 /** Golden-path adoption per day, written by the evaluation pass. */
@@ -65,6 +68,7 @@ export class AdoptionStore {
         template_runs: adoption.templateRuns
           ? JSON.stringify(adoption.templateRuns)
           : null,
+        releases: adoption.releases ? JSON.stringify(adoption.releases) : null,
       })
       .onConflict('day')
       .merge();
@@ -101,6 +105,7 @@ export class AdoptionStore {
       teams: Number(row.teams),
       teamsOnGoldenPath: Number(row.teams_on_golden_path),
       templateRuns: row.template_runs ? JSON.parse(row.template_runs) : null,
+      releases: row.releases ? JSON.parse(row.releases) : [],
     }));
   }
 }

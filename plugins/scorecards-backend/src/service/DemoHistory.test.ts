@@ -2,6 +2,8 @@ import { TestDatabases, mockServices } from '@backstage/backend-test-utils';
 import { defaultLevels } from '../checks/levels';
 import { AdoptionStore } from '../database/AdoptionStore';
 import { PortalUseStore } from '../database/PortalUseStore';
+import { TemplateVersionStore } from '../database/TemplateVersionStore';
+import { summariseReleases } from '../checks/releases';
 import {
   ScorecardStore,
   type StoredScorecard,
@@ -33,6 +35,7 @@ describe('DemoHistory', () => {
       const scorecards = await ScorecardStore.create({ database });
       const adoption = await AdoptionStore.create({ database });
       const portalUse = await PortalUseStore.create({ database });
+      const versions = await TemplateVersionStore.create({ database });
       await scorecards.replaceAll(
         TODAY,
         Array.from({ length: 12 }, (_, i) => scorecard(`c${i}`, 'gold')),
@@ -45,6 +48,7 @@ describe('DemoHistory', () => {
         teams: 4,
         teamsOnGoldenPath: 4,
         templateRuns: null,
+        releases: [],
       };
       await adoption.record(today);
       // A real day already recorded stays as it is.
@@ -56,6 +60,7 @@ describe('DemoHistory', () => {
         scorecards,
         adoption,
         portalUse,
+        versions,
       });
       await demo.fill(NOW);
       await demo.fill(NOW);
@@ -84,6 +89,89 @@ describe('DemoHistory', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    'makes up a release six weeks back that its components took up over the days after (%s)',
+    async databaseId => {
+      const database = mockServices.database({
+        knex: await databases.init(databaseId),
+      });
+      const scorecards = await ScorecardStore.create({ database });
+      const adoption = await AdoptionStore.create({ database });
+      const portalUse = await PortalUseStore.create({ database });
+      const versions = await TemplateVersionStore.create({ database });
+      const template = 'template:default/node-service';
+      const onPath = ['a', 'b', 'c'].map(name => ({
+        entityRef: `component:default/${name}`,
+        templateRef: template,
+        version: name === 'c' ? '1.2.0' : '1.3.0',
+      }));
+      // The first evaluation: the template and its components seen at once.
+      await versions.record(
+        NOW,
+        [{ templateRef: template, version: '1.3.0' }],
+        onPath,
+      );
+      const summary = async () =>
+        summariseReleases(
+          new Map([[template, '1.3.0']]),
+          onPath,
+          await versions.releases([template]),
+          await versions.componentVersions([template]),
+        );
+      expect(await summary()).toEqual([
+        {
+          templateRef: template,
+          version: '1.3.0',
+          releasedAt: null,
+          components: 3,
+          current: 2,
+          upgraded: 0,
+          medianDays: null,
+        },
+      ]);
+      await scorecards.replaceAll(TODAY, [scorecard('a', 'gold')]);
+      await adoption.record({
+        day: TODAY,
+        components: 3,
+        onGoldenPath: 3,
+        onCurrentVersion: 2,
+        teams: 1,
+        teamsOnGoldenPath: 1,
+        templateRuns: null,
+        releases: await summary(),
+      });
+      const demo = () =>
+        new DemoHistory({
+          days: 84,
+          levels: defaultLevels,
+          scorecards,
+          adoption,
+          portalUse,
+          versions,
+        });
+      await demo().fill(NOW);
+      const [release] = await summary();
+      expect(release).toMatchObject({
+        releasedAt: '2026-10-23T10:00:00.000Z',
+        components: 3,
+        current: 2,
+        upgraded: 2,
+      });
+      expect(release.medianDays).toBeGreaterThan(0);
+      expect(release.medianDays).toBeLessThan(42);
+      // Another process's demo leaves the release where it is.
+      await demo().fill(NOW);
+      expect(await summary()).toEqual([release]);
+      // Recording the same versions again changes nothing.
+      await versions.record(
+        new Date(NOW.getTime() + 60_000),
+        [{ templateRef: template, version: '1.3.0' }],
+        onPath,
+      );
+      expect(await summary()).toEqual([release]);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'waits for a first evaluation, and makes up nothing when off (%s)',
     async databaseId => {
       const database = mockServices.database({
@@ -92,6 +180,7 @@ describe('DemoHistory', () => {
       const scorecards = await ScorecardStore.create({ database });
       const adoption = await AdoptionStore.create({ database });
       const portalUse = await PortalUseStore.create({ database });
+      const versions = await TemplateVersionStore.create({ database });
       const demo = (days: number) =>
         new DemoHistory({
           days,
@@ -99,6 +188,7 @@ describe('DemoHistory', () => {
           scorecards,
           adoption,
           portalUse,
+          versions,
         });
       await demo(84).fill(NOW);
       expect(await adoption.history('2026-01-01')).toEqual([]);

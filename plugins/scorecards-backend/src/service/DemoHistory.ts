@@ -6,12 +6,21 @@ import { countsAsPassed } from '../database/ScorecardStore';
 import type { ScorecardLevel } from '../checks/levels';
 import type { PortalVisit } from '../checks/portalUse';
 import { weekOf } from '../checks/adoption';
+import { versionParts } from '../checks/builtinChecks';
+import type { TemplateVersionStore } from '../database/TemplateVersionStore';
 
 const DAY_MS = 86_400_000;
 
 /** A stable number from 0 to `size - 1` for a text. */
 function bucket(text: string, size: number): number {
   return createHash('sha256').update(text).digest().readUInt32BE(0) % size;
+}
+
+/** The version before `version` (1.3.0 → 1.2.0); undefined for 0.0.x. */
+function previousVersion(version: string): string | undefined {
+  const [major = 0, minor = 0] = versionParts(version) ?? [];
+  if (minor > 0) return `${major}.${minor - 1}.0`;
+  return major > 0 ? `${major - 1}.0.0` : undefined;
 }
 
 /** The pages the demo's people open, most opened first. */
@@ -41,6 +50,7 @@ export class DemoHistory {
   readonly #scorecards: ScorecardStore;
   readonly #adoption: AdoptionStore;
   readonly #portalUse: PortalUseStore;
+  readonly #versions: TemplateVersionStore;
   #filled = false;
 
   constructor(options: {
@@ -49,12 +59,14 @@ export class DemoHistory {
     scorecards: ScorecardStore;
     adoption: AdoptionStore;
     portalUse: PortalUseStore;
+    versions: TemplateVersionStore;
   }) {
     this.#days = options.days;
     this.#levels = options.levels;
     this.#scorecards = options.scorecards;
     this.#adoption = options.adoption;
     this.#portalUse = options.portalUse;
+    this.#versions = options.versions;
   }
 
   /** Fills the past once per process, after an evaluation stored today. */
@@ -97,6 +109,54 @@ export class DemoHistory {
       past.map(({ ago, day }) => this.#adoptionThen(latest, ago, day)),
     );
     await this.#fillPortalUse(now);
+    await this.#fillReleases(now, latest);
+  }
+
+  /**
+   * Each golden path's current version came out six weeks back (or at the
+   * window's start), and the components on it upgraded from the version
+   * before over the days after; the next evaluation counts them.
+   */
+  async #fillReleases(now: Date, latest: AdoptionDay) {
+    const releases = (latest.releases ?? []).filter(r => !r.releasedAt);
+    if (releases.length === 0) return;
+    const seen = await this.#versions.componentVersions(
+      releases.map(r => r.templateRef),
+    );
+    const daysAgo = (days: number) => new Date(now.getTime() - days * DAY_MS);
+    const releasedAgo = Math.min(42, this.#days);
+    await this.#versions.backdateForDemo(
+      releases.flatMap(release => {
+        const earlierVersion = previousVersion(release.version);
+        if (!earlierVersion) return [];
+        return [
+          {
+            templateRef: release.templateRef,
+            version: release.version,
+            releasedAt: daysAgo(releasedAgo),
+            components: seen
+              .filter(
+                c =>
+                  c.templateRef === release.templateRef &&
+                  c.version === release.version,
+              )
+              .map(c => ({
+                entityRef: c.entityRef,
+                reachedAt: daysAgo(
+                  Math.max(
+                    1,
+                    releasedAgo -
+                      1 -
+                      bucket(c.entityRef, Math.max(1, releasedAgo - 1)),
+                  ),
+                ),
+                earlierVersion,
+                earlierAt: daysAgo(this.#days),
+              })),
+          },
+        ];
+      }),
+    );
   }
 
   /**

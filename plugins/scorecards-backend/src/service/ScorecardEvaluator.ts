@@ -23,7 +23,9 @@ import {
   type TemplateRun,
 } from '../checks/adoption';
 import { docsEntityRef } from '../checks/builtinChecks';
-import { isTargeted, stillFailing } from '../checks/campaigns';
+import { isTargeted, stillFailing, templateOf } from '../checks/campaigns';
+import { summariseReleases, type TemplateRelease } from '../checks/releases';
+import type { TemplateVersionStore } from '../database/TemplateVersionStore';
 import { withExceptions } from '../checks/exceptions';
 import { levelOf, type ScorecardLevel } from '../checks/levels';
 import type { FactSources } from './FactSources';
@@ -43,6 +45,7 @@ type EvaluatorOptions = {
   store: ScorecardStore;
   campaigns: CampaignStore;
   adoption: AdoptionStore;
+  versions: TemplateVersionStore;
   checks: ScorecardCheck[];
   levels: ScorecardLevel[];
   logger: LoggerService;
@@ -62,6 +65,7 @@ export class ScorecardEvaluator {
   readonly #store: ScorecardStore;
   readonly #campaigns: CampaignStore;
   readonly #adoption: AdoptionStore;
+  readonly #versions: TemplateVersionStore;
   readonly #checks: ScorecardCheck[];
   readonly #levels: ScorecardLevel[];
   readonly #logger: LoggerService;
@@ -77,6 +81,7 @@ export class ScorecardEvaluator {
     this.#store = options.store;
     this.#campaigns = options.campaigns;
     this.#adoption = options.adoption;
+    this.#versions = options.versions;
     this.#checks = options.checks;
     this.#levels = options.levels;
     this.#logger = options.logger;
@@ -198,9 +203,52 @@ export class ScorecardEvaluator {
             now,
           ),
         },
+        await this.#releases(now, components, templateVersions),
       ),
     );
     return scorecards.length;
+  }
+
+  /**
+   * Records the golden paths' versions this pass saw, and answers each
+   * one's current release with how its components took it up.
+   */
+  async #releases(
+    now: Date,
+    components: Entity[],
+    templateVersions: Map<string, string | undefined>,
+  ): Promise<TemplateRelease[]> {
+    const current = new Map(
+      [...templateVersions].flatMap(([ref, version]) =>
+        version ? [[ref.toLocaleLowerCase('en-US'), version] as const] : [],
+      ),
+    );
+    const onPaths = components.flatMap(entity => {
+      const templateRef = templateOf(entity);
+      if (!templateRef || !current.has(templateRef)) return [];
+      const version = entity.metadata.annotations?.[TEMPLATE_VERSION];
+      return [
+        {
+          entityRef: stringifyEntityRef(entity),
+          templateRef,
+          ...(version ? { version: version.slice(0, 64) } : {}),
+        },
+      ];
+    });
+    await this.#versions.record(
+      now,
+      [...current].map(([templateRef, version]) => ({
+        templateRef,
+        version: version.slice(0, 64),
+      })),
+      onPaths.flatMap(c => (c.version ? [{ ...c, version: c.version }] : [])),
+    );
+    const refs = [...current.keys()];
+    const [releases, seen] = await Promise.all([
+      this.#versions.releases(refs),
+      this.#versions.componentVersions(refs),
+    ]);
+    return summariseReleases(current, onPaths, releases, seen);
   }
 
   /**

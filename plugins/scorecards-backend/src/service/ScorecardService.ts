@@ -76,7 +76,8 @@ export class ScorecardService {
   /**
    * The golden paths' adoption over `days`: per day, components and teams
    * on a golden path and on its current version; today's template runs
-   * per week and per template. Counts only: nobody is named.
+   * per week and per template, and each golden path's current release
+   * with how soon its components took it up. Counts only: nobody is named.
    */
   async adoption(days: number) {
     const since = new Date(Date.now() - (days - 1) * DAY_MS)
@@ -95,8 +96,11 @@ export class ScorecardService {
             teamsOnGoldenPath: latest.teamsOnGoldenPath,
           }
         : null,
-      history: history.map(({ templateRuns: _, ...day }) => day),
+      history: history.map(
+        ({ templateRuns: _runs, releases: _releases, ...day }) => day,
+      ),
       templateRuns: latest?.templateRuns ?? null,
+      releases: latest?.releases ?? [],
     };
   }
 

@@ -38,15 +38,25 @@ describe('golden-path adoption on the Scorecards page', () => {
   const server = setupServer();
   registerMswTestHooks(server);
 
+  /** Serves the adoption (no releases unless given) and the portal use. */
   const serve = (
-    adoption: () => Adoption | Response,
+    adoption: () => Omit<Adoption, 'releases'> | Adoption | Response,
     usage: () => PortalUse | Response = () => ({
       weeks: [],
       since: '2026-11-07',
       pages: [],
       docs: [],
     }),
-  ) => serveReads(server, 'scorecards', { adoption, usage });
+  ) =>
+    serveReads(server, 'scorecards', {
+      adoption: () => {
+        const answer = adoption();
+        return answer instanceof Response
+          ? answer
+          : { releases: [], ...answer };
+      },
+      usage,
+    });
 
   const render = () =>
     renderInPortal(<AdoptionSection />, { extensions: [scorecardsApi] });
@@ -253,6 +263,57 @@ describe('golden-path adoption on the Scorecards page', () => {
     expect(rows.map(r => r.textContent)).toEqual([
       `${formatDay('2026-11-23')}24`,
       `${formatDay('2026-11-30')}30`,
+    ]);
+  });
+
+  it('says how soon components take up each golden path’s current release', async () => {
+    serve(() => ({
+      latest: counts(),
+      history: [counts()],
+      templateRuns: runs,
+      releases: [
+        {
+          templateRef: 'template:default/typescript-service',
+          version: '1.3.0',
+          releasedAt: '2026-10-23T10:00:00Z',
+          components: 12,
+          current: 9,
+          upgraded: 5,
+          medianDays: 6.4,
+        },
+        {
+          templateRef: 'template:default/python-service',
+          version: '2.0.0',
+          releasedAt: null,
+          components: 3,
+          current: 1,
+          upgraded: 0,
+          medianDays: null,
+        },
+      ],
+    }));
+    render();
+    const table = await screen.findByRole('table', {
+      name: 'Current releases, and how soon components upgrade',
+    });
+    const rows = within(table)
+      .getAllByRole('row')
+      .slice(1)
+      .map(r =>
+        [
+          within(r).getByRole('rowheader'),
+          ...within(r).getAllByRole('cell'),
+        ].map(c => c.textContent),
+      );
+    expect(rows).toEqual([
+      [
+        'typescript-service',
+        '1.3.0',
+        formatDay('2026-10-23T10:00:00Z'),
+        '9 of 12',
+        '6 days (5 upgrades)',
+      ],
+      ['python-service', '2.0.0', 'Before Paved saw it', '1 of 3', '—'],
     ]);
   });
 });

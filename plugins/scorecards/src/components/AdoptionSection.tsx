@@ -102,6 +102,65 @@ const WeeklyBars = ({
   </>
 );
 
+/** Each golden path's current release, and how soon components took it up. */
+const Releases = ({ releases }: { releases: Adoption['releases'] }) => (
+  <Card>
+    <CardHeader>
+      <Text as="h3" variant="title-small" id="adoption-releases">
+        Current releases, and how soon components upgrade
+      </Text>
+    </CardHeader>
+    <CardBody>
+      <Flex direction="column" gap="2">
+        <table className={styles.levels} aria-labelledby="adoption-releases">
+          <thead>
+            <tr>
+              <th scope="col">Golden path</th>
+              <th scope="col">Version</th>
+              <th scope="col">Released</th>
+              <th scope="col" className={styles.number}>
+                On it
+              </th>
+              <th scope="col" className={styles.number}>
+                Median time to upgrade
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {releases.map(release => (
+              <tr key={release.templateRef}>
+                <th scope="row">{who(release.templateRef)}</th>
+                <td>{release.version}</td>
+                <td>
+                  {release.releasedAt
+                    ? formatDay(release.releasedAt)
+                    : 'Before Paved saw it'}
+                </td>
+                <td className={styles.number}>
+                  {release.current} of {release.components}
+                </td>
+                <td className={styles.number}>
+                  {release.medianDays === null
+                    ? '—'
+                    : `${plural(
+                        Math.round(release.medianDays),
+                        'day',
+                      )} (${plural(release.upgraded, 'upgrade')})`}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <Text as="p" variant="body-small" color="secondary">
+          Timed from the first evaluation that saw the release to the first that
+          saw a component on it, for components that were on an earlier version
+          before; components created on it count as on it, untimed.
+        </Text>
+      </Flex>
+    </CardBody>
+  </Card>
+);
+
 /** Hours as the span a reader thinks in: hours under two days, else days. */
 const span = (hours: number) =>
   hours < 48
@@ -358,6 +417,9 @@ export const AdoptionSection = () => {
             )}
           </CardBody>
         </Card>
+        {read.value!.releases?.length > 0 && (
+          <Releases releases={read.value!.releases} />
+        )}
       </Flex>
     );
   }

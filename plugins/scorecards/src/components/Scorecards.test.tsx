@@ -515,6 +515,7 @@ describe('golden-path adoption', () => {
       adoption: () => ({
         latest: counts('2026-12-04', 12),
         history: [counts('2026-11-01', 8), counts('2026-12-04', 12)],
+        releases: [],
         templateRuns: {
           weeks: [
             { week: '2026-11-23', runs: 1 },
@@ -565,6 +566,7 @@ describe('golden-path adoption', () => {
         },
         history: [],
         templateRuns: null,
+        releases: [],
       }),
     });
     renderInPortal(<AdoptionSection />, { extensions: [scorecardsApi] });

@@ -625,10 +625,63 @@ export const spec = {
           },
         },
       },
+      TemplateRelease: {
+        type: 'object',
+        description:
+          "A golden path's current version and how its components took it up. A component counts as upgraded when it was seen on an earlier version first and reached this one or later after the release; components created on it, or on it when Paved first saw the release, are current but not timed.",
+        required: [
+          'templateRef',
+          'version',
+          'releasedAt',
+          'components',
+          'current',
+          'upgraded',
+          'medianDays',
+        ],
+        properties: {
+          templateRef: {
+            type: 'string',
+          },
+          version: {
+            type: 'string',
+          },
+          releasedAt: {
+            description:
+              'When an evaluation first saw this version; null when it was out before Paved saw the template.',
+            type: ['string', 'null'],
+          },
+          components: {
+            type: 'integer',
+            description: 'Components created from the template.',
+          },
+          current: {
+            type: 'integer',
+            description: 'Of those, on this version or later.',
+          },
+          upgraded: {
+            type: 'integer',
+            description:
+              'Of those, the ones that upgraded after the release (timed).',
+          },
+          medianDays: {
+            description:
+              'Median days from the release to an upgraded component being on it; null before any upgraded.',
+            type: ['number', 'null'],
+          },
+        },
+      },
       Adoption: {
         type: 'object',
-        required: ['latest', 'history', 'templateRuns'],
+        required: ['latest', 'history', 'templateRuns', 'releases'],
         properties: {
+          releases: {
+            type: 'array',
+            description:
+              "Each golden path's current release as of the newest day, by template.",
+            items: {
+              $ref: '#/components/schemas/TemplateRelease',
+            },
+          },
           latest: {
             description:
               "The newest day's counts; null before the first evaluation.",

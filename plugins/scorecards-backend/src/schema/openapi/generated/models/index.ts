@@ -245,9 +245,41 @@ export type AdoptionCounts = {
 };
 
 /**
+ * A golden path's current version and how its components took it up. A component counts as upgraded when it was seen on an earlier version first and reached this one or later after the release; components created on it, or on it when Paved first saw the release, are current but not timed.
+ */
+export type TemplateRelease = {
+  templateRef: string;
+  version: string;
+  /**
+   * When an evaluation first saw this version; null when it was out before Paved saw the template.
+   */
+  releasedAt: string | null;
+  /**
+   * Components created from the template.
+   */
+  components: number;
+  /**
+   * Of those, on this version or later.
+   */
+  current: number;
+  /**
+   * Of those, the ones that upgraded after the release (timed).
+   */
+  upgraded: number;
+  /**
+   * Median days from the release to an upgraded component being on it; null before any upgraded.
+   */
+  medianDays: number | null;
+};
+
+/**
  * The Adoption model.
  */
 export type Adoption = {
+  /**
+   * Each golden path's current release as of the newest day, by template.
+   */
+  releases: Array<TemplateRelease>;
   /**
    * The newest day's counts; null before the first evaluation.
    */
