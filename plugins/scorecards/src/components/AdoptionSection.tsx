@@ -119,7 +119,7 @@ const Releases = ({ releases }: { releases: Adoption['releases'] }) => (
               <th scope="col">Version</th>
               <th scope="col">Released</th>
               <th scope="col" className={styles.number}>
-                On it
+                On it or later
               </th>
               <th scope="col" className={styles.number}>
                 Median time to upgrade
