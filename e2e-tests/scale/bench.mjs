@@ -718,6 +718,42 @@ async function main() {
         timeout: { minutes: 2 },
         initialDelay: { seconds: 90 },
       },
+      // Five checks an adopter states in configuration, so the roll-ups
+      // are measured at 15 checks, as the scorecards' target is set.
+      checks: [
+        [
+          'has-description',
+          'Says what it does',
+          { field: 'metadata.description' },
+        ],
+        [
+          'has-lifecycle',
+          'Declares its lifecycle',
+          { field: 'spec.lifecycle' },
+        ],
+        [
+          'source-linked',
+          'Links its repository',
+          { annotation: 'github.com/project-slug' },
+        ],
+        [
+          'kubernetes-linked',
+          'Names its workloads',
+          { annotation: 'backstage.io/kubernetes-id' },
+        ],
+        [
+          'has-runbook',
+          'Links its runbook',
+          { annotation: 'paved.dev/runbook' },
+        ],
+      ].map(([id, title, requires]) => ({
+        id,
+        title,
+        rationale: 'A standard of the organisation.',
+        fix: 'Set it in catalog-info.yaml.',
+        requires,
+        appliesTo: { types: ['service'] },
+      })),
     },
   };
   fs.writeFileSync(

@@ -11,6 +11,28 @@ export interface Config {
      * live-checks, cost-budget).
      */
     levels?: Array<{ id: string; title: string; checks: string[] }>;
+    /**
+     * Checks stated without code: each requires a component to set an
+     * annotation or a field (a dotted path under metadata or spec),
+     * optionally only for some component types and lifecycles (not
+     * applicable to the others). Levels and campaigns name them by id like
+     * Paved's own checks; a check that needs other facts is code, added
+     * through the scorecards' checks extension point.
+     */
+    checks?: Array<{
+      /** Lower-case words joined by hyphens, e.g. has-runbook. */
+      id: string;
+      title: string;
+      /** What is checked. Default: "The component sets <what>." */
+      description?: string;
+      /** Why it matters. */
+      rationale: string;
+      /** How to fix a failure. */
+      fix: string;
+      /** Exactly one of annotation or field. */
+      requires: { annotation?: string; field?: string };
+      appliesTo?: { types?: string[]; lifecycles?: string[] };
+    }>;
     goldenPath?: {
       /**
        * Minor versions a component may be behind its template's current

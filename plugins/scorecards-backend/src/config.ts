@@ -4,6 +4,10 @@ import {
   readSchedulerServiceTaskScheduleDefinitionFromConfig,
 } from '@backstage/backend-plugin-api';
 import { defaultLevels, type ScorecardLevel } from './checks/levels';
+import {
+  type ConfiguredCheck,
+  readConfiguredChecks,
+} from './checks/configuredChecks';
 
 /** How exceptions to checks are granted. */
 export type ExceptionsConfig = {
@@ -65,6 +69,8 @@ export function readScorecardsConfig(config: RootConfigService): {
   exceptions: ExceptionsConfig;
   /** Past days the local demo fills; 0: none. */
   demoHistoryDays: number;
+  /** Checks stated in configuration, besides Paved's own and modules'. */
+  checks: ConfiguredCheck[];
 } {
   const levels = config.getOptionalConfigArray('scorecards.levels');
   const demoHistoryDays =
@@ -88,6 +94,7 @@ export function readScorecardsConfig(config: RootConfigService): {
   }
   return {
     demoHistoryDays,
+    checks: readConfiguredChecks(config),
     exceptions: readExceptionsConfig(config),
     levels: levels
       ? levels.map(level => ({

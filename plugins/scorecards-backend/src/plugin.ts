@@ -14,6 +14,7 @@ import {
 import { registerScorecardActions } from './actions';
 import { builtinChecks } from './checks/builtinChecks';
 import { checkLevels } from './checks/levels';
+import { configuredCheck } from './checks/configuredChecks';
 import { readScorecardsConfig } from './config';
 import { AdoptionStore } from './database/AdoptionStore';
 import { CampaignStore } from './database/CampaignStore';
@@ -81,7 +82,19 @@ export const scorecardsPlugin = createBackendPlugin({
             );
           }
         }
-        const checks = [...own, ...added.values()];
+        const ids = new Set([...own, ...added.values()].map(c => c.id));
+        for (const configured of config.checks) {
+          if (ids.has(configured.id)) {
+            throw new Error(
+              `scorecards.checks: ${configured.id} is already a check (Paved's own or a module's); choose another id`,
+            );
+          }
+        }
+        const checks = [
+          ...own,
+          ...added.values(),
+          ...config.checks.map(configuredCheck),
+        ];
         checkLevels(
           config.levels,
           checks.map(c => c.id),

@@ -41,6 +41,7 @@ const entities: Entity[] = [
     metadata: {
       name: 'checkout',
       namespace: 'default',
+      description: 'Takes orders and payments.',
       annotations: {
         'backstage.io/techdocs-ref': 'dir:.',
         'backstage.io/source-template': 'template:default/node-service',
@@ -257,6 +258,16 @@ describe('scorecards API', () => {
             app: { baseUrl: 'http://localhost:3000' },
             scorecards: {
               exceptions: { reviewers: ['group:default/platform'] },
+              // A check stated in configuration, in no level.
+              checks: [
+                {
+                  id: 'has-description',
+                  title: 'Says what it does',
+                  rationale: 'Search finds services by what they do.',
+                  fix: 'Add metadata.description to catalog-info.yaml.',
+                  requires: { field: 'metadata.description' },
+                },
+              ],
             },
           },
         }),
@@ -485,7 +496,13 @@ describe('scorecards API', () => {
       'silver',
       'gold',
     ]);
-    expect(res.body.checks).toHaveLength(10);
+    // Paved's ten, then the one stated in configuration.
+    expect(res.body.checks).toHaveLength(11);
+    expect(res.body.checks[10]).toMatchObject({
+      id: 'has-description',
+      title: 'Says what it does',
+      description: 'The component sets metadata.description.',
+    });
   });
 
   it('refuses bad input with 400, unknown entities with 404, callers without the permission with 403', async () => {
