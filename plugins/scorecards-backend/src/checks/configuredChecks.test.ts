@@ -3,8 +3,12 @@ import type { Entity } from '@backstage/catalog-model';
 import type { ScorecardFacts } from '@paved/plugin-scorecards-node';
 import { configuredCheck, readConfiguredChecks } from './configuredChecks';
 
-const read = (checks: unknown[]) =>
-  readConfiguredChecks(new ConfigReader({ scorecards: { checks } }));
+const read = (checks: object[]) =>
+  readConfiguredChecks(
+    new ConfigReader({ scorecards: { checks } } as ConstructorParameters<
+      typeof ConfigReader
+    >[0]),
+  );
 
 const runbook = {
   id: 'has-runbook',
@@ -16,7 +20,7 @@ const runbook = {
 };
 
 const component = (
-  spec: Record<string, unknown>,
+  spec: NonNullable<Entity['spec']>,
   metadata: Partial<Entity['metadata']> = {},
 ): Entity => ({
   apiVersion: 'backstage.io/v1alpha1',
