@@ -6,7 +6,7 @@
 One rulebook: the guardrails the portal's goldenpath:validate action enforces
 (Kubernetes workloads, catalog-info.yaml, plaintext secrets, DORA reporting
 in CI) are not written again here. They run from their TypeScript source
-(plugins/scaffolder-backend-module-golden-path/src/guardrails, through its
+(plugins/golden-path-node/src/guardrails, through its
 cli.ts) over the rendered repository, and their Kubernetes rules also over
 what kubectl kustomize renders for every overlay.
 
@@ -51,7 +51,7 @@ import yaml
 ENVIRONMENTS = ("dev", "staging", "production")
 GITHUB_CONTEXTS = ("github", "vars", "secrets", "steps", "env", "needs", "matrix", "inputs", "runner", "job", "strategy")
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-GUARDRAILS_CLI = os.path.join(REPO, "plugins", "scaffolder-backend-module-golden-path", "src", "guardrails", "cli.ts")
+GUARDRAILS_CLI = os.path.join(REPO, "plugins", "golden-path-node", "src", "guardrails", "cli.ts")
 
 problems = []
 

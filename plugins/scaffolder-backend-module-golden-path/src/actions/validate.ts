@@ -8,7 +8,7 @@ import {
   formatFinding,
   readWorkspaceFiles,
   runGuardrails,
-} from '../guardrails';
+} from '@paved/plugin-golden-path-node';
 import { parseActionInput } from './input';
 import { examples } from './validate.examples';
 

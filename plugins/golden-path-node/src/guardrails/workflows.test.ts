@@ -1,4 +1,4 @@
-import { DEPLOY_WORKFLOW } from '../__testUtils__/fixtures';
+import { DEPLOY_WORKFLOW } from '../testUtils';
 import { formatFinding, WorkspaceFile } from './types';
 import { checkDoraWorkflows } from './workflows';
 

@@ -1,4 +1,4 @@
-import { CATALOG_INFO } from '../__testUtils__/fixtures';
+import { CATALOG_INFO } from '../testUtils';
 import { checkCatalogInfo, checkOwnersExist } from './catalogInfo';
 import { formatFinding } from './types';
 

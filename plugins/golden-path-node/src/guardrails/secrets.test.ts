@@ -3,7 +3,7 @@ import {
   DEPLOYMENT,
   DEPLOY_WORKFLOW,
   fakeSecrets,
-} from '../__testUtils__/fixtures';
+} from '../testUtils';
 import { checkSecrets, MAX_INSPECTED_VALUE, parseKeyLine } from './secrets';
 import { formatFinding } from './types';
 

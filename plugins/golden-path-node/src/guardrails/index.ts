@@ -30,3 +30,4 @@ export async function runGuardrails(
     ...checkDoraWorkflows(files),
   ]);
 }
+export { readUnifiedDiff, type DiffFiles } from './diff';

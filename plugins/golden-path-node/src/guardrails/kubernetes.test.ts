@@ -1,4 +1,4 @@
-import { CRONJOB, DEPLOYMENT } from '../__testUtils__/fixtures';
+import { CRONJOB, DEPLOYMENT } from '../testUtils';
 import { checkKubernetesManifests, imageTag } from './kubernetes';
 import { formatFinding } from './types';
 

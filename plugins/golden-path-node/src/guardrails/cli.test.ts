@@ -1,9 +1,5 @@
 import { createMockDirectory } from '@backstage/backend-test-utils';
-import {
-  cleanWorkspace,
-  DEPLOYMENT,
-  fakeSecrets,
-} from '../__testUtils__/fixtures';
+import { cleanWorkspace, DEPLOYMENT, fakeSecrets } from '../testUtils';
 import { runGuardrailsCli } from './cli';
 
 describe('the guardrails command line', () => {

@@ -4,7 +4,7 @@
  * rendered golden paths. From the repository root:
  *
  *   node --require @backstage/cli/config/nodeTransform.cjs \
- *     plugins/scaffolder-backend-module-golden-path/src/guardrails/cli.ts \
+ *     plugins/golden-path-node/src/guardrails/cli.ts \
  *     <directory> [--check kubernetes,catalog,secrets,workflows]
  *
  * Prints one line per finding (`<check>: <file>:<line>: <message>`) and
