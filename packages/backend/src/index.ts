@@ -59,8 +59,11 @@ backend.add(import('@backstage/plugin-signals-backend'));
 // process that sent them.
 backend.add(import('@backstage/plugin-events-backend'));
 
-// The same platform data for AI assistants.
+// The same platform data for AI assistants, and what they need besides:
+// the docs, a service's briefing and their changes checked against the
+// golden paths.
 backend.add(import('@backstage/plugin-mcp-actions-backend'));
+backend.add(import('@paved/plugin-assistant-backend'));
 
 // Delivery metrics (DORA).
 backend.add(import('@paved/plugin-dora-backend'));

@@ -1,8 +1,12 @@
-import { checkCatalogInfo, checkOwnersExist } from './catalogInfo';
+import {
+  CATALOG_INFO_FILE,
+  checkCatalogInfo,
+  checkOwnersExist,
+} from './catalogInfo';
 import { checkKubernetesManifests } from './kubernetes';
 import { checkSecrets } from './secrets';
 import { Finding, sortFindings, WorkspaceFile } from './types';
-import { checkDoraWorkflows } from './workflows';
+import { checkDoraWorkflows, WORKFLOWS_DIR } from './workflows';
 
 export type { Finding, GuardrailCheck, WorkspaceFile } from './types';
 export { formatFinding } from './types';
@@ -31,3 +35,26 @@ export async function runGuardrails(
   ]);
 }
 export { readUnifiedDiff, type DiffFiles } from './diff';
+
+/**
+ * The guardrails over a change rather than a whole repository: every file
+ * it holds is checked, but what a file outside the change may provide is
+ * not asked for — a catalog-info.yaml only when the change holds one, and
+ * no "no workflow reports deployments" when the repository's other
+ * workflows may.
+ */
+export async function runChangeGuardrails(
+  files: WorkspaceFile[],
+  options: { entityExists: (entityRef: string) => Promise<boolean> },
+): Promise<Finding[]> {
+  const catalog = files.some(f => f.path === CATALOG_INFO_FILE)
+    ? await checkCatalogInfo(files)
+    : { findings: [], owners: [] };
+  return sortFindings([
+    ...checkKubernetesManifests(files),
+    ...catalog.findings,
+    ...(await checkOwnersExist(catalog.owners, options.entityExists)),
+    ...checkSecrets(files),
+    ...checkDoraWorkflows(files).filter(f => f.file !== WORKFLOWS_DIR),
+  ]);
+}

@@ -5,7 +5,7 @@ import { parseYamlFile } from './yaml';
 /** The portal's DORA event API, which CI posts deployments to. */
 export const DORA_EVENTS_PATH = '/api/dora/events';
 
-const WORKFLOWS_DIR = '.github/workflows';
+export const WORKFLOWS_DIR = '.github/workflows';
 const WORKFLOW_FILE = /^\.github\/workflows\/[^/]+\.ya?ml$/;
 
 /** True when a string in the workflow (not a comment) names the DORA event API. */
