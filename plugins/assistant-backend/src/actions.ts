@@ -1,6 +1,7 @@
 import type { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
 import type { ChangeValidator } from './service/ChangeValidator';
 import { MAX_FILES } from './service/ChangeValidator';
+import { MAX_RESULTS, type PortalReads } from './service/PortalReads';
 
 /**
  * The assistant's actions in the backend's actions registry, exposed to
@@ -9,8 +10,105 @@ import { MAX_FILES } from './service/ChangeValidator';
  */
 export function registerAssistantActions(
   actionsRegistry: ActionsRegistryService,
-  services: { validator: ChangeValidator },
+  services: { validator: ChangeValidator; reads: PortalReads },
 ) {
+  actionsRegistry.register({
+    name: 'search',
+    title: 'Search the docs and the catalog',
+    description:
+      'Searches the developer portal as its search page does: the TechDocs of every service (architecture, runbooks, decisions) and the software catalog (services, APIs, teams, systems). Answers each hit with its title, a snippet, its portal URL and, for docs, the entityRef and docPath to read the whole page with get-doc-page. Only what the signed-in user may see is found.',
+    attributes: { readOnly: true, idempotent: true },
+    schema: {
+      input: z =>
+        z.object({
+          term: z
+            .string()
+            .min(1)
+            .max(200)
+            .describe('What to look for, e.g. "checkout runbook alerts"'),
+          types: z
+            .array(z.enum(['techdocs', 'software-catalog']))
+            .optional()
+            .describe(
+              'Only docs (techdocs) or only the catalog; both by default',
+            ),
+          limit: z
+            .number()
+            .int()
+            .min(1)
+            .max(MAX_RESULTS)
+            .optional()
+            .describe('How many hits, 10 by default'),
+        }),
+      output: z =>
+        z.object({
+          results: z.array(
+            z.object({
+              type: z.string(),
+              title: z.string(),
+              text: z.string(),
+              url: z.string(),
+              entityRef: z.string().optional(),
+              docPath: z.string().optional(),
+            }),
+          ),
+        }),
+    },
+    action: async ({ input, credentials }) => ({
+      output: { results: await services.reads.search(input, credentials) },
+    }),
+  });
+
+  actionsRegistry.register({
+    name: 'get-doc-page',
+    title: 'Read a docs page',
+    description:
+      "Reads one page of a service's TechDocs as plain text, section by section, with the list of the site's other pages. Give the entity (e.g. component:default/checkout-service) and the page's path in its site (empty for the home page, runbook/ for the runbook; search answers docPath). The docs are what the service's team wrote next to its code: read them before changing the service.",
+    attributes: { readOnly: true, idempotent: true },
+    schema: {
+      input: z =>
+        z.object({
+          entityRef: z
+            .string()
+            .min(1)
+            .max(255)
+            .describe(
+              'The entity whose docs to read, e.g. component:default/checkout-service',
+            ),
+          path: z
+            .string()
+            .max(1024)
+            .optional()
+            .describe(
+              'The page in the site, e.g. runbook/; the home page by default',
+            ),
+        }),
+      output: z =>
+        z.object({
+          entityRef: z.string(),
+          path: z.string(),
+          title: z.string(),
+          url: z.string(),
+          sections: z.array(
+            z.object({
+              title: z.string(),
+              anchor: z.string(),
+              text: z.string(),
+            }),
+          ),
+          pages: z.array(z.object({ path: z.string(), title: z.string() })),
+          truncated: z.boolean(),
+        }),
+    },
+    action: async ({ input, credentials }) => ({
+      output: await services.reads.docPage(
+        input.entityRef,
+        input.path ?? '',
+        credentials,
+      ),
+    }),
+  });
+
   actionsRegistry.register({
     name: 'validate-change',
     title: 'Check a change against the golden paths',

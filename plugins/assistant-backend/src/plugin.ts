@@ -7,6 +7,7 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { registerAssistantActions } from './actions';
 import { createRouter } from './router';
 import { ChangeValidator } from './service/ChangeValidator';
+import { PortalReads } from './service/PortalReads';
 
 /**
  * Paved for AI assistants: a change checked against the golden-path
@@ -20,6 +21,9 @@ export const assistantPlugin = createBackendPlugin({
   register(env) {
     env.registerInit({
       deps: {
+        auth: coreServices.auth,
+        config: coreServices.rootConfig,
+        discovery: coreServices.discovery,
         httpAuth: coreServices.httpAuth,
         httpRouter: coreServices.httpRouter,
         actionsRegistry: actionsRegistryServiceRef,
@@ -27,7 +31,13 @@ export const assistantPlugin = createBackendPlugin({
       },
       async init(deps) {
         const validator = new ChangeValidator({ catalog: deps.catalog });
-        registerAssistantActions(deps.actionsRegistry, { validator });
+        const reads = new PortalReads({
+          auth: deps.auth,
+          discovery: deps.discovery,
+          catalog: deps.catalog,
+          appBaseUrl: deps.config.getString('app.baseUrl'),
+        });
+        registerAssistantActions(deps.actionsRegistry, { validator, reads });
         deps.httpRouter.use(
           await createRouter({ httpAuth: deps.httpAuth, validator }),
         );

@@ -38,6 +38,9 @@ describe('POST /api/assistant/validate', () => {
       features: [
         assistantPlugin,
         catalogServiceMock.factory({ entities: [checkout] }),
+        mockServices.rootConfig.factory({
+          data: { app: { baseUrl: 'http://localhost:3000' } },
+        }),
         mockServices.httpAuth.factory({
           defaultCredentials: mockCredentials.none(),
         }),
