@@ -5,6 +5,35 @@ import type { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { PortalReads } from './PortalReads';
 
+/** mkdocs' search index of a small site: a page entry, then its sections. */
+const INDEX = [
+  {
+    location: '',
+    title: 'Checkout',
+    text: 'Checkout Service ¶ Turns a basket into an order.',
+  },
+  {
+    location: '#checkout',
+    title: 'Checkout',
+    text: 'Turns a basket into an order.',
+  },
+  {
+    location: 'runbook/',
+    title: 'Runbook',
+    text: 'Runbook ¶ Alerts and what to do.',
+  },
+  {
+    location: 'runbook/#high-error-rate',
+    title: 'High error rate',
+    text: 'Roll back the last deploy.',
+  },
+  {
+    location: 'runbook/#slot-holds',
+    title: 'Slot holds',
+    text: 'Flush the slot cache.',
+  },
+];
+
 /** The search and TechDocs backends as far as the reads use them. */
 let answers: Record<string, { status: number; body: unknown }> = {};
 let requests: Array<{ path: string; authorization?: string }> = [];
@@ -40,35 +69,6 @@ beforeEach(() => {
   answers = {};
   requests = [];
 });
-
-/** mkdocs' search index of a small site: a page entry, then its sections. */
-const INDEX = [
-  {
-    location: '',
-    title: 'Checkout',
-    text: 'Checkout Service ¶ Turns a basket into an order.',
-  },
-  {
-    location: '#checkout',
-    title: 'Checkout',
-    text: 'Turns a basket into an order.',
-  },
-  {
-    location: 'runbook/',
-    title: 'Runbook',
-    text: 'Runbook ¶ Alerts and what to do.',
-  },
-  {
-    location: 'runbook/#high-error-rate',
-    title: 'High error rate',
-    text: 'Roll back the last deploy.',
-  },
-  {
-    location: 'runbook/#slot-holds',
-    title: 'Slot holds',
-    text: 'Flush the slot cache.',
-  },
-];
 
 const checkout: Entity = {
   apiVersion: 'backstage.io/v1alpha1',
