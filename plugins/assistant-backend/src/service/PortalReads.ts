@@ -55,6 +55,14 @@ export type DocPage = {
 
 type SearchIndexEntry = { location: string; title: string; text: string };
 
+/** `/catalog/default/component/checkout` → component:default/checkout. */
+function catalogLocation(location: string) {
+  const match = /^\/catalog\/([^/]+)\/([^/]+)\/([^/?#]+)/.exec(location);
+  if (!match) return undefined;
+  const [, namespace, kind, name] = match;
+  return { entityRef: stringifyEntityRef({ kind, namespace, name }) };
+}
+
 /** `/docs/default/component/checkout/runbook/#alerts` → its entity and page. */
 function docsLocation(location: string) {
   const match = /^\/docs\/([^/]+)\/([^/]+)\/([^/]+)\/?([^#]*)/.exec(location);
@@ -140,23 +148,14 @@ export class PortalReads {
           title?: string;
           text?: string;
           location?: string;
-          kind?: string;
-          namespace?: string;
-          name?: string;
         };
       }>;
     };
     return results.slice(0, limit).map(({ type, document }) => {
       const location = document.location ?? '';
       const docs = type === 'techdocs' ? docsLocation(location) : undefined;
-      const catalogRef =
-        type === 'software-catalog' && document.kind && document.name
-          ? stringifyEntityRef({
-              kind: document.kind,
-              namespace: document.namespace ?? 'default',
-              name: document.name,
-            })
-          : undefined;
+      const entity =
+        type === 'software-catalog' ? catalogLocation(location) : undefined;
       const text = (document.text ?? '').replace(/\s+/g, ' ').trim();
       return {
         type,
@@ -166,7 +165,7 @@ export class PortalReads {
             ? `${text.slice(0, SNIPPET_CHARS)}…`
             : text,
         url: `${this.#appBaseUrl}${location}`,
-        ...(docs ?? (catalogRef ? { entityRef: catalogRef } : {})),
+        ...(docs ?? entity ?? {}),
       };
     });
   }
