@@ -119,6 +119,27 @@ test('an assistant lists Paved’s tools, finds a service and reads its docs', a
   }).toPass({ timeout: 120_000, intervals: [5_000] });
 });
 
+test('an assistant gets the briefing on a service before touching it', async () => {
+  const answer = await call('assistant.get-service-context', {
+    entityRef: 'checkout-service',
+  });
+  expect(answer.isError).toBeFalsy();
+  const { context } = answer.structuredContent;
+  expect(context).toMatchObject({
+    entityRef: 'component:default/checkout-service',
+    owner: { entityRef: 'group:default/checkout' },
+    docs: { entityRef: 'component:default/checkout-service' },
+    goldenPath: { template: expect.stringContaining('typescript-service') },
+    running: { available: true },
+    delivery: { available: true },
+    cost: { available: true },
+    scorecard: { available: true },
+  });
+  expect(context.system).toMatch(/^system:default\//);
+  expect(context.running.workloads.length).toBeGreaterThan(0);
+  expect(context.delivery.deployments).toBeGreaterThan(0);
+});
+
 test('an assistant checks its change and gets the leaked secret and the manifest without limits', async () => {
   const token = ['ghp', 'x'.repeat(36)].join('_');
   const manifest = [

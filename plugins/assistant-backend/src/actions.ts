@@ -2,6 +2,7 @@ import type { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha
 import type { ChangeValidator } from './service/ChangeValidator';
 import { MAX_FILES } from './service/ChangeValidator';
 import { MAX_RESULTS, type PortalReads } from './service/PortalReads';
+import type { ServiceContext } from './service/ServiceContext';
 
 /**
  * The assistant's actions in the backend's actions registry, exposed to
@@ -10,8 +11,38 @@ import { MAX_RESULTS, type PortalReads } from './service/PortalReads';
  */
 export function registerAssistantActions(
   actionsRegistry: ActionsRegistryService,
-  services: { validator: ChangeValidator; reads: PortalReads },
+  services: {
+    validator: ChangeValidator;
+    reads: PortalReads;
+    context: ServiceContext;
+  },
 ) {
+  actionsRegistry.register({
+    name: 'get-service-context',
+    title: 'Get the briefing on a service',
+    description:
+      'Everything to know before touching a service, in one call: its owner (with how to reach them), system, the APIs it provides and consumes and what it depends on, its links, repository and docs (read them with get-doc-page), the golden path and version it was created from against the current one, its running workloads in Kubernetes with their health and failing live checks, its delivery (DORA metrics over 30 days: deployments per day, lead time, change fail rate, recovery time, rework rate, each with its band), its cost over 30 days against its budget, and its scorecard level with the failing checks and their fixes. A part the user may not read, or whose source is down, says why instead.',
+    attributes: { readOnly: true, idempotent: true },
+    schema: {
+      input: z =>
+        z.object({
+          entityRef: z
+            .string()
+            .min(1)
+            .max(255)
+            .describe(
+              'The service, e.g. component:default/checkout-service or checkout-service',
+            ),
+        }),
+      output: z => z.object({ context: z.record(z.string(), z.unknown()) }),
+    },
+    action: async ({ input, credentials }) => ({
+      output: {
+        context: await services.context.of(input.entityRef, credentials),
+      },
+    }),
+  });
+
   actionsRegistry.register({
     name: 'search',
     title: 'Search the docs and the catalog',

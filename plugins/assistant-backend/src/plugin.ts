@@ -2,12 +2,16 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
-import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
+import {
+  actionsRegistryServiceRef,
+  actionsServiceRef,
+} from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { registerAssistantActions } from './actions';
 import { createRouter } from './router';
 import { ChangeValidator } from './service/ChangeValidator';
 import { PortalReads } from './service/PortalReads';
+import { ServiceContext } from './service/ServiceContext';
 
 /**
  * Paved for AI assistants: a change checked against the golden-path
@@ -27,6 +31,7 @@ export const assistantPlugin = createBackendPlugin({
         httpAuth: coreServices.httpAuth,
         httpRouter: coreServices.httpRouter,
         actionsRegistry: actionsRegistryServiceRef,
+        actions: actionsServiceRef,
         catalog: catalogServiceRef,
       },
       async init(deps) {
@@ -37,7 +42,16 @@ export const assistantPlugin = createBackendPlugin({
           catalog: deps.catalog,
           appBaseUrl: deps.config.getString('app.baseUrl'),
         });
-        registerAssistantActions(deps.actionsRegistry, { validator, reads });
+        const context = new ServiceContext({
+          actions: deps.actions,
+          catalog: deps.catalog,
+          appBaseUrl: deps.config.getString('app.baseUrl'),
+        });
+        registerAssistantActions(deps.actionsRegistry, {
+          validator,
+          reads,
+          context,
+        });
         deps.httpRouter.use(
           await createRouter({ httpAuth: deps.httpAuth, validator }),
         );
