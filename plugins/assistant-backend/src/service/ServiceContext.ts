@@ -157,11 +157,11 @@ export class ServiceContext {
           'cost:get-entity-cost',
           { entityRef: ref },
           credentials,
-          ({ cost }: { cost: EntityCost }) => ({
-            window: { from: cost.from, to: cost.to },
-            total: Math.round(cost.total * 100) / 100,
-            currency: cost.currency,
-            monthlyBudget: cost.budget?.monthly ?? null,
+          ({ cost: spent }: { cost: EntityCost }) => ({
+            window: { from: spent.from, to: spent.to },
+            total: Math.round(spent.total * 100) / 100,
+            currency: spent.currency,
+            monthlyBudget: spent.budget?.monthly ?? null,
           }),
         ),
         this.#part(
