@@ -140,6 +140,20 @@ test('an assistant gets the briefing on a service before touching it', async () 
   expect(context.delivery.deployments).toBeGreaterThan(0);
 });
 
+test('an assistant learns which golden path fits and the rules its change must pass', async () => {
+  const answer = await call('assistant.get-golden-path-standards', {
+    kindOfService: 'a Python HTTP service',
+  });
+  expect(answer.isError).toBeFalsy();
+  const { standards } = answer.structuredContent;
+  expect(standards.bestFit).toBe('template:default/python-service');
+  expect(
+    standards.goldenPaths.map((p: { type: string }) => p.type),
+  ).not.toContain('upgrade');
+  expect(standards.guardrails.length).toBeGreaterThan(3);
+  expect(standards.scorecard.available).toBe(true);
+});
+
 test('an assistant checks its change and gets the leaked secret and the manifest without limits', async () => {
   const token = ['ghp', 'x'.repeat(36)].join('_');
   const manifest = [

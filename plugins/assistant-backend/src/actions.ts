@@ -3,6 +3,7 @@ import type { ChangeValidator } from './service/ChangeValidator';
 import { MAX_FILES } from './service/ChangeValidator';
 import { MAX_RESULTS, type PortalReads } from './service/PortalReads';
 import type { ServiceContext } from './service/ServiceContext';
+import type { GoldenPathStandards } from './service/GoldenPathStandards';
 
 /**
  * The assistant's actions in the backend's actions registry, exposed to
@@ -15,8 +16,35 @@ export function registerAssistantActions(
     validator: ChangeValidator;
     reads: PortalReads;
     context: ServiceContext;
+    standards: GoldenPathStandards;
   },
 ) {
+  actionsRegistry.register({
+    name: 'get-golden-path-standards',
+    title: 'Get the golden paths and the standards',
+    description:
+      "The platform's standards an assistant must follow: the golden-path templates (what kind of service each is for, what it asks, its current version and where to start it), the best fit for a kind of service when you describe one, the guardrails every change must pass (the same rules validate-change and every pull request check), the catalog annotations every service carries, and the scorecard levels with their checks. Read it before creating a service or changing its manifests, workflows or catalog-info.yaml.",
+    attributes: { readOnly: true, idempotent: true },
+    schema: {
+      input: z =>
+        z.object({
+          kindOfService: z
+            .string()
+            .max(200)
+            .optional()
+            .describe(
+              'The service you want, e.g. "python http api" or "typescript service"; ranks the templates',
+            ),
+        }),
+      output: z => z.object({ standards: z.record(z.string(), z.unknown()) }),
+    },
+    action: async ({ input, credentials }) => ({
+      output: {
+        standards: await services.standards.standards(input, credentials),
+      },
+    }),
+  });
+
   actionsRegistry.register({
     name: 'get-service-context',
     title: 'Get the briefing on a service',

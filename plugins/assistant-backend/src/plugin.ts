@@ -12,6 +12,7 @@ import { createRouter } from './router';
 import { ChangeValidator } from './service/ChangeValidator';
 import { PortalReads } from './service/PortalReads';
 import { ServiceContext } from './service/ServiceContext';
+import { GoldenPathStandards } from './service/GoldenPathStandards';
 
 /**
  * Paved for AI assistants: a change checked against the golden-path
@@ -47,10 +48,16 @@ export const assistantPlugin = createBackendPlugin({
           catalog: deps.catalog,
           appBaseUrl: deps.config.getString('app.baseUrl'),
         });
+        const standards = new GoldenPathStandards({
+          catalog: deps.catalog,
+          reads,
+          appBaseUrl: deps.config.getString('app.baseUrl'),
+        });
         registerAssistantActions(deps.actionsRegistry, {
           validator,
           reads,
           context,
+          standards,
         });
         deps.httpRouter.use(
           await createRouter({ httpAuth: deps.httpAuth, validator }),

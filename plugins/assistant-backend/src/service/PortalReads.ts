@@ -241,6 +241,25 @@ export class PortalReads {
     };
   }
 
+  /** The scorecards' levels and checks, as the caller may read them. */
+  async scorecardDefinitions(credentials: BackstageCredentials): Promise<{
+    levels: Array<{ id: string; title: string; checks: string[] }>;
+    checks: Array<{
+      id: string;
+      title: string;
+      description: string;
+      fix: string;
+    }>;
+  }> {
+    const response = await this.#fetch(
+      'scorecards',
+      '/definitions',
+      credentials,
+    );
+    if (!response.ok) throw await ResponseError.fromResponse(response);
+    return response.json();
+  }
+
   /** The entity whose TechDocs an entity shows (itself, or the one it names). */
   async #docsEntity(
     entityRef: string,

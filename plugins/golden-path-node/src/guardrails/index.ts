@@ -58,3 +58,4 @@ export async function runChangeGuardrails(
     ...checkDoraWorkflows(files).filter(f => f.file !== WORKFLOWS_DIR),
   ]);
 }
+export { GUARDRAIL_RULES } from './rules';
