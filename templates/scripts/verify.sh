@@ -181,6 +181,8 @@ for template in typescript-service python-service; do
     fi
     step "$template/$answers: DORA event script vs the API's parser" node --disable-warning=MODULE_TYPELESS_PACKAGE_JSON \
       --disable-warning=ExperimentalWarning "$here/check-dora-event.mjs" "$dir"
+    step "$template/$answers: golden-path check script vs the portal's guardrails" bash -c \
+      "cd '$templates/..' && node --require @backstage/cli/config/nodeTransform.cjs '$here/check-golden-path-check.cjs' '$dir'"
     step "$template/$answers: observability JSON parses" python3 -m json.tool "$dir/observability/grafana-dashboard.json"
 
     if [ -n "${SKIP_SERVICE_TESTS:-}" ]; then
