@@ -50,6 +50,10 @@ try {
         '-q',
         '-m',
         `c${n}`,
+        // The third commit was written with an assistant.
+        ...(n === 3
+          ? ['-m', 'Assisted-by: Claude <noreply@anthropic.com>']
+          : []),
       ],
       {
         cwd: work,
@@ -124,6 +128,15 @@ try {
     ) {
       fail(
         `${c.title}: expected one change event with authoredAt per delivered commit`,
+      );
+    }
+    const marked = changes.filter(ch => ch.aiAssisted).map(ch => ch.sha);
+    const expected = c.commits.includes(shas[2]) ? [shas[2]] : [];
+    if (JSON.stringify(marked) !== JSON.stringify(expected)) {
+      fail(
+        `${c.title}: AI-assisted changes ${JSON.stringify(
+          marked,
+        )}, expected ${JSON.stringify(expected)} (the Assisted-by: trailer)`,
       );
     }
     console.log(

@@ -342,6 +342,70 @@ describe('DORA reads', () => {
     }
   });
 
+  it('splits lead time, change fail rate and rework by AI-assisted changes and the others', async () => {
+    const { backend, get, post } = await startBackend();
+    const change = (sha: string, authoredAt: string, extra = {}) => ({
+      type: 'change',
+      id: sha,
+      service: 'checkout-service',
+      sha,
+      authoredAt,
+      ...extra,
+    });
+    try {
+      await post([
+        // Marked by CI from the commit trailer, and by the PR label.
+        change('a1a1a1a', '2026-10-02T08:00:00Z', { aiAssisted: true }),
+        change('a2a2a2a', '2026-10-10T09:00:00Z', { labels: ['ai-assisted'] }),
+        change('b1b1b1b', '2026-10-01T10:00:00Z', { labels: ['feature'] }),
+        deployment('d1', 'checkout-service', '2026-10-02T10:00:00Z', {
+          commitSha: 'a1a1a1a',
+          commits: ['a1a1a1a'],
+        }),
+        // Rolls d1 back: d1 failed; d2 delivers no change of its own.
+        deployment('d2', 'checkout-service', '2026-10-02T12:00:00Z', {
+          commitSha: '0000000',
+          rollback: true,
+        }),
+        deployment('d3', 'checkout-service', '2026-10-03T10:00:00Z', {
+          commitSha: 'b1b1b1b',
+          commits: ['b1b1b1b'],
+        }),
+        deployment('d4', 'checkout-service', '2026-10-10T10:00:00Z', {
+          commitSha: 'a2a2a2a',
+          commits: ['a2a2a2a'],
+        }),
+      ]);
+      const split = await get(
+        `/ai-split?entityRef=component:default/checkout-service&${WINDOW}`,
+      );
+      expect(split.status).toBe(200);
+      expect(split.body.aiAssisted).toMatchObject({
+        changes: 2,
+        changeLeadTime: { p50: 5400, n: 2 },
+        deployments: 2,
+        failed: 1,
+        changeFailRate: 0.5,
+      });
+      expect(split.body.other).toMatchObject({
+        changes: 1,
+        changeLeadTime: { p50: 172800, n: 1 },
+        deployments: 1,
+        failed: 0,
+        changeFailRate: 0,
+      });
+      expect(split.body.truncated).toBe(false);
+      // The same scope rules as every read.
+      expect(
+        (await get(`/ai-split?entityRef=component:default/nowhere&${WINDOW}`))
+          .status,
+      ).toBe(404);
+      expect((await get(`/ai-split?${WINDOW}&extra=1`)).status).toBe(400);
+    } finally {
+      await backend.stop();
+    }
+  });
+
   it('gives all five trends in one read, each point what the series of that metric answers', async () => {
     const { backend, get, post } = await startBackend();
     try {

@@ -151,6 +151,11 @@ export async function createRouter(
     res.json(await metrics.metrics(req.query, credentials));
   });
 
+  router.get('/ai-split', async (req, res) => {
+    const credentials = await requireRead(req);
+    res.json(await metrics.aiSplit(req.query, credentials));
+  });
+
   router.get('/groups', async (req, res) => {
     const credentials = await requireRead(req);
     res.json(await metrics.groups(req.query, credentials));

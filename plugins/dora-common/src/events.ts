@@ -40,6 +40,13 @@ export const deploymentEventSchema = z
     message: 'finishedAt must not be before startedAt',
   });
 
+/**
+ * The label a change carries when it was made with an AI assistant: the
+ * pull request label the GitHub source reads, or what `aiAssisted: true`
+ * on a change event is stored as.
+ */
+export const AI_ASSISTED_LABEL = 'ai-assisted';
+
 export const changeEventSchema = z
   .object({
     type: z.literal('change'),
@@ -48,8 +55,21 @@ export const changeEventSchema = z
     authoredAt: timestamp,
     prNumber: z.number().int().positive().optional(),
     labels: z.array(z.string().min(1).max(100)).max(100).optional(),
+    // Set by CI from the commit's `Assisted-by:` trailer (see the README).
+    aiAssisted: z.boolean().optional(),
   })
   .strict();
+
+/** A change's labels as stored: its own, and ai-assisted when marked so. */
+export function changeLabels(event: {
+  labels?: string[];
+  aiAssisted?: boolean;
+}): string[] {
+  const labels = event.labels ?? [];
+  return event.aiAssisted && !labels.includes(AI_ASSISTED_LABEL)
+    ? [...labels, AI_ASSISTED_LABEL]
+    : labels;
+}
 
 export const incidentEventSchema = z
   .object({

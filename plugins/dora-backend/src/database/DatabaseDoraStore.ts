@@ -5,10 +5,11 @@ import {
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
 import { withDatabaseErrors } from '@paved/database-errors';
-import type {
-  DoraDeploymentFilter,
-  DoraDeploymentRow,
-  DoraEvent,
+import {
+  changeLabels,
+  type DoraDeploymentFilter,
+  type DoraDeploymentRow,
+  type DoraEvent,
 } from '@paved/plugin-dora-common';
 import type { DeploymentSummary } from '../metrics/computeMetrics';
 import { DayTotals, type DayTotal } from '../metrics/dayTotals';
@@ -71,7 +72,7 @@ function toRow(source: string, event: DoraEvent, entityRef: string | null) {
         sha: event.sha,
         authored_at: new Date(event.authoredAt),
         pr_number: event.prNumber ?? null,
-        labels: JSON.stringify(event.labels ?? []),
+        labels: JSON.stringify(changeLabels(event)),
       };
     case 'incident':
       return {

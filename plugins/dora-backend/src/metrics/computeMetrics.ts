@@ -65,7 +65,8 @@ export function percentile(
   return sorted[lower] + (sorted[upper] - sorted[lower]) * (position - lower);
 }
 
-function distribution(values: number[]): DurationDistribution {
+/** p50, p75 and p90 of durations in seconds, with how many there are. */
+export function distribution(values: number[]): DurationDistribution {
   // A typed array sorts numerically, several times faster than a comparator.
   const sorted = Float64Array.from(values).sort();
   return {

@@ -21,6 +21,7 @@ import {
   type DoraSeriesInterval,
 } from '@paved/plugin-dora-common';
 import type { AnalysedDeploymentKey, DoraStore } from '../database/DoraStore';
+import { aiSplit } from '../metrics/aiSplit';
 import { DoraServiceIndex } from '../catalog/DoraServiceIndex';
 import type { DeploymentVerdict, ScopeFacts } from '../metrics/facts';
 import {
@@ -49,6 +50,8 @@ import {
 
 /** How many deployments the CSV export reads at a time. */
 const CSV_BATCH_SIZE = 1000;
+/** The most deployments the AI split reads, newest first. */
+const AI_SPLIT_MAX_DEPLOYMENTS = 20_000;
 const REFRESH_DELAY_MS = 1000;
 /** Entities the background analysis reads and analyses at a time. */
 const ANALYSIS_CHUNK = 100;
@@ -827,6 +830,36 @@ export class DoraMetricsService {
         after = batch.next;
       } while (after);
     })();
+  }
+
+  /**
+   * Delivery split by AI-assisted changes and the others, from the scope's
+   * analysed deployments in the window (the newest 20,000 at most).
+   */
+  async aiSplit(query: MetricsQuery, credentials: BackstageCredentials) {
+    rejectUnknownParameters(query);
+    const scope = parseReadScope(query);
+    const resolved = await this.#scope(scope, credentials);
+    const rows: DoraDeploymentRow[] = [];
+    let after: AnalysedDeploymentKey | undefined;
+    do {
+      const batch = await this.#store.analysedDeploymentsAfter({
+        ...resolved,
+        filter: 'with-changes',
+        limit: CSV_BATCH_SIZE,
+        after,
+      });
+      rows.push(...batch.items);
+      after = batch.next;
+    } while (after && rows.length < AI_SPLIT_MAX_DEPLOYMENTS);
+    return {
+      entityRef: resolved.entityRef,
+      environment: resolved.environment,
+      from: resolved.from.toISOString(),
+      to: resolved.to.toISOString(),
+      ...aiSplit(rows),
+      truncated: after !== undefined,
+    };
   }
 
   async unattributed() {

@@ -15,6 +15,10 @@
 #   PREVIOUS_SHA   optional: the commit running before; commits after it up
 #                  to COMMIT_SHA are the ones this deployment delivers
 #
+# A commit with an `Assisted-by:` trailer (e.g. "Assisted-by: Claude") is
+# sent as an AI-assisted change, so Paved can compare AI-assisted changes'
+# lead time, change fail rate and rework with the others.
+#
 # The API takes at most 1000 events per request: a deployment delivers at
 # most 999 commits here (the newest); older ones were long delivered.
 set -euo pipefail
@@ -38,18 +42,20 @@ if [ -n "${PREVIOUS_SHA:-}" ] && [ "$PREVIOUS_SHA" != "$COMMIT_SHA" ] &&
   range="${PREVIOUS_SHA}..${COMMIT_SHA}"
 fi
 
-# "<sha> <author date>" per delivered commit, newest first.
-git log --max-count=999 --format='%H %aI' "$range" |
+# "<sha>\t<author date>\t<Assisted-by trailers>" per delivered commit, newest first.
+git log --max-count=999 --format='%H%x09%aI%x09%(trailers:key=Assisted-by,valueonly,separator=%x3B)' "$range" |
   jq --raw-input --slurp \
     --arg service "$SERVICE" --arg environment "$ENVIRONMENT" --arg status "$STATUS" \
     --arg startedAt "$STARTED_AT" --arg finishedAt "$FINISHED_AT" \
     --arg commitSha "$COMMIT_SHA" --arg id "$DEPLOYMENT_ID" '
-    [split("\n")[] | select(length > 0) | split(" ") | {sha: .[0], authoredAt: .[1]}] as $commits
+    [split("\n")[] | select(length > 0) | split("\t")
+      | {sha: .[0], authoredAt: .[1], ai: ((.[2] // "") | length > 0)}] as $commits
     | {events: (
         [{
           type: "deployment", id: $id, service: $service, environment: $environment,
           status: $status, startedAt: $startedAt, finishedAt: $finishedAt,
           commitSha: $commitSha, commits: [$commits[].sha]
         }]
-        + [$commits[] | {type: "change", id: .sha, service: $service, sha: .sha, authoredAt: .authoredAt}]
+        + [$commits[] | {type: "change", id: .sha, service: $service, sha: .sha, authoredAt: .authoredAt}
+            + (if .ai then {aiAssisted: true} else {} end)]
       )}'

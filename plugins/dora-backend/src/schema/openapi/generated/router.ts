@@ -243,12 +243,17 @@ export const spec = {
             type: 'array',
             maxItems: 100,
             description:
-              'Labels such as `hotfix` mark the deployment delivering the change as rework.',
+              'Labels such as `hotfix` mark the deployment delivering the change as rework; `ai-assisted` marks a change made with an AI assistant.',
             items: {
               type: 'string',
               minLength: 1,
               maxLength: 100,
             },
+          },
+          aiAssisted: {
+            type: 'boolean',
+            description:
+              "Made with an AI assistant (CI sets it from the commit's `Assisted-by:` trailer); stored as the label `ai-assisted`, so the AI split compares these changes with the others.",
           },
         },
       },
@@ -500,6 +505,82 @@ export const spec = {
           },
           n: {
             type: 'integer',
+          },
+        },
+      },
+      AiSplitSide: {
+        type: 'object',
+        required: [
+          'changes',
+          'changeLeadTime',
+          'deployments',
+          'failed',
+          'changeFailRate',
+          'rework',
+          'deploymentReworkRate',
+        ],
+        properties: {
+          changes: {
+            type: 'integer',
+            description: 'Changes delivered in the window.',
+          },
+          changeLeadTime: {
+            $ref: '#/components/schemas/DurationDistribution',
+          },
+          deployments: {
+            type: 'integer',
+            description: 'Deployments that delivered at least one such change.',
+          },
+          failed: {
+            type: 'integer',
+          },
+          changeFailRate: {
+            type: ['number', 'null'],
+          },
+          rework: {
+            type: 'integer',
+          },
+          deploymentReworkRate: {
+            type: ['number', 'null'],
+          },
+        },
+      },
+      AiSplit: {
+        type: 'object',
+        description:
+          'Delivery split by AI-assisted changes (label ai-assisted: a pull request label, or `aiAssisted: true` on a change event) and the others. A deployment counts on each side whose kind of change it delivered; one with both counts on both.',
+        required: [
+          'entityRef',
+          'environment',
+          'from',
+          'to',
+          'aiAssisted',
+          'other',
+          'truncated',
+        ],
+        properties: {
+          entityRef: {
+            type: ['string', 'null'],
+          },
+          environment: {
+            type: 'string',
+          },
+          from: {
+            type: 'string',
+          },
+          to: {
+            type: 'string',
+          },
+          aiAssisted: {
+            $ref: '#/components/schemas/AiSplitSide',
+          },
+          other: {
+            $ref: '#/components/schemas/AiSplitSide',
+          },
+          truncated: {
+            type: 'boolean',
+            description:
+              'The window held more than 20,000 deployments; the newest 20,000 were read.',
           },
         },
       },
@@ -1246,6 +1327,53 @@ export const spec = {
               'application/json': {
                 schema: {
                   $ref: '#/components/schemas/DoraMetrics',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+          '404': {
+            $ref: '#/components/responses/NotFound',
+          },
+        },
+      },
+    },
+    '/ai-split': {
+      get: {
+        operationId: 'GetAiSplit',
+        summary:
+          'Lead time, change fail rate and rework rate of AI-assisted changes against the others.',
+        description:
+          'Needs `dora.metrics.read`. From the analysed deployments of the scope and window (at most 20,000).',
+        parameters: [
+          {
+            $ref: '#/components/parameters/entityRef',
+          },
+          {
+            $ref: '#/components/parameters/from',
+          },
+          {
+            $ref: '#/components/parameters/to',
+          },
+          {
+            $ref: '#/components/parameters/environment',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The split.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/AiSplit',
                 },
               },
             },

@@ -5,6 +5,7 @@
 // ******************************************************************
 
 import type {
+  AiSplit,
   DoraBreakdown,
   DoraDeploymentFilter,
   DoraDeploymentPage,
@@ -54,6 +55,35 @@ export type GetMetrics = {
     environment?: string;
   };
   response: DoraMetrics;
+};
+
+/**
+ * Lead time, change fail rate and rework rate of AI-assisted changes against the others.
+ */
+export type GetAiSplit = {
+  query: {
+    /**
+     * A component, system or group entity ref, e.g. group:default/payments.
+     * Omit it for the whole organisation.
+     */
+    entityRef?: string;
+    /**
+     * Window start: an ISO-8601 timestamp with an offset, e.g.
+     * 2026-10-01T00:00:00Z or 2026-10-01T00:00:00%2B02:00 (write the `+` of
+     * an offset as `%2B`). Default: 30 days before `to`; at most 731 days
+     * before it.
+     */
+    from?: string;
+    /**
+     * Window end (exclusive), an ISO-8601 timestamp with an offset. Default: now.
+     */
+    to?: string;
+    /**
+     * The environment, as events name it. Default: production.
+     */
+    environment?: string;
+  };
+  response: AiSplit;
 };
 
 /**
@@ -273,6 +303,7 @@ export type PostGithubWebhook = {
 export type EndpointMap = {
   '#post|/events': PostEvents;
   '#get|/metrics': GetMetrics;
+  '#get|/ai-split': GetAiSplit;
   '#get|/groups': GetGroupMetrics;
   '#get|/breakdown': GetBreakdown;
   '#get|/series': GetSeries;

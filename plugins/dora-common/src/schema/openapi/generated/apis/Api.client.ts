@@ -5,6 +5,7 @@
 // ******************************************************************
 
 import type {
+  AiSplit,
   DoraBreakdown,
   DoraDeploymentFilter,
   DoraDeploymentPage,
@@ -45,6 +46,34 @@ export type PostEvents = {
  * The five DORA metrics of a scope, window and environment.
  */
 export type GetMetrics = {
+  query: {
+    /**
+     * A component, system or group entity ref, e.g. group:default/payments.
+     * Omit it for the whole organisation.
+     */
+    entityRef?: string;
+    /**
+     * Window start: an ISO-8601 timestamp with an offset, e.g.
+     * 2026-10-01T00:00:00Z or 2026-10-01T00:00:00%2B02:00 (write the `+` of
+     * an offset as `%2B`). Default: 30 days before `to`; at most 731 days
+     * before it.
+     */
+    from?: string;
+    /**
+     * Window end (exclusive), an ISO-8601 timestamp with an offset. Default: now.
+     */
+    to?: string;
+    /**
+     * The environment, as events name it. Default: production.
+     */
+    environment?: string;
+  };
+};
+
+/**
+ * Lead time, change fail rate and rework rate of AI-assisted changes against the others.
+ */
+export type GetAiSplit = {
   query: {
     /**
      * A component, system or group entity ref, e.g. group:default/payments.
@@ -333,6 +362,26 @@ export class DefaultApiClient {
       request.query as Record<string, unknown> | undefined,
     );
     return await this.#fetchApi.fetch(`${baseUrl}/metrics${query}`, {
+      method: 'GET',
+      headers: {
+        ...(options?.token && { Authorization: `Bearer ${options.token}` }),
+      },
+      signal: options?.signal,
+    });
+  }
+
+  /**
+   * Lead time, change fail rate and rework rate of AI-assisted changes against the others.
+   */
+  public async getAiSplit(
+    request: GetAiSplit,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<AiSplit>> {
+    const baseUrl = await this.#discoveryApi.getBaseUrl(pluginId);
+    const query = toQueryString(
+      request.query as Record<string, unknown> | undefined,
+    );
+    return await this.#fetchApi.fetch(`${baseUrl}/ai-split${query}`, {
       method: 'GET',
       headers: {
         ...(options?.token && { Authorization: `Bearer ${options.token}` }),

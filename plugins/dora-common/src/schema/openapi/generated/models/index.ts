@@ -78,9 +78,13 @@ export type ChangeEvent = {
   authoredAt: string;
   prNumber?: number;
   /**
-   * Labels such as `hotfix` mark the deployment delivering the change as rework.
+   * Labels such as `hotfix` mark the deployment delivering the change as rework; `ai-assisted` marks a change made with an AI assistant.
    */
   labels?: Array<string>;
+  /**
+   * Made with an AI assistant (CI sets it from the commit's `Assisted-by:` trailer); stored as the label `ai-assisted`, so the AI split compares these changes with the others.
+   */
+  aiAssisted?: boolean;
 };
 
 /**
@@ -217,6 +221,41 @@ export type DurationDistribution = {
   p75: number | null;
   p90: number | null;
   n: number;
+};
+
+/**
+ * The AiSplitSide model.
+ */
+export type AiSplitSide = {
+  /**
+   * Changes delivered in the window.
+   */
+  changes: number;
+  changeLeadTime: DurationDistribution;
+  /**
+   * Deployments that delivered at least one such change.
+   */
+  deployments: number;
+  failed: number;
+  changeFailRate: number | null;
+  rework: number;
+  deploymentReworkRate: number | null;
+};
+
+/**
+ * Delivery split by AI-assisted changes (label ai-assisted: a pull request label, or `aiAssisted: true` on a change event) and the others. A deployment counts on each side whose kind of change it delivered; one with both counts on both.
+ */
+export type AiSplit = {
+  entityRef: string | null;
+  environment: string;
+  from: string;
+  to: string;
+  aiAssisted: AiSplitSide;
+  other: AiSplitSide;
+  /**
+   * The window held more than 20,000 deployments; the newest 20,000 were read.
+   */
+  truncated: boolean;
 };
 
 /**
