@@ -32,6 +32,35 @@ describe('demo DORA history', () => {
     }
   });
 
+  it('has AI-assisted changes at the adopting teams in the last weeks only, and they ship faster', () => {
+    const changes = events.filter(e => e.type === 'change');
+    const ai = changes.filter(e => e.labels.includes('ai-assisted'));
+    expect(ai.length).toBeGreaterThan(50);
+    expect(new Set(ai.map(e => e.service))).not.toContain('voucher-service');
+    const cutoff = today.getTime() - 13 * 7 * DAY;
+    expect(ai.every(e => Date.parse(e.authoredAt) > cutoff)).toBe(true);
+    // Lead time: from authoring to the deployment that delivered it.
+    const deployedAt = new Map<string, number>();
+    for (const e of events.filter(d => d.type === 'deployment')) {
+      for (const sha of e.commits)
+        deployedAt.set(sha, Date.parse(e.finishedAt));
+    }
+    const medianLead = (list: Event[]) => {
+      const leads = list
+        .map(e => deployedAt.get(e.sha)! - Date.parse(e.authoredAt))
+        .sort((a, b) => a - b);
+      return leads[Math.floor(leads.length / 2)];
+    };
+    const others = changes.filter(
+      e =>
+        !e.labels.includes('ai-assisted') &&
+        e.service === 'checkout-service' &&
+        Date.parse(e.authoredAt) > cutoff,
+    );
+    const aiCheckout = ai.filter(e => e.service === 'checkout-service');
+    expect(medianLead(aiCheckout)).toBeLessThan(medianLead(others));
+  });
+
   it('has rollbacks, hotfixes, incidents with and without a named cause, and an unknown service', () => {
     const incidents = events.filter(e => e.type === 'incident');
     expect(events.some(e => e.type === 'deployment' && e.rollback)).toBe(true);

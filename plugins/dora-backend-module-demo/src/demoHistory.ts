@@ -75,6 +75,39 @@ export const demoServices: Record<string, Trajectory> = {
   'alert-router': steady,
 };
 
+/**
+ * Teams that took up AI assistants in the last twelve weeks of the 26: a
+ * growing share of their changes is AI-assisted, and those changes ship
+ * faster and land more often in deployments that fail — so the Delivery
+ * page's AI split has something to say.
+ */
+const aiAdopters = new Set([
+  'checkout-service',
+  'orders-service',
+  'storefront-web',
+  'inventory-service',
+  'payments-gateway',
+]);
+
+/**
+ * Whether a change is AI-assisted: drawn from its own sha, never from the
+ * service's random sequence, so marking changes moves no timestamp and no
+ * failure — every other number of the demo stays what it was. Quick
+ * changes and changes in failing deployments are more likely marked.
+ */
+function aiAssisted(
+  service: string,
+  progress: number,
+  change: string,
+  quick: boolean,
+  failed: boolean,
+): boolean {
+  if (!aiAdopters.has(service)) return false;
+  const share = 0.6 * Math.max(0, (progress - 14 / 26) / (12 / 26));
+  const likelihood = share * (quick ? 1.3 : 0.7) * (failed ? 1.6 : 0.85);
+  return parseInt(change.slice(0, 8), 16) / 2 ** 32 < likelihood;
+}
+
 /** Events for a service no catalog entity names, to show as unattributed. */
 export const unknownDemoService = 'legacy-billing';
 
@@ -184,12 +217,21 @@ export function demoHistory(until: Date, days = 182): unknown[] {
         pendingRollback = false;
         const changes = rollback ? 0 : 1 + Math.floor(random() * 4);
         const shas: string[] = [];
+        const changeEvents: Array<{
+          sha: string;
+          quick: boolean;
+          labels: string[];
+        }> = [];
         for (let c = 0; c < changes; c++) {
           const change = sha(random);
           shas.push(change);
+          const position = random();
           const lead =
-            lerp(profile.leadTimeHours[0], profile.leadTimeHours[1], random()) *
+            lerp(profile.leadTimeHours[0], profile.leadTimeHours[1], position) *
             HOUR;
+          const labels: string[] =
+            random() < profile.hotfixShare ? ['hotfix'] : [];
+          changeEvents.push({ sha: change, quick: position < 0.5, labels });
           events.push({
             at: finishedAt - lead,
             event: {
@@ -199,7 +241,7 @@ export function demoHistory(until: Date, days = 182): unknown[] {
               sha: change,
               authoredAt: new Date(finishedAt - lead).toISOString(),
               prNumber: 1000 + n * 5 + c,
-              labels: random() < profile.hotfixShare ? ['hotfix'] : [],
+              labels,
             },
           });
         }
@@ -224,7 +266,14 @@ export function demoHistory(until: Date, days = 182): unknown[] {
         });
 
         if (!rollback) failureDue += profile.failureRate;
-        if (!rollback && failureDue >= 1) {
+        const fails = !rollback && failureDue >= 1;
+        const progress = (day - begin) / (end - begin);
+        for (const change of changeEvents) {
+          if (aiAssisted(service, progress, change.sha, change.quick, fails)) {
+            change.labels.push('ai-assisted');
+          }
+        }
+        if (fails) {
           failureDue -= 1;
           const openedAt = finishedAt + (0.2 + random() * 6) * HOUR;
           // Recovery times spread over orders of magnitude: drawn on a log

@@ -3,7 +3,11 @@ import { HttpResponse } from 'msw';
 import type { SetupServer } from 'msw/node';
 import type { Entity } from '@backstage/catalog-model';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
-import type { DoraSeries } from '@paved/plugin-dora-common';
+import type {
+  AiSplit,
+  AiSplitSide,
+  DoraSeries,
+} from '@paved/plugin-dora-common';
 import {
   renderInPortal,
   serveReads,
@@ -66,7 +70,12 @@ export function serveDora(
   server: SetupServer,
   routes: Partial<
     Record<
-      'metrics' | 'series' | 'breakdown' | 'deployments' | 'unattributed',
+      | 'metrics'
+      | 'series'
+      | 'breakdown'
+      | 'deployments'
+      | 'unattributed'
+      | 'ai-split',
       RouteHandler
     >
   >,
@@ -78,7 +87,34 @@ export function serveDora(
         { status: 403 },
       ),
     series: url => seriesFixture(url, [1, 2, 3]),
+    'ai-split': url => aiSplitFixture(url),
   });
+}
+
+/** An AI split of the scope: no AI-assisted changes unless one is given. */
+export function aiSplitFixture(
+  url: URL,
+  sides: Partial<Pick<AiSplit, 'aiAssisted' | 'other'>> = {},
+): AiSplit {
+  const none: AiSplitSide = {
+    changes: 0,
+    changeLeadTime: { p50: null, p75: null, p90: null, n: 0 },
+    deployments: 0,
+    failed: 0,
+    changeFailRate: null,
+    rework: 0,
+    deploymentReworkRate: null,
+  };
+  return {
+    entityRef: url.searchParams.get('entityRef'),
+    environment: 'production',
+    from: url.searchParams.get('from')!,
+    to: url.searchParams.get('to')!,
+    aiAssisted: none,
+    other: none,
+    ...sides,
+    truncated: false,
+  };
 }
 
 /** The current window's read has the later `to`; the previous window ends where it starts. */

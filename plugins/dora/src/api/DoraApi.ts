@@ -1,5 +1,6 @@
 import { createApiRef } from '@backstage/frontend-plugin-api';
 import type {
+  AiSplit,
   DoraBreakdown,
   DoraDeploymentFilter,
   DoraDeploymentPage,
@@ -33,6 +34,8 @@ export interface DoraApi {
     interval: DoraSeriesInterval,
   ): Promise<DoraSeries>;
   getBreakdown(scope: DoraScope): Promise<DoraBreakdown>;
+  /** AI-assisted changes against the others: lead time, fail and rework rates. */
+  getAiSplit(scope: DoraScope): Promise<AiSplit>;
   getDeployments(
     scope: DoraScope,
     options: { filter: DoraDeploymentFilter; limit?: number; cursor?: string },

@@ -3,6 +3,7 @@ import { ResponseError } from '@backstage/errors';
 import {
   DefaultApiClient,
   pluginId,
+  type AiSplit,
   type DoraBreakdown,
   type DoraDeploymentFilter,
   type DoraDeploymentPage,
@@ -64,6 +65,11 @@ export class DoraClient implements DoraApi {
 
   async getBreakdown(scope: DoraScope): Promise<DoraBreakdown> {
     const answer = await this.#api.getBreakdown({ query: scopeQuery(scope) });
+    return (await ok(answer)).json();
+  }
+
+  async getAiSplit(scope: DoraScope): Promise<AiSplit> {
+    const answer = await this.#api.getAiSplit({ query: scopeQuery(scope) });
     return (await ok(answer)).json();
   }
 

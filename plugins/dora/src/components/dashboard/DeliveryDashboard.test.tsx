@@ -12,6 +12,7 @@ import {
   previousMetrics,
 } from '../../__testUtils__/fixtures';
 import {
+  aiSplitFixture,
   isPreviousWindow,
   renderEntityDelivery,
   serveDora,
@@ -355,5 +356,71 @@ describe('the Delivery dashboard', () => {
         screen.queryByRole('article', { name: 'Deployment frequency' }),
       ).not.toBeInTheDocument(),
     );
+  });
+
+  it('compares AI-assisted changes with the others, with the counts behind each rate', async () => {
+    const side = (
+      changes: number,
+      leadHours: number,
+      deployments: number,
+      failed: number,
+    ) => ({
+      changes,
+      changeLeadTime: {
+        p50: leadHours * 3600,
+        p75: null,
+        p90: null,
+        n: changes,
+      },
+      deployments,
+      failed,
+      changeFailRate: failed / deployments,
+      rework: 1,
+      deploymentReworkRate: 1 / deployments,
+    });
+    serveDora(server, {
+      metrics: url =>
+        isPreviousWindow(url) ? previousMetrics : currentMetrics,
+      'ai-split': url =>
+        aiSplitFixture(url, {
+          aiAssisted: side(12, 3, 8, 2),
+          other: side(20, 20, 10, 1),
+        }),
+    });
+    await renderEntityDelivery(checkoutService);
+    const table = await screen.findByRole('table', {
+      name: 'AI-assisted changes',
+    });
+    const row = (name: string) =>
+      within(table)
+        .getByRole('row', { name: new RegExp(`^${name}`) })
+        .querySelectorAll('td');
+    expect([...row('Change lead time')].map(c => c.textContent)).toEqual([
+      '3 h',
+      '20 h',
+    ]);
+    expect([...row('Change fail rate')].map(c => c.textContent)).toEqual([
+      '25% (2 of 8 deployments)',
+      '10% (1 of 10 deployments)',
+    ]);
+    expect(
+      screen.getByText(
+        'AI-assisted changes reach production in 3 h (median) against 20 h for the others, and the deployments carrying them fail more often than the others (25% against 10%).',
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it('explains how changes count as AI-assisted when none did in the window', async () => {
+    serveDora(server, {
+      metrics: url =>
+        isPreviousWindow(url) ? previousMetrics : currentMetrics,
+    });
+    await renderEntityDelivery(checkoutService);
+    expect(
+      await screen.findByText(/No AI-assisted change reached production/),
+    ).toBeInTheDocument();
+    expect(
+      screen.queryByRole('table', { name: 'AI-assisted changes' }),
+    ).not.toBeInTheDocument();
   });
 });

@@ -18,6 +18,7 @@ import { SendEventsHelp } from './SendEventsHelp';
 import { ServiceRanking } from './ServiceRanking';
 import { TrendCharts } from './TrendCharts';
 import { UnattributedServices } from './UnattributedServices';
+import { AiSplitSection } from './AiSplitSection';
 import styles from './dashboard.module.css';
 
 /** What a dashboard is about. */
@@ -97,7 +98,8 @@ const ServicesSection = ({
 /**
  * The delivery dashboard of a scope, shared by the Delivery page and the
  * entity tabs: the five metrics against the previous window with their
- * DORA benchmarks, a trend per metric, the scope's services ranked, and
+ * DORA benchmarks, a trend per metric, AI-assisted changes against the
+ * others, the scope's services ranked, and
  * the deployments behind each number.
  */
 export const DeliveryDashboard = ({
@@ -259,6 +261,7 @@ export const DeliveryDashboard = ({
           interval={interval}
           onIntervalChange={next => update({ interval: next })}
         />
+        <AiSplitSection scope={doraScope} readKey={metrics.value} />
         {hasServices && (
           <ServicesSection
             state={breakdown}
