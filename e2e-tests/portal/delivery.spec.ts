@@ -1,6 +1,10 @@
 import { test, expect, type Page } from '@playwright/test';
 import fs from 'node:fs';
-import type { DoraBenchmark, DoraMetrics } from '@paved/plugin-dora-common';
+import type {
+  AiSplit,
+  DoraBenchmark,
+  DoraMetrics,
+} from '@paved/plugin-dora-common';
 import {
   formatDuration,
   formatFrequency,
@@ -453,4 +457,45 @@ test('a group and a system have the same dashboard as a Delivery tab', async ({
     page.getByText(/sent no deployments in this window: .*picking-app/),
   ).toBeVisible();
   await screenshot(page, 'delivery-system-tab');
+});
+
+test('a team sees whether AI-assisted changes ship faster or fail more, as the API split them', async ({
+  page,
+}) => {
+  let split: AiSplit | undefined;
+  page.on('response', async response => {
+    const url = new URL(response.url());
+    if (
+      url.pathname.endsWith('/api/dora/ai-split') &&
+      url.searchParams.get('entityRef') === 'group:default/checkout' &&
+      response.ok()
+    ) {
+      split = (await response.json()) as AiSplit;
+    }
+  });
+  await page.goto('/catalog/default/group/checkout/delivery');
+  const section = page.getByRole('region', { name: 'AI-assisted changes' });
+  const table = section.getByRole('table', { name: 'AI-assisted changes' });
+  await expect(table).toBeVisible({ timeout: 60_000 });
+  await expect.poll(() => split !== undefined).toBe(true);
+  // The demo's checkout team took up an assistant in its last weeks.
+  expect(split!.aiAssisted.changes).toBeGreaterThan(0);
+  expect(split!.other.changes).toBeGreaterThan(0);
+  const cells = (name: string) =>
+    table.getByRole('row', { name: new RegExp(`^${name}`) }).getByRole('cell');
+  await expect(cells('Changes delivered')).toHaveText([
+    String(split!.aiAssisted.changes),
+    String(split!.other.changes),
+  ]);
+  await expect(cells('Change lead time')).toHaveText([
+    formatDuration(split!.aiAssisted.changeLeadTime.p50),
+    formatDuration(split!.other.changeLeadTime.p50),
+  ]);
+  await expect(cells('Change fail rate').first()).toContainText(
+    formatRate(split!.aiAssisted.changeFailRate),
+  );
+  await expect(
+    section.getByText(/^AI-assisted changes reach production in /),
+  ).toBeVisible();
+  await screenshot(page, 'delivery-ai-split');
 });
