@@ -61,6 +61,7 @@ test('an assistant lists Paved’s tools, finds a service and reads its docs', a
     'assistant.validate-change',
     'catalog.get-catalog-entity',
     'dora.get-dora-metrics',
+    'dora.get-ai-split',
     'cost.get-entity-cost',
     'scorecards.get-scorecard',
   ]) {

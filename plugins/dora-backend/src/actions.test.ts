@@ -114,6 +114,22 @@ describe('DORA actions', () => {
     expect(teammate.output).toMatchObject({
       metrics: { deploymentFrequency: { deployments: 6 } },
     });
+    // No change is known yet, AI-assisted or not: both sides are empty.
+    const split = await registry.invoke({
+      id: 'test:get-ai-split',
+      input: { ...window, entityRef: 'group:default/checkout' },
+      credentials: asOutsider,
+    });
+    expect(split.output).toMatchObject({
+      split: { aiAssisted: { changes: 0 }, other: { changes: 0 } },
+    });
+    await expect(
+      registry.invoke({
+        id: 'test:get-ai-split',
+        input: { ...window, entityRef: 'component:default/secret-service' },
+        credentials: asOutsider,
+      }),
+    ).rejects.toMatchObject({ name: 'NotFoundError' });
     const list = await registry.invoke({
       id: 'test:list-dora-deployments',
       input: { ...window },

@@ -58,6 +58,22 @@ export function registerDoraActions(
   });
 
   actionsRegistry.register({
+    name: 'get-ai-split',
+    title: 'Compare AI-assisted changes with the others',
+    description:
+      'Whether AI-assisted changes (pull-request label ai-assisted, or a commit with an Assisted-by: trailer) ship faster or break more than the others, for a component, system, team or the organisation: how many of each, their change lead time (seconds), and the change fail and rework rates (fractions) of the deployments carrying each kind, with the counts.',
+    visibilityPermission: doraMetricsReadPermission,
+    attributes: { readOnly: true, idempotent: true },
+    schema: {
+      input: z => z.object(scope(z)),
+      output: z => z.object({ split: z.record(z.string(), z.unknown()) }),
+    },
+    action: async ({ input, credentials }) => ({
+      output: { split: { ...(await metrics.aiSplit(input, credentials)) } },
+    }),
+  });
+
+  actionsRegistry.register({
     name: 'list-dora-deployments',
     title: 'List the deployments behind DORA metrics',
     description: `Each deployment in the window with the changes it delivered and their lead times, whether it failed and which rule said so, its recovery time and whether it was rework. Newest first, at most ${ACTION_PAGE_SIZE}; pass \`cursor\` from the answer for more.`,
