@@ -758,7 +758,8 @@ describe.each(databases.eachSupportedId())(
           expect(squashDeployment.delivered).toContainEqual(
             expect.objectContaining({
               sha: commits.squash.sha,
-              labels: ['bug'],
+              // The pull request's labels: ai-assisted marks it for the AI split.
+              labels: ['bug', 'ai-assisted'],
               leadTimeSeconds:
                 (Date.parse(squashDeployment.finishedAt) - firstCommitOfPr42) /
                 1000,

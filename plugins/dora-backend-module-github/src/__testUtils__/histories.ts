@@ -79,7 +79,8 @@ export function paymentsApi(now: Date) {
         number: 42,
         mergeCommitSha: squash.sha,
         mergedAt: squash.authoredAt,
-        labels: ['bug'],
+        // A fix written with an assistant: rework, and AI-assisted.
+        labels: ['bug', 'ai-assisted'],
         commits: pr42,
       },
     ],

@@ -199,7 +199,7 @@ describe.each(databases.eachSupportedId())(
           // commit 25: lead time starts there.
           authoredAt: ago(NOW, 25),
           prNumber: 42,
-          labels: ['bug'],
+          labels: ['bug', 'ai-assisted'],
         },
         {
           type: 'change',
