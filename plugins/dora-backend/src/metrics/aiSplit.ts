@@ -1,23 +1,9 @@
 import {
   AI_ASSISTED_LABEL,
+  type AiSplitSide,
   type DoraDeploymentRow,
-  type DurationDistribution,
 } from '@paved/plugin-dora-common';
 import { distribution } from './computeMetrics';
-
-/** Delivery of one side of the split: AI-assisted changes, or the others. */
-export type AiSplitSide = {
-  /** Changes delivered in the window. */
-  changes: number;
-  /** Lead time of those changes, commit to production. */
-  changeLeadTime: DurationDistribution;
-  /** Deployments that delivered at least one such change. */
-  deployments: number;
-  failed: number;
-  changeFailRate: number | null;
-  rework: number;
-  deploymentReworkRate: number | null;
-};
 
 const rate = (part: number, whole: number) =>
   whole === 0 ? null : part / whole;

@@ -5,7 +5,7 @@ import type {
   FirstDeployments,
   TemplateRuns,
 } from '../database/AdoptionStore';
-import type { TemplateRelease } from './releases';
+import type { TemplateRelease } from '@paved/plugin-scorecards-common';
 
 const SOURCE_TEMPLATE = 'backstage.io/source-template';
 const DAY_MS = 86_400_000;

@@ -1,3 +1,4 @@
+import type { TemplateRelease } from '@paved/plugin-scorecards-common';
 import { isEarlierVersion } from './campaigns';
 
 const DAY_MS = 86_400_000;
@@ -17,22 +18,6 @@ export type ComponentVersionSeen = {
   templateRef: string;
   version: string;
   firstSeen: Date;
-};
-
-/**
- * How a golden path's current version has been taken up: when it was
- * released (null when that was before Paved saw the template), how many of
- * its components are on it or later, and how long those that upgraded
- * after the release took, in days (median).
- */
-export type TemplateRelease = {
-  templateRef: string;
-  version: string;
-  releasedAt: string | null;
-  components: number;
-  current: number;
-  upgraded: number;
-  medianDays: number | null;
 };
 
 const median = (values: number[]) => {

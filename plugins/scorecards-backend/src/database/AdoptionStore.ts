@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { DatabaseService } from '@backstage/backend-plugin-api';
 import { withDatabaseErrors } from '@paved/database-errors';
-import type { TemplateRelease } from '../checks/releases';
+import type { TemplateRelease } from '@paved/plugin-scorecards-common';
 
 /**
  * How soon services created from a golden path reached production: those

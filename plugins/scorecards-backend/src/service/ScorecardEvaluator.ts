@@ -24,7 +24,8 @@ import {
 } from '../checks/adoption';
 import { docsEntityRef } from '../checks/builtinChecks';
 import { isTargeted, stillFailing, templateOf } from '../checks/campaigns';
-import { summariseReleases, type TemplateRelease } from '../checks/releases';
+import type { TemplateRelease } from '@paved/plugin-scorecards-common';
+import { summariseReleases } from '../checks/releases';
 import type { TemplateVersionStore } from '../database/TemplateVersionStore';
 import { withExceptions } from '../checks/exceptions';
 import { levelOf, type ScorecardLevel } from '../checks/levels';
