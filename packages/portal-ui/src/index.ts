@@ -14,7 +14,8 @@ import { formatShortDay } from './format';
 /**
  * `chart` on the element around a recharts chart (grid, axes, series in
  * --paved-series, cursor); `chartTooltip` and `chartTooltipValue` for a
- * custom tooltip's box and its figure.
+ * custom tooltip's box and its figure; `legend` on a legend's list and
+ * `swatch` on each entry's colour square (the plugin colours it).
  */
 export const chartStyles = chart;
 

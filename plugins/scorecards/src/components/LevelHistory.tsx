@@ -76,10 +76,13 @@ export const LevelHistory = ({
           </AreaChart>
         </ResponsiveContainer>
       </div>
-      <ul className={styles.legend} aria-hidden>
+      <ul className={chartStyles.legend} aria-hidden>
         {highestFirst.map(s => (
           <li key={keyOf(s.level)}>
-            <span className={styles.swatch} data-tone={s.tone} />
+            <span
+              className={`${chartStyles.swatch} ${styles.swatch}`}
+              data-tone={s.tone}
+            />
             {s.title}
           </li>
         ))}

@@ -131,10 +131,13 @@ export const CostTrendChart = ({
             </BarChart>
           </ResponsiveContainer>
         </div>
-        <ul className={styles.legend} aria-hidden>
+        <ul className={chartStyles.legend} aria-hidden>
           {categories.map(category => (
             <li key={category}>
-              <span className={styles.swatch} data-category={category} />
+              <span
+                className={`${chartStyles.swatch} ${styles.swatch}`}
+                data-category={category}
+              />
               {categoryLabels[category]}
             </li>
           ))}
