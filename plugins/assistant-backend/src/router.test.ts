@@ -190,5 +190,11 @@ describe('POST /api/assistant/validate', () => {
     expect(tooMany.status).toBe(400);
     expect(tooMany.body.error.message).toMatch(/files/);
     expect((await post({ files: [] }, null)).status).toBe(401);
+    const tooLarge = await post({
+      files: [{ path: 'big.txt', content: 'x'.repeat(5 * 1024 * 1024) }],
+    });
+    // The body is not read past 4 MiB.
+    expect(tooLarge.status).toBe(400);
+    expect(tooLarge.body.error.message).toMatch(/too large/);
   });
 });

@@ -3,7 +3,7 @@ import type { HttpAuthService } from '@backstage/backend-plugin-api';
 import { createOpenApiRouter } from './schema/openapi/generated';
 import type { ChangeValidator } from './service/ChangeValidator';
 
-/** The largest body `POST /validate` reads (413 beyond). */
+/** The largest body `POST /validate` reads (a 400 beyond). */
 const MAX_BODY = '4mb';
 
 export type RouterOptions = {

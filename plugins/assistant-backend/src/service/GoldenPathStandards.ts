@@ -5,9 +5,9 @@ import {
   GUARDRAIL_RULES,
   REQUIRED_ANNOTATIONS,
 } from '@paved/plugin-golden-path-node';
+import { TEMPLATE_VERSION } from './annotations';
 import type { PortalReads } from './PortalReads';
 
-const TEMPLATE_VERSION = 'paved.dev/template-version';
 /** Templates of this type upgrade a service; they do not start one. */
 const UPGRADE_TYPE = 'upgrade';
 

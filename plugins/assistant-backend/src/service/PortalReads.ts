@@ -16,6 +16,7 @@ import {
   ServiceUnavailableError,
 } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
+import { docsEntityOf, TECHDOCS_REF } from './annotations';
 
 /** The most search results one call answers. */
 export const MAX_RESULTS = 25;
@@ -25,8 +26,6 @@ const SNIPPET_CHARS = 400;
 const READ_TIMEOUT_MS = 15_000;
 /** A site built on first read (the local builder) may take this long. */
 const BUILD_TIMEOUT_MS = 120_000;
-const TECHDOCS_ENTITY = 'backstage.io/techdocs-entity';
-const TECHDOCS_REF = 'backstage.io/techdocs-ref';
 
 /** What the portal's search finds, as an assistant reads it. */
 export type SearchHit = {
@@ -277,20 +276,15 @@ export class PortalReads {
     const entity = await this.#catalog.getEntityByRef(ref, { credentials });
     if (!entity)
       throw new NotFoundError(`No entity ${stringifyEntityRef(ref)}`);
-    const annotations = entity.metadata.annotations ?? {};
-    if (annotations[TECHDOCS_ENTITY]) {
-      return parseEntityRef(annotations[TECHDOCS_ENTITY], {
-        defaultNamespace: entity.metadata.namespace ?? 'default',
-      });
-    }
-    if (!annotations[TECHDOCS_REF]) {
+    const site = docsEntityOf(entity);
+    if (!site) {
       throw new NotFoundError(
         `${stringifyEntityRef(
           ref,
         )} has no TechDocs (no ${TECHDOCS_REF} annotation)`,
       );
     }
-    return ref;
+    return site;
   }
 
   /** Asks TechDocs to build a site (where it builds them) and waits for it. */

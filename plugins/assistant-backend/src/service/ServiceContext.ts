@@ -11,14 +11,15 @@ import type { EntityCost } from '@paved/plugin-cost-common';
 import type { DoraMetrics } from '@paved/plugin-dora-common';
 import type { EntityKubeStatus } from '@paved/plugin-kube-status-common';
 import type { EntityScorecard } from '@paved/plugin-scorecards-common';
+import {
+  docsEntityOf,
+  PROJECT_SLUG,
+  SOURCE_LOCATION,
+  SOURCE_TEMPLATE,
+  TEMPLATE_VERSION,
+} from './annotations';
 
 const HOUR_S = 3600;
-const SOURCE_TEMPLATE = 'backstage.io/source-template';
-const TEMPLATE_VERSION = 'paved.dev/template-version';
-const TECHDOCS_REF = 'backstage.io/techdocs-ref';
-const TECHDOCS_ENTITY = 'backstage.io/techdocs-entity';
-const PROJECT_SLUG = 'github.com/project-slug';
-const SOURCE_LOCATION = 'backstage.io/source-location';
 
 /** A part of the briefing another plugin answers, or why it could not. */
 type Part<T> = ({ available: true } & T) | { available: false; reason: string };
@@ -177,11 +178,7 @@ export class ServiceContext {
           }),
         ),
       ]);
-    const docsRef = annotations[TECHDOCS_ENTITY]
-      ? parseEntityRef(annotations[TECHDOCS_ENTITY], {
-          defaultNamespace: entity.metadata.namespace ?? 'default',
-        })
-      : annotations[TECHDOCS_REF] && parseEntityRef(ref);
+    const docsRef = docsEntityOf(entity);
     const spec = entity.spec ?? {};
     const path = (e: { namespace: string; kind: string; name: string }) =>
       `${e.namespace}/${e.kind}/${e.name}`.toLocaleLowerCase('en-US');
@@ -220,11 +217,7 @@ export class ServiceContext {
       docs: docsRef
         ? {
             entityRef: stringifyEntityRef(docsRef),
-            url: `${this.#appBaseUrl}/docs/${path({
-              namespace: docsRef.namespace ?? 'default',
-              kind: docsRef.kind,
-              name: docsRef.name,
-            })}/`,
+            url: `${this.#appBaseUrl}/docs/${path(docsRef)}/`,
             readWith: 'assistant.get-doc-page',
           }
         : null,

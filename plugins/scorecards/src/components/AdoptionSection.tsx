@@ -21,6 +21,7 @@ import type { Adoption } from '@paved/plugin-scorecards-common';
 import { scorecardsApiRef } from '../api';
 import { who } from './ExceptionsTable';
 import { ScorecardsLoading, ScorecardsReadError } from './ScorecardsRead';
+import { share } from './campaignFormat';
 import styles from './scorecard.module.css';
 
 /** The Monday (UTC) of a day's week, as YYYY-MM-DD. */
@@ -29,9 +30,6 @@ const mondayOf = (day: string) => {
   date.setUTCDate(date.getUTCDate() - ((date.getUTCDay() + 6) % 7));
   return date.toISOString().slice(0, 10);
 };
-
-const share = (part: number, whole: number) =>
-  whole === 0 ? '—' : `${Math.round((part / whole) * 100)} %`;
 
 /** One adoption figure: the share, and what it is of. */
 const Figure = ({

@@ -8,10 +8,8 @@ import type {
 } from '@paved/plugin-scorecards-common';
 import { LevelHistory } from './LevelHistory';
 import { levelTitle } from './ScorecardsRead';
+import { share } from './campaignFormat';
 import styles from './scorecard.module.css';
-
-const share = (part: number, whole: number) =>
-  whole === 0 ? '—' : `${Math.round((part / whole) * 100)} %`;
 
 /**
  * A roll-up of stored results: how many components reached each level,

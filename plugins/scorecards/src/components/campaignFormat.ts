@@ -20,3 +20,7 @@ export function progressText(done: number, targeted: number): string {
     (done / targeted) * 100,
   )} %)`;
 }
+
+/** "40 %" of a whole; "—" of nothing. */
+export const share = (part: number, whole: number) =>
+  whole === 0 ? '—' : `${Math.round((part / whole) * 100)} %`;

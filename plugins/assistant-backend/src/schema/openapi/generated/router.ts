@@ -142,13 +142,10 @@ export const spec = {
           },
           '400': {
             description:
-              'Neither files nor diff, a diff that is not a unified diff, or a file too large.',
+              'Neither files nor diff, a diff that is not a unified diff, a file too large, or a body over 4 MiB (not read further).',
           },
           '401': {
             description: 'No credentials.',
-          },
-          '413': {
-            description: 'The body is over 4 MB.',
           },
         },
       },
