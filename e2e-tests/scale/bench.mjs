@@ -666,10 +666,10 @@ async function main() {
   workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'paved-scale-'));
   // A copy of the bundle: a rebuild during the run does not disturb it.
   unpackBundle(workDir);
-  const catalogFile = writeCatalog(org, path.join(workDir, 'scale-catalog'));
+  const catalogFiles = writeCatalog(org, path.join(workDir, 'scale-catalog'));
 
   // The production configuration's own catalog file and CI token, plus the
-  // generated organisation as a file location and an observer token for the
+  // generated organisation's files as locations and an observer token for the
   // reads (no accessRestrictions: DORA, cost and Kubernetes status resolve
   // a read's scope in the catalog on the caller's behalf, which Backstage
   // refuses to delegate for a restricted token).
@@ -691,22 +691,13 @@ async function main() {
     catalog: {
       locations: [
         ...production.catalog.locations,
-        {
+        // One location per repository and department file, as GitHub
+        // discovery and an organisation sync register them.
+        ...catalogFiles.map(({ target, allow }) => ({
           type: 'file',
-          target: catalogFile,
-          rules: [
-            {
-              allow: [
-                'Group',
-                'User',
-                'System',
-                'Component',
-                'API',
-                'Location',
-              ],
-            },
-          ],
-        },
+          target,
+          rules: [{ allow }],
+        })),
       ],
     },
     // Every two minutes instead of production's ten, from 90 s after start

@@ -9,9 +9,10 @@
  *
  *   node e2e-tests/scale/generate.mjs --out DIR [--scale F] [--seed N]
  *
- * writes DIR/all.yaml (a Location entity) and the files it names. Each
- * entity is written as a JSON document, which is YAML too, so that the
- * generator needs nothing but Node.
+ * writes the catalog files into DIR: a catalog-info.yaml per component
+ * repository and a file per department (see writeCatalog). Each entity is
+ * written as a JSON document, which is YAML too, so that the generator
+ * needs nothing but Node.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -28,7 +29,6 @@ export const COUNTS = Object.freeze({
 });
 
 export const ORGANISATION = 'globex';
-const COMPONENTS_PER_FILE = 500;
 const DAY = 86_400_000;
 
 /**
@@ -498,50 +498,65 @@ const yamlDocuments = entities =>
   entities.map(e => `---\n${JSON.stringify(e)}\n`).join('');
 
 /**
- * Writes the organisation as catalog files: `dir/all.yaml`, a Location
- * entity naming the others. Returns the path of all.yaml.
+ * A catalog file to register as a `file` location, with the kinds it may
+ * hold (the location's rules).
+ * @typedef {{ target: string, allow: string[] }} CatalogLocation
+ */
+
+/**
+ * Writes the organisation where a company keeps it: one
+ * `repos/<component>/catalog-info.yaml` per component repository (the
+ * component and the API it provides), each its own location as GitHub
+ * discovery registers them, and one `org/<department>.yaml` per department
+ * (its groups, users and systems) plus `org/<organisation>.yaml`, as an
+ * organisation sync would. Small files matter: the catalog re-reads each
+ * location every few minutes and parses it in one go, and a file of 500
+ * components kept the backend's one thread busy ~100 ms per read (the
+ * layout of the first runs below).
  * @param {Organisation} org
  * @param {string} dir
+ * @returns {CatalogLocation[]}
  */
 export function writeCatalog(org, dir) {
-  fs.mkdirSync(dir, { recursive: true });
-  /** @type {string[]} */
-  const targets = [];
-  /** @param {string} file @param {object[]} entities */
-  const write = (file, entities) => {
-    fs.writeFileSync(path.join(dir, file), yamlDocuments(entities));
-    targets.push(`./${file}`);
+  /** @type {CatalogLocation[]} */
+  const locations = [];
+  /** @param {string} file @param {object[]} entities @param {string[]} allow */
+  const write = (file, entities, allow) => {
+    const target = path.join(dir, file);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.writeFileSync(target, yamlDocuments(entities));
+    locations.push({ target, allow });
   };
-  write('groups.yaml', [
-    groupEntity(org.organisation),
-    ...org.departments.map(groupEntity),
-    ...org.teams.map(groupEntity),
-  ]);
-  write('users.yaml', org.users.map(userEntity));
-  write('systems.yaml', org.systems.map(systemEntity));
-  write('apis.yaml', org.apis.map(apiEntity));
-  for (let i = 0; i < org.components.length; i += COMPONENTS_PER_FILE) {
+  const orgKinds = ['Group', 'User', 'System'];
+  write(
+    `org/${org.organisation.name}.yaml`,
+    [groupEntity(org.organisation)],
+    orgKinds,
+  );
+  for (const department of org.departments) {
+    const of = (/** @type {{ department?: string }} */ e) =>
+      e.department === department.name;
     write(
-      `components-${pad(i / COMPONENTS_PER_FILE + 1, 3)}.yaml`,
-      org.components.slice(i, i + COMPONENTS_PER_FILE).map(componentEntity),
+      `org/${department.name}.yaml`,
+      [
+        groupEntity(department),
+        ...org.teams.filter(of).map(groupEntity),
+        ...org.users.filter(of).map(userEntity),
+        ...org.systems.filter(of).map(systemEntity),
+      ],
+      orgKinds,
     );
   }
-  const all = path.join(dir, 'all.yaml');
-  fs.writeFileSync(
-    all,
-    yamlDocuments([
-      {
-        apiVersion: 'backstage.io/v1alpha1',
-        kind: 'Location',
-        metadata: {
-          name: 'globex-scale-organisation',
-          description: `The scale benchmark's organisation (scale ${org.scale}, seed ${org.seed}).`,
-        },
-        spec: { targets },
-      },
-    ]),
-  );
-  return all;
+  const apiOf = new Map(org.apis.map(api => [api.provider, api]));
+  for (const component of org.components) {
+    const api = apiOf.get(component.name);
+    write(
+      `repos/${component.name}/catalog-info.yaml`,
+      [componentEntity(component), ...(api ? [apiEntity(api)] : [])],
+      ['Component', 'API'],
+    );
+  }
+  return locations;
 }
 
 /** How many entities of each kind the catalog will hold for `org`. */
@@ -752,8 +767,12 @@ async function main() {
     process.exit(2);
   }
   const org = generateOrganisation({ scale, seed });
-  const all = writeCatalog(org, values.out);
-  console.log(`${all}: ${JSON.stringify(expectedEntities(org))}`);
+  const locations = writeCatalog(org, values.out);
+  console.log(
+    `${values.out}: ${locations.length} catalog files, ${JSON.stringify(
+      expectedEntities(org),
+    )}`,
+  );
   if (values.history) {
     // Counts the year of history (it is not written: bench.mjs sends it).
     const totals = {
