@@ -203,6 +203,49 @@ describe('DoraMetricsService keeps a large scope summary', () => {
       expect(await departments()).toEqual(after);
     },
   );
+  it.each(databases.eachSupportedId())(
+    'sums a scope read during an ingest again once the backlog is analysed, so the next read answers at once (%p)',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const { store, metrics } = await metricsOn(knex, department);
+      const read = () =>
+        metrics.metrics(
+          { ...window, entityRef: 'group:default/dept' },
+          mockCredentials.user(),
+        );
+      await store.ingest('ci', deployments('02'));
+      await read();
+      await metrics.settled();
+      expect((await read()).deploymentFrequency.deployments).toBe(120);
+
+      // A second day arrives and is read while it is being analysed …
+      await store.ingest('ci', deployments('03'));
+      expect((await read()).analysisPending).toBe(120);
+      await metrics.settled();
+
+      // … so once the backlog is analysed, the background has summed the
+      // department again: the next read sums nothing. (The store is a
+      // proxy, which jest.spyOn cannot watch; counting wrappers can.)
+      const sums: string[] = [];
+      const counted = (method: 'deploymentSummary' | 'deploymentVerdicts') => {
+        const original = store[method].bind(store) as (
+          ...args: unknown[]
+        ) => unknown;
+        return (...args: unknown[]) => {
+          sums.push(method);
+          return original(...args);
+        };
+      };
+      Object.assign(store, {
+        deploymentSummary: counted('deploymentSummary'),
+        deploymentVerdicts: counted('deploymentVerdicts'),
+      });
+      const after = await read();
+      expect(after.analysisPending).toBe(0);
+      expect(after.deploymentFrequency.deployments).toBe(240);
+      expect(sums).toEqual([]);
+    },
+  );
 });
 
 describe('DoraMetricsService day totals', () => {

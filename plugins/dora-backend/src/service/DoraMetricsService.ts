@@ -63,13 +63,26 @@ const KEPT_SUMMARY_MIN_MEMBERS = 100;
 const KEPT_SUMMARY_MAX_AGE_MS = 30_000;
 /** Kept summaries (scopes × windows × environments), per replica. */
 const KEPT_SUMMARIES = 200;
+/**
+ * Once a backlog is analysed, kept summaries read this recently are summed
+ * again in the background, at most {@link KEPT_SUMMARIES_RESUMMED} of them.
+ */
+const KEPT_SUMMARY_RESUM_READ_MS = 15 * 60_000;
+const KEPT_SUMMARIES_RESUMMED = 20;
+
+type Summed = DeploymentSummary | DeploymentSummary[];
 
 /** A summary (or a group read's summaries) kept with its fingerprint. */
 type KeptSummary = {
   fingerprint: string;
   at: number;
-  summary: DeploymentSummary | DeploymentSummary[];
+  summary: Summed;
   summing?: Promise<void>;
+  /** The entities whose analyses it sums, and how to sum it again. */
+  entityRefs: string[];
+  sum: () => Promise<Summed>;
+  /** When a read last asked for it. */
+  readAt: number;
 };
 const ATTRIBUTION_INTERVAL_MS = 10_000;
 /** How long reads reuse the count of unattributed events. */
@@ -236,7 +249,11 @@ export class DoraMetricsService {
               await sleep(2 * (Date.now() - started));
             }
           }
-          if (this.#refreshAgain) await sleep(REFRESH_DELAY_MS);
+          if (this.#refreshAgain) {
+            await sleep(REFRESH_DELAY_MS);
+          } else if (stale.length > 0) {
+            await this.#resumKept();
+          }
         }
       } catch (error) {
         this.#logger.warn(`DORA analysis refresh failed: ${error}`);
@@ -539,10 +556,13 @@ export class DoraMetricsService {
    * of `entityRefs`: unchanged, the kept one is exact and answers at once.
    * Changed while analysis is pending (an ingest under way, when every
    * answer lags anyway), a kept one up to {@link KEPT_SUMMARY_MAX_AGE_MS}
-   * old answers while `sum` runs again in the background, once at a time;
-   * otherwise the read sums.
+   * old answers while `sum` runs again in the background, once at a time.
+   * Being summed again already with nothing pending (the background does
+   * that once a backlog is analysed, see {@link DoraMetricsService.#resumKept}),
+   * the read waits for that sum instead of starting another; otherwise
+   * the read sums.
    */
-  async #kept<T extends KeptSummary['summary']>(
+  async #kept<T extends Summed>(
     request: unknown,
     entityRefs: string[],
     analysisPending: number,
@@ -553,28 +573,86 @@ export class DoraMetricsService {
       .digest('base64');
     const fingerprint = await this.#store.analysisFingerprint(entityRefs);
     const kept = this.#summaries.get(key);
+    if (kept) kept.readAt = Date.now();
     if (kept?.fingerprint === fingerprint) return kept.summary as T;
-    const sumAndKeep = async () => {
-      const summary = await sum();
-      this.#keepSummary(key, { fingerprint, at: Date.now(), summary });
-      return summary;
-    };
+    if (kept?.summing && analysisPending === 0) {
+      await kept.summing;
+      const summed = this.#summaries.get(key);
+      if (summed?.fingerprint === fingerprint) return summed.summary as T;
+    }
+    const toKeep = { entityRefs, sum, readAt: Date.now() };
     if (
       kept &&
       analysisPending > 0 &&
       Date.now() - kept.at < KEPT_SUMMARY_MAX_AGE_MS
     ) {
-      kept.summing ??= sumAndKeep()
-        .then(() => undefined)
-        .catch(error =>
-          this.#logger.warn(`DORA summary refresh failed: ${error}`),
-        )
-        .finally(() => {
-          kept.summing = undefined;
-        });
+      this.#sumInBackground(key, kept, fingerprint);
       return kept.summary as T;
     }
-    return sumAndKeep();
+    return (await this.#sumAndKeep(key, toKeep, fingerprint)) as T;
+  }
+
+  async #sumAndKeep(
+    key: string,
+    toKeep: Pick<KeptSummary, 'entityRefs' | 'sum' | 'readAt'>,
+    fingerprint: string,
+  ): Promise<Summed> {
+    const summary = await toKeep.sum();
+    this.#keepSummary(key, {
+      entityRefs: toKeep.entityRefs,
+      sum: toKeep.sum,
+      readAt: toKeep.readAt,
+      fingerprint,
+      at: Date.now(),
+      summary,
+    });
+    return summary;
+  }
+
+  /** Sums `kept` again unless that runs already; failures are logged. */
+  #sumInBackground(key: string, kept: KeptSummary, fingerprint: string) {
+    kept.summing ??= this.#sumAndKeep(key, kept, fingerprint)
+      .then(() => undefined)
+      .catch(error =>
+        this.#logger.warn(`DORA summary refresh failed: ${error}`),
+      )
+      .finally(() => {
+        kept.summing = undefined;
+      });
+    return kept.summing;
+  }
+
+  /**
+   * After a backlog was analysed: sums again, one at a time, the kept
+   * summaries read lately whose analyses changed, most recently kept first,
+   * so the first read after an ingest finds its scope's year summed instead
+   * of summing it (an organisation's teams take seconds). Stops when new
+   * facts arrive: the pass that analyses them does this again.
+   */
+  async #resumKept(): Promise<void> {
+    const readSince = Date.now() - KEPT_SUMMARY_RESUM_READ_MS;
+    const keys = [...this.#summaries]
+      .reverse()
+      .filter(([, kept]) => kept.readAt >= readSince)
+      .slice(0, KEPT_SUMMARIES_RESUMMED)
+      .map(([key]) => key);
+    for (const key of keys) {
+      if (this.#refreshAgain) return;
+      let kept = this.#summaries.get(key);
+      // A sum a read started while analysis was pending: its fingerprint
+      // may already be old.
+      while (kept?.summing) {
+        await kept.summing;
+        kept = this.#summaries.get(key);
+      }
+      if (!kept) continue;
+      const fingerprint = await this.#store.analysisFingerprint(
+        kept.entityRefs,
+      );
+      if (fingerprint !== kept.fingerprint) {
+        await this.#sumInBackground(key, kept, fingerprint);
+      }
+    }
   }
 
   /**
