@@ -1,5 +1,5 @@
 import type { BackstageCredentials } from '@backstage/backend-plugin-api';
-import { parseEntityRef } from '@backstage/catalog-model';
+import { type Entity, parseEntityRef } from '@backstage/catalog-model';
 import {
   addDays,
   dayStart,
@@ -281,6 +281,15 @@ export class OutcomesService {
   ): Promise<Outcomes> {
     const reads = this.#reads;
     const { entityRef, environment, windows } = query;
+    const kind = entityRef ? parseEntityRef(entityRef).kind : undefined;
+    // A group's type decides whether its silent services are named (see
+    // #components); asked while the tokens are signed, not after.
+    const group =
+      entityRef && kind === 'group'
+        ? this.#catalog.getEntityByRef(entityRef, { credentials })
+        : undefined;
+    // Settled later; a failure is the read's, not an unhandled rejection.
+    group?.catch(() => undefined);
     const [doraToken, costToken, kubeToken] = await Promise.all([
       reads.tokenFor(credentials, 'dora'),
       reads.tokenFor(credentials, 'cost'),
@@ -292,7 +301,6 @@ export class OutcomesService {
       to: instant(w.to),
       environment,
     });
-    const kind = entityRef ? parseEntityRef(entityRef).kind : undefined;
 
     const metricsAsked = Promise.all(
       windows.map(w =>
@@ -344,7 +352,7 @@ export class OutcomesService {
               window: windows[0],
               environment,
               tokens: { dora: doraToken, cost: costToken, kube: kubeToken },
-              credentials,
+              group,
               current: () =>
                 Promise.all([metricsAsked.then(all => all[0]), costAsked]),
             })
@@ -436,7 +444,8 @@ export class OutcomesService {
     window: CostWindow;
     environment: string;
     tokens: { dora: string; cost: string; kube: string };
-    credentials: BackstageCredentials;
+    /** A group scope's entity, already asked of the catalog. */
+    group?: Promise<Entity | undefined>;
     /** The scope's own metrics and cost of the window, already asked for. */
     current: () => Promise<[Answer<DoraMetrics>, Answer<EntityCost>]>;
   }): Promise<ComponentFacts[] | undefined> {
@@ -474,9 +483,7 @@ export class OutcomesService {
       // Silent services are named for teams and systems, where someone owns
       // the fix; a department or the organisation sees them team by team
       // (and listing every component of it costs more than the whole read).
-      const group = await this.#catalog.getEntityByRef(entityRef, {
-        credentials: options.credentials,
-      });
+      const group = await options.group;
       if (group?.spec?.type !== 'team') return undefined;
     }
     const [breakdown, rankings, kube] = await Promise.all([
