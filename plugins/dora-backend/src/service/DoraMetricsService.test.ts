@@ -246,6 +246,39 @@ describe('DoraMetricsService keeps a large scope summary', () => {
       expect(sums).toEqual([]);
     },
   );
+
+  it.each(databases.eachSupportedId())(
+    'sums a changed scope once for two reads at once (%p)',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const { store, metrics } = await metricsOn(knex, department);
+      const read = () =>
+        metrics.metrics(
+          { ...window, entityRef: 'group:default/dept' },
+          mockCredentials.user(),
+        );
+      await store.ingest('ci', deployments('02'));
+      await read();
+      await metrics.settled();
+      await read();
+
+      // One more deployment: few stale, so each read analyses it itself,
+      // and both find the department's kept summary out of date.
+      await store.ingest('ci', deployments('03').slice(0, 1));
+      let sums = 0;
+      const sum = store.deploymentSummary.bind(store);
+      Object.assign(store, {
+        deploymentSummary: (...args: Parameters<typeof sum>) => {
+          sums += 1;
+          return sum(...args);
+        },
+      });
+      const [first, second] = await Promise.all([read(), read()]);
+      expect(first.deploymentFrequency.deployments).toBe(121);
+      expect(second).toEqual(first);
+      expect(sums).toBe(1);
+    },
+  );
 });
 
 describe('DoraMetricsService day totals', () => {

@@ -560,7 +560,7 @@ export class DoraMetricsService {
    * Being summed again already with nothing pending (the background does
    * that once a backlog is analysed, see {@link DoraMetricsService.#resumKept}),
    * the read waits for that sum instead of starting another; otherwise
-   * the read sums.
+   * the read sums, and a background re-sum of the same scope waits for it.
    */
   async #kept<T extends Summed>(
     request: unknown,
@@ -589,7 +589,20 @@ export class DoraMetricsService {
       this.#sumInBackground(key, kept, fingerprint);
       return kept.summary as T;
     }
-    return (await this.#sumAndKeep(key, toKeep, fingerprint)) as T;
+    const summed = this.#sumAndKeep(key, toKeep, fingerprint);
+    if (kept && !kept.summing) {
+      // The background re-sum after a backlog waits for this one rather
+      // than summing the same scope again.
+      kept.summing = summed
+        .then(
+          () => undefined,
+          () => undefined,
+        )
+        .finally(() => {
+          kept.summing = undefined;
+        });
+    }
+    return (await summed) as T;
   }
 
   async #sumAndKeep(
