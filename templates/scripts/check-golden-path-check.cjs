@@ -70,18 +70,21 @@ server.listen(0, '127.0.0.1', async () => {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'golden-path-check-'));
   try {
     fs.cpSync(rendered, work, { recursive: true });
+    const commitAll = message => {
+      git(work, 'add', '-A');
+      git(
+        work,
+        '-c',
+        'user.name=ci',
+        '-c',
+        'user.email=ci@example.com',
+        'commit',
+        '-qm',
+        message,
+      );
+    };
     git(work, 'init', '-q', '-b', 'main');
-    git(work, 'add', '-A');
-    git(
-      work,
-      '-c',
-      'user.name=ci',
-      '-c',
-      'user.email=ci@example.com',
-      'commit',
-      '-qm',
-      'base',
-    );
+    commitAll('base');
     // Asynchronously: the stand-in answers on this process's event loop.
     const run = (token = TOKEN) =>
       new Promise(resolve => {
@@ -107,17 +110,7 @@ server.listen(0, '127.0.0.1', async () => {
     const commit = (branch, change) => {
       git(work, 'checkout', '-q', '-B', branch, 'main');
       change();
-      git(work, 'add', '-A');
-      git(
-        work,
-        '-c',
-        'user.name=ci',
-        '-c',
-        'user.email=ci@example.com',
-        'commit',
-        '-qm',
-        branch,
-      );
+      commitAll(branch);
     };
 
     // A pull request that removes the limits and leaks a token.

@@ -590,18 +590,9 @@ export class DoraMetricsService {
       return kept.summary as T;
     }
     const summed = this.#sumAndKeep(key, toKeep, fingerprint);
-    if (kept && !kept.summing) {
-      // The background re-sum after a backlog waits for this one rather
-      // than summing the same scope again.
-      kept.summing = summed
-        .then(
-          () => undefined,
-          () => undefined,
-        )
-        .finally(() => {
-          kept.summing = undefined;
-        });
-    }
+    // The background re-sum after a backlog waits for this one rather than
+    // summing the same scope again.
+    if (kept && !kept.summing) this.#markSumming(kept, summed);
     return (await summed) as T;
   }
 
@@ -624,10 +615,23 @@ export class DoraMetricsService {
 
   /** Sums `kept` again unless that runs already; failures are logged. */
   #sumInBackground(key: string, kept: KeptSummary, fingerprint: string) {
-    kept.summing ??= this.#sumAndKeep(key, kept, fingerprint)
-      .then(() => undefined)
-      .catch(error =>
-        this.#logger.warn(`DORA summary refresh failed: ${error}`),
+    return (
+      kept.summing ??
+      this.#markSumming(
+        kept,
+        this.#sumAndKeep(key, kept, fingerprint).catch(error =>
+          this.#logger.warn(`DORA summary refresh failed: ${error}`),
+        ),
+      )
+    );
+  }
+
+  /** `kept` is being summed until `sum` settles, however it ends. */
+  #markSumming(kept: KeptSummary, sum: Promise<unknown>): Promise<void> {
+    kept.summing = sum
+      .then(
+        () => undefined,
+        () => undefined,
       )
       .finally(() => {
         kept.summing = undefined;
