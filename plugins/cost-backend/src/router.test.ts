@@ -278,6 +278,36 @@ describe('cost API', () => {
     ]);
   });
 
+  it('answers the windows before a window in the same read, each as its own read answers it', async () => {
+    const scope = 'entityRef=component:default/checkout';
+    const res = await call(
+      `/entity?${scope}&from=2026-10-02&to=2026-10-03&previousWindows=2`,
+      CHECKOUT_OWNER,
+    );
+    expect(res.status).toBe(200);
+    const { previous, ...current } = res.body;
+    expect(current).toEqual(
+      (
+        await call(
+          `/entity?${scope}&from=2026-10-02&to=2026-10-03`,
+          CHECKOUT_OWNER,
+        )
+      ).body,
+    );
+    expect(previous).toEqual([
+      (await call(`/entity?${scope}&${window}`, CHECKOUT_OWNER)).body,
+      (
+        await call(
+          `/entity?${scope}&from=2026-09-30&to=2026-10-01`,
+          CHECKOUT_OWNER,
+        )
+      ).body,
+    ]);
+    expect(previous.map((p: { total: number }) => p.total)).toEqual([52, 0]);
+    // Without previousWindows the answer has none.
+    expect(current).not.toHaveProperty('previous');
+  });
+
   it('serves the organisation, with its attributed share, to admins only', async () => {
     const res = await call(`/entity?${window}`);
     expect(res.status).toBe(200);
@@ -495,6 +525,9 @@ describe('cost API', () => {
     ['/entity?to=yesterday', 'to'],
     ['/entity?from=2026-10-05&to=2026-10-01', 'from must be before to'],
     ['/entity?granularity=week', 'granularity'],
+    ['/entity?previousWindows=3', 'previousWindows'],
+    ['/entity?previousWindows=one', 'previousWindows'],
+    ['/entity?from=0001-01-02&to=0001-01-03&previousWindows=2', 'before 0001'],
     ['/entity?entityRef=not a ref', 'entityRef'],
     ['/entity?entityRef=', 'entityRef'],
     ['/rankings', 'entityRef'],

@@ -7,6 +7,7 @@ import type {
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import { retryAfterOnUnavailable } from '@paved/database-errors';
+import { previousCostWindows } from '@paved/plugin-cost-common';
 import type { CostStore } from './database/CostStore';
 import { createOpenApiRouter } from './schema/openapi/generated';
 import { authorizeCostRead, mayReadCosts } from './service/CostAccess';
@@ -44,7 +45,9 @@ export async function createRouter(
   const { httpAuth, permissions, cost, store } = options;
   const router = await createOpenApiRouter();
 
-  const credentialsOf = (req: express.Request): Promise<BackstageCredentials> =>
+  const credentialsOf = (
+    req: Parameters<HttpAuthService['credentials']>[0],
+  ): Promise<BackstageCredentials> =>
     httpAuth.credentials(req, { allow: ['user', 'service'] });
 
   /**
@@ -63,14 +66,16 @@ export async function createRouter(
   router.get('/entity', async (req, res) => {
     const credentials = await credentialsOf(req);
     const window = parseWindow(req.query);
+    const before = previousCostWindows(window, req.query.previousWindows ?? 0);
+    if ('error' in before) throw new InputError(before.error);
     const scope = await readableScope(credentials, req.query.entityRef);
-    res.json(
-      await cost.entityCost({
-        scope,
-        window,
-        granularity: req.query.granularity ?? 'day',
-      }),
+    const granularity = req.query.granularity ?? 'day';
+    const [current, ...previous] = await Promise.all(
+      [window, ...before.windows].map(w =>
+        cost.entityCost({ scope, window: w, granularity }),
+      ),
     );
+    res.json(previous.length > 0 ? { ...current, previous } : current);
   });
 
   router.get('/groups', async (req, res) => {

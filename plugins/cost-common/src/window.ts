@@ -125,6 +125,42 @@ export function parseCostWindow(
   return { window: { from: formatDay(from), to: formatDay(to) } };
 }
 
+/** The most windows before its own a cost read also answers. */
+export const MAX_PREVIOUS_COST_WINDOWS = 2;
+
+/**
+ * The `count` windows of the same length just before a window, newest
+ * first (a comparison's windows), or an error message when `count` is out
+ * of bounds or they would start before the year 0001.
+ */
+export function previousCostWindows(
+  window: CostWindow,
+  count: number,
+): { windows: CostWindow[] } | { error: string } {
+  if (
+    !(
+      Number.isInteger(count) &&
+      count >= 0 &&
+      count <= MAX_PREVIOUS_COST_WINDOWS
+    )
+  ) {
+    return {
+      error: `previousWindows must be a whole number from 0 to ${MAX_PREVIOUS_COST_WINDOWS}`,
+    };
+  }
+  const from = checkedDayStart(window.from);
+  const length = checkedDayStart(window.to) - from;
+  if (from - count * length < MIN_MS) {
+    return { error: 'the windows before this one would start before 0001' };
+  }
+  return {
+    windows: Array.from({ length: count }, (_, i) => ({
+      from: formatDay(from - (i + 1) * length),
+      to: formatDay(from - i * length),
+    })),
+  };
+}
+
 const TIMESTAMP =
   /^(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 

@@ -453,6 +453,74 @@ describe('DORA event API and metrics', () => {
     }
   });
 
+  it.each(databases.eachSupportedId())(
+    'answers the windows before a window in the same read, each as its own read answers it (%s)',
+    async databaseId => {
+      const { backend, call } = await startBackend(databaseId);
+      try {
+        // Thirty-day windows: October, and the two before it.
+        await call('POST', '/events', {
+          events: [
+            deployment('oct-1', '2026-10-20T10:00:00Z'),
+            deployment('oct-2', '2026-10-21T10:00:00Z'),
+            deployment('sep-1', '2026-09-15T10:00:00Z', {
+              startedAt: '2026-09-15T09:00:00Z',
+            }),
+            deployment('aug-1', '2026-08-10T10:00:00Z', {
+              startedAt: '2026-08-10T09:00:00Z',
+            }),
+            deployment('aug-2', '2026-08-11T10:00:00Z', {
+              startedAt: '2026-08-11T09:00:00Z',
+            }),
+            deployment('aug-3', '2026-08-12T10:00:00Z', {
+              startedAt: '2026-08-12T09:00:00Z',
+            }),
+            {
+              type: 'incident',
+              id: 'inc-sep',
+              service: 'checkout-service',
+              environment: 'production',
+              openedAt: '2026-09-15T11:00:00Z',
+              resolvedAt: '2026-09-15T12:00:00Z',
+              causedByDeploymentId: 'sep-1',
+            },
+          ],
+        });
+        const compared = await call('GET', `${metricsPath}&previousWindows=2`);
+        expect(compared.status).toBe(200);
+        const { previous, ...current } = compared.body;
+        expect(current).toEqual((await call('GET', metricsPath)).body);
+        const windowOf = (from: string, to: string) =>
+          call(
+            'GET',
+            `/metrics?entityRef=component:default/checkout-service&from=${from}&to=${to}`,
+          );
+        expect(previous).toEqual([
+          (await windowOf('2026-09-01T00:00:00Z', '2026-10-01T00:00:00Z')).body,
+          (await windowOf('2026-08-02T00:00:00Z', '2026-09-01T00:00:00Z')).body,
+        ]);
+        expect(
+          previous.map(
+            (m: { deploymentFrequency: { deployments: number } }) =>
+              m.deploymentFrequency.deployments,
+          ),
+        ).toEqual([1, 3]);
+        expect(previous[0].changeFailRate.failed).toBe(1);
+
+        for (const bad of ['3', '-1', 'two']) {
+          const refused = await call(
+            'GET',
+            `${metricsPath}&previousWindows=${bad}`,
+          );
+          expect(refused.status).toBe(400);
+          expect(refused.body.error.message).toMatch(/previousWindows/);
+        }
+      } finally {
+        await backend.stop();
+      }
+    },
+  );
+
   it('answers malformed requests with 400 and a reason', async () => {
     const [databaseId] = databases.eachSupportedId()[0];
     const { backend, call, port } = await startBackend(databaseId);

@@ -40,6 +40,7 @@ import {
   parseDeploymentFilter,
   parsePage,
   parseGroupType,
+  parsePreviousWindows,
   parseReadScope,
   parseInterval,
   parseSeriesRequest,
@@ -424,16 +425,38 @@ export class DoraMetricsService {
     return { ...resolved, deployments };
   }
 
-  /** The five metrics of a scope, window and environment. */
+  /**
+   * The five metrics of a scope, window and environment; with
+   * `previousWindows`, also those of the windows of the same length just
+   * before, from the same resolved scope (a comparison in one read).
+   */
   async metrics(
     query: MetricsQuery,
     credentials: BackstageCredentials,
   ): Promise<DoraMetrics> {
-    rejectUnknownParameters(query);
+    rejectUnknownParameters(query, ['previousWindows']);
     const scope = parseReadScope(query);
+    const before = parsePreviousWindows(query, scope);
     const resolved = await this.#scope(scope, credentials);
-    const summary = await this.#summary(resolved);
-    return metricsFromSummary({ ...resolved, summary });
+    const [summary, ...previous] = await Promise.all(
+      [resolved, ...before.map(window => ({ ...resolved, ...window }))].map(
+        window => this.#summary(window),
+      ),
+    );
+    return {
+      ...metricsFromSummary({ ...resolved, summary }),
+      ...(before.length > 0
+        ? {
+            previous: previous.map((windowSummary, i) =>
+              metricsFromSummary({
+                ...resolved,
+                ...before[i],
+                summary: windowSummary,
+              }),
+            ),
+          }
+        : {}),
+    };
   }
 
   /**

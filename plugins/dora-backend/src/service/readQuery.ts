@@ -219,6 +219,41 @@ export function parseReadScope(
   };
 }
 
+/** The most windows before its own a metrics read also answers. */
+export const MAX_PREVIOUS_WINDOWS = 2;
+
+/**
+ * How many windows of the same length before the read's own it also
+ * answers (`previousWindows`, default 0), and those windows, newest first.
+ */
+export function parsePreviousWindows(
+  raw: RawReadQuery,
+  scope: ReadScope,
+): Array<{ from: Date; to: Date }> {
+  // The HTTP API's validator hands over the integer its spec declares; an
+  // action's input may carry the digits as text.
+  let count = NaN;
+  if (typeof raw.previousWindows === 'number') {
+    count = raw.previousWindows;
+  } else {
+    const digits = text(raw, 'previousWindows');
+    if (digits === undefined) return [];
+    if (/^\d$/.test(digits)) count = Number(digits);
+  }
+  if (
+    !(Number.isInteger(count) && count >= 0 && count <= MAX_PREVIOUS_WINDOWS)
+  ) {
+    throw new InputError(
+      `previousWindows must be a whole number from 0 to ${MAX_PREVIOUS_WINDOWS}`,
+    );
+  }
+  const length = scope.to.getTime() - scope.from.getTime();
+  return Array.from({ length: count }, (_, i) => ({
+    from: new Date(scope.from.getTime() - (i + 1) * length),
+    to: new Date(scope.to.getTime() - (i + 1) * length),
+  }));
+}
+
 /**
  * How many points a series of `[from, to)` by `interval` has, counted
  * without building them (calendar months for `month`).

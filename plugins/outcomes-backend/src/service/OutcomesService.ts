@@ -302,28 +302,35 @@ export class OutcomesService {
       environment,
     });
 
-    const metricsAsked = Promise.all(
-      windows.map(w =>
-        reads.ask('dora', () =>
-          reads.dora.getMetrics({ query: doraWindow(w) }, { token: doraToken }),
+    // The window and the two before it in one DORA read, and the window
+    // and the one before it in one cost read: each plugin resolves the
+    // scope and checks the caller once.
+    const metricsAsked = reads
+      .ask('dora', () =>
+        reads.dora.getMetrics(
+          { query: { ...doraWindow(windows[0]), previousWindows: 2 } },
+          { token: doraToken },
         ),
-      ),
-    );
-    const costAsked = reads.ask('cost', () =>
-      reads.cost.getEntityCost(
-        {
-          query: {
-            entityRef,
-            from: windows[0].from,
-            to: windows[0].to,
-            granularity: 'day',
+      )
+      .then(answer => windowsOf(answer, 3));
+    const costAsked = reads
+      .ask('cost', () =>
+        reads.cost.getEntityCost(
+          {
+            query: {
+              entityRef,
+              from: windows[0].from,
+              to: windows[0].to,
+              granularity: 'day',
+              previousWindows: 1,
+            },
           },
-        },
-        { token: costToken },
-      ),
-    );
-    const [metrics, trends, cost, previousCost, components] = await Promise.all(
-      [
+          { token: costToken },
+        ),
+      )
+      .then(answer => windowsOf(answer, 2));
+    const [metrics, trends, [cost, previousCost], components] =
+      await Promise.all([
         metricsAsked,
         reads.ask('dora', () =>
           reads.dora.getTrends(
@@ -332,19 +339,6 @@ export class OutcomesService {
           ),
         ),
         costAsked,
-        reads.ask('cost', () =>
-          reads.cost.getEntityCost(
-            {
-              query: {
-                entityRef,
-                from: windows[1].from,
-                to: windows[1].to,
-                granularity: 'month',
-              },
-            },
-            { token: costToken },
-          ),
-        ),
         entityRef && kind
           ? this.#components({
               entityRef,
@@ -354,11 +348,13 @@ export class OutcomesService {
               tokens: { dora: doraToken, cost: costToken, kube: kubeToken },
               group,
               current: () =>
-                Promise.all([metricsAsked.then(all => all[0]), costAsked]),
+                Promise.all([
+                  metricsAsked.then(all => all[0]),
+                  costAsked.then(all => all[0]),
+                ]),
             })
           : Promise.resolve(undefined),
-      ],
-    );
+      ]);
 
     const unavailable: Unavailable[] = [];
     if (!metrics[0].allowed) {
@@ -537,6 +533,22 @@ export class OutcomesService {
     }
     return [...components.values()];
   }
+}
+
+/**
+ * A comparison's answer (a window with `previous`, newest first) as one
+ * answer per window: `count` of them, a refusal refusing each.
+ */
+function windowsOf<T extends { previous?: T[] }>(
+  answer: Answer<T>,
+  count: number,
+): Answer<T>[] {
+  if (!answer.allowed) return Array(count).fill(answer);
+  const { previous = [], ...current } = answer.value;
+  return [current as T, ...previous.slice(0, count - 1)].map(value => ({
+    allowed: true as const,
+    value,
+  }));
 }
 
 /**

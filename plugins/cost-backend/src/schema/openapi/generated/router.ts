@@ -503,6 +503,15 @@ export const spec = {
               $ref: '#/components/schemas/CostReconciliation',
             },
           },
+          previous: {
+            type: 'array',
+            maxItems: 2,
+            description:
+              "With `previousWindows`, the scope's cost over the windows of the same length just before, newest first.",
+            items: {
+              $ref: '#/components/schemas/EntityCost',
+            },
+          },
         },
       },
       GroupCosts: {
@@ -874,6 +883,18 @@ export const spec = {
               'The period of each point of the series (default day).',
             schema: {
               $ref: '#/components/schemas/CostGranularity',
+            },
+          },
+          {
+            name: 'previousWindows',
+            in: 'query',
+            required: false,
+            description:
+              "Also answer the scope's cost over this many windows of the same\nlength just before the window, newest first, in `previous` (by\nthe same granularity): a comparison in one read. Default 0; at\nmost 2.\n",
+            schema: {
+              type: 'integer',
+              minimum: 0,
+              maximum: 2,
             },
           },
         ],

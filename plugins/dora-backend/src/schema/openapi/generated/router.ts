@@ -66,6 +66,18 @@ export const spec = {
           maxLength: 63,
         },
       },
+      previousWindows: {
+        name: 'previousWindows',
+        in: 'query',
+        required: false,
+        description:
+          'Also answer the same scope over this many windows of the same\nlength just before the window, newest first, in `previous`: a\ncomparison in one read. Default 0; at most 2.\n',
+        schema: {
+          type: 'integer',
+          minimum: 0,
+          maximum: 2,
+        },
+      },
       deploymentFilter: {
         name: 'filter',
         in: 'query',
@@ -708,6 +720,15 @@ export const spec = {
             description:
               'Components of the scope whose newest events are still being analysed (a moment after a large ingest); their newest deployments count once analysed. A read analyses a few itself and never waits on a backlog.',
           },
+          previous: {
+            type: 'array',
+            maxItems: 2,
+            description:
+              "With `previousWindows`, the scope's metrics over the windows of the same length just before, newest first.",
+            items: {
+              $ref: '#/components/schemas/DoraMetrics',
+            },
+          },
         },
       },
       Benchmarked: {
@@ -1318,6 +1339,9 @@ export const spec = {
           },
           {
             $ref: '#/components/parameters/environment',
+          },
+          {
+            $ref: '#/components/parameters/previousWindows',
           },
         ],
         responses: {

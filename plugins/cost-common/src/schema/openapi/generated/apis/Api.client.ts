@@ -53,6 +53,13 @@ export type GetEntityCost = {
      * The period of each point of the series (default day).
      */
     granularity?: CostGranularity;
+    /**
+     * Also answer the scope's cost over this many windows of the same
+     * length just before the window, newest first, in `previous` (by
+     * the same granularity): a comparison in one read. Default 0; at
+     * most 2.
+     */
+    previousWindows?: number;
   };
 };
 

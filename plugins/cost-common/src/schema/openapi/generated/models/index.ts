@@ -242,6 +242,10 @@ export type EntityCost = {
   costPerRequestProblem?: string;
   anomalies: Array<CostAnomaly>;
   reconciliation: Array<CostReconciliation>;
+  /**
+   * With `previousWindows`, the scope's cost over the windows of the same length just before, newest first.
+   */
+  previous?: Array<EntityCost>;
 };
 
 /**

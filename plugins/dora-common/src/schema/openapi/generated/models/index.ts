@@ -304,6 +304,10 @@ export type DoraMetrics = {
    * Components of the scope whose newest events are still being analysed (a moment after a large ingest); their newest deployments count once analysed. A read analyses a few itself and never waits on a backlog.
    */
   analysisPending?: number;
+  /**
+   * With `previousWindows`, the scope's metrics over the windows of the same length just before, newest first.
+   */
+  previous?: Array<DoraMetrics>;
 };
 
 /**
