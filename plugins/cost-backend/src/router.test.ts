@@ -360,6 +360,17 @@ describe('cost API', () => {
       // The auditor's catalog hides orders: her team total leaves it out.
       expect(res.body.groups[0].total).toBe(user === ADMIN ? 65 : 52);
     }
+    // The day before in the same read: each group's what its own read of
+    // that day answers.
+    const compared = await call(
+      '/groups?from=2026-10-02&to=2026-10-03&previousWindows=1',
+      ADMIN,
+    );
+    const ownDay = await call(`/groups?${window}`, ADMIN);
+    expect(compared.body.groups.map((g: any) => g.previous[0].total)).toEqual(
+      ownDay.body.groups.map((g: any) => g.total),
+    );
+    expect(compared.body.groups[0].previous[0].total).toBe(65);
     // Alice may read her component's cost, not a team's: listed, refused.
     const refused = await call(`/groups?${window}`, CHECKOUT_OWNER);
     expect(refused.status).toBe(200);

@@ -81,6 +81,8 @@ export async function createRouter(
   router.get('/groups', async (req, res) => {
     const credentials = await credentialsOf(req);
     const window = parseWindow(req.query);
+    const before = previousCostWindows(window, req.query.previousWindows ?? 0);
+    if ('error' in before) throw new InputError(before.error);
     const type = req.query.type ?? 'team';
     const scopes = await cost.groupsOfType(type, credentials);
     const listed = scopes.slice(0, MAX_GROUPS);
@@ -89,11 +91,15 @@ export async function createRouter(
       credentials,
       listed.map(s => s.entityRef),
     );
-    const totals = await cost.scopeTotals(
-      listed.filter((_, i) => allowed[i]),
-      window,
+    const readable = listed.filter((_, i) => allowed[i]);
+    const [totals, ...previous] = await Promise.all(
+      [window, ...before.windows].map(w => cost.scopeTotals(readable, w)),
     );
     let next = 0;
+    const totalsOf = (i: number) => ({
+      ...totals[i],
+      ...(previous.length > 0 ? { previous: previous.map(p => p[i]) } : {}),
+    });
     res.json({
       type,
       from: window.from,
@@ -103,7 +109,7 @@ export async function createRouter(
         entityRef: scope.entityRef,
         ...(scope.title ? { title: scope.title } : {}),
         ...(allowed[i]
-          ? totals[next++]
+          ? totalsOf(next++)
           : { refused: `You may not read the cost of ${scope.entityRef}` }),
       })),
       truncated: scopes.length > MAX_GROUPS,

@@ -323,6 +323,17 @@ describe('DORA reads', () => {
         expect(
           groups.body.groups[0].metrics.deploymentFrequency.deployments,
         ).toBe(user === TEAMMATE ? 3 : 1);
+        // With the windows before it, each group's are what /metrics
+        // answers for it with them.
+        const compared = await get(`/groups?${WINDOW}&previousWindows=2`, user);
+        for (const group of compared.body.groups) {
+          const one = await get(
+            `/metrics?entityRef=${group.entityRef}&${WINDOW}&previousWindows=2`,
+            user,
+          );
+          expect(group.metrics).toEqual(one.body);
+          expect(group.metrics.previous).toHaveLength(2);
+        }
       }
       expect(
         (await get(`/groups?${WINDOW}&type=department`)).body.groups,

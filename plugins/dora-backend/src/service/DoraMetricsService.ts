@@ -475,9 +475,10 @@ export class DoraMetricsService {
         'entityRef is not a parameter of the groups read: it answers for every group of a type',
       );
     }
-    rejectUnknownParameters(query, ['type']);
+    rejectUnknownParameters(query, ['type', 'previousWindows']);
     const type = parseGroupType(query);
     const scope = parseReadScope(query);
+    const before = parsePreviousWindows(query, scope);
     const [unattributedEvents, scopes] = await Promise.all([
       this.#attributeLateArrivals(),
       this.#scopes.groupsOfType(type, { credentials }),
@@ -487,37 +488,48 @@ export class DoraMetricsService {
     const pending = await this.#analyseFewStale([
       ...new Set(memberRefs.flat()),
     ]);
-    const window = {
+    // The window first, then those before it (previousWindows).
+    const windows = [scope, ...before].map(({ from, to }) => ({
       environment: scope.environment,
-      from: scope.from,
-      to: scope.to,
-    };
-    const summaries = await this.#kept(
-      ['groups', window, memberRefs],
-      [...new Set(memberRefs.flat())],
-      pending.size,
-      async () =>
-        (await this.#store.deploymentSummaries({
-          ...window,
-          scopes: memberRefs,
-        })) ?? (await this.#summariesInNode(window, memberRefs)),
+      from,
+      to,
+    }));
+    const perWindow = await Promise.all(
+      windows.map(window =>
+        this.#kept(
+          ['groups', window, memberRefs],
+          [...new Set(memberRefs.flat())],
+          pending.size,
+          async () =>
+            (await this.#store.deploymentSummaries({
+              ...window,
+              scopes: memberRefs,
+            })) ?? (await this.#summariesInNode(window, memberRefs)),
+        ),
+      ),
     );
     return {
       type,
       environment: scope.environment,
       from: scope.from.toISOString(),
       to: scope.to.toISOString(),
-      groups: listed.map((group, i) => ({
-        entityRef: group.entityRef,
-        ...(group.title ? { title: group.title } : {}),
-        metrics: metricsFromSummary({
-          ...window,
-          summary: summaries[i],
+      groups: listed.map((group, i) => {
+        const [metrics, ...previous] = windows.map((window, w) =>
+          metricsFromSummary({
+            ...window,
+            summary: perWindow[w][i],
+            entityRef: group.entityRef,
+            unattributedEvents,
+            analysisPending: memberRefs[i].filter(ref => pending.has(ref))
+              .length,
+          }),
+        );
+        return {
           entityRef: group.entityRef,
-          unattributedEvents,
-          analysisPending: memberRefs[i].filter(ref => pending.has(ref)).length,
-        }),
-      })),
+          ...(group.title ? { title: group.title } : {}),
+          metrics: previous.length > 0 ? { ...metrics, previous } : metrics,
+        };
+      }),
       truncated: scopes.length > MAX_GROUPS,
     };
   }

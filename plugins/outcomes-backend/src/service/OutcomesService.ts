@@ -5,13 +5,8 @@ import {
   dayStart,
   type CostWindow,
   type EntityCost,
-  type GroupCosts,
 } from '@paved/plugin-cost-common';
-import type {
-  DoraGroupMetrics,
-  DoraMetrics,
-  DoraTrends,
-} from '@paved/plugin-dora-common';
+import type { DoraMetrics, DoraTrends } from '@paved/plugin-dora-common';
 import type {
   Outcomes,
   TeamOutcomes,
@@ -64,18 +59,22 @@ function costFacts(cost: EntityCost): CostFacts {
 const valueOf = <T>(answer: Answer<T> | undefined): T | null =>
   answer?.allowed ? answer.value : null;
 
-/** An every-group answer by group ref; undefined when it was refused. */
-function byGroup<G extends { entityRef: string; title?: string }>(
+/**
+ * An every-group answer by group ref (each group as `pick` takes it, e.g.
+ * its previous window); undefined when it was refused.
+ */
+function byGroup<G extends { entityRef: string; title?: string }, P = G>(
   answer: Answer<{ groups: G[] }>,
-): Map<string, G> | undefined {
+  pick: (group: G) => P = group => group as unknown as P,
+): Map<string, P> | undefined {
   if (!answer.allowed) return undefined;
-  return new Map(answer.value.groups.map(g => [g.entityRef, g]));
+  return new Map(answer.value.groups.map(g => [g.entityRef, pick(g)]));
 }
 
 /** One team's facts of a window, from the every-team answers. */
 function teamWindow(
-  delivery: Map<string, DoraGroupMetrics['groups'][number]> | undefined,
-  spend: Map<string, GroupCosts['groups'][number]> | undefined,
+  delivery: Map<string, { metrics?: DoraMetrics }> | undefined,
+  spend: Map<string, { total?: number; refused?: string }> | undefined,
   entityRef: string,
 ): WindowFacts {
   const metrics = delivery?.get(entityRef)?.metrics;
@@ -154,38 +153,46 @@ export class OutcomesService {
       reads.tokenFor(credentials, 'cost'),
     ]);
     const [now, before] = query.windows;
-    const [metrics, previousMetrics, cost, previousCost] = await Promise.all([
-      ...[now, before].map(w =>
-        reads.ask('dora', () =>
-          reads.dora.getGroupMetrics(
-            {
-              query: {
-                type: 'team',
-                from: instant(w.from),
-                to: instant(w.to),
-                environment: query.environment,
-              },
+    // The window and the one before it in one read of each plugin.
+    const [metrics, cost] = await Promise.all([
+      reads.ask('dora', () =>
+        reads.dora.getGroupMetrics(
+          {
+            query: {
+              type: 'team',
+              from: instant(now.from),
+              to: instant(now.to),
+              environment: query.environment,
+              previousWindows: 1,
             },
-            { token: doraToken },
-          ),
+          },
+          { token: doraToken },
         ),
       ),
-      ...[now, before].map(w =>
-        reads.ask('cost', () =>
-          reads.cost.getGroupCosts(
-            { query: { type: 'team', from: w.from, to: w.to } },
-            { token: costToken },
-          ),
+      reads.ask('cost', () =>
+        reads.cost.getGroupCosts(
+          {
+            query: {
+              type: 'team',
+              from: now.from,
+              to: now.to,
+              previousWindows: 1,
+            },
+          },
+          { token: costToken },
         ),
       ),
-    ] as const);
-    const delivery = byGroup(metrics as Answer<DoraGroupMetrics>);
-    const previousDelivery = byGroup(
-      previousMetrics as Answer<DoraGroupMetrics>,
-    );
-    const spend = byGroup(cost as Answer<GroupCosts>);
-    const previousSpend = byGroup(previousCost as Answer<GroupCosts>);
-    const currency = valueOf(cost as Answer<GroupCosts>)?.currency ?? null;
+    ]);
+    const delivery = byGroup(metrics);
+    const previousDelivery = byGroup(metrics, group => ({
+      metrics: group.metrics.previous?.[0],
+    }));
+    const spend = byGroup(cost);
+    const previousSpend = byGroup(cost, group => ({
+      total: group.previous?.[0]?.total,
+      refused: group.refused,
+    }));
+    const currency = valueOf(cost)?.currency ?? null;
 
     // The teams DORA or cost listed; a caller who may read neither still
     // sees which teams there are.

@@ -22,6 +22,18 @@ export const spec = {
   ],
   components: {
     parameters: {
+      previousWindows: {
+        name: 'previousWindows',
+        in: 'query',
+        required: false,
+        description:
+          "Also answer the cost over this many windows of the same length just\nbefore the window, newest first, in `previous` (an entity's by the\nsame granularity): a comparison in one read. Default 0; at most 2.\n",
+        schema: {
+          type: 'integer',
+          minimum: 0,
+          maximum: 2,
+        },
+      },
       entityRef: {
         name: 'entityRef',
         in: 'query',
@@ -564,6 +576,30 @@ export const spec = {
                   description:
                     "Why the caller may not read this group's cost (then no numbers).",
                 },
+                previous: {
+                  type: 'array',
+                  maxItems: 2,
+                  description:
+                    "With `previousWindows`, the group's cost over the windows of the same length just before, newest first.",
+                  items: {
+                    type: 'object',
+                    required: ['total'],
+                    properties: {
+                      total: {
+                        type: 'number',
+                      },
+                      direct: {
+                        type: 'number',
+                      },
+                      distributed: {
+                        type: 'number',
+                      },
+                      byCategory: {
+                        $ref: '#/components/schemas/CostByCategory',
+                      },
+                    },
+                  },
+                },
               },
             },
           },
@@ -886,16 +922,7 @@ export const spec = {
             },
           },
           {
-            name: 'previousWindows',
-            in: 'query',
-            required: false,
-            description:
-              "Also answer the scope's cost over this many windows of the same\nlength just before the window, newest first, in `previous` (by\nthe same granularity): a comparison in one read. Default 0; at\nmost 2.\n",
-            schema: {
-              type: 'integer',
-              minimum: 0,
-              maximum: 2,
-            },
+            $ref: '#/components/parameters/previousWindows',
           },
         ],
         responses: {
@@ -947,6 +974,9 @@ export const spec = {
           },
           {
             $ref: '#/components/parameters/to',
+          },
+          {
+            $ref: '#/components/parameters/previousWindows',
           },
         ],
         responses: {

@@ -1444,6 +1444,9 @@ export const spec = {
           {
             $ref: '#/components/parameters/environment',
           },
+          {
+            $ref: '#/components/parameters/previousWindows',
+          },
         ],
         responses: {
           '200': {

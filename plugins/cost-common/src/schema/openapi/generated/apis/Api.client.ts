@@ -54,10 +54,9 @@ export type GetEntityCost = {
      */
     granularity?: CostGranularity;
     /**
-     * Also answer the scope's cost over this many windows of the same
-     * length just before the window, newest first, in `previous` (by
-     * the same granularity): a comparison in one read. Default 0; at
-     * most 2.
+     * Also answer the cost over this many windows of the same length just
+     * before the window, newest first, in `previous` (an entity's by the
+     * same granularity): a comparison in one read. Default 0; at most 2.
      */
     previousWindows?: number;
   };
@@ -80,6 +79,12 @@ export type GetGroupCosts = {
      * The day after the window (exclusive).
      */
     to?: string;
+    /**
+     * Also answer the cost over this many windows of the same length just
+     * before the window, newest first, in `previous` (an entity's by the
+     * same granularity): a comparison in one read. Default 0; at most 2.
+     */
+    previousWindows?: number;
   };
 };
 

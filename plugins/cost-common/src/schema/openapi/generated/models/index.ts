@@ -273,6 +273,15 @@ export type GroupCosts = {
      * Why the caller may not read this group's cost (then no numbers).
      */
     refused?: string;
+    /**
+     * With `previousWindows`, the group's cost over the windows of the same length just before, newest first.
+     */
+    previous?: Array<{
+      total: number;
+      direct?: number;
+      distributed?: number;
+      byCategory?: CostByCategory;
+    }>;
   }>;
   /**
    * More groups of the type exist than were answered for.

@@ -116,6 +116,12 @@ export type GetGroupMetrics = {
      * The environment, as events name it. Default: production.
      */
     environment?: string;
+    /**
+     * Also answer the same scope over this many windows of the same
+     * length just before the window, newest first, in `previous`: a
+     * comparison in one read. Default 0; at most 2.
+     */
+    previousWindows?: number;
   };
   response: DoraGroupMetrics;
 };
