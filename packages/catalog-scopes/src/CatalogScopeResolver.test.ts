@@ -320,11 +320,7 @@ describe('CatalogScopeResolver keeping resolved scopes for a moment', () => {
 
   it('answers with a recent scope while resolving it again in the background, and resolves an old one first', async () => {
     const { catalog, calls } = countingCatalog();
-    const resolver = CatalogScopeResolver.create({
-      catalog,
-      cacheTtlMs: 300,
-      maxStaleMs: 1800,
-    });
+    const resolver = CatalogScopeResolver.create({ catalog, cacheTtlMs: 300 });
     const ask = () =>
       resolver.resolve('group:default/engineering', { credentials: alice });
     await ask();
@@ -340,7 +336,7 @@ describe('CatalogScopeResolver keeping resolved scopes for a moment', () => {
     // Fresh again after the background resolution.
     await ask();
     expect(calls.count).toBe(2 * perResolution);
-    // Older than the stale window: resolved before answering.
+    // Past six TTLs: resolved before answering.
     await sleep(1900);
     await ask();
     expect(calls.count).toBe(3 * perResolution);

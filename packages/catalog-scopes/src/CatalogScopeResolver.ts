@@ -60,14 +60,11 @@ const lower = (kind: string) => kind.toLocaleLowerCase('en-US');
 
 const DEFAULT_CACHE_TTL_MS = 10_000;
 /**
- * A scope older than the TTL but younger than this still answers while it
- * is resolved again in the background; an older one is resolved before
- * answering. Five minutes: someone who comes back to the organisation's
- * page after a coffee does not wait for the whole catalog to be listed
- * (seconds at thousands of components), and a scope is never staler than
- * the catalog itself (production processes each entity every 10 minutes).
+ * A scope older than the TTL but younger than this many TTLs still answers
+ * while it is resolved again in the background (so at most 60 s old by
+ * default); an older one is resolved before answering.
  */
-const DEFAULT_MAX_STALE_MS = 5 * 60_000;
+const STALE_FACTOR = 6;
 /** Resolved scopes kept at most (each caller's few recent ones). */
 const CACHE_ENTRIES = 500;
 
@@ -112,7 +109,6 @@ export class CatalogScopeResolver {
   readonly #memberKinds: string[];
   readonly #memberFields: string[];
   readonly #cacheTtlMs: number;
-  readonly #maxStaleMs: number;
   /** Recent answers (and those being computed), per caller; oldest first. */
   readonly #cache = new Map<
     string,
@@ -129,24 +125,21 @@ export class CatalogScopeResolver {
    *   (default 10 s; 0: never): an organisation of thousands of
    *   components takes the catalog most of a second to list, and a page
    *   asks for the same scope several times at once. Concurrent requests
-   *   for one scope share one resolution; failures are not kept.
-   * @param options.maxStaleMs - up to how old (default 5 minutes) a kept
-   *   scope past its TTL still answers while it is resolved again in the
-   *   background.
+   *   for one scope share one resolution; failures are not kept. Up to six
+   *   times as old, a kept scope still answers while it is resolved again
+   *   in the background.
    */
   static create(options: {
     catalog: CatalogService;
     memberKinds?: string[];
     memberFields?: string[];
     cacheTtlMs?: number;
-    maxStaleMs?: number;
   }): CatalogScopeResolver {
     return new CatalogScopeResolver(
       options.catalog,
       (options.memberKinds ?? ['component']).map(lower),
       [...MEMBER_FIELDS, ...(options.memberFields ?? [])],
       options.cacheTtlMs ?? DEFAULT_CACHE_TTL_MS,
-      options.maxStaleMs ?? DEFAULT_MAX_STALE_MS,
     );
   }
 
@@ -155,13 +148,11 @@ export class CatalogScopeResolver {
     memberKinds: string[],
     memberFields: string[],
     cacheTtlMs: number,
-    maxStaleMs: number,
   ) {
     this.#catalog = catalog;
     this.#memberKinds = memberKinds;
     this.#memberFields = memberFields;
     this.#cacheTtlMs = cacheTtlMs;
-    this.#maxStaleMs = maxStaleMs;
   }
 
   /**
@@ -179,7 +170,7 @@ export class CatalogScopeResolver {
     const now = Date.now();
     const hit = this.#cache.get(key);
     if (hit && now - hit.at < this.#cacheTtlMs) return hit.scope as Promise<T>;
-    if (hit && now - hit.at < this.#maxStaleMs) {
+    if (hit && now - hit.at < this.#cacheTtlMs * STALE_FACTOR) {
       // Still recent enough to answer with, while a fresh resolution
       // replaces it in the background: a page read every few seconds never
       // waits for a listing of the whole organisation.
