@@ -454,7 +454,7 @@ describe('DORA event API and metrics', () => {
   });
 
   it.each(databases.eachSupportedId())(
-    'answers the windows before a window in the same read, each as its own read answers it (%s)',
+    'answers the windows before a window and its trend in the same read, each as its own read answers it (%s)',
     async databaseId => {
       const { backend, call } = await startBackend(databaseId);
       try {
@@ -506,6 +506,20 @@ describe('DORA event API and metrics', () => {
           ),
         ).toEqual([1, 3]);
         expect(previous[0].changeFailRate.failed).toBe(1);
+
+        // And the window's weekly trend, as /trends answers it.
+        const withTrend = await call(
+          'GET',
+          `${metricsPath}&previousWindows=2&trend=week`,
+        );
+        expect(withTrend.body.trend).toEqual(
+          (await call('GET', `/trends${metricsPath.slice(8)}&interval=week`))
+            .body,
+        );
+        expect(withTrend.body.previous).toEqual(previous);
+        const badTrend = await call('GET', `${metricsPath}&trend=year`);
+        expect(badTrend.status).toBe(400);
+        expect(badTrend.body.error.message).toMatch(/trend/);
 
         for (const bad of ['3', '-1', 'two']) {
           const refused = await call(

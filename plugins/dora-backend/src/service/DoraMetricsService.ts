@@ -9,6 +9,7 @@ import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { CatalogScopeResolver } from '@paved/catalog-scopes';
 import { toCsv } from '@paved/csv-export';
 import {
+  DORA_MAX_SERIES_POINTS,
   doraMetricNames,
   type DoraBreakdown,
   type DoraGroupMetrics,
@@ -108,6 +109,43 @@ export const metricNames = doraMetricNames;
 export type MetricName = DoraMetricName;
 export type SeriesInterval = DoraSeriesInterval;
 export type DeploymentRow = DoraDeploymentRow;
+
+/** A scope as a read resolved it: its members, window and what is pending. */
+type ResolvedScope = {
+  from: Date;
+  to: Date;
+  environment: string;
+  entityRefs: string[];
+  entityRef: string | null;
+  unattributedEvents: number;
+  pending: Set<string>;
+  analysisPending: number;
+};
+
+/** The five metrics' headline values per interval of a scope's window. */
+function trendsOf(
+  resolved: ResolvedScope,
+  interval: SeriesInterval,
+  intervals: Array<{ start: string; end: string; metrics: DoraMetrics }>,
+): DoraTrends {
+  return {
+    entityRef: resolved.entityRef,
+    environment: resolved.environment,
+    interval,
+    points: intervals.map(({ start, end, metrics }) => ({
+      start,
+      end,
+      deploymentFrequency: headline(metrics, 'deploymentFrequency'),
+      changeLeadTime: headline(metrics, 'changeLeadTime'),
+      changeFailRate: headline(metrics, 'changeFailRate'),
+      failedDeploymentRecoveryTime: headline(
+        metrics,
+        'failedDeploymentRecoveryTime',
+      ),
+      deploymentReworkRate: headline(metrics, 'deploymentReworkRate'),
+    })),
+  };
+}
 
 function headline(metrics: DoraMetrics, metric: MetricName) {
   switch (metric) {
@@ -395,7 +433,10 @@ export class DoraMetricsService {
    * components it may not see are left out) and brings its analyses up to
    * date.
    */
-  async #scope(scope: ReadScope, credentials: BackstageCredentials) {
+  async #scope(
+    scope: ReadScope,
+    credentials: BackstageCredentials,
+  ): Promise<ResolvedScope> {
     // A component itself, a system's or a group's components (owned by it
     // or any group below), or without an entity ref every component: the
     // organisation; resolved while late arrivals are attributed.
@@ -434,17 +475,27 @@ export class DoraMetricsService {
     query: MetricsQuery,
     credentials: BackstageCredentials,
   ): Promise<DoraMetrics> {
-    rejectUnknownParameters(query, ['previousWindows']);
+    rejectUnknownParameters(query, ['previousWindows', 'trend']);
     const scope = parseReadScope(query);
     const before = parsePreviousWindows(query, scope);
+    const trendInterval =
+      query.trend === undefined
+        ? undefined
+        : parseInterval(query, scope, DORA_MAX_SERIES_POINTS, 'trend');
     const resolved = await this.#scope(scope, credentials);
-    const [summary, ...previous] = await Promise.all(
-      [resolved, ...before.map(window => ({ ...resolved, ...window }))].map(
-        window => this.#summary(window),
+    const [[summary, ...previous], intervals] = await Promise.all([
+      Promise.all(
+        [resolved, ...before.map(window => ({ ...resolved, ...window }))].map(
+          window => this.#summary(window),
+        ),
       ),
-    );
+      trendInterval ? this.#intervalsOf(resolved, trendInterval) : undefined,
+    ]);
     return {
       ...metricsFromSummary({ ...resolved, summary }),
+      ...(trendInterval && intervals
+        ? { trend: trendsOf(resolved, trendInterval, intervals) }
+        : {}),
       ...(before.length > 0
         ? {
             previous: previous.map((windowSummary, i) =>
@@ -813,36 +864,28 @@ export class DoraMetricsService {
       interval,
       credentials,
     );
-    return {
-      entityRef: loaded.entityRef,
-      environment: loaded.environment,
-      interval,
-      points: intervals.map(({ start, end, metrics }) => ({
-        start,
-        end,
-        deploymentFrequency: headline(metrics, 'deploymentFrequency'),
-        changeLeadTime: headline(metrics, 'changeLeadTime'),
-        changeFailRate: headline(metrics, 'changeFailRate'),
-        failedDeploymentRecoveryTime: headline(
-          metrics,
-          'failedDeploymentRecoveryTime',
-        ),
-        deploymentReworkRate: headline(metrics, 'deploymentReworkRate'),
-      })),
-    };
+    return trendsOf(loaded, interval, intervals);
   }
 
-  /**
-   * The metrics of each interval of a scope's window: an organisation's
-   * from one read of its day totals (as its `metrics` is), any other scope
-   * from one read of its deployments.
-   */
+  /** The metrics of each interval of a scope's window (see #intervalsOf). */
   async #intervals(
     scope: ReadScope,
     interval: SeriesInterval,
     credentials: BackstageCredentials,
   ) {
     const resolved = await this.#scope(scope, credentials);
+    return {
+      loaded: resolved,
+      intervals: await this.#intervalsOf(resolved, interval),
+    };
+  }
+
+  /**
+   * The metrics of each interval of a resolved scope's window: an
+   * organisation's from one read of its day totals (as its `metrics` is),
+   * any other scope from one read of its deployments.
+   */
+  async #intervalsOf(resolved: ResolvedScope, interval: SeriesInterval) {
     const bounds: Array<{ from: Date; to: Date }> = [];
     for (let start = resolved.from; start < resolved.to; ) {
       const next = nextBoundary(start, interval);
@@ -860,19 +903,16 @@ export class DoraMetricsService {
       intervals: bounds,
     });
     if (summaries) {
-      return {
-        loaded: resolved,
-        intervals: bounds.map((bound, i) =>
-          point(
-            bound,
-            metricsFromSummary({
-              ...resolved,
-              ...bound,
-              summary: summaries[i],
-            }),
-          ),
+      return bounds.map((bound, i) =>
+        point(
+          bound,
+          metricsFromSummary({
+            ...resolved,
+            ...bound,
+            summary: summaries[i],
+          }),
         ),
-      };
+      );
     }
     // Sorted once, each point takes its slice: linear in deployments plus
     // points, however many points the (bounded) window has.
@@ -901,7 +941,7 @@ export class DoraMetricsService {
         metricsFromDeployments({ ...resolved, ...bound, deployments: slice }),
       );
     });
-    return { loaded: resolved, intervals };
+    return intervals;
   }
 
   /**

@@ -288,17 +288,19 @@ export function parseSeriesRequest(
   };
 }
 
-/** A series' interval (default week), refused if it gives too many points. */
+/**
+ * A series' interval (default week), refused if it gives too many points;
+ * `key` names the parameter that carries it.
+ */
 export function parseInterval(
   raw: RawReadQuery,
   scope: ReadScope,
   maxPoints: number = DORA_MAX_SERIES_POINTS,
+  key: string = 'interval',
 ): DoraSeriesInterval {
-  const interval = text(raw, 'interval') ?? 'week';
+  const interval = text(raw, key) ?? 'week';
   if (!(seriesIntervals as string[]).includes(interval)) {
-    throw new InputError(
-      `interval must be one of ${seriesIntervals.join(', ')}`,
-    );
+    throw new InputError(`${key} must be one of ${seriesIntervals.join(', ')}`);
   }
   const points = seriesPointCount(
     scope.from,

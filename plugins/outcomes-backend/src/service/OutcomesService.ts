@@ -309,13 +309,19 @@ export class OutcomesService {
       environment,
     });
 
-    // The window and the two before it in one DORA read, and the window
-    // and the one before it in one cost read: each plugin resolves the
-    // scope and checks the caller once.
+    // The window, its weekly trend and the two windows before it in one
+    // DORA read, and the window and the one before it in one cost read:
+    // each plugin resolves the scope and checks the caller once.
     const metricsAsked = reads
       .ask('dora', () =>
         reads.dora.getMetrics(
-          { query: { ...doraWindow(windows[0]), previousWindows: 2 } },
+          {
+            query: {
+              ...doraWindow(windows[0]),
+              previousWindows: 2,
+              trend: 'week',
+            },
+          },
           { token: doraToken },
         ),
       )
@@ -336,32 +342,25 @@ export class OutcomesService {
         ),
       )
       .then(answer => windowsOf(answer, 2));
-    const [metrics, trends, [cost, previousCost], components] =
-      await Promise.all([
-        metricsAsked,
-        reads.ask('dora', () =>
-          reads.dora.getTrends(
-            { query: { ...doraWindow(windows[0]), interval: 'week' } },
-            { token: doraToken },
-          ),
-        ),
-        costAsked,
-        entityRef && kind
-          ? this.#components({
-              entityRef,
-              kind,
-              window: windows[0],
-              environment,
-              tokens: { dora: doraToken, cost: costToken, kube: kubeToken },
-              group,
-              current: () =>
-                Promise.all([
-                  metricsAsked.then(all => all[0]),
-                  costAsked.then(all => all[0]),
-                ]),
-            })
-          : Promise.resolve(undefined),
-      ]);
+    const [metrics, [cost, previousCost], components] = await Promise.all([
+      metricsAsked,
+      costAsked,
+      entityRef && kind
+        ? this.#components({
+            entityRef,
+            kind,
+            window: windows[0],
+            environment,
+            tokens: { dora: doraToken, cost: costToken, kube: kubeToken },
+            group,
+            current: () =>
+              Promise.all([
+                metricsAsked.then(all => all[0]),
+                costAsked.then(all => all[0]),
+              ]),
+          })
+        : Promise.resolve(undefined),
+    ]);
 
     const unavailable: Unavailable[] = [];
     if (!metrics[0].allowed) {
@@ -397,7 +396,11 @@ export class OutcomesService {
         costDays: days.filter(p => p.total !== 0).length,
         thresholds: t,
       }),
-      weeks: this.#weeks(windows[0], valueOf(trends), valueOf(cost)),
+      weeks: this.#weeks(
+        windows[0],
+        valueOf(metrics[0])?.trend ?? null,
+        valueOf(cost),
+      ),
       signals: evaluateSignals(
         {
           entityRef: entityRef ?? null,

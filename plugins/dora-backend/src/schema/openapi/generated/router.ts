@@ -729,6 +729,9 @@ export const spec = {
               $ref: '#/components/schemas/DoraMetrics',
             },
           },
+          trend: {
+            $ref: '#/components/schemas/DoraTrends',
+          },
         },
       },
       Benchmarked: {
@@ -1342,6 +1345,16 @@ export const spec = {
           },
           {
             $ref: '#/components/parameters/previousWindows',
+          },
+          {
+            name: 'trend',
+            in: 'query',
+            required: false,
+            description:
+              "Also answer the five metrics' headline values per interval of\nthe window (day, week or month; what /trends answers for it) in\n`trend`.\n",
+            schema: {
+              $ref: '#/components/schemas/DoraSeriesInterval',
+            },
           },
         ],
         responses: {

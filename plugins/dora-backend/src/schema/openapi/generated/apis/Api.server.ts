@@ -59,6 +59,12 @@ export type GetMetrics = {
      * comparison in one read. Default 0; at most 2.
      */
     previousWindows?: number;
+    /**
+     * Also answer the five metrics' headline values per interval of
+     * the window (day, week or month; what /trends answers for it) in
+     * `trend`.
+     */
+    trend?: DoraSeriesInterval;
   };
   response: DoraMetrics;
 };

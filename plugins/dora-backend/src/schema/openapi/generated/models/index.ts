@@ -308,6 +308,7 @@ export type DoraMetrics = {
    * With `previousWindows`, the scope's metrics over the windows of the same length just before, newest first.
    */
   previous?: Array<DoraMetrics>;
+  trend?: DoraTrends;
 };
 
 /**
