@@ -80,15 +80,52 @@ export function serveDora(
     >
   >,
 ) {
-  return serveReads(server, 'dora', routes, {
-    unattributed: () =>
-      HttpResponse.json(
-        { error: { name: 'NotAllowedError', message: 'Only portal admins' } },
-        { status: 403 },
-      ),
-    series: url => seriesFixture(url, [1, 2, 3]),
-    'ai-split': url => aiSplitFixture(url),
-  });
+  const metrics = routes.metrics;
+  return serveReads(
+    server,
+    'dora',
+    metrics ? { ...routes, metrics: withPreviousWindows(metrics) } : routes,
+    {
+      unattributed: () =>
+        HttpResponse.json(
+          { error: { name: 'NotAllowedError', message: 'Only portal admins' } },
+          { status: 403 },
+        ),
+      series: url => seriesFixture(url, [1, 2, 3]),
+      'ai-split': url => aiSplitFixture(url),
+    },
+  );
+}
+
+/**
+ * A metrics route that, as the backend does, answers `previousWindows`
+ * with what it answers for each window of the same length just before,
+ * newest first, in `previous`.
+ */
+function withPreviousWindows(handler: RouteHandler): RouteHandler {
+  return url => {
+    const count = Number(url.searchParams.get('previousWindows') ?? 0);
+    const windowOf = (shift: number) => {
+      const shifted = new URL(url);
+      shifted.searchParams.delete('previousWindows');
+      const from = Date.parse(url.searchParams.get('from')!);
+      const to = Date.parse(url.searchParams.get('to')!);
+      shifted.searchParams.set(
+        'from',
+        new Date(from - shift * (to - from)).toISOString(),
+      );
+      shifted.searchParams.set(
+        'to',
+        new Date(to - shift * (to - from)).toISOString(),
+      );
+      return handler(shifted);
+    };
+    const current = windowOf(0);
+    if (count === 0 || current instanceof Response) return current;
+    const previous = Array.from({ length: count }, (_, i) => windowOf(i + 1));
+    const refused = previous.find(answer => answer instanceof Response);
+    return refused ?? { ...(current as object), previous };
+  };
 }
 
 /** An AI split of the scope: no AI-assisted changes unless one is given. */

@@ -27,7 +27,15 @@ export type DoraUnattributedService = DoraUnattributedServiceModel;
 
 /** The browser's view of the DORA backend (`/api/dora`). */
 export interface DoraApi {
-  getMetrics(scope: DoraScope): Promise<DoraMetrics>;
+  /**
+   * The scope's metrics; with `previousWindows`, also those of that many
+   * windows of the same length just before, in `previous` (newest first),
+   * answered from the same state in one request.
+   */
+  getMetrics(
+    scope: DoraScope,
+    options?: { previousWindows?: number },
+  ): Promise<DoraMetrics>;
   getSeries(
     scope: DoraScope,
     metric: DoraMetricName,

@@ -47,8 +47,13 @@ export class DoraClient implements DoraApi {
     this.#api = new DefaultApiClient(options);
   }
 
-  async getMetrics(scope: DoraScope): Promise<DoraMetrics> {
-    const answer = await this.#api.getMetrics({ query: scopeQuery(scope) });
+  async getMetrics(
+    scope: DoraScope,
+    options: { previousWindows?: number } = {},
+  ): Promise<DoraMetrics> {
+    const answer = await this.#api.getMetrics({
+      query: { ...scopeQuery(scope), previousWindows: options.previousWindows },
+    });
     return (await ok(answer)).json();
   }
 

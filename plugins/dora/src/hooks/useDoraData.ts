@@ -17,23 +17,17 @@ export function useMetricsWithPrevious(
 ) {
   const doraApi = useApi(doraApiRef);
   return useAsyncRetry(async (): Promise<MetricsWithPrevious> => {
-    // One after the other: a read that arrives while the backend is
-    // attributing newly matched events can see the state from before
-    // (see the README), and the two windows must be compared as of the
-    // same state.
-    const current = await doraApi.getMetrics({
-      entityRef,
-      from: window.from,
-      to: window.to,
-      environment,
-    });
-    const previous = await doraApi.getMetrics({
-      entityRef,
-      from: window.previous.from,
-      to: window.previous.to,
-      environment,
-    });
-    return { current, previous };
+    // One read answers both windows, from one state of the analysis (a
+    // read that arrives while the backend attributes newly matched events
+    // sees the state from before; two reads could straddle it).
+    const { previous = [], ...current } = await doraApi.getMetrics(
+      { entityRef, from: window.from, to: window.to, environment },
+      { previousWindows: 1 },
+    );
+    if (!previous[0]) {
+      throw new Error('The DORA backend did not answer the previous window');
+    }
+    return { current, previous: previous[0] };
   }, [doraApi, entityRef, window.from, window.to, environment]);
 }
 
