@@ -535,6 +535,69 @@ describe('DORA event API and metrics', () => {
     },
   );
 
+  it.each(databases.eachSupportedId())(
+    'breaks a team down into its components, each what /metrics answers for it (%s)',
+    async databaseId => {
+      const { backend, call } = await startBackend(databaseId);
+      try {
+        await call('POST', '/events', {
+          events: [
+            deployment('d1', '2026-10-01T10:00:00Z', { commits: ['abc1234'] }),
+            deployment('rb', '2026-10-01T11:00:00Z', { rollback: true }),
+            deployment('d2', '2026-10-08T10:00:00Z'),
+            deployment('o1', '2026-10-09T10:00:00Z', { service: 'orders' }),
+            {
+              type: 'change',
+              id: 'c1',
+              service: 'checkout-service',
+              sha: 'abc1234',
+              authoredAt: '2026-10-01T08:00:00Z',
+            },
+            {
+              type: 'incident',
+              id: 'inc-o1',
+              service: 'orders',
+              environment: 'production',
+              openedAt: '2026-10-09T11:00:00Z',
+              resolvedAt: '2026-10-09T13:00:00Z',
+              causedByDeploymentId: 'o1',
+            },
+          ],
+        });
+        const window = 'from=2026-10-01T00:00:00Z&to=2026-10-31T00:00:00Z';
+        const breakdown = await call(
+          'GET',
+          `/breakdown?entityRef=group:default/checkout&${window}`,
+        );
+        expect(breakdown.status).toBe(200);
+        expect(
+          breakdown.body.services.map(
+            (s: { entityRef: string }) => s.entityRef,
+          ),
+        ).toEqual([
+          'component:default/checkout-service',
+          'component:default/orders-service',
+        ]);
+        for (const service of breakdown.body.services) {
+          const own = await call(
+            'GET',
+            `/metrics?entityRef=${service.entityRef}&${window}`,
+          );
+          expect(service.metrics).toEqual(own.body);
+        }
+        // From the failed deployment (10:00) to the incident's end (13:00).
+        expect(
+          breakdown.body.services[1].metrics.failedDeploymentRecoveryTime,
+        ).toMatchObject({ p50: 3 * 3600, n: 1 });
+        // The organisation's ranks only components with deployments.
+        const organisation = await call('GET', `/breakdown?${window}`);
+        expect(organisation.body.services).toHaveLength(2);
+      } finally {
+        await backend.stop();
+      }
+    },
+  );
+
   it('answers malformed requests with 400 and a reason', async () => {
     const [databaseId] = databases.eachSupportedId()[0];
     const { backend, call, port } = await startBackend(databaseId);
