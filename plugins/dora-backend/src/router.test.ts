@@ -598,6 +598,93 @@ describe('DORA event API and metrics', () => {
     },
   );
 
+  it.each(databases.eachSupportedId())(
+    "gives each week of a component's trend what /metrics answers for that week (%s)",
+    async databaseId => {
+      const { backend, call } = await startBackend(databaseId);
+      try {
+        await call('POST', '/events', {
+          events: [
+            deployment('w1a', '2026-10-01T10:00:00Z', { commits: ['abc1234'] }),
+            deployment('w1b', '2026-10-02T10:00:00Z'),
+            deployment('rb', '2026-10-02T11:00:00Z', { rollback: true }),
+            deployment('w2', '2026-10-09T10:00:00Z', { commits: ['def5678'] }),
+            deployment('w4', '2026-10-24T10:00:00Z'),
+            {
+              type: 'change',
+              id: 'c1',
+              service: 'checkout-service',
+              sha: 'abc1234',
+              authoredAt: '2026-10-01T06:00:00Z',
+            },
+            {
+              type: 'change',
+              id: 'c2',
+              service: 'checkout-service',
+              sha: 'def5678',
+              authoredAt: '2026-10-08T10:00:00Z',
+            },
+            {
+              type: 'incident',
+              id: 'inc-w2',
+              service: 'checkout-service',
+              environment: 'production',
+              openedAt: '2026-10-09T11:00:00Z',
+              resolvedAt: '2026-10-09T15:00:00Z',
+              causedByDeploymentId: 'w2',
+            },
+          ],
+        });
+        const trends = await call(
+          'GET',
+          `/trends${metricsPath.slice(8)}&interval=week`,
+        );
+        expect(trends.status).toBe(200);
+        expect(trends.body.points).toHaveLength(5);
+        for (const point of trends.body.points) {
+          const week = (
+            await call(
+              'GET',
+              `/metrics?entityRef=component:default/checkout-service&from=${point.start}&to=${point.end}`,
+            )
+          ).body;
+          expect(point).toEqual({
+            start: point.start,
+            end: point.end,
+            deploymentFrequency: {
+              value: week.deploymentFrequency.deployments,
+              n: week.deploymentFrequency.deployments,
+            },
+            changeLeadTime: {
+              value: week.changeLeadTime.p50,
+              n: week.changeLeadTime.n,
+            },
+            changeFailRate: {
+              value: week.changeFailRate.rate,
+              n: week.changeFailRate.deployments,
+            },
+            failedDeploymentRecoveryTime: {
+              value: week.failedDeploymentRecoveryTime.p50,
+              n: week.failedDeploymentRecoveryTime.n,
+            },
+            deploymentReworkRate: {
+              value: week.deploymentReworkRate.rate,
+              n: week.deploymentReworkRate.deployments,
+            },
+          });
+        }
+        expect(
+          trends.body.points.map(
+            (p: { deploymentFrequency: { value: number } }) =>
+              p.deploymentFrequency.value,
+          ),
+        ).toEqual([3, 1, 0, 1, 0]);
+      } finally {
+        await backend.stop();
+      }
+    },
+  );
+
   it('answers malformed requests with 400 and a reason', async () => {
     const [databaseId] = databases.eachSupportedId()[0];
     const { backend, call, port } = await startBackend(databaseId);

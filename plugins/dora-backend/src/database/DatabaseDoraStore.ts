@@ -1120,9 +1120,41 @@ export class DatabaseDoraStore implements DoraStore {
     );
     if (!wholeDays) return undefined;
     const missing = await this.#missingFromMostOfAll(options);
-    if (!missing) return undefined;
-    const totals = await this.#dayTotalsLess(options, missing);
-    return options.intervals.map(i => totals.summary(i.from, i.to));
+    if (missing) {
+      const totals = await this.#dayTotalsLess(options, missing);
+      return options.intervals.map(i => totals.summary(i.from, i.to));
+    }
+    // A smaller scope: each interval a scope of its own, summed in one
+    // statement over the scope's deployments.
+    const intervals = options.intervals.map((i, scope) => ({
+      scope,
+      starts: i.from.toISOString(),
+      ends: i.to.toISOString(),
+    }));
+    const window = this.#analysedQuery(options)
+      .joinRaw(
+        `join jsonb_to_recordset(?::jsonb) as i(scope int, starts timestamptz, ends timestamptz)
+          on dora_analysed_deployments.finished_at >= i.starts
+          and dora_analysed_deployments.finished_at < i.ends`,
+        [JSON.stringify(intervals)],
+      )
+      .select('i.scope', ...VERDICT_COLUMNS);
+    const summaries = await this.#summariesOf(
+      window,
+      options.from,
+      intervals.length,
+    );
+    // Days are counted from the window's start; each interval's from its own.
+    return summaries.map((summary, k) => {
+      const offset =
+        (options.intervals[k].from.getTime() - options.from.getTime()) / DAY_MS;
+      return {
+        ...summary,
+        perDay: new Map(
+          [...summary.perDay].map(([day, n]) => [day - offset, n]),
+        ),
+      };
+    });
   }
 
   /**

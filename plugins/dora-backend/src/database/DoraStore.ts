@@ -108,10 +108,12 @@ export interface DoraStore {
     to: Date;
   }): Promise<DeploymentSummary[] | undefined>;
   /**
-   * `deploymentSummary` of each interval of a window, from one read of
-   * the window's day totals, where the scope holds most analysed entities
-   * and every interval is whole days (an organisation's weeks); undefined
-   * otherwise (the caller sums the verdicts).
+   * `deploymentSummary` of each interval of a window whose intervals are
+   * whole days, in the database: from one read of the window's day totals
+   * where the scope holds most analysed entities (an organisation's
+   * weeks), otherwise in one statement over the scope's deployments.
+   * Undefined where the database cannot (SQLite) or an interval is not
+   * whole days: the caller sums the verdicts.
    */
   intervalSummaries(options: {
     entityRefs?: string[];
