@@ -1125,24 +1125,21 @@ export class DatabaseDoraStore implements DoraStore {
       return options.intervals.map(i => totals.summary(i.from, i.to));
     }
     // A smaller scope: each interval a scope of its own, summed in one
-    // statement over the scope's deployments.
-    const intervals = options.intervals.map((i, scope) => ({
-      scope,
-      starts: i.from.toISOString(),
-      ends: i.to.toISOString(),
-    }));
-    const window = this.#analysedQuery(options)
-      .joinRaw(
-        `join jsonb_to_recordset(?::jsonb) as i(scope int, starts timestamptz, ends timestamptz)
-          on dora_analysed_deployments.finished_at >= i.starts
-          and dora_analysed_deployments.finished_at < i.ends`,
-        [JSON.stringify(intervals)],
-      )
-      .select('i.scope', ...VERDICT_COLUMNS);
+    // statement over the scope's deployments; a deployment's interval is
+    // found by binary search over the intervals' starts (the window's
+    // rows all fall in one).
+    const starts = options.intervals.map(i => i.from.toISOString());
+    const window = this.#analysedQuery(options).select(
+      // An array literal: ISO instants hold no commas or braces.
+      this.#db.raw('width_bucket(finished_at, ?::timestamptz[]) - 1 as scope', [
+        `{${starts.join(',')}}`,
+      ]),
+      ...VERDICT_COLUMNS,
+    );
     const summaries = await this.#summariesOf(
       window,
       options.from,
-      intervals.length,
+      starts.length,
     );
     // Days are counted from the window's start; each interval's from its own.
     return summaries.map((summary, k) => {
