@@ -23,10 +23,13 @@ const entities: Entity[] = [
   component('ledger-b', { 'paved.dev/dora-service': 'ledger' }),
 ];
 
-/** The catalog, counting the entities it hands out. */
+/** The catalog, counting the entities it hands out; `edit` changes it. */
 function countingCatalog() {
-  const inner = catalogServiceMock({ entities });
+  let inner = catalogServiceMock({ entities });
   const seen = { entities: 0, requests: 0 };
+  const edit = (change: (current: Entity[]) => Entity[]) => {
+    inner = catalogServiceMock({ entities: change(entities) });
+  };
   const catalog = {
     ...inner,
     async queryEntities(...args: Parameters<CatalogService['queryEntities']>) {
@@ -36,7 +39,7 @@ function countingCatalog() {
       return page;
     },
   } as CatalogService;
-  return { catalog, seen };
+  return { catalog, seen, edit };
 }
 
 describe('DoraServiceIndex.resolveServices', () => {
@@ -85,5 +88,95 @@ describe('DoraServiceIndex.resolveServices', () => {
     await index.resolveServices(['service-1', 'service-3']);
     expect(seen.requests).toBeGreaterThan(first);
     expect(seen.entities).toBe(3);
+  });
+
+  describe('once a resolution has aged', () => {
+    let now = Date.parse('2026-12-01T12:00:00Z');
+    beforeEach(() => {
+      jest.spyOn(Date, 'now').mockImplementation(() => now);
+    });
+    afterEach(() => jest.restoreAllMocks());
+
+    it('answers from it while resolving every aged name again in the background, together', async () => {
+      const { catalog, seen, edit } = countingCatalog();
+      const index = DoraServiceIndex.create({
+        catalog,
+        auth: mockServices.auth(),
+      });
+      const services = Array.from({ length: 10 }, (_, i) => `service-${i}`);
+      await index.resolveServices([...services, 'checkout-api']);
+      const first = seen.requests;
+
+      // The alias moves to another component after the first resolution.
+      edit(current => [
+        ...current.map(e =>
+          e.metadata.name === 'checkout' ? component('checkout') : e,
+        ),
+        component('checkout-v2', { 'paved.dev/dora-service': 'checkout-api' }),
+      ]);
+      now += 40_000;
+      // Eleven batches, each naming one aged service, answer at once (the
+      // first from what was resolved before the change)...
+      const answers = [];
+      for (const service of ['checkout-api', ...services]) {
+        answers.push(await index.resolveServices([service]));
+      }
+      expect(answers[0].get('checkout-api')).toBe('component:default/checkout');
+      expect(answers[4].get('service-3')).toBe('component:default/service-3');
+      // ...and cost one round of three queries in all (every aged name
+      // together), not three queries each.
+      await index.settled();
+      expect(seen.requests - first).toBe(3);
+
+      // The next batch sees the catalog as it is now, without asking it.
+      const afterRefresh = seen.requests;
+      const moved = await index.resolveServices(['checkout-api']);
+      expect(moved.get('checkout-api')).toBe('component:default/checkout-v2');
+      expect(seen.requests).toBe(afterRefresh);
+    });
+
+    it('resolves a name before answering once its resolution is too old to use', async () => {
+      const { catalog, seen, edit } = countingCatalog();
+      const index = DoraServiceIndex.create({
+        catalog,
+        auth: mockServices.auth(),
+      });
+      await index.resolveServices(['checkout-api']);
+      edit(current => [
+        ...current.map(e =>
+          e.metadata.name === 'checkout' ? component('checkout') : e,
+        ),
+        component('checkout-v2', { 'paved.dev/dora-service': 'checkout-api' }),
+      ]);
+      now += 61_000;
+      const before = seen.requests;
+      const resolved = await index.resolveServices(['checkout-api']);
+      expect(resolved.get('checkout-api')).toBe(
+        'component:default/checkout-v2',
+      );
+      expect(seen.requests).toBeGreaterThan(before);
+    });
+
+    it('keeps answering from it when resolving it again fails', async () => {
+      const { catalog, edit } = countingCatalog();
+      const index = DoraServiceIndex.create({
+        catalog,
+        auth: mockServices.auth(),
+      });
+      await index.resolveServices(['service-1']);
+      const failing = jest
+        .spyOn(catalog, 'queryEntities')
+        .mockRejectedValue(new Error('catalog unreachable'));
+      edit(current => current);
+      now += 40_000;
+      const resolved = await index.resolveServices(['service-1']);
+      await index.settled();
+      expect(resolved.get('service-1')).toBe('component:default/service-1');
+      expect(failing).toHaveBeenCalled();
+      // Too old to use: the caller sees the failure (the ingest stores the
+      // events unattributed and says so).
+      now += 30_000;
+      await expect(index.resolveServices(['service-1'])).rejects.toThrow();
+    });
   });
 });

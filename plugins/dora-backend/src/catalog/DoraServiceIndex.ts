@@ -25,11 +25,20 @@ const INDEX_FIELDS = [
 /** Names per catalog query when resolving services. */
 const RESOLVE_CHUNK = 100;
 /**
- * How long a resolution is kept: a catalog change (a new alias) applies to
- * new events after at most this long; events already stored unattributed
- * are attributed again by the late attribution.
+ * How long a resolution is fresh. An older one still answers, up to
+ * {@link RESOLUTION_MAX_AGE_MS}, while it is resolved again in the
+ * background with every other name about to age: a steady stream of
+ * batches, each naming a few services whose resolution just aged, costs
+ * full chunks of catalog queries per interval instead of three queries
+ * per batch.
  */
 const RESOLUTION_TTL_MS = 30_000;
+/**
+ * The oldest resolution that still answers: a catalog change (a new alias)
+ * applies to new events after at most this long; events already stored
+ * unattributed are attributed again by the late attribution.
+ */
+const RESOLUTION_MAX_AGE_MS = 60_000;
 const RESOLUTION_CACHE_SIZE = 20_000;
 
 /**
@@ -95,11 +104,16 @@ function indexOf(items: Entity[]) {
 export class DoraServiceIndex {
   readonly #catalog: CatalogService;
   readonly #auth: AuthService;
-  /** Recent resolutions, oldest first. */
+  /**
+   * Recent resolutions, oldest first; `used`: a batch named the service
+   * since it was resolved.
+   */
   readonly #resolved = new Map<
     string,
-    { ref: string | null; expires: number }
+    { ref: string | null; at: number; used: boolean }
   >();
+  /** The background resolution of aged names, while one runs. */
+  #refreshing: Promise<void> | undefined;
 
   static create(options: { catalog: CatalogService; auth: AuthService }) {
     return new DoraServiceIndex(options.catalog, options.auth);
@@ -130,8 +144,10 @@ export class DoraServiceIndex {
    *
    * Asks the catalog only about the names given (bounded requests whose
    * size does not depend on the catalog's), so ingest neither slows down as
-   * the catalog grows nor reads it whole per batch; answers are kept for
-   * {@link RESOLUTION_TTL_MS}.
+   * the catalog grows nor reads it whole per batch. Answers are kept: a
+   * name unknown or resolved more than {@link RESOLUTION_MAX_AGE_MS} ago is
+   * resolved before answering; one older than {@link RESOLUTION_TTL_MS}
+   * answers as kept and is resolved again in the background.
    */
   async resolveServices(
     services: string[],
@@ -139,23 +155,84 @@ export class DoraServiceIndex {
     const resolved = new Map<string, string | null>();
     const now = Date.now();
     const unknown: string[] = [];
+    let aged = false;
     for (const service of new Set(services)) {
-      const cached = this.#resolved.get(service);
-      if (cached && cached.expires > now) resolved.set(service, cached.ref);
-      else unknown.push(service);
+      const kept = this.#resolved.get(service);
+      if (!kept || now - kept.at >= RESOLUTION_MAX_AGE_MS) {
+        unknown.push(service);
+        continue;
+      }
+      resolved.set(service, kept.ref);
+      kept.used = true;
+      if (now - kept.at >= RESOLUTION_TTL_MS) aged = true;
     }
-    for (let i = 0; i < unknown.length; i += RESOLVE_CHUNK) {
-      const chunk = unknown.slice(i, i + RESOLVE_CHUNK);
-      const fresh = await this.#resolveFromCatalog(chunk);
-      for (const [service, ref] of fresh) {
+    if (aged) this.#refreshAged();
+    for (const [service, ref] of await this.#resolveNow(unknown, true)) {
+      resolved.set(service, ref);
+    }
+    return resolved;
+  }
+
+  /**
+   * Resolves names from the catalog in chunks and keeps the answers, dated
+   * when they were asked (never newer than the catalog they read).
+   */
+  async #resolveNow(
+    services: string[],
+    used: boolean,
+  ): Promise<Map<string, string | null>> {
+    const resolved = new Map<string, string | null>();
+    const asked = Date.now();
+    for (let i = 0; i < services.length; i += RESOLVE_CHUNK) {
+      const chunk = services.slice(i, i + RESOLVE_CHUNK);
+      for (const [service, ref] of await this.#resolveFromCatalog(chunk)) {
         resolved.set(service, ref);
-        this.#remember(service, ref, now);
+        this.#remember(service, ref, asked, used);
       }
     }
     return resolved;
   }
 
-  #remember(service: string, ref: string | null, now: number) {
+  /**
+   * Resolves again, in the background and one full chunk after another,
+   * every name a batch has named since it was resolved and that is at
+   * least half a TTL old: those about to age as well as those that have,
+   * so the next batches find them fresh. One such pass at a time; a name
+   * it resolves is due again only once a batch names it. A failure leaves
+   * the names as kept: past the maximum age they are resolved before
+   * answering, where a failure is the ingest's to report.
+   */
+  #refreshAged() {
+    if (this.#refreshing) return;
+    this.#refreshing = (async () => {
+      for (let due = this.#due(); due.length > 0; due = this.#due()) {
+        await this.#resolveNow(due, false);
+      }
+    })()
+      .catch(() => undefined)
+      .finally(() => {
+        this.#refreshing = undefined;
+      });
+  }
+
+  /** The oldest used names at least half a TTL old, up to a chunk. */
+  #due(): string[] {
+    const due: string[] = [];
+    const now = Date.now();
+    for (const [service, kept] of this.#resolved) {
+      if (now - kept.at < RESOLUTION_TTL_MS / 2) break;
+      if (kept.used) due.push(service);
+      if (due.length === RESOLVE_CHUNK) break;
+    }
+    return due;
+  }
+
+  /** Settles once no background resolution runs. */
+  async settled(): Promise<void> {
+    while (this.#refreshing) await this.#refreshing;
+  }
+
+  #remember(service: string, ref: string | null, at: number, used: boolean) {
     if (this.#resolved.size >= RESOLUTION_CACHE_SIZE) {
       // Oldest first: a Map iterates in insertion order.
       for (const key of this.#resolved.keys()) {
@@ -164,7 +241,7 @@ export class DoraServiceIndex {
       }
     }
     this.#resolved.delete(service);
-    this.#resolved.set(service, { ref, expires: now + RESOLUTION_TTL_MS });
+    this.#resolved.set(service, { ref, at, used });
   }
 
   /** Resolves a bounded list of names with at most three bounded catalog queries. */
