@@ -336,7 +336,7 @@ describe('CatalogScopeResolver keeping resolved scopes for a moment', () => {
     // Fresh again after the background resolution.
     await ask();
     expect(calls.count).toBe(2 * perResolution);
-    // Past six TTLs: resolved before answering.
+    // Past four TTLs: resolved before answering.
     await sleep(1900);
     await ask();
     expect(calls.count).toBe(3 * perResolution);

@@ -58,13 +58,14 @@ const MEMBER_FIELDS = [
 
 const lower = (kind: string) => kind.toLocaleLowerCase('en-US');
 
-const DEFAULT_CACHE_TTL_MS = 10_000;
+const DEFAULT_CACHE_TTL_MS = 30_000;
 /**
  * A scope older than the TTL but younger than this many TTLs still answers
- * while it is resolved again in the background (so at most 60 s old by
- * default); an older one is resolved before answering.
+ * while it is resolved again in the background (so at most two minutes old
+ * by default, about as long as the catalog takes to process a change of
+ * its sources); an older one is resolved before answering.
  */
-const STALE_FACTOR = 6;
+const STALE_FACTOR = 4;
 /** Resolved scopes kept at most (each caller's few recent ones). */
 const CACHE_ENTRIES = 500;
 
@@ -122,10 +123,10 @@ export class CatalogScopeResolver {
    *   with besides kind, name, namespace and title (e.g.
    *   `metadata.annotations`).
    * @param options.cacheTtlMs - how long a caller's resolved scope is kept
-   *   (default 10 s; 0: never): an organisation of thousands of
+   *   (default 30 s; 0: never): an organisation of thousands of
    *   components takes the catalog most of a second to list, and a page
    *   asks for the same scope several times at once. Concurrent requests
-   *   for one scope share one resolution; failures are not kept. Up to six
+   *   for one scope share one resolution; failures are not kept. Up to four
    *   times as old, a kept scope still answers while it is resolved again
    *   in the background.
    */
