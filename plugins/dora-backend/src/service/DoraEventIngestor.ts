@@ -50,12 +50,13 @@ const SOURCE_LABEL = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 const MAX_SOURCE_LENGTH = 200;
 
 /**
- * Batches validated and stored at once on a replica; more wait their turn.
- * Throughput is the same (the work is the process's CPU either way), but
- * reads arriving during a backfill queue behind three batches, not behind
- * every sender's.
+ * Batches validated and stored at once on a replica; more wait their turn,
+ * so reads arriving during a backfill queue behind two batches, not behind
+ * every sender's. Measured over a whole year's backfill at 5,000 services
+ * (e2e-tests/scale/README.md): two gave faster reads and as many events a
+ * second as three.
  */
-const CONCURRENT_BATCHES = 3;
+const CONCURRENT_BATCHES = 2;
 
 /**
  * The source an event API caller's facts are stored under: its user entity
