@@ -184,10 +184,8 @@ describe('the campaigns on the Scorecards page', () => {
     const sent = serve();
     const { dialog, title, start } = await openDialog();
     await userEvent.type(title, '  Every service on a golden path ');
-    await userEvent.type(
-      within(dialog).getByRole('textbox', { name: 'Why' }),
-      'Upgrades come for free.',
-    );
+    await userEvent.click(within(dialog).getByRole('textbox', { name: 'Why' }));
+    await userEvent.paste('Upgrades come for free.');
     await userEvent.click(
       within(dialog).getByRole('checkbox', { name: 'Has TechDocs' }),
     );
@@ -196,12 +194,12 @@ describe('the campaigns on the Scorecards page', () => {
         name: 'On a current golden path',
       }),
     );
-    await userEvent.type(
+    await userEvent.click(
       within(dialog).getByRole('textbox', {
         name: 'Only components of these owners',
       }),
-      'group:default/payments, group:default/checkout',
     );
+    await userEvent.paste('group:default/payments, group:default/checkout');
     await userEvent.type(
       within(dialog).getByRole('textbox', {
         name: 'Only components of these types',
