@@ -27,8 +27,9 @@
  * --batch-by B       team (default: one batch per team and day, as CI
  *                     pipelines send) or department (a backfill: a
  *                     department's day in one batch of up to 1,000 events)
- * --node-options OPTS NODE_OPTIONS for the backend (e.g. `--require` a
- *                     profiler)
+ * --node-options OPTS NODE_OPTIONS for the backend after the deployment's
+ *                     (deploy/base/config.env: the heap limit), e.g.
+ *                     `--require` a profiler
  *
  * Needs `yarn build:backend` (packages/backend/dist/bundle.tar.gz), the
  * PostgreSQL server PAVED_PG_URL names (default 127.0.0.1:5432, user
@@ -776,15 +777,13 @@ async function main() {
     index: 0,
     port,
     workDir,
-    env: {
-      ...productionEnv({
-        database,
-        redisUrl: redis.url,
-        ciToken: tokens.ci,
-        githubOrg: 'globex',
-      }),
-      ...(args['node-options'] ? { NODE_OPTIONS: args['node-options'] } : {}),
-    },
+    env: productionEnv({
+      database,
+      redisUrl: redis.url,
+      ciToken: tokens.ci,
+      githubOrg: 'globex',
+      nodeOptions: args['node-options'],
+    }),
     configFiles: [
       'app-config.yaml',
       'app-config.production.yaml',
@@ -975,10 +974,9 @@ async function main() {
       .map(([k, n]) => `${fmtInt(n)} ${k}s`)
       .join(', ')}; ${
       os.cpus().length
-    } cores; PostgreSQL ${pgVersion} (autovacuum ${autovacuum}); one replica of the built backend (bundle built ${bundleBuilt}, HEAD ${head}), production configuration; run ${(
-      (endedAt - startedAt) /
-      60_000
-    ).toFixed(1)} min.`,
+    } cores; PostgreSQL ${pgVersion} (autovacuum ${autovacuum}); one replica of the built backend (bundle built ${bundleBuilt}, HEAD ${head}), production configuration, NODE_OPTIONS \`${
+      replica?.options.env.NODE_OPTIONS
+    }\`; run ${((endedAt - startedAt) / 60_000).toFixed(1)} min.`,
     '',
   );
   table(

@@ -61,15 +61,34 @@ export async function pgQuery(sql, params = [], database = 'postgres') {
 }
 
 /**
+ * The Node.js options every deployed replica runs with (the heap limit that
+ * keeps it inside its container's memory), from deploy/base/config.env.
+ */
+export function deployedNodeOptions() {
+  const configEnv = fs.readFileSync(
+    path.join(repoRoot, 'deploy/base/config.env'),
+    'utf8',
+  );
+  const line = configEnv.match(/^NODE_OPTIONS=(.*)$/m);
+  if (!line) throw new Error('deploy/base/config.env sets no NODE_OPTIONS');
+  return line[1].trim();
+}
+
+/**
  * The environment of a replica in production shape: the variables
- * app-config.production.yaml reads, on the given database and Redis.
- * @param {{ database: string, redisUrl: string, ciToken: string, githubOrg: string }} options
+ * app-config.production.yaml reads, on the given database and Redis, and
+ * the deployment's Node.js options (followed by `nodeOptions`, e.g. a
+ * profiler).
+ * @param {{ database: string, redisUrl: string, ciToken: string, githubOrg: string, nodeOptions?: string }} options
  */
 export function productionEnv(options) {
   const pgAdmin = pgAdminConfig();
   return {
     PATH: process.env.PATH ?? '',
     NODE_ENV: 'production',
+    NODE_OPTIONS: [deployedNodeOptions(), options.nodeOptions]
+      .filter(Boolean)
+      .join(' '),
     POSTGRES_HOST: pgAdmin.host,
     POSTGRES_PORT: String(pgAdmin.port),
     POSTGRES_USER: pgAdmin.user,
