@@ -176,14 +176,17 @@ describe('DoraMetricsService keeps a large scope summary', () => {
   }
 
   /**
-   * Counts the scope sums the store is asked for from now on (the store
-   * is a proxy, which jest.spyOn cannot watch).
+   * Counts the sums of this kind the store is asked for from now on (the
+   * store is a proxy, which jest.spyOn cannot watch).
    */
-  function countSums(store: DatabaseDoraStore) {
+  function countSums(
+    store: DatabaseDoraStore,
+    kind: 'deploymentSummary' | 'intervalSummaries' = 'deploymentSummary',
+  ) {
     const sums = { count: 0 };
-    const sum = store.deploymentSummary.bind(store);
+    const sum = (store[kind] as (...args: unknown[]) => unknown).bind(store);
     Object.assign(store, {
-      deploymentSummary: (...args: Parameters<typeof sum>) => {
+      [kind]: (...args: unknown[]) => {
         sums.count += 1;
         return sum(...args);
       },
@@ -224,6 +227,34 @@ describe('DoraMetricsService keeps a large scope summary', () => {
       expect(after.analysisPending).toBe(0);
       expect(after.deploymentFrequency.deployments).toBe(240);
       expect(await departments()).toEqual(after);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    "keeps a large scope's weekly trend like its summary: summed once, never answered once newer analyses are done (%p)",
+    async databaseId => {
+      const { store, metrics } = await departmentRead(databaseId);
+      const trend = async () =>
+        (
+          await metrics.metrics(
+            { ...window, entityRef: 'group:default/dept', trend: 'week' },
+            mockCredentials.user(),
+          )
+        ).trend!.points.map(p => p.deploymentFrequency.value);
+      const sums = countSums(store, 'intervalSummaries');
+
+      const first = await trend();
+      // The first week of the window holds the 120 deployments.
+      expect(first[0]).toBe(120);
+      expect(first.slice(1).every(value => !value)).toBe(true);
+      expect(await trend()).toEqual(first);
+      expect(sums.count).toBe(1);
+
+      // A second day, analysed: the trend is summed again and shows it.
+      await store.ingest('ci', deployments('03'));
+      metrics.refreshSoon();
+      await metrics.settled();
+      expect((await trend())[0]).toBe(240);
     },
   );
 

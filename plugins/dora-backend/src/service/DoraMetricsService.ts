@@ -28,7 +28,6 @@ import type { DeploymentVerdict, ScopeFacts } from '../metrics/facts';
 import {
   ALL_TIME,
   analyseDeployments,
-  metricsFromDeployments,
   metricsFromSummary,
   percentile,
   summariseDeployments,
@@ -883,7 +882,10 @@ export class DoraMetricsService {
   /**
    * The metrics of each interval of a resolved scope's window: an
    * organisation's from one read of its day totals (as its `metrics` is),
-   * any other scope from one read of its deployments.
+   * any other scope from one read of its deployments. A large scope keeps
+   * its intervals' summaries as it keeps its window's (see
+   * {@link DoraMetricsService.#kept}): a department's weekly trend over a
+   * year sums tens of thousands of deployments.
    */
   async #intervalsOf(resolved: ResolvedScope, interval: SeriesInterval) {
     const bounds: Array<{ from: Date; to: Date }> = [];
@@ -893,34 +895,50 @@ export class DoraMetricsService {
       bounds.push({ from: start, to: end });
       start = end;
     }
-    const point = (bound: { from: Date; to: Date }, metrics: DoraMetrics) => ({
+    const sum = async () =>
+      (await this.#store.intervalSummaries({
+        ...resolved,
+        intervals: bounds,
+      })) ?? (await this.#intervalSummariesInNode(resolved, bounds));
+    const summaries =
+      resolved.entityRefs.length < KEPT_SUMMARY_MIN_MEMBERS
+        ? await sum()
+        : await this.#kept(
+            [
+              'intervals',
+              resolved.environment,
+              bounds.map(b => [b.from.toISOString(), b.to.toISOString()]),
+              [...resolved.entityRefs].sort(),
+            ],
+            resolved.entityRefs,
+            resolved.analysisPending,
+            sum,
+          );
+    return bounds.map((bound, i) => ({
       start: bound.from.toISOString(),
       end: bound.to.toISOString(),
-      metrics,
-    });
-    const summaries = await this.#store.intervalSummaries({
-      ...resolved,
-      intervals: bounds,
-    });
-    if (summaries) {
-      return bounds.map((bound, i) =>
-        point(
-          bound,
-          metricsFromSummary({
-            ...resolved,
-            ...bound,
-            summary: summaries[i],
-          }),
-        ),
-      );
-    }
-    // Sorted once, each point takes its slice: linear in deployments plus
-    // points, however many points the (bounded) window has.
+      metrics: metricsFromSummary({
+        ...resolved,
+        ...bound,
+        summary: summaries[i],
+      }),
+    }));
+  }
+
+  /**
+   * Each interval's summary from one read of the scope's verdicts (SQLite):
+   * sorted once, each interval takes its slice, linear in deployments plus
+   * intervals, however many intervals the (bounded) window has.
+   */
+  async #intervalSummariesInNode(
+    resolved: ResolvedScope,
+    bounds: Array<{ from: Date; to: Date }>,
+  ): Promise<DeploymentSummary[]> {
     const deployments = [
       ...(await this.#store.deploymentVerdicts(resolved)),
     ].sort((a, b) => a.finishedAt - b.finishedAt);
     let first = 0;
-    const intervals = bounds.map(bound => {
+    return bounds.map(bound => {
       while (
         first < deployments.length &&
         deployments[first].finishedAt < bound.from.getTime()
@@ -936,12 +954,8 @@ export class DoraMetricsService {
       }
       const slice = deployments.slice(first, last);
       first = last;
-      return point(
-        bound,
-        metricsFromDeployments({ ...resolved, ...bound, deployments: slice }),
-      );
+      return summariseDeployments(slice, bound.from, bound.to);
     });
-    return intervals;
   }
 
   /**
