@@ -64,7 +64,7 @@ export async function pgQuery(sql, params = [], database = 'postgres') {
  * The Node.js options every deployed replica runs with (the heap limit that
  * keeps it inside its container's memory), from deploy/base/config.env.
  */
-export function deployedNodeOptions() {
+function deployedNodeOptions() {
   const configEnv = fs.readFileSync(
     path.join(repoRoot, 'deploy/base/config.env'),
     'utf8',

@@ -614,19 +614,33 @@ export class DoraMetricsService {
     to: Date;
     analysisPending: number;
   }): Promise<DeploymentSummary> {
-    if (resolved.entityRefs.length < KEPT_SUMMARY_MIN_MEMBERS) {
-      return this.#sum(resolved);
-    }
+    return this.#keptIfLarge(
+      [resolved.from.toISOString(), resolved.to.toISOString()],
+      resolved,
+      () => this.#sum(resolved),
+    );
+  }
+
+  /**
+   * `sum` of a resolved scope, kept under `request` (with the scope's
+   * environment and members) when the scope has at least
+   * {@link KEPT_SUMMARY_MIN_MEMBERS} components; a smaller one sums at once.
+   */
+  async #keptIfLarge<T extends Summed>(
+    request: unknown[],
+    resolved: {
+      entityRefs: string[];
+      environment: string;
+      analysisPending: number;
+    },
+    sum: () => Promise<T>,
+  ): Promise<T> {
+    if (resolved.entityRefs.length < KEPT_SUMMARY_MIN_MEMBERS) return sum();
     return this.#kept(
-      [
-        resolved.environment,
-        resolved.from.toISOString(),
-        resolved.to.toISOString(),
-        [...resolved.entityRefs].sort(),
-      ],
+      [...request, resolved.environment, [...resolved.entityRefs].sort()],
       resolved.entityRefs,
       resolved.analysisPending,
-      () => this.#sum(resolved),
+      sum,
     );
   }
 
@@ -900,20 +914,14 @@ export class DoraMetricsService {
         ...resolved,
         intervals: bounds,
       })) ?? (await this.#intervalSummariesInNode(resolved, bounds));
-    const summaries =
-      resolved.entityRefs.length < KEPT_SUMMARY_MIN_MEMBERS
-        ? await sum()
-        : await this.#kept(
-            [
-              'intervals',
-              resolved.environment,
-              bounds.map(b => [b.from.toISOString(), b.to.toISOString()]),
-              [...resolved.entityRefs].sort(),
-            ],
-            resolved.entityRefs,
-            resolved.analysisPending,
-            sum,
-          );
+    const summaries = await this.#keptIfLarge(
+      [
+        'intervals',
+        bounds.map(b => [b.from.toISOString(), b.to.toISOString()]),
+      ],
+      resolved,
+      sum,
+    );
     return bounds.map((bound, i) => ({
       start: bound.from.toISOString(),
       end: bound.to.toISOString(),
