@@ -181,7 +181,10 @@ describe('DoraMetricsService keeps a large scope summary', () => {
    */
   function countSums(
     store: DatabaseDoraStore,
-    kind: 'deploymentSummary' | 'intervalSummaries' = 'deploymentSummary',
+    kind:
+      | 'deploymentSummary'
+      | 'deploymentSummaries'
+      | 'intervalSummaries' = 'deploymentSummary',
   ) {
     const sums = { count: 0 };
     const sum = (store[kind] as (...args: unknown[]) => unknown).bind(store);
@@ -255,6 +258,38 @@ describe('DoraMetricsService keeps a large scope summary', () => {
       metrics.refreshSoon();
       await metrics.settled();
       expect((await trend())[0]).toBe(240);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    "keeps a scope's breakdown by service like its summary (%p)",
+    async databaseId => {
+      const { store, metrics } = await departmentRead(databaseId);
+      const breakdown = async () =>
+        (
+          await metrics.breakdown(
+            { ...window, entityRef: 'group:default/dept' },
+            mockCredentials.user(),
+          )
+        ).services;
+      const sums = countSums(store, 'deploymentSummaries');
+
+      const first = await breakdown();
+      expect(first).toHaveLength(120);
+      expect(
+        first.every(s => s.metrics.deploymentFrequency.deployments === 1),
+      ).toBe(true);
+      expect(await breakdown()).toEqual(first);
+      expect(sums.count).toBe(1);
+
+      // A second day, analysed: every service shows it.
+      await store.ingest('ci', deployments('03'));
+      metrics.refreshSoon();
+      await metrics.settled();
+      const after = await breakdown();
+      expect(
+        after.every(s => s.metrics.deploymentFrequency.deployments === 2),
+      ).toBe(true);
     },
   );
 

@@ -58,15 +58,25 @@ const REFRESH_DELAY_MS = 1000;
 const ANALYSIS_CHUNK = 100;
 /** Batches stored this recently mean ingest is under way. */
 const INGEST_ACTIVE_MS = 2000;
-/** Scopes of at least this many components keep their summary. */
-const KEPT_SUMMARY_MIN_MEMBERS = 100;
+/**
+ * Scopes of at least this many components keep their summaries: a team's
+ * (25 components in the scale benchmark's organisation) and larger. A
+ * smaller scope sums about as fast as its analyses' fingerprint is read.
+ */
+const KEPT_SUMMARY_MIN_MEMBERS = 10;
 /** How old a kept summary may be to answer while analysis is pending. */
 const KEPT_SUMMARY_MAX_AGE_MS = 30_000;
-/** Kept summaries (scopes × windows × environments), per replica. */
-const KEPT_SUMMARIES = 200;
+/**
+ * Summaries kept per replica, counting each of a trend's intervals, a
+ * breakdown's components and a groups read's groups: a summary is at most
+ * a few kilobytes (its deployments per day), so this bounds the memory
+ * kept at tens of megabytes however the scopes are read.
+ */
+const KEPT_SUMMARY_BUDGET = 20_000;
 /**
  * Once a backlog is analysed, kept summaries read this recently are summed
- * again in the background, at most {@link KEPT_SUMMARIES_RESUMMED} of them.
+ * again in the background, the largest scopes first, at most
+ * {@link KEPT_SUMMARIES_RESUMMED} of them.
  */
 const KEPT_SUMMARY_RESUM_READ_MS = 15 * 60_000;
 const KEPT_SUMMARIES_RESUMMED = 20;
@@ -85,6 +95,10 @@ type KeptSummary = {
   /** When a read last asked for it. */
   readAt: number;
 };
+
+/** How many summaries a kept entry holds (see {@link KEPT_SUMMARY_BUDGET}). */
+const keptWeight = (kept: Pick<KeptSummary, 'summary'>) =>
+  Array.isArray(kept.summary) ? Math.max(1, kept.summary.length) : 1;
 const ATTRIBUTION_INTERVAL_MS = 10_000;
 /** How long reads reuse the count of unattributed events. */
 const UNATTRIBUTED_COUNT_TTL_MS = 1_000;
@@ -207,6 +221,8 @@ export class DoraMetricsService {
   #refreshing: Promise<void> | undefined;
   #refreshAgain = false;
   readonly #summaries = new Map<string, KeptSummary>();
+  /** The summaries {@link DoraMetricsService.#summaries} holds. */
+  #keptWeight = 0;
   #lastStoredAt = 0;
   #unattributedCount:
     | { services: Array<{ service: string; events: number }>; at: number }
@@ -741,9 +757,11 @@ export class DoraMetricsService {
    */
   async #resumKept(): Promise<void> {
     const readSince = Date.now() - KEPT_SUMMARY_RESUM_READ_MS;
+    // The largest first: an organisation's teams or a department take
+    // seconds to sum, a team's few milliseconds.
     const keys = [...this.#summaries]
-      .reverse()
       .filter(([, kept]) => kept.readAt >= readSince)
+      .sort(([, a], [, b]) => b.entityRefs.length - a.entityRefs.length)
       .slice(0, KEPT_SUMMARIES_RESUMMED)
       .map(([key]) => key);
     for (const key of keys) {
@@ -786,13 +804,21 @@ export class DoraMetricsService {
   }
 
   #keepSummary(key: string, summary: KeptSummary) {
-    this.#summaries.delete(key);
-    if (this.#summaries.size >= KEPT_SUMMARIES) {
-      // The least recently kept first: a Map iterates in insertion order.
-      const oldest = this.#summaries.keys().next().value;
-      if (oldest !== undefined) this.#summaries.delete(oldest);
+    const previous = this.#summaries.get(key);
+    if (previous) {
+      this.#summaries.delete(key);
+      this.#keptWeight -= keptWeight(previous);
+    }
+    const weight = keptWeight(summary);
+    if (weight > KEPT_SUMMARY_BUDGET / 4) return;
+    // The least recently kept first: a Map iterates in insertion order.
+    for (const [oldKey, old] of this.#summaries) {
+      if (this.#keptWeight + weight <= KEPT_SUMMARY_BUDGET) break;
+      this.#summaries.delete(oldKey);
+      this.#keptWeight -= keptWeight(old);
     }
     this.#summaries.set(key, summary);
+    this.#keptWeight += weight;
   }
 
   /** The metrics of each component of a scope, for ranking services. */
@@ -808,11 +834,16 @@ export class DoraMetricsService {
       to: resolved.to,
     };
     // Each component a scope of its own, summed in one statement (on
-    // PostgreSQL; elsewhere from one read of the scope's deployments).
+    // PostgreSQL; elsewhere from one read of the scope's deployments), and
+    // kept like the scope's own summary.
     const scopes = resolved.entityRefs.map(ref => [ref]);
-    const summaries =
-      (await this.#store.deploymentSummaries({ ...window, scopes })) ??
-      (await this.#summariesInNode(window, scopes));
+    const summaries = await this.#keptIfLarge(
+      ['breakdown', window.from.toISOString(), window.to.toISOString()],
+      resolved,
+      async () =>
+        (await this.#store.deploymentSummaries({ ...window, scopes })) ??
+        (await this.#summariesInNode(window, scopes)),
+    );
     return {
       entityRef: resolved.entityRef,
       environment: resolved.environment,
