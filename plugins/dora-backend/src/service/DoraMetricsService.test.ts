@@ -184,7 +184,8 @@ describe('DoraMetricsService keeps a large scope summary', () => {
     kind:
       | 'deploymentSummary'
       | 'deploymentSummaries'
-      | 'intervalSummaries' = 'deploymentSummary',
+      | 'intervalSummaries'
+      | 'analysisFingerprint' = 'deploymentSummary',
   ) {
     const sums = { count: 0 };
     const sum = (store[kind] as (...args: unknown[]) => unknown).bind(store);
@@ -258,6 +259,44 @@ describe('DoraMetricsService keeps a large scope summary', () => {
       metrics.refreshSoon();
       await metrics.settled();
       expect((await trend())[0]).toBe(240);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    "checks a kept scope's analyses once a read, and not at all while an ingest is analysed (%p)",
+    async databaseId => {
+      const { store, metrics } = await departmentRead(databaseId);
+      const compared = () =>
+        metrics.metrics(
+          {
+            ...window,
+            entityRef: 'group:default/dept',
+            previousWindows: '2',
+            trend: 'week',
+          },
+          mockCredentials.user(),
+        );
+      await compared();
+      const checks = countSums(store, 'analysisFingerprint');
+
+      // The window, the two before it and the weekly trend: one check.
+      const analysed = await compared();
+      expect(analysed.deploymentFrequency.deployments).toBe(120);
+      expect(checks.count).toBe(1);
+
+      // A second day arrives: while it waits for analysis, reads answer
+      // what was analysed without checking again …
+      await store.ingest('ci', deployments('03'));
+      const during = await compared();
+      expect(during.analysisPending).toBe(120);
+      expect(during.deploymentFrequency.deployments).toBe(120);
+      expect(checks.count).toBe(1);
+
+      // … and once it is analysed, the next read shows it.
+      await metrics.settled();
+      const after = await compared();
+      expect(after.analysisPending).toBe(0);
+      expect(after.deploymentFrequency.deployments).toBe(240);
     },
   );
 

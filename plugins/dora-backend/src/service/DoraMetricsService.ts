@@ -67,6 +67,12 @@ const KEPT_SUMMARY_MIN_MEMBERS = 10;
 /** How old a kept summary may be to answer while analysis is pending. */
 const KEPT_SUMMARY_MAX_AGE_MS = 30_000;
 /**
+ * While analysis is pending, how often a read checks in the background
+ * whether a kept summary's analyses changed (each check is a statement
+ * over the scope's analyses: thousands of them for an organisation).
+ */
+const KEPT_SUMMARY_CHECK_MS = 5_000;
+/**
  * Summaries kept per replica, counting each of a trend's intervals, a
  * breakdown's components and a groups read's groups: a summary is at most
  * a few kilobytes (its deployments per day), so this bounds the memory
@@ -86,7 +92,10 @@ type Summed = DeploymentSummary | DeploymentSummary[];
 /** A summary (or a group read's summaries) kept with its fingerprint. */
 type KeptSummary = {
   fingerprint: string;
+  /** When it was last known to be the sum of its analyses. */
   at: number;
+  /** When a read last checked its analyses in the background. */
+  checkedAt: number;
   summary: Summed;
   summing?: Promise<void>;
   /** The entities whose analyses it sums, and how to sum it again. */
@@ -133,7 +142,15 @@ type ResolvedScope = {
   unattributedEvents: number;
   pending: Set<string>;
   analysisPending: number;
+  /** The fingerprint of the scope's analyses, read once per read. */
+  analysisFingerprint: () => Promise<string>;
 };
+
+/** `read`, called at most once: later calls share its answer. */
+function once<T>(read: () => Promise<T>): () => Promise<T> {
+  let answer: Promise<T> | undefined;
+  return () => (answer ??= read());
+}
 
 /** The five metrics' headline values per interval of a scope's window. */
 function trendsOf(
@@ -472,6 +489,9 @@ export class DoraMetricsService {
       unattributedEvents,
       pending,
       analysisPending: pending.size,
+      analysisFingerprint: once(() =>
+        this.#store.analysisFingerprint(entityRefs),
+      ),
     };
   }
 
@@ -554,17 +574,20 @@ export class DoraMetricsService {
       from,
       to,
     }));
+    const allRefs = [...new Set(memberRefs.flat())];
+    const fingerprint = once(() => this.#store.analysisFingerprint(allRefs));
     const perWindow = await Promise.all(
       windows.map(window =>
         this.#kept(
           ['groups', window, memberRefs],
-          [...new Set(memberRefs.flat())],
+          allRefs,
           pending.size,
           async () =>
             (await this.#store.deploymentSummaries({
               ...window,
               scopes: memberRefs,
             })) ?? (await this.#summariesInNode(window, memberRefs)),
+          fingerprint,
         ),
       ),
     );
@@ -629,6 +652,7 @@ export class DoraMetricsService {
     from: Date;
     to: Date;
     analysisPending: number;
+    analysisFingerprint: () => Promise<string>;
   }): Promise<DeploymentSummary> {
     return this.#keptIfLarge(
       [resolved.from.toISOString(), resolved.to.toISOString()],
@@ -648,6 +672,7 @@ export class DoraMetricsService {
       entityRefs: string[];
       environment: string;
       analysisPending: number;
+      analysisFingerprint: () => Promise<string>;
     },
     sum: () => Promise<T>,
   ): Promise<T> {
@@ -657,47 +682,55 @@ export class DoraMetricsService {
       resolved.entityRefs,
       resolved.analysisPending,
       sum,
+      resolved.analysisFingerprint,
     );
   }
 
   /**
    * A summary kept under `request` with the fingerprint of the analyses
-   * of `entityRefs`: unchanged, the kept one is exact and answers at once.
-   * Changed while analysis is pending (an ingest under way, when every
-   * answer lags anyway), a kept one up to {@link KEPT_SUMMARY_MAX_AGE_MS}
-   * old answers while `sum` runs again in the background, once at a time.
-   * Being summed again already with nothing pending (the background does
-   * that once a backlog is analysed, see {@link DoraMetricsService.#resumKept}),
-   * the read waits for that sum instead of starting another; otherwise
-   * the read sums, and a background re-sum of the same scope waits for it.
+   * of `entityRefs` (`fingerprintOf` reads it): unchanged, the kept one is
+   * exact and answers at once. While analysis is pending (an ingest under
+   * way, when every answer lags anyway), a kept one up to
+   * {@link KEPT_SUMMARY_MAX_AGE_MS} old answers at once, and the read
+   * checks its analyses in the background (at most every
+   * {@link KEPT_SUMMARY_CHECK_MS}) and sums it again there if they
+   * changed, once at a time. Being summed again already with nothing
+   * pending (the background does that once a backlog is analysed, see
+   * {@link DoraMetricsService.#resumKept}), the read waits for that sum
+   * instead of starting another; otherwise the read sums, and a background
+   * re-sum of the same scope waits for it.
    */
   async #kept<T extends Summed>(
     request: unknown,
     entityRefs: string[],
     analysisPending: number,
     sum: () => Promise<T>,
+    fingerprintOf: () => Promise<string>,
   ): Promise<T> {
     const key = createHash('sha256')
       .update(JSON.stringify(request))
       .digest('base64');
-    const fingerprint = await this.#store.analysisFingerprint(entityRefs);
     const kept = this.#summaries.get(key);
     if (kept) kept.readAt = Date.now();
-    if (kept?.fingerprint === fingerprint) return kept.summary as T;
+    if (
+      kept &&
+      analysisPending > 0 &&
+      Date.now() - kept.at < KEPT_SUMMARY_MAX_AGE_MS
+    ) {
+      this.#checkInBackground(key, kept, fingerprintOf);
+      return kept.summary as T;
+    }
+    const fingerprint = await fingerprintOf();
+    if (kept?.fingerprint === fingerprint) {
+      kept.at = Date.now();
+      return kept.summary as T;
+    }
     if (kept?.summing && analysisPending === 0) {
       await kept.summing;
       const summed = this.#summaries.get(key);
       if (summed?.fingerprint === fingerprint) return summed.summary as T;
     }
     const toKeep = { entityRefs, sum, readAt: Date.now() };
-    if (
-      kept &&
-      analysisPending > 0 &&
-      Date.now() - kept.at < KEPT_SUMMARY_MAX_AGE_MS
-    ) {
-      this.#sumInBackground(key, kept, fingerprint);
-      return kept.summary as T;
-    }
     const summed = this.#sumAndKeep(key, toKeep, fingerprint);
     // The background re-sum after a backlog waits for this one rather than
     // summing the same scope again.
@@ -717,9 +750,40 @@ export class DoraMetricsService {
       readAt: toKeep.readAt,
       fingerprint,
       at: Date.now(),
+      checkedAt: Date.now(),
       summary,
     });
     return summary;
+  }
+
+  /**
+   * Whether `kept`'s analyses changed, checked in the background unless a
+   * check or sum runs already or one was made lately; changed, it is summed
+   * again there, unchanged it is known exact as of now.
+   */
+  #checkInBackground(
+    key: string,
+    kept: KeptSummary,
+    fingerprintOf: () => Promise<string>,
+  ) {
+    if (kept.summing || Date.now() - kept.checkedAt < KEPT_SUMMARY_CHECK_MS) {
+      return;
+    }
+    kept.checkedAt = Date.now();
+    this.#markSumming(
+      kept,
+      (async () => {
+        const checkedAt = Date.now();
+        const fingerprint = await fingerprintOf();
+        if (fingerprint === kept.fingerprint) {
+          kept.at = checkedAt;
+        } else {
+          await this.#sumAndKeep(key, kept, fingerprint);
+        }
+      })().catch(error =>
+        this.#logger.warn(`DORA summary refresh failed: ${error}`),
+      ),
+    );
   }
 
   /** Sums `kept` again unless that runs already; failures are logged. */
