@@ -58,12 +58,20 @@ const MEMBER_FIELDS = [
 
 const lower = (kind: string) => kind.toLocaleLowerCase('en-US');
 
-const DEFAULT_CACHE_TTL_MS = 30_000;
+/**
+ * Resolving a group's scope is the catalog's most expensive query (every
+ * entity of the member kinds tested against the group's owners): during a
+ * backfill of an organisation's history it was PostgreSQL's busiest
+ * statement with scopes resolved every 30 s. Two minutes is still well
+ * within how long a change of the catalog's sources takes to show (up to
+ * 15 minutes with production's processing interval).
+ */
+const DEFAULT_CACHE_TTL_MS = 120_000;
 /**
  * A scope older than the TTL but younger than this many TTLs still answers
- * while it is resolved again in the background (so at most two minutes old
- * by default, about as long as the catalog takes to process a change of
- * its sources); an older one is resolved before answering.
+ * while it is resolved again in the background (so at most eight minutes
+ * old by default, within the catalog's own delay); an older one is
+ * resolved before answering.
  */
 const STALE_FACTOR = 4;
 /** Resolved scopes kept at most (each caller's few recent ones). */
@@ -123,7 +131,7 @@ export class CatalogScopeResolver {
    *   with besides kind, name, namespace and title (e.g.
    *   `metadata.annotations`).
    * @param options.cacheTtlMs - how long a caller's resolved scope is kept
-   *   (default 30 s; 0: never): an organisation of thousands of
+   *   (default 2 minutes; 0: never): an organisation of thousands of
    *   components takes the catalog most of a second to list, and a page
    *   asks for the same scope several times at once. Concurrent requests
    *   for one scope share one resolution; failures are not kept. Up to four
