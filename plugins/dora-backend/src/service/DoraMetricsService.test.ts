@@ -354,6 +354,44 @@ describe('DoraMetricsService keeps a large scope summary', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    'sums a scope again once the backlog is analysed, also when it is read while the backlog is being analysed (%p)',
+    async databaseId => {
+      const { store, metrics, read } = await departmentRead(databaseId);
+      await store.ingest('ci', deployments('03'));
+      // Each analysis waits until released, so that a read lands while the
+      // background works through the backlog.
+      let release = () => {};
+      const released = new Promise<void>(resolve => {
+        release = resolve;
+      });
+      let analysing = () => {};
+      const started = new Promise<void>(resolve => {
+        analysing = resolve;
+      });
+      const replace = store.replaceAnalyses.bind(store);
+      Object.assign(store, {
+        replaceAnalyses: async (...args: Parameters<typeof replace>) => {
+          analysing();
+          await released;
+          return replace(...args);
+        },
+      });
+
+      expect((await read()).analysisPending).toBe(120);
+      await started;
+      expect((await read()).analysisPending).toBe(120);
+      release();
+      await metrics.settled();
+
+      const sums = countSums(store);
+      const after = await read();
+      expect(after.analysisPending).toBe(0);
+      expect(after.deploymentFrequency.deployments).toBe(240);
+      expect(sums.count).toBe(0);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'sums a changed scope once for two reads at once (%p)',
     async databaseId => {
       const { store, read } = await departmentRead(databaseId);

@@ -304,9 +304,13 @@ export class DoraMetricsService {
     this.#refreshing = (async () => {
       try {
         await sleep(REFRESH_DELAY_MS);
+        // Whether a pass analysed something since kept summaries were last
+        // summed again.
+        let analysed = false;
         while (this.#refreshAgain) {
           this.#refreshAgain = false;
           const stale = [...(await this.#store.staleAnalyses())];
+          analysed ||= stale.length > 0;
           // Reads that analysed a few entities themselves left their day
           // totals for a pass that finds nothing stale to compact.
           if (stale.length === 0) await this.#store.compactDayTotals();
@@ -322,7 +326,8 @@ export class DoraMetricsService {
           }
           if (this.#refreshAgain) {
             await sleep(REFRESH_DELAY_MS);
-          } else if (stale.length > 0) {
+          } else if (analysed) {
+            analysed = false;
             await this.#resumKept();
           }
         }
@@ -355,7 +360,11 @@ export class DoraMetricsService {
     // within the last second is taken as still there: during an ingest
     // every read would otherwise ask again.
     if (await this.#backlog(stale)) {
-      this.#refresh();
+      // A pass under way analyses the backlog: the read asks for another
+      // only when none runs (new facts ask through refreshSoon), so reads
+      // during the backlog neither add passes nor stop the kept summaries
+      // from being summed again after it.
+      if (!this.#refreshing) this.#refresh();
       return new Set(stale.keys());
     }
     await this.#analyse(stale);
@@ -721,12 +730,14 @@ export class DoraMetricsService {
       return kept.summary as T;
     }
     const fingerprint = await fingerprintOf();
-    if (kept?.fingerprint === fingerprint) {
-      kept.at = Date.now();
-      return kept.summary as T;
+    // Another read's sum may have been kept meanwhile.
+    const latest = this.#summaries.get(key);
+    if (latest?.fingerprint === fingerprint) {
+      latest.at = Date.now();
+      return latest.summary as T;
     }
-    if (kept?.summing && analysisPending === 0) {
-      await kept.summing;
+    if (latest?.summing && analysisPending === 0) {
+      await latest.summing;
       const summed = this.#summaries.get(key);
       if (summed?.fingerprint === fingerprint) return summed.summary as T;
     }
@@ -734,7 +745,7 @@ export class DoraMetricsService {
     const summed = this.#sumAndKeep(key, toKeep, fingerprint);
     // The background re-sum after a backlog waits for this one rather than
     // summing the same scope again.
-    if (kept && !kept.summing) this.#markSumming(kept, summed);
+    if (latest && !latest.summing) this.#markSumming(latest, summed);
     return (await summed) as T;
   }
 
