@@ -354,6 +354,41 @@ describe('DoraMetricsService keeps a large scope summary', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    'sums every scope read lately again once the backlog is analysed, not only a few (%p)',
+    async databaseId => {
+      const { store, metrics } = await departmentRead(databaseId);
+      // Thirty windows of the department, each a summary kept of its own
+      // (as a team, a department and an organisation read directly and
+      // through Outcomes keep about thirty).
+      const windows = Array.from({ length: 30 }, (_, i) => ({
+        from: `2026-09-${String(i + 1).padStart(2, '0')}T00:00:00Z`,
+        to: '2026-10-31T00:00:00Z',
+      }));
+      const readAll = () =>
+        Promise.all(
+          windows.map(w =>
+            metrics.metrics(
+              { ...w, entityRef: 'group:default/dept' },
+              mockCredentials.user(),
+            ),
+          ),
+        );
+      await readAll();
+
+      await store.ingest('ci', deployments('03'));
+      metrics.refreshSoon();
+      await metrics.settled();
+
+      const sums = countSums(store);
+      const after = await readAll();
+      expect(after.every(m => m.deploymentFrequency.deployments === 240)).toBe(
+        true,
+      );
+      expect(sums.count).toBe(0);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'sums a scope again once the backlog is analysed, also when it is read while the backlog is being analysed (%p)',
     async databaseId => {
       const { store, metrics, read } = await departmentRead(databaseId);
@@ -388,6 +423,67 @@ describe('DoraMetricsService keeps a large scope summary', () => {
       expect(after.analysisPending).toBe(0);
       expect(after.deploymentFrequency.deployments).toBe(240);
       expect(sums.count).toBe(0);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'answers at once while its summary is summed again after a backlog, saying every member is pending (%p)',
+    async databaseId => {
+      const { store, metrics, read } = await departmentRead(databaseId);
+      const departments = async () =>
+        (
+          await metrics.groups(
+            { ...window, type: 'department' },
+            mockCredentials.user(),
+          )
+        ).groups[0].metrics;
+      await departments();
+      // Every sum from now on waits until released, so that reads land
+      // while the background sums the kept summaries again.
+      let release = () => {};
+      const released = new Promise<void>(resolve => {
+        release = resolve;
+      });
+      let summing = () => {};
+      const resumStarted = new Promise<void>(resolve => {
+        summing = resolve;
+      });
+      const gated =
+        <A extends unknown[], R>(sum: (...args: A) => Promise<R>) =>
+        async (...args: A) => {
+          summing();
+          await released;
+          return sum(...args);
+        };
+      Object.assign(store, {
+        deploymentSummary: gated(store.deploymentSummary.bind(store)),
+        deploymentSummaries: gated(store.deploymentSummaries.bind(store)),
+      });
+
+      await store.ingest('ci', deployments('03'));
+      expect((await read()).analysisPending).toBe(120);
+      await resumStarted;
+      const timeout = new Promise<'waited'>(resolve =>
+        setTimeout(() => resolve('waited'), 5000),
+      );
+      const during = await Promise.race([read(), timeout]);
+      const groupsDuring = await Promise.race([departments(), timeout]);
+      expect(during).not.toBe('waited');
+      expect(groupsDuring).not.toBe('waited');
+      if (during === 'waited' || groupsDuring === 'waited') {
+        release();
+        return;
+      }
+      expect(during.deploymentFrequency.deployments).toBe(120);
+      expect(during.analysisPending).toBe(120);
+      expect(groupsDuring.analysisPending).toBe(120);
+
+      release();
+      await metrics.settled();
+      const after = await read();
+      expect(after.analysisPending).toBe(0);
+      expect(after.deploymentFrequency.deployments).toBe(240);
+      expect((await departments()).deploymentFrequency.deployments).toBe(240);
     },
   );
 

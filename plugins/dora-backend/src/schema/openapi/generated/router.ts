@@ -718,7 +718,7 @@ export const spec = {
           analysisPending: {
             type: 'integer',
             description:
-              'Components of the scope whose newest events are still being analysed (a moment after a large ingest); their newest deployments count once analysed. A read analyses a few itself and never waits on a backlog.',
+              'Components of the scope whose newest events are still being analysed (a moment after a large ingest), or, for seconds once a large backlog is analysed, every component of a large scope whose totals are being summed again; their newest deployments count once done. A read analyses a few itself and never waits on a backlog.',
           },
           previous: {
             type: 'array',
