@@ -16,8 +16,14 @@ import {
 } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 
-/** Entities per catalog request while paging through a scope. */
-const PAGE_SIZE = 1000;
+/**
+ * Entities per catalog request while paging through a scope. The catalog
+ * matches and orders the whole scope again for every page, so an
+ * organisation of 5,000 components read 1,000 at a time cost five times
+ * its one match (about 110 ms a page); its members are read with a few
+ * fields only, so a page of 5,000 stays a small answer.
+ */
+const PAGE_SIZE = 5000;
 
 /**
  * Every entity matching `query`, page by page. The query travels in the body
