@@ -24,6 +24,7 @@
  * --window-days D     the window of every DORA and cost read, ending now
  *                     (default 365: the year of history)
  * --keep              keep the working directory (backend log, catalog)
+ *                     and the database (to query the year's data)
  * --batch-by B       team (default: one batch per team and day, as CI
  *                     pipelines send) or department (a backfill: a
  *                     department's day in one batch of up to 1,000 events)
@@ -553,7 +554,9 @@ async function cleanUp() {
   sampling = false;
   await replica?.stop();
   await redis?.stop();
-  if (databaseCreated) {
+  if (databaseCreated && args.keep) {
+    log(`kept database ${database} (drop it with DROP DATABASE ${database})`);
+  } else if (databaseCreated) {
     await pgQuery(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch(
       error => console.error(`could not drop ${database}: ${error}`),
     );
