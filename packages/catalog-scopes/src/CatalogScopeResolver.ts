@@ -8,6 +8,7 @@ import {
 import { InputError, NotFoundError, isError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import {
+  SCOPE_PAGE_SIZE,
   catalogUnavailable,
   entitiesInGroupsOfType,
   entitiesInScope,
@@ -366,7 +367,11 @@ export class CatalogScopeResolver {
     const items = await queryAllEntities(
       this.#catalog,
       { kind: { $in: this.#memberKinds } },
-      { fields: this.#memberFields, credentials: options.credentials },
+      {
+        fields: this.#memberFields,
+        credentials: options.credentials,
+        pageSize: SCOPE_PAGE_SIZE,
+      },
     );
     const byRef = new Map(items.map(e => [stringifyEntityRef(e), e]));
     return {

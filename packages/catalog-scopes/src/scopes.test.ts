@@ -1,7 +1,11 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { entitiesInScope, groupAndDescendants } from './scopes';
+import {
+  entitiesInScope,
+  groupAndDescendants,
+  queryAllEntities,
+} from './scopes';
 
 const group = (
   name: string,
@@ -175,5 +179,37 @@ describe('when the catalog fails', () => {
         /may not read the software catalog.*not included in token's access restrictions.*accessRestrictions/,
       ),
     });
+  });
+});
+
+describe('queryAllEntities', () => {
+  it('reads every page of the given size', async () => {
+    const inner = catalogServiceMock({
+      entities: Array.from({ length: 5 }, (_, i) =>
+        owned('Component', `service-${i}`, 'platform'),
+      ),
+    });
+    const limits: Array<number | undefined> = [];
+    const counting = Object.assign(Object.create(inner), {
+      queryEntities: (
+        ...args: Parameters<typeof inner.queryEntities>
+      ): ReturnType<typeof inner.queryEntities> => {
+        limits.push((args[0] as { limit?: number } | undefined)?.limit);
+        return inner.queryEntities(...args);
+      },
+    });
+    const items = await queryAllEntities(
+      counting,
+      { kind: 'component' },
+      { credentials, pageSize: 2 },
+    );
+    expect(items.map(e => e.metadata.name).sort()).toEqual([
+      'service-0',
+      'service-1',
+      'service-2',
+      'service-3',
+      'service-4',
+    ]);
+    expect(limits).toEqual([2, 2, 2]);
   });
 });
