@@ -169,10 +169,53 @@ describe('DoraMetricsService keeps a large scope summary', () => {
         { ...window, entityRef: 'group:default/dept' },
         mockCredentials.user(),
       );
+    // Every department at once keeps its summaries the same way.
+    const departments = async () =>
+      (
+        await metrics.groups(
+          { ...window, type: 'department' },
+          mockCredentials.user(),
+        )
+      ).groups[0].metrics;
     await store.ingest('ci', deployments('02'));
     await read();
     await metrics.settled();
-    return { store, metrics, read };
+    return { store, metrics, read, departments };
+  }
+
+  /**
+   * Makes the store's `methods` wait, from now on, until `release` is
+   * called; `entered` settles when the first call arrives. Lets a read land
+   * while the background is in the middle of its work.
+   */
+  function holdStore(
+    store: DatabaseDoraStore,
+    methods: Array<
+      'replaceAnalyses' | 'deploymentSummary' | 'deploymentSummaries'
+    >,
+  ) {
+    let release = () => {};
+    const released = new Promise<void>(resolve => {
+      release = resolve;
+    });
+    let enter = () => {};
+    const entered = new Promise<void>(resolve => {
+      enter = resolve;
+    });
+    const held =
+      (call: (...args: unknown[]) => unknown) =>
+      async (...args: unknown[]) => {
+        enter();
+        await released;
+        return call(...args);
+      };
+    for (const method of methods) {
+      const call = (store[method] as (...args: unknown[]) => unknown).bind(
+        store,
+      );
+      Object.assign(store, { [method]: held(call) });
+    }
+    return { entered, release };
   }
 
   /**
@@ -201,15 +244,9 @@ describe('DoraMetricsService keeps a large scope summary', () => {
   it.each(databases.eachSupportedId())(
     'never answers a kept summary once newer analyses are done (%p)',
     async databaseId => {
-      const { store, metrics, read } = await departmentRead(databaseId);
-      // Every department at once keeps its summaries the same way.
-      const departments = async () =>
-        (
-          await metrics.groups(
-            { ...window, type: 'department' },
-            mockCredentials.user(),
-          )
-        ).groups[0].metrics;
+      const { store, metrics, read, departments } = await departmentRead(
+        databaseId,
+      );
 
       const first = await read();
       expect(first.analysisPending).toBe(0);
@@ -395,22 +432,9 @@ describe('DoraMetricsService keeps a large scope summary', () => {
       await store.ingest('ci', deployments('03'));
       // Each analysis waits until released, so that a read lands while the
       // background works through the backlog.
-      let release = () => {};
-      const released = new Promise<void>(resolve => {
-        release = resolve;
-      });
-      let analysing = () => {};
-      const started = new Promise<void>(resolve => {
-        analysing = resolve;
-      });
-      const replace = store.replaceAnalyses.bind(store);
-      Object.assign(store, {
-        replaceAnalyses: async (...args: Parameters<typeof replace>) => {
-          analysing();
-          await released;
-          return replace(...args);
-        },
-      });
+      const { entered: started, release } = holdStore(store, [
+        'replaceAnalyses',
+      ]);
 
       expect((await read()).analysisPending).toBe(120);
       await started;
@@ -429,36 +453,16 @@ describe('DoraMetricsService keeps a large scope summary', () => {
   it.each(databases.eachSupportedId())(
     'answers at once while its summary is summed again after a backlog, saying every member is pending (%p)',
     async databaseId => {
-      const { store, metrics, read } = await departmentRead(databaseId);
-      const departments = async () =>
-        (
-          await metrics.groups(
-            { ...window, type: 'department' },
-            mockCredentials.user(),
-          )
-        ).groups[0].metrics;
+      const { store, metrics, read, departments } = await departmentRead(
+        databaseId,
+      );
       await departments();
       // Every sum from now on waits until released, so that reads land
       // while the background sums the kept summaries again.
-      let release = () => {};
-      const released = new Promise<void>(resolve => {
-        release = resolve;
-      });
-      let summing = () => {};
-      const resumStarted = new Promise<void>(resolve => {
-        summing = resolve;
-      });
-      const gated =
-        <A extends unknown[], R>(sum: (...args: A) => Promise<R>) =>
-        async (...args: A) => {
-          summing();
-          await released;
-          return sum(...args);
-        };
-      Object.assign(store, {
-        deploymentSummary: gated(store.deploymentSummary.bind(store)),
-        deploymentSummaries: gated(store.deploymentSummaries.bind(store)),
-      });
+      const { entered: resumStarted, release } = holdStore(store, [
+        'deploymentSummary',
+        'deploymentSummaries',
+      ]);
 
       await store.ingest('ci', deployments('03'));
       expect((await read()).analysisPending).toBe(120);
