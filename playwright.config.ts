@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test';
+import { guestStorageState } from './e2e-tests/portal/helpers';
 
 /**
  * End-to-end tests of the running portal in the machine's Chromium
@@ -63,6 +64,15 @@ export default defineConfig({
       timeout: 600_000,
       stdout: 'ignore',
       stderr: 'pipe',
+    },
+  ],
+  projects: [
+    // The guest signs in once; every test starts signed in from there.
+    { name: 'sign-in', testMatch: /sign-in\.setup\.ts$/ },
+    {
+      name: 'portal',
+      dependencies: ['sign-in'],
+      use: { storageState: guestStorageState },
     },
   ],
   use: {

@@ -1,9 +1,5 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import {
-  controlsWithoutVisibleFocus,
-  expectAccessible,
-  signIn,
-} from './helpers';
+import { controlsWithoutVisibleFocus, expectAccessible } from './helpers';
 
 /*
  * axe-core (WCAG 2.1 A and AA) on Paved's pages, in the light and the dark
@@ -12,10 +8,6 @@ import {
  * portal.spec.ts, once the docs are built and the catalog indexed.) Each
  * page is checked once its main data is visible.
  */
-
-test.beforeEach(async ({ page }) => {
-  await signIn(page);
-});
 
 const pages: Array<[string, string, (page: Page) => Locator]> = [
   [

@@ -1,6 +1,7 @@
 import { expect, request, test } from '@playwright/test';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { signedOut } from './helpers';
 
 /*
  * An AI assistant connected to the local default through Paved's MCP
@@ -11,6 +12,9 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
  */
 
 const BASE_URL = 'http://localhost:7007';
+
+// An assistant holds a token, not the browser's session.
+test.use({ storageState: signedOut });
 
 /** The guest's portal token, as the sign-in page gets it. */
 async function guestToken(): Promise<string> {

@@ -1,5 +1,5 @@
 import { test, expect, type Page } from '@playwright/test';
-import { screenshot, signIn } from './helpers';
+import { screenshot } from './helpers';
 
 /*
  * Cost per workload in the local default: OpenCost allocations pulled from
@@ -7,10 +7,6 @@ import { screenshot, signIn } from './helpers';
  * and request counts from a real Prometheus, allocated to catalog entities
  * by the cost backend. The numbers on the page must be the API's.
  */
-
-test.beforeEach(async ({ page }) => {
-  await signIn(page);
-});
 
 const money = (amount: number, currency: string) =>
   new Intl.NumberFormat('en-US', {

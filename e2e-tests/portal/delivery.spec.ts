@@ -10,7 +10,7 @@ import {
   formatFrequency,
   formatRate,
 } from '../../plugins/dora/src/lib/format';
-import { screenshot, signIn } from './helpers';
+import { screenshot } from './helpers';
 
 /**
  * The Delivery (DORA) dashboards against the running portal and its demo
@@ -131,10 +131,6 @@ async function expectNoHorizontalOverflow(page: Page) {
   );
   expect(overflow).toBeLessThanOrEqual(0);
 }
-
-test.beforeEach(async ({ page }) => {
-  await signIn(page);
-});
 
 test('the Delivery page shows the signed-in team’s numbers, as the API computed them', async ({
   page,

@@ -1,9 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { pickEntity, screenshot, signIn } from './helpers';
-
-test.beforeEach(async ({ page }) => {
-  await signIn(page);
-});
+import { pickEntity, screenshot } from './helpers';
 
 test('the Golden paths page lists each template, what was made from it and what is behind', async ({
   page,

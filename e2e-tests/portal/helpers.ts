@@ -14,6 +14,20 @@ export async function screenshot(page: Page, name: string) {
   });
 }
 
+/**
+ * The browser state of a guest signed in once for the whole run (the
+ * `sign-in` project writes it, every test's context starts from it): the
+ * sign-in page resumes the session silently, so a test opens its page
+ * straight away instead of signing in first.
+ */
+export const guestStorageState = path.resolve(
+  __dirname,
+  '../../test-results/e2e-sign-in/guest.json',
+);
+
+/** A browser context's state with nobody signed in. */
+export const signedOut = { cookies: [], origins: [] };
+
 /** Signs in with the local guest provider (a developer on the checkout team). */
 export async function signIn(page: Page) {
   await page.goto('/');
@@ -28,7 +42,8 @@ export async function signIn(page: Page) {
 
 /**
  * Signs in with the local demo's second identity: Priya Raman, an admin
- * of the demo organisation (the platform team).
+ * of the demo organisation (the platform team). The page's context must
+ * start signed out (`browser.newContext({ storageState: signedOut })`).
  */
 export async function signInAsAdmin(
   page: Page,
@@ -54,14 +69,17 @@ export async function signInAsAdmin(
 /**
  * Checks the page against WCAG 2.1 A and AA (and 2.2's target size) with
  * axe-core, in the light and the dark theme: no serious or critical
- * violation. The page is loaded
- * anew in each theme and checked once `ready` is visible and nothing is
- * loading. The failure lists each rule with the elements that break it.
+ * violation. The page is checked as it is in the light theme (every test
+ * opens its pages in it), then loaded anew in the dark theme; each time
+ * once `ready` is visible and nothing is loading. The failure lists each
+ * rule with the elements that break it.
  */
 export async function expectAccessible(page: Page, ready: Locator) {
   for (const colorScheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme });
-    await page.reload();
+    if (colorScheme === 'dark') {
+      await page.emulateMedia({ colorScheme });
+      await page.reload();
+    }
     await expect(ready).toBeVisible({ timeout: 60_000 });
     await expect(
       page.locator('[aria-busy="true"], [role="progressbar"]'),
@@ -154,10 +172,10 @@ export async function controlsWithoutVisibleFocus(
       height: Math.min(viewport.height - y, target.box.height + 8),
     };
     if (clip.width <= 0 || clip.height <= 0) continue;
-    await page.waitForTimeout(150);
+    await nextFrames(page);
     const withFocus = await page.screenshot({ clip, animations: 'disabled' });
     await focused.evaluate(element => (element as HTMLElement).blur());
-    await page.waitForTimeout(150);
+    await nextFrames(page);
     const withoutFocus = await page.screenshot({
       clip,
       animations: 'disabled',
@@ -167,4 +185,18 @@ export async function controlsWithoutVisibleFocus(
     await focused.evaluate(element => (element as HTMLElement).focus());
   }
   return invisible;
+}
+
+/**
+ * Waits until the page has drawn two more frames: what a focus change set
+ * off (React's re-render, MUI's focus ripple) is on screen; the screenshot
+ * then completes any transition.
+ */
+async function nextFrames(page: Page) {
+  await page.evaluate(
+    () =>
+      new Promise<void>(resolve =>
+        requestAnimationFrame(() => requestAnimationFrame(() => resolve())),
+      ),
+  );
 }

@@ -1,13 +1,9 @@
 import { test, expect } from '@playwright/test';
-import { pickEntity, screenshot, signIn } from './helpers';
+import { pickEntity, screenshot } from './helpers';
 
 /*
  * A newcomer's ordinary journeys, each without a dead end.
  */
-
-test.beforeEach(async ({ page }) => {
-  await signIn(page);
-});
 
 test('who owns Search Service and where is its runbook: the About card answers both, and the docs search answers', async ({
   page,

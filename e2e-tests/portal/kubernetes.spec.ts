@@ -1,9 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { screenshot, signIn } from './helpers';
-
-test.beforeEach(async ({ page }) => {
-  await signIn(page);
-});
+import { screenshot } from './helpers';
 
 test('the official Kubernetes tab shows a component’s failing pods from the demo clusters', async ({
   page,

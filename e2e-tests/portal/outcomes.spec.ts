@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { test, expect } from '@playwright/test';
-import { expectAccessible, screenshot, signIn } from './helpers';
+import { expectAccessible, screenshot } from './helpers';
 
 /*
  * Outcomes in the local default: speed, stability and cost of a team on one
@@ -9,10 +9,6 @@ import { expectAccessible, screenshot, signIn } from './helpers';
  * inventory service), so the speed-without-stability signal fires, and its
  * link opens the deployments behind it.
  */
-
-test.beforeEach(async ({ page }) => {
-  await signIn(page);
-});
 
 const money = (amount: number, currency: string) =>
   new Intl.NumberFormat('en-US', {

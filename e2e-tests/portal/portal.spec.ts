@@ -1,9 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { expectAccessible, screenshot, signIn } from './helpers';
-
-test.beforeEach(async ({ page }) => {
-  await signIn(page);
-});
+import { expectAccessible, screenshot } from './helpers';
 
 test('the home page is branded Paved and puts search first', async ({
   page,

@@ -1,6 +1,11 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, type Page, test } from '@playwright/test';
-import { expectAccessible, screenshot, signIn, signInAsAdmin } from './helpers';
+import {
+  expectAccessible,
+  screenshot,
+  signInAsAdmin,
+  signedOut,
+} from './helpers';
 
 /*
  * Scorecards as a developer and a team lead meet them: a service's level
@@ -11,10 +16,6 @@ import { expectAccessible, screenshot, signIn, signInAsAdmin } from './helpers';
 type ScorecardRead = {
   checks: Array<{ id: string; level: string; outcome: string }>;
 };
-
-test.beforeEach(async ({ page }) => {
-  await signIn(page);
-});
 
 // The exception journey changes Checkout Service's level, and the
 // campaign test reads that exception, so they run in this order (tests of
@@ -154,7 +155,7 @@ test('a developer requests an exception to a failing check, an admin approves it
   ).toHaveCount(0);
 
   // A platform admin, in a browser of their own, approves it.
-  const adminContext = await browser.newContext();
+  const adminContext = await browser.newContext({ storageState: signedOut });
   const admin = await adminContext.newPage();
   try {
     // The sign-in page too, in both themes.
@@ -203,7 +204,7 @@ test('an admin starts a campaign, watches its burn-up, and a team sees what is a
   browser,
 }) => {
   const title = 'Every workload passes the live checks';
-  const adminContext = await browser.newContext();
+  const adminContext = await browser.newContext({ storageState: signedOut });
   const admin = await adminContext.newPage();
   try {
     await signInAsAdmin(admin);
@@ -281,7 +282,7 @@ test('an admin asks a golden path’s components to upgrade, and the Golden path
   browser,
 }) => {
   const title = 'TypeScript services on the current golden path';
-  const adminContext = await browser.newContext();
+  const adminContext = await browser.newContext({ storageState: signedOut });
   const admin = await adminContext.newPage();
   try {
     await signInAsAdmin(admin);

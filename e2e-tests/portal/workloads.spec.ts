@@ -1,9 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { screenshot, signIn } from './helpers';
-
-test.beforeEach(async ({ page }) => {
-  await signIn(page);
-});
+import { screenshot } from './helpers';
 
 test('a team’s Workloads tab shows each service’s live state, with the crash-looping one explained', async ({
   page,
