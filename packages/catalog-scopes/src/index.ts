@@ -12,3 +12,4 @@ export {
   type ScopeMember,
 } from './CatalogScopeResolver';
 export { queryAllEntities } from './scopes';
+export { whereScopeMember } from './whereScopeMember';

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { whereScopeMember } from '@paved/catalog-scopes';
 import { COST_CATEGORIES, type CostCategory } from '@paved/plugin-cost-common';
 import type {
   CostSums,
@@ -9,11 +10,7 @@ import type {
   PoolRules,
   UnattributedGroup,
 } from './CostStore';
-import { addSums } from './costSums';
 import { CATEGORY_COLUMNS } from './rows';
-
-/** How many entity refs one read query names (bound parameters). */
-const ENTITY_REFS_PER_QUERY = 500;
 
 function sumColumns(db: Knex, prefix = 'r') {
   const c = (column: string) => `${prefix}.${column}`;
@@ -98,53 +95,12 @@ export function whereDirect(query: Knex.QueryBuilder, rules: PoolRules) {
 /**
  * Direct cost per (entity, day, cluster) — or, with `perEntity: false`,
  * per (day, cluster) summed over the scope — for some entities, all
- * attributed entities, or the unattributed rows (entityRef null).
+ * attributed entities, or the unattributed rows (entityRef null). One
+ * statement however large the scope: its refs travel as one parameter
+ * (see `whereScopeMember`), and its label sets are found by a subquery,
+ * not sent as a list.
  */
 export async function directCost(
-  db: Knex,
-  options: {
-    scope: DirectCostScope;
-    from: string;
-    to: string;
-    rules: PoolRules;
-    perEntity?: boolean;
-  },
-): Promise<DirectCostRow[]> {
-  const { scope } = options;
-  if (!('entityRefs' in scope)) return directCostOnce(db, options);
-  // A team may have thousands of components: its refs go to the database
-  // in chunks, far below SQLite's and PostgreSQL's limits on bound
-  // parameters, and each chunk's label sets are found by a subquery, not
-  // sent as a list. Chunks hold different entities, so their rows add up.
-  const chunks: DirectCostRow[][] = [];
-  for (let i = 0; i < scope.entityRefs.length; i += ENTITY_REFS_PER_QUERY) {
-    chunks.push(
-      await directCostOnce(db, {
-        ...options,
-        scope: {
-          entityRefs: scope.entityRefs.slice(i, i + ENTITY_REFS_PER_QUERY),
-        },
-      }),
-    );
-  }
-  if (chunks.length <= 1 || options.perEntity !== false) {
-    return chunks.flat();
-  }
-  const merged = new Map<string, DirectCostRow>();
-  for (const row of chunks.flat()) {
-    const key = `${row.day}|${row.cluster}`;
-    const into = merged.get(key);
-    if (!into) {
-      merged.set(key, { ...row, byCategory: { ...row.byCategory } });
-      continue;
-    }
-    into.entities += row.entities;
-    addSums(into, row);
-  }
-  return [...merged.values()];
-}
-
-async function directCostOnce(
   db: Knex,
   options: {
     scope: DirectCostScope;
@@ -161,9 +117,12 @@ async function directCostOnce(
     if (scope.entityRefs.length === 0) return [];
     // The scope's label sets first, so the row query is a lookup on the
     // (label_set_id, day) index rather than a scan of the whole window.
-    labelSetIds = db('cost_allocations')
-      .whereIn('entity_ref', scope.entityRefs)
-      .select('label_set_id');
+    labelSetIds = whereScopeMember(
+      db,
+      db('cost_allocations').select('label_set_id'),
+      'entity_ref',
+      scope.entityRefs,
+    );
   }
   const query = costRows(db, options, labelSetIds)
     .select(

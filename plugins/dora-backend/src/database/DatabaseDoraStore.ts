@@ -5,6 +5,7 @@ import {
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
 import { withDatabaseErrors } from '@paved/database-errors';
+import { whereScopeMember } from '@paved/catalog-scopes';
 import {
   changeLabels,
   type DoraDeploymentFilter,
@@ -272,32 +273,6 @@ const COMPACT_DAYS = 100;
 const DAY_TOTALS_MIN_ENTITIES = 100;
 
 /**
- * Lists up to this long are bound one parameter per value (`IN (?, ...)`);
- * longer ones (a team of thousands of components) as one JSON parameter,
- * so no read ever meets SQLite's (32,766) or PostgreSQL's (65,535) limit
- * on bound parameters, and a read stays one statement that can sort and
- * page.
- */
-const MAX_LISTED_VALUES = 500;
-
-/** Restricts `column` to `values`, in one statement however many there are. */
-function whereIn(
-  db: Knex,
-  query: Knex.QueryBuilder,
-  column: string,
-  values: string[],
-): Knex.QueryBuilder {
-  if (values.length <= MAX_LISTED_VALUES) return query.whereIn(column, values);
-  const list = JSON.stringify(values);
-  return db.client.dialect === 'postgresql'
-    ? query.whereRaw(
-        '?? = any(array(select jsonb_array_elements_text(?::jsonb)))',
-        [column, list],
-      )
-    : query.whereRaw('?? in (select value from json_each(?))', [column, list]);
-}
-
-/**
  * Limits an update to a stored deployment not observed later than `event`
  * (by `observedAt`), so a replayed older state changes nothing.
  */
@@ -543,7 +518,7 @@ export class DatabaseDoraStore implements DoraStore {
   }): Promise<ScopeFacts> {
     const scoped = (query: Knex.QueryBuilder) =>
       options.entityRefs
-        ? whereIn(this.#db, query, 'entity_ref', options.entityRefs)
+        ? whereScopeMember(this.#db, query, 'entity_ref', options.entityRefs)
         : query.whereNotNull('entity_ref');
     const inEnvironment = (query: Knex.QueryBuilder) =>
       options.environment
@@ -647,7 +622,8 @@ export class DatabaseDoraStore implements DoraStore {
           .orWhereRaw('?? <> ??', ['a.version', 'v.version']),
       )
       .select('v.entity_ref', 'v.version');
-    if (entityRefs) whereIn(this.#db, query, 'v.entity_ref', entityRefs);
+    if (entityRefs)
+      whereScopeMember(this.#db, query, 'v.entity_ref', entityRefs);
     if (options?.limit !== undefined) query.limit(options.limit);
     for (const row of await query) {
       stale.set(row.entity_ref, Number(row.version));
@@ -784,7 +760,7 @@ export class DatabaseDoraStore implements DoraStore {
       .where('finished_at', '>=', options.from)
       .where('finished_at', '<', options.to);
     if (options.entityRefs) {
-      whereIn(this.#db, query, 'entity_ref', options.entityRefs);
+      whereScopeMember(this.#db, query, 'entity_ref', options.entityRefs);
     }
     if (options.filter === 'failed') query.where('failed', true);
     if (options.filter === 'rework') query.where('rework', true);
@@ -1196,7 +1172,7 @@ export class DatabaseDoraStore implements DoraStore {
       this.#db.raw('count(*) as analysed'),
       this.#db.raw('coalesce(sum(version), 0) as versions'),
     );
-    if (entityRefs) whereIn(this.#db, query, 'entity_ref', entityRefs);
+    if (entityRefs) whereScopeMember(this.#db, query, 'entity_ref', entityRefs);
     const [row] = await query;
     return `${Number(row.analysed)}:${Number(row.versions)}`;
   }
@@ -1207,7 +1183,7 @@ export class DatabaseDoraStore implements DoraStore {
       'entity_ref',
       'version',
     );
-    if (entityRefs) whereIn(this.#db, query, 'entity_ref', entityRefs);
+    if (entityRefs) whereScopeMember(this.#db, query, 'entity_ref', entityRefs);
     for (const row of await query) {
       versions.set(row.entity_ref, Number(row.version));
     }

@@ -25,6 +25,28 @@ const component = (name: string, owner: string): Entity => ({
   relations: [{ type: 'ownedBy', targetRef: `group:default/${owner}` }],
 });
 
+const group = (name: string, type: string): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Group',
+  metadata: { name, namespace: 'default' },
+  spec: { type, children: [] },
+});
+
+/** A deployment of a component, as CI reports it, attributed to it. */
+const deployment = (name: string, id = `deploy-${name}`) => ({
+  entityRef: `component:default/${name}`,
+  event: {
+    type: 'deployment' as const,
+    id,
+    service: name,
+    environment: 'production',
+    status: 'success' as const,
+    startedAt: '2026-10-02T09:00:00Z',
+    finishedAt: '2026-10-02T10:00:00Z',
+    commitSha: 'abc1234',
+  },
+});
+
 const names = [
   'small-a',
   'small-b',
@@ -32,12 +54,7 @@ const names = [
 ];
 const entities: Entity[] = [
   ...names.map(name => component(name, name.split('-')[0])),
-  ...TEAMS.map(team => ({
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Group',
-    metadata: { name: team, namespace: 'default' },
-    spec: { type: 'team', children: [] },
-  })),
+  ...TEAMS.map(team => group(team, 'team')),
 ];
 
 /** The service over a store in `knex`, with the catalog of `catalog`. */
@@ -72,19 +89,7 @@ describe('DoraMetricsService reads while analysis is behind', () => {
     // the background pass.
     await store.ingest(
       'ci',
-      sent.map(name => ({
-        entityRef: `component:default/${name}`,
-        event: {
-          type: 'deployment' as const,
-          id: `deploy-${name}`,
-          service: name,
-          environment: 'production',
-          status: 'success' as const,
-          startedAt: '2026-10-02T09:00:00Z',
-          finishedAt: '2026-10-02T10:00:00Z',
-          commitSha: 'abc1234',
-        },
-      })),
+      sent.map(name => deployment(name)),
     );
     return metrics;
   }
@@ -132,18 +137,94 @@ describe('DoraMetricsService reads while analysis is behind', () => {
   });
 });
 
+describe('DoraMetricsService reads of the organisation', () => {
+  const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
+  /** More components than a scope whose members go with its statements. */
+  const ORGANISATION = 1_200;
+  const services = Array.from({ length: ORGANISATION }, (_, i) => `svc-${i}`);
+  const organisation: Entity[] = [
+    ...services.map(name => component(name, 'platform')),
+    group('platform', 'team'),
+  ];
+  /** Every component deployed once, stored but not analysed yet. */
+  async function deployedEverywhere(databaseId: TestDatabaseId) {
+    const knex = await databases.init(databaseId);
+    const { store, metrics } = await metricsOn(knex, organisation);
+    await store.ingest(
+      'ci',
+      services.map(name => deployment(name)),
+    );
+    return { knex, store, metrics };
+  }
+
+  it.each(databases.eachSupportedId())(
+    'sends no list of its members to the database, and reads during a backlog share one reading of what is stale (%p)',
+    async databaseId => {
+      const { knex, metrics } = await deployedEverywhere(databaseId);
+      // The first read finds the backlog.
+      const first = await metrics.metrics(window, mockCredentials.user());
+      expect(first.analysisPending).toBe(ORGANISATION);
+      const sent: Array<{ sql: string; bytes: number }> = [];
+      knex.on('query', (q: { sql: string; bindings?: unknown[] }) =>
+        sent.push({
+          sql: q.sql,
+          bytes: JSON.stringify(q.bindings ?? []).length,
+        }),
+      );
+      const reads = await Promise.all(
+        Array.from({ length: 5 }, () =>
+          metrics.metrics(window, mockCredentials.user()),
+        ),
+      );
+      // Every read answers at once from what is analysed, all pending.
+      for (const read of reads) {
+        expect(read.analysisPending).toBe(ORGANISATION);
+      }
+      // The five shared one reading of the stale analyses (the first
+      // read's, or one more if a second had passed), and no statement
+      // carried the organisation's refs (about 36 KB; the background
+      // pass's chunk of 100 is under 4 KB).
+      const staleReads = sent.filter(
+        s =>
+          s.sql.includes('dora_analysis_versions') &&
+          s.sql.includes('dora_entity_versions'),
+      );
+      expect(staleReads.length).toBeLessThanOrEqual(1);
+      expect(Math.max(...sent.map(s => s.bytes))).toBeLessThan(10_000);
+      await metrics.settled();
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'without a backlog sees the deployments stored just before it (%p)',
+    async databaseId => {
+      const { store, metrics } = await deployedEverywhere(databaseId);
+      await metrics.metrics(window, mockCredentials.user());
+      await metrics.settled();
+      const before = await metrics.metrics(window, mockCredentials.user());
+      expect(before.analysisPending).toBe(0);
+      expect(before.deploymentFrequency.deployments).toBe(ORGANISATION);
+
+      // Two teams' pipelines report: too few to be a backlog.
+      await store.ingest('ci', [
+        deployment('svc-1', 'again-1'),
+        deployment('svc-2', 'again-2'),
+      ]);
+      const after = await metrics.metrics(window, mockCredentials.user());
+      expect(after.analysisPending).toBe(0);
+      expect(after.deploymentFrequency.deployments).toBe(ORGANISATION + 2);
+      await metrics.settled();
+    },
+  );
+});
+
 describe('DoraMetricsService keeps a large scope summary', () => {
   const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
   /** A department: more components than a summary is kept for. */
   const services = Array.from({ length: 120 }, (_, i) => `dept-${i}`);
   const department: Entity[] = [
     ...services.map(name => component(name, 'dept')),
-    {
-      apiVersion: 'backstage.io/v1alpha1',
-      kind: 'Group',
-      metadata: { name: 'dept', namespace: 'default' },
-      spec: { type: 'department', children: [] },
-    },
+    group('dept', 'department'),
   ];
   const deployments = (day: string) =>
     services.map(name => ({

@@ -125,6 +125,14 @@ const INLINE_ANALYSIS_LIMIT = 20;
 const MAX_GROUPS = 500;
 /** How long a read takes a backlog it saw to be still there. */
 const BACKLOG_MEMORY_MS = 1_000;
+/**
+ * A scope of more members than this (the organisation, every team) reads
+ * which analyses are stale, and their fingerprint, for the whole
+ * organisation rather than sending its members with the statement: during
+ * an ingest every such read sent thousands of refs (tens of kilobytes) to
+ * the database, a quarter of all it was sent.
+ */
+const LARGE_SCOPE = 1_000;
 
 /**
  * A read as the HTTP API or an MCP action receives it (query parameters or
@@ -257,6 +265,9 @@ export class DoraMetricsService {
     | undefined;
   /** When a read last found a backlog of analyses. */
   #backlogSeenAt = 0;
+  /** The stale analyses everywhere, as last read (see #staleEverywhere). */
+  #staleSnapshot: { at: number; stale: Map<string, number> } | undefined;
+  #staleReading: Promise<Map<string, number>> | undefined;
   /** Whether kept summaries are being summed again after a backlog. */
   #resumming = false;
 
@@ -366,13 +377,24 @@ export class DoraMetricsService {
    * than waiting on a backlog. Answers the entities still pending.
    */
   async #analyseFewStale(entityRefs: string[]): Promise<Set<string>> {
-    const stale = await this.#store.staleAnalyses(entityRefs);
+    let stale: Map<string, number>;
+    let everywhere: Map<string, number> | undefined;
+    if (entityRefs.length > LARGE_SCOPE) {
+      everywhere = await this.#staleEverywhere();
+      stale = new Map();
+      for (const ref of entityRefs) {
+        const version = everywhere.get(ref);
+        if (version !== undefined) stale.set(ref, version);
+      }
+    } else {
+      stale = await this.#store.staleAnalyses(entityRefs);
+    }
     if (stale.size === 0) return new Set();
     // While a large ingest is being analysed (a backlog anywhere), a read
     // does not add its own analyses to the queue either. A backlog seen
     // within the last second is taken as still there: during an ingest
     // every read would otherwise ask again.
-    if (await this.#backlog(stale)) {
+    if (await this.#backlog(stale, everywhere)) {
       // A pass under way analyses the backlog: the read asks for another
       // only when none runs (new facts ask through refreshSoon), so reads
       // during the backlog neither add passes nor stop the kept summaries
@@ -384,18 +406,63 @@ export class DoraMetricsService {
     return new Set();
   }
 
-  /** Whether more entities are stale than a read analyses itself. */
-  async #backlog(stale: Map<string, number>): Promise<boolean> {
+  /**
+   * Whether more entities are stale than a read analyses itself: in the
+   * scope (`stale`) or anywhere (`everywhere`, when the read has it).
+   */
+  async #backlog(
+    stale: Map<string, number>,
+    everywhere?: Map<string, number>,
+  ): Promise<boolean> {
     if (Date.now() - this.#backlogSeenAt < BACKLOG_MEMORY_MS) return true;
     const backlog =
       stale.size > INLINE_ANALYSIS_LIMIT
         ? stale
-        : await this.#store.staleAnalyses(undefined, {
+        : everywhere ??
+          (await this.#store.staleAnalyses(undefined, {
             limit: INLINE_ANALYSIS_LIMIT + 1,
-          });
+          }));
     if (backlog.size <= INLINE_ANALYSIS_LIMIT) return false;
     this.#backlogSeenAt = Date.now();
     return true;
+  }
+
+  /**
+   * Every stale analysis in the organisation, for large scopes. While a
+   * backlog is being analysed, reads share one reading of it for up to a
+   * second (the one under way, or the last), as they take the backlog
+   * itself to be still there (see {@link BACKLOG_MEMORY_MS}): they answer
+   * from what is analysed anyway. Without a backlog every read reads it
+   * afresh, so a read sees the batches stored before it.
+   */
+  async #staleEverywhere(): Promise<Map<string, number>> {
+    const last = this.#staleSnapshot;
+    const backlog =
+      last !== undefined && last.stale.size > INLINE_ANALYSIS_LIMIT;
+    if (backlog && Date.now() - last.at < BACKLOG_MEMORY_MS) return last.stale;
+    if (backlog && this.#staleReading) return this.#staleReading;
+    const reading = this.#store.staleAnalyses().then(stale => {
+      this.#staleSnapshot = { at: Date.now(), stale };
+      return stale;
+    });
+    this.#staleReading = reading;
+    try {
+      return await reading;
+    } finally {
+      if (this.#staleReading === reading) this.#staleReading = undefined;
+    }
+  }
+
+  /**
+   * The fingerprint of a scope's analyses (see `analysisFingerprint`); a
+   * large scope's is the organisation's, which changes whenever the
+   * scope's does (and more often: its kept summaries are summed again
+   * when something outside them changed, never kept when they changed).
+   */
+  #fingerprintOf(entityRefs: string[]): Promise<string> {
+    return this.#store.analysisFingerprint(
+      entityRefs.length > LARGE_SCOPE ? undefined : entityRefs,
+    );
   }
 
   /** Analyses entities from their facts, each at the version given. */
@@ -511,9 +578,7 @@ export class DoraMetricsService {
       unattributedEvents,
       pending,
       analysisPending: pending.size,
-      analysisFingerprint: once(() =>
-        this.#store.analysisFingerprint(entityRefs),
-      ),
+      analysisFingerprint: once(() => this.#fingerprintOf(entityRefs)),
       // On the resolved scope itself, not the copies made per window.
       summingAgain: () => {
         entityRefs.forEach(ref => pending.add(ref));
@@ -603,7 +668,7 @@ export class DoraMetricsService {
       to,
     }));
     const allRefs = [...new Set(memberRefs.flat())];
-    const fingerprint = once(() => this.#store.analysisFingerprint(allRefs));
+    const fingerprint = once(() => this.#fingerprintOf(allRefs));
     const perWindow = await Promise.all(
       windows.map(window =>
         this.#kept(
@@ -895,9 +960,7 @@ export class DoraMetricsService {
         kept = this.#summaries.get(key);
       }
       if (!kept) continue;
-      const fingerprint = await this.#store.analysisFingerprint(
-        kept.entityRefs,
-      );
+      const fingerprint = await this.#fingerprintOf(kept.entityRefs);
       if (fingerprint !== kept.fingerprint) {
         await this.#sumInBackground(key, kept, fingerprint);
       }

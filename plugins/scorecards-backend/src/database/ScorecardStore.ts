@@ -3,6 +3,7 @@ import {
   type DatabaseService,
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
+import { whereScopeMember } from '@paved/catalog-scopes';
 import { withDatabaseErrors } from '@paved/database-errors';
 import type { CheckVerdict } from '@paved/plugin-scorecards-node';
 
@@ -55,8 +56,6 @@ export type LevelCountRow = {
 
 /** Rows written per statement (SQLite allows 999 bound values). */
 const WRITE_CHUNK = 100;
-/** Entity refs bound per read statement. */
-const READ_CHUNK = 500;
 
 const chunk = <T>(items: T[], size: number): T[][] =>
   Array.from({ length: Math.ceil(items.length / size) }, (_, i) =>
@@ -200,15 +199,9 @@ export class ScorecardStore {
         'results',
         'evaluated_at',
       );
-    const rows = entityRefs
-      ? (
-          await Promise.all(
-            chunk(entityRefs, READ_CHUNK).map(part =>
-              select().whereIn('entity_ref', part),
-            ),
-          )
-        ).flat()
-      : await select();
+    const rows = await (entityRefs
+      ? whereScopeMember(this.#db, select(), 'entity_ref', entityRefs)
+      : select());
     return rows.map(row => ({
       entityRef: row.entity_ref,
       level: row.level ?? null,
@@ -250,15 +243,9 @@ export class ScorecardStore {
   async outcomes(entityRefs?: string[]): Promise<StoredOutcomes[]> {
     const select = () =>
       this.#db('scorecard_results').select('entity_ref', 'level', 'outcomes');
-    const rows = entityRefs
-      ? (
-          await Promise.all(
-            chunk(entityRefs, READ_CHUNK).map(part =>
-              select().whereIn('entity_ref', part),
-            ),
-          )
-        ).flat()
-      : await select();
+    const rows = await (entityRefs
+      ? whereScopeMember(this.#db, select(), 'entity_ref', entityRefs)
+      : select());
     const needFull = rows
       .filter(row => row.outcomes === null)
       .map(row => row.entity_ref as string);
@@ -284,32 +271,20 @@ export class ScorecardStore {
     since: string,
     entityRefs?: string[],
   ): Promise<LevelCountRow[]> {
+    const query = this.#db('scorecard_history')
+      .select('day', 'level')
+      .count({ components: '*' })
+      .where('day', '>=', since)
+      .groupBy('day', 'level')
+      .orderBy('day');
     type Row = { day: string; level: string | null; components: unknown };
-    const count = async (refs?: string[]): Promise<Row[]> => {
-      const query = this.#db('scorecard_history')
-        .select('day', 'level')
-        .count({ components: '*' })
-        .where('day', '>=', since)
-        .groupBy('day', 'level');
-      const rows = await (refs ? query.whereIn('entity_ref', refs) : query);
-      return rows as unknown as Row[];
-    };
-    const rows = entityRefs
-      ? (await Promise.all(chunk(entityRefs, READ_CHUNK).map(count))).flat()
-      : await count();
-    // Chunks count apart; their counts of a day and level add up.
-    const totals = new Map<string, LevelCountRow>();
-    for (const row of rows) {
-      const level = row.level ?? null;
-      const key = `${row.day}|${level}`;
-      const total = totals.get(key) ?? {
-        day: String(row.day),
-        level,
-        components: 0,
-      };
-      total.components += Number(row.components);
-      totals.set(key, total);
-    }
-    return [...totals.values()].sort((a, b) => a.day.localeCompare(b.day));
+    const rows = (await (entityRefs
+      ? whereScopeMember(this.#db, query, 'entity_ref', entityRefs)
+      : query)) as unknown as Row[];
+    return rows.map(row => ({
+      day: String(row.day),
+      level: row.level ?? null,
+      components: Number(row.components),
+    }));
   }
 }
