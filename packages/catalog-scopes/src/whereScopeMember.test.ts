@@ -1,4 +1,5 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
+import type { Knex } from 'knex';
 import { whereScopeMember } from './whereScopeMember';
 
 describe('whereScopeMember', () => {
@@ -46,24 +47,35 @@ describe('whereScopeMember', () => {
       expect(await sum([...refs.slice(0, 200), "x') or ('1'='1"])).toBe(200);
       expect(statements).toHaveLength(6);
 
-      // A large scope is joined with the rows, not compared row by row
-      // with the whole list (which took seconds over a year's history).
-      if (databaseId.startsWith('POSTGRES')) {
-        const query = whereScopeMember(
-          db,
-          db('costs').sum({ total: 'amount' }),
-          'entity_ref',
-          refs.slice(0, 5_000),
-        ).toSQL();
-        const { rows } = await db.raw(
-          `EXPLAIN (FORMAT JSON) ${query.sql}`,
-          query.bindings as unknown[],
-        );
-        const plan = JSON.stringify(rows[0]['QUERY PLAN']);
-        expect(plan).not.toMatch(/ANY/);
-        expect(plan).toMatch(/Join/);
-      }
       await db.destroy();
     }, 60_000);
   });
+
+  it('joins a large scope with the rows on PostgreSQL, rather than comparing every row with the whole list', async () => {
+    const db = await databases.init('POSTGRES_15');
+    await db.schema.createTable('costs', table => {
+      table.string('entity_ref').notNullable().index();
+      table.integer('amount').notNullable();
+    });
+    const refs = Array.from(
+      { length: 5_000 },
+      (_, i) => `component:default/service-${i}`,
+    );
+    const query = whereScopeMember(
+      db,
+      db('costs').sum({ total: 'amount' }),
+      'entity_ref',
+      refs,
+    ).toSQL();
+    const { rows } = await db.raw(
+      `EXPLAIN (FORMAT JSON) ${query.sql}`,
+      query.bindings as Knex.RawBinding[],
+    );
+    // `= any(array(...))` compared each row with all 5,000 refs: seconds
+    // over a year's history, where a join takes milliseconds.
+    const plan = JSON.stringify(rows[0]['QUERY PLAN']);
+    expect(plan).not.toMatch(/ANY/);
+    expect(plan).toMatch(/Join/);
+    await db.destroy();
+  }, 60_000);
 });
