@@ -192,16 +192,15 @@ export class ScorecardStore {
 
   /** The stored scorecards of these components (all without a list). */
   async scorecards(entityRefs?: string[]): Promise<StoredScorecard[]> {
-    const select = () =>
-      this.#db('scorecard_results').select(
-        'entity_ref',
-        'level',
-        'results',
-        'evaluated_at',
-      );
+    const query = this.#db('scorecard_results').select(
+      'entity_ref',
+      'level',
+      'results',
+      'evaluated_at',
+    );
     const rows = await (entityRefs
-      ? whereScopeMember(this.#db, select(), 'entity_ref', entityRefs)
-      : select());
+      ? whereScopeMember(this.#db, query, 'entity_ref', entityRefs)
+      : query);
     return rows.map(row => ({
       entityRef: row.entity_ref,
       level: row.level ?? null,
@@ -241,11 +240,14 @@ export class ScorecardStore {
    * list), without the evidence: what roll-ups count.
    */
   async outcomes(entityRefs?: string[]): Promise<StoredOutcomes[]> {
-    const select = () =>
-      this.#db('scorecard_results').select('entity_ref', 'level', 'outcomes');
+    const query = this.#db('scorecard_results').select(
+      'entity_ref',
+      'level',
+      'outcomes',
+    );
     const rows = await (entityRefs
-      ? whereScopeMember(this.#db, select(), 'entity_ref', entityRefs)
-      : select());
+      ? whereScopeMember(this.#db, query, 'entity_ref', entityRefs)
+      : query);
     const needFull = rows
       .filter(row => row.outcomes === null)
       .map(row => row.entity_ref as string);
