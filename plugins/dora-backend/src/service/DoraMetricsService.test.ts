@@ -13,6 +13,8 @@ import { DoraMetricsService } from './DoraMetricsService';
 
 jest.setTimeout(60_000);
 
+const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
+
 const TEAMS = ['small', 'large'];
 /** More than a read analyses itself. */
 const LARGE_TEAM_SERVICES = 30;
@@ -569,6 +571,58 @@ describe('DoraMetricsService keeps a large scope summary', () => {
       expect(after.analysisPending).toBe(0);
       expect(after.deploymentFrequency.deployments).toBe(240);
       expect((await departments()).deploymentFrequency.deployments).toBe(240);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'answers a kept summary past its age within a moment while a backlog is analysed, and sums it again in the background (%p)',
+    async databaseId => {
+      const { store, metrics, read } = await departmentRead(databaseId);
+      await read();
+      // A second day: the background analyses ten components of it and
+      // then stalls (an organisation's backlog being worked through), so
+      // the department's analyses have changed and most are still pending.
+      await store.ingest('ci', deployments('03'));
+      const analyse = store.replaceAnalyses.bind(store);
+      let analysed = 0;
+      let resume = () => {};
+      const stalled = new Promise<void>(resolve => {
+        resume = resolve;
+      });
+      Object.assign(store, {
+        replaceAnalyses: async (...args: Parameters<typeof analyse>) => {
+          if (++analysed > 10) await stalled;
+          return analyse(...args);
+        },
+      });
+      expect((await read()).analysisPending).toBe(120);
+      while (analysed <= 10) await sleep(10);
+      // The kept summary is now a minute old, and summing it again takes
+      // as long as the held store lets it.
+      const now = Date.now();
+      const clock = jest
+        .spyOn(Date, 'now')
+        .mockImplementation(() => now + 60_000);
+      const { release } = holdStore(store, ['deploymentSummary']);
+      try {
+        const timeout = new Promise<'waited'>(resolve =>
+          setTimeout(() => resolve('waited'), 5000),
+        );
+        const during = await Promise.race([read(), timeout]);
+        expect(during).not.toBe('waited');
+        if (during === 'waited') return;
+        // What was summed before, saying every member is pending.
+        expect(during.deploymentFrequency.deployments).toBe(120);
+        expect(during.analysisPending).toBe(120);
+      } finally {
+        release();
+        resume();
+        clock.mockRestore();
+      }
+      await metrics.settled();
+      const after = await read();
+      expect(after.analysisPending).toBe(0);
+      expect(after.deploymentFrequency.deployments).toBe(240);
     },
   );
 

@@ -64,8 +64,16 @@ const INGEST_ACTIVE_MS = 2000;
  * smaller scope sums about as fast as its analyses' fingerprint is read.
  */
 const KEPT_SUMMARY_MIN_MEMBERS = 10;
-/** How old a kept summary may be to answer while analysis is pending. */
+/**
+ * How old a kept summary may be to answer at once while analysis is
+ * pending. An older one is summed again in the background, and the read
+ * waits at most {@link KEPT_SUMMARY_WAIT_MS} for that before it answers the
+ * kept one, saying its members are pending: while a backlog is analysed
+ * without pauses (after an ingest), an organisation's teams took 2 s to
+ * sum, and a read waiting for that is a read waiting on the backlog.
+ */
 const KEPT_SUMMARY_MAX_AGE_MS = 30_000;
+const KEPT_SUMMARY_WAIT_MS = 100;
 /**
  * While analysis is pending, how often a read checks in the background
  * whether a kept summary's analyses changed (each check is a statement
@@ -791,7 +799,10 @@ export class DoraMetricsService {
    * {@link KEPT_SUMMARY_MAX_AGE_MS} old answers at once, and the read
    * checks its analyses in the background (at most every
    * {@link KEPT_SUMMARY_CHECK_MS}) and sums it again there if they
-   * changed, once at a time. Once a backlog is analysed, while the
+   * changed, once at a time; an older one is checked and summed again in
+   * the background at once, and answers, its members pending, unless that
+   * is done within {@link KEPT_SUMMARY_WAIT_MS}. Once a backlog is
+   * analysed, while the
    * background sums the kept summaries again (see
    * {@link DoraMetricsService.#resumKept}: seconds for an organisation's
    * year), a kept one known exact within
@@ -813,12 +824,21 @@ export class DoraMetricsService {
       .digest('base64');
     const kept = this.#summaries.get(key);
     if (kept) kept.readAt = Date.now();
-    if (
-      kept &&
-      analysisPending > 0 &&
-      Date.now() - kept.at < KEPT_SUMMARY_MAX_AGE_MS
-    ) {
-      this.#checkInBackground(key, kept, fingerprintOf);
+    if (kept && analysisPending > 0) {
+      if (Date.now() - kept.at < KEPT_SUMMARY_MAX_AGE_MS) {
+        this.#checkInBackground(key, kept, fingerprintOf);
+        return kept.summary as T;
+      }
+      const asked = Date.now();
+      const refreshed = await Promise.race([
+        this.#refreshKept(key, kept, fingerprintOf).then(() => true),
+        sleep(KEPT_SUMMARY_WAIT_MS).then(() => false),
+      ]);
+      const latest = this.#summaries.get(key);
+      if (refreshed && latest && latest.at >= asked) {
+        return latest.summary as T;
+      }
+      summingAgain();
       return kept.summary as T;
     }
     const fingerprint = await fingerprintOf();
@@ -881,8 +901,23 @@ export class DoraMetricsService {
     if (kept.summing || Date.now() - kept.checkedAt < KEPT_SUMMARY_CHECK_MS) {
       return;
     }
+    void this.#refreshKept(key, kept, fingerprintOf);
+  }
+
+  /**
+   * Checks whether `kept`'s analyses changed and, if they did, sums it
+   * again, unless a check or sum of it runs already; settles when that
+   * work does (a failure is logged). Unchanged, it is known exact as of
+   * the check.
+   */
+  #refreshKept(
+    key: string,
+    kept: KeptSummary,
+    fingerprintOf: () => Promise<string>,
+  ): Promise<void> {
+    if (kept.summing) return kept.summing;
     kept.checkedAt = Date.now();
-    this.#markSumming(
+    return this.#markSumming(
       kept,
       (async () => {
         const checkedAt = Date.now();
