@@ -9,7 +9,8 @@
  * exits 0 whatever it measured, 1 only when it could not run.
  *
  *   node e2e-tests/scale/bench.mjs [--scale F] [--seed N] [--reads N]
- *     [--senders N] [--readers N] [--ingest-minutes M] [--window-days D]
+ *     [--senders N] [--readers N | --read-rate R] [--ingest-minutes M]
+ *     [--window-days D]
  *     [--keep] [--node-options OPTS]
  *
  * --scale F           multiplies every count (default 1: 20 departments,
@@ -18,7 +19,12 @@
  * --seed N            the generator's seed (default 17)
  * --reads N           reads of each kind before and after ingest (default 20)
  * --senders N         concurrent CI pipelines posting batches (default 4)
- * --readers N         concurrent readers during ingest (default 2)
+ * --readers N         readers going round every read without pause during
+ *                     ingest (default 2): they take whatever the machine
+ *                     has left, so their rate rises as reads get cheaper
+ * --read-rate R       instead, R reads a second during ingest on a fixed
+ *                     schedule, each timed from when it was due (a read
+ *                     that could not start on time counts its wait)
  * --ingest-minutes M  stop posting history after M minutes (default 15);
  *                     the table says how much of the year was sent
  * --window-days D     the window of every DORA and cost read, ending now
@@ -74,6 +80,7 @@ const { values: args } = parseArgs({
     reads: { type: 'string', default: '20' },
     senders: { type: 'string', default: '4' },
     readers: { type: 'string', default: '2' },
+    'read-rate': { type: 'string', default: '0' },
     'ingest-minutes': { type: 'string', default: '15' },
     'window-days': { type: 'string', default: '365' },
     keep: { type: 'boolean', default: false },
@@ -85,7 +92,8 @@ const scale = Number(args.scale);
 const seed = Number(args.seed);
 const readsPerKind = Number(args.reads);
 const senders = Number(args.senders);
-const readers = Number(args.readers);
+const readRate = Number(args['read-rate']);
+const readers = readRate > 0 ? 0 : Number(args.readers);
 const ingestMs = Number(args['ingest-minutes']) * 60_000;
 const windowDays = Number(args['window-days']);
 const batchBy = args['batch-by'];
@@ -95,12 +103,13 @@ if (
   !(readsPerKind >= 2) ||
   !(senders >= 1) ||
   !(readers >= 0) ||
+  !(readRate >= 0 && readRate <= 1000) ||
   !(ingestMs > 0) ||
   !(windowDays >= 1 && windowDays <= 731) ||
   !['team', 'department'].includes(String(batchBy))
 ) {
   console.error(
-    'bad arguments: --scale > 0, --seed an integer, --reads >= 2, --senders >= 1, --readers >= 0, --ingest-minutes > 0, --window-days 1..731, --batch-by team or department',
+    'bad arguments: --scale > 0, --seed an integer, --reads >= 2, --senders >= 1, --readers >= 0, --read-rate 0..1000, --ingest-minutes > 0, --window-days 1..731, --batch-by team or department',
   );
   process.exit(2);
 }
@@ -180,10 +189,12 @@ function errorMessage(text) {
  * what a caller gets). Counts every non-2xx answer by route and status.
  * @param {string} route what the failure table calls it
  * @param {string} urlPath
- * @param {{ method?: string, token?: string, body?: string, timeoutMs?: number }} [options]
+ * @param {{ method?: string, token?: string, body?: string, timeoutMs?: number, dueAt?: number }} [options]
+ *   `dueAt`: when the request was due (`performance.now()`); its time is
+ *   counted from then
  */
 async function call(route, urlPath, options = {}) {
-  const t0 = performance.now();
+  const t0 = options.dueAt ?? performance.now();
   let status = 0;
   let text = '';
   try {
@@ -371,13 +382,21 @@ const reads = [
   },
 ];
 
+/** The read load during ingest, in words. */
+function readLoad() {
+  return readRate > 0
+    ? `${readRate} reads a second on a fixed schedule`
+    : `${readers} readers without pause`;
+}
+
 /**
  * One timed read, recorded under the current phase.
  * @param {(typeof reads)[number]} read
+ * @param {number} [dueAt] when it was due (a scheduled read)
  */
-async function timedRead(read) {
+async function timedRead(read, dueAt) {
   const at = phase;
-  const answer = await call(read.route, read.path());
+  const answer = await call(read.route, read.path(), { dueAt });
   if (answer.ok) {
     read.after?.(answer.body);
     const pending = answer.body?.analysisPending;
@@ -442,6 +461,8 @@ const ingest = {
   unchanged: 0,
   failedBatches: 0,
   failedEvents: 0,
+  /** Reads answered (or failed) while history was posted. */
+  reads: 0,
   unattributed: new Set(),
   /** Per tenth of the year: events stored, first sent, last answered. */
   tenths: Array.from({ length: 10 }, () => ({
@@ -871,7 +892,7 @@ async function main() {
   log(
     `ingest: ${fmtInt(historyTotal.events)} events in ${fmtInt(
       historyTotal.batches,
-    )} batches, ${senders} senders, ${readers} readers, at most ${
+    )} batches, ${senders} senders, ${readLoad()}, at most ${
       ingestMs / 60_000
     } min`,
   );
@@ -896,8 +917,31 @@ async function main() {
     let i = r * Math.floor(reads.length / Math.max(1, readers));
     while (ingesting) {
       await timedRead(reads[i++ % reads.length]);
+      ingest.reads += 1;
     }
   });
+  // Or reads at a fixed rate, whether or not earlier ones have answered:
+  // the load stays the same however fast the backend answers.
+  if (readRate > 0) {
+    readLoops.push(
+      (async () => {
+        const inFlight = new Set();
+        const start = performance.now();
+        for (let i = 0; ingesting; i++) {
+          const dueAt = start + (i * 1000) / readRate;
+          const wait = dueAt - performance.now();
+          if (wait > 0) await sleep(wait);
+          if (!ingesting) break;
+          const read = timedRead(reads[i % reads.length], dueAt).then(() => {
+            ingest.reads += 1;
+            inFlight.delete(read);
+          });
+          inFlight.add(read);
+        }
+        await Promise.all(inFlight);
+      })(),
+    );
+  }
   await Promise.all(
     Array.from({ length: senders }, () => sendHistory(history, deadline)),
   );
@@ -1065,6 +1109,12 @@ async function main() {
       [
         'failed batches (events)',
         `${ingest.failedBatches} (${fmtInt(ingest.failedEvents)})`,
+      ],
+      [
+        'reads while it ran',
+        `${readLoad()}: ${fmtInt(ingest.reads)} reads, ${(
+          ingest.reads / ingestSeconds
+        ).toFixed(1)} a second`,
       ],
       ['events/s over the run', fmtInt(ingest.events / ingestSeconds)],
       [
