@@ -802,8 +802,7 @@ export class DoraMetricsService {
    * changed, once at a time; an older one is checked and summed again in
    * the background at once, and answers, its members pending, unless that
    * is done within {@link KEPT_SUMMARY_WAIT_MS}. Once a backlog is
-   * analysed, while the
-   * background sums the kept summaries again (see
+   * analysed, while the background sums the kept summaries again (see
    * {@link DoraMetricsService.#resumKept}: seconds for an organisation's
    * year), a kept one known exact within
    * {@link KEPT_SUMMARY_RESUM_READ_MS} answers at once, and `summingAgain`
