@@ -1,6 +1,12 @@
 import type { BackstageCredentials } from '@backstage/backend-plugin-api';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
-import { CatalogScopeResolver } from '@paved/catalog-scopes';
+import { createHash } from 'node:crypto';
+import {
+  CatalogScopeResolver,
+  type EntityScope,
+  type OrganisationScope,
+} from '@paved/catalog-scopes';
+import type { ScorecardRollup } from '@paved/plugin-scorecards-common';
 import type { ScorecardCheck } from '@paved/plugin-scorecards-node';
 import type { AdoptionStore } from '../database/AdoptionStore';
 import type { ExceptionStore } from '../database/ExceptionStore';
@@ -10,6 +16,18 @@ import { levelOf, levelOfCheck, type ScorecardLevel } from '../checks/levels';
 const DAY_MS = 86_400_000;
 /** The most components a roll-up lists one by one. */
 const MAX_MEMBERS = 500;
+/**
+ * A roll-up of at least this many components (the organisation, a large
+ * department) is kept for {@link LARGE_ROLLUP_TTL_MS} and shared by the
+ * readers of the same components: it parses every component's stored
+ * outcomes, ~40 ms for 5,000 of them on an idle 2-core machine and several
+ * times that while DORA history pours in, and the results change only with
+ * an evaluation pass (every few minutes) or an exception decision.
+ */
+const LARGE_ROLLUP = 1_000;
+const LARGE_ROLLUP_TTL_MS = 10_000;
+/** Large roll-ups kept at most (each a scope and a number of days). */
+const LARGE_ROLLUP_ENTRIES = 20;
 
 const outcomeOrder = {
   fail: 0,
@@ -42,6 +60,11 @@ export class ScorecardService {
   readonly #checks: ScorecardCheck[];
   readonly #levels: ScorecardLevel[];
   readonly #exceptionMaxDays: number;
+  /** Large roll-ups by scope, members and days (see {@link LARGE_ROLLUP}). */
+  readonly #largeRollups = new Map<
+    string,
+    { at: number; rollup: Promise<ScorecardRollup> }
+  >();
 
   static create(options: ServiceOptions) {
     return new ScorecardService(options);
@@ -182,13 +205,47 @@ export class ScorecardService {
     entityRef: string | undefined,
     days: number,
     credentials: BackstageCredentials,
-  ) {
+  ): Promise<ScorecardRollup> {
     const scope = entityRef
       ? await this.#scopes.resolve(entityRef, {
           credentials,
           kinds: ['group', 'system'],
         })
       : await this.#scopes.organisation({ credentials });
+    if (scope.members.length < LARGE_ROLLUP) return this.#rollup(scope, days);
+    // The same components and days: the same answer, whoever asks (a
+    // caller who sees other components has other members, so another key).
+    const key = createHash('sha256')
+      .update(
+        [
+          'entityRef' in scope ? scope.entityRef : '',
+          days,
+          ...scope.members.map(m => `${m.entityRef}\t${m.title ?? ''}`),
+        ].join('\n'),
+      )
+      .digest('hex');
+    const now = Date.now();
+    const kept = this.#largeRollups.get(key);
+    if (kept && now - kept.at < LARGE_ROLLUP_TTL_MS) return kept.rollup;
+    const rollup = this.#rollup(scope, days);
+    this.#largeRollups.delete(key);
+    this.#largeRollups.set(key, { at: now, rollup });
+    // A failed read is not kept; the oldest entry goes when there are too many.
+    rollup.catch(() => {
+      if (this.#largeRollups.get(key)?.rollup === rollup) {
+        this.#largeRollups.delete(key);
+      }
+    });
+    if (this.#largeRollups.size > LARGE_ROLLUP_ENTRIES) {
+      this.#largeRollups.delete(this.#largeRollups.keys().next().value!);
+    }
+    return rollup;
+  }
+
+  async #rollup(
+    scope: EntityScope | OrganisationScope,
+    days: number,
+  ): Promise<ScorecardRollup> {
     const refs = scope.members.map(m => m.entityRef);
     const since = new Date(Date.now() - (days - 1) * DAY_MS)
       .toISOString()
