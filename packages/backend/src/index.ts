@@ -5,11 +5,15 @@
  */
 import { createBackend } from '@backstage/backend-defaults';
 import { rootHttpRouter } from './http/uncompressedLoopback';
+import { summarisedLoggerServiceFactory } from './logging/summarisedLogger';
 
 const backend = createBackend();
 
 // Plugins calling each other over loopback get uncompressed answers.
 backend.add(rootHttpRouter);
+// A stock plugin's warning repeated per request is written once a minute
+// with a count (the TechDocs bucket's missing files, per search pass).
+backend.add(summarisedLoggerServiceFactory);
 
 backend.add(import('@backstage/plugin-app-backend'));
 backend.add(import('@backstage/plugin-proxy-backend'));

@@ -10,6 +10,12 @@ import {
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import techdocsPlugin from '@backstage/plugin-techdocs-backend';
 import { Publisher, TechdocsGenerator } from '@backstage/plugin-techdocs-node';
+import {
+  coreServices,
+  createServiceFactory,
+  type RootLoggerService,
+} from '@backstage/backend-plugin-api';
+import { summarisedLoggerServiceFactory } from './logging/summarisedLogger';
 
 /*
  * TechDocs in production: built in CI, published to object storage with the
@@ -83,6 +89,16 @@ describe('TechDocs on object storage', () => {
     },
   });
 
+  /** The TechDocs backend reading the bucket, as a replica runs it. */
+  const techdocsBackend = () => [
+    techdocsPlugin,
+    // The reader's metadata is only given for an entity in the catalog.
+    catalogServiceMock.factory({ entities: [entity] }),
+    mockServices.rootConfig.factory({
+      data: { techdocs: techdocsConfig() },
+    }),
+  ];
+
   /** What CI does: `techdocs-cli generate` and `techdocs-cli publish`. */
   async function buildAndPublish() {
     // The generator rewrites mkdocs.yml, so it builds a copy.
@@ -124,16 +140,7 @@ describe('TechDocs on object storage', () => {
   it('serves docs that CI published to the bucket, byte for byte', async () => {
     const site = await buildAndPublish();
 
-    const backend = await startTestBackend({
-      features: [
-        techdocsPlugin,
-        // The reader's metadata is only given for an entity in the catalog.
-        catalogServiceMock.factory({ entities: [entity] }),
-        mockServices.rootConfig.factory({
-          data: { techdocs: techdocsConfig() },
-        }),
-      ],
-    });
+    const backend = await startTestBackend({ features: techdocsBackend() });
     try {
       const base = `http://localhost:${backend.server.port()}/api/techdocs/static/docs/default/component/${component}`;
       const read = (page: string) =>
@@ -173,4 +180,51 @@ describe('TechDocs on object storage', () => {
       await backend.stop();
     }
   });
+
+  it('logs one line, not one per request, for files the bucket does not hold', async () => {
+    const lines: string[] = [];
+    const backend = await startTestBackend({
+      features: [
+        ...techdocsBackend(),
+        recordingRootLogger(lines),
+        summarisedLoggerServiceFactory,
+      ],
+    });
+    try {
+      // The search collator's pass over 20 entities without published docs.
+      for (let i = 0; i < 20; i++) {
+        const res = await fetch(
+          `http://localhost:${backend.server.port()}/api/techdocs/static/docs/default/component/undocumented-${i}/search/search_index.json`,
+          { headers: { authorization: mockCredentials.user.header() } },
+        );
+        expect(res.status).toBe(404);
+      }
+      const warnings = lines.filter(line =>
+        line.includes('failed to serve static files'),
+      );
+      expect(warnings).toEqual([
+        expect.stringContaining(
+          'at key default/component/undocumented-0/search/search_index.json',
+        ),
+      ]);
+    } finally {
+      await backend.stop();
+    }
+  });
 });
+
+/** A root logger keeping every warning and error it is given. */
+function recordingRootLogger(lines: string[]) {
+  const logger: RootLoggerService = {
+    error: message => lines.push(message),
+    warn: message => lines.push(message),
+    info: () => undefined,
+    debug: () => undefined,
+    child: () => logger,
+  };
+  return createServiceFactory({
+    service: coreServices.rootLogger,
+    deps: {},
+    factory: () => logger,
+  });
+}
