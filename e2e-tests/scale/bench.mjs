@@ -213,9 +213,14 @@ async function call(route, urlPath, options = {}) {
     status = res.status;
     text = await res.text();
   } catch (error) {
+    // fetch's own message ("fetch failed") says nothing; its cause does
+    // (a reset connection, a socket closed by the server).
+    const cause = /** @type {any} */ (error)?.cause;
     text =
       error instanceof Error
-        ? `${error.name}: ${error.message}`
+        ? `${error.name}: ${error.message}${
+            cause ? ` (${cause.code ?? cause.name}: ${cause.message})` : ''
+          }`
         : String(error);
   }
   const ms = performance.now() - t0;
