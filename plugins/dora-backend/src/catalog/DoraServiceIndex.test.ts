@@ -135,6 +135,51 @@ describe('DoraServiceIndex.resolveServices', () => {
       expect(seen.requests).toBe(afterRefresh);
     });
 
+    it('resolves names again in full chunks while batches keep arriving, not a few at a time', async () => {
+      const services = Array.from({ length: 300 }, (_, i) => `service-${i}`);
+      const inner = catalogServiceMock({
+        entities: services.map(name => component(name)),
+      });
+      let requests = 0;
+      let latency = 0;
+      const catalog = {
+        ...inner,
+        // Each query takes `latency` ms, so names keep ageing while a
+        // background pass runs, as they do during a large ingest.
+        async queryEntities(
+          ...args: Parameters<CatalogService['queryEntities']>
+        ) {
+          requests += 1;
+          now += latency;
+          return inner.queryEntities(...args);
+        },
+      } as CatalogService;
+      const index = DoraServiceIndex.create({
+        catalog,
+        auth: mockServices.auth(),
+      });
+      // First seen over 30 s, ten services a second...
+      for (let i = 0; i < 30; i++) {
+        await index.resolveServices(services.slice(i * 10, i * 10 + 10));
+        now += 1000;
+      }
+      requests = 0;
+      latency = 50;
+      // ...then CI batches for 90 s, one every 100 ms, each naming the next
+      // service: each is named again every 30 s.
+      for (let i = 0; i < 900; i++) {
+        now += 100;
+        const service = services[i % services.length];
+        const resolved = await index.resolveServices([service]);
+        expect(resolved.get(service)).toBe(`component:default/${service}`);
+      }
+      await index.settled();
+      // A pass every quarter minute or so resolves the names due together:
+      // three queries (one per kind of claim) for up to 500 names. Taking
+      // names as they became due asked about a few at a time, back to back.
+      expect(requests).toBeLessThanOrEqual(24);
+    });
+
     it('resolves a name before answering once its resolution is too old to use', async () => {
       const { catalog, seen, edit } = countingCatalog();
       const index = DoraServiceIndex.create({
