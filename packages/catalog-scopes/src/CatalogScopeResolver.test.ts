@@ -358,6 +358,37 @@ describe('CatalogScopeResolver keeping resolved scopes for a moment', () => {
     ]);
   });
 
+  it("keeps the caller's view of an entity, but not that it was missing", async () => {
+    const { catalog, calls } = countingCatalog();
+    const resolver = CatalogScopeResolver.create({ catalog });
+    const payments = await Promise.all(
+      [1, 2].map(() =>
+        resolver.entity('group:default/payments', { credentials: alice }),
+      ),
+    );
+    expect(payments.map(e => e?.spec?.type)).toEqual(['team', 'team']);
+    await resolver.entity('group:default/payments', { credentials: alice });
+    expect(calls.count).toBe(1);
+
+    // Hidden from alice, visible to bob: each sees what the catalog shows them.
+    await expect(
+      resolver.entity('component:default/ledger', { credentials: alice }),
+    ).resolves.toBeUndefined();
+    await expect(
+      resolver.entity('component:default/ledger', {
+        credentials: mockCredentials.user('user:default/bob'),
+      }),
+    ).resolves.toMatchObject({ metadata: { name: 'ledger' } });
+    // Missing is asked again: the catalog may have added it since.
+    await resolver.entity('component:default/ledger', { credentials: alice });
+    expect(calls.count).toBe(4);
+
+    calls.failNext = true;
+    await expect(
+      resolver.entity('group:default/marketing', { credentials: alice }),
+    ).rejects.toMatchObject({ name: 'ServiceUnavailableError' });
+  });
+
   it('does not keep a failure: the next request asks the catalog again', async () => {
     const { catalog, calls } = countingCatalog();
     const resolver = CatalogScopeResolver.create({ catalog });

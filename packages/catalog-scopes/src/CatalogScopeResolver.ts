@@ -312,6 +312,37 @@ export class CatalogScopeResolver {
   }
 
   /**
+   * The entity a ref names as the caller sees it, kept like a scope: for a
+   * plugin that needs an entity's kind or type before it asks others (and
+   * would otherwise ask the catalog again on every read). Undefined when
+   * it does not exist or the caller may not see it; that answer is not
+   * kept, so an entity the catalog adds shows on the next read.
+   *
+   * @throws ServiceUnavailableError when the catalog cannot be read.
+   */
+  async entity(
+    entityRef: string,
+    options: { credentials: BackstageCredentials },
+  ): Promise<Entity | undefined> {
+    const { credentials } = options;
+    return this.#cached(credentials, ['entity', entityRef], async () => {
+      let entity: Entity | undefined;
+      try {
+        entity = await this.#catalog.getEntityByRef(entityRef, {
+          credentials,
+        });
+      } catch (error) {
+        throw catalogUnavailable(error);
+      }
+      if (!entity) throw new NotFoundError(`No entity ${entityRef}`);
+      return entity;
+    }).catch(error => {
+      if (isError(error) && error.name === 'NotFoundError') return undefined;
+      throw error;
+    });
+  }
+
+  /**
    * Every group of a `spec.type` the caller can see (`team`: every team),
    * each with the members `resolve` finds for it, sorted by entity ref —
    * from one read of all groups and one of all members, so a table of

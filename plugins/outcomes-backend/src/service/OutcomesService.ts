@@ -14,6 +14,7 @@ import type {
   Week,
 } from '@paved/plugin-outcomes-common';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
+import { CatalogScopeResolver } from '@paved/catalog-scopes';
 import {
   defaultSignalThresholds,
   type ComponentFacts,
@@ -111,6 +112,7 @@ export function weeksOf(
 export class OutcomesService {
   readonly #reads: PlatformReads;
   readonly #catalog: CatalogService;
+  readonly #scopes: CatalogScopeResolver;
   readonly #thresholds: SignalThresholds;
 
   static create(options: {
@@ -131,6 +133,7 @@ export class OutcomesService {
   ) {
     this.#reads = reads;
     this.#catalog = catalog;
+    this.#scopes = CatalogScopeResolver.create({ catalog });
     this.#thresholds = thresholds;
   }
 
@@ -290,10 +293,12 @@ export class OutcomesService {
     const { entityRef, environment, windows } = query;
     const kind = entityRef ? parseEntityRef(entityRef).kind : undefined;
     // A group's type decides whether its silent services are named (see
-    // #components); asked while the tokens are signed, not after.
+    // #components); asked while the tokens are signed, not after, and kept
+    // a moment for the caller as scopes are, so a team's page read again
+    // asks its three component reads at once instead of after the catalog.
     const group =
       entityRef && kind === 'group'
-        ? this.#catalog.getEntityByRef(entityRef, { credentials })
+        ? this.#scopes.entity(entityRef, { credentials })
         : undefined;
     // Settled later; a failure is the read's, not an unhandled rejection.
     group?.catch(() => undefined);
