@@ -188,6 +188,16 @@ test('the first replica starts on PostgreSQL and serves the built app', async ()
   assert.match(await page.text(), /<title>Paved<\/title>/);
 });
 
+test('idle connections outlive the ingress keep-alive', async () => {
+  // ingress-nginx and cloud load balancers reuse an idle connection for up
+  // to 60 s; a backend closing it sooner fails the request sent on it.
+  const res = await fetch(
+    'http://localhost:7107/.backstage/health/v1/liveness',
+  );
+  assert.equal(res.status, 200);
+  assert.equal(res.headers.get('keep-alive'), 'timeout=65');
+});
+
 test('a CI pipeline reads the catalog with its static access token', async () => {
   // The catalog is filled asynchronously after start-up.
   let res = await readPortalEntity(7107);
