@@ -4,10 +4,11 @@
  * writes to stderr, so into the backend's log, one line for the requests
  * the backend answered and one for the requests it made to itself (one
  * plugin asking another, or the catalog, over HTTP), each grouped by
- * method and route (`/api/<plugin>/<first segment>`, the catalog's
- * with its second): how many, and how
- * long they took (p50, p95, max in ms). A read's time on the backend next
- * to each hop it makes shows which hop a slow read waits on.
+ * method and route (`/api/<plugin>/<first segment>`, the catalog's with
+ * its second): how many, and how long they took (p50, p95, max in ms). A
+ * read's time on the backend next to each hop it makes shows which hop a
+ * slow read waits on. It adds work to every request: compare runs with it
+ * with each other only.
  */
 const http = require('node:http');
 
