@@ -271,12 +271,7 @@ export class CatalogScopeResolver {
         `entityRef must name ${alternatives(kinds)}, not a ${ref.kind}`,
       );
     }
-    let entity: Entity | undefined;
-    try {
-      entity = await this.#catalog.getEntityByRef(ref, { credentials });
-    } catch (error) {
-      throw catalogUnavailable(error);
-    }
+    const entity = await this.#entityOf(ref, credentials);
     if (!entity) {
       throw new NotFoundError(
         `No entity ${stringifyEntityRef(ref)} in the catalog`,
@@ -326,20 +321,25 @@ export class CatalogScopeResolver {
   ): Promise<Entity | undefined> {
     const { credentials } = options;
     return this.#cached(credentials, ['entity', entityRef], async () => {
-      let entity: Entity | undefined;
-      try {
-        entity = await this.#catalog.getEntityByRef(entityRef, {
-          credentials,
-        });
-      } catch (error) {
-        throw catalogUnavailable(error);
-      }
+      const entity = await this.#entityOf(entityRef, credentials);
       if (!entity) throw new NotFoundError(`No entity ${entityRef}`);
       return entity;
     }).catch(error => {
       if (isError(error) && error.name === 'NotFoundError') return undefined;
       throw error;
     });
+  }
+
+  /** An entity as the caller sees it; a catalog failure is a retryable 503. */
+  async #entityOf(
+    ref: string | CompoundEntityRef,
+    credentials: BackstageCredentials,
+  ): Promise<Entity | undefined> {
+    try {
+      return await this.#catalog.getEntityByRef(ref, { credentials });
+    } catch (error) {
+      throw catalogUnavailable(error);
+    }
   }
 
   /**
