@@ -24,10 +24,15 @@ const item = (id: string, status: 'success' | 'failure' = 'success') => ({
 });
 
 /**
- * Makes the database refuse any deployment stored under `source`, the way
- * a constraint or a lost connection would fail a write half-way.
+ * Makes the database refuse any row of `table` (deployments unless given)
+ * stored under `source`, the way a constraint or a lost connection would
+ * fail a write half-way.
  */
-async function failWritesOf(knex: Knex, source: string) {
+async function failWritesOf(
+  knex: Knex,
+  source: string,
+  table = 'dora_deployments',
+) {
   if (knex.client.config.client === 'pg') {
     await knex.raw(`
       CREATE FUNCTION dora_test_fail() RETURNS trigger AS $$
@@ -38,12 +43,12 @@ async function failWritesOf(knex: Knex, source: string) {
         RETURN NEW;
       END $$ LANGUAGE plpgsql`);
     await knex.raw(`
-      CREATE TRIGGER dora_test_fail BEFORE INSERT OR UPDATE ON dora_deployments
+      CREATE TRIGGER dora_test_fail BEFORE INSERT OR UPDATE ON ${table}
       FOR EACH ROW EXECUTE FUNCTION dora_test_fail()`);
   } else {
     for (const op of ['INSERT', 'UPDATE']) {
       await knex.raw(`
-        CREATE TRIGGER dora_test_fail_${op.toLowerCase()} BEFORE ${op} ON dora_deployments
+        CREATE TRIGGER dora_test_fail_${op.toLowerCase()} BEFORE ${op} ON ${table}
         WHEN NEW.source = '${source}'
         BEGIN SELECT RAISE(ABORT, 'forced failure'); END`);
     }
@@ -101,6 +106,152 @@ describe('DoraStore writes', () => {
           },
         ]),
       ).toEqual({ accepted: 2, unchanged: 0 });
+    });
+
+    it('stores a CI batch of new events of every type whole, in one statement on PostgreSQL, and a later batch of new, re-sent and changed ones', async () => {
+      const knex = await databases.init(databaseId);
+      const store = await DatabaseDoraStore.create({
+        database: mockServices.database({ knex }),
+      });
+      const checkout = 'component:default/checkout-service';
+      const payments = 'component:default/payments';
+      const change: DoraEvent = {
+        type: 'change',
+        id: 'pr-7',
+        service: 'checkout-service',
+        sha: 'def5678',
+        authoredAt: '2026-10-01T07:30:00+02:00',
+        prNumber: 7,
+        labels: ['hotfix'],
+        aiAssisted: true,
+      };
+      const incident: DoraEvent = {
+        type: 'incident',
+        id: 'inc-1',
+        service: 'payments',
+        environment: 'production',
+        openedAt: '2026-10-01T10:00:00Z',
+        causedByDeploymentId: "run-'1'",
+      };
+      const first = [
+        {
+          event: {
+            ...deployment("run-'1'", 'success'),
+            commits: ['def5678', 'abc1234'],
+            rollback: true,
+            observedAt: '2026-10-01T09:11:00Z',
+          },
+          entityRef: checkout,
+        },
+        { event: change, entityRef: checkout },
+        { event: incident, entityRef: payments },
+        // Repeated in the batch: the last occurrence wins.
+        {
+          event: { ...incident, resolvedAt: '2026-10-01T11:00:00Z' },
+          entityRef: payments,
+        },
+        // A service the catalog does not know: stored unattributed.
+        { event: deployment('run-x', 'failure'), entityRef: null },
+      ];
+      const statements: string[] = [];
+      const count = (query: { sql: string }) => statements.push(query.sql);
+      knex.on('query', count);
+      expect(await store.ingest('service:ci-pipelines', first)).toEqual({
+        accepted: 4,
+        unchanged: 1,
+      });
+      knex.off('query', count);
+      // One statement on PostgreSQL; SQLite takes a transaction of several.
+      expect(statements.length === 1).toBe(knex.client.config.client === 'pg');
+
+      const facts = await store.factsFor({});
+      expect(facts.deployments).toEqual([
+        expect.objectContaining({
+          id: "run-'1'",
+          entityRef: checkout,
+          status: 'success',
+          finishedAt: new Date('2026-10-01T09:10:00Z'),
+          commits: ['def5678', 'abc1234'],
+          rollback: true,
+          unplanned: false,
+        }),
+      ]);
+      expect(facts.changes).toEqual([
+        expect.objectContaining({
+          id: 'pr-7',
+          authoredAt: new Date('2026-10-01T05:30:00Z'),
+          prNumber: 7,
+          labels: ['hotfix', 'ai-assisted'],
+        }),
+      ]);
+      expect(facts.incidents).toEqual([
+        expect.objectContaining({
+          id: 'inc-1',
+          entityRef: payments,
+          resolvedAt: new Date('2026-10-01T11:00:00Z'),
+          causedByDeploymentId: "run-'1'",
+          causedBySha: null,
+        }),
+      ]);
+      expect(await store.unattributedServices()).toEqual([
+        { service: 'checkout-service', events: 1 },
+      ]);
+      expect(await store.versionsFor()).toEqual(
+        new Map([
+          [checkout, 1],
+          [payments, 1],
+        ]),
+      );
+
+      // Re-sent unchanged, changed, and new: one change of each entity.
+      expect(
+        await store.ingest('service:ci-pipelines', [
+          { event: change, entityRef: checkout },
+          {
+            event: { ...incident, resolvedAt: '2026-10-01T12:00:00Z' },
+            entityRef: payments,
+          },
+          { event: deployment('run-2', 'success'), entityRef: checkout },
+        ]),
+      ).toEqual({ accepted: 2, unchanged: 1 });
+      expect(
+        (await store.factsFor({ entityRefs: [payments] })).incidents[0]
+          .resolvedAt,
+      ).toEqual(new Date('2026-10-01T12:00:00Z'));
+      expect(await store.versionsFor()).toEqual(
+        new Map([
+          [checkout, 2],
+          [payments, 2],
+        ]),
+      );
+    });
+
+    it('stores nothing of a batch of new events whose write fails half-way', async () => {
+      const knex = await databases.init(databaseId);
+      const store = await DatabaseDoraStore.create({
+        database: mockServices.database({ knex }),
+      });
+      // Deployments are written first, then changes: the change fails.
+      await failWritesOf(knex, 'service:ci-pipelines', 'dora_changes');
+      await expect(
+        store.ingest('service:ci-pipelines', [
+          {
+            event: {
+              type: 'change',
+              id: 'pr-7',
+              service: 'checkout-service',
+              sha: 'def5678',
+              authoredAt: '2026-10-01T07:30:00Z',
+            },
+            entityRef: 'component:default/checkout-service',
+          },
+          item('run-1'),
+        ]),
+      ).rejects.toThrow();
+      expect(
+        Number((await knex('dora_deployments').count({ n: '*' }))[0].n),
+      ).toBe(0);
+      expect(await store.versionsFor()).toEqual(new Map());
     });
 
     it('answers concurrent sends of the same events from several replicas without an error, storing and counting each event once', async () => {
