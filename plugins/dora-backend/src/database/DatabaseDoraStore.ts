@@ -404,99 +404,6 @@ async function storeEvents(
   return { accepted, unchanged };
 }
 
-/**
- * PostgreSQL: stores a batch of one source's events that are all new in
- * one statement (its own transaction), and bumps the versions of the
- * entities they are attributed to. When any of them is stored already,
- * the statement inserts none (`existing`). Answers the ids inserted, per
- * table, and how many events repeated an id (the last occurrence wins).
- *
- * A batch of new events is what CI sends; as one statement it is one
- * round trip to the database instead of six (begin, an insert per type,
- * the versions, commit), and during an organisation's ingest those round
- * trips took a fifth of the backend's time.
- */
-async function insertAllNew(
-  db: Knex,
-  source: string,
-  events: ResolvedDoraEvent[],
-): Promise<{
-  inserted: Map<string, Set<string>>;
-  latest: Map<string, ResolvedDoraEvent[]>;
-  repeated: number;
-}> {
-  const latest = new Map<string, ResolvedDoraEvent[]>();
-  let distinct = 0;
-  for (const [type, table] of Object.entries(tableByType)) {
-    const byId = new Map<string, ResolvedDoraEvent>();
-    for (const item of events) {
-      if (item.event.type === type) byId.set(item.event.id, item);
-    }
-    if (byId.size === 0) continue;
-    // In id order, as every batch takes its row locks (see ingestSources):
-    // the statement inserts them in the order given.
-    latest.set(
-      table,
-      [...byId.values()].sort((a, b) =>
-        a.event.id < b.event.id ? -1 : Number(a.event.id > b.event.id),
-      ),
-    );
-    distinct += byId.size;
-  }
-  const tables = [...latest.keys()];
-  const inserted = new Map(tables.map(table => [table, new Set<string>()]));
-  if (tables.length === 0) return { inserted, latest, repeated: 0 };
-
-  const bindings: Knex.RawBinding[] = [];
-  const parts: string[] = [];
-  tables.forEach((table, i) => {
-    const rows = latest.get(table)!.map(({ event, entityRef }) => ({
-      ...toRow(source, event, entityRef ?? null),
-      content_hash: contentHash(event),
-    }));
-    parts.push(
-      `"r${i}" AS (SELECT * FROM jsonb_populate_recordset(NULL::??, ?::jsonb) WITH ORDINALITY)`,
-    );
-    bindings.push(table, JSON.stringify(rows));
-  });
-  parts.push(
-    `"existing" AS (${tables
-      .map((_, i) => `SELECT 1 FROM ?? JOIN "r${i}" USING (source, event_id)`)
-      .join(' UNION ALL ')} LIMIT 1)`,
-  );
-  bindings.push(...tables);
-  tables.forEach((table, i) => {
-    const columns = Object.keys(
-      toRow(source, latest.get(table)![0].event, null),
-    ).concat('content_hash');
-    const list = columns.map(() => '??').join(', ');
-    parts.push(
-      `"i${i}" AS (INSERT INTO ?? (${list}) SELECT ${list} FROM "r${i}"` +
-        ` WHERE NOT EXISTS (SELECT 1 FROM "existing") ORDER BY ordinality` +
-        ` ON CONFLICT (source, event_id) DO NOTHING RETURNING event_id, entity_ref)`,
-    );
-    bindings.push(table, ...columns, ...columns);
-  });
-  parts.push(
-    `"versions" AS (INSERT INTO dora_entity_versions (entity_ref, version)` +
-      ` SELECT DISTINCT entity_ref, 1 FROM (${tables
-        .map((_, i) => `SELECT entity_ref FROM "i${i}"`)
-        .join(' UNION ALL ')}) AS touched` +
-      ` WHERE entity_ref IS NOT NULL ORDER BY entity_ref` +
-      ` ON CONFLICT (entity_ref) DO UPDATE SET version = dora_entity_versions.version + 1)`,
-  );
-  const result = await db.raw(
-    `WITH ${parts.join(', ')} ${tables
-      .map((_, i) => `SELECT ${i} AS "table", event_id FROM "i${i}"`)
-      .join(' UNION ALL ')}`,
-    bindings,
-  );
-  for (const row of result.rows as Array<{ table: number; event_id: string }>) {
-    inserted.get(tables[row.table])!.add(row.event_id);
-  }
-  return { inserted, latest, repeated: events.length - distinct };
-}
-
 /** The tables whose planner statistics the store keeps fresh. */
 const ANALYZED_TABLES = [
   'dora_deployments',
@@ -575,57 +482,8 @@ export class DatabaseDoraStore implements DoraStore {
    * row locks in one order (source, type, event id; then the entities'
    * versions), so concurrent batches wait for each other on PostgreSQL
    * instead of deadlocking.
-   *
-   * On PostgreSQL a batch of one source whose events are all new is one
-   * statement (see {@link insertAllNew}). Should a concurrent batch store
-   * some of them between that statement's check and its insert, those are
-   * compared and updated in a second transaction; were that one to fail,
-   * the batch's new events would stay stored, and the sender's retry
-   * finds them unchanged.
    */
   async ingestSources(
-    batches: Array<{ source: string; events: ResolvedDoraEvent[] }>,
-  ) {
-    if (isPostgres(this.#db) && batches.length === 1) {
-      return this.#ingestNewFirst(batches[0]);
-    }
-    return this.#ingestInTransaction(batches);
-  }
-
-  /**
-   * PostgreSQL, one source: the batch in one statement when its events
-   * are all new (what CI sends); otherwise, in one transaction, the events
-   * it did not insert (all of them when one was stored already, or those
-   * a concurrent batch stored a moment before).
-   */
-  async #ingestNewFirst(batch: {
-    source: string;
-    events: ResolvedDoraEvent[];
-  }) {
-    const { inserted, latest, repeated } = await insertAllNew(
-      this.#db,
-      batch.source,
-      batch.events,
-    );
-    let accepted = 0;
-    const rest: ResolvedDoraEvent[] = [];
-    for (const [table, items] of latest) {
-      const ids = inserted.get(table)!;
-      accepted += ids.size;
-      rest.push(...items.filter(item => !ids.has(item.event.id)));
-    }
-    this.#noteWrites(accepted);
-    if (rest.length === 0) return { accepted, unchanged: repeated };
-    const others = await this.#ingestInTransaction([
-      { source: batch.source, events: rest },
-    ]);
-    return {
-      accepted: accepted + others.accepted,
-      unchanged: repeated + others.unchanged,
-    };
-  }
-
-  async #ingestInTransaction(
     batches: Array<{ source: string; events: ResolvedDoraEvent[] }>,
   ) {
     let accepted = 0;

@@ -27,9 +27,7 @@ export type ResolvedDoraEvent = {
 /** DORA facts, their attribution to entities and the analysed deployments. */
 export interface DoraStore {
   /**
-   * Stores a validated batch in one transaction (PostgreSQL: one statement
-   * when its events are all new; see `DatabaseDoraStore.ingestSources` for
-   * a concurrent batch storing the same ones). Re-sent events with the
+   * Stores a validated batch in one transaction. Re-sent events with the
    * same content are left alone (`unchanged`), also when another replica
    * is storing them at the same moment; changed ones are updated in place.
    */
