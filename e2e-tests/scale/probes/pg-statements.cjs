@@ -3,9 +3,10 @@
  * /abs/path/e2e-tests/scale/probes/pg-statements.cjs"`): counts what the
  * backend sends to PostgreSQL per statement (its text with the parameter
  * lists folded, calls, and the bytes of text and parameters). `kill -USR2
- * <backend pid>` writes the 40 largest to `$TMPDIR/pg-statements-<time>.txt`
+ * <backend pid>` writes the 40 largest (by bytes sent) to `$TMPDIR/pg-statements-<time>.txt`
  * and starts counting anew: signal once when a phase starts and once when
- * it ends.
+ * it ends. The same file then ranks them by calls, under how many calls
+ * there were in all.
  */
 const fs = require('node:fs');
 const os = require('node:os');
@@ -56,9 +57,10 @@ Module._load = function loadAndPatch(request, ...rest) {
   return loaded;
 };
 
-process.on('SIGUSR2', () => {
-  const lines = [...statements]
-    .sort((a, b) => b[1].bytes - a[1].bytes)
+/** The 40 statements that rank first by `key`, one line each. */
+const top = key =>
+  [...statements]
+    .sort((a, b) => b[1][key] - a[1][key])
     .slice(0, 40)
     .map(
       ([shape, { calls, bytes }]) =>
@@ -66,6 +68,15 @@ process.on('SIGUSR2', () => {
           8,
         )} × ${shape}`,
     );
+
+process.on('SIGUSR2', () => {
+  const calls = [...statements.values()].reduce((n, s) => n + s.calls, 0);
+  const lines = [
+    ...top('bytes'),
+    '',
+    `By calls (${calls} in all):`,
+    ...top('calls'),
+  ];
   const file = path.join(os.tmpdir(), `pg-statements-${Date.now()}.txt`);
   fs.writeFileSync(file, `${lines.join('\n')}\n`);
   statements.clear();
