@@ -151,7 +151,13 @@ describe('DoraStore writes', () => {
           entityRef: payments,
         },
         // A service the catalog does not know: stored unattributed.
-        { event: deployment('run-x', 'failure'), entityRef: null },
+        {
+          event: {
+            ...deployment('run-x', 'failure'),
+            service: 'legacy-billing',
+          },
+          entityRef: null,
+        },
       ];
       expect(await store.ingest('service:ci-pipelines', first)).toEqual({
         accepted: 4,
@@ -187,7 +193,7 @@ describe('DoraStore writes', () => {
         }),
       ]);
       expect(await store.unattributedServices()).toEqual([
-        { service: 'checkout-service', events: 1 },
+        { service: 'legacy-billing', events: 1 },
       ]);
       expect(await store.versionsFor()).toEqual(
         new Map([
