@@ -20,13 +20,9 @@ session.connect();
 let slice = 0;
 
 function start() {
-  session.post('Profiler.enable', () =>
-    session.post('Profiler.setSamplingInterval', { interval: 2000 }, () =>
-      session.post('Profiler.start', () => {
-        setTimeout(stop, SLICE_MS).unref();
-      }),
-    ),
-  );
+  session.post('Profiler.start', () => {
+    setTimeout(stop, SLICE_MS).unref();
+  });
 }
 
 function stop() {
@@ -45,4 +41,6 @@ function stop() {
   });
 }
 
-start();
+session.post('Profiler.enable', () =>
+  session.post('Profiler.setSamplingInterval', { interval: 2000 }, start),
+);

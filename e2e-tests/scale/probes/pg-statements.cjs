@@ -3,10 +3,10 @@
  * /abs/path/e2e-tests/scale/probes/pg-statements.cjs"`): counts what the
  * backend sends to PostgreSQL per statement (its text with the parameter
  * lists folded, calls, and the bytes of text and parameters). `kill -USR2
- * <backend pid>` writes the 40 largest (by bytes sent) to `$TMPDIR/pg-statements-<time>.txt`
- * and starts counting anew: signal once when a phase starts and once when
- * it ends. The same file then ranks them by calls, under how many calls
- * there were in all.
+ * <backend pid>` writes the 40 largest (by bytes sent), then the 40 most
+ * called under how many calls there were in all, to
+ * `$TMPDIR/pg-statements-<time>.txt` and starts counting anew: signal once
+ * when a phase starts and once when it ends.
  */
 const fs = require('node:fs');
 const os = require('node:os');
