@@ -48,7 +48,7 @@
  */
 import { parseArgs } from 'node:util';
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -550,6 +550,60 @@ async function sampleRss() {
 }
 
 /**
+ * How fast the machine is, every 5 s, so a run's figures can be told apart
+ * from the moment of the machine it ran at:
+ * - `ms`, its cores: the CPU time this process spends on a fixed piece of
+ *   work (hashing 16 MiB, about 10 ms on an idle core). The backend and
+ *   PostgreSQL sharing the cores with it cost the piece waiting, which is
+ *   not counted; a core that does less in the same time (a busier host, a
+ *   lower clock) costs it CPU time;
+ * - `syncMs`, its disk: writing 8 KiB to a file and waiting until it is on
+ *   the disk (`fdatasync`, as PostgreSQL commits its WAL), on the disk the
+ *   run's directory is on.
+ * @type {{ t: number, ms: number, syncMs: number, phase: string }[]}
+ */
+const machineSamples = [];
+const machineWork = Buffer.alloc(16 * 1024 * 1024, 7);
+async function sampleMachine() {
+  const file = await fs.promises.open(path.join(workDir, 'disk-probe'), 'w');
+  const page = Buffer.alloc(8192, 7);
+  try {
+    while (sampling) {
+      const started = process.cpuUsage();
+      createHash('sha256').update(machineWork).digest();
+      const used = process.cpuUsage(started);
+      const syncStarted = performance.now();
+      await file.write(page, 0, page.length, 0);
+      await file.datasync();
+      machineSamples.push({
+        t: Date.now(),
+        ms: (used.user + used.system) / 1000,
+        syncMs: performance.now() - syncStarted,
+        phase,
+      });
+      await sleep(5000);
+    }
+  } finally {
+    await file.close();
+  }
+}
+
+/**
+ * The run's tables with the most dead rows (updated or deleted, not yet
+ * vacuumed) at its end, with their live rows and size: with autovacuum
+ * off nothing reclaims them, and a table read often slows as they grow.
+ */
+async function deadRows() {
+  return pgQuery(
+    `SELECT schemaname || '.' || relname AS "table", n_live_tup AS live,
+       n_dead_tup AS dead, pg_total_relation_size(relid) AS bytes
+     FROM pg_stat_user_tables ORDER BY n_dead_tup DESC LIMIT 8`,
+    [],
+    database,
+  );
+}
+
+/**
  * PostgreSQL connections every 5 s: the backend's (to the run's database)
  * and the server's in all (its max_connections is shared with whatever
  * else runs on the machine).
@@ -675,6 +729,8 @@ const fmtMs = ms =>
     : ms >= 1000
     ? `${(ms / 1000).toFixed(2)} s`
     : `${Math.round(ms)} ms`;
+/** The machine's piece of work (see sampleMachine), to a tenth of a ms. */
+const fmtWork = (/** @type {number} */ ms) => `${ms.toFixed(1)} ms`;
 /** @param {number} n */
 const fmtInt = n => Math.round(n).toLocaleString('en-GB');
 /** @param {number[]} times */
@@ -832,6 +888,7 @@ async function main() {
   replica.start();
   const rssSampler = sampleRss();
   const connectionSampler = sampleConnections();
+  const machineSampler = sampleMachine();
   await replica.waitReady(240_000);
   const readyAt = Date.now();
   log(`backend ready in ${((readyAt - spawnedAt) / 1000).toFixed(1)} s`);
@@ -1011,6 +1068,8 @@ async function main() {
   sampling = false;
   await rssSampler;
   await connectionSampler;
+  await machineSampler;
+  const dead = await deadRows().catch(() => []);
 
   // ---- the table ----
   const lines = [];
@@ -1136,6 +1195,31 @@ async function main() {
           .join(', '),
       ],
       [
+        'the machine per tenth: CPU time of a fixed piece of work / a disk sync, median (below)',
+        ingest.tenths
+          .map((t, i) => {
+            const during = machineSamples.filter(
+              m => m.t >= t.first && m.t <= t.last,
+            );
+            return `${i + 1}: ${
+              during.length
+                ? `${fmtWork(
+                    percentile(
+                      during.map(m => m.ms),
+                      0.5,
+                    ),
+                  )} / ${fmtWork(
+                    percentile(
+                      during.map(m => m.syncMs),
+                      0.5,
+                    ),
+                  )}`
+                : '–'
+            }`;
+          })
+          .join(', '),
+      ],
+      [
         'batch p50 / p95 per tenth',
         ingest.tenths
           .map(
@@ -1200,6 +1284,46 @@ async function main() {
         mib.length ? `${fmtInt(Math.max(...mib))} MiB` : '–',
       ];
     }),
+  );
+  table(
+    [
+      'the machine (every 5 s)',
+      'CPU time of hashing 16 MiB, median / max',
+      'writing 8 KiB and fdatasync, median / p95',
+    ],
+    ['catalog', 'before', 'during', 'after', 'analysed'].map(p => {
+      const samples = machineSamples.filter(s => s.phase === p);
+      const ms = samples.map(s => s.ms);
+      const syncMs = samples.map(s => s.syncMs);
+      return [
+        {
+          catalog: 'catalog ingest',
+          analysed: 'every analysis current',
+        }[p] ?? `${p} history ingest`,
+        ms.length
+          ? `${fmtWork(percentile(ms, 0.5))} / ${fmtWork(Math.max(...ms))}`
+          : '–',
+        syncMs.length
+          ? `${fmtWork(percentile(syncMs, 0.5))} / ${fmtWork(
+              percentile(syncMs, 0.95),
+            )}`
+          : '–',
+      ];
+    }),
+  );
+  table(
+    [
+      `the tables with the most dead rows at the end (autovacuum ${autovacuum})`,
+      'live rows',
+      'dead rows',
+      'size',
+    ],
+    dead.map(row => [
+      row.table,
+      fmtInt(Number(row.live)),
+      fmtInt(Number(row.dead)),
+      `${fmtInt(Number(row.bytes) / 1024 / 1024)} MiB`,
+    ]),
   );
   lines.push(
     `PostgreSQL connections (sampled every 5 s): the backend's peak ${connections.backendPeak}; the server's peak ${connections.serverPeak} of max_connections ${connections.max}.`,
