@@ -417,6 +417,8 @@ const ANALYZED_TABLES = [
 /** Rows written before the first refresh of statistics; doubling after. */
 const FIRST_ANALYZE_ROWS = 5_000;
 const MAX_ANALYZE_ROWS = 200_000;
+/** Day-total rows compaction deletes before the store vacuums them. */
+const VACUUM_AFTER_COMPACTED_ROWS = 20_000;
 
 /** DORA facts in the plugin's own database (SQLite or PostgreSQL). */
 export class DatabaseDoraStore implements DoraStore {
@@ -425,6 +427,9 @@ export class DatabaseDoraStore implements DoraStore {
   #written = 0;
   #analyzeAfter = FIRST_ANALYZE_ROWS;
   #analyzing = false;
+  /** Day-total rows this process compacted away since it last vacuumed. */
+  #compacted = 0;
+  #vacuuming = false;
 
   static async create(options: {
     database: DatabaseService;
@@ -466,6 +471,33 @@ export class DatabaseDoraStore implements DoraStore {
       .catch(() => undefined)
       .finally(() => {
         this.#analyzing = false;
+      });
+  }
+
+  /**
+   * Vacuums the day totals, in the background, after compaction deleted
+   * so many of their rows. Every compaction deletes a day's rows and
+   * inserts their sum, so the dead rows grow with every analysis; where
+   * autovacuum is off, or falls behind (a whole year's ingest left 425,900
+   * dead rows for 143 live ones with it on), every compaction's grouping
+   * and every read of the totals scans them all, and ingest slows as the
+   * year goes on.
+   */
+  #noteCompacted(rows: number) {
+    if (rows === 0) return;
+    this.#compacted += rows;
+    if (this.#vacuuming || this.#compacted < VACUUM_AFTER_COMPACTED_ROWS) {
+      return;
+    }
+    this.#vacuuming = true;
+    this.#compacted = 0;
+    this.#db
+      .raw('VACUUM ??', ['dora_day_totals'])
+      // Like the statistics, only a speed-up: a failed vacuum waits for
+      // the next threshold, and nothing waits for it.
+      .catch(() => undefined)
+      .finally(() => {
+        this.#vacuuming = false;
       });
   }
 
@@ -894,7 +926,7 @@ export class DatabaseDoraStore implements DoraStore {
       // The rows deleted are the rows summed: another compaction of the
       // same day deletes none of them again (it waits, then finds them
       // gone), and rows appended meanwhile stay as they are.
-      await this.#db.transaction(async tx => {
+      const compacted = await this.#db.transaction(async tx => {
         const deleted = (await tx('dora_day_totals')
           .whereIn(['environment', 'day'], batch)
           .delete()
@@ -915,7 +947,9 @@ export class DatabaseDoraStore implements DoraStore {
         for (const rows of chunk(totals.days(), 100)) {
           await tx('dora_day_totals').insert(rows.map(toDayTotalRecord));
         }
+        return deleted.length;
       });
+      this.#noteCompacted(compacted);
     }
     return days.length;
   }
