@@ -309,3 +309,27 @@ test('search indexes into PostgreSQL, the one index both replicas read', async (
     await db.end();
   }
 });
+
+test('a replica stops within seconds of SIGTERM, its long polls cut', async () => {
+  // Each replica's plugins hold long polls open on its events bus (55 s
+  // each) and idle keep-alive connections (65 s). Kubernetes sends SIGTERM
+  // and kills the pod 60 s later (deploy/base/deployment.yaml); a replica
+  // waiting on them took about two minutes and was always killed.
+  const stopped = await Promise.all(
+    replicas.map(async child => {
+      const started = Date.now();
+      const exited = new Promise(resolve =>
+        child.once('exit', code => resolve(code)),
+      );
+      child.kill('SIGTERM');
+      const code = await exited;
+      return { code, seconds: (Date.now() - started) / 1000 };
+    }),
+  );
+  for (const { code, seconds } of stopped) {
+    assert.equal(code, 0);
+    // The drain limit (10 s, packages/backend/src/http/drainOnShutdown.ts)
+    // and the shutdown hooks, with room for a slow machine.
+    assert.ok(seconds < 20, `stopped after ${seconds.toFixed(1)} s`);
+  }
+});
