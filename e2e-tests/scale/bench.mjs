@@ -589,6 +589,64 @@ async function sampleMachine() {
 }
 
 /**
+ * What PostgreSQL wrote and read, every 5 s, as the server's counters: the
+ * WAL it wrote (bytes, and full-page images: the first change to a page
+ * after a checkpoint writes the whole page, so inserts spread over large
+ * indexes write more WAL as they grow), its checkpoints, and the run
+ * database's blocks read from outside its shared buffers. Per tenth of
+ * the year, each per 1,000 events stored.
+ * @type {{ t: number, walBytes: number, fpi: number, checkpoints: number, blocksRead: number }[]}
+ */
+const serverSamples = [];
+async function sampleServer() {
+  while (sampling) {
+    try {
+      const [row] = await pgQuery(
+        `SELECT w.wal_bytes, w.wal_fpi,
+           b.checkpoints_timed + b.checkpoints_req AS checkpoints,
+           d.blks_read
+         FROM pg_stat_wal w, pg_stat_bgwriter b, pg_stat_database d
+         WHERE d.datname = $1`,
+        [database],
+      );
+      serverSamples.push({
+        t: Date.now(),
+        walBytes: Number(row.wal_bytes),
+        fpi: Number(row.wal_fpi),
+        checkpoints: Number(row.checkpoints),
+        blocksRead: Number(row.blks_read),
+      });
+    } catch {
+      // a missed sample only widens the next interval
+    }
+    await sleep(5000);
+  }
+}
+
+/**
+ * The server's counters over a tenth of the year (see sampleServer), per
+ * 1,000 events: WAL MiB, full-page images, blocks read; and checkpoints.
+ * @param {{ first: number, last: number, events: number }} tenth
+ */
+function serverDuring(tenth) {
+  const inside = serverSamples.filter(
+    s => s.t >= tenth.first && s.t <= tenth.last,
+  );
+  if (inside.length < 2 || !tenth.events) return '–';
+  const a = inside[0];
+  const b = inside[inside.length - 1];
+  // The events of the tenth stored between the two samples, as a share.
+  const share = (b.t - a.t) / (tenth.last - tenth.first);
+  const per1000 = 1000 / (tenth.events * share);
+  const walMiB = ((b.walBytes - a.walBytes) / 1048576) * per1000;
+  return `${walMiB.toFixed(2)} MiB, ${fmtInt(
+    (b.fpi - a.fpi) * per1000,
+  )} FPI, ${fmtInt((b.blocksRead - a.blocksRead) * per1000)} reads, ${
+    b.checkpoints - a.checkpoints
+  } ckpt`;
+}
+
+/**
  * The run's tables with the most dead rows (updated or deleted, not yet
  * vacuumed) at its end, with their live rows and size: with autovacuum
  * off nothing reclaims them, and a table read often slows as they grow.
@@ -598,6 +656,23 @@ async function deadRows() {
     `SELECT schemaname || '.' || relname AS "table", n_live_tup AS live,
        n_dead_tup AS dead, pg_total_relation_size(relid) AS bytes
      FROM pg_stat_user_tables ORDER BY n_dead_tup DESC LIMIT 8`,
+    [],
+    database,
+  );
+}
+
+/**
+ * The run's tables and indexes whose blocks PostgreSQL read most from
+ * outside its shared buffers (from the OS's cache or the disk) over the
+ * run, with the blocks found in them: what outgrows the buffers first.
+ */
+async function blocksRead() {
+  return pgQuery(
+    `SELECT schemaname || '.' || relname AS "table", heap_blks_read AS heap_read,
+       heap_blks_hit AS heap_hit, idx_blks_read AS idx_read, idx_blks_hit AS idx_hit,
+       pg_total_relation_size(relid) AS bytes
+     FROM pg_statio_user_tables
+     ORDER BY coalesce(heap_blks_read, 0) + coalesce(idx_blks_read, 0) DESC LIMIT 8`,
     [],
     database,
   );
@@ -889,6 +964,7 @@ async function main() {
   const rssSampler = sampleRss();
   const connectionSampler = sampleConnections();
   const machineSampler = sampleMachine();
+  const serverSampler = sampleServer();
   await replica.waitReady(240_000);
   const readyAt = Date.now();
   log(`backend ready in ${((readyAt - spawnedAt) / 1000).toFixed(1)} s`);
@@ -1069,7 +1145,9 @@ async function main() {
   await rssSampler;
   await connectionSampler;
   await machineSampler;
+  await serverSampler;
   const dead = await deadRows().catch(() => []);
+  const read = await blocksRead().catch(() => []);
 
   // ---- the table ----
   const lines = [];
@@ -1220,6 +1298,10 @@ async function main() {
           .join(', '),
       ],
       [
+        'PostgreSQL per tenth, per 1,000 events: WAL, full-page images, blocks read; checkpoints',
+        ingest.tenths.map((t, i) => `${i + 1}: ${serverDuring(t)}`).join('; '),
+      ],
+      [
         'batch p50 / p95 per tenth',
         ingest.tenths
           .map(
@@ -1322,6 +1404,22 @@ async function main() {
       row.table,
       fmtInt(Number(row.live)),
       fmtInt(Number(row.dead)),
+      `${fmtInt(Number(row.bytes) / 1024 / 1024)} MiB`,
+    ]),
+  );
+  table(
+    [
+      'the tables read most from outside the shared buffers (blocks, 8 KiB)',
+      'table read / hit',
+      'indexes read / hit',
+      'size',
+    ],
+    read.map(row => [
+      row.table,
+      `${fmtInt(Number(row.heap_read))} / ${fmtInt(Number(row.heap_hit))}`,
+      `${fmtInt(Number(row.idx_read ?? 0))} / ${fmtInt(
+        Number(row.idx_hit ?? 0),
+      )}`,
       `${fmtInt(Number(row.bytes) / 1024 / 1024)} MiB`,
     ]),
   );
