@@ -169,11 +169,13 @@ export function unpackBundle(dir) {
 }
 
 /**
- * Stops a process group we started: SIGTERM, then SIGKILL after `graceMs`.
+ * Stops a process group we started: SIGTERM, then SIGKILL after `graceMs`
+ * (by default longer than a backend replica's 10 s limit on the requests
+ * it lets finish, so a replica exits on its own).
  * @param {import('node:child_process').ChildProcess} child
  * @param {number} [graceMs]
  */
-export async function stopGroup(child, graceMs = 10_000) {
+export async function stopGroup(child, graceMs = 20_000) {
   if (child.exitCode !== null || child.signalCode !== null || !child.pid) {
     return;
   }
