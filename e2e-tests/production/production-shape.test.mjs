@@ -310,6 +310,39 @@ test('search indexes into PostgreSQL, the one index both replicas read', async (
   }
 });
 
+test("every replica's plugins take their events from the shared bus", async () => {
+  // A replica starting while the database is already migrated asked the
+  // bus for its subscriptions before the bus's routes were up; answered
+  // 404, its signals and catalog kept their events to that replica for
+  // good (app-config.production.yaml: events.useEventBus).
+  for (const replica of replicas) {
+    assert.doesNotMatch(
+      /** @type {typeof replica & { output: string }} */ (replica).output,
+      /events backend not found/,
+    );
+  }
+  const db = new Client({ ...pgAdmin, database });
+  await db.connect();
+  try {
+    const signalsSubscriptions = async () =>
+      (
+        await db.query(
+          `SELECT count(*)::int AS n FROM events.event_bus_subscriptions
+           WHERE id LIKE 'signals.%'`,
+        )
+      ).rows[0].n;
+    // Each replica's signals plugin has a subscription of its own.
+    let n = await signalsSubscriptions();
+    for (let i = 0; i < 30 && n < replicas.length; i++) {
+      await new Promise(r => setTimeout(r, 1000));
+      n = await signalsSubscriptions();
+    }
+    assert.equal(n, replicas.length);
+  } finally {
+    await db.end();
+  }
+});
+
 test('a replica stops within seconds of SIGTERM, its long polls cut', async () => {
   // Each replica's plugins hold long polls open on its events bus (55 s
   // each) and idle keep-alive connections (65 s). Kubernetes sends SIGTERM
