@@ -154,6 +154,41 @@ const readPortalEntity = port =>
     { headers: { authorization: `Bearer ${ciToken}` } },
   );
 
+/** @param {RegExp} pattern what no replica may have logged so far */
+function assertNoReplicaLogged(pattern) {
+  for (const replica of replicas) {
+    assert.doesNotMatch(
+      /** @type {typeof replica & { output: string }} */ (replica).output,
+      pattern,
+    );
+  }
+}
+
+/**
+ * Counts rows in the run's database with `sql` (`SELECT count(*)::int AS
+ * n ...`) until `done(n)` or `attempts` counts `intervalMs` apart; answers
+ * the last count.
+ * @param {string} sql
+ * @param {(n: number) => boolean} done
+ * @param {number} attempts
+ * @param {number} intervalMs
+ */
+async function countUntil(sql, done, attempts, intervalMs) {
+  const db = new Client({ ...pgAdmin, database });
+  await db.connect();
+  try {
+    const count = async () => (await db.query(sql)).rows[0].n;
+    let n = await count();
+    for (let i = 0; i < attempts && !done(n); i++) {
+      await new Promise(r => setTimeout(r, intervalMs));
+      n = await count();
+    }
+    return n;
+  } finally {
+    await db.end();
+  }
+}
+
 before(async () => {
   assert.ok(fs.existsSync(bundle), 'run `yarn build:backend` first');
   const admin = new Client(pgAdmin);
@@ -282,32 +317,16 @@ test('search indexes into PostgreSQL, the one index both replicas read', async (
   // replica claims it; the Postgres engine writes its documents to the
   // search plugin's schema, where every replica queries them. (The CI
   // token may only call the catalog and DORA, so this reads the table.)
-  for (const replica of replicas) {
-    assert.doesNotMatch(
-      /** @type {typeof replica & { output: string }} */ (replica).output,
-      /Postgres search engine is not supported/,
-    );
-  }
-  const db = new Client({ ...pgAdmin, database });
-  await db.connect();
-  try {
-    const indexed = async () =>
-      (
-        await db.query(
-          `SELECT count(*)::int AS n FROM search.documents
-           WHERE type = 'software-catalog'
-             AND document->>'location' = '/catalog/default/component/paved'`,
-        )
-      ).rows[0].n;
-    let n = await indexed();
-    for (let i = 0; i < 60 && n === 0; i++) {
-      await new Promise(r => setTimeout(r, 2000));
-      n = await indexed();
-    }
-    assert.equal(n, 1);
-  } finally {
-    await db.end();
-  }
+  assertNoReplicaLogged(/Postgres search engine is not supported/);
+  const indexed = await countUntil(
+    `SELECT count(*)::int AS n FROM search.documents
+     WHERE type = 'software-catalog'
+       AND document->>'location' = '/catalog/default/component/paved'`,
+    n => n > 0,
+    60,
+    2000,
+  );
+  assert.equal(indexed, 1);
 });
 
 test("every replica's plugins take their events from the shared bus", async () => {
@@ -315,32 +334,16 @@ test("every replica's plugins take their events from the shared bus", async () =
   // bus for its subscriptions before the bus's routes were up; answered
   // 404, its signals and catalog kept their events to that replica for
   // good (app-config.production.yaml: events.useEventBus).
-  for (const replica of replicas) {
-    assert.doesNotMatch(
-      /** @type {typeof replica & { output: string }} */ (replica).output,
-      /events backend not found/,
-    );
-  }
-  const db = new Client({ ...pgAdmin, database });
-  await db.connect();
-  try {
-    const signalsSubscriptions = async () =>
-      (
-        await db.query(
-          `SELECT count(*)::int AS n FROM events.event_bus_subscriptions
-           WHERE id LIKE 'signals.%'`,
-        )
-      ).rows[0].n;
-    // Each replica's signals plugin has a subscription of its own.
-    let n = await signalsSubscriptions();
-    for (let i = 0; i < 30 && n < replicas.length; i++) {
-      await new Promise(r => setTimeout(r, 1000));
-      n = await signalsSubscriptions();
-    }
-    assert.equal(n, replicas.length);
-  } finally {
-    await db.end();
-  }
+  assertNoReplicaLogged(/events backend not found/);
+  // Each replica's signals plugin has a subscription of its own.
+  const subscriptions = await countUntil(
+    `SELECT count(*)::int AS n FROM events.event_bus_subscriptions
+     WHERE id LIKE 'signals.%'`,
+    n => n >= replicas.length,
+    30,
+    1000,
+  );
+  assert.equal(subscriptions, replicas.length);
 });
 
 test('a replica stops within seconds of SIGTERM, its long polls cut', async () => {

@@ -4,7 +4,7 @@
  * locally, app-config.production.yaml in production).
  */
 import { createBackend } from '@backstage/backend-defaults';
-import { rootHttpRouter } from './http/uncompressedLoopback';
+import { rootHttpRouter } from './http/rootHttpRouter';
 import { summarisedLoggerServiceFactory } from './logging/summarisedLogger';
 
 const backend = createBackend();

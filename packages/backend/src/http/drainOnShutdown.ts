@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 
 /** How long a stopping replica lets requests in flight finish. */
-export const DRAIN_LIMIT_MS = 10_000;
+const DRAIN_LIMIT_MS = 10_000;
 
 /** How often a stopping replica closes the connections gone idle. */
 const IDLE_SWEEP_MS = 250;

@@ -1,6 +1,4 @@
 import type { IncomingMessage } from 'node:http';
-import { rootHttpRouterServiceFactory } from '@backstage/backend-defaults/rootHttpRouter';
-import { drainOnShutdown } from './drainOnShutdown';
 
 /** Whether a peer address is this host (IPv4 127/8, IPv6 ::1, or mapped). */
 export function isLoopback(address: string | undefined): boolean {
@@ -28,18 +26,3 @@ export function uncompressedLoopback(
   }
   next();
 }
-
-/**
- * Backstage's root HTTP router with {@link uncompressedLoopback} first, and
- * a stopping replica's wait for its connections bounded
- * ({@link drainOnShutdown}).
- */
-export const rootHttpRouter = rootHttpRouterServiceFactory({
-  configure({ app, server, lifecycle, logger, applyDefaults }) {
-    app.use(uncompressedLoopback);
-    applyDefaults();
-    const closed = new Promise<void>(resolve => server.once('close', resolve));
-    // Runs beside Backstage's own hook that closes the server.
-    lifecycle.addShutdownHook(() => drainOnShutdown(server, closed, logger));
-  },
-});
