@@ -144,13 +144,64 @@ type IncidentRow = {
   resolved_by_deployment_id: string | null;
 };
 
-/** Marks the facts of these entities as changed (every replica re-reads them). */
-async function bumpVersions(tx: Knex.Transaction, entityRefs: string[]) {
-  for (const refs of chunk([...entityRefs].sort(), 200)) {
+/**
+ * `changed_from` once an analysis is complete: nothing changed since.
+ * Later than any fact's anchor (the latest date JavaScript represents).
+ */
+const NOTHING_CHANGED = 8.64e15;
+
+/**
+ * Entities whose facts a batch changed, each with the earliest anchor of
+ * its changed facts (epoch ms; see `DoraStore.changedFrom`), or null when
+ * the change can reach any of its verdicts.
+ */
+class TouchedEntities {
+  readonly anchors = new Map<string, number | null>();
+
+  touch(entityRef: string, anchor: number | null) {
+    const known = this.anchors.get(entityRef);
+    if (known === null) return;
+    this.anchors.set(
+      entityRef,
+      known === undefined || anchor === null ? anchor : Math.min(known, anchor),
+    );
+  }
+
+  get size() {
+    return this.anchors.size;
+  }
+}
+
+/**
+ * Marks the facts of these entities as changed (every replica re-reads
+ * them), from the anchors given: the earliest stays, and unknown (NULL)
+ * stays unknown until an analysis is complete.
+ */
+async function bumpVersions(tx: Knex.Transaction, touched: TouchedEntities) {
+  const entityRefs = [...touched.anchors.keys()].sort();
+  for (const refs of chunk(entityRefs, 200)) {
     await tx('dora_entity_versions')
-      .insert(refs.map(entity_ref => ({ entity_ref, version: 1 })))
+      .insert(
+        refs.map(entity_ref => ({
+          entity_ref,
+          version: 1,
+          changed_from: touched.anchors.get(entity_ref),
+        })),
+      )
       .onConflict('entity_ref')
-      .merge({ version: tx.raw('?? + 1', ['dora_entity_versions.version']) });
+      .merge({
+        version: tx.raw('?? + 1', ['dora_entity_versions.version']),
+        changed_from: tx.raw(
+          `CASE WHEN excluded.changed_from IS NULL OR ?? IS NULL THEN NULL
+            WHEN excluded.changed_from < ?? THEN excluded.changed_from
+            ELSE ?? END`,
+          [
+            'dora_entity_versions.changed_from',
+            'dora_entity_versions.changed_from',
+            'dora_entity_versions.changed_from',
+          ],
+        ),
+      });
   }
 }
 
@@ -240,6 +291,19 @@ function toDayTotalRecord(total: DayTotal): DayTotalRecord {
   };
 }
 
+function storedChange(r: ChangeRow): StoredChange {
+  return {
+    source: r.source,
+    id: r.event_id,
+    service: r.service,
+    entityRef: r.entity_ref,
+    sha: r.sha,
+    authoredAt: toDate(r.authored_at),
+    prNumber: r.pr_number,
+    labels: JSON.parse(r.labels),
+  };
+}
+
 /** The verdict of an analysed deployment as stored. */
 function storedVerdict(row: {
   entity_ref?: string | null;
@@ -294,25 +358,84 @@ function keepRecordedCommits<R extends object>(row: R, event: DoraEvent) {
   return rest;
 }
 
-/** A stored row's content hash and attribution. */
-type StoredState = { hash: string; entityRef: string | null };
+/**
+ * The column that anchors a fact in time for the analysis (see
+ * `analysisHorizon`): a deployment's finish, a change's authoring, an
+ * incident's opening.
+ */
+const anchorColumn = {
+  dora_deployments: 'finished_at',
+  dora_changes: 'authored_at',
+  dora_incidents: 'opened_at',
+} as const;
+
+type FactTable = keyof typeof anchorColumn;
+
+/**
+ * An incident's references: one that named a deployment or a sha, or was
+ * resolved by a deployment, and names another now (or moved to another
+ * environment) reaches verdicts its anchor does not bound.
+ */
+const incidentReferences = [
+  'environment',
+  'caused_by_deployment_id',
+  'caused_by_sha',
+  'resolved_by_deployment_id',
+] as const;
+
+/** A stored row's content hash, attribution and what anchors it. */
+type StoredState = {
+  hash: string;
+  entityRef: string | null;
+  row: Record<string, unknown>;
+};
+
+const anchorOf = (table: FactTable, row: Record<string, unknown>) =>
+  toDate(row[anchorColumn[table]] as Timestamp).getTime();
+
+/**
+ * The earliest anchor a fact's update changes: the earlier of its old and
+ * new anchor, or null (the whole history) when an incident's references
+ * changed.
+ */
+function updateAnchor(
+  table: FactTable,
+  previous: Record<string, unknown>,
+  updated: Record<string, unknown>,
+): number | null {
+  if (
+    table === 'dora_incidents' &&
+    incidentReferences.some(
+      column =>
+        previous[column] !== null && previous[column] !== updated[column],
+    )
+  ) {
+    return null;
+  }
+  return Math.min(anchorOf(table, previous), anchorOf(table, updated));
+}
 
 async function storedStates(
   tx: Knex.Transaction,
-  table: string,
+  table: FactTable,
   source: string,
   ids: string[],
 ) {
   const stored = new Map<string, StoredState>();
+  const columns = [
+    anchorColumn[table],
+    ...(table === 'dora_incidents' ? incidentReferences : []),
+  ];
   for (const batch of chunk(ids, 500)) {
     const rows = await tx(table)
       .where({ source })
       .whereIn('event_id', batch)
-      .select('event_id', 'content_hash', 'entity_ref');
+      .select('event_id', 'content_hash', 'entity_ref', ...columns);
     for (const row of rows) {
       stored.set(row.event_id, {
         hash: row.content_hash,
         entityRef: row.entity_ref,
+        row,
       });
     }
   }
@@ -326,10 +449,10 @@ async function storedStates(
  */
 async function storeEvents(
   tx: Knex.Transaction,
-  table: string,
+  table: FactTable,
   source: string,
   events: ResolvedDoraEvent[],
-  touched: Set<string>,
+  touched: TouchedEntities,
 ) {
   // The last occurrence of an id in a batch wins, as if sent in order.
   const latest = new Map<string, ResolvedDoraEvent>();
@@ -366,8 +489,10 @@ async function storeEvents(
         continue;
       }
       accepted++;
-      const entityRef = latest.get(id)!.entityRef;
-      if (entityRef) touched.add(entityRef);
+      const { event, entityRef } = latest.get(id)!;
+      if (entityRef) {
+        touched.touch(entityRef, anchorOf(table, toRow(source, event, null)));
+      }
     }
   }
   const stored = await storedStates(tx, table, source, existing);
@@ -398,8 +523,13 @@ async function storeEvents(
       continue;
     }
     accepted++;
-    if (attributedTo) touched.add(attributedTo);
-    if (previous.entityRef) touched.add(previous.entityRef);
+    // A fact that moved to another entity reaches any verdict of both.
+    const anchor =
+      attributedTo === previous.entityRef
+        ? updateAnchor(table, previous.row, row)
+        : null;
+    if (attributedTo) touched.touch(attributedTo, anchor);
+    if (previous.entityRef) touched.touch(previous.entityRef, anchor);
   }
   return { accepted, unchanged };
 }
@@ -520,7 +650,7 @@ export class DatabaseDoraStore implements DoraStore {
   ) {
     let accepted = 0;
     let unchanged = 0;
-    const touched = new Set<string>();
+    const touched = new TouchedEntities();
     const bySource = [...batches].sort((a, b) =>
       a.source < b.source ? -1 : Number(a.source > b.source),
     );
@@ -538,7 +668,7 @@ export class DatabaseDoraStore implements DoraStore {
           unchanged += result.unchanged;
         }
       }
-      await bumpVersions(tx, [...touched]);
+      await bumpVersions(tx, touched);
     });
     this.#noteWrites(accepted);
     return { accepted, unchanged };
@@ -547,6 +677,7 @@ export class DatabaseDoraStore implements DoraStore {
   async factsFor(options: {
     entityRefs?: string[];
     environment?: string;
+    changes?: boolean;
   }): Promise<ScopeFacts> {
     const scoped = (query: Knex.QueryBuilder) =>
       options.entityRefs
@@ -562,7 +693,8 @@ export class DatabaseDoraStore implements DoraStore {
     const deployments = await inEnvironment(
       scoped(this.#db('dora_deployments')),
     );
-    const changes = await scoped(this.#db('dora_changes'));
+    const changes =
+      options.changes === false ? [] : await scoped(this.#db('dora_changes'));
     const incidents = await inEnvironment(scoped(this.#db('dora_incidents')));
     return {
       deployments: deployments.map(
@@ -581,18 +713,7 @@ export class DatabaseDoraStore implements DoraStore {
           unplanned: Boolean(r.unplanned),
         }),
       ),
-      changes: changes.map(
-        (r: ChangeRow): StoredChange => ({
-          source: r.source,
-          id: r.event_id,
-          service: r.service,
-          entityRef: r.entity_ref,
-          sha: r.sha,
-          authoredAt: toDate(r.authored_at),
-          prNumber: r.pr_number,
-          labels: JSON.parse(r.labels),
-        }),
-      ),
+      changes: changes.map(storedChange),
       incidents: incidents.map(
         (r: IncidentRow): StoredIncident => ({
           source: r.source,
@@ -608,6 +729,51 @@ export class DatabaseDoraStore implements DoraStore {
         }),
       ),
     };
+  }
+
+  async changesFor(
+    requests: Array<{ entityRef: string; shas?: string[] }>,
+  ): Promise<StoredChange[]> {
+    const whole = requests.flatMap(r => (r.shas ? [] : [r.entityRef]));
+    const pairs = requests.flatMap(({ entityRef, shas }) =>
+      (shas ?? []).map(sha => [entityRef, sha]),
+    );
+    const changes: StoredChange[] = [];
+    if (whole.length > 0) {
+      const rows: ChangeRow[] = await whereScopeMember(
+        this.#db,
+        this.#db('dora_changes'),
+        'entity_ref',
+        whole,
+      );
+      changes.push(...rows.map(storedChange));
+    }
+    for (const batch of chunk(pairs, 500)) {
+      const rows: ChangeRow[] = await this.#db('dora_changes').whereIn(
+        ['entity_ref', 'sha'],
+        batch,
+      );
+      changes.push(...rows.map(storedChange));
+    }
+    return changes;
+  }
+
+  async changedFrom(entityRefs: string[]) {
+    const changed = new Map<string, number | null>(
+      entityRefs.map(ref => [ref, null]),
+    );
+    for (const refs of chunk(entityRefs, 500)) {
+      const rows = await this.#db('dora_entity_versions')
+        .whereIn('entity_ref', refs)
+        .select('entity_ref', 'changed_from');
+      for (const row of rows) {
+        changed.set(
+          row.entity_ref,
+          row.changed_from === null ? null : Number(row.changed_from),
+        );
+      }
+    }
+    return changed;
   }
 
   async unattributedServices() {
@@ -640,7 +806,10 @@ export class DatabaseDoraStore implements DoraStore {
           .where({ service })
           .update({ entity_ref: entityRef });
       }
-      await bumpVersions(tx, [entityRef]);
+      // Facts of any time joined the entity.
+      const touched = new TouchedEntities();
+      touched.touch(entityRef, null);
+      await bumpVersions(tx, touched);
     });
   }
 
@@ -667,6 +836,7 @@ export class DatabaseDoraStore implements DoraStore {
     entityRef: string,
     version: number,
     rows: DoraDeploymentRow[],
+    from?: Date,
   ) {
     return this.#db
       .transaction(async tx => {
@@ -707,9 +877,16 @@ export class DatabaseDoraStore implements DoraStore {
             return [analysedKey(record), record];
           }),
         );
-        const stored = (await tx('dora_analysed_deployments')
-          .where({ entity_ref: entityRef })
-          .select('environment', 'source', 'event_id', 'row_hash')) as Array<{
+        const storedQuery = tx('dora_analysed_deployments').where({
+          entity_ref: entityRef,
+        });
+        if (from) storedQuery.where('finished_at', '>=', from);
+        const stored = (await storedQuery.select(
+          'environment',
+          'source',
+          'event_id',
+          'row_hash',
+        )) as Array<{
           environment: string;
           source: string;
           event_id: string;
@@ -770,6 +947,11 @@ export class DatabaseDoraStore implements DoraStore {
         await tx('dora_analysis_versions')
           .where({ entity_ref: entityRef })
           .update({ version });
+        // Complete at the facts' version: nothing changed since, unless a
+        // batch changed them again meanwhile (then it stays where it was).
+        await tx('dora_entity_versions')
+          .where({ entity_ref: entityRef, version })
+          .update({ changed_from: NOTHING_CHANGED });
         return records.size;
       })
       .then(written => {
