@@ -144,10 +144,7 @@ type IncidentRow = {
   resolved_by_deployment_id: string | null;
 };
 
-/**
- * `changed_from` once an analysis is complete: nothing changed since.
- * Later than any fact's anchor (the latest date JavaScript represents).
- */
+/** `changedFrom` of an entity with no change left to analyse. */
 const NOTHING_CHANGED = 8.64e15;
 
 /**
@@ -174,34 +171,26 @@ class TouchedEntities {
 
 /**
  * Marks the facts of these entities as changed (every replica re-reads
- * them), from the anchors given: the earliest stays, and unknown (NULL)
- * stays unknown until an analysis is complete.
+ * them) and records what each new version changed.
  */
 async function bumpVersions(tx: Knex.Transaction, touched: TouchedEntities) {
   const entityRefs = [...touched.anchors.keys()].sort();
   for (const refs of chunk(entityRefs, 200)) {
-    await tx('dora_entity_versions')
-      .insert(
-        refs.map(entity_ref => ({
-          entity_ref,
-          version: 1,
-          changed_from: touched.anchors.get(entity_ref),
-        })),
-      )
-      .onConflict('entity_ref')
-      .merge({
-        version: tx.raw('?? + 1', ['dora_entity_versions.version']),
-        changed_from: tx.raw(
-          `CASE WHEN excluded.changed_from IS NULL OR ?? IS NULL THEN NULL
-            WHEN excluded.changed_from < ?? THEN excluded.changed_from
-            ELSE ?? END`,
-          [
-            'dora_entity_versions.changed_from',
-            'dora_entity_versions.changed_from',
-            'dora_entity_versions.changed_from',
-          ],
-        ),
-      });
+    const versions: Array<{ entity_ref: string; version: number | string }> =
+      await tx('dora_entity_versions')
+        .insert(refs.map(entity_ref => ({ entity_ref, version: 1 })))
+        .onConflict('entity_ref')
+        .merge({
+          version: tx.raw('?? + 1', ['dora_entity_versions.version']),
+        })
+        .returning(['entity_ref', 'version']);
+    await tx('dora_fact_changes').insert(
+      versions.map(({ entity_ref, version }) => ({
+        entity_ref,
+        version: Number(version),
+        changed_from: touched.anchors.get(entity_ref),
+      })),
+    );
   }
 }
 
@@ -543,12 +532,13 @@ const ANALYZED_TABLES = [
   'dora_analysed_deployments',
   'dora_analysis_versions',
   'dora_day_totals',
+  'dora_fact_changes',
 ];
 /** Rows written before the first refresh of statistics; doubling after. */
 const FIRST_ANALYZE_ROWS = 5_000;
 const MAX_ANALYZE_ROWS = 200_000;
-/** Day-total rows compaction deletes before the store vacuums them. */
-const VACUUM_AFTER_COMPACTED_ROWS = 20_000;
+/** Rows of a table the store deletes before it vacuums the table. */
+const VACUUM_AFTER_DELETED_ROWS = 20_000;
 
 /** DORA facts in the plugin's own database (SQLite or PostgreSQL). */
 export class DatabaseDoraStore implements DoraStore {
@@ -557,9 +547,9 @@ export class DatabaseDoraStore implements DoraStore {
   #written = 0;
   #analyzeAfter = FIRST_ANALYZE_ROWS;
   #analyzing = false;
-  /** Day-total rows this process compacted away since it last vacuumed. */
-  #compacted = 0;
-  #vacuuming = false;
+  /** Rows this process deleted, per table, since it last vacuumed it. */
+  readonly #deleted = new Map<string, number>();
+  readonly #vacuuming = new Set<string>();
 
   static async create(options: {
     database: DatabaseService;
@@ -605,29 +595,30 @@ export class DatabaseDoraStore implements DoraStore {
   }
 
   /**
-   * Vacuums the day totals, in the background, after compaction deleted
-   * so many of their rows. Every compaction deletes a day's rows and
-   * inserts their sum, so the dead rows grow with every analysis; where
-   * autovacuum is off, or falls behind (a whole year's ingest left 425,900
-   * dead rows for 143 live ones with it on), every compaction's grouping
-   * and every read of the totals scans them all, and ingest slows as the
-   * year goes on.
+   * Vacuums a table, in the background, after this process deleted so
+   * many of its rows: the day totals (every compaction deletes a day's rows
+   * and inserts their sum) and the fact changes (every analysis deletes
+   * those it analysed). Where autovacuum is off, or falls behind (a whole
+   * year's ingest left 425,900 dead day totals for 143 live ones with it
+   * on), every compaction's grouping and every read scans the dead rows
+   * too, and ingest slows as the year goes on.
    */
-  #noteCompacted(rows: number) {
-    if (rows === 0) return;
-    this.#compacted += rows;
-    if (this.#vacuuming || this.#compacted < VACUUM_AFTER_COMPACTED_ROWS) {
+  #noteDeleted(table: 'dora_day_totals' | 'dora_fact_changes', rows: number) {
+    if (!isPostgres(this.#db) || rows === 0) return;
+    const deleted = (this.#deleted.get(table) ?? 0) + rows;
+    this.#deleted.set(table, deleted);
+    if (this.#vacuuming.has(table) || deleted < VACUUM_AFTER_DELETED_ROWS) {
       return;
     }
-    this.#vacuuming = true;
-    this.#compacted = 0;
+    this.#vacuuming.add(table);
+    this.#deleted.set(table, 0);
     this.#db
-      .raw('VACUUM ??', ['dora_day_totals'])
+      .raw('VACUUM ??', [table])
       // Like the statistics, only a speed-up: a failed vacuum waits for
       // the next threshold, and nothing waits for it.
       .catch(() => undefined)
       .finally(() => {
-        this.#vacuuming = false;
+        this.#vacuuming.delete(table);
       });
   }
 
@@ -760,16 +751,31 @@ export class DatabaseDoraStore implements DoraStore {
 
   async changedFrom(entityRefs: string[]) {
     const changed = new Map<string, number | null>(
-      entityRefs.map(ref => [ref, null]),
+      entityRefs.map(ref => [ref, NOTHING_CHANGED]),
     );
     for (const refs of chunk(entityRefs, 500)) {
-      const rows = await this.#db('dora_entity_versions')
-        .whereIn('entity_ref', refs)
-        .select('entity_ref', 'changed_from');
+      // The versions after the analysed one: what is still to analyse.
+      const rows = await this.#db('dora_fact_changes as f')
+        .leftJoin('dora_analysis_versions as a', 'a.entity_ref', 'f.entity_ref')
+        .whereIn('f.entity_ref', refs)
+        .where(q =>
+          q
+            .whereNull('a.version')
+            .orWhereRaw('?? > ??', ['f.version', 'a.version']),
+        )
+        .groupBy('f.entity_ref')
+        .select(
+          'f.entity_ref',
+          this.#db.raw('min(??) as ??', ['f.changed_from', 'changed_from']),
+          this.#db.raw('count(*) - count(??) as ??', [
+            'f.changed_from',
+            'unknown',
+          ]),
+        );
       for (const row of rows) {
         changed.set(
           row.entity_ref,
-          row.changed_from === null ? null : Number(row.changed_from),
+          Number(row.unknown) > 0 ? null : Number(row.changed_from),
         );
       }
     }
@@ -947,16 +953,17 @@ export class DatabaseDoraStore implements DoraStore {
         await tx('dora_analysis_versions')
           .where({ entity_ref: entityRef })
           .update({ version });
-        // Complete at the facts' version: nothing changed since, unless a
-        // batch changed them again meanwhile (then it stays where it was).
-        await tx('dora_entity_versions')
-          .where({ entity_ref: entityRef, version })
-          .update({ changed_from: NOTHING_CHANGED });
-        return records.size;
+        // What the versions up to this one changed is analysed.
+        const analysed = await tx('dora_fact_changes')
+          .where({ entity_ref: entityRef })
+          .where('version', '<=', version)
+          .delete();
+        return { written: records.size, analysed };
       })
-      .then(written => {
-        if (written === false) return false;
-        this.#noteWrites(written);
+      .then(done => {
+        if (done === false) return false;
+        this.#noteWrites(done.written);
+        this.#noteDeleted('dora_fact_changes', done.analysed);
         return true;
       });
   }
@@ -1131,7 +1138,7 @@ export class DatabaseDoraStore implements DoraStore {
         }
         return deleted.length;
       });
-      this.#noteCompacted(compacted);
+      this.#noteDeleted('dora_day_totals', compacted);
     }
     return days.length;
   }

@@ -61,13 +61,13 @@ export interface DoraStore {
     requests: Array<{ entityRef: string; shas?: string[] }>,
   ): Promise<StoredChange[]>;
   /**
-   * For each entity, the earliest anchor (epoch ms) of the facts stored
-   * since its analysis was last complete at its facts' version: a
-   * deployment's finish, a change's authoring, an incident's opening, the
-   * earlier of old and new for an updated fact. Null when unknown (a fact
-   * that moved between entities, an incident whose references changed, an
-   * entity analysed before this was recorded): the whole history. After a
-   * complete analysis, a time later than any fact's.
+   * For each entity, the earliest anchor (epoch ms) of the facts changed
+   * in the versions after the one its analysis is at: a deployment's
+   * finish, a change's authoring, an incident's opening, the earlier of old
+   * and new for an updated fact. Null when unknown (a fact that moved
+   * between entities, an incident whose references changed, an entity
+   * stale when this began to be recorded): the whole history. With nothing
+   * left to analyse, a time later than any fact's.
    */
   changedFrom(entityRefs: string[]): Promise<Map<string, number | null>>;
   /**
@@ -83,8 +83,8 @@ export interface DoraStore {
    * Replaces an entity's analysed deployments (all environments; those
    * finished at or after `from` when given) with the analysis of its facts
    * at `version`, writing only the rows that changed, and records the
-   * analysis complete (see `changedFrom`) if the facts are still at
-   * `version`. Writers of one entity take turns (on every replica); one
+   * changes of the versions up to `version` analysed (see `changedFrom`).
+   * Writers of one entity take turns (on every replica); one
    * that finds the analysis already at `version` or newer writes nothing
    * and answers false.
    */

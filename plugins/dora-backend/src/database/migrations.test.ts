@@ -19,6 +19,7 @@ const TABLES = [
   'dora_analysed_deployments',
   'dora_analysis_versions',
   'dora_day_totals',
+  'dora_fact_changes',
 ];
 
 const entityRef = 'component:default/checkout';
@@ -83,6 +84,11 @@ async function seed(knex: Knex) {
   await knex('dora_analysis_versions').insert({
     entity_ref: entityRef,
     version: 3,
+  });
+  await knex('dora_fact_changes').insert({
+    entity_ref: entityRef,
+    version: 3,
+    changed_from: finishedAt.getTime(),
   });
   const day = new Date('2026-10-01T00:00:00Z');
   await knex('dora_day_totals').insert({
@@ -208,9 +214,13 @@ describe.each(databases.eachSupportedId())('DORA migrations (%s)', id => {
     await knex.migrate.latest(migrations);
 
     const versions = await knex('dora_entity_versions').select();
+    expect(versions.map(v => [v.entity_ref, Number(v.version)])).toEqual([
+      [entityRef, 1],
+    ]);
     // Where its facts changed is unknown: its first analysis reads them all.
+    const changes = await knex('dora_fact_changes').select();
     expect(
-      versions.map(v => [v.entity_ref, Number(v.version), v.changed_from]),
+      changes.map(c => [c.entity_ref, Number(c.version), c.changed_from]),
     ).toEqual([[entityRef, 1, null]]);
   });
 });
