@@ -16,7 +16,6 @@ export type HistoryOutline = {
 
 /** One environment's successful deployments and the shas each delivers. */
 type Deliveries = {
-  all: StoredDeployment[];
   successful: StoredDeployment[];
   delivered: string[][];
   incidents: StoredIncident[];
@@ -25,10 +24,10 @@ type Deliveries = {
 function byEnvironment(history: HistoryOutline): Deliveries[] {
   const environments = new Set(history.deployments.map(d => d.environment));
   return [...environments].map(environment => {
-    const all = history.deployments.filter(d => d.environment === environment);
-    const successful = successfulByFinish(all);
+    const successful = successfulByFinish(
+      history.deployments.filter(d => d.environment === environment),
+    );
     return {
-      all,
       successful,
       delivered: deliveredShas(successful),
       incidents: history.incidents.filter(i => i.environment === environment),
@@ -71,7 +70,8 @@ function causesOf(
  * authoring, an incident at its opening, the earlier of the old and the new
  * anchor when a fact moved. Every verdict of a deployment finished before
  * the horizon is the same before and after the change, so only those from
- * it are analysed (with the whole history as context) and compared.
+ * it are analysed (with the whole history as context) and compared;
+ * `shas` are the changes those deliver, the only ones their analysis reads.
  *
  * What a changed fact reaches, by the metric rules:
  * - a deployment: its own verdict and those after it (the shas they
@@ -87,18 +87,21 @@ export function analysisHorizon(
   history: HistoryOutline,
   changedFrom: number,
   rules: MetricRules,
-): number {
+): { horizon: number; shas: string[] } {
   let horizon = changedFrom;
   const reach = (d: StoredDeployment) => {
     horizon = Math.min(horizon, d.finishedAt.getTime());
   };
-  for (const deliveries of byEnvironment(history)) {
-    const { all, successful, incidents } = deliveries;
+  const environments = byEnvironment(history);
+  for (const deliveries of environments) {
+    const { successful, incidents } = deliveries;
     const before = successful.filter(d => d.finishedAt.getTime() < changedFrom);
     if (before.length > 0) reach(before[before.length - 1]);
     for (const incident of incidents) {
       const changed = incident.openedAt.getTime() >= changedFrom;
-      const resolvedByChanged = all.some(
+      // In any environment: one that moved out of the incident's changes
+      // its recovery too.
+      const resolvedByChanged = history.deployments.some(
         d =>
           d.id === incident.resolvedByDeploymentId &&
           d.finishedAt.getTime() >= changedFrom,
@@ -112,24 +115,15 @@ export function analysisHorizon(
       }
     }
   }
-  return horizon;
-}
-
-/**
- * The shas the successful deployments finished at or after `horizon`
- * deliver, per environment: the only changes their analysis reads.
- */
-export function shasDeliveredFrom(
-  history: HistoryOutline,
-  horizon: number,
-): string[] {
+  // The changes the deployments from the horizon deliver: the only ones
+  // their analysis reads.
   const shas = new Set<string>();
-  for (const { successful, delivered } of byEnvironment(history)) {
+  for (const { successful, delivered } of environments) {
     successful.forEach((d, index) => {
       if (d.finishedAt.getTime() >= horizon) {
         delivered[index].forEach(sha => shas.add(sha));
       }
     });
   }
-  return [...shas];
+  return { horizon, shas: [...shas] };
 }

@@ -49,7 +49,8 @@ function random(seed: number) {
  * deployment, a sha or nothing, sent again when resolved (at a time, by a
  * later deployment, a failed one too, or both); and, as senders do, some
  * facts sent again later with other content: an incident's cause
- * corrected, a deployment re-reported, a change relabelled.
+ * corrected, a deployment re-reported (for another environment too), a
+ * change relabelled.
  */
 function history(seed: number): DoraEvent[] {
   const rnd = random(seed);
@@ -153,6 +154,10 @@ function history(seed: number): DoraEvent[] {
           ...event,
           status: event.status === 'success' ? 'failure' : 'success',
           finishedAt: iso(Date.parse(event.finishedAt) + rnd.int(6) * HOUR),
+          // Now and then reported for the other environment.
+          ...(rnd.chance(0.3)
+            ? { environment: ENVIRONMENTS.find(e => e !== event.environment) }
+            : {}),
         } as DoraEvent,
       });
     } else {

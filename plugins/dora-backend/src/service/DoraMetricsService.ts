@@ -33,7 +33,7 @@ import {
   type DeploymentSummary,
   type MetricRules,
 } from '../metrics/computeMetrics';
-import { analysisHorizon, shasDeliveredFrom } from '../metrics/horizon';
+import { analysisHorizon } from '../metrics/horizon';
 import {
   cursorFor,
   parseDeploymentFilter,
@@ -500,31 +500,24 @@ export class DoraMetricsService {
         byRef.get(d.entityRef!)?.deployments.push(d),
       );
       facts.incidents.forEach(n => byRef.get(n.entityRef!)?.incidents.push(n));
-      const horizons = new Map<string, number | undefined>();
-      for (const [ref, history] of byRef) {
-        const from = changedFrom.get(ref);
-        horizons.set(
-          ref,
-          from === null || from === undefined
-            ? undefined
-            : analysisHorizon(history, from, this.#rules),
-        );
-      }
-      const changes = await this.#store.changesFor(
+      const plans = new Map(
         [...byRef].map(([ref, history]) => {
-          const horizon = horizons.get(ref);
-          return {
-            entityRef: ref,
-            shas:
-              horizon === undefined
-                ? undefined
-                : shasDeliveredFrom(history, horizon),
-          };
+          const from = changedFrom.get(ref);
+          return [
+            ref,
+            from === null || from === undefined
+              ? undefined
+              : analysisHorizon(history, from, this.#rules),
+          ];
         }),
+      );
+      // All of an entity's changes where it is analysed whole.
+      const changes = await this.#store.changesFor(
+        [...plans].map(([ref, plan]) => ({ entityRef: ref, shas: plan?.shas })),
       );
       changes.forEach(c => byRef.get(c.entityRef!)?.changes.push(c));
       for (const [ref, entityFacts] of byRef) {
-        const horizon = horizons.get(ref);
+        const horizon = plans.get(ref)?.horizon;
         const from = horizon === undefined ? undefined : new Date(horizon);
         await this.#store.replaceAnalyses(
           ref,
