@@ -729,24 +729,38 @@ export class DatabaseDoraStore implements DoraStore {
     const pairs = requests.flatMap(({ entityRef, shas }) =>
       (shas ?? []).map(sha => [entityRef, sha]),
     );
-    const changes: StoredChange[] = [];
+    const rows: ChangeRow[] = [];
     if (whole.length > 0) {
-      const rows: ChangeRow[] = await whereScopeMember(
-        this.#db,
-        this.#db('dora_changes'),
-        'entity_ref',
-        whole,
+      rows.push(
+        ...(await whereScopeMember(
+          this.#db,
+          this.#db('dora_changes'),
+          'entity_ref',
+          whole,
+        )),
       );
-      changes.push(...rows.map(storedChange));
     }
-    for (const batch of chunk(pairs, 500)) {
-      const rows: ChangeRow[] = await this.#db('dora_changes').whereIn(
-        ['entity_ref', 'sha'],
-        batch,
+    for (const batch of chunk(pairs, isPostgres(this.#db) ? 5_000 : 500)) {
+      rows.push(
+        ...(isPostgres(this.#db)
+          ? // Joined with the pairs as arrays: one index probe each, planned
+            // in no time (a list of 500 pairs took 30 ms to plan).
+            await this.#db('dora_changes as c')
+              .join(
+                this.#db.raw('unnest(?::text[], ?::text[]) as p(e, s)', [
+                  batch.map(([entityRef]) => entityRef),
+                  batch.map(([, sha]) => sha),
+                ]),
+                join => join.on('c.entity_ref', 'p.e').andOn('c.sha', 'p.s'),
+              )
+              .select('c.*')
+          : await this.#db('dora_changes').whereIn(
+              ['entity_ref', 'sha'],
+              batch,
+            )),
       );
-      changes.push(...rows.map(storedChange));
     }
-    return changes;
+    return rows.map(storedChange);
   }
 
   async changedFrom(entityRefs: string[]) {

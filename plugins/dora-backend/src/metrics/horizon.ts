@@ -71,7 +71,8 @@ function causesOf(
  * anchor when a fact moved. Every verdict of a deployment finished before
  * the horizon is the same before and after the change, so only those from
  * it are analysed (with the whole history as context) and compared;
- * `shas` are the changes those deliver, the only ones their analysis reads.
+ * `shas` are the changes those deliver, the only ones their analysis reads
+ * (none given when the horizon is before every deployment: all of them).
  *
  * What a changed fact reaches, by the metric rules:
  * - a deployment: its own verdict and those after it (the shas they
@@ -87,7 +88,7 @@ export function analysisHorizon(
   history: HistoryOutline,
   changedFrom: number,
   rules: MetricRules,
-): { horizon: number; shas: string[] } {
+): { horizon: number; shas?: string[] } {
   let horizon = changedFrom;
   const reach = (d: StoredDeployment) => {
     horizon = Math.min(horizon, d.finishedAt.getTime());
@@ -115,15 +116,24 @@ export function analysisHorizon(
       }
     }
   }
+  const from = horizon;
+  // From before every deployment: all of the entity's changes.
+  if (
+    environments.every(({ successful }) =>
+      successful.every(d => d.finishedAt.getTime() >= from),
+    )
+  ) {
+    return { horizon: from };
+  }
   // The changes the deployments from the horizon deliver: the only ones
   // their analysis reads.
   const shas = new Set<string>();
   for (const { successful, delivered } of environments) {
     successful.forEach((d, index) => {
-      if (d.finishedAt.getTime() >= horizon) {
+      if (d.finishedAt.getTime() >= from) {
         delivered[index].forEach(sha => shas.add(sha));
       }
     });
   }
-  return { horizon, shas: [...shas] };
+  return { horizon: from, shas: [...shas] };
 }
