@@ -112,49 +112,6 @@ describe('DoraStore analyses written by several replicas', () => {
       });
       expect(failed.items.map(r => r.id)).toEqual(['deploy-1']);
     });
-
-    it('says from when the versions not yet analysed changed facts, however far the analysis lags', async () => {
-      const [store] = await replicas();
-      const deploy = (id: string, finishedAt: string) => ({
-        entityRef,
-        event: {
-          type: 'deployment' as const,
-          id,
-          service: 'checkout',
-          environment: 'production',
-          status: 'success' as const,
-          startedAt: finishedAt,
-          finishedAt,
-          commitSha: 'abc1234',
-        },
-      });
-      const changedFrom = async () =>
-        (await store.changedFrom([entityRef])).get(entityRef);
-      await store.ingest('ci', [deploy('d1', '2026-06-01T10:00:00Z')]);
-      await store.ingest('ci', [deploy('d2', '2026-06-03T10:00:00Z')]);
-      await store.ingest('ci', [deploy('d0', '2026-05-20T10:00:00Z')]);
-      expect(await changedFrom()).toBe(Date.parse('2026-05-20T10:00:00Z'));
-
-      // Analysed at version 2 while the third batch was stored: only what
-      // version 3 changed is left.
-      await store.replaceAnalyses(entityRef, 2, []);
-      expect(await changedFrom()).toBe(Date.parse('2026-05-20T10:00:00Z'));
-      await store.ingest('ci', [deploy('d3', '2026-06-05T10:00:00Z')]);
-      await store.replaceAnalyses(entityRef, 3, []);
-      expect(await changedFrom()).toBe(Date.parse('2026-06-05T10:00:00Z'));
-      await store.replaceAnalyses(entityRef, 4, []);
-      expect(await changedFrom()).toBeGreaterThan(Date.parse('9999-01-01'));
-
-      // A deployment re-reported later: from its old finish. Attributed
-      // late to another entity's service: unknown, the whole history.
-      await store.ingest('ci', [deploy('d1', '2026-06-09T10:00:00Z')]);
-      expect(await changedFrom()).toBe(Date.parse('2026-06-01T10:00:00Z'));
-      await store.ingest('ci', [
-        { ...deploy('other-1', '2026-06-10T10:00:00Z'), entityRef: null },
-      ]);
-      await store.attribute('checkout', entityRef);
-      expect(await changedFrom()).toBeNull();
-    });
   });
 });
 

@@ -144,53 +144,13 @@ type IncidentRow = {
   resolved_by_deployment_id: string | null;
 };
 
-/** `changedFrom` of an entity with no change left to analyse. */
-const NOTHING_CHANGED = 8.64e15;
-
-/**
- * Entities whose facts a batch changed, each with the earliest anchor of
- * its changed facts (epoch ms; see `DoraStore.changedFrom`), or null when
- * the change can reach any of its verdicts.
- */
-class TouchedEntities {
-  readonly anchors = new Map<string, number | null>();
-
-  touch(entityRef: string, anchor: number | null) {
-    const known = this.anchors.get(entityRef);
-    if (known === null) return;
-    this.anchors.set(
-      entityRef,
-      known === undefined || anchor === null ? anchor : Math.min(known, anchor),
-    );
-  }
-
-  get size() {
-    return this.anchors.size;
-  }
-}
-
-/**
- * Marks the facts of these entities as changed (every replica re-reads
- * them) and records what each new version changed.
- */
-async function bumpVersions(tx: Knex.Transaction, touched: TouchedEntities) {
-  const entityRefs = [...touched.anchors.keys()].sort();
-  for (const refs of chunk(entityRefs, 200)) {
-    const versions: Array<{ entity_ref: string; version: number | string }> =
-      await tx('dora_entity_versions')
-        .insert(refs.map(entity_ref => ({ entity_ref, version: 1 })))
-        .onConflict('entity_ref')
-        .merge({
-          version: tx.raw('?? + 1', ['dora_entity_versions.version']),
-        })
-        .returning(['entity_ref', 'version']);
-    await tx('dora_fact_changes').insert(
-      versions.map(({ entity_ref, version }) => ({
-        entity_ref,
-        version: Number(version),
-        changed_from: touched.anchors.get(entity_ref),
-      })),
-    );
+/** Marks the facts of these entities as changed (every replica re-reads them). */
+async function bumpVersions(tx: Knex.Transaction, entityRefs: string[]) {
+  for (const refs of chunk([...entityRefs].sort(), 200)) {
+    await tx('dora_entity_versions')
+      .insert(refs.map(entity_ref => ({ entity_ref, version: 1 })))
+      .onConflict('entity_ref')
+      .merge({ version: tx.raw('?? + 1', ['dora_entity_versions.version']) });
   }
 }
 
@@ -280,19 +240,6 @@ function toDayTotalRecord(total: DayTotal): DayTotalRecord {
   };
 }
 
-function storedChange(r: ChangeRow): StoredChange {
-  return {
-    source: r.source,
-    id: r.event_id,
-    service: r.service,
-    entityRef: r.entity_ref,
-    sha: r.sha,
-    authoredAt: toDate(r.authored_at),
-    prNumber: r.pr_number,
-    labels: JSON.parse(r.labels),
-  };
-}
-
 /** The verdict of an analysed deployment as stored. */
 function storedVerdict(row: {
   entity_ref?: string | null;
@@ -347,84 +294,25 @@ function keepRecordedCommits<R extends object>(row: R, event: DoraEvent) {
   return rest;
 }
 
-/**
- * The column that anchors a fact in time for the analysis (see
- * `analysisHorizon`): a deployment's finish, a change's authoring, an
- * incident's opening.
- */
-const anchorColumn = {
-  dora_deployments: 'finished_at',
-  dora_changes: 'authored_at',
-  dora_incidents: 'opened_at',
-} as const;
-
-type FactTable = keyof typeof anchorColumn;
-
-/**
- * An incident's references: one that named a deployment or a sha, or was
- * resolved by a deployment, and names another now (or moved to another
- * environment) reaches verdicts its anchor does not bound.
- */
-const incidentReferences = [
-  'environment',
-  'caused_by_deployment_id',
-  'caused_by_sha',
-  'resolved_by_deployment_id',
-] as const;
-
-/** A stored row's content hash, attribution and what anchors it. */
-type StoredState = {
-  hash: string;
-  entityRef: string | null;
-  row: Record<string, unknown>;
-};
-
-const anchorOf = (table: FactTable, row: Record<string, unknown>) =>
-  toDate(row[anchorColumn[table]] as Timestamp).getTime();
-
-/**
- * The earliest anchor a fact's update changes: the earlier of its old and
- * new anchor, or null (the whole history) when an incident's references
- * changed.
- */
-function updateAnchor(
-  table: FactTable,
-  previous: Record<string, unknown>,
-  updated: Record<string, unknown>,
-): number | null {
-  if (
-    table === 'dora_incidents' &&
-    incidentReferences.some(
-      column =>
-        previous[column] !== null && previous[column] !== updated[column],
-    )
-  ) {
-    return null;
-  }
-  return Math.min(anchorOf(table, previous), anchorOf(table, updated));
-}
+/** A stored row's content hash and attribution. */
+type StoredState = { hash: string; entityRef: string | null };
 
 async function storedStates(
   tx: Knex.Transaction,
-  table: FactTable,
+  table: string,
   source: string,
   ids: string[],
 ) {
   const stored = new Map<string, StoredState>();
-  const columns = [
-    anchorColumn[table],
-    ...(table === 'dora_incidents' ? incidentReferences : []),
-  ];
   for (const batch of chunk(ids, 500)) {
     const rows = await tx(table)
       .where({ source })
       .whereIn('event_id', batch)
-      .select('event_id', 'content_hash', 'entity_ref', ...columns);
+      .select('event_id', 'content_hash', 'entity_ref');
     for (const row of rows) {
       stored.set(row.event_id, {
         hash: row.content_hash,
         entityRef: row.entity_ref,
-        row,
       });
     }
   }
@@ -438,10 +326,10 @@ async function storedStates(
  */
 async function storeEvents(
   tx: Knex.Transaction,
-  table: FactTable,
+  table: string,
   source: string,
   events: ResolvedDoraEvent[],
-  touched: TouchedEntities,
+  touched: Set<string>,
 ) {
   // The last occurrence of an id in a batch wins, as if sent in order.
   const latest = new Map<string, ResolvedDoraEvent>();
@@ -478,10 +366,8 @@ async function storeEvents(
         continue;
       }
       accepted++;
-      const { event, entityRef } = latest.get(id)!;
-      if (entityRef) {
-        touched.touch(entityRef, anchorOf(table, toRow(source, event, null)));
-      }
+      const entityRef = latest.get(id)!.entityRef;
+      if (entityRef) touched.add(entityRef);
     }
   }
   const stored = await storedStates(tx, table, source, existing);
@@ -512,13 +398,8 @@ async function storeEvents(
       continue;
     }
     accepted++;
-    // A fact that moved to another entity reaches any verdict of both.
-    const anchor =
-      attributedTo === previous.entityRef
-        ? updateAnchor(table, previous.row, row)
-        : null;
-    if (attributedTo) touched.touch(attributedTo, anchor);
-    if (previous.entityRef) touched.touch(previous.entityRef, anchor);
+    if (attributedTo) touched.add(attributedTo);
+    if (previous.entityRef) touched.add(previous.entityRef);
   }
   return { accepted, unchanged };
 }
@@ -532,13 +413,12 @@ const ANALYZED_TABLES = [
   'dora_analysed_deployments',
   'dora_analysis_versions',
   'dora_day_totals',
-  'dora_fact_changes',
 ];
 /** Rows written before the first refresh of statistics; doubling after. */
 const FIRST_ANALYZE_ROWS = 5_000;
 const MAX_ANALYZE_ROWS = 200_000;
-/** Rows of a table the store deletes before it vacuums the table. */
-const VACUUM_AFTER_DELETED_ROWS = 20_000;
+/** Day-total rows compaction deletes before the store vacuums them. */
+const VACUUM_AFTER_COMPACTED_ROWS = 20_000;
 
 /** DORA facts in the plugin's own database (SQLite or PostgreSQL). */
 export class DatabaseDoraStore implements DoraStore {
@@ -547,9 +427,9 @@ export class DatabaseDoraStore implements DoraStore {
   #written = 0;
   #analyzeAfter = FIRST_ANALYZE_ROWS;
   #analyzing = false;
-  /** Rows this process deleted, per table, since it last vacuumed it. */
-  readonly #deleted = new Map<string, number>();
-  readonly #vacuuming = new Set<string>();
+  /** Day-total rows this process compacted away since it last vacuumed. */
+  #compacted = 0;
+  #vacuuming = false;
 
   static async create(options: {
     database: DatabaseService;
@@ -595,30 +475,29 @@ export class DatabaseDoraStore implements DoraStore {
   }
 
   /**
-   * Vacuums a table, in the background, after this process deleted so
-   * many of its rows: the day totals (every compaction deletes a day's rows
-   * and inserts their sum) and the fact changes (every analysis deletes
-   * those it analysed). Where autovacuum is off, or falls behind (a whole
-   * year's ingest left 425,900 dead day totals for 143 live ones with it
-   * on), every compaction's grouping and every read scans the dead rows
-   * too, and ingest slows as the year goes on.
+   * Vacuums the day totals, in the background, after compaction deleted
+   * so many of their rows. Every compaction deletes a day's rows and
+   * inserts their sum, so the dead rows grow with every analysis; where
+   * autovacuum is off, or falls behind (a whole year's ingest left 425,900
+   * dead rows for 143 live ones with it on), every compaction's grouping
+   * and every read of the totals scans them all, and ingest slows as the
+   * year goes on.
    */
-  #noteDeleted(table: 'dora_day_totals' | 'dora_fact_changes', rows: number) {
-    if (!isPostgres(this.#db) || rows === 0) return;
-    const deleted = (this.#deleted.get(table) ?? 0) + rows;
-    this.#deleted.set(table, deleted);
-    if (this.#vacuuming.has(table) || deleted < VACUUM_AFTER_DELETED_ROWS) {
+  #noteCompacted(rows: number) {
+    if (rows === 0) return;
+    this.#compacted += rows;
+    if (this.#vacuuming || this.#compacted < VACUUM_AFTER_COMPACTED_ROWS) {
       return;
     }
-    this.#vacuuming.add(table);
-    this.#deleted.set(table, 0);
+    this.#vacuuming = true;
+    this.#compacted = 0;
     this.#db
-      .raw('VACUUM ??', [table])
+      .raw('VACUUM ??', ['dora_day_totals'])
       // Like the statistics, only a speed-up: a failed vacuum waits for
       // the next threshold, and nothing waits for it.
       .catch(() => undefined)
       .finally(() => {
-        this.#vacuuming.delete(table);
+        this.#vacuuming = false;
       });
   }
 
@@ -641,7 +520,7 @@ export class DatabaseDoraStore implements DoraStore {
   ) {
     let accepted = 0;
     let unchanged = 0;
-    const touched = new TouchedEntities();
+    const touched = new Set<string>();
     const bySource = [...batches].sort((a, b) =>
       a.source < b.source ? -1 : Number(a.source > b.source),
     );
@@ -659,7 +538,7 @@ export class DatabaseDoraStore implements DoraStore {
           unchanged += result.unchanged;
         }
       }
-      await bumpVersions(tx, touched);
+      await bumpVersions(tx, [...touched]);
     });
     this.#noteWrites(accepted);
     return { accepted, unchanged };
@@ -668,7 +547,6 @@ export class DatabaseDoraStore implements DoraStore {
   async factsFor(options: {
     entityRefs?: string[];
     environment?: string;
-    changes?: boolean;
   }): Promise<ScopeFacts> {
     const scoped = (query: Knex.QueryBuilder) =>
       options.entityRefs
@@ -684,8 +562,7 @@ export class DatabaseDoraStore implements DoraStore {
     const deployments = await inEnvironment(
       scoped(this.#db('dora_deployments')),
     );
-    const changes =
-      options.changes === false ? [] : await scoped(this.#db('dora_changes'));
+    const changes = await scoped(this.#db('dora_changes'));
     const incidents = await inEnvironment(scoped(this.#db('dora_incidents')));
     return {
       deployments: deployments.map(
@@ -704,7 +581,18 @@ export class DatabaseDoraStore implements DoraStore {
           unplanned: Boolean(r.unplanned),
         }),
       ),
-      changes: changes.map(storedChange),
+      changes: changes.map(
+        (r: ChangeRow): StoredChange => ({
+          source: r.source,
+          id: r.event_id,
+          service: r.service,
+          entityRef: r.entity_ref,
+          sha: r.sha,
+          authoredAt: toDate(r.authored_at),
+          prNumber: r.pr_number,
+          labels: JSON.parse(r.labels),
+        }),
+      ),
       incidents: incidents.map(
         (r: IncidentRow): StoredIncident => ({
           source: r.source,
@@ -720,80 +608,6 @@ export class DatabaseDoraStore implements DoraStore {
         }),
       ),
     };
-  }
-
-  async changesFor(
-    requests: Array<{ entityRef: string; shas?: string[] }>,
-  ): Promise<StoredChange[]> {
-    const whole = requests.flatMap(r => (r.shas ? [] : [r.entityRef]));
-    const pairs = requests.flatMap(({ entityRef, shas }) =>
-      (shas ?? []).map(sha => [entityRef, sha]),
-    );
-    const rows: ChangeRow[] = [];
-    if (whole.length > 0) {
-      rows.push(
-        ...(await whereScopeMember(
-          this.#db,
-          this.#db('dora_changes'),
-          'entity_ref',
-          whole,
-        )),
-      );
-    }
-    for (const batch of chunk(pairs, isPostgres(this.#db) ? 5_000 : 500)) {
-      rows.push(
-        ...(isPostgres(this.#db)
-          ? // Joined with the pairs as arrays: one index probe each, planned
-            // in no time (a list of 500 pairs took 30 ms to plan).
-            await this.#db('dora_changes as c')
-              .join(
-                this.#db.raw('unnest(?::text[], ?::text[]) as p(e, s)', [
-                  batch.map(([entityRef]) => entityRef),
-                  batch.map(([, sha]) => sha),
-                ]),
-                join => join.on('c.entity_ref', 'p.e').andOn('c.sha', 'p.s'),
-              )
-              .select('c.*')
-          : await this.#db('dora_changes').whereIn(
-              ['entity_ref', 'sha'],
-              batch,
-            )),
-      );
-    }
-    return rows.map(storedChange);
-  }
-
-  async changedFrom(entityRefs: string[]) {
-    const changed = new Map<string, number | null>(
-      entityRefs.map(ref => [ref, NOTHING_CHANGED]),
-    );
-    for (const refs of chunk(entityRefs, 500)) {
-      // The versions after the analysed one: what is still to analyse.
-      const rows = await this.#db('dora_fact_changes as f')
-        .leftJoin('dora_analysis_versions as a', 'a.entity_ref', 'f.entity_ref')
-        .whereIn('f.entity_ref', refs)
-        .where(q =>
-          q
-            .whereNull('a.version')
-            .orWhereRaw('?? > ??', ['f.version', 'a.version']),
-        )
-        .groupBy('f.entity_ref')
-        .select(
-          'f.entity_ref',
-          this.#db.raw('min(??) as ??', ['f.changed_from', 'changed_from']),
-          this.#db.raw('count(*) - count(??) as ??', [
-            'f.changed_from',
-            'unknown',
-          ]),
-        );
-      for (const row of rows) {
-        changed.set(
-          row.entity_ref,
-          Number(row.unknown) > 0 ? null : Number(row.changed_from),
-        );
-      }
-    }
-    return changed;
   }
 
   async unattributedServices() {
@@ -826,10 +640,7 @@ export class DatabaseDoraStore implements DoraStore {
           .where({ service })
           .update({ entity_ref: entityRef });
       }
-      // Facts of any time joined the entity.
-      const touched = new TouchedEntities();
-      touched.touch(entityRef, null);
-      await bumpVersions(tx, touched);
+      await bumpVersions(tx, [entityRef]);
     });
   }
 
@@ -856,7 +667,6 @@ export class DatabaseDoraStore implements DoraStore {
     entityRef: string,
     version: number,
     rows: DoraDeploymentRow[],
-    from?: Date,
   ) {
     return this.#db
       .transaction(async tx => {
@@ -897,16 +707,9 @@ export class DatabaseDoraStore implements DoraStore {
             return [analysedKey(record), record];
           }),
         );
-        const storedQuery = tx('dora_analysed_deployments').where({
-          entity_ref: entityRef,
-        });
-        if (from) storedQuery.where('finished_at', '>=', from);
-        const stored = (await storedQuery.select(
-          'environment',
-          'source',
-          'event_id',
-          'row_hash',
-        )) as Array<{
+        const stored = (await tx('dora_analysed_deployments')
+          .where({ entity_ref: entityRef })
+          .select('environment', 'source', 'event_id', 'row_hash')) as Array<{
           environment: string;
           source: string;
           event_id: string;
@@ -967,17 +770,11 @@ export class DatabaseDoraStore implements DoraStore {
         await tx('dora_analysis_versions')
           .where({ entity_ref: entityRef })
           .update({ version });
-        // What the versions up to this one changed is analysed.
-        const analysed = await tx('dora_fact_changes')
-          .where({ entity_ref: entityRef })
-          .where('version', '<=', version)
-          .delete();
-        return { written: records.size, analysed };
+        return records.size;
       })
-      .then(done => {
-        if (done === false) return false;
-        this.#noteWrites(done.written);
-        this.#noteDeleted('dora_fact_changes', done.analysed);
+      .then(written => {
+        if (written === false) return false;
+        this.#noteWrites(written);
         return true;
       });
   }
@@ -1152,7 +949,7 @@ export class DatabaseDoraStore implements DoraStore {
         }
         return deleted.length;
       });
-      this.#noteDeleted('dora_day_totals', compacted);
+      this.#noteCompacted(compacted);
     }
     return days.length;
   }

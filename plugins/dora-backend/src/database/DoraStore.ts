@@ -4,11 +4,7 @@ import type {
   DoraEvent,
 } from '@paved/plugin-dora-common';
 import type { DeploymentSummary } from '../metrics/computeMetrics';
-import type {
-  DeploymentVerdict,
-  ScopeFacts,
-  StoredChange,
-} from '../metrics/facts';
+import type { DeploymentVerdict, ScopeFacts } from '../metrics/facts';
 
 /** Where a row stands in the newest-first order of analysed deployments. */
 export type AnalysedDeploymentKey = {
@@ -53,23 +49,7 @@ export interface DoraStore {
   factsFor(options: {
     entityRefs?: string[];
     environment?: string;
-    /** false: without the changes (`changesFor` reads those needed). */
-    changes?: boolean;
   }): Promise<ScopeFacts>;
-  /** The changes of each entity with the given shas (all when none given). */
-  changesFor(
-    requests: Array<{ entityRef: string; shas?: string[] }>,
-  ): Promise<StoredChange[]>;
-  /**
-   * For each entity, the earliest anchor (epoch ms) of the facts changed
-   * in the versions after the one its analysis is at: a deployment's
-   * finish, a change's authoring, an incident's opening, the earlier of old
-   * and new for an updated fact. Null when unknown (a fact that moved
-   * between entities, an incident whose references changed, an entity
-   * stale when this began to be recorded): the whole history. With nothing
-   * left to analyse, a time later than any fact's.
-   */
-  changedFrom(entityRefs: string[]): Promise<Map<string, number | null>>;
   /**
    * Entities (of the given ones, or all) whose analysed deployments are
    * older than their facts, with their current facts' version (at most
@@ -80,19 +60,15 @@ export interface DoraStore {
     options?: { limit?: number },
   ): Promise<Map<string, number>>;
   /**
-   * Replaces an entity's analysed deployments (all environments; those
-   * finished at or after `from` when given) with the analysis of its facts
-   * at `version`, writing only the rows that changed, and records the
-   * changes of the versions up to `version` analysed (see `changedFrom`).
-   * Writers of one entity take turns (on every replica); one
-   * that finds the analysis already at `version` or newer writes nothing
-   * and answers false.
+   * Replaces an entity's analysed deployments (all environments) with the
+   * analysis of its facts at `version`, writing only the rows that changed.
+   * Writers of one entity take turns (on every replica); one that finds the
+   * analysis already at `version` or newer writes nothing and answers false.
    */
   replaceAnalyses(
     entityRef: string,
     version: number,
     rows: DoraDeploymentRow[],
-    from?: Date,
   ): Promise<boolean>;
   /**
    * Adds up each day's appended day totals into one row (reads of an

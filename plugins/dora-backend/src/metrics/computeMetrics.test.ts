@@ -163,19 +163,6 @@ describe('change lead time', () => {
     expect(m.changeLeadTime.n).toBe(1);
     expect(m.changeLeadTime.p50).toBe(2 * 3600);
   });
-
-  it('does not link a change authored after its deployment finished: neither its lead time nor its labels count', () => {
-    const f = {
-      deployments: [deployment('d1', 10, { commitSha: 'c', commits: ['x'] })],
-      changes: [change('c', 8), change('x', 12, ['hotfix'])],
-    };
-    const { delivered, rework } = analysisOf(f, 'd1');
-    expect(delivered.map(d => [d.sha, d.change?.id])).toEqual([
-      ['x', undefined],
-      ['c', 'change-c'],
-    ]);
-    expect(rework).toBe(false);
-  });
 });
 
 describe('failed deployments and change fail rate', () => {

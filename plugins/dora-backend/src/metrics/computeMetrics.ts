@@ -157,29 +157,6 @@ const serviceKey = (e: { entityRef: string | null; service: string }) =>
   e.entityRef ?? `service:${e.service}`;
 
 /**
- * The shas each of one service's successful deployments in one environment
- * delivers, in the order given (by finish): its commits and its own sha
- * that no earlier deployment delivered.
- */
-export function deliveredShas(successful: StoredDeployment[]): string[][] {
-  const seen = new Set<string>();
-  return successful.map(d =>
-    [...d.commits, d.commitSha].filter(sha => {
-      if (seen.has(sha)) return false;
-      seen.add(sha);
-      return true;
-    }),
-  );
-}
-
-/** Successful deployments of one service and environment, by finish. */
-export function successfulByFinish(
-  deployments: StoredDeployment[],
-): StoredDeployment[] {
-  return deployments.filter(d => d.status === 'success').sort(byFinish);
-}
-
-/**
  * Applies the DORA metric rules (see the plugin README) to the facts of one
  * scope, window `[from, to)` and environment.
  */
@@ -219,7 +196,15 @@ export function analyseDeployments(
   for (const [key, deployments] of successfulByService) {
     deployments.sort(byFinish);
     const incidents = incidentsByService.get(key) ?? [];
-    const delivered = deliveredShas(deployments);
+    const seen = new Set<string>();
+    const delivered = deployments.map(d => {
+      const shas = [...d.commits, d.commitSha].filter(sha => {
+        if (seen.has(sha)) return false;
+        seen.add(sha);
+        return true;
+      });
+      return shas;
+    });
 
     // Incidents with no named cause go to the latest deployment before them.
     const blamedByTime = new Map<StoredDeployment, StoredIncident[]>();
@@ -245,13 +230,7 @@ export function analyseDeployments(
       if (finished < from.getTime() || finished >= to.getTime()) return;
       const shas = delivered[index];
       const deliveredChanges = shas.map(sha => {
-        // A change authored after the deployment finished cannot be what
-        // it delivered (a clock or a sender is wrong): it is not linked.
-        const authored = changesByServiceSha.get(`${key}|${sha}`);
-        const change =
-          authored && authored.authoredAt.getTime() <= finished
-            ? authored
-            : undefined;
+        const change = changesByServiceSha.get(`${key}|${sha}`);
         const lead = change
           ? (finished - change.authoredAt.getTime()) / 1000
           : undefined;
@@ -358,32 +337,6 @@ export const ALL_TIME = {
   from: new Date(-8.64e15),
   to: new Date(8.64e15),
 };
-
-/**
- * Every successful deployment of one entity (finished at or after `from`
- * when given), analysed per environment.
- */
-export function analyseAllEnvironments(
-  facts: ScopeFacts,
-  rules: MetricRules,
-  from: Date = ALL_TIME.from,
-): DoraDeploymentRow[] {
-  const environments = new Set(facts.deployments.map(d => d.environment));
-  return [...environments].flatMap(environment =>
-    analyseDeployments(
-      {
-        deployments: facts.deployments.filter(
-          d => d.environment === environment,
-        ),
-        changes: facts.changes,
-        incidents: facts.incidents.filter(i => i.environment === environment),
-      },
-      from,
-      ALL_TIME.to,
-      rules,
-    ).map(toDeploymentRow),
-  );
-}
 
 /** A deployment's analysis as the drill-down shows (and the store keeps) it. */
 export function toDeploymentRow(a: DeploymentAnalysis): DoraDeploymentRow {

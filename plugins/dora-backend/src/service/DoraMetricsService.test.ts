@@ -1,12 +1,15 @@
 import {
   mockCredentials,
+  mockServices,
   TestDatabases,
   type TestDatabaseId,
 } from '@backstage/backend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
 import type { Knex } from 'knex';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { DatabaseDoraStore } from '../database/DatabaseDoraStore';
-import { metricsOn as metricsOnCatalog } from '../__testUtils__/metricsOn';
+import { defaultMetricRules } from '../metrics/computeMetrics';
+import { DoraMetricsService } from './DoraMetricsService';
 
 jest.setTimeout(60_000);
 
@@ -57,8 +60,19 @@ const entities: Entity[] = [
 ];
 
 /** The service over a store in `knex`, with the catalog of `catalog`. */
-const metricsOn = (knex: Knex, catalog: Entity[] = entities) =>
-  metricsOnCatalog(knex, catalog);
+async function metricsOn(knex: Knex, catalog: Entity[] = entities) {
+  const store = await DatabaseDoraStore.create({
+    database: mockServices.database({ knex }),
+  });
+  const metrics = DoraMetricsService.create({
+    store,
+    catalog: catalogServiceMock({ entities: catalog }),
+    auth: mockServices.auth(),
+    rules: defaultMetricRules,
+    logger: mockServices.logger.mock(),
+  });
+  return { store, metrics };
+}
 
 const window = {
   from: '2026-10-01T00:00:00Z',

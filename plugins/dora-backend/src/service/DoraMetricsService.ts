@@ -26,14 +26,15 @@ import { aiSplit } from '../metrics/aiSplit';
 import { DoraServiceIndex } from '../catalog/DoraServiceIndex';
 import type { DeploymentVerdict, ScopeFacts } from '../metrics/facts';
 import {
-  analyseAllEnvironments,
+  ALL_TIME,
+  analyseDeployments,
   metricsFromSummary,
   percentile,
   summariseDeployments,
+  toDeploymentRow,
   type DeploymentSummary,
   type MetricRules,
 } from '../metrics/computeMetrics';
-import { analysisHorizon } from '../metrics/horizon';
 import {
   cursorFor,
   parseDeploymentFilter,
@@ -473,23 +474,11 @@ export class DoraMetricsService {
   }
 
   /** Analyses entities from their facts, each at the version given. */
-  /**
-   * Analyses stale entities, 100 at a time: each from its horizon (the
-   * verdicts the facts changed since its last complete analysis can reach;
-   * its whole history when that is unknown), with its deployments and
-   * incidents as context and only the changes those verdicts deliver, and
-   * stores what changed from there. A year of history is then read and
-   * compared per batch only where a batch reaches it, not every time.
-   */
   async #analyse(stale: Map<string, number>) {
     const refs = [...stale.keys()];
     for (let i = 0; i < refs.length; i += ANALYSIS_CHUNK) {
       const batch = refs.slice(i, i + ANALYSIS_CHUNK);
-      const changedFrom = await this.#store.changedFrom(batch);
-      const facts = await this.#store.factsFor({
-        entityRefs: batch,
-        changes: false,
-      });
+      const facts = await this.#store.factsFor({ entityRefs: batch });
       const byRef = new Map<string, ScopeFacts>(
         batch.map(ref => [
           ref,
@@ -499,31 +488,13 @@ export class DoraMetricsService {
       facts.deployments.forEach(d =>
         byRef.get(d.entityRef!)?.deployments.push(d),
       );
+      facts.changes.forEach(c => byRef.get(c.entityRef!)?.changes.push(c));
       facts.incidents.forEach(n => byRef.get(n.entityRef!)?.incidents.push(n));
-      const plans = new Map(
-        [...byRef].map(([ref, history]) => {
-          const from = changedFrom.get(ref);
-          return [
-            ref,
-            from === null || from === undefined
-              ? undefined
-              : analysisHorizon(history, from, this.#rules),
-          ];
-        }),
-      );
-      // All of an entity's changes where it is analysed whole.
-      const changes = await this.#store.changesFor(
-        [...plans].map(([ref, plan]) => ({ entityRef: ref, shas: plan?.shas })),
-      );
-      changes.forEach(c => byRef.get(c.entityRef!)?.changes.push(c));
       for (const [ref, entityFacts] of byRef) {
-        const horizon = plans.get(ref)?.horizon;
-        const from = horizon === undefined ? undefined : new Date(horizon);
         await this.#store.replaceAnalyses(
           ref,
           stale.get(ref)!,
-          analyseAllEnvironments(entityFacts, this.#rules, from),
-          from,
+          analyseAllEnvironments(entityFacts, this.#rules),
         );
       }
     }
@@ -1336,6 +1307,28 @@ export class DoraMetricsService {
     await this.#attributeLateArrivals();
     return this.#unattributedServices();
   }
+}
+
+/** Every successful deployment of one entity, analysed per environment. */
+function analyseAllEnvironments(
+  facts: ScopeFacts,
+  rules: MetricRules,
+): DeploymentRow[] {
+  const environments = new Set(facts.deployments.map(d => d.environment));
+  return [...environments].flatMap(environment =>
+    analyseDeployments(
+      {
+        deployments: facts.deployments.filter(
+          d => d.environment === environment,
+        ),
+        changes: facts.changes,
+        incidents: facts.incidents.filter(i => i.environment === environment),
+      },
+      ALL_TIME.from,
+      ALL_TIME.to,
+      rules,
+    ).map(toDeploymentRow),
+  );
 }
 
 const HEX_SHA = /^[0-9a-f]{4,64}$/i;
