@@ -97,6 +97,9 @@ export const doraPlugin = createBackendPlugin({
           // The event API refuses these as `source` labels.
           reservedSources: sources.list().map(source => source.id),
         });
+        // Before the first batch or read: verdicts made under other rules
+        // are marked stale first.
+        await metrics.adoptRules();
         registerDoraActions(deps.actionsRegistry, metrics);
         deps.httpRouter.use(
           await createRouter({

@@ -663,6 +663,31 @@ export class DatabaseDoraStore implements DoraStore {
     return stale;
   }
 
+  async adoptAnalysisRules(rules: string) {
+    return this.#db.transaction(async tx => {
+      // Replicas starting together take turns; the later finds the rules
+      // adopted and marks nothing.
+      const adopted = tx('dora_analysis_rules').where({ id: 1 }).first('rules');
+      if (isPostgres(tx)) adopted.forUpdate();
+      if ((await adopted)?.rules === rules) return 0;
+      const marked = await tx('dora_entity_versions').update({
+        version: tx.raw('?? + 1', ['version']),
+      });
+      await tx('dora_analysis_rules')
+        .insert({ id: 1, rules, adopted_at: new Date() })
+        .onConflict('id')
+        .merge();
+      return marked;
+    });
+  }
+
+  async analysisRules() {
+    const adopted = await this.#db('dora_analysis_rules')
+      .where({ id: 1 })
+      .first('rules');
+    return adopted?.rules as string | undefined;
+  }
+
   async replaceAnalyses(
     entityRef: string,
     version: number,

@@ -60,6 +60,15 @@ export interface DoraStore {
     options?: { limit?: number },
   ): Promise<Map<string, number>>;
   /**
+   * Makes `rules` (see `metricRulesKey`) the rules stored analyses are made
+   * with. When they differ from the rules adopted before, or none were,
+   * every entity's analysis is marked stale in the same transaction, so
+   * that the background analysis redoes it. Answers how many it marked.
+   */
+  adoptAnalysisRules(rules: string): Promise<number>;
+  /** The rules adopted last, by any replica; undefined before any were. */
+  analysisRules(): Promise<string | undefined>;
+  /**
    * Replaces an entity's analysed deployments (all environments) with the
    * analysis of its facts at `version`, writing only the rows that changed.
    * Writers of one entity take turns (on every replica); one that finds the

@@ -19,6 +19,7 @@ const TABLES = [
   'dora_analysed_deployments',
   'dora_analysis_versions',
   'dora_day_totals',
+  'dora_analysis_rules',
 ];
 
 const entityRef = 'component:default/checkout';
@@ -95,6 +96,11 @@ async function seed(knex: Knex) {
     lead_time_buckets: JSON.stringify({ 577: 1 }),
     recovery_buckets: JSON.stringify({ 414: 1 }),
   });
+  await knex('dora_analysis_rules').insert({
+    id: 1,
+    rules: JSON.stringify({ analysis: 1 }),
+    adopted_at: day,
+  });
 }
 
 async function existingTables(knex: Knex) {
@@ -138,7 +144,10 @@ describe.each(databases.eachSupportedId())('DORA migrations (%s)', id => {
   it('totals the days of deployments analysed before day totals existed (PostgreSQL)', async () => {
     const knex = await databases.init(id);
     await knex.migrate.latest(migrations);
-    await knex.migrate.down(migrations);
+    await knex.migrate.down({
+      ...migrations,
+      name: '20261203180000_day_totals.js',
+    });
     expect(await knex.schema.hasTable('dora_day_totals')).toBe(false);
     await knex('dora_analysed_deployments').insert(
       ['2026-10-01T00:00:00Z', '2026-10-01T23:59:59Z'].map((at, i) => ({

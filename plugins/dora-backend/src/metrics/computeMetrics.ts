@@ -33,6 +33,24 @@ export const defaultMetricRules: MetricRules = {
   reworkLabels: ['hotfix', 'revert', 'bug', 'incident'],
 };
 
+/**
+ * The analysis's own version: raised by a change to the analysis that
+ * changes stored verdicts, so that every entity is analysed again.
+ */
+const ANALYSIS_VERSION = 1;
+
+/**
+ * The rules as stored beside the analyses made with them: equal for rules
+ * that decide the same verdicts, different when a verdict may differ.
+ */
+export function metricRulesKey(rules: MetricRules): string {
+  return JSON.stringify({
+    analysis: ANALYSIS_VERSION,
+    incidentAttributionWindowMs: rules.incidentAttributionWindowMs,
+    reworkLabels: [...new Set(rules.reworkLabels)].sort(),
+  });
+}
+
 /** One deployment in the window with everything the metrics say about it. */
 export type DeploymentAnalysis = {
   deployment: StoredDeployment;

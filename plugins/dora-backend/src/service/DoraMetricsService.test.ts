@@ -59,19 +59,27 @@ const entities: Entity[] = [
   ...TEAMS.map(team => group(team, 'team')),
 ];
 
-/** The service over a store in `knex`, with the catalog of `catalog`. */
-async function metricsOn(knex: Knex, catalog: Entity[] = entities) {
+/**
+ * The service over a store in `knex`, with the catalog of `catalog`
+ * (another replica, or the backend restarted, on the same `knex`).
+ */
+async function metricsOn(
+  knex: Knex,
+  catalog: Entity[] = entities,
+  rules = defaultMetricRules,
+) {
   const store = await DatabaseDoraStore.create({
     database: mockServices.database({ knex }),
   });
+  const logger = mockServices.logger.mock();
   const metrics = DoraMetricsService.create({
     store,
     catalog: catalogServiceMock({ entities: catalog }),
     auth: mockServices.auth(),
-    rules: defaultMetricRules,
-    logger: mockServices.logger.mock(),
+    rules,
+    logger,
   });
-  return { store, metrics };
+  return { store, metrics, logger };
 }
 
 const window = {
@@ -137,6 +145,98 @@ describe('DoraMetricsService reads while analysis is behind', () => {
     expect(after.analysisPending).toBe(0);
     expect(after.deploymentFrequency.deployments).toBe(LARGE_TEAM_SERVICES);
   });
+});
+
+describe('DoraMetricsService when the metric rules change', () => {
+  const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
+  const DAY = 86_400_000;
+  const withWindow = (days: number) => ({
+    ...defaultMetricRules,
+    incidentAttributionWindowMs: days * DAY,
+  });
+  const smallA = {
+    ...window,
+    entityRef: 'component:default/small-a',
+  };
+  /** An incident three days after small-a's deployment, no cause named. */
+  const incident = (id: string) => ({
+    entityRef: 'component:default/small-a',
+    event: {
+      type: 'incident' as const,
+      id,
+      service: 'small-a',
+      environment: 'production',
+      openedAt: '2026-10-05T10:00:00Z',
+      resolvedAt: '2026-10-05T12:00:00Z',
+    },
+  });
+
+  it.each(databases.eachSupportedId())(
+    'analyses every entity again after a restart with another attribution window, and not after one with the same (%p)',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const week = await metricsOn(knex, entities, withWindow(7));
+      expect(await week.metrics.adoptRules()).toBe(0);
+      await week.store.ingest('ci', [
+        deployment('small-a'),
+        deployment('small-b'),
+        incident('inc-1'),
+      ]);
+      const before = await week.metrics.metrics(smallA, mockCredentials.user());
+      // Within seven days: the deployment caused the incident.
+      expect(before.changeFailRate.failed).toBe(1);
+
+      // Restarted with a window of one day.
+      const day = await metricsOn(knex, entities, withWindow(1));
+      expect(await day.metrics.adoptRules()).toBe(2);
+      await day.metrics.settled();
+      const after = await day.metrics.metrics(smallA, mockCredentials.user());
+      expect(after.analysisPending).toBe(0);
+      expect(after.changeFailRate.failed).toBe(0);
+      expect(after.changeFailRate.deployments).toBe(1);
+      expect(day.logger.info).toHaveBeenCalledWith(
+        'DORA metric rules changed: analysing 2 entities again in the background',
+      );
+
+      // Restarted again as it is: nothing to analyse again.
+      const again = await metricsOn(knex, entities, withWindow(1));
+      expect(await again.metrics.adoptRules()).toBe(0);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'leaves analyses to the replicas on the adopted rules during a rolling deploy (%p)',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const old = await metricsOn(knex, entities, withWindow(7));
+      await old.metrics.adoptRules();
+      await old.store.ingest('ci', [deployment('small-a')]);
+      await old.metrics.metrics(smallA, mockCredentials.user());
+
+      // A new replica starts with a window of one day, then the incident
+      // arrives.
+      const updated = await metricsOn(knex, entities, withWindow(1));
+      await updated.metrics.adoptRules();
+      await updated.store.ingest('ci', [incident('inc-1')]);
+
+      // The old replica answers from what is analysed, the incident
+      // pending, rather than storing a verdict of its own rules.
+      const onOld = await old.metrics.metrics(smallA, mockCredentials.user());
+      expect(onOld.analysisPending).toBe(1);
+      expect(onOld.changeFailRate.failed).toBe(0);
+      expect(old.logger.warn).toHaveBeenCalledWith(
+        expect.stringContaining('DORA analysis paused on this replica'),
+      );
+
+      const onNew = await updated.metrics.metrics(
+        smallA,
+        mockCredentials.user(),
+      );
+      expect(onNew.analysisPending).toBe(0);
+      expect(onNew.changeFailRate.failed).toBe(0);
+      await Promise.all([old.metrics.settled(), updated.metrics.settled()]);
+    },
+  );
 });
 
 describe('DoraMetricsService reads of the organisation', () => {

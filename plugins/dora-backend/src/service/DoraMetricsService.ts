@@ -33,6 +33,7 @@ import {
   summariseDeployments,
   toDeploymentRow,
   type DeploymentSummary,
+  metricRulesKey,
   type MetricRules,
 } from '../metrics/computeMetrics';
 import {
@@ -259,6 +260,10 @@ export class DoraMetricsService {
   readonly #scopes: CatalogScopeResolver;
   readonly #services: DoraServiceIndex;
   readonly #rules: MetricRules;
+  /** {@link DoraMetricsService.#rules} as stored beside the analyses. */
+  readonly #rulesKey: string;
+  /** Whether this replica said its rules are not the adopted ones. */
+  #otherRulesLogged = false;
   readonly #logger: LoggerService;
   #lastAttribution = 0;
   #attribution: Promise<void> = Promise.resolve();
@@ -305,7 +310,45 @@ export class DoraMetricsService {
     this.#scopes = CatalogScopeResolver.create({ catalog: options.catalog });
     this.#services = DoraServiceIndex.create(options);
     this.#rules = options.rules;
+    this.#rulesKey = metricRulesKey(options.rules);
     this.#logger = options.logger;
+  }
+
+  /**
+   * Adopts this backend's metric rules for the stored analyses, at start.
+   * When they changed (`dora.incidentAttributionWindowDays`,
+   * `dora.reworkLabels`, or the analysis itself in a new release), every
+   * entity is analysed again in the background; meanwhile reads answer
+   * from the analyses made so far and say how many are pending. Answers
+   * how many entities are analysed again.
+   */
+  async adoptRules(): Promise<number> {
+    const marked = await this.#store.adoptAnalysisRules(this.#rulesKey);
+    if (marked > 0) {
+      this.#logger.info(
+        `DORA metric rules changed: analysing ${marked} entities again in the background`,
+      );
+      this.#refresh();
+    }
+    return marked;
+  }
+
+  /**
+   * Whether this replica's rules are the ones adopted last (or none are):
+   * during a rolling deploy that changes them, replicas still on the old
+   * rules leave analyses to those on the new, rather than storing verdicts
+   * the new rules would not reach.
+   */
+  async #rulesAdopted(): Promise<boolean> {
+    const adopted = await this.#store.analysisRules();
+    if (adopted === undefined || adopted === this.#rulesKey) return true;
+    if (!this.#otherRulesLogged) {
+      this.#otherRulesLogged = true;
+      this.#logger.warn(
+        'DORA analysis paused on this replica: another replica started with other metric rules (dora.incidentAttributionWindowDays, dora.reworkLabels or a newer release) and analyses with those',
+      );
+    }
+    return false;
   }
 
   /**
@@ -410,8 +453,7 @@ export class DoraMetricsService {
       if (!this.#refreshing) this.#refresh();
       return new Set(stale.keys());
     }
-    await this.#analyse(stale);
-    return new Set();
+    return (await this.#analyse(stale)) ? new Set() : new Set(stale.keys());
   }
 
   /**
@@ -473,10 +515,17 @@ export class DoraMetricsService {
     );
   }
 
-  /** Analyses entities from their facts, each at the version given. */
-  async #analyse(stale: Map<string, number>) {
+  /**
+   * Analyses entities from their facts, each at the version given; answers
+   * false, having analysed none, when this replica's rules are not the
+   * adopted ones (see {@link DoraMetricsService.#rulesAdopted}).
+   */
+  async #analyse(stale: Map<string, number>): Promise<boolean> {
     const refs = [...stale.keys()];
     for (let i = 0; i < refs.length; i += ANALYSIS_CHUNK) {
+      // Checked after the versions were read: rules adopted since mark
+      // versions newer than those given, which this analysis leaves stale.
+      if (!(await this.#rulesAdopted())) return false;
       const batch = refs.slice(i, i + ANALYSIS_CHUNK);
       const facts = await this.#store.factsFor({ entityRefs: batch });
       const byRef = new Map<string, ScopeFacts>(
@@ -498,6 +547,7 @@ export class DoraMetricsService {
         );
       }
     }
+    return true;
   }
 
   /**
