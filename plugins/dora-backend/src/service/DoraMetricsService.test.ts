@@ -78,6 +78,9 @@ async function metricsOn(
     auth: mockServices.auth(),
     rules,
     logger,
+    // The pass waits for more batches a moment only: the tests send theirs
+    // before they read.
+    refreshDelayMs: 20,
   });
   return { store, metrics, logger };
 }

@@ -54,6 +54,7 @@ import {
 const CSV_BATCH_SIZE = 1000;
 /** The most deployments the AI split reads, newest first. */
 const AI_SPLIT_MAX_DEPLOYMENTS = 20_000;
+/** How long the background analysis waits for more batches before a pass. */
 const REFRESH_DELAY_MS = 1000;
 /** Entities the background analysis reads and analyses at a time. */
 const ANALYSIS_CHUNK = 100;
@@ -265,6 +266,7 @@ export class DoraMetricsService {
   /** Whether this replica said its rules are not the adopted ones. */
   #otherRulesLogged = false;
   readonly #logger: LoggerService;
+  readonly #refreshDelayMs: number;
   #lastAttribution = 0;
   #attribution: Promise<void> = Promise.resolve();
   #refreshing: Promise<void> | undefined;
@@ -287,6 +289,8 @@ export class DoraMetricsService {
   /**
    * `catalog` resolves a read's scope with the reader's credentials and,
    * with `auth`, late-arriving events' services with the plugin's own.
+   * `refreshDelayMs` is how long the background analysis waits for more
+   * batches before a pass (1 s).
    */
   static create(options: {
     store: DoraStore;
@@ -294,6 +298,7 @@ export class DoraMetricsService {
     auth: AuthService;
     rules: MetricRules;
     logger: LoggerService;
+    refreshDelayMs?: number;
   }) {
     return new DoraMetricsService(options);
   }
@@ -304,7 +309,9 @@ export class DoraMetricsService {
     auth: AuthService;
     rules: MetricRules;
     logger: LoggerService;
+    refreshDelayMs?: number;
   }) {
+    this.#refreshDelayMs = options.refreshDelayMs ?? REFRESH_DELAY_MS;
     this.#store = options.store;
     // Members are components: what DORA measures.
     this.#scopes = CatalogScopeResolver.create({ catalog: options.catalog });
@@ -378,7 +385,7 @@ export class DoraMetricsService {
     if (this.#refreshing) return;
     this.#refreshing = (async () => {
       try {
-        await sleep(REFRESH_DELAY_MS);
+        await sleep(this.#refreshDelayMs);
         // Whether a pass analysed something since kept summaries were last
         // summed again.
         let analysed = false;
@@ -400,12 +407,17 @@ export class DoraMetricsService {
             }
           }
           if (this.#refreshAgain) {
-            await sleep(REFRESH_DELAY_MS);
+            await sleep(this.#refreshDelayMs);
           } else if (analysed) {
             analysed = false;
             await this.#resumKept();
           }
         }
+        // The backlog is analysed: reads that saw it need not take it to
+        // be still there (see BACKLOG_MEMORY_MS) and read again what is
+        // stale.
+        this.#backlogSeenAt = 0;
+        this.#staleSnapshot = undefined;
       } catch (error) {
         this.#logger.warn(`DORA analysis refresh failed: ${error}`);
       } finally {
