@@ -28,12 +28,12 @@ import type { DeploymentVerdict, ScopeFacts } from '../metrics/facts';
 import {
   ALL_TIME,
   analyseDeployments,
+  metricRulesKey,
   metricsFromSummary,
   percentile,
   summariseDeployments,
   toDeploymentRow,
   type DeploymentSummary,
-  metricRulesKey,
   type MetricRules,
 } from '../metrics/computeMetrics';
 import {
